@@ -1,1 +1,13 @@
-"""clean stage."""
+"""clean stage: RawDocument bytes to a Document with clean text, language, date and the steps applied.
+
+    context = CleaningContext()                 # one per run: learns each source's boilerplate
+    document = clean_document(raw, context)     # raises CleanError (one line: input and reason)
+Near-duplicates are found with `assay.clean.dedupe.DuplicateIndex`.
+"""
+
+from __future__ import annotations
+
+from assay.clean.document import CleaningContext, clean_document
+from assay.clean.errors import CleanError
+
+__all__ = ["CleanError", "CleaningContext", "clean_document"]

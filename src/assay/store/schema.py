@@ -7,7 +7,7 @@ instead of `document_id`, so that one series query serves news and official figu
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
 
 from sqlalchemy import (
     JSON,
@@ -40,7 +40,7 @@ class DocumentRow(Base):
     source_name: Mapped[str | None] = mapped_column(String(300), index=True)
     raw_sha256: Mapped[str] = mapped_column(String(64), index=True)
     text_sha256: Mapped[str] = mapped_column(String(64), index=True)
-    fetched_at: Mapped[datetime] = mapped_column(DateTime)
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime)
     title: Mapped[str | None] = mapped_column(Text)
     lang: Mapped[str | None] = mapped_column(String(8), index=True)
     published: Mapped[str | None] = mapped_column(String(10), index=True)
@@ -64,8 +64,10 @@ class DatasetRow(Base):
     kind: Mapped[str] = mapped_column(String(32))  # usgs-mcs, prices
     source: Mapped[str] = mapped_column(Text)  # the file it came from
     sha256: Mapped[str] = mapped_column(String(64))
-    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
     official: Mapped[bool] = mapped_column(Boolean, default=True)
+    # when the publisher released it (MCS2024: 2024-01-31), for "the freshest statement"
+    published: Mapped[str | None] = mapped_column(String(10))
 
 
 class FactRow(Base):
@@ -81,8 +83,8 @@ class FactRow(Base):
     partner: Mapped[str | None] = mapped_column(String(120))
     share_of: Mapped[str | None] = mapped_column(String(120))
     period: Mapped[str | None] = mapped_column(String(24))
-    period_start: Mapped[date | None] = mapped_column(Date)
-    period_end: Mapped[date | None] = mapped_column(Date)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
     value: Mapped[float] = mapped_column(Float)
     value_high: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(16))
@@ -110,7 +112,7 @@ class EventRow(Base):
     type: Mapped[str] = mapped_column(String(40), index=True)
     actor: Mapped[str] = mapped_column(String(120), index=True)
     date: Mapped[str | None] = mapped_column(String(24), index=True)
-    date_start: Mapped[date | None] = mapped_column(Date, index=True)
+    date_start: Mapped[dt.date | None] = mapped_column(Date, index=True)
     commodities: Mapped[list[str]] = mapped_column(JSON)
     geo: Mapped[str | None] = mapped_column(String(120))
     stance: Mapped[str] = mapped_column(String(10))
@@ -148,4 +150,4 @@ class IngestFailureRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(DateTime)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""The extraction quality gate: score every corpus with gold facts against floors kept in the repo.
+
+    python scripts/quality.py                  score, print a table; exit 1 if a score is below its floor
+    python scripts/quality.py --update         raise the [facts] floors to just below today's scores
+    python scripts/quality.py --update --allow-lower   also lower floors (say why in the commit)
+    python scripts/quality.py --docs           also regenerate docs/extraction.md
+
+Corpora: every folder under ../shared/corpus with a gold.jsonl, and the bundled sample corpus
+(src/assay/sample) when it has one. Each is read by `assay extract DIR --format factspec`, the
+command users run, and scored by ../shared/eval/score.py --json. Floors live in
+quality/floors.toml, section [facts] (one inline table per corpus); this script edits only that
+section, since [numbers] and [events] belong to their owners.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO / ".." / "shared"
+FLOORS_FILE = REPO / "quality" / "floors.toml"
+DOCS_PAGE = REPO / "docs" / "extraction.md"
+SAMPLE_CORPUS = REPO / "src" / "assay" / "sample"
+SECTION = "facts"
+GATED = ("fact_f1", "strict_f1")
+MARGIN = 0.01  # floors sit this far below the measured score, so that noise-free reruns pass
+ASSAY = [sys.executable, "-c", "from assay.cli import main; main()"]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    path: Path
+    shared: bool  # read from ../shared (absent on some machines) rather than the repo
+
+
+@dataclass(frozen=True)
+class Score:
+    """What score.py reports for one corpus."""
+
+    corpus: str
+    docs: int
+    gold: int
+    pred: int
+    fact: tuple[float, float, float]  # precision, recall, F1
+    strict: tuple[float, float, float]
+    value_f1: float
+    period_agree: float | None
+    basis_agree: float | None
+    failed_inputs: tuple[str, ...] = ()
+
+    def gated(self) -> dict[str, float]:
+        return {"fact_f1": self.fact[2], "strict_f1": self.strict[2]}
+
+
+def find_corpora() -> list[Corpus]:
+    """Every corpus with gold facts: ../shared ones first (by name), then the bundled sample."""
+    found: list[Corpus] = []
+    shared_corpora = SHARED / "corpus"
+    if shared_corpora.is_dir():
+        found += [
+            Corpus(folder.name, folder.resolve(), shared=True)
+            for folder in sorted(shared_corpora.iterdir())
+            if (folder / "gold.jsonl").is_file()
+        ]
+    if (SAMPLE_CORPUS / "gold.jsonl").is_file():
+        found.append(Corpus("sample", SAMPLE_CORPUS, shared=False))
+    return found
+
+
+def score_corpus(corpus: Corpus) -> Score:
+    """Run `assay extract` on the corpus and score its FactSpec output against the corpus's gold file."""
+    with tempfile.TemporaryDirectory(prefix="assay-quality-") as tmp:
+        predicted = Path(tmp) / "predicted.jsonl"
+        run = subprocess.run(
+            [*ASSAY, "extract", str(corpus.path), "--format", "factspec", "--output", str(predicted)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if run.returncode not in (0, 1) or not predicted.exists():  # 1: some inputs failed, the rest was read
+            raise RuntimeError(f"{corpus.path}: assay extract failed: {_last_line(run.stderr)}")
+        failed = tuple(line for line in run.stderr.splitlines() if line.startswith("error: "))
+        scorer = SHARED / "eval" / "score.py"
+        scored = subprocess.run(
+            [sys.executable, str(scorer), str(corpus.path / "gold.jsonl"), str(predicted), "--json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    figures = next((json.loads(line) for line in scored.stdout.splitlines() if line.startswith("{")), None)
+    if scored.returncode != 0 or figures is None:
+        raise RuntimeError(f"{corpus.path}: score.py failed: {_last_line(scored.stderr or scored.stdout)}")
+    return Score(
+        corpus=corpus.name,
+        docs=figures["docs"],
+        gold=figures["gold"],
+        pred=figures["pred"],
+        fact=_prf(figures["fact"]),
+        strict=_prf(figures["strict"]),
+        value_f1=figures["value"]["f1"],
+        period_agree=figures["period_agree"],
+        basis_agree=figures["basis_agree"],
+        failed_inputs=failed,
+    )
+
+
+def peer_number_agreement() -> tuple[int, int] | None:
+    """Cases of the peer's number suite that `assay quantities` reads as expected: (agreed, total)."""
+    checker = SHARED / "eval" / "check_numbers.py"
+    if not checker.is_file():
+        return None
+    run = subprocess.run(
+        [sys.executable, str(checker), shlex.join(ASSAY)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"numbers agree (\d+)/(\d+)", run.stdout)
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def read_floors(path: Path) -> dict[str, dict[str, float]]:
+    """The [facts] floors: corpus name → {fact_f1, strict_f1}."""
+    if not path.exists():
+        return {}
+    section = tomllib.loads(path.read_text(encoding="utf-8")).get(SECTION, {})
+    return {name: {key: float(value) for key, value in table.items()} for name, table in section.items()}
+
+
+def floor_for(measured: float) -> float:
+    """A floor a little below the measured score, rounded down to two decimals."""
+    return max(0.0, math.floor(round((measured - MARGIN) * 100, 6)) / 100)
+
+
+def updated_floors(
+    floors: dict[str, dict[str, float]], scores: list[Score], allow_lower: bool
+) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """New floors (raised where scores rose; lowered only when allowed) and a line per change or refusal."""
+    new = {name: dict(table) for name, table in floors.items()}
+    notes: list[str] = []
+    for score in scores:
+        table = new.setdefault(score.corpus, {})
+        for key, measured in score.gated().items():
+            old, proposed = table.get(key), floor_for(measured)
+            if old is None or proposed > old:
+                table[key] = proposed
+                notes.append(f"{score.corpus}.{key}: floor {old} → {proposed} (measured {measured:.4f})")
+            elif proposed < old and allow_lower:
+                table[key] = proposed
+                notes.append(f"{score.corpus}.{key}: floor LOWERED {old} → {proposed} (measured {measured:.4f})")
+            elif proposed < old:
+                notes.append(f"{score.corpus}.{key}: kept floor {old}; lowering to {proposed} needs --allow-lower")
+    return new, notes
+
+
+def write_floors(floors: dict[str, dict[str, float]], path: Path) -> None:
+    """Rewrite the [facts] section only; comments and other sections stay as they are."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    header = f"[{SECTION}]"
+    body = ["# per corpus: fact F1 and strict F1 from ../shared/eval/score.py (scripts/quality.py --update)"]
+    for name in sorted(floors):
+        cells = ", ".join(f"{key} = {floors[name][key]:.2f}" for key in GATED if key in floors[name])
+        body.append(f"{_toml_key(name)} = {{ {cells} }}")
+    if header in lines:
+        start = lines.index(header) + 1
+        end = next((i for i in range(start, len(lines)) if _other_section(lines[i])), len(lines))
+        while end > start and not lines[end - 1].strip():  # keep the blank line before the next section
+            end -= 1
+        lines[start:end] = body
+    else:
+        lines += ["", header, *body]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def below_floor(floors: dict[str, dict[str, float]], scores: list[Score]) -> list[str]:
+    """One line per gated score that is below its floor."""
+    failures = []
+    for score in scores:
+        for key, measured in score.gated().items():
+            floor = floors.get(score.corpus, {}).get(key)
+            if floor is not None and measured < floor:
+                failures.append(f"{score.corpus}: {key} {measured:.4f} is below its floor {floor:.2f}")
+    return failures
+
+
+def score_table(scores: list[Score], floors: dict[str, dict[str, float]]) -> str:
+    """A plain-text table of the scores with their floors."""
+    head = (
+        f"{'corpus':10s} {'docs':>4s} {'gold':>5s} {'pred':>5s}  {'fact P':>6s} {'R':>6s} {'F1':>6s} {'floor':>5s}"
+        f"  {'strict P':>8s} {'R':>6s} {'F1':>6s} {'floor':>5s}  {'value F1':>8s}"
+    )
+    rows = [head, "-" * len(head)]
+    for s in scores:
+        floor = floors.get(s.corpus, {})
+        rows.append(
+            f"{s.corpus:10s} {s.docs:4d} {s.gold:5d} {s.pred:5d}  {s.fact[0]:6.3f} {s.fact[1]:6.3f} {s.fact[2]:6.3f}"
+            f" {_floor_cell(floor.get('fact_f1'))}  {s.strict[0]:8.3f} {s.strict[1]:6.3f} {s.strict[2]:6.3f}"
+            f" {_floor_cell(floor.get('strict_f1'))}  {s.value_f1:8.3f}"
+        )
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--update", action="store_true", help="raise the [facts] floors to today's scores")
+    parser.add_argument("--allow-lower", action="store_true", help="with --update, lower floors too")
+    parser.add_argument("--docs", action="store_true", help=f"regenerate {DOCS_PAGE.relative_to(REPO)}")
+    parser.add_argument("--floors", type=Path, default=FLOORS_FILE, help="the floors file (default: %(default)s)")
+    args = parser.parse_args(argv)
+    if args.allow_lower and not args.update:
+        parser.error("--allow-lower only makes sense with --update")
+
+    corpora = find_corpora()
+    if not corpora:
+        print(f"quality: no corpus with gold.jsonl (looked in {SHARED.resolve() / 'corpus'} and {SAMPLE_CORPUS})")
+        return 2
+    try:
+        scores = [score_corpus(corpus) for corpus in corpora]
+    except RuntimeError as exc:
+        print(f"quality: {exc}", file=sys.stderr)
+        return 2
+    floors = read_floors(args.floors)
+    if args.update:
+        floors, notes = updated_floors(floors, scores, args.allow_lower)
+        write_floors(floors, args.floors)
+        print("\n".join(notes) or "floors unchanged")
+    print(score_table(scores, floors))
+    for score in scores:
+        for line in score.failed_inputs:
+            print(f"{score.corpus}: {line}")
+    if args.docs:
+        from quality_docs import write_page  # only this mode needs it, and it imports assay
+
+        write_page(DOCS_PAGE, scores, peer_number_agreement())
+        print(f"wrote {DOCS_PAGE.relative_to(REPO)}")
+    failures = below_floor(floors, scores)
+    for line in failures:
+        print(f"BELOW FLOOR {line}")
+    return 1 if failures else 0
+
+
+def _prf(figures: dict[str, float]) -> tuple[float, float, float]:
+    return (figures["precision"], figures["recall"], figures["f1"])
+
+
+def _floor_cell(value: float | None) -> str:
+    return f"{value:5.2f}" if value is not None else f"{'-':>5s}"
+
+
+def _toml_key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
+
+
+def _other_section(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.startswith("[") and not stripped.startswith((f"[{SECTION}]", f"[{SECTION}."))
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""Time series of stored facts: one series per full series key, one observation per period,
+each observation a consensus of its sources (see `assay.analyze.consensus`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from assay.analyze.consensus import consensus
+from assay.model import Period
+from assay.store.series import FactSelection, StoredFactRecord, select_facts
+
+SeriesKey = tuple[str, str | None, str, str, str | None, str | None, str]
+KEY_FIELDS = ("commodity", "form", "metric", "geo", "partner", "share_of", "unit")
+
+
+@dataclass(frozen=True)
+class SeriesQuery:
+    commodity: str
+    metric: str
+    geo: str | None = None
+    partner: str | None = None
+    form: str | None = None
+    unit: str | None = None
+    share_of: str | None = None
+    since: str | None = None  # a period: observations starting on or after its start
+    until: str | None = None  # a period: observations ending on or before its end
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """One statement behind an observation: a document's quote, or a reference dataset's row."""
+
+    doc: str | None
+    quote: str
+    dataset: str | None
+    document_id: int | None
+    url: str | None
+    official: bool
+    published: str | None = None
+    value: float | None = None
+    value_high: float | None = None
+    basis: str | None = None
+    fact_id: int | None = None
+    in_consensus: bool = True  # False for a forecast or target outranked by actual figures
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"doc": self.doc, "quote": self.quote}
+        if self.dataset:
+            out["dataset"] = self.dataset
+        out.update(
+            url=self.url,
+            official=self.official,
+            published=self.published,
+            value=json_number(self.value) if self.value is not None else None,
+            basis=self.basis,
+        )
+        if self.value_high is not None:
+            out["value_high"] = json_number(self.value_high)
+        if not self.in_consensus:
+            out["in_consensus"] = False
+        return out
+
+
+@dataclass(frozen=True)
+class Observation:
+    """The consensus for one period. `sources` are ordered freshest first."""
+
+    period: str
+    value: float
+    unit: str
+    sources: tuple[SourceRef, ...]
+    spread: float
+    n_independent: int
+    value_high: float | None = None
+
+    @property
+    def freshest(self) -> SourceRef:
+        return next((s for s in self.sources if s.in_consensus), self.sources[0])
+
+
+@dataclass(frozen=True)
+class Series:
+    key: SeriesKey
+    observations: tuple[Observation, ...]
+
+    @property
+    def fields(self) -> dict[str, str | None]:
+        return dict(zip(KEY_FIELDS, self.key, strict=True))
+
+    def label(self) -> str:
+        f = self.fields
+        parts = [str(f["commodity"])]
+        if f["form"]:
+            parts.append(f"({f['form']})")
+        parts += [str(f["metric"]), str(f["geo"])]
+        if f["partner"]:
+            parts.append(f"→ {f['partner']}")
+        if f["share_of"]:
+            parts.append(f"of {f['share_of']}")
+        parts.append(f"[{f['unit']}]")
+        return " ".join(parts)
+
+    def rows_json(self) -> list[dict[str, Any]]:
+        """One flat object per observation, series key fields included (what `--json` prints)."""
+        return [observation_json(self, obs) for obs in self.observations]
+
+
+def observation_json(series: Series, obs: Observation) -> dict[str, Any]:
+    out: dict[str, Any] = dict(series.fields)
+    out.update(
+        period=obs.period,
+        value=json_number(obs.value),
+        value_high=json_number(obs.value_high) if obs.value_high is not None else None,
+        unit=obs.unit,
+        spread=round(obs.spread, 6) if obs.spread != float("inf") else None,
+        n_sources=obs.n_independent,
+        n_statements=len(obs.sources),
+        freshest=obs.freshest.doc or obs.freshest.dataset,
+        sources=[s.as_json() for s in obs.sources],
+    )
+    return out
+
+
+def source_ref(record: StoredFactRecord, in_consensus: bool = True) -> SourceRef:
+    fact = record.fact
+    return SourceRef(
+        doc=record.doc,
+        quote=fact.quote,
+        dataset=record.dataset,
+        document_id=record.document_id,
+        url=record.url,
+        official=record.official,
+        published=record.published,
+        value=fact.value,
+        value_high=fact.value_high,
+        basis=fact.basis.value,
+        fact_id=record.id,
+        in_consensus=in_consensus,
+    )
+
+
+def observation(period: str, records: Sequence[StoredFactRecord]) -> Observation:
+    """The consensus observation of statements sharing one series key and period."""
+    agreed = consensus(records)
+    used_ids = {r.id for r in agreed.used}
+    ordered = [r for group in agreed.source_values for r in group]
+    ordered += sorted((r for r in records if r.id not in used_ids), key=lambda r: (r.published or "", r.id))[::-1]
+    return Observation(
+        period=period,
+        value=agreed.value,
+        unit=records[0].fact.unit,
+        sources=tuple(source_ref(r, r.id in used_ids) for r in ordered),
+        spread=agreed.spread,
+        n_independent=agreed.n_independent,
+        value_high=agreed.value_high,
+    )
+
+
+def series_from_records(records: Sequence[StoredFactRecord]) -> list[Series]:
+    """Group records into series by key and observations by period (records without a period are left out)."""
+    grouped: dict[SeriesKey, dict[str, list[StoredFactRecord]]] = defaultdict(lambda: defaultdict(list))
+    for record in records:
+        if record.fact.period:
+            grouped[record.fact.series_key][record.fact.period].append(record)
+    out: list[Series] = []
+    for key, by_period in grouped.items():
+        periods = sorted(by_period, key=_period_order)
+        out.append(Series(key, tuple(observation(p, by_period[p]) for p in periods)))
+    out.sort(key=lambda s: (-len(s.observations), tuple("" if v is None else v for v in s.key)))
+    return out
+
+
+def selection_for(query: SeriesQuery) -> FactSelection:
+    """The store filter a series query stands for (raises ValueError on a malformed since/until)."""
+    return FactSelection(
+        commodity=query.commodity,
+        metric=query.metric,
+        geo=query.geo,
+        partner=query.partner,
+        form=query.form,
+        unit=query.unit,
+        share_of=query.share_of,
+        starts_on_or_after=Period.parse(query.since).start if query.since else None,
+        ends_on_or_before=Period.parse(query.until).end if query.until else None,
+    )
+
+
+def build_series(session: Session, query: SeriesQuery) -> list[Series]:
+    """One Series per full series key matching the query, longest first; periods in time order."""
+    return series_from_records(select_facts(session, selection_for(query)))
+
+
+def json_number(value: float) -> float | int:
+    """1026000.0 prints as 1026000; other values keep ten decimals at most."""
+    if value == int(value) and abs(value) < 1e18:
+        return int(value)
+    return round(value, 10)
+
+
+def _period_order(text: str) -> tuple[Any, ...]:
+    try:
+        p = Period.parse(text)
+    except ValueError:
+        return (1, text)
+    return (0, p.start, p.end, text)

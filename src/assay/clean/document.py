@@ -1,0 +1,115 @@
+"""RawDocument to Document: text per format, normalisation, noise removal, language and date."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from assay.clean.dates import date_from_text, iso_date
+from assay.clean.errors import CleanError
+from assay.clean.lang import detect_language
+from assay.clean.noise import SourceBoilerplate, drop_page_repeats, drop_repeated_body, drop_repeated_lines
+from assay.clean.normalize import collapse_whitespace, normalize_text
+from assay.clean.text import extract_text
+from assay.model import Document
+from assay.sources import RawDocument
+
+_LANGS = {"zh": "zh", "en": "en", "mixed": "mixed", "cn": "zh", "chi": "zh", "zho": "zh", "eng": "en"}
+_MAX_TITLE = 200
+
+
+@dataclass
+class CleaningContext:
+    """What one run learns across documents: per-source line counts for boilerplate removal.
+
+    Pass the same context to every clean_document call of a run; `observe` primes it with
+    documents cleaned earlier (e.g. already in the store) so the first new ones benefit too.
+    """
+
+    boilerplate: SourceBoilerplate = field(default_factory=SourceBoilerplate)
+
+    def observe(self, source_name: str | None, clean_text: str) -> None:
+        self.boilerplate.observe(source_name or "", clean_text.split("\n"))
+
+
+def clean_document(raw: RawDocument, context: CleaningContext | None = None) -> Document:
+    """Clean one document; raises CleanError (one line: input and reason) when it holds no usable text."""
+    extracted = extract_text(raw)
+    steps: list[str] = list(extracted.steps)
+    pages: list[str] = []
+    for page in extracted.pages:
+        text, applied = normalize_text(page)
+        pages.append(text)
+        steps.extend(step for step in applied if step not in steps)
+    if len(pages) > 1:
+        pages, dropped = drop_page_repeats(pages)
+        if dropped:
+            steps.append(f"drop-page-repeats:{dropped}")
+    lines = "\n\n".join(page for page in pages if page).split("\n")
+
+    body = drop_repeated_body(lines)
+    if body.dropped:
+        steps.append("drop-repeated-body")
+    repeated = drop_repeated_lines(body.lines)
+    if repeated.dropped:
+        steps.append(f"drop-repeated-lines:{repeated.dropped}")
+    lines = repeated.lines
+    if context is not None:
+        source = raw.source_name or ""
+        context.boilerplate.observe(source, lines)
+        boilerplate = context.boilerplate.filter(source, lines)
+        if boilerplate.dropped:
+            steps.append(f"drop-source-boilerplate:{boilerplate.dropped}")
+        lines = boilerplate.lines
+
+    clean_text = collapse_whitespace("\n".join(lines))
+    if not clean_text.strip():
+        raise CleanError(raw.source, "no text left after cleaning")
+    not_after = raw.fetched_at.date() + timedelta(days=1)  # a page dated in the publisher's time zone
+    published = (
+        iso_date(raw.published, not_after)
+        or iso_date(extracted.published, not_after)
+        or date_from_text(clean_text, not_after)
+    )
+    return Document(
+        name=raw.name,
+        source=raw.source,
+        raw_sha256=hashlib.sha256(raw.data).hexdigest(),
+        clean_text=clean_text,
+        raw_text="\n\n".join(extracted.pages),
+        title=_title(raw.title or extracted.title, clean_text),
+        lang=_language(raw.lang) or detect_language(clean_text),
+        published=published,
+        fetched_at=raw.fetched_at,
+        content_type=raw.content_type,
+        source_name=raw.source_name,
+        cleaning_steps=tuple(steps),
+        url=raw.url,
+    )
+
+
+def _language(declared: str | None) -> str | None:
+    if not declared:
+        return None
+    primary = declared.strip().lower().replace("_", "-").split("-")[0]
+    return _LANGS.get(primary)
+
+
+def _title(declared: str | None, clean_text: str) -> str | None:
+    if declared and declared.strip():
+        return normalize_text(declared)[0].replace("\n", " ")[:_MAX_TITLE]
+    for line in clean_text.split("\n")[:40]:
+        if _looks_like_title(line):
+            return line
+    return None
+
+
+def _looks_like_title(line: str) -> bool:
+    """A headline: a few words (or Han characters), no closing punctuation, no byline labels or dates."""
+    if not line or len(line) > _MAX_TITLE or line[-1] in ".;:,。；：，|" or line.count(": ") > 1:
+        return False
+    if date_from_text(line) is not None:
+        return False
+    han = sum(1 for char in line if "\u4e00" <= char <= "\u9fff")
+    return han >= 8 or len(line.split()) >= 4

@@ -1,0 +1,70 @@
+"""Bytes to str: a declared charset first, then BOMs, UTF-8, and detection (GBK/GB18030, Big5, ...)."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+
+# GBK is a subset of GB18030: decoding with the superset never loses a character GBK has.
+_ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_DETECT_SAMPLE = 256 * 1024
+
+
+class NotText(ValueError):
+    """The bytes are not text in any encoding we can tell."""
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding used). Raises NotText for binary data."""
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _checked(data.decode(name, errors="replace"), name)
+    if b"\x00" in data[:4096]:
+        raise NotText("binary data (NUL bytes)")
+    candidates: list[str | None] = [_normal_name(declared)] if declared else []
+    candidates.append("utf-8")
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        try:
+            return _checked(data.decode(candidate), candidate)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return _checked(*_detect(data))
+
+
+def declared_in_markup(head: bytes) -> str | None:
+    """The charset an HTML page declares in a <meta> tag or XML prolog, if any."""
+    match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", head, re.IGNORECASE)
+    if not match:
+        match = re.search(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_:.\-]+)""", head, re.IGNORECASE)
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _normal_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    lowered = name.strip().lower()
+    try:
+        canonical = codecs.lookup(_ALIASES.get(lowered, lowered)).name
+    except LookupError:
+        return None
+    return _ALIASES.get(canonical, canonical)
+
+
+def _detect(data: bytes) -> tuple[str, str]:
+    best = charset_normalizer.from_bytes(data[:_DETECT_SAMPLE]).best()
+    if best is None or best.encoding is None:
+        raise NotText("binary data (no text encoding fits)")
+    name = _normal_name(best.encoding) or best.encoding
+    return data.decode(name, errors="replace"), name
+
+
+def _checked(text: str, encoding: str) -> tuple[str, str]:
+    sample = text[:20000]
+    if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 100):
+        raise NotText("binary data (control characters)")
+    return text, encoding

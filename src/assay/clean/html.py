@@ -1,0 +1,153 @@
+"""HTML to main text (trafilatura, with an lxml fallback), plus the title and date the markup declares."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import lxml.etree  # type: ignore[import-untyped]  # lxml ships no type information
+import lxml.html  # type: ignore[import-untyped]  # same
+import trafilatura
+
+_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publishdate",
+    "publish_date",
+    "publish-date",
+    "pubdate",
+    "date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "publication_date",
+    "citation_publication_date",
+)
+_TITLE_META = ("og:title", "twitter:title", "dc.title", "citation_title")
+_BLOCKS = {
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+    "table", "ul", "ol", "blockquote", "pre", "header", "footer", "dt", "dd", "figcaption",
+}  # fmt: skip
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class HtmlText:
+    text: str
+    title: str | None
+    published: str | None  # as written in the markup; dates.py normalises it
+    used_fallback: bool
+
+
+class HtmlUnreadable(ValueError):
+    pass
+
+
+def html_to_text(markup: str) -> HtmlText:
+    """Main text with one paragraph per line and table rows as `cell | cell |` lines."""
+    try:
+        tree = lxml.html.fromstring(_XML_DECLARATION.sub("", markup, count=1) or "<html></html>")
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise HtmlUnreadable(f"unreadable HTML ({exc})") from None
+    metas = _meta_map(tree)
+    title = _title(tree, metas)
+    published = _published(tree, metas)
+    text = trafilatura.extract(
+        tree, include_tables=True, include_comments=False, include_images=False, deduplicate=False, fast=True
+    )
+    used_fallback = False
+    if not text or not text.strip():
+        # trafilatura prunes the tree it is given; read the page afresh
+        text = fallback_text(lxml.html.fromstring(_XML_DECLARATION.sub("", markup, count=1)))
+        used_fallback = True
+    return HtmlText(text=text, title=title, published=published, used_fallback=used_fallback)
+
+
+def fallback_text(tree: lxml.html.HtmlElement) -> str:
+    """All visible text, one block element per line, for pages trafilatura finds no article in."""
+    for bad in tree.xpath("//script|//style|//noscript|//template|//svg"):
+        bad.drop_tree()
+    parts: list[str] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            if element.tail:
+                parts.append(element.tail)
+            continue
+        tag = element.tag.lower()
+        if tag in _BLOCKS:
+            parts.append("\n")
+        if element.text:
+            parts.append(element.text)
+        if tag in ("td", "th"):
+            parts.append(" | ")
+        if element.tail:
+            parts.append(element.tail)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _title(tree: lxml.html.HtmlElement, metas: dict[str, str]) -> str | None:
+    for name in _TITLE_META:
+        value = metas.get(name)
+        if value:
+            return value
+    for xpath in ("//title", "//h1"):
+        nodes = tree.xpath(xpath)
+        if nodes:
+            text = " ".join(nodes[0].text_content().split())
+            if text:
+                return text
+    return None
+
+
+def _published(tree: lxml.html.HtmlElement, metas: dict[str, str]) -> str | None:
+    for name in _DATE_META:
+        value = metas.get(name)
+        if value:
+            return value
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        found = _ld_date(script.text_content())
+        if found:
+            return found
+    for node in tree.xpath("//time[@datetime]"):
+        value = str(node.get("datetime") or "").strip()
+        if value:
+            return value
+    return None
+
+
+def _meta_map(tree: lxml.html.HtmlElement) -> dict[str, str]:
+    """Each <meta> name/property (lower-case) to its first non-empty content."""
+    metas: dict[str, str] = {}
+    for node in tree.iter("meta"):
+        key = str(node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        value = " ".join(str(node.get("content") or "").split())
+        if key and value and key not in metas:
+            metas[key] = value
+    return metas
+
+
+def _ld_date(payload: str) -> str | None:
+    try:
+        data = json.loads(payload)
+    except (json.JSONDecodeError, ValueError):
+        return None
+    stack: list[object] = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key in ("datePublished", "dateCreated"):
+                value = item.get(key)
+                if isinstance(value, str) and value.strip():
+                    return value.strip()
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None

@@ -1,0 +1,185 @@
+"""`assay events`: the timeline of policy and market events, and `assay events show ID`.
+
+The timeline is oldest first, undated events last. `show` prints one event with every
+document that reported it, and the series of its commodities before and after its date.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from assay.cli.app import app, console, err_console, settings
+
+if TYPE_CHECKING:
+    from assay.analyze.impact import SeriesImpact
+    from assay.store.db import Store
+    from assay.store.events import StoredEvent
+
+EXIT_INPUT_FAILED = 1
+EXIT_USAGE = 2
+
+events_app = typer.Typer(
+    help="The timeline of policy and market events (oldest first), and one event in detail.",
+    invoke_without_command=True,
+)
+app.add_typer(events_app, name="events")
+
+
+@events_app.callback()
+def timeline_command(
+    ctx: typer.Context,
+    commodity: Annotated[str | None, typer.Option("--commodity", help="Only events touching this commodity id (or one under it).")] = None,
+    event_type: Annotated[str | None, typer.Option("--type", help="Only this event type, e.g. export_control.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor and the bodies under it (CN lists CN:MOFCOM).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Events dated on or after: 2025, 2025-04 or 2025-04-09.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Events dated on or before: 2025, 2025-04 or 2025-04-09.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many events.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """Events in time order, oldest first (undated last), each with its sources."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from assay.extract.event_lexicon import EVENT_TYPES
+    from assay.store.events import EventFilter, EventStoreError, query_events
+    from assay.vocab import commodities
+
+    if event_type is not None and event_type not in EVENT_TYPES:
+        _usage(f"--type {event_type}: not an event type (one of {', '.join(EVENT_TYPES)})")
+    if commodity is not None and commodity not in commodities():
+        _usage(f"--commodity {commodity}: not a commodity id (see vocab/data/commodities.csv)")
+    flt = EventFilter(commodity=commodity, type=event_type, actor=actor, since=since, until=until, limit=limit)
+    with _open() as store, store.session() as session:
+        try:
+            found = query_events(session, flt)
+        except EventStoreError as exc:
+            _usage(f"--since/--until {exc}")
+    if as_json:
+        _print_json([e.as_json() for e in found])
+        return
+    if not found:
+        console.print("No events match.", highlight=False)
+        return
+    table = Table("id", "date", "type", "actor", "stance", "commodities", "sources")
+    for event in found:
+        table.add_row(
+            str(event.id),
+            event.date or "-",
+            event.type,
+            event.actor,
+            event.stance,
+            ", ".join(event.commodities),
+            "\n".join(_source_line(m.doc, m.url, m.quote) for m in event.mentions),
+        )
+    console.print(table)
+
+
+@events_app.command("show")
+def show_command(
+    event_id: Annotated[int, typer.Argument(metavar="ID", help="The event id from `assay events`.")],
+    window: Annotated[int, typer.Option("--window", min=1, help="Periods compared on each side of the date.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
+) -> None:
+    """One event with all its mentions, and its commodities' series before and after its date."""
+    from assay.analyze.impact import CAVEAT, ImpactOptions, event_impacts
+    from assay.store.events import get_event
+
+    with _open() as store, store.session() as session:
+        event = get_event(session, event_id)
+        if event is None:
+            _error(f"event {event_id}: no such event (list them with `assay events`)")
+            raise typer.Exit(EXIT_INPUT_FAILED)
+        impacts = event_impacts(session, event, ImpactOptions(window=window))
+    if as_json:
+        payload: dict[str, Any] = event.as_json()
+        payload["impact"] = [i.as_json() for i in impacts]
+        payload["caveat"] = CAVEAT
+        _print_json(payload)
+        return
+    _print_event(event)
+    _print_impacts(event, impacts)
+    console.print(CAVEAT, highlight=False, style="italic")
+
+
+def _print_event(event: StoredEvent) -> None:
+    console.print(
+        f"[bold]{event.type}[/bold]  {event.date or 'undated'}  actor {event.actor}  stance {event.stance}",
+        highlight=False,
+    )
+    console.print(f"commodities: {', '.join(event.commodities)}", highlight=False)
+    if event.geo:
+        console.print(f"applies in: {event.geo}", highlight=False)
+    for mention in event.mentions:
+        where = mention.url or mention.doc
+        console.print(f"- {where} ({mention.published or 'undated'}): “{_one_line(mention.quote)}”", highlight=False)
+
+
+def _print_impacts(event: StoredEvent, impacts: list[SeriesImpact]) -> None:
+    if event.date is None:
+        console.print("No date, so no before and after.", highlight=False)
+        return
+    if not impacts:
+        console.print("No stored series of these commodities spans the event's date.", highlight=False)
+        return
+    table = Table("series", "before", "mean before", "after", "mean after", "change")
+    for impact in impacts:
+        c = impact.comparison
+        table.add_row(
+            impact.series.label(),
+            "\n".join(f"{o.period}: {o.value:,.4g}" for o in c.before),
+            _number(c.mean_before),
+            "\n".join(f"{o.period}: {o.value:,.4g}" for o in c.after),
+            _number(c.mean_after),
+            f"{c.change_pct:+.1f}%" if c.change_pct is not None else "-",
+        )
+    console.print(table)
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.6g}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _source_line(doc: str, url: str | None, quote: str) -> str:
+    quote = _one_line(quote)
+    if len(quote) > 160:
+        quote = quote[:157] + "..."
+    return f"{url or doc}: “{quote}”"
+
+
+def _usage(message: str) -> None:
+    _error(message)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _error(message: str) -> None:
+    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+@contextmanager
+def _open() -> Iterator[Store]:
+    """Open the configured store; a store that cannot be opened is a one-line error and exit 1."""
+    from assay.store.db import StoreError, open_store
+
+    try:
+        store = open_store(settings().database_url)
+    except StoreError as exc:
+        _error(str(exc))
+        raise typer.Exit(EXIT_INPUT_FAILED) from exc
+    try:
+        yield store
+    finally:
+        store.close()

@@ -1,0 +1,377 @@
+"""Policy and market events (EventSpec) from a document's clean text, English and Chinese.
+
+Per statement (a sentence, a bullet, a timeline item): find the strongest trigger
+wording (`event_lexicon`), the commodities it touches (the gazetteer; else those of its
+paragraph; else the document's own), its date (`event_dates`, read against the
+publication date, a timeline column or a plan phase), the actor (`event_actors`) and
+the stance. Statements that state the same event twice become one event.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from assay.extract.event_actors import ActorMention, choose_actor, dominant_place, find_actors
+from assay.extract.event_dates import (
+    DateMention,
+    dates_compatible,
+    find_event_dates,
+    month_start,
+    more_precise,
+    parse_published,
+)
+from assay.extract.event_lexicon import HEDGE, NEGATION_EN, NEGATION_ZH, TRIGGERS, TYPE_PRIORITY, Trigger, stance_for
+from assay.extract.event_text import Statement, statements, strip_label
+from assay.extract.gazetteer import COMMODITY, COMPANY, commodity_family, find_mentions
+from assay.model import Document, Event
+
+log = logging.getLogger(__name__)
+
+EVENT_RULES_VERSION = "1"
+MAX_COMMODITIES = 6
+_CLAUSE_CUT = re.compile(r"[,;:，；：]\s*|\s+[-–—]\s+")
+_BASELINE_BEFORE = re.compile(r"(?i)\b(?:from|than|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,4}$")
+_PHASE = re.compile(
+    r"(?i)(?P<label>within\s+\d+\s+years?|phase\s+(?:\d+|[ivx]+|one|two|three)|stage\s+\d+|第[一二三四五]阶段)"
+    r"(?:\s*[(（]\s*(?P<y1>(?:19|20)\d\d)\s*[-–~至到]\s*(?P<y2>(?:19|20)\d\d)\s*年?[)）])?"
+)
+_POLICY_TITLE = re.compile(r"(?i)[\"“《']?(?P<title>opinions? (?:on|of) [^\"”》\n]{10,120})|《(?P<zh>[^》]{4,60})》")
+_CHINA = re.compile(r"(?i)\bchin(?:a|ese)\b|中国|我国")
+_TRAILING = " \t\n.,;:，。；：、"
+_ENUMERATED_TYPES = ("industrial_policy", "capacity_plan")
+
+
+@dataclass
+class _Candidate:
+    event: Event
+    wording_class: str
+    anchor: str | None
+    rank: int  # specificity of the actor: lower is better
+    members: int = 1
+    quotes: list[str] = field(default_factory=list)
+
+
+def extract_events(doc: Document) -> list[Event]:
+    """The events the document states, one per real-world event; never raises."""
+    try:
+        return _extract(doc)
+    except Exception:  # a rule bug must not stop an ingest; the document keeps its facts
+        log.exception("event extraction failed for %s", doc.name)
+        return []
+
+
+def _extract(doc: Document) -> list[Event]:
+    text = doc.clean_text
+    if not text.strip():
+        return []
+    published = parse_published(doc.published)
+    context = _DocumentContext(text, doc.title, published)
+    candidates: list[_Candidate] = []
+    for statement in statements(text):
+        candidate = context.read(statement, doc.name)
+        if candidate is not None:
+            candidates.append(candidate)
+    return [c.event for c in _merge(candidates)]
+
+
+class _DocumentContext:
+    """What a statement inherits from the document around it: commodities, dates, actor."""
+
+    def __init__(self, text: str, title: str | None, published: date | None) -> None:
+        self.published = published or _reference_date(text)
+        self.default_commodities = _document_commodities(text, title)
+        self.default_actor = dominant_place(text) or ("CN" if _CHINA.search(text) else None)
+        self.phases: dict[str, str] = {}
+        self.section_date: str | None = None
+        self.block = -1
+        self.block_date: str | None = None
+        self.block_actor: tuple[str, int] | None = None
+        self.block_commodities: tuple[str, ...] = ()
+        self.block_event_date: str | None = None
+        self.topic = ""
+
+    def read(self, statement: Statement, doc_name: str) -> _Candidate | None:
+        if statement.block != self.block:
+            self.block, self.block_date, self.block_actor, self.block_commodities = statement.block, None, None, ()
+            self.block_event_date = None
+        text = statement.text
+        dates = find_event_dates(text, self.published)
+        mentions = find_mentions(text)
+        commodities = _ordered_unique(m.value for m in mentions if m.kind == COMMODITY)
+        if self._phase_line(text):
+            return None
+        if statement.heading:
+            self._heading(text, dates)
+            return None
+        candidate = self._candidate(statement, dates, mentions, commodities, doc_name)
+        if dates and dates[0].start <= 30 and dates[0].kind != "relative":
+            self.block_date = dates[0].value
+        if candidate is not None and candidate.event.date:
+            self.block_event_date = candidate.event.date
+        if commodities:
+            self.block_commodities = commodities
+        return candidate
+
+    def _heading(self, text: str, dates: list[DateMention]) -> None:
+        """A heading names the topic of what follows, and a plan's years when it gives them."""
+        self.topic = text
+        usable = [d for d in dates if d.kind in ("span", "target", "year")]
+        if usable:
+            value = usable[0].value
+            span_end = self.section_date.split("/")[-1] if self.section_date else None
+            if not (usable[0].kind == "target" and span_end == value):
+                self.section_date = value
+        elif len(re.findall(r"[A-Za-z]{2,}|[\u4e00-\u9fff]{2,}", text)) >= 2:
+            self.section_date = None
+
+    def _phase_line(self, text: str) -> bool:
+        """Lines that name a plan's phase ("Within 2 years (2021-2022)") set the date of what follows."""
+        m = _PHASE.search(text)
+        if not m:
+            return False
+        label = re.sub(r"\s+", " ", m["label"].lower())
+        if m["y1"]:
+            self.phases[label] = f"{m['y1']}/{m['y2']}"
+        if label in self.phases:
+            self.section_date = self.phases[label]
+            return True
+        return False
+
+    def _candidate(
+        self,
+        statement: Statement,
+        dates: list[DateMention],
+        mentions: list[object],
+        commodities: tuple[str, ...],
+        doc_name: str,
+    ) -> _Candidate | None:
+        text = statement.text
+        if text.rstrip().endswith(("?", "？")) or HEDGE.search(text):
+            return None
+        found = _triggers(text)
+        if not found:
+            return None
+        trigger, t_start, t_end = max(found, key=lambda f: (f[0].weight, -TYPE_PRIORITY[f[0].type], -f[1]))
+        if trigger.wording_class == "quota" and re.search(r"(?i)export|出口", text + " " + self.topic):
+            trigger = Trigger("export_control", "export_quota", trigger.weight, trigger.pattern)
+        actors = find_actors(text)
+        actors += [
+            ActorMention(m.start, m.end, m.value, 5)
+            for m in mentions
+            if getattr(m, "kind", None) == COMPANY and isinstance(m.value, str)  # type: ignore[attr-defined]
+        ]
+        named = [a for a in actors if a.rank <= 3]
+        if trigger.weight < 2 and not named:
+            return None
+        event_commodities = commodities or self.block_commodities
+        if not event_commodities:
+            # a foreign government's measure that names no commodity is not about this document's
+            if choose_actor(actors) not in (None, "CN", "WORLD") and min((a.rank for a in actors), default=9) >= 6:
+                return None
+            event_commodities = self.default_commodities
+        if not event_commodities:
+            return None
+        date_mention = _nearest_date(dates, t_start, t_end, text)
+        if statement.timeline_year:
+            event_date: str | None = statement.timeline_year
+        elif date_mention is not None:
+            event_date = date_mention.value
+        elif trigger.type == "supply_disruption" and self.block_event_date:
+            event_date = self.block_event_date  # a consequence dates from its cause, stated just before
+        else:
+            event_date = self.block_date or self.section_date
+        actor, rank = self._actor(actors, trigger.type)
+        stance = stance_for(trigger.type, trigger.wording_class, text)
+        q_start, q_end = _quote_span(statement, t_start, t_end, mentions, date_mention)
+        anchor = _anchor(text)
+        event = Event(
+            doc=doc_name,
+            type=trigger.type,
+            actor=actor,
+            date=event_date,
+            commodities=tuple(sorted(event_commodities[:MAX_COMMODITIES])),
+            stance=stance,
+            quote=text[q_start:q_end],
+            start=statement.start + q_start,
+            end=statement.start + q_end,
+            rule=f"event.{trigger.type}.{trigger.wording_class}",
+            rule_version=EVENT_RULES_VERSION,
+        )
+        return _Candidate(event, trigger.wording_class, anchor, rank, quotes=[event.quote])
+
+    def _actor(self, actors: list[ActorMention], event_type: str) -> tuple[str, int]:
+        chosen = choose_actor([a for a in actors if a.actor != "WORLD"]) or choose_actor(actors)
+        rank = min((a.rank for a in actors if a.actor == chosen), default=9)
+        if chosen is None and self.block_actor is not None:
+            chosen, rank = self.block_actor
+        if chosen is None:
+            chosen = self.default_actor or "WORLD"
+        if chosen in ("CN", "CN:GACC") and event_type in ("export_control", "technology_restriction") and rank > 1:
+            chosen = "CN:MOFCOM" if chosen == "CN" else chosen
+        if rank <= 5:
+            self.block_actor = (chosen, rank)
+        return chosen, rank
+
+
+def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
+    found: list[tuple[Trigger, int, int]] = []
+    for trigger in TRIGGERS:
+        for m in trigger.pattern.finditer(text):
+            before = text[max(0, m.start() - 40) : m.start()]
+            if NEGATION_EN.search(before) or NEGATION_ZH.search(before):
+                continue
+            found.append((trigger, m.start(), m.end()))
+    return found
+
+
+def _nearest_date(dates: list[DateMention], t_start: int, t_end: int, text: str) -> DateMention | None:
+    usable = [d for d in dates if not _BASELINE_BEFORE.search(text[max(0, d.start - 40) : d.start])]
+    if not usable:
+        return None
+    return min(usable, key=lambda d: max(t_start - d.end, d.start - t_end, 0))
+
+
+def _quote_span(
+    statement: Statement, t_start: int, t_end: int, mentions: list[object], date_mention: DateMention | None
+) -> tuple[int, int]:
+    """The shortest run of whole clauses that holds the trigger, a commodity and the date."""
+    text = statement.text
+    points = [(t_start, t_end)]
+    commodity_spans = [
+        (m.start, m.end)  # type: ignore[attr-defined]
+        for m in mentions
+        if getattr(m, "kind", None) == COMMODITY
+    ]
+    if commodity_spans:
+        points.append(min(commodity_spans, key=lambda s: abs(s[0] - t_start)))
+    if date_mention is not None:
+        points.append((date_mention.start, date_mention.end))
+    low, high = min(p[0] for p in points), max(p[1] for p in points)
+    cuts = [m for m in _CLAUSE_CUT.finditer(text)]
+    start = max((m.end() for m in cuts if m.end() <= low), default=0)
+    end = min((m.start() for m in cuts if m.start() >= high), default=len(text))
+    start = max(start, strip_label(text) if start == 0 else start)
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    while start < end and text[start] in _TRAILING:
+        start += 1
+    if end <= start:
+        return 0, len(text)
+    return start, end
+
+
+def _anchor(text: str) -> str | None:
+    """A named policy document: two statements naming it report one event."""
+    m = _POLICY_TITLE.search(text)
+    if not m:
+        return None
+    title = (m["title"] or m["zh"] or "").lower()
+    words = [re.sub(r"(?:ies)$", "y", w) for w in re.findall(r"\w+", title)]
+    words = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words]
+    return " ".join(w for w in words if w not in {"the", "of", "on", "a", "and"})
+
+
+def _document_commodities(text: str, title: str | None) -> tuple[str, ...]:
+    """The commodities a document is about: the commonest family, its two commonest ids."""
+    counts = Counter(m.value for m in find_mentions(((title or "") + "\n") * 3 + text) if m.kind == COMMODITY)
+    if not counts:
+        return ()
+    families = Counter[str]()
+    for commodity, count in counts.items():
+        families[commodity_family(commodity)] += count
+    family = families.most_common(1)[0][0]
+    ranked = [c for c, _ in counts.most_common() if commodity_family(c) == family]
+    return tuple(ranked[:2])
+
+
+def _reference_date(text: str) -> date | None:
+    """For a document without a publication date: the latest month or year it names as past."""
+    latest: date | None = None
+    for mention in find_event_dates(text, None):
+        if mention.kind not in ("day", "month", "year"):
+            continue
+        start = month_start(mention.value)
+        if start is not None and (latest is None or start > latest):
+            latest = start
+    if latest is None:
+        return None
+    return date(latest.year, 12, 28) if latest.month == 1 and latest.day == 1 else latest
+
+
+def _ordered_unique(values: object) -> tuple[str, ...]:
+    seen: list[str] = []
+    for value in values:  # type: ignore[attr-defined]
+        if isinstance(value, str) and value not in seen:
+            seen.append(value)
+    return tuple(seen)
+
+
+def _same(a: _Candidate, b: _Candidate) -> bool:
+    """Two statements of one document that report one event."""
+    ea, eb = a.event, b.event
+    if a.anchor and a.anchor == b.anchor:
+        return True
+    if ea.quote == eb.quote and ea.type == eb.type:
+        return True
+    if ea.type != eb.type or ea.stance != eb.stance or not set(ea.commodities) & set(eb.commodities):
+        return False
+    if ea.date is not None and eb.date is not None:
+        return dates_compatible(ea.date, eb.date)
+    if ea.date is None and eb.date is None:
+        # plans list many items of one type; other types describe one regime per document
+        return a.wording_class == b.wording_class or ea.type not in _ENUMERATED_TYPES
+    return False
+
+
+def _absorb(into: _Candidate, other: _Candidate) -> None:
+    e, o = into.event, other.event
+    date_value = more_precise(e.date, o.date) if dates_compatible(e.date, o.date) or not e.date or not o.date else e.date
+    source = o if date_value != e.date and date_value == o.date else e
+    actor, rank = (o.actor, other.rank) if other.rank < into.rank else (e.actor, into.rank)
+    merged = tuple(sorted(dict.fromkeys(e.commodities + o.commodities)))[:MAX_COMMODITIES]
+    into.event = replace(
+        e,
+        date=date_value,
+        actor=actor,
+        commodities=merged,
+        quote=source.quote,
+        start=source.start,
+        end=source.end,
+        rule=source.rule,
+    )
+    into.rank = min(into.rank, other.rank)
+    into.members += other.members
+    into.quotes += other.quotes
+
+
+def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
+    groups: list[_Candidate] = []
+    for candidate in candidates:
+        home = next((g for g in groups if _same(g, candidate)), None)
+        if home is None:
+            groups.append(candidate)
+        else:
+            _absorb(home, candidate)
+    # An undated mention of an event dated elsewhere in the document ("the mandate") joins it
+    # when exactly one dated event of the same kind is there to join.
+    kept: list[_Candidate] = []
+    for group in groups:
+        if group.event.date is None:
+            homes = [
+                g
+                for g in groups
+                if g.event.date is not None
+                and g.event.type == group.event.type
+                and g.wording_class == group.wording_class
+                and g.event.stance == group.event.stance
+                and set(g.event.commodities) & set(group.event.commodities)
+            ]
+            if len(homes) == 1:
+                _absorb(homes[0], group)
+                continue
+        kept.append(group)
+    return kept

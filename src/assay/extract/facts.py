@@ -1,0 +1,603 @@
+"""extract_facts: every number of a document that measures a metric of a commodity becomes a Fact.
+
+The pipeline for one document, each step linear in the text:
+1. read numbers (`numbers.read_quantities`), periods (`periods.find_periods`) and gazetteer
+   mentions (`gazetteer.find_mentions`) once over the whole clean text;
+2. cut the text into blocks, sentences and clauses (`layout.analyse`), and read tables apart
+   (`tables.table_facts`);
+3. for each number in prose, decide what it is (a level, a percent change, a share, or not a
+   fact at all) and fill its slots (`slots`), carrying context through the paragraph;
+4. drop a number stated twice.
+
+Classes of wording handled (each has test sentences in tests/extract/test_facts_*.py):
+- levels: "exports stood at 22,966 mt in October", "X totalled", "reached", "镁锭出口量累计24.3万吨";
+- percent changes: "up 23.4% MoM", "down 5.6% YoY", "a 7.5% decrease compared to 2024",
+  "27.9% higher than in H1 2013", "同比增长13.45%", "环比下降", "较2018年增长9.47%", "(+50.76% YoY)";
+  baseline named by period: the year before → pct_yoy, the month before → pct_mom, else pct_change;
+- shares: "accounting for 91.6% of the global total", "85% of China's total reserves",
+  "占全球产量的", "占出口总量的96%", "market share of over 87%", a destination's share of exports;
+- approval rates: "25% of license applications approved";
+- not facts: absolute changes ("rose 30,000 yuan/t", "下调25万元/吨", "an increase of 1,554 mt"),
+  comparisons without a time baseline ("20% lower than other countries"), ratios of two different
+  metrics ("exports equal to 50% of output"), purity and grades, years, counts, HS codes;
+- context: a paragraph's commodity, metric, place and period carry to its later sentences; a
+  heading or headline label ("September Volume: 5,774 tons") and the title give the rest;
+- trade partners: "exports to the Netherlands", "imports from Myanmar", "Turkey 3,196 mt";
+- basis: will/expected/预计 → forecast, plans/target/by 2025/规划 → target, estimated → estimate,
+  current/目前 → actual; a quota that has been set is actual.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from assay.extract import EXTRACTOR_VERSION, cues
+from assay.extract.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
+from assay.extract.layout import Layout, Span, analyse
+from assay.extract.numbers import read_quantities
+from assay.extract.periods import PeriodMention, find_periods
+from assay.extract.slots import (
+    LEVEL_METRICS,
+    SHARE_METRICS,
+    Carry,
+    Sentence,
+    choose_geo,
+    choose_metric,
+    choose_whole,
+    commodity_of,
+    is_bound_to_other,
+    nearest,
+)
+from assay.extract.tables import TableReader
+from assay.model import Approx, Basis, Document, Fact, Period, Quantity, QuantityKind
+from assay.vocab import units
+
+FACT_UNITS = frozenset(units())
+_ALL_METRICS = (
+    "exports", "imports", "production", "reserves", "consumption", "mining_quota", "smelting_quota", "quota",
+    "trading_volume", "capacity", "revenue", "net_profit", "investment", "output_value", "trade_value", "value",
+    "price",
+)  # fmt: skip
+_YEAR_BEFORE = re.compile(r"last|previous|prior|ago|earlier|上年|去年|同期", re.IGNORECASE)
+
+
+def extract_facts(doc: Document) -> list[Fact]:
+    """The facts a document states, each with its verbatim quote and span in `doc.clean_text`."""
+    text = doc.clean_text or ""
+    if not text.strip():
+        return []
+    reader = _Reader(doc, text)
+    return reader.run()
+
+
+def parse_published(published: str | None) -> date | None:
+    if not published:
+        return None
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", published.strip())
+    if not m:
+        return None
+    year, month, day = int(m[1]), int(m[2] or 12), int(m[3] or 0)
+    if not 1 <= month <= 12:
+        return None
+    if day == 0:
+        day = Period.parse(f"{year:04d}-{month:02d}").end.day
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _reference_date(text: str, published: date | None) -> date | None:
+    """The publication date, or when unknown the end of the latest year the text names."""
+    if published is not None:
+        return published
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)", text[:200_000])]
+    return date(max(years), 12, 31) if years else None
+
+
+class _Reader:
+    """One document being read: its layout, mentions and carried context."""
+
+    def __init__(self, doc: Document, text: str) -> None:
+        self.doc = doc
+        self.text = text
+        self.published = parse_published(doc.published)
+        self.reference = _reference_date(text, self.published)
+        self.layout: Layout = analyse(text)
+        self.mentions = find_mentions(text)
+        self.periods = [p for p in find_periods(text, self.reference) if _valid_period(p.period)]
+        self.quantities = read_quantities(text)
+        title = doc.title or ""
+        title_mentions = find_mentions(title)
+        title_periods = [p for p in find_periods(title, self.reference) if _valid_period(p.period)]
+        self.title_carry = Carry(
+            commodity=_first(title_mentions, COMMODITY),
+            form=_first_form(title_mentions),
+            metric=_first(title_mentions, METRIC),
+            geo=None,
+            period=next((p.period for p in title_periods if not _YEAR_BEFORE.search(p.text)), None),
+        )
+        self.doc_commodity = self._dominant_commodity()
+
+    def _dominant_commodity(self) -> str | None:
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            if m.kind == COMMODITY and m.value != "-":
+                counts[m.value] = counts.get(m.value, 0) + 1
+        return max(counts, key=lambda k: counts[k]) if counts else None
+
+    def run(self) -> list[Fact]:
+        tables = TableReader(self.text, self.mentions, self.quantities, self.reference)
+        facts: list[Fact] = []
+        for table_fact in tables.facts():
+            facts.append(self._finish_table_fact(table_fact))
+        in_tables = tables.covered
+        sentences = self._sentences()
+        carry_by_block: dict[int, Carry] = {}
+        heading_carry: Carry = Carry()
+        last_block = -1
+        for sentence in sentences:
+            block = self.layout.block_at(sentence.span.start)
+            if block != last_block:
+                info = self.layout.blocks[block]
+                if info.heading:
+                    heading_carry = self._carry_of(sentence, heading_carry)
+                last_block = block
+            carry = carry_by_block.get(block, Carry())
+            for q in sentence.quantities:
+                if any(s <= q.start < e for s, e in in_tables):
+                    continue
+                made = self._facts_for(q, sentence, carry, heading_carry, facts)
+                for fact in made:
+                    carry = Carry(
+                        commodity=fact.commodity,
+                        form=fact.form,
+                        metric=_base_metric(fact.metric),
+                        geo=fact.geo,
+                        partner=fact.partner,
+                        period=fact.period,
+                    )
+                facts.extend(made)
+            carry = self._carry_of(sentence, carry)
+            carry_by_block[block] = carry
+        return _dedupe(facts)
+
+    def _sentences(self) -> list[Sentence]:
+        spans = self.layout.sentences
+        buckets_m: list[list[Mention]] = [[] for _ in spans]
+        buckets_p: list[list[PeriodMention]] = [[] for _ in spans]
+        buckets_q: list[list[Quantity]] = [[] for _ in spans]
+        for m in self.mentions:
+            buckets_m[self.layout.sentence_at(m.start)].append(m)
+        for p in self.periods:
+            buckets_p[self.layout.sentence_at(p.start)].append(p)
+        for q in self.quantities:
+            buckets_q[self.layout.sentence_at(q.start)].append(q)
+        return [
+            Sentence(span, buckets_m[i], buckets_p[i], buckets_q[i])
+            for i, span in enumerate(spans)
+            if buckets_m[i] or buckets_q[i] or buckets_p[i]
+        ]
+
+    def _carry_of(self, sentence: Sentence, carry: Carry) -> Carry:
+        """Context a sentence leaves for the next: its last commodity, metric and period mentioned."""
+        commodity, form, metric, period = carry.commodity, carry.form, carry.metric, carry.period
+        for m in sentence.mentions:
+            if m.kind == COMMODITY and m.value != "-":
+                commodity, form = m.value, m.form
+            elif m.kind == METRIC and m.value in _ALL_METRICS and m.value not in ("value", "quota"):
+                metric = m.value
+        absolute = [p for p in sentence.periods if not p.relative]
+        if absolute and not sentence.quantities:
+            period = absolute[-1].period
+        return Carry(commodity, form, metric, carry.geo, carry.partner, period)
+
+    # --- one number -------------------------------------------------------------------------
+
+    def _facts_for(
+        self, q: Quantity, sentence: Sentence, carry: Carry, heading: Carry, done: Sequence[Fact]
+    ) -> list[Fact]:
+        text = self.text
+        clause = self.layout.clause(q.start)
+        before = text[sentence.span.start : q.start]
+        clause_before = text[clause.start : q.start]
+        after = text[q.end : sentence.span.end]
+        if cues.NOT_A_FACT_AFTER.match(after) or cues.NOT_A_FACT_BEFORE.search(clause_before[-20:]):
+            return []
+        if q.kind is QuantityKind.PERCENT:
+            return self._percent_facts(q, sentence, clause, carry, heading)
+        if q.kind is QuantityKind.RATE and re.match(r"\s*(?:ago|earlier|before)\b", after):
+            q = replace(q, kind=QuantityKind.MASS, unit="t")  # "670 tons a year ago" is not a rate
+        kinds = LEVEL_METRICS.get(q.kind)
+        if kinds is None or q.unit is None or q.unit not in FACT_UNITS:
+            return []
+        if self._is_absolute_change(q, sentence, clause_before, after):
+            return []
+        metric = choose_metric(sentence, q, clause, kinds, text)
+        if metric is None:
+            fallback = carry.metric or heading.metric or self.title_carry.metric
+            if q.kind is QuantityKind.PRICE:
+                metric = "price"
+            elif q.kind is QuantityKind.RATE:
+                metric = "capacity"
+            elif fallback in kinds:
+                metric = fallback
+            elif fallback in ("exports", "imports") and q.kind is QuantityKind.MONEY:
+                metric = "trade_value"
+            else:
+                return []
+        if metric in ("quota", "value"):
+            return []
+        if q.kind is QuantityKind.RATE and metric == "capacity":
+            pass
+        elif q.kind is QuantityKind.MASS and metric == "capacity" and q.unit == "t":
+            q = replace(q, unit="t/yr")
+        fact = self._fill(q, sentence, clause, carry, heading, metric, q.unit or "", before, clause_before)
+        return [fact] if fact else []
+
+    def _is_absolute_change(self, q: Quantity, sentence: Sentence, clause_before: str, after: str) -> bool:
+        if q.signed and q.kind is not QuantityKind.PERCENT:
+            return True
+        tail = clause_before[-40:]
+        if cues.ABSOLUTE_CHANGE_BEFORE.search(tail) and not cues.TO_AFTER_CHANGE.search(tail):
+            return True
+        if cues.ABSOLUTE_CHANGE_AFTER.match(after[:30]) and q.kind is not QuantityKind.PRICE:
+            return True
+        # a list after a change: "an increase of 1,554 mt, 1,516 mt and 1,129 mt respectively"
+        previous = [o for o in sentence.quantities if o.end <= q.start and o.kind is q.kind]
+        if previous:
+            prior = previous[-1]
+            gap = self.text[prior.end : q.start]
+            if len(gap) <= 8 and re.fullmatch(r"\s*(?:,|、|and|和|及)?\s*(?:and)?\s*", gap):
+                prior_before = self.text[max(sentence.span.start, prior.start - 40) : prior.start]
+                return bool(cues.ABSOLUTE_CHANGE_BEFORE.search(prior_before))
+        return False
+
+    def _percent_facts(self, q: Quantity, sentence: Sentence, clause: Span, carry: Carry, heading: Carry) -> list[Fact]:
+        text = self.text
+        before = text[sentence.span.start : q.start]
+        clause_before = text[clause.start : q.start]
+        after = text[q.end : sentence.span.end]
+        prev_q = max((o.end for o in sentence.quantities if o.end <= q.start), default=sentence.span.start)
+        near_before = text[max(prev_q, q.start - 48) : q.start]
+        is_change = q.signed or bool(cues.CHANGE_BEFORE.search(near_before)) or bool(cues.CHANGE_AFTER.match(after))
+        is_share = bool(cues.SHARE.search(clause_before[-40:])) or bool(cues.SHARE_AFTER.match(after))
+        if is_share and not re.search(r"(?:\bof\b|的|比重|份额)", after[:12] + clause_before[-20:]) and not is_change:
+            is_share = bool(cues.SHARE.search(clause_before[-30:]))
+        if is_share and not q.signed and not re.match(r"^\s*(?:higher|lower|more|less|rise|increase|decrease)", after):
+            return self._share_fact(q, sentence, clause, carry, heading, before, clause_before, after)
+        if cues.APPROVAL.search(after[:80]) and not is_change:
+            fact = self._fill(q, sentence, clause, carry, heading, "approval_rate", "%", before, clause_before)
+            return [fact] if fact else []
+        if not is_change:
+            return []
+        if re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after) and not self._baseline_period(q, sentence):
+            return []  # a comparison across places or products, not a change over time
+        metric = choose_metric(sentence, q, clause, _ALL_METRICS, text)
+        if metric is None:
+            metric = carry.metric or heading.metric or self.title_carry.metric
+        if metric is None or metric in ("quota", "value"):
+            return []
+        sign = -1.0 if (not q.signed and cues.change_direction(near_before[-40:], after[:16]) < 0) else 1.0
+        value = q.value * sign if not q.signed else q.value
+        high = q.value_high * sign if (q.value_high is not None and not q.signed) else q.value_high
+        if high is not None and sign < 0:
+            value, high = high, value
+        if high is not None and high < value:
+            value, high = high, value
+        changed = replace(q, value=value, value_high=high)
+        fact = self._fill(changed, sentence, clause, carry, heading, metric, "pct_change", before, clause_before)
+        if fact is None:
+            return []
+        unit = self._change_unit(q, sentence, fact.period, after)
+        return [replace(fact, unit=unit)]
+
+    def _share_fact(
+        self,
+        q: Quantity,
+        sentence: Sentence,
+        clause: Span,
+        carry: Carry,
+        heading: Carry,
+        before: str,
+        clause_before: str,
+        after: str,
+    ) -> list[Fact]:
+        text = self.text
+        metrics = [m for m in sentence.mentions if m.kind == METRIC and m.value in _ALL_METRICS]
+        whole_metric = next((m.value for m in metrics if 0 <= m.start - q.end < 50), None)
+        part_metric = next((m.value for m in reversed(metrics) if m.end <= q.start), None)
+        if MARKET_SHARE_OR_NONE(text[max(sentence.span.start, q.start - 30) : q.end + 10]):
+            part_metric = part_metric or "production"
+        if whole_metric and part_metric and whole_metric != part_metric and part_metric in SHARE_METRICS:
+            return []  # a ratio of two measures (exports equal to half of output), not a share
+        base = whole_metric or part_metric or carry.metric or heading.metric or self.title_carry.metric
+        if base not in SHARE_METRICS:
+            return []
+        fact = self._fill(q, sentence, clause, carry, heading, SHARE_METRICS[base], "%", before, clause_before)
+        if fact is None:
+            return []
+        whole = choose_whole(sentence, q, text, fact.geo, fact.partner)
+        if whole == fact.geo and not fact.partner:
+            return []
+        return [replace(fact, share_of=whole)]
+
+    def _baseline_period(self, q: Quantity, sentence: Sentence) -> PeriodMention | None:
+        """The period a change is measured from: `from 2019`, `compared to 2024`, `than in H1 2013`, `较2018年`."""
+        for region_start, region_end, period in self._baseline_regions(sentence):
+            if region_start >= q.end and region_start - q.end < 60 and period is not None:
+                return period
+            if region_end <= q.start and q.start - region_end < 6 and period is not None:
+                return period
+        return None
+
+    def _baseline_regions(self, sentence: Sentence) -> list[tuple[int, int, PeriodMention | None]]:
+        text = self.text
+        regions: list[tuple[int, int, PeriodMention | None]] = []
+        s = sentence.span
+        for m in cues.BASELINE_WORD.finditer(text, s.start, s.end):
+            word = m.group().lower()
+            nxt = text[m.end() : m.end() + 3].lstrip()
+            if word in ("than", "over") and nxt[:1].isdigit():
+                continue  # "more than 300,000 t", "over 80%": an approximation
+            clause = self.layout.clause(m.start())
+            period = next((p for p in sentence.periods if p.start >= m.end() and p.end <= clause.end + 30), None)
+            if period is None:
+                if word in ("from",):
+                    continue
+                regions.append((m.start(), min(clause.end, m.end() + 40), None))
+                continue
+            between = text[m.end() : period.start]
+            if any(x.kind in (GEO,) and m.end() <= x.start < period.start for x in sentence.mentions):
+                continue  # "imports from Myanmar last year": an origin, not a baseline
+            if len(between) > 60:
+                continue
+            regions.append((m.start(), period.end, period))
+        return regions
+
+    def _change_unit(self, q: Quantity, sentence: Sentence, period: str | None, after: str) -> str:
+        text = self.text
+        window_after = after[:40]
+        nxt = [o.start for o in sentence.quantities if o.start >= q.end]
+        if nxt:
+            window_after = text[q.end : min(nxt[0], q.end + 40)]
+        prev_q = max((o.end for o in sentence.quantities if o.end <= q.start), default=sentence.span.start)
+        window_before = text[max(prev_q, q.start - 40) : q.start]
+        for window in (window_after, window_before):
+            if cues.QOQ.search(window):
+                return "pct_qoq"
+            if cues.MOM.search(window):
+                return "pct_mom"
+            if cues.YOY.search(window):
+                return "pct_yoy"
+        baseline = self._baseline_period(q, sentence)
+        if baseline is not None and period:
+            unit = _compare_periods(period, baseline.period)
+            if unit:
+                return unit
+        whole = text[sentence.span.start : sentence.span.end]
+        if cues.MOM.search(whole) and not cues.YOY.search(whole):
+            return "pct_mom"
+        if cues.YOY.search(whole) and not cues.MOM.search(whole):
+            return "pct_yoy"
+        return "pct_change"
+
+    # --- slots shared by every kind of number -------------------------------------------------
+
+    def _fill(
+        self,
+        q: Quantity,
+        sentence: Sentence,
+        clause: Span,
+        carry: Carry,
+        heading: Carry,
+        metric: str,
+        unit: str,
+        before: str,
+        clause_before: str,
+    ) -> Fact | None:
+        text = self.text
+        found = commodity_of(sentence.mentions, q, clause, text)
+        if found is None:
+            for ctx in (carry, heading, self.title_carry):
+                if ctx.commodity:
+                    found = (ctx.commodity, ctx.form)
+                    break
+        if found is None and self.doc_commodity:
+            found = (self.doc_commodity, None)
+        if found is None or found[0] == "-":
+            return None
+        commodity, form = found
+        geo, partner = choose_geo(sentence, q, clause, text, metric, carry)
+        if geo is None:
+            geo = carry.geo if carry.geo and carry.geo.startswith("company:") and metric in (
+                "revenue", "net_profit") else None
+        if geo is None:
+            geo = "CN"
+        if metric not in ("exports", "imports", "exports_share", "imports_share"):
+            partner = None
+        period = self._period(q, sentence, carry, heading, metric)
+        basis = self._basis(q, sentence, clause, metric, before, clause_before)
+        if basis is Basis.TARGET and period is None:
+            target = next((p for p in sentence.periods if p.target), None)
+            period = target.period if target else None
+        approx = q.approx or cues.approx_of(clause_before, text[q.end : clause.end])
+        start, end = self._quote_span(q, sentence, clause)
+        value = q.value
+        return Fact(
+            doc=self.doc.name,
+            commodity=commodity,
+            metric=metric,
+            geo=geo,
+            period=period,
+            value=value,
+            unit=unit if unit != "pct_change" or q.kind is QuantityKind.PERCENT else unit,
+            basis=basis,
+            quote=text[start:end],
+            start=start,
+            end=end,
+            partner=partner if partner != geo else None,
+            value_high=q.value_high,
+            form=form,
+            approx=approx if isinstance(approx, Approx) else None,
+            rule=f"prose.{metric}",
+            rule_version=EXTRACTOR_VERSION,
+        )
+
+    def _basis(
+        self, q: Quantity, sentence: Sentence, clause: Span, metric: str, before: str, clause_before: str
+    ) -> Basis:
+        if metric in ("mining_quota", "smelting_quota"):
+            return Basis.ACTUAL
+        targets = [p for p in sentence.periods if p.target and abs(p.start - q.end) < 40]
+        basis = cues.basis_of(before, clause_before)
+        if basis is Basis.ACTUAL and targets and not cues.CURRENT.search(clause_before[-40:]):
+            return Basis.TARGET
+        return basis
+
+    def _period(self, q: Quantity, sentence: Sentence, carry: Carry, heading: Carry, metric: str) -> str | None:
+        text = self.text
+        regions = self._baseline_regions(sentence)
+
+        def region_of(pos: int) -> int | None:
+            for i, (s, e, _) in enumerate(regions):
+                if s <= pos < e:
+                    return i
+            return None
+
+        q_region = region_of(q.start)
+        ranked: list[tuple[int, int, int, PeriodMention]] = []
+        for p in sentence.periods:
+            if p.start < q.end and p.end > q.start:
+                continue
+            p_region = region_of(p.start)
+            if p_region is not None and p_region != q_region:
+                continue
+            bound = is_bound_to_other(p, q, sentence.quantities, text)
+            lo, hi = (p.end, q.start) if p.end <= q.start else (q.end, p.start)
+            crosses = any(lo <= o.start and o.end <= hi for o in sentence.quantities if o is not q)
+            after = 1 if p.start >= q.end else 0
+            ranked.append((2 if bound else (1 if crosses else 0), after if crosses else 0, abs(hi - lo), p))
+        ranked.sort(key=lambda r: r[:3])
+        chosen = ranked[0][3] if ranked and ranked[0][0] < 2 else None
+        if chosen is not None and chosen.relative and re.search(
+            r"year (?:ago|earlier)|year-ago|previous year|prior year", chosen.text, re.IGNORECASE
+        ):
+            anchor = self._anchor(sentence, chosen, carry)
+            if anchor:
+                return _shift(anchor, -1)
+        if chosen is not None:
+            return chosen.period
+        if re.search(r"\b(?:current(?:ly)?|now|at present)\b|目前|当前", text[sentence.span.start : q.start]):
+            if self.published:
+                return self.published.isoformat()
+        for ctx in (carry, heading, self.title_carry):
+            if ctx.period:
+                return ctx.period
+        if metric == "price" and self.published:
+            return self.published.isoformat()
+        return None
+
+    def _anchor(self, sentence: Sentence, relative: PeriodMention, carry: Carry) -> str | None:
+        others = [p for p in sentence.periods if p is not relative and p.start < relative.start]
+        if others:
+            return others[-1].period
+        return carry.period
+
+    def _quote_span(self, q: Quantity, sentence: Sentence, clause: Span) -> tuple[int, int]:
+        """The shortest span of the clause that holds the number and the cues next to it."""
+        start, end = q.start, q.end
+        for m in sentence.mentions:
+            if clause.start <= m.start and m.end <= q.start and m.kind in (COMMODITY, METRIC, GEO):
+                start = min(start, m.start)
+                break
+        for p in sentence.periods:
+            if clause.start <= p.start < clause.end and p.end <= clause.end and p.start >= q.end:
+                end = max(end, p.end)
+                break
+        text = self.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return start, end
+
+    def _finish_table_fact(self, fact: Fact) -> Fact:
+        return replace(fact, doc=self.doc.name, rule_version=EXTRACTOR_VERSION)
+
+
+def MARKET_SHARE_OR_NONE(window: str) -> bool:  # noqa: N802 - reads as the cue it tests
+    return bool(cues.MARKET_SHARE.search(window))
+
+
+def _first(mentions: Sequence[Mention], kind: str) -> str | None:
+    for m in mentions:
+        if m.kind == kind and m.value not in ("-", "value", "quota"):
+            return m.value
+    return None
+
+
+def _first_form(mentions: Sequence[Mention]) -> str | None:
+    for m in mentions:
+        if m.kind == COMMODITY and m.value != "-":
+            return m.form
+    return None
+
+
+def _base_metric(metric: str) -> str:
+    return metric.removesuffix("_share")
+
+
+def _valid_period(text: str) -> bool:
+    try:
+        Period.parse(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _shift(period: str, years: int) -> str:
+    return re.sub(r"\d{4}", lambda m: f"{int(m.group()) + years:04d}", period)
+
+
+def _compare_periods(fact_period: str, baseline: str) -> str | None:
+    try:
+        current, base = Period.parse(fact_period), Period.parse(baseline)
+    except ValueError:
+        return None
+    try:
+        if base == current.year_before() or (base.granularity == "year" and base.start.year == current.start.year - 1):
+            return "pct_yoy"
+    except ValueError:
+        return None
+    previous = current.previous()
+    if previous is not None and base == previous:
+        return {"month": "pct_mom", "quarter": "pct_qoq"}.get(current.granularity, "pct_yoy")
+    return None
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    """A number stated twice (a repeated page, a table restated in the text) is one fact."""
+    kept: list[Fact] = []
+    index: dict[tuple[object, ...], list[Fact]] = {}
+    for fact in facts:
+        key = (fact.commodity, fact.form, fact.metric, fact.geo, fact.partner, fact.share_of, fact.unit, fact.period)
+        same = index.setdefault(key, [])
+        if any(_close(f.value, fact.value) and _close_opt(f.value_high, fact.value_high) for f in same):
+            continue
+        same.append(fact)
+        kept.append(fact)
+    return kept
+
+
+def _close(a: float, b: float) -> bool:
+    return a == b or abs(a - b) <= 0.005 * max(abs(a), abs(b))
+
+
+def _close_opt(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return _close(a, b)

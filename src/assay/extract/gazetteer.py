@@ -1,0 +1,258 @@
+"""Gazetteers: commodities, metric cues, places and companies found in one Aho-Corasick pass.
+
+Text is matched in a normalised copy of the same length (Traditional Chinese folded to
+Simplified character by character, Latin letters lower-cased, curly quotes straightened), so
+every mention's offsets index the original text. Latin wordings must stand as whole words;
+short abbreviations (`Mg`, `US`, `Eu`, `FM`) must also match their case exactly, so that
+`us` is not the United States and `EU` is not europium.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+import pycountry
+from opencc import OpenCC
+
+from assay.vocab import commodities, places, read_rows
+
+COMMODITY = "commodity"
+METRIC = "metric"
+GEO = "geo"
+COMPANY = "company"
+
+_PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": "-", "　": " "})
+_TICKER = re.compile(
+    r"(?P<name>[A-Z][\w&.'-]*(?:[ \t][A-Z&][\w&.'-]*){0,6})[ \t]*[(（]"
+    r"(?P<ticker>\d{6}\.(?:SZ|SH|SS|BJ)|\d{4,5}\.(?:HK|T)|[A-Z]{2,4}\.(?:AX|TO|L|V)|(?:NYSE|NASDAQ|ASX|TSX)[:：][ \t]*[A-Z]{1,5})"
+    r"[)）]"
+)
+_ZH_TICKER = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,8})[(（](?P<ticker>\d{6}(?:\.(?:SZ|SH|BJ))?)[)）]")
+_NAME_STOPWORDS = {"co", "ltd", "inc", "corp", "corporation", "company", "limited", "plc", "group", "the", "llc"}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: str
+    value: str
+    form: str | None
+    original: str
+    case_sensitive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A gazetteer hit: `kind` is commodity, metric, geo or company; `value` its id."""
+
+    start: int
+    end: int
+    kind: str
+    value: str
+    form: str | None = None
+
+
+@cache
+def _t2s_table() -> dict[int, str]:
+    """Traditional → Simplified, one character for one, from OpenCC's own dictionary."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    if not path.exists():
+        return table
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and len(parts[0]) == 1:
+            target = parts[1].split(" ")[0]
+            if len(target) == 1:
+                table[ord(parts[0])] = target
+    return table
+
+
+@cache
+def _opencc() -> OpenCC:
+    return OpenCC("t2s")
+
+
+_OPENCC_LIMIT = 200_000  # pure-Python OpenCC is slow; longer texts use the character table alone
+
+
+def to_simplified(text: str) -> str:
+    """Simplified Chinese of the same length: OpenCC when that keeps the length, else char for char."""
+    by_char = text.translate(_t2s_table())
+    if by_char == text or len(text) > _OPENCC_LIMIT:
+        return by_char
+    converted: str = _opencc().convert(text)
+    return converted if len(converted) == len(text) else by_char
+
+
+def normalise(text: str) -> str:
+    """The matching copy of `text`: same length, Simplified, lower case, straight quotes."""
+    folded = to_simplified(text).translate(_PUNCT_FOLD)
+    lowered = folded.lower()
+    if len(lowered) == len(folded):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
+
+
+def _is_case_sensitive(wording: str) -> bool:
+    letters = [c for c in wording if c.isascii() and c.isalpha()]
+    return bool(letters) and len(letters) <= 3 and any(c.isupper() for c in letters)
+
+
+def _wordings_of_commodities() -> list[tuple[str, str | None, str]]:
+    rows: list[tuple[str, str | None, str]] = []
+    for commodity in commodities().values():
+        for wording in commodity.wordings:
+            if "(" not in wording:
+                rows.append((commodity.id, None, wording))
+    for row in read_rows("commodity_wordings.csv"):
+        rows.append((row["id"], row["form"] or None, row["wording"]))
+    return rows
+
+
+def _place_names() -> list[tuple[str, str]]:
+    names: list[tuple[str, str]] = []
+    for place in places().values():
+        names.append((place.code, place.name))
+        if place.chinese:
+            names.append((place.code, place.chinese))
+        if place.code.startswith("CN-") and ":" not in place.code and len(place.chinese) >= 2:
+            names.append((place.code, place.chinese + "省"))
+            names.append((place.code, place.name + " Province"))
+        if ":" in place.code and len(place.chinese) >= 2:
+            names.append((place.code, place.chinese + "市"))
+            names.append((place.code, place.chinese + "县"))
+            names.append((place.code, place.name + " City"))
+            names.append((place.code, place.name + " County"))
+    for country in pycountry.countries:
+        for attr in ("name", "common_name"):
+            name = getattr(country, attr, None)
+            if name and "," not in name:
+                names.append((country.alpha_2, name))
+    for row in read_rows("geo_aliases.csv"):
+        names.append((row["code"], row["alias"]))
+    return names
+
+
+def company_slug(name: str) -> str:
+    """`Zhenghai Magnetic Materials Co., Ltd.` → `zhenghai-magnetic-materials`."""
+    words = re.findall(r"[A-Za-z0-9]+", name.lower())
+    kept = [w for w in words if w not in _NAME_STOPWORDS] or words
+    if kept:
+        return "-".join(kept)
+    return re.sub(r"\s+", "", name)
+
+
+def _companies() -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for row in read_rows("companies.csv"):
+        slug = row["slug"]
+        out.append((slug, row["name"]))
+        out.extend((slug, alias.strip()) for alias in row["aliases"].split(";") if alias.strip())
+        ticker = row["ticker"].strip()
+        if ticker and ("." in ticker or len(ticker) > 2):
+            out.append((slug, ticker))
+    return out
+
+
+def _add(automaton: ahocorasick.Automaton, entries: dict[str, list[Entry]], entry: Entry) -> None:
+    key = normalise(entry.original.strip())
+    if not key:
+        return
+    bucket = entries.setdefault(key, [])
+    for i, old in enumerate(bucket):
+        if (old.kind, old.value, old.case_sensitive) == (entry.kind, entry.value, entry.case_sensitive):
+            if old.form is None and entry.form is not None:
+                bucket[i] = entry  # a wording listed twice keeps the form it names
+            return
+    bucket.append(entry)
+    automaton.add_word(key, (key, bucket))
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    entries: dict[str, list[Entry]] = {}
+    for cid, form, wording in _wordings_of_commodities():
+        _add(automaton, entries, Entry(COMMODITY, cid, form, wording, _is_case_sensitive(wording)))
+    for row in read_rows("metric_cues.csv"):
+        _add(automaton, entries, Entry(METRIC, row["metric"], None, row["cue"], False))
+    for code, name in _place_names():
+        _add(automaton, entries, Entry(GEO, code, None, name, _is_case_sensitive(name) or name == "US"))
+    for slug, name in _companies():
+        _add(automaton, entries, Entry(COMPANY, f"company:{slug}", None, name, _is_case_sensitive(name)))
+    automaton.make_automaton()
+    return automaton
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def _word_bounded(text: str, start: int, end: int, key: str) -> bool:
+    if _is_word_char(key[0]) and start > 0 and _is_word_char(text[start - 1]):
+        return False
+    return not (_is_word_char(key[-1]) and end < len(text) and _is_word_char(text[end]))
+
+
+def _case_bounded(text: str, start: int, end: int) -> bool:
+    """An upper-case abbreviation run into a lower-case word still stands apart: `DivergenceUS:`."""
+    left = start == 0 or not _is_word_char(text[start - 1]) or (text[start - 1].islower() and text[start].isupper())
+    right = end >= len(text) or not _is_word_char(text[end]) or (text[end - 1].isupper() and text[end].islower())
+    return left and right
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every gazetteer mention in `text`, leftmost-longest, in text order."""
+    if not text:
+        return []
+    norm = normalise(text)
+    out: list[Mention] = []
+    for last, (key, bucket) in _automaton().iter_long(norm):
+        start, end = last - len(key) + 1, last + 1
+        bounded = _word_bounded(norm, start, end, key)
+        for entry in bucket:
+            if not bounded and not (entry.case_sensitive and _case_bounded(text, start, end)):
+                continue
+            if entry.case_sensitive and text[start:end].translate(_PUNCT_FOLD) != entry.original:
+                continue
+            out.append(Mention(start, end, entry.kind, entry.value, entry.form))
+    companies = _ticker_companies(text)
+    if companies:
+        spans = [(c.start, c.end) for c in companies]
+        known = {(m.start, m.end) for m in out if m.kind == COMPANY}
+        out = [m for m in out if m.kind == COMPANY or not any(s <= m.start and m.end <= e for s, e in spans)]
+        out.extend(c for c in companies if (c.start, c.end) not in known)
+    out.sort(key=lambda m: (m.start, -m.end))
+    return out
+
+
+def _ticker_companies(text: str) -> list[Mention]:
+    """Companies the gazetteer does not know, named with a stock ticker: `Acme Magnetics (300001.SZ)`."""
+    found: list[Mention] = []
+    if "(" not in text and "（" not in text:
+        return found
+    for m in _TICKER.finditer(text):
+        name = m["name"]
+        found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{company_slug(name)}"))
+    for m in _ZH_TICKER.finditer(text):
+        found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{m['name']}"))
+    return found
+
+
+def commodity_family(commodity_id: str) -> str:
+    """The top of a commodity's tree (prnd → rare_earths; ndfeb_magnets → rare_earth_magnets)."""
+    table = commodities()
+    current = commodity_id
+    seen: set[str] = set()
+    while current in table and table[current].parent and current not in seen:
+        seen.add(current)
+        parent = table[current].parent
+        assert parent is not None
+        current = parent
+    return current

@@ -1,0 +1,132 @@
+"""The layout of a clean text: blocks (paragraphs and headings), sentences and clauses.
+
+Everything is a character span of the original text, found in one left-to-right pass, so
+slot filling can ask "which sentence holds offset 1234" and "where does its clause start".
+A heading is a short line without closing punctuation; it gives context to what follows it
+until the next heading. Headline-style labels run into the text by careless extraction
+("Export DynamicsSeptember Volume: 5,774 tons") are split where a lower-case letter meets
+an upper-case one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?=[\"'”’)]?\s+[\"'“‘(]?[A-Z0-9\u4e00-\u9fff])"  # Latin full stop before a capital or digit
+    r"|(?<=[a-z0-9%)]\.)(?=[A-Z][a-z])"  # a full stop with the space lost: "year-on-year.Jan-Sep"
+    r"|(?<=[。！？；;])"  # Chinese full stops and semicolons always end one
+    r"|\n(?![ \t]*[a-z0-9])"  # a line break, unless a wrapped line goes on in lower case or digits
+    r"|(?<=[a-z]{3})(?=[A-Z][a-z]{2,}|[A-Z]{2,}[:：])"  # a label run into the text: "DynamicsSeptember Volume:"
+)
+_ABBREVIATIONS = (
+    "U.S.", "U.K.", "E.U.", "Co.", "Ltd.", "Inc.", "Corp.", "No.", "vs.", "e.g.", "i.e.", "approx.", "St.",
+    "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.", "Mr.", "Dr.",
+)  # fmt: skip
+_CLAUSE_BREAK = re.compile(r"[,，;；:：(（)）\[\]【】]|\s[-–—]\s|—|(?<=\S)\s+(?:while|whereas|but)\s")
+_HEADING_MAX = 90
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph (one or more lines without a blank line between) or a heading line."""
+
+    start: int
+    end: int
+    heading: bool
+
+
+@dataclass
+class Layout:
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    sentences: list[Span] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list)
+    _block_starts: list[int] = field(default_factory=list)
+    _clause_breaks: list[int] = field(default_factory=list)
+
+    def sentence_at(self, offset: int) -> int:
+        """Index of the sentence holding `offset` (the last one starting at or before it)."""
+        return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
+
+    def block_at(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._block_starts, offset) - 1)
+
+    def clause(self, offset: int) -> Span:
+        """The clause around `offset`, bounded by its sentence."""
+        sentence = self.sentences[self.sentence_at(offset)]
+        i = bisect.bisect_right(self._clause_breaks, offset)
+        start = self._clause_breaks[i - 1] if i > 0 else sentence.start
+        end = self._clause_breaks[i] if i < len(self._clause_breaks) else sentence.end
+        return Span(max(start, sentence.start), min(end, sentence.end))
+
+    def heading_before(self, block_index: int) -> Block | None:
+        for i in range(block_index - 1, max(-1, block_index - 40), -1):
+            if self.blocks[i].heading:
+                return self.blocks[i]
+        return None
+
+
+def _is_heading(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped or len(stripped) > _HEADING_MAX:
+        return False
+    if stripped[-1] in ".。!！?？;；,，:" or stripped.startswith(("•", "-", "*")):
+        return stripped[-1] in ":：" and len(stripped) < 40
+    return not re.search(r"\d[\d,.]*\s*(?:%|t\b|tons?|tonnes|吨|元|美元)", stripped)
+
+
+def _numeric_comma(text: str, pos: int) -> bool:
+    """A comma inside a number (22,966) or directly followed by a digit group does not break a clause."""
+    return (
+        text[pos] == ","
+        and 0 < pos < len(text) - 1
+        and text[pos - 1].isdigit()
+        and text[pos + 1].isdigit()
+    )
+
+
+def analyse(text: str) -> Layout:
+    """Blocks, sentences and clause breaks of `text`, in linear time."""
+    layout = Layout(text)
+    pos = 0
+    for chunk in re.split(r"(\n[ \t]*\n+)", text):
+        if chunk and not chunk.isspace():
+            lines = [ln for ln in chunk.split("\n") if ln.strip()]
+            heading = len(lines) == 1 and _is_heading(lines[0])
+            layout.blocks.append(Block(pos, pos + len(chunk), heading))
+        pos += len(chunk)
+    if not layout.blocks:
+        layout.blocks.append(Block(0, len(text), False))
+    layout._block_starts = [b.start for b in layout.blocks]
+
+    starts = [0]
+    for m in _SENTENCE_END.finditer(text):
+        cut = m.end() if m.group().startswith("\n") else m.start()
+        if text[m.start() - 1 : m.start()] == "." and _ends_with_abbreviation(text, m.start()):
+            continue
+        if cut > starts[-1]:
+            starts.append(cut)
+    # block boundaries are sentence boundaries too
+    merged = sorted(set(starts) | set(layout._block_starts))
+    layout._sentence_starts = merged
+    layout.sentences = [
+        Span(s, merged[i + 1] if i + 1 < len(merged) else len(text)) for i, s in enumerate(merged)
+    ]
+    layout._clause_breaks = [
+        m.start() for m in _CLAUSE_BREAK.finditer(text) if not _numeric_comma(text, m.start())
+    ]
+    return layout
+
+
+def _ends_with_abbreviation(text: str, end: int) -> bool:
+    window = text[max(0, end - 8) : end]
+    return any(window.endswith(a) for a in _ABBREVIATIONS) or bool(re.search(r"(?:^|\s)[A-Z]\.$", window))

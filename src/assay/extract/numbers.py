@@ -1,0 +1,523 @@
+"""Every number, quantity, amount of money, price and percent in a text: `read_quantities(text)`.
+
+How it reads (linear in the text): two compiled regex passes find the numbers themselves (Arabic
+digits and Chinese numerals in one pass, English number words in the other); around each number,
+anchored regexes read what stands before it (`about`, `US$`, `约`, a sign) and after it (`million`,
+`万`, `tonnes per year`, `元/吨`, `%`, `个百分点`, `左右`); a last pass joins ranges (`42,000-42,500`,
+`between 3 and 5 per cent`, `525000至535000`) and fractions written with words (`1 over 3`).
+
+Conventions the slot filler relies on:
+- `unit` is a FactSpec unit id (`t`, `t/yr`, `kg`, `CNY`, `USD/t`, `CNY/kg`, `%`) or None. Money in a
+  currency outside the vocabulary keeps its ISO code (`GBP`, `JPY`, `CAD`), which matches no metric.
+- Percentage points are kind POINTS with unit None (`6个百分点`, `2 percentage points`).
+- Years, dates, grades, codes and ordinals are still read, as bare numbers (kind NUMBER, unit None):
+  a year is never fused with the number after it (`in 2024 135,000 tonnes` is 2024 and 135000 t).
+  `number_role(text, q)` tells such labels apart (year, date, grade, code, ordinal).
+- `signed` is True only when the text writes the sign (`+50.76%`, `-5000`, `负3.9%`).
+- The span covers what was read: approximation word, currency, sign, number, multiplier, unit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from assay.extract import units as u
+from assay.extract.en_numerals import EN_NUMBER_RUN, parse_en_run
+from assay.extract.zh_numerals import BIG_CHARS, DIGIT_CHARS, ZH_BIG_UNITS, ZH_DIGITS, parse_zh_number
+from assay.model import Approx, Quantity, QuantityKind
+
+# Full-width digits and signs map one to one, so offsets into the mapped text are offsets into the
+# original. The full-width comma is left alone: in Chinese it separates clauses, not thousands.
+_FULL_WIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "．": ".",
+        "％": "%",
+        "＋": "+",
+        "－": "-",
+        "＄": "$",
+        "﹪": "%",
+    }
+)
+
+_D = DIGIT_CHARS
+_S = "十拾百佰仟"  # small units; 千 is listed apart because of 千克, 千米, 千瓦
+_B = "万萬亿億"
+_V = "多余餘几幾"
+_SP = r"[ \t\u3000]"
+_ARABIC = (
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+(?![\d,.]\d)"
+    r"|\d{1,3}(?: \d{3}){2,}(?![\d,.]\d)"
+    r"|\d+(?:\.\d+)?"
+    r"|(?<![\w.])\.\d+)"
+    r"(?:[eE][+-]?\d{1,3}(?![\w.]))?"
+)
+_ZH_CHAR = rf"(?:[{_D}{_S}{_B}]|千(?![克米瓦伏帕卡])|兆(?![瓦帕赫字]))"
+_NUMERAL_RUN = re.compile(
+    rf"(?:{_ARABIC}"
+    rf"|[{_D}]"
+    rf"|[十拾]"
+    rf"|[百佰千仟万萬](?={_SP}*(?:[{_D}{_S}{_B}千\d]|分{_SP}*之))"
+    rf"|半(?={_SP}*[百成])"
+    rf")(?:"
+    rf"(?<=[{_D}{_S}{_B}千兆{_V}又之])(?:{_ARABIC})"
+    rf"|{_ZH_CHAR}"
+    rf"|[点點](?={_SP}*[{_D}\d]){_SP}*"
+    rf"|[{_V}](?={_SP}*[{_S}{_B}千])"
+    rf"|又{_SP}*(?=[{_D}{_S}千\d])"
+    rf"|分{_SP}*之{_SP}*"
+    rf"|(?<=[{_D}{_S}{_B}千兆{_V}\d]){_SP}+(?=[{_S}{_B}千{_V}又]|分{_SP}*之)"
+    rf"|(?<=[{_D}{_S}{_B}千兆{_V}]){_SP}+(?=[{_D}点點])"
+    rf")*+"
+)
+_CJK_NUMERAL = re.compile(rf"[{_D}{_S}{_B}千兆{_V}点點又半]|分之")
+_POWER = re.compile(r"\^(?P<signs>[-+]*)(?P<exp>\d{1,3})(?!\d)")
+_SLASH_FRACTION = re.compile(r"/(?P<den>\d{1,3})(?![\d/.,])")
+_MIXED_FRACTION = re.compile(r"[ \t]+(?P<num>\d{1,3})/(?P<den>\d{1,3})(?![\d/.,])")
+_CHENG = re.compile(rf"{_SP}*成(?![本为為交立果功品员員都熟型分材长長绩績就效])(?:{_SP}*(?P<tail>[{_D}]|半))?")
+_DOZEN_ZH = re.compile(r"打(?![击擊造破开開通算入响響工压壓出印车車球])")
+_VAGUE_AFTER = re.compile(r"[多余餘](?=[吨噸元美人公千万萬亿億个個])")
+_ANY_LETTER_AFTER = re.compile(r"[ \t]*[A-Za-z]")
+
+
+class NumberRole(StrEnum):
+    """What a bare number is when it is not a measurement (see `number_role`)."""
+
+    YEAR = "year"
+    DATE = "date"
+    GRADE = "grade"
+    CODE = "code"
+    ORDINAL = "ordinal"
+
+
+@dataclass(slots=True)
+class _Reading:
+    """One number and the words read around it, before it becomes a Quantity."""
+
+    start: int
+    end: int
+    core_start: int
+    core_end: int
+    value: float
+    lead: str = ""  # between / from
+    approx: Approx | None = None
+    signed: bool = False
+    currency: str | None = None
+    scale: float = 1.0  # multiplier written after the number (or a trailing 万/亿)
+    mass: tuple[str, float] | None = None
+    per_mass: tuple[str, float] | None = None
+    per_year: bool = False
+    percent: bool = False
+    points: bool = False
+    high: float | None = None  # the high end of a range
+
+    @property
+    def bare(self) -> bool:
+        return not (self.currency or self.mass or self.per_mass or self.percent or self.points or self.per_year)
+
+
+def read_quantities(text: str) -> list[Quantity]:
+    """Every number in `text`, in order, with value normalised and unit as a FactSpec unit id."""
+    if not text:
+        return []
+    mapped = text.translate(_FULL_WIDTH)
+    readings: list[_Reading] = []
+    consumed = 0
+    for core in _cores(mapped):
+        if core.start < consumed:
+            continue
+        reading = _read_around(mapped, core, consumed)
+        if reading is None:
+            continue
+        readings.append(reading)
+        consumed = reading.end
+    return [_quantity(text, r) for r in _join(mapped, readings)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Core:
+    """A number proper, before the words around it are read."""
+
+    start: int
+    end: int
+    value: float
+    zh: bool = False  # written with Chinese numerals
+    percent: bool = False  # 百分之五
+    vague: bool = False  # 十多万, 500余万
+
+
+def _cores(text: str) -> list[_Core]:
+    """Numbers proper, sorted by start."""
+    found: list[_Core] = []
+    for m in _NUMERAL_RUN.finditer(text):
+        core = m.group()
+        if len(core) > 80:
+            continue
+        zh = _CJK_NUMERAL.search(core) is not None
+        if zh:
+            parsed = parse_zh_number(core)
+            if parsed is None:
+                continue
+            if core == "一" and not _unit_follows(text, m.end()):
+                continue  # 一 inside words (统一, 一些, 进一步) is not a number anyone looks for
+            found.append(_Core(m.start(), m.end(), parsed.value, True, parsed.percent, parsed.vague))
+        else:
+            value = _arabic(core)
+            if value is not None:
+                found.append(_Core(m.start(), m.end(), value))
+    if _has_latin_words(text):
+        for m in EN_NUMBER_RUN.finditer(text):
+            if m.end() - m.start() > 400:
+                continue
+            for start, end, value in parse_en_run(m.group()):
+                found.append(_Core(m.start() + start, m.start() + end, value))
+    found.sort(key=lambda core: core.start)
+    return found
+
+
+def _has_latin_words(text: str) -> bool:
+    return any("a" <= ch <= "z" for ch in text[:4096]) or re.search("[a-z]", text) is not None
+
+
+def _unit_follows(text: str, at: int) -> bool:
+    return u.SUFFIX.match(text, at) is not None or _CHENG.match(text, at) is not None
+
+
+def _arabic(core: str) -> float | None:
+    try:
+        value = float(core.replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u2009", "").replace("\u202f", ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _read_around(text: str, core: _Core, consumed: int) -> _Reading | None:
+    r = _Reading(start=core.start, end=core.end, core_start=core.start, core_end=core.end, value=core.value)
+    r.percent = core.percent
+    if core.vague:
+        r.approx = Approx.OVER
+    _read_after_core(text, r, core.zh)
+    _read_before(text, r, consumed)
+    _read_unit(text, r)
+    if not math.isfinite(r.value):
+        return None
+    return r
+
+
+def _read_after_core(text: str, r: _Reading, zh: bool) -> None:
+    """Powers, slash fractions, multipliers, 成 and 打 right after the number."""
+    end = r.end
+    power = _POWER.match(text, end)
+    if power:
+        exponent = int(power["exp"]) * (-1 if power["signs"].count("-") % 2 else 1)
+        try:
+            r.value = math.copysign(abs(r.value) ** exponent, r.value) if r.value else 0.0
+        except (OverflowError, ZeroDivisionError):
+            r.value = math.inf
+        r.end = end = power.end()
+        return
+    core = text[r.core_start : r.core_end]
+    small_integer = core.isdigit() and len(core) <= 3
+    if small_integer and text[r.core_start - 1 : r.core_start] != "/":
+        slash = _SLASH_FRACTION.match(text, end)
+        if slash and int(slash["den"]):
+            r.value = r.value / int(slash["den"])
+            r.end = slash.end()
+            return
+        mixed = _MIXED_FRACTION.match(text, end)
+        if mixed and int(mixed["den"]) and int(mixed["num"]) < int(mixed["den"]):
+            r.value = r.value + int(mixed["num"]) / int(mixed["den"])
+            r.end = mixed.end()
+            return
+    if zh:
+        trailing = 1.0
+        for ch in reversed(core.rstrip()):
+            if ch not in ZH_BIG_UNITS:
+                break
+            trailing *= ZH_BIG_UNITS[ch]
+        r.scale = trailing
+    cheng = _CHENG.match(text, end)
+    if cheng and (zh or core.replace(".", "").isdigit()) and r.value <= 10:
+        tail = cheng["tail"]
+        extra = 0.0 if not tail else 5.0 if tail == "半" else float(ZH_DIGITS[tail])
+        r.value = r.value * 10 + extra
+        r.percent = True
+        r.end = cheng.end()
+        return
+    dozen = _DOZEN_ZH.match(text, end)
+    if dozen and zh:
+        r.value *= 12
+        r.end = dozen.end()
+        return
+    mult = u.MULTIPLIER_RE.match(text, end)
+    if mult and _multiplier_allowed(text, r, mult):
+        factor = u.MULTIPLIER_LOOKUP[mult["mult"].lower()]
+        r.value *= factor
+        r.scale *= factor
+        r.end = mult.end()
+        big = re.match(f"{u.INLINE_SPACE}*([{BIG_CHARS}]+)", text[r.end : r.end + 4])
+        if big and not big.group(1).startswith("兆"):
+            for ch in big.group(1):
+                r.value *= ZH_BIG_UNITS[ch]
+            r.end += big.end()
+
+
+def _multiplier_allowed(text: str, r: _Reading, mult: re.Match[str]) -> bool:
+    word = mult["mult"]
+    glued = mult.start("mult") == r.end
+    low = word.lower()
+    if low == "m":
+        return False  # read after a currency only, in _read_unit
+    if low == "b":
+        return glued
+    if low in ("k",) and not glued:
+        return True
+    return True
+
+
+def _read_before(text: str, r: _Reading, consumed: int) -> None:
+    """Sign, currency, approximation word and `between`/`from`, read backwards from the number."""
+    window_start = max(consumed, r.core_start - 40)
+    window = text[window_start : r.core_start]
+    m = u.PREFIX.search(window)
+    if not m:
+        return
+    sign = m["sign"]
+    if sign:
+        sign_at = window_start + m.start("sign")
+        before = text[max(0, sign_at - 3) : sign_at].rstrip(" \t")
+        spaced = sign_at + 1 < r.core_start
+        blocked = bool(before) and (before[-1].isalnum() or before[-1] in "%)]")
+        if (sign in "-−" or sign == "+") and (blocked or (spaced and before and before[-1] not in "([:;,=")):
+            sign = None
+    if sign:
+        r.signed = True
+        if sign in "-−负負":
+            r.value = -r.value
+        r.start = window_start + m.start("sign")
+    if m["cur"]:
+        r.currency = u.currency_of(m["cur"], u.CURRENCY_LOOKUP)
+        r.start = window_start + m.start("cur")
+    if m["approx"]:
+        r.approx = u.APPROX_BEFORE_LOOKUP.get(u.lookup_key(m["approx"]))
+        r.start = window_start + m.start("approx")
+    if m["lead"]:
+        r.lead = m["lead"].lower()
+
+
+def _read_unit(text: str, r: _Reading) -> None:
+    """Unit after the number (and its multiplier), then approximation words after the unit."""
+    if r.percent:
+        _read_approx_after(text, r)
+        return
+    if r.currency:
+        m_mult = u.MONEY_M_RE.match(text, r.end)
+        if m_mult:
+            r.value *= 1e6
+            r.scale *= 1e6
+            r.end = m_mult.end()
+    vague = _VAGUE_AFTER.match(text, r.end)
+    if vague:
+        r.approx = Approx.OVER
+        r.end = vague.end()
+    m = u.SUFFIX.match(text, r.end)
+    if m:
+        _apply_suffix(r, m)
+    _read_approx_after(text, r)
+
+
+def _apply_suffix(r: _Reading, m: re.Match[str]) -> None:
+    if m["pp"]:
+        r.points = True
+        if m["pp"].lower().startswith(("basis", "bp")):
+            r.value /= 100
+    elif m["pct"]:
+        r.percent = True
+        if m["pct"] == "‰":
+            r.value /= 10
+    elif m["rate"]:
+        r.mass = ("t", u.RATE_LOOKUP.get(u.lookup_key(m["rate"]), 1.0))
+        r.per_year = True
+    elif m["cur"]:
+        r.currency = u.currency_of(m["cur"], u.CURRENCY_SUFFIX_LOOKUP)
+        if m["pmass"]:
+            r.per_mass = u.mass_unit(m["pmass"])
+    elif m["mass"]:
+        r.mass = u.mass_unit(m["mass"])
+        r.per_year = bool(m["yr"])
+    elif m["pmass2"]:
+        r.per_mass = u.mass_unit(m["pmass2"])
+    else:
+        return
+    r.end = m.end()
+
+
+def _read_approx_after(text: str, r: _Reading) -> None:
+    after = u.APPROX_AFTER_RE.match(text, r.end)
+    if after and (r.approx is None or after["after"] in ("左右", "上下")):
+        word = after["after"]
+        if word in ("多", "余", "餘") and not (r.mass or r.currency or r.percent):
+            return
+        r.approx = u.APPROX_AFTER_LOOKUP.get(u.lookup_key(word), r.approx)
+        r.end = after.end()
+
+
+def _join(text: str, readings: list[_Reading]) -> list[_Reading]:
+    """Join ranges (`3-5%`, `between X and Y`, `X to Y`) and word fractions (`1 over 3`)."""
+    out: list[_Reading] = []
+    i = 0
+    while i < len(readings):
+        low = readings[i]
+        if i + 1 < len(readings):
+            high = readings[i + 1]
+            gap = text[low.end : high.start]
+            joined = _as_range(low, high, gap) or _as_fraction(text, low, high, gap)
+            if joined is not None:
+                out.append(joined)
+                i += 2
+                continue
+            _share_unit_from(low, high, gap)
+        out.append(low)
+        i += 1
+    return out
+
+
+def _as_range(low: _Reading, high: _Reading, gap: str) -> _Reading | None:
+    if len(gap) > 12:
+        return None
+    sep = u.RANGE_SEPARATOR.match(gap)
+    if not sep:
+        return None
+    word = (sep["word"] or "").lower()
+    if word == "and" and low.lead != "between":
+        return None
+    if word in ("to", "through", "至", "到") and low.lead == "from":
+        return None
+    if sep["dash"] and high.signed:
+        return None
+    if not _compatible(low, high):
+        return None
+    low_value = low.value
+    if low.scale == 1.0 and high.scale != 1.0 and not low.mass:
+        low_value *= high.scale
+    if low_value > high.value:
+        return None
+    merged = replace(
+        high,
+        start=low.start,
+        core_start=low.core_start,
+        value=low_value,
+        approx=low.approx or high.approx,
+        signed=low.signed,
+        currency=low.currency or high.currency,
+        mass=high.mass or low.mass,
+        per_mass=high.per_mass or low.per_mass,
+        per_year=high.per_year or low.per_year,
+        percent=high.percent or low.percent,
+        points=high.points or low.points,
+    )
+    merged.high = high.value
+    return merged
+
+
+def _compatible(low: _Reading, high: _Reading) -> bool:
+    if low.currency and high.currency and low.currency != high.currency:
+        return False
+    if low.mass and high.mass and low.mass[0] != high.mass[0]:
+        return False
+    if low.percent != high.percent and not low.bare:
+        return False
+    return not (low.points != high.points and not low.bare)
+
+
+def _as_fraction(text: str, low: _Reading, high: _Reading, gap: str) -> _Reading | None:
+    if not (low.bare and high.bare and low.scale == 1.0 and high.scale == 1.0 and high.value):
+        return None
+    if not u.FRACTION_WORDS.match(gap) or _ANY_LETTER_AFTER.match(text, high.end):
+        return None
+    return replace(low, end=high.end, value=low.value / high.value)
+
+
+def _share_unit_from(low: _Reading, high: _Reading, gap: str) -> None:
+    """`from 5,000 to 6,000 tonnes`: the first number is in the unit of the second."""
+    if low.lead == "from" and low.bare and not high.bare and u.RANGE_SEPARATOR.match(gap):
+        low.currency, low.mass, low.per_mass = high.currency, high.mass, high.per_mass
+        low.per_year, low.percent, low.points = high.per_year, high.percent, high.points
+
+
+def _quantity(text: str, r: _Reading) -> Quantity:
+    value_high = r.high
+    kind, unit, factor = _kind_and_unit(r)
+    return Quantity(
+        text=text[r.start : r.end],
+        start=r.start,
+        end=r.end,
+        value=_tidy(r.value * factor),
+        kind=kind,
+        unit=unit,
+        value_high=_tidy(value_high * factor) if value_high is not None else None,
+        approx=r.approx,
+        signed=r.signed,
+    )
+
+
+def _tidy(value: float) -> float:
+    """Drop binary noise from scaling: 1.1 * 10000 is 11000, not 11000.000000000002."""
+    return float(f"{value:.15g}")
+
+
+def _kind_and_unit(r: _Reading) -> tuple[QuantityKind, str | None, float]:
+    if r.points:
+        return QuantityKind.POINTS, None, 1.0
+    if r.percent:
+        return QuantityKind.PERCENT, "%", 1.0
+    if r.currency:
+        if r.per_mass:
+            mass_unit, mass_factor = r.per_mass
+            return QuantityKind.PRICE, f"{r.currency}/{mass_unit}", 1.0 / mass_factor
+        return QuantityKind.MONEY, r.currency, 1.0
+    if r.mass:
+        mass_unit, mass_factor = r.mass
+        if r.per_year:
+            return QuantityKind.RATE, "t/yr", mass_factor / (1000.0 if mass_unit == "kg" else 1.0)
+        return QuantityKind.MASS, mass_unit, mass_factor
+    return QuantityKind.NUMBER, None, 1.0
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}|2100")
+_DATE_AROUND = re.compile(r"[-/.年月]\s*\d|\d\s*[-/.]$")
+_ORDINAL_AFTER = re.compile(r"(?i)(?:st|nd|rd|th)\b")
+_CODE_BEFORE = re.compile(r"(?i)(?:\bHS|\bHTS|\bCN|code|No\.|#|税号|税则号?|编码)[\s:：]*(?:code)?[\s:：]*$")
+_GRADE_WORDS = re.compile(r"(?i)(?:purity|pure|grade|min\.?|纯度|品位|含量)")
+
+
+def number_role(text: str, q: Quantity) -> NumberRole | None:
+    """Whether a bare number read from `text` is a label rather than a measurement.
+
+    YEAR: a four-digit number 1900–2100 with no unit (`in 2024`, `2024年`); DATE: a number inside a
+    date (`2025-09-16`, `9月16日`); GRADE: digits glued to letters (`N52SH`) or a purity percent
+    (`99.95% purity`); CODE: after HS/税号 or eight digits and more; ORDINAL: `3rd`, `第3`.
+    """
+    before = text[max(0, q.start - 12) : q.start]
+    after = text[q.end : q.end + 12]
+    if q.kind is QuantityKind.PERCENT:
+        near = text[max(0, q.start - 20) : q.end + 20]
+        return NumberRole.GRADE if q.value >= 90 and _GRADE_WORDS.search(near) else None
+    if q.kind is not QuantityKind.NUMBER or q.value_high is not None and not _YEAR.fullmatch(q.text[-4:]):
+        return None
+    if _CODE_BEFORE.search(before) or (q.text.isdigit() and len(q.text) >= 8):
+        return NumberRole.CODE
+    if (before[-1:].isalpha() and before[-1:].isascii()) or (after[:1].isalpha() and after[:1].isascii() and after[:2].isupper()):
+        if not _ORDINAL_AFTER.match(after):
+            return NumberRole.GRADE
+    if _ORDINAL_AFTER.match(after) or before.endswith("第"):
+        return NumberRole.ORDINAL
+    if _YEAR.fullmatch(q.text):
+        return NumberRole.YEAR
+    if _DATE_AROUND.search(after[:3]) or _DATE_AROUND.search(before[-3:]) or after.startswith(("日", "号", "號")):
+        return NumberRole.DATE
+    return None

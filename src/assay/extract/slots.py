@@ -1,0 +1,259 @@
+"""Slot filling for one number: which metric, commodity, place, partner, whole and period it belongs to.
+
+The rules look outward from the number: first its clause, then its sentence, then what the
+paragraph has established so far (carried context), then the heading above, then the
+document's title. Each rule is written for a class of wording, not for one document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assay.extract.gazetteer import COMMODITY, COMPANY, GEO, METRIC, Mention
+from assay.extract.layout import Layout, Span
+from assay.extract.periods import PeriodMention
+from assay.model import Quantity, QuantityKind
+from assay.vocab import ancestors
+
+LEVEL_METRICS: dict[QuantityKind, tuple[str, ...]] = {
+    QuantityKind.MASS: (
+        "exports", "imports", "production", "reserves", "consumption", "mining_quota", "smelting_quota",
+        "trading_volume", "capacity", "quota",
+    ),
+    QuantityKind.RATE: ("capacity", "production"),
+    QuantityKind.MONEY: ("revenue", "net_profit", "investment", "output_value", "trade_value", "value"),
+    QuantityKind.PRICE: ("price",),
+}  # fmt: skip
+SHARE_METRICS = {
+    "production": "production_share",
+    "reserves": "reserves_share",
+    "capacity": "capacity_share",
+    "exports": "exports_share",
+    "imports": "imports_share",
+}
+TRADE = ("exports", "imports")
+_PARTNER_TO = re.compile(
+    r"(?:\b(?:to|into|towards|destined for|bound for|for|shipped to|sent to)(?:\s+the)?\s*$)|(?:向|对|出口到|出口至|运往|销往)\s*$",
+    re.IGNORECASE,
+)
+_FROM = re.compile(r"(?:\b(?:from|out of)(?:\s+the)?\s*$)|(?:自|从|来自|进口自)\s*$", re.IGNORECASE)
+_OF_WHOLE = re.compile(r"(?:\bof(?:\s+the)?(?:\s+total)?\s*$|\bin\s*$|占\s*$|占到\s*$|在\s*$)", re.IGNORECASE)
+_SUPERLATIVE_AFTER = re.compile(
+    r"^(?:'s|’s)?\s+(?:largest|biggest|leading|top|second|third|main|major|no\.|number)", re.IGNORECASE
+)
+_LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Carry:
+    """What the paragraph (or heading, or title) has established for the numbers that follow."""
+
+    commodity: str | None = None
+    form: str | None = None
+    metric: str | None = None
+    geo: str | None = None
+    partner: str | None = None
+    period: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence with the mentions, periods and numbers inside it."""
+
+    span: Span
+    mentions: Sequence[Mention]
+    periods: Sequence[PeriodMention]
+    quantities: Sequence[Quantity]
+
+
+def _distance(m_start: int, m_end: int, q: Quantity) -> int:
+    if m_end <= q.start:
+        return q.start - m_end
+    if m_start >= q.end:
+        return m_start - q.end
+    return 0
+
+
+def nearest(
+    mentions: Sequence[Mention], q: Quantity, clause: Span, allowed: tuple[str, ...] | None = None
+) -> Mention | None:
+    """The nearest mention, preferring the number's clause, then what precedes it."""
+    best: tuple[int, int, int, Mention] | None = None
+    for m in mentions:
+        if allowed is not None and m.value not in allowed:
+            continue
+        in_clause = clause.start <= m.start and m.end <= clause.end
+        after = m.start >= q.end
+        key = (0 if in_clause else 1, 1 if after else 0, _distance(m.start, m.end, q), m)
+        if best is None or key[:3] < best[:3]:
+            best = key
+    return best[3] if best else None
+
+
+def choose_metric(sentence: Sentence, q: Quantity, clause: Span, kinds: tuple[str, ...], text: str) -> str | None:
+    """The metric cue nearest the number among those its kind allows; `value` and `quota` resolved."""
+    cues = [m for m in sentence.mentions if m.kind == METRIC]
+    found = nearest(cues, q, clause, kinds)
+    if found is None:
+        return None
+    metric = found.value
+    in_clause = [m.value for m in cues if clause.start <= m.start and m.end <= clause.end]
+    if metric in ("value", "revenue") and any(t in in_clause for t in TRADE):
+        return "trade_value"
+    if metric in TRADE and q.kind is QuantityKind.MONEY:
+        return "trade_value"
+    if metric in TRADE and ("value" in in_clause or "trade_value" in in_clause):
+        return "trade_value"
+    if metric == "value":
+        trade = [m.value for m in cues if m.value in TRADE]
+        return "trade_value" if trade else None
+    if metric == "quota":
+        sentence_text = text[sentence.span.start : sentence.span.end].lower()
+        if re.search(r"smelt|separat|冶炼|分离", sentence_text):
+            return "smelting_quota"
+        return "mining_quota"
+    return metric
+
+
+def commodity_of(mentions: Sequence[Mention], q: Quantity, clause: Span, text: str) -> tuple[str, str | None] | None:
+    """The commodity nearest the number; a list of several (镁锭、镁合金、镁粉) gives their common parent."""
+    items = [m for m in mentions if m.kind == COMMODITY]
+    found = nearest(items, q, clause)
+    if found is None:
+        return None
+    group = [found]
+    i = items.index(found)
+    j = i - 1
+    while j >= 0 and _LIST_GLUE.match(text[items[j].end : group[0].start]):
+        group.insert(0, items[j])
+        j -= 1
+    j = i + 1
+    while j < len(items) and _LIST_GLUE.match(text[group[-1].end : items[j].start]) and items[j].end <= q.start:
+        group.append(items[j])
+        j += 1
+    ids = {m.value for m in group}
+    if len(ids) == 1:
+        return found.value, found.form
+    common = common_parent([m.value for m in group])
+    return (common, None) if common else (found.value, found.form)
+
+
+def common_parent(ids: Sequence[str]) -> str | None:
+    chains = [ancestors(i) for i in ids if i != "-"]
+    if not chains:
+        return None
+    for candidate in chains[0]:
+        if all(candidate in chain for chain in chains):
+            return candidate
+    return None
+
+
+def geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, str]:
+    """For each geo or company mention of a sentence (by start), its role: geo, partner, whole, skip."""
+    roles: dict[int, str] = {}
+    for m in sentence.mentions:
+        if m.kind not in (GEO, COMPANY):
+            continue
+        before = text[max(sentence.span.start, m.start - 24) : m.start]
+        after = text[m.end : min(sentence.span.end, m.end + 24)]
+        if m.kind == GEO and m.value == "WORLD" and _SUPERLATIVE_AFTER.match(after):
+            roles[m.start] = "skip"
+        elif m.kind == GEO and _OF_WHOLE.search(before) and _share_before(text, sentence.span.start, m.start):
+            roles[m.start] = "whole"
+        elif m.kind == GEO and _PARTNER_TO.search(before):
+            roles[m.start] = "partner" if metric != "imports" else "geo"
+        elif m.kind == GEO and _FROM.search(before):
+            roles[m.start] = "partner" if metric == "imports" else ("geo" if metric == "exports" else "skip")
+        else:
+            roles[m.start] = "geo"
+    return roles
+
+
+def _share_before(text: str, sentence_start: int, at: int) -> bool:
+    window = text[max(sentence_start, at - 60) : at].lower()
+    return bool(re.search(r"account|share|make up|making up|made up|represent|take up|taking up|took up|占|份额|比重", window))
+
+
+def _is_country(code: str) -> bool:
+    return code not in ("WORLD", "CN") and not code.startswith(("CN-", "company:"))
+
+
+def choose_geo(
+    sentence: Sentence, q: Quantity, clause: Span, text: str, metric: str | None, carry: Carry
+) -> tuple[str | None, str | None]:
+    """(geo, partner) of a number: the subject place or company, and the other side of a trade flow."""
+    roles = geo_roles(sentence, text, metric)
+    places = [m for m in sentence.mentions if m.kind in (GEO, COMPANY)]
+    subjects = [m for m in places if roles.get(m.start) == "geo"]
+    partners = [m for m in places if roles.get(m.start) == "partner" and m.kind == GEO]
+    geo: str | None = None
+    companies = [m for m in subjects if m.kind == COMPANY and m.start < q.start]
+    if companies:
+        geo = companies[-1].value
+    else:
+        in_clause_before = [m for m in subjects if clause.start <= m.start and m.end <= q.start]
+        before = [m for m in subjects if m.end <= q.start]
+        after_in_clause = [m for m in subjects if m.start >= q.end and m.end <= clause.end]
+        if in_clause_before:
+            geo = in_clause_before[0].value
+        elif before:
+            geo = before[0].value
+        elif after_in_clause:
+            geo = after_in_clause[0].value
+    partner: str | None = None
+    if metric in TRADE:
+        found = nearest(partners, q, clause)
+        if found is not None and not (found.start > q.end and found.start - q.end > 40):
+            partner = found.value
+        elif geo is not None and _is_country(geo):
+            lead = [m for m in places if m.kind == GEO and m.value in ("CN",) and roles.get(m.start) == "geo"]
+            home = carry.geo or "CN"
+            if not lead and home == "CN" and _labels_number(text, geo, subjects, q):
+                partner, geo = geo, None
+        if partner is None and geo is None and carry.partner and not partners:
+            partner = carry.partner
+    return geo, partner
+
+
+def _labels_number(text: str, code: str, subjects: Sequence[Mention], q: Quantity) -> bool:
+    """A country written right before a trade number (`Turkey 3,196 mt`, `US: Shipments fell`) names a destination."""
+    for m in subjects:
+        if m.value == code and m.end <= q.start:
+            gap = text[m.end : q.start]
+            if len(gap) <= 40 and not re.search(r"\b(?:exports?|imports?|production|output)\b", gap[:3]):
+                return True
+    return False
+
+
+def choose_whole(sentence: Sentence, q: Quantity, text: str, geo: str, partner: str | None) -> str:
+    """What a share is a share of: the place named after `of`/占, else the exporter (for a destination), else WORLD."""
+    roles = geo_roles(sentence, text, None)
+    after = [
+        m for m in sentence.mentions if m.kind == GEO and roles.get(m.start) == "whole" and 0 <= m.start - q.end < 60
+    ]
+    if after:
+        return after[0].value
+    window = text[q.end : min(sentence.span.end, q.end + 60)].lower()
+    before = text[max(sentence.span.start, q.start - 40) : q.start].lower()
+    if re.search(r"global|world|全球|世界", window + before):
+        return "WORLD"
+    if re.search(r"chin|national|domestic|全国|国内|我国", window):
+        return "CN"
+    if partner:
+        return geo
+    if geo.startswith("CN-"):
+        return geo.rsplit(":", 1)[0] if ":" in geo else "CN"
+    return "WORLD"
+
+
+def is_bound_to_other(p: PeriodMention, q: Quantity, quantities: Sequence[Quantity], text: str) -> bool:
+    """A period written right after another number (`6,146 tons in August`) belongs to that number."""
+    for other in quantities:
+        if other is q or other.end > p.start:
+            continue
+        gap = text[other.end : p.start]
+        if len(gap) <= 12 and re.fullmatch(r"\s*(?:(?:in|for|during|of|as of|at|on)\s*(?:the\s*)?)?", gap, re.I):
+            return other.start != q.start
+    return False

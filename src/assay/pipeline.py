@@ -1,0 +1,319 @@
+"""The ingest pipeline: sources -> clean -> dedupe -> extract -> store, one commit per document.
+
+    report = ingest(["corpus/", "https://example.com/a"], IngestOptions(SourceOptions()), open_store(url))
+
+Idempotent: an input whose (source, raw bytes) is already stored is skipped, unless it was
+extracted by another EXTRACTOR_VERSION, in which case its facts and events are extracted again.
+Crash-safe: each document is committed on its own, so a killed run loses at most the document in
+flight and a re-run finishes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assay.clean import CleanError, CleaningContext, clean_document
+from assay.clean.dedupe import DuplicateIndex, text_sha256
+from assay.extract import EXTRACTOR_VERSION
+from assay.extract.events import extract_events
+from assay.extract.facts import extract_facts
+from assay.model import Document, Event, Fact
+from assay.sources import RawDocument, SourceError, SourceOptions, iter_sources
+from assay.sources.base import SUFFIX_TYPES
+from assay.store import documents as repo
+from assay.store.db import Store
+from assay.store.events import record_events
+from assay.store.facts import replace_facts
+from assay.vocab import ancestors, commodities
+
+PROGRESS_ABOVE = 5  # documents; shorter runs print no bar
+MIN_SYMBOL_CHARS = 4  # shortest Latin wording the keyword scan trusts
+# Top-level commodities of the vocabulary, grouped into the families a summary reports.
+FAMILY_OF_ROOT = {
+    "magnesite": "magnesia",
+    "magnesia": "magnesia",
+    "magnesium": "magnesium",
+    "graphite": "graphite",
+    "synthetic_graphite": "graphite",
+    "rare_earths": "rare_earths",
+    "rare_earth_magnets": "magnets",
+    "ferrite_magnets": "magnets",
+}
+
+
+@dataclass
+class IngestOptions:
+    sources: SourceOptions = field(default_factory=SourceOptions)
+    extract: bool = True
+    show_progress: bool = True
+    workers: int = 1
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    duplicates: int = 0
+    skipped_unchanged: int = 0
+    reextracted: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (input, reason)
+    by_lang: Counter[str] = field(default_factory=Counter)
+    by_source: Counter[str] = field(default_factory=Counter)
+    by_family: Counter[str] = field(default_factory=Counter)
+    facts: int = 0
+    events: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+@dataclass(frozen=True)
+class Extraction:
+    facts: list[Fact]
+    events: list[Event]
+    families: tuple[str, ...]
+
+
+def ingest(inputs: Sequence[str], options: IngestOptions, store: Store) -> IngestReport:
+    """Ingest every document the inputs name into `store`; failures are reported, never raised."""
+    run = _Run(options, store)
+    items = iter_sources(inputs, options.sources)
+    with _progress(options.show_progress, _estimate_count(inputs, options.sources)) as advance:
+        for item in items:
+            if isinstance(item, SourceError):
+                run.fail(item.source, item.reason)
+            else:
+                run.take(item)
+            advance()
+    return run.report
+
+
+class _Run:
+    """One ingest run: the duplicate index, the cleaning context and the report it fills."""
+
+    def __init__(self, options: IngestOptions, store: Store) -> None:
+        self.options = options
+        self.store = store
+        self.report = IngestReport()
+        self.context = CleaningContext()
+        self.index = DuplicateIndex()
+        with store.session() as session:
+            for doc_id, digest, signature in repo.iter_originals_for_dedupe(session):
+                if signature is not None:
+                    self.index.add(doc_id, digest, signature)
+
+    def fail(self, source: str, reason: str) -> None:
+        self.report.failures.append((source, reason))
+        with self.store.transaction() as session:
+            repo.record_failure(session, source, reason)
+
+    def take(self, raw: RawDocument) -> None:
+        raw_sha256 = hashlib.sha256(raw.data).hexdigest()
+        with self.store.session() as session:
+            stored = repo.find_by_source_and_hash(session, raw.source, raw_sha256)
+        if stored is not None:
+            self._revisit(stored)
+            return
+        try:
+            doc = replace(clean_document(raw, self.context), raw_sha256=raw_sha256)
+        except CleanError as exc:
+            self.fail(raw.source, exc.reason)
+            return
+        if not doc.clean_text.strip():
+            self.fail(raw.source, "no text left after cleaning")
+            return
+        digest = text_sha256(doc.clean_text)
+        signature = self.index.signature(doc.clean_text)
+        original = self.index.find(digest, signature)
+        if original is not None:
+            self._save_duplicate(replace(doc, duplicate_of=original), digest, signature)
+            return
+        self._save_original(doc, digest, signature)
+
+    def _revisit(self, stored: repo.DocumentSummary) -> None:
+        """An input already stored: re-extract it if the extractor changed, else skip it."""
+        if not self.options.extract or stored.duplicate_of is not None or stored.extracted_with == EXTRACTOR_VERSION:
+            self.report.skipped_unchanged += 1
+            return
+        with self.store.session() as session:
+            doc = repo.get_document(session, stored.id)
+        assert doc is not None  # found a moment ago; documents are never deleted by ingest
+        try:
+            extraction = extract(doc)
+            with self.store.transaction() as session:
+                self._write_extraction(session, stored.id, extraction)
+        except (ValueError, RuntimeError) as exc:
+            self.fail(stored.source, f"re-extraction failed: {exc}")
+            return
+        self.report.reextracted += 1
+        self._count_extraction(extraction)
+
+    def _save_duplicate(self, doc: Document, digest: str, signature: bytes) -> None:
+        try:
+            with self.store.transaction() as session:
+                repo.save_document(session, doc, digest, signature)
+        except IntegrityError:
+            self.report.skipped_unchanged += 1  # another process stored the same input meanwhile
+            return
+        self.report.duplicates += 1
+
+    def _save_original(self, doc: Document, digest: str, signature: bytes) -> None:
+        extraction: Extraction | None = None
+        problem: str | None = None
+        if self.options.extract:
+            try:
+                extraction = extract(doc)
+            except Exception as exc:  # a rule bug must not stop the run; the input is reported
+                problem = f"extraction failed: {type(exc).__name__}: {exc}"
+        try:
+            doc_id = self._write(doc, digest, signature, extraction)
+        except IntegrityError:
+            self.report.skipped_unchanged += 1
+            return
+        except ValueError as exc:  # facts or events the store refuses: keep the document, report it
+            problem = f"extraction could not be stored: {exc}"
+            extraction = None
+            doc_id = self._write(doc, digest, signature, None)
+        self.index.add(doc_id, digest, signature)
+        self.report.added += 1
+        self.report.by_lang[doc.lang or "unknown"] += 1
+        self.report.by_source[doc.source_name or "unknown"] += 1
+        families = extraction.families if extraction else keyword_families(doc.title, doc.clean_text)
+        self.report.by_family.update(families or ("none",))
+        if extraction is not None:
+            self._count_extraction(extraction)
+        if problem:
+            self.fail(doc.source, problem)
+
+    def _write(self, doc: Document, digest: str, signature: bytes, extraction: Extraction | None) -> int:
+        with self.store.transaction() as session:
+            families = extraction.families if extraction else keyword_families(doc.title, doc.clean_text)
+            doc_id = repo.save_document(session, doc, digest, signature, families)
+            if extraction is not None:
+                self._write_extraction(session, doc_id, extraction)
+        return doc_id
+
+    @staticmethod
+    def _write_extraction(session: Session, doc_id: int, extraction: Extraction) -> None:
+        replace_facts(session, doc_id, extraction.facts)
+        record_events(session, doc_id, extraction.events)
+        repo.mark_extracted(session, doc_id, EXTRACTOR_VERSION, extraction.families)
+
+    def _count_extraction(self, extraction: Extraction) -> None:
+        self.report.facts += len(extraction.facts)
+        self.report.events += len(extraction.events)
+
+
+def extract(doc: Document) -> Extraction:
+    """Facts and events of one document, and the commodity families they (or its words) are about."""
+    facts = extract_facts(doc)
+    events = extract_events(doc)
+    named = [f.commodity for f in facts] + [c for e in events for c in e.commodities]
+    families = families_of(named) or keyword_families(doc.title, doc.clean_text)
+    return Extraction(facts, events, families)
+
+
+def families_of(commodity_ids: Iterable[str]) -> tuple[str, ...]:
+    """The summary families (magnesia, magnesium, graphite, rare_earths, magnets) of vocabulary ids."""
+    found: set[str] = set()
+    for commodity_id in commodity_ids:
+        chain = ancestors(commodity_id)
+        if chain:
+            found.add(FAMILY_OF_ROOT.get(chain[-1], chain[-1]))
+    return tuple(sorted(found))
+
+
+def keyword_families(title: str | None, text: str) -> tuple[str, ...]:
+    """Families whose vocabulary wordings occur in the text, for documents without facts."""
+    haystack = f"{title or ''}\n{text}"
+    return tuple(sorted(family for family, pattern in _family_patterns().items() if pattern.search(haystack)))
+
+
+@cache
+def _family_patterns() -> dict[str, re.Pattern[str]]:
+    wordings: dict[str, set[str]] = {}
+    for commodity in commodities().values():
+        family = families_of([commodity.id])
+        if family:
+            wordings.setdefault(family[0], set()).update(commodity.wordings)
+    patterns = {family: [p for p in map(_wording_pattern, sorted(words)) if p] for family, words in wordings.items()}
+    return {family: re.compile("|".join(parts)) for family, parts in patterns.items() if parts}
+
+
+def _wording_pattern(wording: str) -> str | None:
+    if not wording.isascii():
+        return re.escape(wording)
+    if len(wording) < MIN_SYMBOL_CHARS:
+        return None  # FM, Nd, DBM, REO: too ambiguous in running text without the extractor's context
+    # Four letters (SmCo) count only as written; longer wordings in any case; never inside a word.
+    body = re.escape(wording) if len(wording) == MIN_SYMBOL_CHARS else f"(?i:{re.escape(wording)})"
+    return rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])"
+
+
+def _estimate_count(inputs: Sequence[str], options: SourceOptions) -> int | None:
+    """How many documents the inputs name, when that is known without reading them (None for feeds)."""
+    if options.feed:
+        return None
+    total = 0
+    for given in inputs:
+        path = Path(given)
+        if "://" in given:
+            total += 1
+        elif path.is_dir():
+            total += sum(1 for p in path.rglob("*") if p.suffix.lower() in SUFFIX_TYPES and p.is_file())
+        else:
+            total += 1
+    return total
+
+
+def _progress(show: bool, total: int | None) -> AbstractContextManager[_Advance]:
+    if not show or (total is not None and total <= PROGRESS_ABOVE):
+        return nullcontext(_Advance(None, None))
+    return _ProgressBar(total)
+
+
+class _Advance:
+    def __init__(self, progress: Progress | None, task: object) -> None:
+        self.progress = progress
+        self.task = task
+
+    def __call__(self) -> None:
+        if self.progress is not None:
+            self.progress.advance(self.task)  # type: ignore[arg-type]  # a TaskID, made by add_task
+
+
+class _ProgressBar(AbstractContextManager[_Advance]):
+    def __init__(self, total: int | None) -> None:
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("ingesting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            transient=True,
+        )
+        self.total = total
+
+    def __enter__(self) -> _Advance:
+        self.progress.start()
+        return _Advance(self.progress, self.progress.add_task("ingest", total=self.total))
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+def iter_failures(report: IngestReport) -> Iterator[str]:
+    """One line per failed input, as the CLI prints them."""
+    for source, reason in report.failures:
+        yield f"error: {source}: {reason}"

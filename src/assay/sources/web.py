@@ -1,0 +1,316 @@
+"""http(s) documents and RSS/Atom feeds, fetched safely: vetted addresses, bounded size, robots.txt.
+
+Every hop of a redirect chain is resolved and checked against private, loopback, link-local,
+reserved and multicast ranges (unless SourceOptions.allow_private_urls), and the connection goes
+to the address that was checked.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import Message
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import feedparser
+
+from assay.sources.base import SUFFIX_TYPES, RawDocument, SourceError, SourceOptions
+from assay.sources.transport import USER_AGENT, HttpClientTransport, Request, Response, Transport
+
+ROBOTS_MAX_BYTES = 512 * 1024
+REDIRECTS = {301, 302, 303, 307, 308}
+MIME_TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/plain": "txt",
+    "text/markdown": "md",
+    "text/x-markdown": "md",
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+
+
+def looks_like_url(text: str) -> bool:
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text))
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str  # after redirects
+    body: bytes
+    mime: str | None
+    charset: str | None
+
+
+@dataclass
+class WebFetcher:
+    """Fetches pages and feeds under one SourceOptions; caches robots.txt per host for the run."""
+
+    options: SourceOptions
+    transport: Transport = field(default_factory=HttpClientTransport)
+    _robots: dict[str, RobotFileParser | None] = field(default_factory=dict)
+
+    def iter_url(self, url: str) -> Iterator[RawDocument | SourceError]:
+        if self.options.feed:
+            yield from self._iter_feed(url)
+            return
+        try:
+            yield self.page(url)
+        except SourceError as exc:
+            yield exc
+
+    def page(self, url: str, title: str | None = None, published: str | None = None) -> RawDocument:
+        """One URL as a RawDocument, after checking robots.txt."""
+        self._check_robots(url)
+        fetched = self.fetch(url)
+        content_type = _content_type(fetched)
+        if content_type is None:
+            raise SourceError(url, f"unsupported content type {fetched.mime or 'unknown'}")
+        final = urlsplit(fetched.url)
+        return RawDocument(
+            name=url_slug(fetched.url),
+            source=url,
+            data=fetched.body,
+            content_type=content_type,
+            url=fetched.url,
+            fetched_at=datetime.now(UTC),
+            source_name=(final.hostname or "").removeprefix("www.") or None,
+            title=title,
+            published=published,
+            charset=fetched.charset,
+        )
+
+    def fetch(self, url: str, max_bytes: int | None = None) -> Fetched:
+        """GET with redirects followed by hand, each hop vetted; raises SourceError naming `url`."""
+        cap = self.options.max_bytes if max_bytes is None else max_bytes
+        seen: set[str] = set()
+        current = url
+        for _hop in range(self.options.max_redirects + 1):
+            seen.add(current)
+            response = self._send(url, current)
+            try:
+                if response.status in REDIRECTS:
+                    location = response.header("Location")
+                    if not location:
+                        raise SourceError(url, f"HTTP {response.status} redirect without a Location")
+                    following = urljoin(current, location.strip())
+                    if following in seen:
+                        raise SourceError(url, f"redirect loop at {following}")
+                    current = following
+                    continue
+                if response.status >= 400:
+                    raise SourceError(url, f"HTTP {response.status} {response.reason}".rstrip())
+                if not 200 <= response.status < 300:
+                    raise SourceError(url, f"unexpected HTTP status {response.status}")
+                body = _read_capped(url, response, cap)
+                mime, charset = _parse_content_type(response.header("Content-Type"))
+                return Fetched(url=current, body=body, mime=mime, charset=charset)
+            finally:
+                response.close()
+        raise SourceError(url, f"more than {self.options.max_redirects} redirects")
+
+    def _send(self, original: str, url: str) -> Response:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https"):
+            raise SourceError(original, f"scheme {parts.scheme or '(none)'!r} refused; only http and https are fetched")
+        host = parts.hostname
+        if not host:
+            raise SourceError(original, f"no host in {url}")
+        try:
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        except ValueError:
+            raise SourceError(original, f"bad port in {url}") from None
+        address = self._vetted_address(original, host, port)
+        request = Request(url=parts, address=address, port=port, timeout_s=self.options.timeout_s)
+        try:
+            return self.transport.send(request)
+        except TimeoutError:
+            raise SourceError(original, f"timed out after {self.options.timeout_s:g}s connecting to {host}") from None
+        except ConnectionRefusedError:
+            raise SourceError(original, f"connection refused by {host}:{port}") from None
+        except ssl.SSLError as exc:
+            raise SourceError(original, f"TLS error with {host}: {exc.reason or exc}") from None
+        except OSError as exc:
+            raise SourceError(original, f"cannot reach {host}: {exc.strerror or exc}") from None
+        except Exception as exc:  # http.client protocol errors (BadStatusLine, ...) carry no common base
+            raise SourceError(original, f"bad HTTP response from {host}: {type(exc).__name__}") from None
+
+    def _vetted_address(self, original: str, host: str, port: int) -> str:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            reason = exc.strerror if isinstance(exc, socket.gaierror) and exc.strerror else str(exc)
+            raise SourceError(original, f"cannot resolve host {host} ({reason})") from None
+        addresses = [str(info[4][0]) for info in infos]
+        if not addresses:
+            raise SourceError(original, f"cannot resolve host {host}")
+        if not self.options.allow_private_urls:
+            for address in addresses:
+                kind = non_public_kind(address)
+                if kind:
+                    raise SourceError(
+                        original,
+                        f"refused: {host} resolves to {kind} address {address} (allow with --allow-private-urls)",
+                    )
+        return addresses[0]
+
+    def _check_robots(self, url: str) -> None:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            self._robots[origin] = self._load_robots(origin)
+        parser = self._robots[origin]
+        if parser is not None and not parser.can_fetch(USER_AGENT, url):
+            raise SourceError(url, "disallowed by robots.txt")
+
+    def _load_robots(self, origin: str) -> RobotFileParser | None:
+        """A robots.txt that cannot be fetched or read means everything is allowed."""
+        try:
+            fetched = self.fetch(f"{origin}/robots.txt", max_bytes=ROBOTS_MAX_BYTES)
+        except SourceError:
+            return None
+        parser = RobotFileParser()
+        parser.parse(fetched.body.decode("utf-8", errors="replace").splitlines())
+        return parser
+
+    def _iter_feed(self, url: str) -> Iterator[RawDocument | SourceError]:
+        try:
+            self._check_robots(url)
+            fetched = self.fetch(url)
+        except SourceError as exc:
+            yield exc
+            return
+        parsed = feedparser.parse(fetched.body)
+        entries = list(parsed.get("entries") or [])
+        if not entries:
+            reason = "not an RSS/Atom feed" if parsed.get("bozo") else "feed has no entries"
+            yield SourceError(url, reason)
+            return
+        for number, entry in enumerate(entries, start=1):
+            link = entry.get("link")
+            if not isinstance(link, str) or not link.strip():
+                yield SourceError(f"{url}#entry-{number}", "feed entry has no link")
+                continue
+            title = entry.get("title")
+            try:
+                yield self.page(
+                    urljoin(fetched.url, link.strip()),
+                    title=title.strip() if isinstance(title, str) and title.strip() else None,
+                    published=_entry_date(entry),
+                )
+            except SourceError as exc:
+                yield exc
+
+
+def non_public_kind(address: str) -> str | None:
+    """Why an address must not be fetched by default ("loopback", "private", ...), or None."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for kind, flag in (
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("unspecified", ip.is_unspecified),
+        ("private", ip.is_private),
+        ("reserved", ip.is_reserved),
+    ):
+        if flag:
+            return kind
+    if not ip.is_global:
+        return "non-global"
+    return None
+
+
+def url_slug(url: str) -> str:
+    """A file-name-like id for a URL: its path and query, lower-case words joined by '-'."""
+    parts = urlsplit(url)
+    text = f"{parts.path} {parts.query}".lower()
+    text = re.sub(r"\.(s?html?|php|aspx?|jsp)\b", " ", text)
+    slug = re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "-", text).strip("-")
+    if not slug:
+        slug = re.sub(r"[^0-9a-z]+", "-", (parts.hostname or "page").lower()).strip("-")
+    return slug[:120].rstrip("-")
+
+
+def _read_capped(url: str, response: Response, cap: int) -> bytes:
+    declared = response.header("Content-Length")
+    if declared and declared.strip().isdigit() and int(declared) > cap:
+        raise SourceError(url, f"response is {int(declared)} bytes, over the size cap of {cap} bytes")
+    encoding = (response.header("Content-Encoding") or "").strip().lower()
+    decoder = zlib.decompressobj(zlib.MAX_WBITS | 32) if encoding in ("gzip", "deflate", "x-gzip") else None
+    parts: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.chunks():
+            if decoder is not None:
+                chunk = decoder.decompress(chunk, cap + 1 - size)
+            size += len(chunk)
+            if size > cap:
+                raise SourceError(url, f"response is over the size cap of {cap} bytes")
+            parts.append(chunk)
+    except TimeoutError:
+        raise SourceError(url, "timed out reading the response") from None
+    except zlib.error:
+        raise SourceError(url, f"corrupt {encoding} response body") from None
+    except OSError as exc:
+        raise SourceError(url, f"connection lost while reading: {exc.strerror or exc}") from None
+    return b"".join(parts)
+
+
+def _parse_content_type(header: str | None) -> tuple[str | None, str | None]:
+    if not header:
+        return None, None
+    message = Message()
+    message["Content-Type"] = header
+    mime = message.get_content_type().lower()
+    charset = message.get_param("charset")
+    return mime, charset.strip().lower() if isinstance(charset, str) and charset.strip() else None
+
+
+def _content_type(fetched: Fetched) -> str | None:
+    if fetched.mime in MIME_TYPES and fetched.mime not in ("text/plain",):
+        return MIME_TYPES[fetched.mime]
+    sniffed = sniff_content_type(fetched.body)
+    if sniffed:
+        return sniffed
+    suffix = re.search(r"(\.[A-Za-z]+)$", urlsplit(fetched.url).path)
+    if suffix and suffix.group(1).lower() in SUFFIX_TYPES:
+        return SUFFIX_TYPES[suffix.group(1).lower()]
+    if fetched.mime in (None, "application/octet-stream", "text/plain") or (fetched.mime or "").startswith("text/"):
+        return "txt"
+    return None
+
+
+def sniff_content_type(body: bytes) -> str | None:
+    """The format from the first bytes: PDF, Office zip, or HTML markup."""
+    head = body[:2048]
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if b"ppt/" in body[:65536]:
+            return "pptx"
+        if b"word/" in body[:65536]:
+            return "docx"
+        return None
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or b"<body" in lowered or b"<head" in lowered:
+        return "html"
+    return None
+
+
+def _entry_date(entry: feedparser.FeedParserDict) -> str | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if isinstance(value, time.struct_time):
+            return f"{value.tm_year:04d}-{value.tm_mon:02d}-{value.tm_mday:02d}"
+    return None

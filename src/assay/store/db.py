@@ -1,0 +1,178 @@
+"""Opening a store: an engine, sessions, and the schema brought to head by Alembic.
+
+SQLite is the default (one file, WAL journal, foreign keys, FTS5 over clean text); PostgreSQL
+works through the same code. `open_store` always runs `alembic upgrade head`, so a file made
+by an older assay is migrated in place and a new file gets the whole schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from assay.store.schema import Base
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Objects that live beside schema.py's tables on purpose (full-text search); schema
+# comparisons leave them out.
+FULL_TEXT_OBJECTS = ("documents_fts", "ix_documents_fts")
+
+
+class StoreError(Exception):
+    """The database named by a URL cannot be opened or brought up to date."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+@dataclass
+class Store:
+    """An open database: `session()` hands out sessions; the caller commits."""
+
+    url: str
+    engine: Engine
+    dialect: str  # "sqlite" or "postgresql"
+    _sessions: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session that commits when the block ends normally and rolls back otherwise."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(url: str) -> Store:
+    """Connect to `url` (any SQLAlchemy URL; a bare path means a SQLite file) and migrate to head."""
+    url = normalise_url(url)
+    engine = _create_engine(url)
+    try:
+        upgrade(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        raise StoreError(display_url(url), _reason(exc)) from exc
+    return Store(url=url, engine=engine, dialect=engine.dialect.name)
+
+
+def normalise_url(url: str) -> str:
+    """Accept a plain file path for SQLite, and `postgresql://` for the psycopg 3 driver we ship."""
+    url = url.strip()
+    if not url:
+        raise StoreError("(empty)", "no database URL given")
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def display_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations on `engine` up to `revision`."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def alembic_config() -> Config:
+    """An Alembic configuration built in code, so no alembic.ini is needed at run time."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def schema_differences(store: Store) -> list[Any]:
+    """What differs between the migrated database and schema.py (empty when they match)."""
+
+    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+        return not (name and name.startswith(FULL_TEXT_OBJECTS))
+
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"include_name": include_name, "compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+
+def _create_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(url, f"not a database URL ({exc})") from exc
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(url, parsed.database)
+        return create_engine(url, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StoreError(display_url(url), f"no driver for this database ({exc})") from exc
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    in_memory = not database or database == ":memory:"
+    if not in_memory:
+        assert database is not None
+        folder = Path(database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise StoreError(url, f"folder {folder} does not exist")
+        if Path(database).is_dir():
+            raise StoreError(url, "is a folder, not a database file")
+    extra: dict[str, Any] = {"poolclass": StaticPool} if in_memory else {}
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **extra)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # WAL makes NORMAL durable against process crashes; only a power cut can lose the last commit.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc.orig) if isinstance(exc, DBAPIError) and exc.orig is not None else str(exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    if "file is not a database" in first:
+        return "not a SQLite database file"
+    return first

@@ -1,0 +1,363 @@
+"""The documents repository: save, fetch, list, search, and what the pipeline needs to dedupe.
+
+Every function takes a Session; the caller commits. Lists return `DocumentSummary` (no texts),
+`get_document` returns the full `Document` of assay.model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from assay.model import Document
+from assay.store.schema import DocumentRow, EventMentionRow, EventRow, FactRow, IngestFailureRow
+
+SUMMARY_COLUMNS = (
+    DocumentRow.id,
+    DocumentRow.name,
+    DocumentRow.title,
+    DocumentRow.lang,
+    DocumentRow.published,
+    DocumentRow.url,
+    DocumentRow.source,
+    DocumentRow.source_name,
+    DocumentRow.content_type,
+    DocumentRow.fetched_at,
+    DocumentRow.duplicate_of,
+    DocumentRow.commodity_families,
+    DocumentRow.extracted_with,
+)
+SNIPPET_CHARS = 80
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"\w+")
+PG_FTS_EXPRESSION = "to_tsvector('simple', coalesce(title, '') || ' ' || left(clean_text, 200000))"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """A stored document without its texts, for lists and lookups."""
+
+    id: int
+    name: str
+    title: str | None
+    lang: str | None
+    published: str | None
+    url: str | None
+    source: str
+    source_name: str | None
+    content_type: str | None
+    fetched_at: datetime
+    duplicate_of: int | None
+    commodity_families: tuple[str, ...]
+    extracted_with: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "title": self.title,
+            "lang": self.lang,
+            "published": self.published,
+            "url": self.url,
+            "source": self.source,
+            "source_name": self.source_name,
+            "content_type": self.content_type,
+            "fetched_at": self.fetched_at.isoformat(),
+            "duplicate_of": self.duplicate_of,
+            "commodity_families": list(self.commodity_families),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    document: DocumentSummary
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    """What the store holds, for summaries."""
+
+    documents: int
+    duplicates: int
+    by_lang: Counter[str]
+    by_source: Counter[str]
+    by_family: Counter[str]
+    facts: int
+    events: int
+    failures: int
+
+
+def save_document(
+    session: Session,
+    doc: Document,
+    text_sha256: str,
+    minhash: bytes | None = None,
+    commodity_families: Sequence[str] = (),
+    extracted_with: str | None = None,
+) -> int:
+    """Insert a document and return its id (flushed, not committed)."""
+    row = DocumentRow(
+        name=doc.name[:300],
+        source=doc.source,
+        url=doc.url,
+        source_name=doc.source_name,
+        raw_sha256=doc.raw_sha256,
+        text_sha256=text_sha256,
+        fetched_at=_naive_utc(doc.fetched_at or datetime.now(UTC)),
+        title=doc.title,
+        lang=doc.lang,
+        published=doc.published[:10] if doc.published else None,
+        content_type=doc.content_type,
+        raw_text=_storable(doc.raw_text),
+        clean_text=_storable(doc.clean_text),
+        cleaning_steps=list(doc.cleaning_steps),
+        commodity_families=list(commodity_families),
+        duplicate_of=doc.duplicate_of,
+        minhash=minhash,
+        extracted_with=extracted_with,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def mark_extracted(session: Session, document_id: int, extracted_with: str, commodity_families: Sequence[str]) -> None:
+    session.execute(
+        update(DocumentRow)
+        .where(DocumentRow.id == document_id)
+        .values(extracted_with=extracted_with, commodity_families=list(commodity_families))
+    )
+
+
+def get_document(session: Session, document_id: int) -> Document | None:
+    row = session.get(DocumentRow, document_id)
+    return None if row is None else _to_document(row)
+
+
+def get_families(session: Session, document_id: int) -> tuple[str, ...]:
+    families = session.scalar(select(DocumentRow.commodity_families).where(DocumentRow.id == document_id))
+    return tuple(families or ())
+
+
+def list_documents(
+    session: Session,
+    limit: int | None = None,
+    lang: str | None = None,
+    source_name: str | None = None,
+    include_duplicates: bool = True,
+) -> list[DocumentSummary]:
+    """Documents newest first: by publication date, undated ones after, then latest stored first."""
+    query = select(*SUMMARY_COLUMNS)
+    if lang:
+        query = query.where(DocumentRow.lang == lang)
+    if source_name:
+        query = query.where(DocumentRow.source_name == source_name)
+    if not include_duplicates:
+        query = query.where(DocumentRow.duplicate_of.is_(None))
+    query = query.order_by(DocumentRow.published.desc().nulls_last(), DocumentRow.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return [_to_summary(row) for row in session.execute(query)]
+
+
+def find_by_source_and_hash(session: Session, source: str, raw_sha256: str) -> DocumentSummary | None:
+    """The document stored from this exact input (same source, same bytes), if any."""
+    query = select(*SUMMARY_COLUMNS).where(DocumentRow.source == source, DocumentRow.raw_sha256 == raw_sha256)
+    row = session.execute(query).first()
+    return None if row is None else _to_summary(row)
+
+
+def iter_originals_for_dedupe(session: Session) -> Iterator[tuple[int, str, bytes | None]]:
+    """(id, text_sha256, minhash) of every document that is not itself a duplicate, oldest first."""
+    query = (
+        select(DocumentRow.id, DocumentRow.text_sha256, DocumentRow.minhash)
+        .where(DocumentRow.duplicate_of.is_(None))
+        .order_by(DocumentRow.id)
+        .execution_options(yield_per=2000)
+    )
+    for row in session.execute(query):
+        yield row.id, row.text_sha256, row.minhash
+
+
+def record_failure(session: Session, source: str, reason: str) -> None:
+    session.add(IngestFailureRow(source=source, reason=reason, at=_naive_utc(datetime.now(UTC))))
+    session.flush()
+
+
+def recent_failures(session: Session, limit: int = 50) -> list[tuple[str, str, datetime]]:
+    query = select(IngestFailureRow.source, IngestFailureRow.reason, IngestFailureRow.at)
+    rows = session.execute(query.order_by(IngestFailureRow.id.desc()).limit(limit))
+    return [(row.source, row.reason, row.at) for row in rows]
+
+
+def store_counts(session: Session) -> StoreCounts:
+    rows = session.execute(
+        select(DocumentRow.lang, DocumentRow.source_name, DocumentRow.duplicate_of, DocumentRow.commodity_families)
+    ).all()
+    by_lang: Counter[str] = Counter()
+    by_source: Counter[str] = Counter()
+    by_family: Counter[str] = Counter()
+    duplicates = 0
+    for lang, source_name, duplicate_of, families in rows:
+        if duplicate_of is not None:
+            duplicates += 1
+            continue
+        by_lang[lang or "unknown"] += 1
+        by_source[source_name or "unknown"] += 1
+        by_family.update(families or ["none"])
+    return StoreCounts(
+        documents=len(rows),
+        duplicates=duplicates,
+        by_lang=by_lang,
+        by_source=by_source,
+        by_family=by_family,
+        facts=session.scalar(select(func.count()).select_from(FactRow).where(FactRow.document_id.is_not(None))) or 0,
+        events=session.scalar(select(func.count(func.distinct(EventMentionRow.event_id))).select_from(EventMentionRow))
+        or 0,
+        failures=session.scalar(select(func.count()).select_from(IngestFailureRow)) or 0,
+    )
+
+
+def count_events(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(EventRow)) or 0
+
+
+def search(session: Session, query_text: str, limit: int = 20) -> list[SearchHit]:
+    """Documents whose title or clean text contain every word of `query_text`, best first.
+
+    SQLite uses the FTS5 trigram index (substrings, so Chinese works without word breaks);
+    PostgreSQL uses the to_tsvector GIN index with prefix matching. Chinese queries, and words
+    too short for trigrams, fall back to a substring scan.
+    """
+    terms = _terms(query_text)
+    if not terms:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite" and all(len(t) >= 3 for t in terms) and _has_trigram_index(session):
+        ids = _sqlite_fts_ids(session, terms, limit)
+    elif dialect == "postgresql" and not any(_CJK.search(t) for t in terms):
+        ids = _postgres_fts_ids(session, terms, limit)
+    else:
+        ids = _substring_ids(session, terms, limit)
+    if not ids:
+        return []
+    texts = dict(session.execute(select(DocumentRow.id, DocumentRow.clean_text).where(DocumentRow.id.in_(ids))).all())
+    rows = session.execute(select(*SUMMARY_COLUMNS).where(DocumentRow.id.in_(ids)))
+    summaries = {s.id: s for s in map(_to_summary, rows)}
+    return [SearchHit(summaries[i], make_snippet(texts[i], terms)) for i in ids if i in summaries]
+
+
+def make_snippet(text_: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> str:
+    """About `width` characters on one line around the whole query if the text has it, else its first word found."""
+    folded = text_.casefold()
+    at = -1
+    for needle in (" ".join(terms), *terms):
+        at = folded.find(needle.casefold())
+        if at >= 0:
+            break
+    start = max(0, at - width // 3)
+    piece = " ".join(text_[start : start + width].split())
+    return ("…" if start > 0 else "") + piece + ("…" if start + width < len(text_) else "")
+
+
+def _terms(query_text: str) -> list[str]:
+    return [t for t in query_text.replace('"', " ").split() if t.strip()]
+
+
+def _has_trigram_index(session: Session) -> bool:
+    sql = session.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'"))
+    return bool(sql) and "trigram" in str(sql)
+
+
+def _sqlite_fts_ids(session: Session, terms: Sequence[str], limit: int) -> list[int]:
+    match = " ".join('"' + t + '"' for t in terms)  # quoted: FTS5 syntax characters in a term stay literal
+    rows = session.execute(
+        text(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :match ORDER BY bm25(documents_fts) LIMIT :limit"
+        ),
+        {"match": match, "limit": limit},
+    )
+    return [int(r[0]) for r in rows]
+
+
+def _postgres_fts_ids(session: Session, terms: Sequence[str], limit: int) -> list[int]:
+    words = [w for t in terms for w in _WORD.findall(t.lower())]
+    if not words:
+        return []
+    query = " & ".join(f"{w}:*" for w in words)
+    rows = session.execute(
+        text(
+            f"SELECT id FROM documents WHERE {PG_FTS_EXPRESSION} @@ to_tsquery('simple', :q) "
+            f"ORDER BY ts_rank({PG_FTS_EXPRESSION}, to_tsquery('simple', :q)) DESC, id DESC LIMIT :limit"
+        ),
+        {"q": query, "limit": limit},
+    )
+    return [int(r[0]) for r in rows]
+
+
+def _substring_ids(session: Session, terms: Sequence[str], limit: int) -> list[int]:
+    conditions = [
+        or_(DocumentRow.clean_text.icontains(t, autoescape=True), DocumentRow.title.icontains(t, autoescape=True))
+        for t in terms
+    ]
+    query = select(DocumentRow.id).where(and_(*conditions)).order_by(DocumentRow.id.desc()).limit(limit)
+    return [int(i) for i in session.scalars(query)]
+
+
+def _to_summary(row: Any) -> DocumentSummary:
+    # `row` is a Row of SUMMARY_COLUMNS; typed Any since Row's generic form differs across SQLAlchemy 2.x
+    return DocumentSummary(
+        id=row.id,
+        name=row.name,
+        title=row.title,
+        lang=row.lang,
+        published=row.published,
+        url=row.url,
+        source=row.source,
+        source_name=row.source_name,
+        content_type=row.content_type,
+        fetched_at=row.fetched_at,
+        duplicate_of=row.duplicate_of,
+        commodity_families=tuple(row.commodity_families or ()),
+        extracted_with=row.extracted_with,
+    )
+
+
+def _to_document(row: DocumentRow) -> Document:
+    return Document(
+        name=row.name,
+        source=row.source,
+        raw_sha256=row.raw_sha256,
+        clean_text=row.clean_text,
+        raw_text=row.raw_text,
+        title=row.title,
+        lang=row.lang,
+        published=row.published,
+        fetched_at=row.fetched_at,
+        content_type=row.content_type,
+        source_name=row.source_name,
+        cleaning_steps=tuple(row.cleaning_steps or ()),
+        duplicate_of=row.duplicate_of,
+        id=row.id,
+        url=row.url,
+    )
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """Stored as naive UTC: SQLite keeps no zone, and both databases must read back the same."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _storable(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; SQLite can, but the same document must store the same on both.
+    return value.replace("\x00", "")

@@ -1,0 +1,317 @@
+"""The events repository: one row per real-world event, one mention per document reporting it.
+
+`record_events` merges an event another document already reported: same type, dates that
+agree at month precision (equal, or one a prefix of the other), at least one commodity in
+common, and the same actor or one of them less specific (`CN` and `CN:MOFCOM`). Recording a
+document again replaces its mentions; an event left without mentions is dropped.
+
+`query_events` lists the timeline, oldest first (undated events last):
+- `commodity` includes its descendants (`rare_earths` lists `heavy_rare_earths` events too);
+- `actor` matches the actor and the bodies under it (`CN` lists `CN:MOFCOM`, `CN-LN:Anshan` too);
+- `since` / `until` take a date prefix (`2025`, `2025-04`) and leave undated events out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from assay.extract.event_dates import dates_compatible, month_start
+from assay.model import Event, Period
+from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
+from assay.vocab import ancestors, commodities
+
+KEY_LIMIT = 300
+# Actors that say only where, not who: a mention naming one may join an event whose actor is known.
+_VAGUE_ACTORS = {"WORLD", ""}
+
+
+class EventStoreError(ValueError):
+    """An event that cannot be stored as given; str() names the document and the reason."""
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What `query_events` selects; None means any."""
+
+    commodity: str | None = None
+    type: str | None = None
+    actor: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class EventMention:
+    """One document's report of an event: its quote and where the quote sits in the clean text."""
+
+    document_id: int
+    doc: str
+    url: str | None
+    published: str | None
+    quote: str
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    id: int
+    type: str
+    actor: str
+    date: str | None
+    commodities: tuple[str, ...]
+    geo: str | None
+    stance: str
+    mentions: tuple[EventMention, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "actor": self.actor,
+            "date": self.date,
+            "commodities": list(self.commodities),
+            "geo": self.geo,
+            "stance": self.stance,
+            "sources": [
+                {
+                    "doc": m.doc,
+                    "url": m.url,
+                    "published": m.published,
+                    "quote": m.quote,
+                    "span": [m.start, m.end],
+                    "rule": m.rule,
+                }
+                for m in self.mentions
+            ],
+        }
+
+
+def event_key(event: Event) -> str:
+    """type|month|commodities|actor: what makes two reports the same event at first sight."""
+    month = (event.date or "-")[:7]
+    key = f"{event.type}|{month}|{','.join(sorted(set(event.commodities)))}|{event.actor}"
+    return key[:KEY_LIMIT]
+
+
+def _actors_agree(a: str, b: str) -> bool:
+    if a == b or a in _VAGUE_ACTORS or b in _VAGUE_ACTORS:
+        return True
+    # a country and one of its bodies or regions: CN and CN:MOFCOM, CN and CN-LN:Anshan
+    return b.startswith((a + ":", a + "-")) or a.startswith((b + ":", b + "-"))
+
+
+def _month(value: str | None) -> str | None:
+    return value[:7] if value else None
+
+
+def _same_event(row: EventRow, event: Event) -> bool:
+    return (
+        row.type == event.type
+        and dates_compatible(_month(row.date), _month(event.date))
+        and bool(set(row.commodities) & set(event.commodities))
+        and _actors_agree(row.actor, event.actor)
+    )
+
+
+def _validate(document_id: int, event: Event) -> None:
+    known = commodities()
+    unknown = [c for c in event.commodities if c not in known]
+    if unknown:
+        raise EventStoreError(f"document {document_id}: event {event.type!r} names unknown commodities {unknown}")
+    if not event.commodities:
+        raise EventStoreError(f"document {document_id}: event {event.type!r} names no commodity")
+    if event.date is not None and month_start(event.date) is None:
+        raise EventStoreError(f"document {document_id}: event {event.type!r} has an unreadable date {event.date!r}")
+
+
+def _find_event(session: Session, event: Event) -> EventRow | None:
+    rows = session.scalars(
+        select(EventRow)
+        .join(EventCommodityRow, EventCommodityRow.event_id == EventRow.id)
+        .where(EventRow.type == event.type, EventCommodityRow.commodity.in_(event.commodities))
+        .order_by(EventRow.id)
+    ).unique()
+    matches = [row for row in rows if _same_event(row, event)]
+    if not matches:
+        return None
+    # the best match agrees on the actor exactly, then on the date exactly
+    return min(matches, key=lambda r: (r.actor != event.actor, r.date != event.date, r.id))
+
+
+def _new_event(session: Session, event: Event) -> EventRow:
+    key = event_key(event)
+    suffix = 1
+    while session.scalar(select(EventRow.id).where(EventRow.key == key)) is not None:
+        suffix += 1  # a key taken by an event that the tolerant match told apart
+        key = f"{event_key(event)[: KEY_LIMIT - 6]}#{suffix}"
+    row = EventRow(
+        key=key,
+        type=event.type,
+        actor=event.actor,
+        date=event.date,
+        date_start=month_start(event.date),
+        commodities=sorted(set(event.commodities)),
+        geo=event.geo,
+        stance=event.stance.value,
+    )
+    session.add(row)
+    session.flush()
+    for commodity in sorted(set(event.commodities)):
+        session.add(EventCommodityRow(event_id=row.id, commodity=commodity))
+    return row
+
+
+def _enrich(session: Session, row: EventRow, event: Event) -> None:
+    """A later report may be more precise: a day instead of a month, a body instead of a country."""
+    if event.date and (row.date is None or (event.date.startswith(row.date) and len(event.date) > len(row.date))):
+        row.date, row.date_start = event.date, month_start(event.date)
+    if row.actor in _VAGUE_ACTORS or (event.actor.startswith((row.actor + ":", row.actor + "-"))):
+        row.actor = event.actor
+    new = sorted(set(event.commodities) - set(row.commodities))
+    if new:
+        row.commodities = sorted(set(row.commodities) | set(new))
+        for commodity in new:
+            session.add(EventCommodityRow(event_id=row.id, commodity=commodity))
+
+
+def record_events(session: Session, document_id: int, events: Sequence[Event]) -> int:
+    """Store a document's events as mentions, merging events other documents reported.
+
+    Returns the number of mentions recorded. Raises EventStoreError before writing
+    anything when an event cannot be stored.
+    """
+    for event in events:
+        _validate(document_id, event)
+    touched = set(
+        session.scalars(select(EventMentionRow.event_id).where(EventMentionRow.document_id == document_id)).all()
+    )
+    session.execute(delete(EventMentionRow).where(EventMentionRow.document_id == document_id))
+    recorded = 0
+    seen: set[tuple[int, str]] = set()
+    for event in events:
+        row = _find_event(session, event)
+        if row is None:
+            row = _new_event(session, event)
+        else:
+            _enrich(session, row, event)
+        if (row.id, event.quote) in seen:
+            continue
+        seen.add((row.id, event.quote))
+        session.add(
+            EventMentionRow(
+                event_id=row.id,
+                document_id=document_id,
+                quote=event.quote,
+                span_start=event.start,
+                span_end=event.end,
+                rule=event.rule,
+                rule_version=event.rule_version,
+            )
+        )
+        recorded += 1
+    session.flush()
+    _drop_orphans(session, touched)
+    return recorded
+
+
+def _drop_orphans(session: Session, event_ids: set[int]) -> None:
+    if not event_ids:
+        return
+    still = set(
+        session.scalars(select(EventMentionRow.event_id).where(EventMentionRow.event_id.in_(event_ids))).all()
+    )
+    orphans = event_ids - still
+    if orphans:
+        session.execute(delete(EventCommodityRow).where(EventCommodityRow.event_id.in_(orphans)))
+        session.execute(delete(EventRow).where(EventRow.id.in_(orphans)))
+
+
+def _descendants(commodity: str) -> list[str]:
+    return sorted(c for c in commodities() if commodity in ancestors(c)) or [commodity]
+
+
+def _period_bounds(value: str, *, end: bool) -> date:
+    try:
+        period = Period.parse(value)
+    except ValueError as e:
+        raise EventStoreError(f"{value!r}: not a date (use 2025, 2025-04 or 2025-04-09)") from e
+    return period.end if end else period.start
+
+
+def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if flt.type:
+        where.append(EventRow.type == flt.type)
+    if flt.actor:
+        where.append(
+            or_(EventRow.actor == flt.actor, EventRow.actor.startswith(flt.actor + ":"), EventRow.actor.startswith(flt.actor + "-"))
+        )
+    if flt.commodity:
+        members = select(EventCommodityRow.event_id).where(EventCommodityRow.commodity.in_(_descendants(flt.commodity)))
+        where.append(EventRow.id.in_(members))
+    if flt.since:
+        where.append(EventRow.date_start >= _period_bounds(flt.since, end=False))
+    if flt.until:
+        where.append(EventRow.date_start <= _period_bounds(flt.until, end=True))
+    return where
+
+
+def query_events(session: Session, flt: EventFilter) -> list[StoredEvent]:
+    """The events the filter selects, oldest first, undated last, each with its mentions."""
+    undated_last = func.coalesce(EventRow.date_start, date(9999, 12, 31))
+    statement = select(EventRow).where(*_conditions(flt)).order_by(undated_last, EventRow.id)
+    if flt.limit:
+        statement = statement.limit(flt.limit)
+    rows = list(session.scalars(statement))
+    return _with_mentions(session, rows)
+
+
+def get_event(session: Session, event_id: int) -> StoredEvent | None:
+    row = session.get(EventRow, event_id)
+    return _with_mentions(session, [row])[0] if row is not None else None
+
+
+def _with_mentions(session: Session, rows: list[EventRow]) -> list[StoredEvent]:
+    if not rows:
+        return []
+    by_event: dict[int, list[EventMention]] = {row.id: [] for row in rows}
+    mention_rows = session.execute(
+        select(EventMentionRow, DocumentRow.name, DocumentRow.url, DocumentRow.published)
+        .join(DocumentRow, DocumentRow.id == EventMentionRow.document_id)
+        .where(EventMentionRow.event_id.in_(list(by_event)))
+        .order_by(EventMentionRow.event_id, DocumentRow.published, EventMentionRow.id)
+    )
+    for mention, name, url, published in mention_rows:
+        by_event[mention.event_id].append(
+            EventMention(
+                document_id=mention.document_id,
+                doc=name,
+                url=url,
+                published=published,
+                quote=mention.quote,
+                start=mention.span_start,
+                end=mention.span_end,
+                rule=f"{mention.rule}@{mention.rule_version}" if mention.rule_version else mention.rule,
+            )
+        )
+    return [
+        StoredEvent(
+            id=row.id,
+            type=row.type,
+            actor=row.actor,
+            date=row.date,
+            commodities=tuple(row.commodities),
+            geo=row.geo,
+            stance=row.stance,
+            mentions=tuple(by_event[row.id]),
+        )
+        for row in rows
+    ]

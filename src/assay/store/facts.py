@@ -1,0 +1,247 @@
+"""The facts repository: store a document's facts, and list stored facts by filter.
+
+A document's facts are replaced as a whole, so that re-extraction after a rule change
+leaves exactly what the current rules read. Facts imported from reference datasets
+(`dataset_id` set) live in the same table and come back from `query_facts` too.
+
+Filter semantics (also in docs/extraction.md):
+- `commodity` includes its descendants in the vocabulary: `rare_earths` lists `prnd`,
+  `neodymium`, ... too, since a user asking for rare earths wants every rare-earth figure;
+- `period` matches the period itself and every period that starts with it as a prefix at a
+  boundary: `2024` matches `2024`, `2024-05`, `2024-Q3`, `2024-01/2024-09`; `2024-01`
+  matches `2024-01` and `2024-01/2024-09` but not `2024-10`;
+- `geo`, `partner`, `metric`, `unit` and `doc` match exactly.
+Results are ordered by commodity, metric, period start (undated last), period, geo and id,
+the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, delete, insert, or_, select
+from sqlalchemy.orm import Session
+
+from assay.model import Approx, Basis, Fact, Period
+from assay.store.schema import DatasetRow, DocumentRow, FactRow
+from assay.vocab import commodities
+
+
+class FactStoreError(ValueError):
+    """A fact that cannot be stored as given; str() names the document and the reason."""
+
+
+@dataclass(frozen=True)
+class FactFilter:
+    """What `query_facts` selects; None means any."""
+
+    commodity: str | None = None
+    metric: str | None = None
+    geo: str | None = None
+    period: str | None = None
+    partner: str | None = None
+    unit: str | None = None
+    doc: str | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredFact:
+    """A fact as stored, with where it came from: a document (`document_id`, `url`,
+    `published`) or a reference dataset (`dataset`, `official`)."""
+
+    id: int
+    fact: Fact
+    document_id: int | None
+    dataset: str | None
+    url: str | None
+    published: str | None
+    official: bool
+
+
+# Column widths of FactRow: checked before anything is deleted, so that PostgreSQL (which
+# enforces them) never fails half-way and SQLite (which does not) stores the same data.
+_WIDTHS = {
+    "commodity": 40,
+    "form": 20,
+    "metric": 40,
+    "geo": 120,
+    "partner": 120,
+    "share_of": 120,
+    "period": 24,
+    "unit": 16,
+    "rule": 80,
+    "rule_version": 20,
+}
+
+
+def replace_facts(session: Session, document_id: int, facts: Sequence[Fact]) -> int:
+    """Replace every fact of document `document_id` with `facts`; returns how many were stored.
+
+    Raises FactStoreError (before deleting anything) when a fact cannot be stored. The caller commits.
+    """
+    rows = [_row_values(document_id, fact) for fact in facts]
+    session.execute(delete(FactRow).where(FactRow.document_id == document_id))
+    if rows:
+        session.execute(insert(FactRow), rows)
+    return len(rows)
+
+
+def query_facts(session: Session, flt: FactFilter) -> list[StoredFact]:
+    """Stored facts that pass `flt`, in a stable order (see the module docstring)."""
+    if flt.limit is not None and flt.limit < 0:
+        raise ValueError(f"limit must be 0 or more, not {flt.limit}")
+    stmt = _select(session, flt)
+    return [_stored(row) for row in session.execute(stmt)]
+
+
+def commodity_and_descendants(commodity_id: str) -> list[str]:
+    """The commodity and every commodity below it in the vocabulary: rare_earths → [rare_earths, prnd, ...]."""
+    children: dict[str, list[str]] = {}
+    for item in commodities().values():
+        if item.parent:
+            children.setdefault(item.parent, []).append(item.id)
+    found = [commodity_id]
+    for current in found:  # breadth first; the list grows while it is walked
+        found.extend(child for child in children.get(current, ()) if child not in found)
+    return found
+
+
+def period_filter(column: Any, period: str) -> ColumnElement[bool]:
+    """`period` itself, or a period that continues it after `-` or `/` (see the module docstring)."""
+    Period.parse(period)  # raises ValueError on anything that is not a FactSpec period
+    # A valid period holds only digits, Q, H, '-' and '/', so no LIKE wildcard needs escaping.
+    return or_(column == period, column.like(f"{period}-%"), column.like(f"{period}/%"))
+
+
+def _row_values(document_id: int, fact: Fact) -> dict[str, Any]:
+    where = f"document {document_id}, fact {fact.metric!r} {fact.value!r} from {fact.quote[:60]!r}"
+    if not math.isfinite(fact.value) or (fact.value_high is not None and not math.isfinite(fact.value_high)):
+        raise FactStoreError(f"{where}: value is not a finite number")
+    values: dict[str, Any] = {
+        "document_id": document_id,
+        "dataset_id": None,
+        "commodity": fact.commodity,
+        "form": fact.form,
+        "metric": fact.metric,
+        "geo": fact.geo,
+        "partner": fact.partner,
+        "share_of": fact.share_of,
+        "period": fact.period,
+        "value": fact.value,
+        "value_high": fact.value_high,
+        "unit": fact.unit,
+        "basis": Basis(fact.basis).value,
+        "approx": Approx(fact.approx).value if fact.approx is not None else None,
+        "quote": fact.quote,
+        "span_start": fact.start,
+        "span_end": fact.end,
+        "rule": fact.rule,
+        "rule_version": fact.rule_version,
+    }
+    for name, width in _WIDTHS.items():
+        text = values[name]
+        if text is not None and len(text) > width:
+            raise FactStoreError(f"{where}: {name} is longer than {width} characters: {text[:40]!r}…")
+    values["period_start"], values["period_end"] = _period_bounds(fact.period)
+    return values
+
+
+def _period_bounds(period: str | None) -> tuple[date | None, date | None]:
+    """The period's first and last day; None for no period or one that does not parse (kept as text)."""
+    if not period:
+        return None, None
+    try:
+        parsed = Period.parse(period)
+    except ValueError:
+        return None, None
+    return parsed.start, parsed.end
+
+
+def _select(session: Session, flt: FactFilter) -> Select[FactRow, str, str | None, str | None, str, bool]:
+    stmt = (
+        select(
+            FactRow,
+            DocumentRow.name,
+            DocumentRow.url,
+            DocumentRow.published,
+            DatasetRow.name,
+            DatasetRow.official,
+        )
+        .outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id)
+        .outerjoin(DatasetRow, FactRow.dataset_id == DatasetRow.id)
+    )
+    if flt.commodity is not None:
+        stmt = stmt.where(FactRow.commodity.in_(commodity_and_descendants(flt.commodity)))
+    for column, wanted in (
+        (FactRow.metric, flt.metric),
+        (FactRow.geo, flt.geo),
+        (FactRow.partner, flt.partner),
+        (FactRow.unit, flt.unit),
+    ):
+        if wanted is not None:
+            stmt = stmt.where(column == wanted)
+    if flt.period is not None:
+        stmt = stmt.where(period_filter(FactRow.period, flt.period))
+    if flt.doc is not None:
+        stmt = stmt.where(or_(DocumentRow.name == flt.doc, DatasetRow.name == flt.doc))
+    stmt = stmt.order_by(*_ordering(session))
+    if flt.limit is not None:
+        stmt = stmt.limit(flt.limit)
+    return stmt
+
+
+def _ordering(session: Session) -> list[Any]:
+    # PostgreSQL's default collation sorts `rare_earths` after `rare_earth_magnets` differently from
+    # SQLite's byte order; collating by code point gives one order on both.
+    def text(column: Any) -> Any:
+        return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+
+    return [
+        text(FactRow.commodity),
+        text(FactRow.metric),
+        FactRow.period_start.is_(None),
+        FactRow.period_start,
+        FactRow.period_end,
+        text(FactRow.period),
+        text(FactRow.geo),
+        FactRow.id,
+    ]
+
+
+def _stored(row: Any) -> StoredFact:
+    fact_row: FactRow = row[0]
+    document_name, url, published, dataset_name, official = row[1:]
+    fact = Fact(
+        doc=document_name or dataset_name or "",
+        commodity=fact_row.commodity,
+        metric=fact_row.metric,
+        geo=fact_row.geo,
+        period=fact_row.period,
+        value=fact_row.value,
+        unit=fact_row.unit,
+        basis=Basis(fact_row.basis),
+        quote=fact_row.quote,
+        start=fact_row.span_start,
+        end=fact_row.span_end,
+        partner=fact_row.partner,
+        share_of=fact_row.share_of,
+        value_high=fact_row.value_high,
+        form=fact_row.form,
+        approx=Approx(fact_row.approx) if fact_row.approx else None,
+        rule=fact_row.rule,
+        rule_version=fact_row.rule_version,
+    )
+    return StoredFact(
+        id=fact_row.id,
+        fact=fact,
+        document_id=fact_row.document_id,
+        dataset=dataset_name,
+        url=url,
+        published=published,
+        official=bool(official) if fact_row.dataset_id is not None else False,
+    )

@@ -1,0 +1,207 @@
+"""Read facts back with everything analysis needs: the fact, its document or dataset, and
+which original document it duplicates, in one indexed query.
+
+`select_facts` serves series, checks, price assessments and concentration alike; it never
+writes. Analysis code works on `StoredFactRecord`, never on ORM rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from assay.model import Approx, Basis, Fact
+from assay.store.schema import DatasetRow, DocumentRow, FactRow
+
+# Hosts whose statements are a government's own figures (customs, ministries).
+OFFICIAL_HOST_SUFFIXES = (".gov.cn", ".gov", ".gov.uk", ".europa.eu", "usgs.gov")
+
+
+@dataclass(frozen=True, slots=True)
+class FactSelection:
+    """Which facts to read; a field left None does not filter."""
+
+    commodity: str | None = None
+    commodities: tuple[str, ...] = ()  # any of these (when commodity is None)
+    metric: str | None = None
+    metrics: tuple[str, ...] = ()  # any of these (when metric is None)
+    geo: str | None = None
+    partner: str | None = None
+    form: str | None = None
+    unit: str | None = None
+    share_of: str | None = None
+    starts_on_or_after: date | None = None
+    ends_on_or_before: date | None = None
+    with_period_only: bool = True
+    dataset_kind: str | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFactRecord:
+    """A stored fact with its provenance, as analysis reads it."""
+
+    id: int
+    fact: Fact
+    document_id: int | None
+    dataset_id: int | None
+    dataset: str | None  # dataset name for reference data
+    dataset_kind: str | None
+    official: bool
+    published: str | None  # the document's (or dataset's) publication date
+    url: str | None
+    source_name: str | None
+    origin_id: int | None  # the document this one duplicates, followed to the first; else its own id
+
+    @property
+    def doc(self) -> str | None:
+        return self.fact.doc if self.document_id is not None else None
+
+    @property
+    def independence_key(self) -> str:
+        """Facts with the same key come from one source (a document and its copies, or a publisher)."""
+        if self.dataset_id is not None:
+            return f"dataset:{self.dataset_kind or self.dataset}"
+        return f"doc:{self.origin_id}"
+
+
+def is_official_url(url: str | None) -> bool:
+    if not url:
+        return False
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == suffix.lstrip(".") or host.endswith(suffix) for suffix in OFFICIAL_HOST_SUFFIXES)
+
+
+def _statement(selection: FactSelection) -> Select[FactRow, DocumentRow, DatasetRow]:
+    stmt = (
+        select(FactRow, DocumentRow, DatasetRow)
+        .outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id)
+        .outerjoin(DatasetRow, FactRow.dataset_id == DatasetRow.id)
+    )
+    if selection.commodity is not None:
+        stmt = stmt.where(FactRow.commodity == selection.commodity)
+    elif selection.commodities:
+        stmt = stmt.where(FactRow.commodity.in_(selection.commodities))
+    if selection.metric is not None:
+        stmt = stmt.where(FactRow.metric == selection.metric)
+    elif selection.metrics:
+        stmt = stmt.where(FactRow.metric.in_(selection.metrics))
+    for column, wanted in (
+        (FactRow.geo, selection.geo),
+        (FactRow.partner, selection.partner),
+        (FactRow.form, selection.form),
+        (FactRow.unit, selection.unit),
+        (FactRow.share_of, selection.share_of),
+    ):
+        if wanted is not None:
+            stmt = stmt.where(column == wanted)
+    if selection.with_period_only:
+        stmt = stmt.where(FactRow.period_start.is_not(None))
+    if selection.starts_on_or_after is not None:
+        stmt = stmt.where(FactRow.period_start >= selection.starts_on_or_after)
+    if selection.ends_on_or_before is not None:
+        stmt = stmt.where(FactRow.period_end <= selection.ends_on_or_before)
+    if selection.dataset_kind is not None:
+        stmt = stmt.where(DatasetRow.kind == selection.dataset_kind)
+    stmt = stmt.order_by(FactRow.period_start, FactRow.id)
+    if selection.limit is not None:
+        stmt = stmt.limit(selection.limit)
+    return stmt
+
+
+def _fact_of(row: FactRow, doc_name: str) -> Fact:
+    return Fact(
+        doc=doc_name,
+        commodity=row.commodity,
+        metric=row.metric,
+        geo=row.geo,
+        period=row.period,
+        value=row.value,
+        unit=row.unit,
+        basis=Basis(row.basis),
+        quote=row.quote,
+        start=row.span_start,
+        end=row.span_end,
+        partner=row.partner,
+        share_of=row.share_of,
+        value_high=row.value_high,
+        form=row.form,
+        approx=Approx(row.approx) if row.approx else None,
+        rule=row.rule,
+        rule_version=row.rule_version,
+    )
+
+
+def origins(session: Session, document_ids: Iterable[int]) -> dict[int, int]:
+    """Each document's original: follows `duplicate_of` to the first document (cycles stop)."""
+    parent: dict[int, int | None] = {}
+    pending = set(document_ids)
+    while pending:
+        rows = session.execute(
+            select(DocumentRow.id, DocumentRow.duplicate_of).where(DocumentRow.id.in_(sorted(pending)))
+        ).all()
+        pending = set()
+        for doc_id, dup in rows:
+            parent[doc_id] = dup
+            if dup is not None and dup not in parent:
+                pending.add(dup)
+    out: dict[int, int] = {}
+    for doc_id in parent:
+        seen = [doc_id]
+        current = parent.get(doc_id)
+        while current is not None and current not in seen:
+            seen.append(current)
+            current = parent.get(current)
+        out[doc_id] = seen[-1]
+    return out
+
+
+def select_facts(session: Session, selection: FactSelection) -> list[StoredFactRecord]:
+    """The facts matching `selection`, ordered by period start, with their provenance."""
+    # outer joins: the document or the dataset side of each row is None
+    rows: list[tuple[FactRow, DocumentRow | None, DatasetRow | None]] = [
+        (f, d, s) for f, d, s in session.execute(_statement(selection)).tuples()
+    ]
+    needing_origin = {doc.id for _, doc, _ in rows if doc is not None and doc.duplicate_of is not None}
+    origin_of = origins(session, needing_origin) if needing_origin else {}
+    out: list[StoredFactRecord] = []
+    for fact_row, doc, dataset in rows:
+        if doc is not None:
+            name, published, url, source_name = doc.name, doc.published, doc.url, doc.source_name
+            official = is_official_url(doc.url)
+            origin: int | None = origin_of.get(doc.id, doc.id)
+        else:
+            name = dataset.name if dataset is not None else f"fact-{fact_row.id}"
+            published = dataset.published if dataset is not None else None
+            url, source_name, origin = None, dataset.kind if dataset is not None else None, None
+            official = bool(dataset.official) if dataset is not None else False
+        out.append(
+            StoredFactRecord(
+                id=fact_row.id,
+                fact=_fact_of(fact_row, name),
+                document_id=fact_row.document_id,
+                dataset_id=fact_row.dataset_id,
+                dataset=dataset.name if dataset is not None else None,
+                dataset_kind=dataset.kind if dataset is not None else None,
+                official=official,
+                published=published,
+                url=url,
+                source_name=source_name,
+                origin_id=origin,
+            )
+        )
+    return out
+
+
+def distinct_values(session: Session, column: str, commodities: Sequence[str] = ()) -> list[str]:
+    """The distinct non-null values of one facts column (e.g. `metric`), for listings and `ask`."""
+    col = getattr(FactRow, column)
+    stmt = select(col).where(col.is_not(None)).distinct()
+    if commodities:
+        stmt = stmt.where(FactRow.commodity.in_(commodities))
+    return sorted(str(v) for v in session.scalars(stmt))

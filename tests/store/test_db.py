@@ -1,0 +1,98 @@
+"""Opening stores: migrations to head, SQLite settings, schema matching schema.py, bad URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from assay.store.db import Store, StoreError, normalise_url, open_store, schema_differences
+from assay.store.schema import Base
+
+
+def test_migrated_schema_matches_schema_py(any_store: Store) -> None:
+    assert schema_differences(any_store) == []
+
+
+def test_every_table_of_schema_py_exists(any_store: Store) -> None:
+    tables = set(inspect(any_store.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+
+
+def test_a_column_missing_from_the_migration_is_reported(store: Store) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE ingest_failures DROP COLUMN reason"))
+    differences = schema_differences(store)
+    assert any(diff[0] == "add_column" and diff[3].name == "reason" for diff in differences)
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(store: Store) -> None:
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+def test_sqlite_has_the_full_text_table(store: Store) -> None:
+    with store.engine.connect() as conn:
+        sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'")).scalar()
+    assert sql is not None and "fts5" in sql.lower()
+
+
+def test_postgresql_has_the_full_text_index(pg_store: Store) -> None:
+    names = {index["name"] for index in inspect(pg_store.engine).get_indexes("documents")}
+    assert "ix_documents_fts" in names
+
+
+def test_reopening_keeps_data_and_does_not_migrate_twice(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    with open_store(url) as first, first.transaction() as session:
+        session.execute(text("INSERT INTO ingest_failures (source, reason, at) VALUES ('x', 'y', '2025-01-01')"))
+    with open_store(url) as second, second.session() as session:
+        assert session.execute(text("SELECT count(*) FROM ingest_failures")).scalar() == 1
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+
+
+def test_a_plain_path_means_a_sqlite_file(tmp_path: Path) -> None:
+    with open_store(str(tmp_path / "plain.db")) as opened:
+        assert opened.dialect == "sqlite"
+    assert (tmp_path / "plain.db").exists()
+    assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes, not a database\n" * 100)
+    before = notes.read_bytes()
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        open_store(f"sqlite:///{notes}")
+    assert notes.read_bytes() == before
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(f"sqlite:///{tmp_path / 'nowhere' / 'a.db'}")
+
+
+def test_an_unknown_driver_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match="no driver"):
+        open_store("nosuchdb://host/db")
+
+
+def test_an_unreachable_postgres_is_a_clear_error_without_the_password() -> None:
+    port = _closed_port()
+    with pytest.raises(StoreError) as caught:
+        open_store(f"postgresql://user:secret@127.0.0.1:{port}/db")
+    assert "secret" not in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
