@@ -24,10 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from assay.clean import clean_document
 from assay.extract.facts import extract_facts
 from assay.extract.numbers import read_quantities
-
-from assay.clean import clean_document
 from assay.model import Document
 from assay.sources import SourceError, SourceOptions, iter_sources
 

@@ -21,18 +21,20 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import trafilatura
+from sqlalchemy.orm import Session
 
 import assay.pipeline as pipeline
 from assay.clean import clean_document
 from assay.cli.docs import sample_corpus_dir
 from assay.sources import SourceOptions, iter_sources
-from assay.store.db import open_store
+from assay.store.db import Store, open_store
 
 SOURCES = 12  # folders, i.e. publishers, the documents are spread over
 NAV = "Home | Markets | Magnesium | Rare Earths | Graphite | Prices | Contact"
@@ -137,7 +139,21 @@ class StageClock:
         pipeline.DuplicateIndex.signature = self.wrap("dedupe", pipeline.DuplicateIndex.signature)  # type: ignore[method-assign]
         pipeline.DuplicateIndex.find = self.wrap("dedupe", pipeline.DuplicateIndex.find)  # type: ignore[method-assign]
         pipeline.DuplicateIndex.add = self.wrap("dedupe", pipeline.DuplicateIndex.add)  # type: ignore[method-assign]
-        pipeline._Run._write = self.wrap("store writes", pipeline._Run._write)  # type: ignore[method-assign]
+        original_transaction = Store.transaction
+
+        @contextmanager
+        def timed_transaction(store: Store) -> Iterator[Session]:
+            started = time.perf_counter()
+            try:
+                with original_transaction(store) as session:
+                    yield session
+            finally:
+                self.seconds["store writes"] += time.perf_counter() - started
+
+        Store.transaction = timed_transaction  # type: ignore[method-assign,assignment]
+        pipeline.repo.save_document = self.wrap("  of which documents", pipeline.repo.save_document)
+        pipeline.replace_facts = self.wrap("  of which facts", pipeline.replace_facts)
+        pipeline.record_events = self.wrap("  of which events", pipeline.record_events)
 
 
 def main() -> None:
@@ -197,14 +213,16 @@ def main() -> None:
             f"\nadded {report.added}, duplicates {report.duplicates}, failures {len(report.failures)}, "
             f"facts {report.facts}, events {report.events}"
         )
+        for reason, times in Counter(reason for _, reason in report.failures).most_common(5):
+            print(f"  failed {times}x: {reason}")
         print(
             f"peak memory (max RSS): {rss_after / 1024:.0f} MB (before ingest {rss_before / 1024:.0f} MB); "
             f"database {db_mb:.0f} MB"
         )
         print("\nwhere the time goes (wall seconds inside each stage):")
         accounted = 0.0
-        for stage, seconds in sorted(clock.seconds.items(), key=lambda kv: -kv[1]):
-            accounted += seconds
+        for stage, seconds in clock.seconds.items():
+            accounted += 0 if stage.startswith(" ") else seconds
             print(f"  {stage:20}{seconds:8.1f}  {100 * seconds / ours_s:5.1f}%")
         rest = ours_s - accounted
         print(f"  {'sources, lookups, rest':20}{rest:8.1f}  {100 * rest / ours_s:5.1f}%")

@@ -2,10 +2,10 @@
 
     python scripts/build_sample.py [--out DIR] [--index-only]
 
-The PDF report and the PPTX deck under src/assay/sample/reports/ are generated here from
-the text kept in this script, so that their content can be reviewed as text and rebuilt
-after an edit. Both carry a repeated watermark line on every page or slide, the kind of
-noise that cleaning must remove. The script also rewrites src/assay/sample/index.jsonl as
+The PDF report, the PPTX deck and the DOCX briefing under src/assay/sample/reports/ are
+generated here from the text kept in this script, so that their content can be reviewed as
+text and rebuilt after an edit. The PDF and the deck carry a repeated watermark line on every
+page or slide, the kind of noise that cleaning must remove. The script also rewrites src/assay/sample/index.jsonl as
 the concatenation of the per-folder index files (the scorer reads the top-level one, the
 folder reader the per-folder ones), so the two never disagree.
 """
@@ -20,16 +20,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import docx
 from fpdf import FPDF
 from pptx import Presentation
 from pptx.util import Inches, Pt
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "src" / "assay" / "sample"
-PDF_NAME = "rpt-2024-strategic-minerals-review.pdf"
-PPTX_NAME = "deck-2024-magnesia-magnesium.pptx"
+PDF_NAME = "rpt-2025-strategic-minerals-review.pdf"
+PPTX_NAME = "deck-2025-magnesia-magnesium.pptx"
+DOCX_NAME = "rpt-2022-graphite-briefing.docx"
 
 # Repeated on every PDF page: cleaning should recognise them as page furniture.
-PDF_HEADER = "Strategic Minerals Review | Issue 2024/1 | reports.example.org"
+PDF_HEADER = "Strategic Minerals Review | Issue 2025/1 | reports.example.org"
 PDF_WATERMARK = "Licensed to subscriber copy - do not forward or post online - reports.example.org/smr"
 PPTX_WATERMARK = "Internal briefing - not for distribution - decks.example.org"
 PDF_LINE_WIDTH = 92  # characters a line; lines are broken here so that the PDF text keeps them
@@ -56,7 +58,7 @@ PDF_PAGES: tuple[Page, ...] = (
         "Rare earths: quotas keep rising, more slowly",
         (
             "Summary. This issue reviews supply of rare earths, natural graphite, magnesium and magnesite "
-            "with the new figures of the U.S. Geological Survey (Mineral Commodity Summaries 2024) and the "
+            "with the figures of the U.S. Geological Survey (Mineral Commodity Summaries 2024) and the "
             "quotas of China's Ministry of Industry and Information Technology (MIIT).",
             "China caps rare earth output twice over: a mining quota and a smelting and separation quota, "
             "both set in tonnes of rare earth oxide (REO) and issued in one or two batches a year. "
@@ -71,13 +73,13 @@ PDF_PAGES: tuple[Page, ...] = (
                     ("2024", "270,000", "254,000"),
                 )
             ),
-            "The mining quota has almost doubled in four years, but growth slowed sharply in 2024: "
-            "the mining quota rose 5.9% after 21.4% in 2023. The ion-adsorption (southern) part of the "
+            "The mining quota has almost doubled in four years, but growth slowed sharply in 2024, "
+            "when the quota rose 5.9% after 21.4% in 2023. The ion-adsorption (southern) part of the "
             "quota has hardly changed, so the increase has gone to the light rare earths of Inner "
             "Mongolia and Sichuan.",
-            "Policy has tightened in other ways. Since 1 October 2024 the Regulations on the Administration "
-            "of Rare Earths make the quota system a matter of law and require traceability of products "
-            "from mine to export.",
+            "Policy has tightened in other ways. The Regulations on the Administration of Rare Earths, in "
+            "force since 1 October 2024, make the quota system a matter of law and require traceability "
+            "of products from mine to export.",
         ),
     ),
     Page(
@@ -96,8 +98,8 @@ PDF_PAGES: tuple[Page, ...] = (
                     ("World total (rounded)", "300,000", "350,000"),
                 )
             ),
-            "China's share of world mine output was about 69% in 2023. Its reserves are estimated at "
-            "44 million tonnes of REO, out of world reserves of 110 million tonnes.",
+            "China's share of world mine output was about 69% in 2023. Reserves: China 44 million tonnes "
+            "of REO, the world 110 million tonnes.",
             "Myanmar's output more than tripled, which makes the ion-adsorption clays of Kachin State the "
             "main outside source of heavy rare earths for Chinese separators. Any disruption there reaches "
             "dysprosium and terbium prices within weeks.",
@@ -138,7 +140,7 @@ PDF_PAGES: tuple[Page, ...] = (
             "a world total of 22 million tonnes. China's reserves are put at 580 million tonnes, against "
             "world reserves of 7.7 billion tonnes. Liaoning province, around Haicheng and Dashiqiao, holds "
             "most of them.",
-            "Outlook: consolidation of Liaoning's mines into a few groups by 2025 should steady magnesia "
+            "Outlook: consolidation of Liaoning's mines into a few groups this year should steady magnesia "
             "supply, while magnesium depends on power and coal policy in Yulin.",
         ),
     ),
@@ -154,7 +156,7 @@ class Slide:
 
 PPTX_SLIDES: tuple[Slide, ...] = (
     Slide(
-        "China magnesia and magnesium: the market at a glance (2024)",
+        "China magnesia and magnesium: the market at a glance (2025)",
         ("Briefing deck for the purchasing team", "Figures: USGS Mineral Commodity Summaries 2024 and industry data"),
     ),
     Slide(
@@ -202,6 +204,57 @@ PPTX_SLIDES: tuple[Slide, ...] = (
 )
 
 
+DOCX_TITLE = "Natural graphite supply briefing, February 2022"
+DOCX_HEADER = "Confidential - prepared for the anode materials purchasing committee"
+DOCX_SECTIONS: tuple[tuple[str, tuple[Block, ...]], ...] = (
+    (
+        "1. Mine supply",
+        (
+            "The U.S. Geological Survey's Mineral Commodity Summaries 2022 estimate world mine production of "
+            "natural graphite at 1,000,000 tonnes in 2021, up from 966,000 tonnes in 2020. China produced an "
+            "estimated 820,000 tonnes in 2021, against 762,000 tonnes a year earlier, or about 82% of the "
+            "world total.",
+            Table(
+                (
+                    ("Country", "2020", "2021 (estimate)"),
+                    ("China", "762,000", "820,000"),
+                    ("Brazil", "63,600", "68,000"),
+                    ("Mozambique", "28,000", "30,000"),
+                    ("Russia", "25,000", "27,000"),
+                    ("Madagascar", "20,900", "22,000"),
+                    ("World total (rounded)", "966,000", "1,000,000"),
+                )
+            ),
+        ),
+    ),
+    (
+        "2. Outside China",
+        (
+            "Brazil remains the second producer. Mozambique's Balama mine, idle for much of 2020, restarted "
+            "in 2021, but the country's output of 30,000 tonnes is still far below the mine's capacity. "
+            "New projects in Tanzania and Madagascar are at the permitting or financing stage.",
+        ),
+    ),
+    (
+        "3. Trade and prices",
+        (
+            "U.S. imports of natural graphite rose to 53,000 tonnes in 2021 from 36,000 tonnes in 2020. "
+            "The average U.S. import value of flake graphite rose to US$1,600 per tonne in 2021 from "
+            "US$1,540 per tonne in 2020.",
+        ),
+    ),
+    (
+        "4. Policy and risks",
+        (
+            "Energy-consumption controls in Inner Mongolia cut the output of graphitisation plants that "
+            "turn needle coke into synthetic anode material in the second half of 2021, and graphitisation "
+            "fees rose sharply. Natural flake graphite from Heilongjiang faced periodic environmental "
+            "inspections. We recommend qualifying at least one supplier outside China for flake concentrate.",
+        ),
+    ),
+)
+
+
 def wrap(text: str) -> list[str]:
     return textwrap.wrap(text, width=PDF_LINE_WIDTH, break_on_hyphens=False)
 
@@ -210,9 +263,9 @@ def build_pdf(path: Path) -> None:
     """The report, one explicit line per cell so that extracted text keeps our line breaks."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=False)
-    pdf.set_title("Strategic Minerals Review, Issue 2024/1")
+    pdf.set_title("Strategic Minerals Review, Issue 2025/1")
     pdf.set_author("Strategic Minerals Review")
-    pdf.set_creation_date(datetime(2024, 3, 1, tzinfo=UTC))  # stable metadata across rebuilds
+    pdf.set_creation_date(datetime(2025, 3, 20, tzinfo=UTC))  # stable metadata across rebuilds
     for number, page in enumerate(PDF_PAGES, 1):
         pdf.add_page()
         pdf.set_font("Helvetica", size=8)
@@ -277,6 +330,26 @@ def build_pptx(path: Path) -> None:
     deck.save(str(path))
 
 
+def build_docx(path: Path) -> None:
+    """The briefing: heading, sections of paragraphs, one table; a page header that repeats on print."""
+    document = docx.Document()
+    document.core_properties.title = DOCX_TITLE
+    document.sections[0].header.paragraphs[0].text = DOCX_HEADER
+    document.add_heading(DOCX_TITLE, level=1)
+    for heading, blocks in DOCX_SECTIONS:
+        document.add_heading(heading, level=2)
+        for block in blocks:
+            if isinstance(block, Table):
+                table = document.add_table(rows=len(block.rows), cols=len(block.rows[0]))
+                for r, row in enumerate(block.rows):
+                    for c, cell in enumerate(row):
+                        table.cell(r, c).text = cell
+            else:
+                document.add_paragraph(block)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+
+
 def write_top_index(sample_dir: Path) -> int:
     """index.jsonl at the top = the folders' index.jsonl files, folders in name order."""
     lines: list[str] = []
@@ -288,13 +361,14 @@ def write_top_index(sample_dir: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=SAMPLE_DIR / "reports", help="folder for the PDF and PPTX")
+    parser.add_argument("--out", type=Path, default=SAMPLE_DIR / "reports", help="folder for the PDF, PPTX and DOCX")
     parser.add_argument("--index-only", action="store_true", help="only rewrite the top-level index.jsonl")
     args = parser.parse_args(argv)
     if not args.index_only:
         build_pdf(args.out / PDF_NAME)
         build_pptx(args.out / PPTX_NAME)
-        print(f"built {args.out / PDF_NAME} and {args.out / PPTX_NAME}")
+        build_docx(args.out / DOCX_NAME)
+        print(f"built {PDF_NAME}, {PPTX_NAME} and {DOCX_NAME} in {args.out}")
     count = write_top_index(SAMPLE_DIR)
     print(f"wrote {SAMPLE_DIR / 'index.jsonl'} ({count} documents)")
     return 0

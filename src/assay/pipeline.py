@@ -11,9 +11,11 @@ flight and a re-run finishes the job.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -38,6 +40,7 @@ from assay.store.facts import replace_facts
 from assay.vocab import ancestors, commodities
 
 PROGRESS_ABOVE = 5  # documents; shorter runs print no bar
+IN_FLIGHT_PER_WORKER = 4  # documents queued per worker process before the parent waits
 MIN_SYMBOL_CHARS = 4  # shortest Latin wording the keyword scan trusts
 # Top-level commodities of the vocabulary, grouped into the families a summary reports.
 FAMILY_OF_ROOT = {
@@ -89,18 +92,27 @@ def ingest(inputs: Sequence[str], options: IngestOptions, store: Store) -> Inges
     """Ingest every document the inputs name into `store`; failures are reported, never raised."""
     run = _Run(options, store)
     items = iter_sources(inputs, options.sources)
-    with _progress(options.show_progress, _estimate_count(inputs, options.sources)) as advance:
-        for item in items:
-            if isinstance(item, SourceError):
-                run.fail(item.source, item.reason)
-            else:
-                run.take(item)
-            advance()
+    try:
+        with _progress(options.show_progress, _estimate_count(inputs, options.sources)) as advance:
+            for item in items:
+                if isinstance(item, SourceError):
+                    run.fail(item.source, item.reason)
+                else:
+                    run.take(item)
+                advance()
+            run.finish()
+    finally:
+        run.close()
     return run.report
 
 
 class _Run:
-    """One ingest run: the duplicate index, the cleaning context and the report it fills."""
+    """One ingest run: the duplicate index, the cleaning context and the report it fills.
+
+    With `workers > 1`, extraction runs in a process pool: each original is committed first
+    (extracted_with unset), and its facts and events in a second commit when the pool returns
+    them; a run killed in between leaves documents that the next run extracts.
+    """
 
     def __init__(self, options: IngestOptions, store: Store) -> None:
         self.options = options
@@ -108,6 +120,11 @@ class _Run:
         self.report = IngestReport()
         self.context = CleaningContext()
         self.index = DuplicateIndex()
+        self.pool: ProcessPoolExecutor | None = None
+        if options.extract and options.workers > 1:
+            # spawn: children must not inherit the parent's open database connections
+            self.pool = ProcessPoolExecutor(options.workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pending: deque[_Pending] = deque()
         with store.session() as session:
             for doc_id, digest, signature in repo.iter_originals_for_dedupe(session):
                 if signature is not None:
@@ -117,6 +134,14 @@ class _Run:
         self.report.failures.append((source, reason))
         with self.store.transaction() as session:
             repo.record_failure(session, source, reason)
+
+    def finish(self) -> None:
+        while self.pending:
+            self._collect_oldest()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
     def take(self, raw: RawDocument) -> None:
         raw_sha256 = hashlib.sha256(raw.data).hexdigest()
@@ -149,15 +174,19 @@ class _Run:
         with self.store.session() as session:
             doc = repo.get_document(session, stored.id)
         assert doc is not None  # found a moment ago; documents are never deleted by ingest
+        if self.pool is not None:
+            self._submit(_Pending(self.pool.submit(extract, doc), stored.id, stored.source, doc, reextract=True))
+            return
         try:
             extraction = extract(doc)
-            with self.store.transaction() as session:
-                self._write_extraction(session, stored.id, extraction)
-        except (ValueError, RuntimeError) as exc:
-            self.fail(stored.source, f"re-extraction failed: {exc}")
+        except Exception as exc:  # a rule bug must not stop the run; the input is reported
+            self.fail(stored.source, f"re-extraction failed: {type(exc).__name__}: {exc}")
             return
+        with self.store.transaction() as session:
+            problems = self._write_extraction(session, stored.id, extraction)
         self.report.reextracted += 1
-        self._count_extraction(extraction)
+        for problem in problems:
+            self.fail(stored.source, problem)
 
     def _save_duplicate(self, doc: Document, digest: str, signature: bytes) -> None:
         try:
@@ -170,49 +199,94 @@ class _Run:
 
     def _save_original(self, doc: Document, digest: str, signature: bytes) -> None:
         extraction: Extraction | None = None
-        problem: str | None = None
+        problems: list[str] = []
+        if self.pool is not None:
+            self._save_for_pool(doc, digest, signature)
+            return
         if self.options.extract:
             try:
                 extraction = extract(doc)
             except Exception as exc:  # a rule bug must not stop the run; the input is reported
-                problem = f"extraction failed: {type(exc).__name__}: {exc}"
+                problems.append(f"extraction failed: {type(exc).__name__}: {exc}")
+        families = extraction.families if extraction else keyword_families(doc.title, doc.clean_text)
         try:
-            doc_id = self._write(doc, digest, signature, extraction)
+            with self.store.transaction() as session:
+                doc_id = repo.save_document(session, doc, digest, signature, families)
+                if extraction is not None:
+                    problems.extend(self._write_extraction(session, doc_id, extraction))
         except IntegrityError:
-            self.report.skipped_unchanged += 1
+            self.report.skipped_unchanged += 1  # another process stored the same input meanwhile
             return
-        except ValueError as exc:  # facts or events the store refuses: keep the document, report it
-            problem = f"extraction could not be stored: {exc}"
-            extraction = None
-            doc_id = self._write(doc, digest, signature, None)
         self.index.add(doc_id, digest, signature)
         self.report.added += 1
         self.report.by_lang[doc.lang or "unknown"] += 1
         self.report.by_source[doc.source_name or "unknown"] += 1
-        families = extraction.families if extraction else keyword_families(doc.title, doc.clean_text)
         self.report.by_family.update(families or ("none",))
-        if extraction is not None:
-            self._count_extraction(extraction)
-        if problem:
+        for problem in problems:
             self.fail(doc.source, problem)
 
-    def _write(self, doc: Document, digest: str, signature: bytes, extraction: Extraction | None) -> int:
+    def _save_for_pool(self, doc: Document, digest: str, signature: bytes) -> None:
+        assert self.pool is not None
+        try:
+            with self.store.transaction() as session:
+                doc_id = repo.save_document(session, doc, digest, signature)
+        except IntegrityError:
+            self.report.skipped_unchanged += 1
+            return
+        self.index.add(doc_id, digest, signature)
+        self.report.added += 1
+        self.report.by_lang[doc.lang or "unknown"] += 1
+        self.report.by_source[doc.source_name or "unknown"] += 1
+        self._submit(_Pending(self.pool.submit(extract, doc), doc_id, doc.source, doc, reextract=False))
+
+    def _submit(self, pending: _Pending) -> None:
+        self.pending.append(pending)
+        while len(self.pending) > IN_FLIGHT_PER_WORKER * self.options.workers:
+            self._collect_oldest()
+
+    def _collect_oldest(self) -> None:
+        """Store the extraction of the oldest document sent to the pool (results are kept in order)."""
+        pending = self.pending.popleft()
+        try:
+            extraction = pending.future.result()
+        except Exception as exc:  # a rule bug, or a worker that died: the input is reported
+            if not pending.reextract:
+                self.report.by_family.update(keyword_families(pending.doc.title, pending.doc.clean_text) or ("none",))
+            self.fail(pending.source, f"extraction failed: {type(exc).__name__}: {exc}")
+            return
         with self.store.transaction() as session:
-            families = extraction.families if extraction else keyword_families(doc.title, doc.clean_text)
-            doc_id = repo.save_document(session, doc, digest, signature, families)
-            if extraction is not None:
-                self._write_extraction(session, doc_id, extraction)
-        return doc_id
+            problems = self._write_extraction(session, pending.doc_id, extraction)
+        if pending.reextract:
+            self.report.reextracted += 1
+        else:
+            self.report.by_family.update(extraction.families or ("none",))
+        for problem in problems:
+            self.fail(pending.source, problem)
 
-    @staticmethod
-    def _write_extraction(session: Session, doc_id: int, extraction: Extraction) -> None:
-        replace_facts(session, doc_id, extraction.facts)
-        record_events(session, doc_id, extraction.events)
+    def _write_extraction(self, session: Session, doc_id: int, extraction: Extraction) -> list[str]:
+        """Store facts and events, each in a savepoint: what the store refuses is reported, the rest kept."""
+        problems: list[str] = []
+        try:
+            with session.begin_nested():
+                self.report.facts += replace_facts(session, doc_id, extraction.facts)
+        except ValueError as exc:
+            problems.append(f"facts could not be stored: {exc}")
+        try:
+            with session.begin_nested():
+                self.report.events += record_events(session, doc_id, extraction.events)
+        except ValueError as exc:
+            problems.append(f"events could not be stored: {exc}")
         repo.mark_extracted(session, doc_id, EXTRACTOR_VERSION, extraction.families)
+        return problems
 
-    def _count_extraction(self, extraction: Extraction) -> None:
-        self.report.facts += len(extraction.facts)
-        self.report.events += len(extraction.events)
+
+@dataclass(frozen=True)
+class _Pending:
+    future: Future[Extraction]
+    doc_id: int
+    source: str
+    doc: Document
+    reextract: bool
 
 
 def extract(doc: Document) -> Extraction:

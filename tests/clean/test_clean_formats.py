@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import UTC, datetime
+from pathlib import Path
 
 import docx
 import pytest
@@ -14,22 +14,18 @@ from pptx.util import Inches
 from pypdf import PdfReader, PdfWriter
 
 from assay.clean import CleanError, clean_document
-from assay.sources import RawDocument
+from assay.sources import RawDocument, SourceOptions, iter_sources
 
 WATERMARK = "Downloaded from slides-market.example, do not redistribute"
 
 
-def _raw(data: bytes, content_type: str, name: str = "doc", charset: str | None = None) -> RawDocument:
-    return RawDocument(
-        name=name,
-        source=f"/corpus/{name}.{content_type}",
-        data=data,
-        content_type=content_type,
-        url=None,
-        fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
-        source_name="corpus",
-        charset=charset,
-    )
+def _raw(folder: Path, data: bytes, content_type: str, name: str = "doc") -> RawDocument:
+    """Write the bytes as a real file and read it back through the sources stage."""
+    path = folder / f"{name}.{content_type}"
+    path.write_bytes(data)
+    [item] = list(iter_sources([str(path)], SourceOptions()))
+    assert isinstance(item, RawDocument), item
+    return item
 
 
 def _pdf(pages: list[list[str]]) -> bytes:
@@ -51,8 +47,8 @@ PDF_PAGES = [
 ]
 
 
-def test_pdf_pages_lose_their_running_header_and_page_numbers() -> None:
-    doc = clean_document(_raw(_pdf(PDF_PAGES), "pdf"))
+def test_pdf_pages_lose_their_running_header_and_page_numbers(tmp_path: Path) -> None:
+    doc = clean_document(_raw(tmp_path, _pdf(PDF_PAGES), "pdf"))
     for [sentence] in PDF_PAGES:
         assert sentence in doc.clean_text
     assert "Confidential" not in doc.clean_text
@@ -61,23 +57,23 @@ def test_pdf_pages_lose_their_running_header_and_page_numbers() -> None:
     assert doc.lang == "en"
 
 
-def test_encrypted_pdf_is_a_clean_error() -> None:
+def test_encrypted_pdf_is_a_clean_error(tmp_path: Path) -> None:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf(PDF_PAGES))))
     writer.encrypt("secret")
     buffer = io.BytesIO()
     writer.write(buffer)
     with pytest.raises(CleanError) as caught:
-        clean_document(_raw(buffer.getvalue(), "pdf", "locked"))
+        clean_document(_raw(tmp_path, buffer.getvalue(), "pdf", "locked"))
     assert "encrypted PDF" in caught.value.reason
-    assert str(caught.value).startswith("/corpus/locked.pdf: ")
+    assert str(caught.value).startswith(f"{tmp_path / 'locked.pdf'}: ")
     assert "\n" not in str(caught.value)
 
 
-def test_broken_pdf_is_a_clean_error() -> None:
+def test_broken_pdf_is_a_clean_error(tmp_path: Path) -> None:
     data = _pdf(PDF_PAGES)
     for broken in (data[: len(data) // 3], b"%PDF-1.7\n" + os.urandom(300)):
         with pytest.raises(CleanError) as caught:
-            clean_document(_raw(broken, "pdf", "broken"))
+            clean_document(_raw(tmp_path, broken, "pdf", "broken"))
         assert "PDF" in caught.value.reason
         assert "\n" not in str(caught.value)
 
@@ -108,23 +104,23 @@ def _pptx() -> bytes:
     return buffer.getvalue()
 
 
-def test_pptx_slides_tables_and_watermark() -> None:
-    doc = clean_document(_raw(_pptx(), "pptx", "deck"))
+def test_pptx_slides_tables_and_watermark(tmp_path: Path) -> None:
+    doc = clean_document(_raw(tmp_path, _pptx(), "pptx", "deck"))
     assert "Liaoning produced about 18 million tonnes of magnesite in 2020." in doc.clean_text
     assert "| 镁锭 | 243,000 | 13.45% |" in doc.clean_text.split("\n")
     assert "| Alloy | 0 | 0 |" in doc.clean_text.split("\n")
     assert WATERMARK not in doc.clean_text
 
 
-def test_truncated_pptx_is_a_clean_error() -> None:
+def test_truncated_pptx_is_a_clean_error(tmp_path: Path) -> None:
     data = _pptx()
     with pytest.raises(CleanError) as caught:
-        clean_document(_raw(data[: len(data) // 2], "pptx", "cut"))
+        clean_document(_raw(tmp_path, data[: len(data) // 2], "pptx", "cut"))
     assert "PPTX" in caught.value.reason
     assert "\n" not in str(caught.value)
 
 
-def test_docx_paragraphs_and_tables_in_order() -> None:
+def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_heading("Graphite market note", level=1)
     document.add_paragraph("Flake graphite exports stood at 9,423 tonnes in February.")
@@ -135,21 +131,21 @@ def test_docx_paragraphs_and_tables_in_order() -> None:
     document.add_paragraph("Spherical graphite demand kept rising.")
     buffer = io.BytesIO()
     document.save(buffer)
-    doc = clean_document(_raw(buffer.getvalue(), "docx", "note"))
+    doc = clean_document(_raw(tmp_path, buffer.getvalue(), "docx", "note"))
     lines = doc.clean_text.split("\n")
     assert "| -194 94% | 780 | +20 |" in lines
     assert lines.index("| -194 94% | 780 | +20 |") < lines.index("Spherical graphite demand kept rising.")
     assert doc.title == "Graphite market note"
 
 
-def test_gbk_html_without_charset_is_decoded() -> None:
+def test_gbk_html_without_charset_is_decoded(tmp_path: Path) -> None:
     page = (
         "<html><head><title>镁价周报</title></head><body><nav>首页 | 新闻 | 价格</nav><article>"
         "<p>本周府谷地区镁锭主流成交价格为每吨一万六千八百元，较上周上涨二百元，市场成交氛围有所好转。</p>"
         "<p>出口方面，九月镁锭出口量为两万三千吨，同比增长百分之十二，主要流向荷兰、土耳其和加拿大。</p>"
         "</article></body></html>"
     )
-    doc = clean_document(_raw(page.encode("gbk"), "html", "gbk-page"))
+    doc = clean_document(_raw(tmp_path, page.encode("gbk"), "html", "gbk-page"))
     assert "本周府谷地区镁锭主流成交价格" in doc.clean_text
     assert doc.lang == "zh"
     assert doc.title == "镁价周报"
@@ -157,7 +153,7 @@ def test_gbk_html_without_charset_is_decoded() -> None:
     assert "，" not in doc.clean_text
 
 
-def test_html_metadata_title_and_date() -> None:
+def test_html_metadata_title_and_date(tmp_path: Path) -> None:
     page = (
         "<html><head><title>Site | Home</title><meta property='og:title' content='Magnesium exports rise'>"
         "<meta property='article:published_time' content='2024-03-05T08:00:00+08:00'></head><body><article>"
@@ -165,48 +161,50 @@ def test_html_metadata_title_and_date() -> None:
         "<table><tr><th>Product</th><th>t</th></tr><tr><td>Ingot</td><td>38,000</td></tr></table>"
         "</article></body></html>"
     )
-    doc = clean_document(_raw(page.encode(), "html", "page"))
+    doc = clean_document(_raw(tmp_path, page.encode(), "html", "page"))
     assert doc.title == "Magnesium exports rise"
     assert doc.published == "2024-03-05"
     assert any("Ingot | 38,000 |" in line for line in doc.clean_text.split("\n"))
 
 
-def test_html_with_no_article_falls_back_to_visible_text() -> None:
+def test_html_with_no_article_falls_back_to_visible_text(tmp_path: Path) -> None:
     page = "<html><body><div>镁锭 16800</div><div>硅铁 6500</div><script>var x = 1;</script></body></html>"
-    doc = clean_document(_raw(page.encode(), "html", "tiny"))
+    doc = clean_document(_raw(tmp_path, page.encode(), "html", "tiny"))
     assert "镁锭 16800" in doc.clean_text
     assert "var x" not in doc.clean_text
 
 
-def test_big5_text_is_decoded() -> None:
-    text = "二零一九年，鎂錠出口量累計二十四點三萬噸，同比增長百分之十三。\n中國是全球最大的鎂生產國，府谷是主要產區。\n"
-    doc = clean_document(_raw(text.encode("big5"), "txt", "big5"))
+def test_big5_text_is_decoded(tmp_path: Path) -> None:
+    text = (
+        "二零一九年，鎂錠出口量累計二十四點三萬噸，同比增長百分之十三。\n中國是全球最大的鎂生產國，府谷是主要產區。\n"
+    )
+    doc = clean_document(_raw(tmp_path, text.encode("big5"), "txt", "big5"))
     assert "鎂錠出口量累計" in doc.clean_text
     assert doc.lang == "zh"
 
 
-def test_binary_junk_named_txt_is_not_text() -> None:
+def test_binary_junk_named_txt_is_not_text(tmp_path: Path) -> None:
     junk = bytes(range(256)) * 8
     with pytest.raises(CleanError) as caught:
-        clean_document(_raw(junk, "txt", "junk"))
+        clean_document(_raw(tmp_path, junk, "txt", "junk"))
     assert caught.value.reason.startswith("not text")
 
 
-def test_markdown_syntax_is_removed_and_tables_kept() -> None:
+def test_markdown_syntax_is_removed_and_tables_kept(tmp_path: Path) -> None:
     text = (
         "# Rare earth quotas\n\nThe **first batch** of [2024 quotas](https://example.com) was 135,000 t.\n\n"
         "| Quota | 2024 (t) |\n|---|---|\n| Mining | 135,000 |\n"
     )
-    doc = clean_document(_raw(text.encode(), "md", "quotas"))
+    doc = clean_document(_raw(tmp_path, text.encode(), "md", "quotas"))
     assert doc.title == "Rare earth quotas"
     assert "The first batch of 2024 quotas was 135,000 t." in doc.clean_text
     assert "| Mining | 135,000 |" in doc.clean_text.split("\n")
     assert "---" not in doc.clean_text
 
 
-def test_text_normalisation_keeps_lines_and_joins_hyphenated_words() -> None:
+def test_text_normalisation_keeps_lines_and_joins_hyphenated_words(tmp_path: Path) -> None:
     text = "Liaoning  magne-\nsite output\tfell.\r\n\r\n\r\n\r\n２０２３年产量为１８００万吨（约）\n镁锭 | 13.45% |\n"
-    doc = clean_document(_raw(text.encode(), "txt", "norm"))
+    doc = clean_document(_raw(tmp_path, text.encode(), "txt", "norm"))
     assert doc.clean_text.split("\n") == [
         "Liaoning magnesite output | fell.",
         "",
@@ -214,3 +212,21 @@ def test_text_normalisation_keeps_lines_and_joins_hyphenated_words() -> None:
         "镁锭 | 13.45% |",
     ]
     assert "dehyphenate" in doc.cleaning_steps and "nfkc" in doc.cleaning_steps
+
+
+def test_html_byline_date_outside_the_main_text_is_found(tmp_path: Path) -> None:
+    paragraph = "<p>Magnesia prices in Dashiqiao held at 3,100 yuan per tonne as kilns stayed shut for checks.</p>"
+    page = (
+        "<html><head><title>Magnesia weekly</title></head><body><div class='meta'>Posted on: 12 March 2024"
+        f"</div><article>{paragraph * 4}</article></body></html>"
+    )
+    doc = clean_document(_raw(tmp_path, page.encode(), "html", "weekly"))
+    assert doc.published == "2024-03-12"
+
+
+def test_markdown_front_matter_gives_title_and_date(tmp_path: Path) -> None:
+    text = "---\ntitle: 'Graphite licences'\ndate: 2023-12-01\n---\n"
+    text += "Export licences for graphite took effect on 1 December.\n"
+    doc = clean_document(_raw(tmp_path, text.encode(), "md", "licences"))
+    assert (doc.title, doc.published) == ("Graphite licences", "2023-12-01")
+    assert doc.clean_text == "Export licences for graphite took effect on 1 December."

@@ -116,3 +116,13 @@ def test_table_rows_survive_source_boilerplate() -> None:
         for i in range(4)
     ]
     assert all(doc.clean_text.startswith(header) for doc in docs)
+
+
+def test_context_primed_with_stored_documents_cleans_the_first_new_one() -> None:
+    context = CleaningContext()
+    banner = "Subscribe to the Metals Desk newsletter for weekly prices"
+    for i in range(4):
+        context.observe("metalnews", f"{banner}\nStored article number {i} on magnesia prices in Dashiqiao.")
+    doc = clean_document(_raw(f"{banner}\n{ARTICLE[0]}\n{ARTICLE[2]}", "fresh"), context)
+    assert banner not in doc.clean_text
+    assert doc.clean_text.startswith(ARTICLE[0])

@@ -255,3 +255,82 @@ def test_progress_does_not_change_the_outcome(store: Store, tmp_path: Path, show
     write_corpus(tmp_path / "wire")
     report = ingest([str(tmp_path / "wire")], quiet(show_progress=show_progress), store)
     assert report.added == len(ARTICLES)
+
+
+def test_what_the_store_refuses_is_reported_and_the_rest_kept(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assay.pipeline as pipeline
+    from assay.model import Basis, Event, Fact, Stance
+
+    quote = "Primary magnesium production in Fugu county reached 32,000 t in July 2025"
+
+    def one_fact(doc: object) -> list[Fact]:
+        return [Fact("m", "magnesium", "production", "CN", "2025-07", 32000, "t", Basis.ACTUAL, quote)]
+
+    def a_bad_event(doc: object) -> list[Event]:
+        return [Event("m", "export_control", "CN:MOFCOM", "2025-07", ("not-a-commodity",), Stance.TIGHTEN, quote)]
+
+    monkeypatch.setattr(pipeline, "extract_facts", one_fact)
+    monkeypatch.setattr(pipeline, "extract_events", a_bad_event)
+    write_corpus(tmp_path / "wire", {"magnesium": ARTICLES["magnesium"]})
+    report = ingest([str(tmp_path / "wire")], quiet(), store)
+    assert report.added == 1 and report.facts == 1 and report.events == 0
+    ((source, reason),) = report.failures
+    assert source.endswith("magnesium.txt") and reason.startswith("events could not be stored: ")
+    assert count(store, "SELECT count(*) FROM facts") == 1
+    assert count(store, "SELECT count(*) FROM events") == 0
+    assert count(store, f"SELECT count(*) FROM documents WHERE extracted_with = '{EXTRACTOR_VERSION}'") == 1
+
+
+def test_an_extractor_that_raises_does_not_stop_the_run(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assay.pipeline as pipeline
+
+    def broken(doc: object) -> list[object]:
+        raise RuntimeError("rule bug")
+
+    monkeypatch.setattr(pipeline, "extract_events", broken)
+    write_corpus(tmp_path / "wire")
+    report = ingest([str(tmp_path / "wire")], quiet(), store)
+    assert report.added == len(ARTICLES)
+    assert {reason for _, reason in report.failures} == {"extraction failed: RuntimeError: rule bug"}
+    # not marked extracted, so the next run (with the rule fixed) extracts them
+    assert count(store, "SELECT count(*) FROM documents WHERE extracted_with IS NULL") == len(ARTICLES)
+
+
+def test_a_process_pool_gives_the_same_store_as_one_process(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "wire")
+    write_corpus(tmp_path / "portal", {"graphite-copy": ARTICLES["graphite"]})
+    outcomes = []
+    for workers in (1, 2):
+        with open_store(f"sqlite:///{tmp_path / f'w{workers}.db'}") as opened:
+            report = ingest([str(tmp_path / "wire"), str(tmp_path / "portal")], quiet(workers=workers), opened)
+            with opened.session() as session:
+                rows = session.execute(
+                    select(DocumentRow.name, DocumentRow.duplicate_of, DocumentRow.extracted_with).order_by(
+                        DocumentRow.id
+                    )
+                ).all()
+            stored = (
+                [tuple(row) for row in rows],
+                count(opened, "SELECT count(*) FROM facts"),
+                count(opened, "SELECT count(*) FROM event_mentions"),
+            )
+            with opened.transaction() as session:
+                session.execute(update(DocumentRow).values(extracted_with="an-older-version"))
+            again = ingest([str(tmp_path / "wire")], quiet(workers=workers), opened)
+            outcomes.append(
+                (
+                    report.added,
+                    report.duplicates,
+                    report.facts,
+                    report.events,
+                    report.by_family,
+                    stored,
+                    again.reextracted,
+                )
+            )
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == len(ARTICLES) and outcomes[0][1] == 1 and outcomes[0][-1] == len(ARTICLES)

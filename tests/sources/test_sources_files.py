@@ -18,7 +18,13 @@ def _corpus(tmp_path: Path) -> Path:
     (folder / "build.py").write_text("print('not a document')\n")
     (folder / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     index = [
-        {"doc": "mg-prices", "url": "https://example.com/mg", "title": "Fugu magnesium", "published": "2024-03-05", "lang": "en"},
+        {
+            "doc": "mg-prices",
+            "url": "https://example.com/mg",
+            "title": "Fugu magnesium",
+            "published": "2024-03-05",
+            "lang": "en",
+        },
         {"doc": "graphite", "url": None, "title": None, "published": None, "lang": None},
     ]
     (folder / "index.jsonl").write_text("\n".join(json.dumps(entry) for entry in index) + "\n")
@@ -87,3 +93,19 @@ def test_feed_flag_needs_a_url(tmp_path: Path) -> None:
     path.write_text("text")
     [error] = list(iter_sources([str(path)], SourceOptions(feed=True)))
     assert isinstance(error, SourceError) and "--feed" in error.reason
+
+
+def test_folder_without_documents_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "data.csv").write_text("a,b\n")
+    [error] = list(iter_sources([str(tmp_path)], SourceOptions()))
+    assert isinstance(error, SourceError) and "no documents in this folder" in error.reason
+
+
+def test_index_of_a_parent_folder_covers_documents_in_subfolders(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    (root / "zh-news").mkdir(parents=True)
+    (root / "zh-news" / "mg-2021.txt").write_text("榆林限产推高镁价，镁锭价格突破每吨六万元。", encoding="utf-8")
+    (root / "index.jsonl").write_text('{"doc": "mg-2021", "published": "2021-09-28", "lang": "zh"}\n')
+    [doc] = list(iter_sources([str(root)], SourceOptions()))
+    assert isinstance(doc, RawDocument)
+    assert (doc.published, doc.lang, doc.source_name) == ("2021-09-28", "zh", "zh-news")

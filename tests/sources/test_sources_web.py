@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import socket
 import threading
 import time
@@ -11,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from assay.clean import clean_document
 from assay.sources import RawDocument, SourceError, SourceOptions, iter_sources
 from assay.sources.transport import Request
 from assay.sources.web import WebFetcher, non_public_kind, url_slug
@@ -22,11 +25,11 @@ GBK_PAGE = (
     "</article></body></html>"
 ).encode("gbk")
 UTF8_PAGE = (
-    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Graphite exports rise</title>"
-    "<meta property='article:published_time' content='2024-03-05T08:00:00+08:00'></head><body>"
-    "<article><h1>Graphite exports rise</h1><p>China exported 9,423 tonnes of flake graphite in February, "
-    "a 39% rise year on year, according to customs data published on Tuesday.</p></article></body></html>"
-).encode()
+    b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Graphite exports rise</title>"
+    b"<meta property='article:published_time' content='2024-03-05T08:00:00+08:00'></head><body>"
+    b"<article><h1>Graphite exports rise</h1><p>China exported 9,423 tonnes of flake graphite in February, "
+    b"a 39% rise year on year, according to customs data published on Tuesday.</p></article></body></html>"
+)
 FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Minerals news</title><link>http://localhost/</link>
 <item><title>Magnesium prices firm</title><link>/article/1</link><pubDate>Tue, 05 Mar 2024 08:00:00 GMT</pubDate></item>
@@ -47,10 +50,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name.replace("_", "-"), value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError):  # the client gave up first (the timeout test)
             self.wfile.write(body)
-        except BrokenPipeError:  # the client gave up first (the timeout test)
-            pass
 
     def do_GET(self) -> None:
         path = self.path
@@ -62,7 +63,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, GBK_PAGE, "text/html")
         elif path.startswith("/article/"):
             number = path.rsplit("/", 1)[1]
-            body = f"<html><body><article><p>Article {number} reports that magnesium ingot prices in Fugu held firm at 16,800 yuan per tonne this week.</p></article></body></html>"
+            body = (
+                f"<html><body><article><p>Article {number} reports that magnesium ingot prices in Fugu "
+                "held firm at 16,800 yuan per tonne this week.</p></article></body></html>"
+            )
             self._send(200, body.encode(), "text/html; charset=utf-8")
         elif path == "/feed.xml":
             self._send(200, FEED, "application/rss+xml")
@@ -73,6 +77,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/chain/"):
             left = int(path.rsplit("/", 1)[1])
             self._send(302, Location=f"/chain/{left - 1}") if left > 0 else self._send(200, UTF8_PAGE, "text/html")
+        elif path == "/zipped":
+            self._send(200, gzip.compress(UTF8_PAGE), "text/html; charset=utf-8", Content_Encoding="gzip")
+        elif path == "/bomb":
+            self._send(200, gzip.compress(b" " * 200_000), "text/html", Content_Encoding="gzip")
         elif path == "/broken":
             self._send(500, b"oops", "text/plain")
         elif path == "/big":
@@ -121,11 +129,14 @@ def test_page_is_fetched_with_type_charset_and_slug(server: str) -> None:
     assert b"9,423 tonnes" in doc.data
 
 
-def test_gbk_page_without_charset_is_passed_through_as_bytes(server: str) -> None:
+def test_gbk_page_without_charset_is_passed_through_and_decoded_by_cleaning(server: str) -> None:
     doc = _one(f"{server}/gbk")
     assert isinstance(doc, RawDocument)
     assert doc.charset is None
     assert doc.data == GBK_PAGE
+    cleaned = clean_document(doc)
+    assert "本周府谷地区镁锭主流成交价格" in cleaned.clean_text
+    assert cleaned.lang == "zh"
 
 
 def test_http_errors_name_the_status(server: str) -> None:
@@ -155,6 +166,13 @@ def test_size_cap_applies_to_the_body(server: str) -> None:
     error = _one(f"{server}/big", SourceOptions(allow_private_urls=True, max_bytes=1000))
     assert isinstance(error, SourceError)
     assert "size cap" in error.reason
+
+
+def test_gzip_bodies_are_decoded_within_the_cap(server: str) -> None:
+    page = _one(f"{server}/zipped")
+    assert isinstance(page, RawDocument) and page.data == UTF8_PAGE
+    bomb = _one(f"{server}/bomb", SourceOptions(allow_private_urls=True, max_bytes=50_000))
+    assert isinstance(bomb, SourceError) and "size cap" in bomb.reason
 
 
 def test_content_type_is_sniffed_and_unsupported_types_refused(server: str) -> None:

@@ -233,7 +233,7 @@ def _answer(q: Question, obs: Observation) -> Answer:
     amount = _amount(obs.value, obs.value_high, obs.unit, q.lang)
     cites = "; ".join(f"{s.doc or s.dataset}: “{s.quote}”" for s in used[:3])
     if q.lang == "zh":
-        head = f"{obs.period}{_subject(q, 'zh')}"
+        head = f"{_period_text(obs.period, 'zh')}{_subject(q, 'zh')}"
         if disagree:
             each = "；".join(
                 f"{s.doc or s.dataset}称{_amount(s.value or 0, s.value_high, obs.unit, 'zh')}" for s in used
@@ -290,8 +290,20 @@ def _commodity_name(commodity: str | None, lang: str) -> str:
     if item is None:
         return commodity or ""
     if lang == "zh":
-        return next((w for w in item.wordings if _ZH.search(w)), item.name)
+        chinese = [w for w in item.wordings if _ZH.search(w)]
+        return min(reversed(chinese), key=len) if chinese else item.name
     return item.name
+
+
+def _period_text(period: str, lang: str) -> str:
+    if lang != "zh":
+        return period
+    parts = period.split("-")
+    if len(parts) == 1 and period.isdigit():
+        return f"{period}年"
+    if len(parts) == 2 and parts[1].isdigit():
+        return f"{parts[0]}年{int(parts[1])}月"
+    return period
 
 
 def _amount(value: float, high: float | None, unit: str, lang: str) -> str:

@@ -96,6 +96,9 @@ def consensus(records: Sequence[StoredFactRecord]) -> Consensus:
     """The consensus of statements about one series key and period (records must not be empty)."""
     if not records:
         raise ValueError("consensus of no statements")
+    if len(records) == 1:  # most observations: one statement, nothing to weigh
+        (only,) = records
+        return Consensus(only.fact.value, only.fact.value_high, 0.0, 1, (only,), ((only,),), only)
     used = best_tier(records)
     sources = sorted(independent_sources(used), key=lambda g: freshness(g[0]), reverse=True)
     values = [group[0].fact.value for group in sources]

@@ -82,8 +82,9 @@ def _mean(observations: Sequence[Observation]) -> float | None:
 
 
 def compare_around(observations: Sequence[Observation], pivot: date, window: int = 3) -> Comparison | None:
-    """The `window` periods that end before `pivot` against the `window` that start on or after it.
+    """The `window` periods that end before `pivot` against the `window` from the one holding it on.
 
+    The period that contains the pivot counts as after: a measure of 4 April shows in April's figures.
     Uses the finest granularity that has observations on both sides (months before quarters
     before years); spans such as `2024-01/2024-09` are left out, since they overlap. None when
     one side is empty.
@@ -95,7 +96,7 @@ def compare_around(observations: Sequence[Observation], pivot: date, window: int
             (o for o in observations if _granularity(o) == granularity), key=lambda o: Period.parse(o.period).start
         )
         before = tuple(o for o in chosen if Period.parse(o.period).end < pivot)[-window:]
-        after = tuple(o for o in chosen if Period.parse(o.period).start >= pivot)[:window]
+        after = tuple(o for o in chosen if Period.parse(o.period).end >= pivot)[:window]
         if before and after:
             mean_before, mean_after = _mean(before), _mean(after)
             change = None

@@ -63,6 +63,8 @@ class PricedQuote:
 
     def as_json(self) -> dict[str, Any]:
         return {
+            **self.source.as_json(),
+            "stated_value": self.source.value,
             "period": self.period,
             "value": json_number(round(self.value, 4)),
             "low": json_number(round(self.low, 4)),
@@ -70,7 +72,6 @@ class PricedQuote:
             "original": self.original,
             "rate": self.rate,
             "excluded": self.excluded,
-            **self.source.as_json(),
         }
 
 

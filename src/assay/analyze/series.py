@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -46,7 +47,7 @@ class SourceRef:
     value_high: float | None = None
     basis: str | None = None
     fact_id: int | None = None
-    in_consensus: bool = True  # False for a forecast or target outranked by actual figures
+    in_consensus: bool = True  # False: a forecast outranked by actual figures, or a figure its source revised
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"doc": self.doc, "quote": self.quote}
@@ -147,9 +148,11 @@ def source_ref(record: StoredFactRecord, in_consensus: bool = True) -> SourceRef
 def observation(period: str, records: Sequence[StoredFactRecord]) -> Observation:
     """The consensus observation of statements sharing one series key and period."""
     agreed = consensus(records)
-    used_ids = {r.id for r in agreed.used}
+    # a source's earlier statements that its freshest one revised did not enter the consensus
+    used_ids = {r.id for group in agreed.source_values for r in group if r.fact.value == group[0].fact.value}
     ordered = [r for group in agreed.source_values for r in group]
-    ordered += sorted((r for r in records if r.id not in used_ids), key=lambda r: (r.published or "", r.id))[::-1]
+    listed = {r.id for r in ordered}
+    ordered += sorted((r for r in records if r.id not in listed), key=lambda r: (r.published or "", r.id))[::-1]
     return Observation(
         period=period,
         value=agreed.value,
@@ -202,6 +205,7 @@ def json_number(value: float) -> float | int:
     return round(value, 10)
 
 
+@cache
 def _period_order(text: str) -> tuple[Any, ...]:
     try:
         p = Period.parse(text)

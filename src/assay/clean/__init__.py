@@ -8,6 +8,6 @@ Near-duplicates are found with `assay.clean.dedupe.DuplicateIndex`.
 from __future__ import annotations
 
 from assay.clean.document import CleaningContext, clean_document
-from assay.clean.errors import CleanError
+from assay.clean.text import CleanError
 
 __all__ = ["CleanError", "CleaningContext", "clean_document"]

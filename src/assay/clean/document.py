@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import html
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from assay.clean.characters import collapse_whitespace, normalize_text
 from assay.clean.dates import date_from_text, iso_date
-from assay.clean.errors import CleanError
 from assay.clean.lang import detect_language
 from assay.clean.noise import SourceBoilerplate, drop_page_repeats, drop_repeated_body, drop_repeated_lines
-from assay.clean.normalize import collapse_whitespace, normalize_text
-from assay.clean.text import extract_text
+from assay.clean.text import CleanError, extract_text
 from assay.model import Document
 from assay.sources import RawDocument
 
 _LANGS = {"zh": "zh", "en": "en", "mixed": "mixed", "cn": "zh", "chi": "zh", "zho": "zh", "eng": "en"}
 _MAX_TITLE = 200
+TITLE_SCAN_LINES = 20
+_DANGLING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
 
 
 @dataclass
@@ -71,6 +73,7 @@ def clean_document(raw: RawDocument, context: CleaningContext | None = None) -> 
         iso_date(raw.published, not_after)
         or iso_date(extracted.published, not_after)
         or date_from_text(clean_text, not_after)
+        or (date_from_text(html.unescape(extracted.page_text), not_after) if extracted.page_text else None)
     )
     return Document(
         name=raw.name,
@@ -99,17 +102,22 @@ def _language(declared: str | None) -> str | None:
 def _title(declared: str | None, clean_text: str) -> str | None:
     if declared and declared.strip():
         return normalize_text(declared)[0].replace("\n", " ")[:_MAX_TITLE]
-    for line in clean_text.split("\n")[:40]:
-        if _looks_like_title(line):
-            return line
-    return None
+    top = [line for line in clean_text.split("\n")[:60] if line][:TITLE_SCAN_LINES]
+    candidates = [line for line in top if _looks_like_title(line)]
+    echoed = [line for line in candidates if top.count(line) > 1]  # a headline printed twice (title, h1)
+    chosen = echoed or candidates
+    return chosen[0] if chosen else None
 
 
 def _looks_like_title(line: str) -> bool:
-    """A headline: a few words (or Han characters), no closing punctuation, no byline labels or dates."""
+    """A headline: a few words (or Han characters), no closing punctuation, no byline labels or dates,
+    not a line broken mid-sentence."""
     if not line or len(line) > _MAX_TITLE or line[-1] in ".;:,。；：，|" or line.count(": ") > 1:
+        return False
+    words = line.split()
+    if line[0].islower() or words[-1].lower() in _DANGLING:
         return False
     if date_from_text(line) is not None:
         return False
     han = sum(1 for char in line if "\u4e00" <= char <= "\u9fff")
-    return han >= 8 or len(line.split()) >= 4
+    return han >= 8 or len(words) >= 4

@@ -35,6 +35,8 @@ _BLOCKS = {
     "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
     "table", "ul", "ol", "blockquote", "pre", "header", "footer", "dt", "dd", "figcaption",
 }  # fmt: skip
+_HIDDEN = re.compile(r"<(script|style|head|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r"<[^>]*>")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -44,6 +46,7 @@ class HtmlText:
     title: str | None
     published: str | None  # as written in the markup; dates.py normalises it
     used_fallback: bool
+    page_text: str  # the whole page's visible text, roughly: where a byline date trafilatura left out may be
 
 
 class HtmlUnreadable(ValueError):
@@ -67,7 +70,8 @@ def html_to_text(markup: str) -> HtmlText:
         # trafilatura prunes the tree it is given; read the page afresh
         text = fallback_text(lxml.html.fromstring(_XML_DECLARATION.sub("", markup, count=1)))
         used_fallback = True
-    return HtmlText(text=text, title=title, published=published, used_fallback=used_fallback)
+    page_text = _TAGS.sub("\n", _HIDDEN.sub(" ", markup))
+    return HtmlText(text=text, title=title, published=published, used_fallback=used_fallback, page_text=page_text)
 
 
 def fallback_text(tree: lxml.html.HtmlElement) -> str:
@@ -94,17 +98,22 @@ def fallback_text(tree: lxml.html.HtmlElement) -> str:
 
 
 def _title(tree: lxml.html.HtmlElement, metas: dict[str, str]) -> str | None:
+    """og:title and friends, else the page <title> (its <h1> when the title is the h1 plus a site name)."""
     for name in _TITLE_META:
         value = metas.get(name)
         if value:
             return value
-    for xpath in ("//title", "//h1"):
-        nodes = tree.xpath(xpath)
-        if nodes:
-            text = " ".join(nodes[0].text_content().split())
-            if text:
-                return text
-    return None
+    page_title = _first_text(tree, "//title")
+    heading = _first_text(tree, "//h1")
+    if page_title and heading and heading in page_title:
+        return heading
+    return page_title or heading
+
+
+def _first_text(tree: lxml.html.HtmlElement, xpath: str) -> str | None:
+    nodes = tree.xpath(xpath)
+    text = " ".join(nodes[0].text_content().split()) if nodes else ""
+    return text or None
 
 
 def _published(tree: lxml.html.HtmlElement, metas: dict[str, str]) -> str | None:

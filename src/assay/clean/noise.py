@@ -57,9 +57,13 @@ def _longest_repeat(keys: list[str]) -> tuple[int, int, int] | None:
                 k = 0
                 while p + k < j and j + k < len(keys) and keys[p + k] == keys[j + k]:
                     k += 1
+                if k < MIN_BODY_LINES:
+                    continue
                 chars = sum(len(keys[j + t]) for t in range(k))
-                if k >= MIN_BODY_LINES and chars >= MIN_BODY_CHARS and chars > best_chars:
-                    best, best_chars, step = (p, j, k), chars, k
+                if chars >= MIN_BODY_CHARS:
+                    step = max(step, k)  # a copy's lines are not searched again: linear time
+                    if chars > best_chars:
+                        best, best_chars = (p, j, k), chars
         earlier.append(j)
         j += step
     return best
@@ -91,13 +95,14 @@ def drop_repeated_lines(lines: list[str]) -> Removal:
         if line not in noisy and len(line) >= MIN_REPEATED_LINE and any(n.startswith(line) for n in noisy):
             noisy.add(line)
     companions = _companions(lines, noisy, counts)
+    noise = noisy | companions
     kept: list[str] = []
     previous_noise = False
     for index, line in enumerate(lines):
-        if line in noisy or line in companions:
+        if line in noise:
             previous_noise = True
             continue
-        if line and (previous_noise or _next_is_noise(lines, index, noisy | companions)):
+        if line and companions and (previous_noise or _next_is_noise(lines, index, noise)):
             for crumb in companions:
                 if len(crumb) >= 6 and line.startswith(crumb):
                     line = line[len(crumb) :].strip()
@@ -113,17 +118,17 @@ def _companions(lines: list[str], noisy: set[str], counts: Counter[str]) -> set[
     nonblank = [line for line in lines if line]
     beside: Counter[str] = Counter()
     for i, line in enumerate(nonblank):
-        if line in noisy:
-            for neighbour in nonblank[max(0, i - 1) : i] + nonblank[i + 1 : i + 2]:
-                if neighbour not in noisy and len(neighbour) <= MAX_COMPANION:
-                    beside[neighbour] += 1
+        if line in noisy or len(line) > MAX_COMPANION:
+            continue
+        if (i > 0 and nonblank[i - 1] in noisy) or (i + 1 < len(nonblank) and nonblank[i + 1] in noisy):
+            beside[line] += 1
     return {line for line, n in beside.items() if n >= 2 and n == counts[line]}
 
 
 def _next_is_noise(lines: list[str], index: int, noise: set[str]) -> bool:
-    for line in lines[index + 1 :]:
-        if line:
-            return line in noise
+    for following in range(index + 1, len(lines)):
+        if lines[following]:
+            return lines[following] in noise
     return False
 
 

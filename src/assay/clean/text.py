@@ -7,17 +7,30 @@ recurs on each; tables come out one row per line, cells separated by ` | `.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import warnings
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from assay.clean.encoding import NotText, declared_in_markup, decode_bytes
-from assay.clean.errors import CleanError
+from assay.clean.characters import NotText, declared_in_markup, decode_bytes
 from assay.clean.html import HtmlUnreadable, html_to_text
 from assay.sources import RawDocument
+
+
+class CleanError(Exception):
+    """A document whose bytes cannot be turned into text (broken PDF, binary junk, ...)."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[CleanError], tuple[str, str]]:
+        return (CleanError, (self.source, self.reason))
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,7 @@ class Extracted:
     pages: tuple[str, ...]
     title: str | None = None
     published: str | None = None  # as the markup states it
+    page_text: str | None = None  # all visible text of a web page, for a byline date the main text lacks
     steps: tuple[str, ...] = ()
 
 
@@ -62,11 +76,11 @@ _MD_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 def _read_md(raw: RawDocument) -> Extracted:
     text, encoding = decode_bytes(raw.data, raw.charset)
-    title = None
+    title = published = None
     front = _MD_FRONT_MATTER.match(text)
     if front:
-        found = re.search(r"^title:\s*(.+)$", front.group(0), re.MULTILINE)
-        title = found.group(1).strip().strip("'\"") if found else None
+        title = _front_matter_value(front.group(0), "title")
+        published = _front_matter_value(front.group(0), "date") or _front_matter_value(front.group(0), "published")
         text = text[front.end() :]
     if title is None:
         heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
@@ -77,7 +91,14 @@ def _read_md(raw: RawDocument) -> Extracted:
     text = _MD_HEADING.sub("", text)
     text = _MD_EMPHASIS.sub(r"\2", text)
     text = _MD_TABLE_RULE.sub("", text)
-    return Extracted(pages=(text,), title=title, steps=(*_encoding_step(encoding), "markdown"))
+    return Extracted(pages=(text,), title=title, published=published, steps=(*_encoding_step(encoding), "markdown"))
+
+
+def _front_matter_value(block: str, key: str) -> str | None:
+    found = re.search(rf"^{key}:\s*(.+)$", block, re.MULTILINE)
+    if not found:
+        return None
+    return found.group(1).strip().strip("'\"") or None
 
 
 def _read_html(raw: RawDocument) -> Extracted:
@@ -88,7 +109,9 @@ def _read_html(raw: RawDocument) -> Extracted:
     except HtmlUnreadable as exc:
         raise CleanError(raw.source, str(exc)) from None
     steps = (*_encoding_step(encoding), "html-fallback-text" if found.used_fallback else "html-main-text")
-    return Extracted(pages=(found.text,), title=found.title, published=found.published, steps=steps)
+    return Extracted(
+        pages=(found.text,), title=found.title, published=found.published, page_text=found.page_text, steps=steps
+    )
 
 
 def _read_pdf(raw: RawDocument) -> Extracted:
@@ -96,7 +119,7 @@ def _read_pdf(raw: RawDocument) -> Extracted:
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _quiet_logger("pypdf"):
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(raw.data), strict=False)
             if reader.is_encrypted:
@@ -119,6 +142,18 @@ def _read_pdf(raw: RawDocument) -> Extracted:
     if not any(page.strip() for page in pages):
         raise CleanError(raw.source, "PDF has no text layer (scanned images need OCR)")
     return Extracted(pages=pages, title=title, steps=("pdf-text",))
+
+
+@contextmanager
+def _quiet_logger(name: str) -> Iterator[None]:
+    """Damaged files make parsers log warnings; the CleanError (or nothing) is what the user sees."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _pdf_title(reader: Any) -> str | None:

@@ -161,7 +161,7 @@ def demo_command(
 ) -> None:
     """Ingest the bundled sample corpus and summarise what the store now holds."""
     from assay.pipeline import IngestOptions, ingest
-    from assay.store.documents import store_counts
+    from assay.store.documents import duplicate_pairs, store_counts
 
     corpus = sample_corpus_dir()
     if corpus is None:
@@ -173,9 +173,10 @@ def demo_command(
         report = ingest([str(corpus)], options, store)
         with store.session() as session:
             counts = store_counts(session)
+            duplicates = [(copy.name, original.name) for copy, original in duplicate_pairs(session)]
     console.print(f"sample corpus: {corpus}", highlight=False, soft_wrap=True)
     console.print(_summary_line(report), highlight=False, soft_wrap=True)
-    console.print(_summary_table(counts, report))
+    console.print(_summary_table(counts, duplicates, report))
     if counts.documents == 0:
         raise typer.Exit(EXIT_INPUT_FAILED)
 
@@ -190,8 +191,9 @@ def sample_corpus_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
-def _summary_table(counts: StoreCounts, report: IngestReport) -> Table:
-    table = Table("in the store", "", title="assay demo", show_lines=False)
+def _summary_table(counts: StoreCounts, duplicates: list[tuple[str, str]], report: IngestReport) -> Table:
+    table = Table("in the store", "", title="assay demo")
+    table.columns[1].overflow = "fold"  # paths and reasons are shown whole
     table.add_row("documents", f"{counts.documents - counts.duplicates} (+{counts.duplicates} duplicates)")
     for title, counter in (
         ("by language", counts.by_lang),
@@ -199,8 +201,11 @@ def _summary_table(counts: StoreCounts, report: IngestReport) -> Table:
         ("by commodity family", counts.by_family),
     ):
         table.add_row(title, ", ".join(f"{key} {n}" for key, n in counter.most_common()))
-    table.add_row("facts", str(counts.facts))
-    table.add_row("events", str(counts.events))
+    table.add_row("duplicates found", str(len(duplicates)))
+    for copy, original in duplicates:
+        table.add_row("", f"{copy} → {original}")
+    table.add_row("facts extracted", str(counts.facts))
+    table.add_row("events extracted", f"{counts.events} ({counts.event_mentions} mentions)")
     table.add_row("failures this run", str(len(report.failures)))
     for source, reason in report.failures:
         table.add_row("", f"{source}: {reason}")

@@ -35,11 +35,19 @@ app.add_typer(events_app, name="events")
 @events_app.callback()
 def timeline_command(
     ctx: typer.Context,
-    commodity: Annotated[str | None, typer.Option("--commodity", help="Only events touching this commodity id (or one under it).")] = None,
+    commodity: Annotated[
+        str | None, typer.Option("--commodity", help="Only events touching this commodity id (or one under it).")
+    ] = None,
     event_type: Annotated[str | None, typer.Option("--type", help="Only this event type, e.g. export_control.")] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor and the bodies under it (CN lists CN:MOFCOM).")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Events dated on or after: 2025, 2025-04 or 2025-04-09.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Events dated on or before: 2025, 2025-04 or 2025-04-09.")] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Only this actor and the bodies under it (CN lists CN:MOFCOM).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Events dated on or after: 2025, 2025-04 or 2025-04-09.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Events dated on or before: 2025, 2025-04 or 2025-04-09.")
+    ] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many events.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
@@ -66,18 +74,15 @@ def timeline_command(
     if not found:
         console.print("No events match.", highlight=False)
         return
-    table = Table("id", "date", "type", "actor", "stance", "commodities", "sources")
     for event in found:
-        table.add_row(
-            str(event.id),
-            event.date or "-",
-            event.type,
-            event.actor,
-            event.stance,
-            ", ".join(event.commodities),
-            "\n".join(_source_line(m.doc, m.url, m.quote) for m in event.mentions),
+        console.print(
+            f"[bold]#{event.id}[/bold]  {event.date or 'undated'}  {event.type}  {event.actor}  {event.stance}"
+            f"  ({', '.join(event.commodities)})",
+            highlight=False,
+            soft_wrap=True,
         )
-    console.print(table)
+        for mention in event.mentions:
+            console.print(f"    {_source_line(mention.doc, mention.url, mention.quote)}", highlight=False, soft_wrap=True)
 
 
 @events_app.command("show")

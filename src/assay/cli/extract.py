@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
-from rich.table import Table
+from rich.console import Console
+from rich.table import Column, Table
 
 from assay.cli.app import app, console, err_console, settings
 from assay.model import Document, Event, Fact
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 EXIT_INPUT_FAILED = 1
 EXIT_USAGE = 2
 QUOTE_WIDTH = 90  # table cells; the JSON output always carries the whole quote
+PIPED_WIDTH = 200
 
 
 class ExtractFormat(StrEnum):
@@ -104,7 +106,7 @@ def _extract_all(paths: Sequence[str], output_format: ExtractFormat, out: TextIO
             out.writelines(json.dumps(_as_json(record), ensure_ascii=False) + "\n" for record in records)
     if output_format is ExtractFormat.TABLE:
         table = facts_table([(None, fact) for fact in table_rows])
-        (console if out is sys.stdout else _file_console(out)).print(table)
+        table_console(out).print(table)
     return run
 
 
@@ -139,17 +141,20 @@ def _as_json(record: Fact | Event) -> dict[str, Any]:
     return record.to_factspec() if isinstance(record, Fact) else record.to_eventspec()
 
 
-def _file_console(out: TextIO) -> Any:
-    from rich.console import Console
-
-    return Console(file=out, width=200)
+def table_console(out: TextIO) -> Console:
+    """The terminal's own width when printing to one; else wide lines, since a file or pipe has no width."""
+    if out is sys.stdout and console.is_terminal:
+        return console
+    return Console(file=out, width=PIPED_WIDTH)
 
 
 def facts_table(rows: Sequence[tuple[int | None, Fact]]) -> Table:
     """A Rich table of facts; the id column appears when the facts are stored ones."""
     with_ids = any(fact_id is not None for fact_id, _ in rows)
     columns = ["doc", "commodity", "metric", "geo", "partner", "period", "value", "unit", "quote"]
-    table = Table(*(["id", *columns] if with_ids else columns))
+    # Headers never shrink below their own width; narrow terminals fold the quote instead.
+    headers = ["id", *columns] if with_ids else columns
+    table = Table(*(Column(h, min_width=len(h), overflow="fold") for h in headers))
     for fact_id, fact in rows:
         cells = [
             fact.doc,
@@ -218,7 +223,7 @@ def facts_command(
     if as_json:
         sys.stdout.writelines(json.dumps(stored_fact_json(item), ensure_ascii=False) + "\n" for item in stored)
         return
-    console.print(facts_table([(item.id, item.fact) for item in stored]))
+    table_console(sys.stdout).print(facts_table([(item.id, item.fact) for item in stored]))
     say(f"{len(stored)} facts")
 
 

@@ -64,7 +64,9 @@ MOM = re.compile(
     r"|环比|较上月|比上月",
     re.IGNORECASE,
 )
-QOQ = re.compile(r"\b(?:qoq|q-o-q|q/q|quarter-on-quarter|quarter on quarter|previous quarter)\b|环比上季", re.IGNORECASE)
+QOQ = re.compile(
+    r"\b(?:qoq|q-o-q|q/q|quarter-on-quarter|quarter on quarter|previous quarter)\b|环比上季", re.IGNORECASE
+)
 BASELINE_WORD = re.compile(
     r"\b(?:from|compared (?:to|with)|versus|vs\.?|against|than|over|relative to)\b|较|比|相比",
     re.IGNORECASE,
@@ -97,7 +99,9 @@ FORECAST = re.compile(
     re.IGNORECASE,
 )
 ESTIMATE = re.compile(r"\b(?:estimated?|estimates|estimation|估计|估算|测算)\b|估计|估算|测算", re.IGNORECASE)
-CURRENT = re.compile(r"\b(?:current|currently|now|at present|presently|existing)\b|目前|当前|现有|现阶段", re.IGNORECASE)
+CURRENT = re.compile(
+    r"\b(?:current|currently|now|at present|presently|existing)\b|目前|当前|现有|现阶段", re.IGNORECASE
+)
 
 # Words before a number that change its meaning.
 APPROX_BEFORE: tuple[tuple[re.Pattern[str], Approx], ...] = (
@@ -114,7 +118,7 @@ OVER_AFTER = re.compile(r"^\s*(?:以上|多|余|有余|\+)")
 ABSOLUTE_CHANGE_BEFORE = re.compile(
     r"(?:\b(?:rose|rise|rises|risen|fell|fall|falls|increased|decreased|declined|dropped|gained|jumped|surged|"
     r"climbed|plunged|slipped|slid|dipped|added|lost|up|down|higher|lower)(?:\s+by)?"
-    r"|\b(?:an?\s+)?(?:\w+\s+){0,2}(?:increase|decrease|decline|drop|rise|gain|jump|fall|reduction|change)\s+of"
+    r"|\b(?:an?\s+)?(?:\w+\s+){0,2}(?:increase|decrease|decline|drop|rise|gain|jump|fall|reduction|change|increment)s?\s+of"
     r"|下调|上调|上涨|下跌|下滑|下降|增加|减少|增长|回落|涨|跌)\s*$",
     re.IGNORECASE,
 )
@@ -128,7 +132,7 @@ NOT_A_FACT_AFTER = re.compile(
     r"^\s*(?:%|percent|pc)?\s*(?:purity|pure|grade|C\b|TREO\b|REO\b|mesh|Mesh|纯度|品位|含量|times|倍)"
 )
 NOT_A_FACT_BEFORE = re.compile(
-    r"(?:purity|grade|content|品位|纯度|含量|HS code|HS|code|No\.|number|rank(?:ed)?|top|age[ds]?)\s*(?:of\s*)?$",
+    r"(?:\b(?:purity|grade|content|HS code|HS|code|No\.|number|rank(?:ed)?|top|aged?)|品位|纯度|含量)\s*(?:of\s*)?$",
     re.IGNORECASE,
 )
 
@@ -148,7 +152,7 @@ def change_direction(before: str, after: str) -> int:
 
 def basis_of(before: str, clause_before: str) -> Basis:
     """The basis a sentence gives a number, from the words before it (clause first, then sentence)."""
-    if CURRENT.search(clause_before[-40:]):
+    if CURRENT.search(clause_before[-20:]):
         return Basis.ACTUAL
     if TARGET.search(before):
         return Basis.TARGET

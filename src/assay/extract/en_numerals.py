@@ -116,7 +116,8 @@ _WORD = rf"(?:{_COMPOUND_ORD}|{_CARD}|{_SCALE}|{_ORD}|{_alt(list(DOZENS))})\b"
 _SEP = r"(?:[ \t]*-[ \t]*|[ \t]+(?:and[ \t]+(?:an?[ \t]+)?|point[ \t]+|a[ \t]+(?=dozen))?)"
 
 EN_NUMBER_RUN = re.compile(
-    rf"\b(?:"
+    # the lookahead on first letters lets the regex engine skip most words quickly
+    rf"\b(?=[oOtTfFsSeEnNzZaAhH])(?:"
     rf"(?:an?[ \t]+)(?=(?:{_SCALE}|dozen|{_ORD}|{_TENS})\b)(?:{_WORD})"
     rf"|(?:{_CARD})\b"
     rf"|half(?=[ \t]+(?:an?|of)\b)"
@@ -179,7 +180,7 @@ def _read_chain(chain: list[_Group]) -> list[Piece]:
     parts: list[list[str]] = []
     for i, group in enumerate(chain):
         words = [w for w, _, _ in group]
-        if i and chain[i - 1][-1][0] in SCALES and not (words[0] in ("a", "an")) and parts:
+        if i and chain[i - 1][-1][0] in SCALES and words[0] not in ("a", "an") and parts:
             if _is_fraction(group) and group[-1][0] in ("quarter", "quarters", "half", "halves"):
                 parts.append(words)
             else:
@@ -260,8 +261,10 @@ def _fraction(words: list[str]) -> float | None:
     if unit_ordinal and len(head) > 1 and head[-1] in TENS and head[-2] != "and":
         denominator = TENS[head[-1]] + base  # one hundred thirty fifths = 100/35
         head = head[:-1]
-    elif unit_ordinal and head and (
-        head[-1] in ("hundred", "thousand") or (head[-1] == "and" and head[-2:-1] in (["hundred"], ["thousand"]))
+    elif (
+        unit_ordinal
+        and head
+        and (head[-1] in ("hundred", "thousand") or (head[-1] == "and" and head[-2:-1] in (["hundred"], ["thousand"])))
     ):
         scale_at = len(head) - 1 if head[-1] != "and" else len(head) - 2
         if scale_at >= 2 and head[scale_at - 1] in UNITS:

@@ -15,7 +15,16 @@ from assay.vocab import places
 
 # (actor, rank, wordings): rank 1 is the most specific kind of actor.
 _BODIES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("US:DOC", (r"(?:U\.?S\.?\s*)Department\s*of\s*Commerce", r"Commerce\s*Department", r"Bureau\s*of\s*Industry\s*and\s*Security", r"\bBIS\b", "美国商务部")),
+    (
+        "US:DOC",
+        (
+            r"(?:U\.?S\.?\s*)Department\s*of\s*Commerce",
+            r"Commerce\s*Department",
+            r"Bureau\s*of\s*Industry\s*and\s*Security",
+            r"\bBIS\b",
+            "美国商务部",
+        ),
+    ),
     ("US:DOE", (r"Department\s*of\s*Energy", r"\bDOE\b", "美国能源部")),
     ("US:DOD", (r"Department\s*of\s*Defen[cs]e", r"\bPentagon\b", r"\bDoD\b", "美国国防部")),
     ("US:USTR", (r"\bUSTR\b", r"U\.?S\.?\s*Trade\s*Representative")),
@@ -31,10 +40,36 @@ _BODIES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("CN:GACC", (r"General\s*Administration\s*of\s*Customs", r"\bGACC\b", "海关总署")),
-    ("CN:NDRC", (r"National\s*Development\s*and\s*Reform\s*Commission", r"\bNDRC\b", "国家发展和改革委员会", "国家发展改革委", "发改委", "发展改革委")),
-    ("CN:NFSRA", (r"National\s*Food\s*and\s*Strategic\s*Reserves?\s*Administration", "国家粮食和物资储备局", "国家储备局")),
+    (
+        "CN:NDRC",
+        (
+            r"National\s*Development\s*and\s*Reform\s*Commission",
+            r"\bNDRC\b",
+            "国家发展和改革委员会",
+            "国家发展改革委",
+            "发改委",
+            "发展改革委",
+        ),
+    ),
+    (
+        "CN:NFSRA",
+        (
+            r"National\s*Food\s*and\s*Strategic\s*Reserves?\s*Administration",
+            r"State\s*Reserve\s*Bureau",
+            "国家粮食和物资储备局",
+            "国家储备局",
+        ),
+    ),
     ("CN:MNR", (r"Ministry\s*of\s*Natural\s*Resources", r"\bMNR\b", "自然资源部")),
-    ("CN:MEE", (r"Ministry\s*of\s*(?:Ecology\s*and\s*)?Environment(?:al\s*Protection)?", r"\bMEE\b", "生态环境部", "环境保护部")),
+    (
+        "CN:MEE",
+        (
+            r"Ministry\s*of\s*(?:Ecology\s*and\s*)?Environment(?:al\s*Protection)?",
+            r"\bMEE\b",
+            "生态环境部",
+            "环境保护部",
+        ),
+    ),
     ("CN:MOF", (r"Ministry\s*of\s*Finance", "财政部")),
     ("CN:STATE-COUNCIL", (r"State\s*Council", "国务院")),
     ("CN:CTC", (r"Customs\s*Tariff\s*Commission", "关税税则委员会")),
@@ -63,7 +98,8 @@ _GOVERNMENT_WORDS = re.compile(
 )
 
 _COMPANY_SUFFIX = (
-    r"Group|Co\.?|Company|Corp\.?|Corporation|Inc\.?|Ltd\.?|Limited|Holdings|Materials?|Magnetics|Mining|Resources|Metals?"
+    r"Group|Co\.?|Company|Corp\.?|Corporation|Inc\.?|Ltd\.?|Limited|Holdings|Materials?|Magnetics|Mining"
+    r"|Resources|Metals?"
 )
 _COMPANY_EN = re.compile(
     rf"\b(?P<name>(?:[A-Z][\w&'’.-]*\s+){{0,4}}?[A-Z][\w&-]*\s+(?:{_COMPANY_SUFFIX}))(?![\w])(?!\s+(?:Science|Cent|Base|Industr))"
@@ -118,8 +154,8 @@ def _compiled_places() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Provinces and cities of the vocabulary, English and Chinese names."""
     out: list[tuple[str, re.Pattern[str]]] = []
     for code, place in places().items():
-        if not code.startswith("CN-"):
-            continue
+        if not code.startswith("CN-") or code == "CN-BJ":
+            continue  # "Beijing" in policy news is the central government: the country CN
         names = [re.escape(place.name)] if place.name else []
         if place.chinese:
             names.append(re.escape(place.chinese))
@@ -157,9 +193,7 @@ def find_actors(text: str) -> list[ActorMention]:
     kept = [
         a
         for a in found
-        if not any(
-            (o.start <= a.start and a.end <= o.end) and (o.end - o.start) > (a.end - a.start) for o in found
-        )
+        if not any((o.start <= a.start and a.end <= o.end) and (o.end - o.start) > (a.end - a.start) for o in found)
     ]
     return sorted(kept, key=lambda a: (a.start, a.rank))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 MONTHS = {
     "jan": 1,
@@ -66,6 +66,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("zh_month", rf"{_y('y')}\s*年\s*(?P<mo>\d{{1,2}})\s*月"),
         ("zh_target", rf"(?:到|至|截至)\s*{_y('y')}\s*年|{_y('y2')}\s*年(?:前|底前)"),
         ("zh_year", rf"{_y('y')}\s*年"),
+        ("zh_month_span", r"(?<![\d年])(?P<mo>\d{1,2})\s*月\s*(?:至|到|-|—|~)\s*(?P<mo2>\d{1,2})\s*月"),
         ("zh_rel_day", r"(?<![\d年])(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
         ("zh_rel_month", r"(?<![\d年])(?P<mo>\d{1,2})\s*月(?:份)?"),
         ("zh_rel_year", r"(?P<rel>今年|去年|明年|上半年|下半年)"),
@@ -78,6 +79,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("month_year", rf"{_m('mon')},?\s*(?:of\s*)?{_y('y')}(?!\d)"),
         ("md", rf"\b{_m('mon')}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})"),
+        ("dm", rf"(?<![\d,.])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+{_m('mon')}\b(?!,?\s*\d{{4}})"),
+        ("weekday", r"\b(?:on|last|this)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+        ("today", r"(?i)\b(?:today|this week|yesterday)\b|今天|今日|本周|昨日|即日起"),
         ("quarter", rf"(?i)\b(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth)[- ]quarter)\s*(?:of\s*)?{_y('y')}"),
         ("half", rf"(?i)\b(?:H(?P<h>[12])|(?P<hw>first|second)[- ]half)\s*(?:of\s*)?{_y('y')}"),
         (
@@ -94,22 +98,32 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 _ORDER = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_FUTURE_BEFORE = re.compile(
+    r"(?i)\b(?:from|starting|effective|will|shall|take effect on|takes effect on|until)\s+(?:on\s+)?$|将于?$|自$"
+)
+_FUTURE_AFTER = re.compile(r"\s*(?:起|开始|后实施|起实施|实施)")
 
 
 def _month_number(name: str) -> int:
     return MONTHS[name[:3].lower()]
 
 
-def _year_for_month(month: int, published: date | None) -> int | None:
-    """The year of a month named without one: the latest such month not after publication."""
+def _year_for_month(month: int, published: date | None, future: bool = False) -> int | None:
+    """The year of a month named without one: the latest such month not after publication,
+    or, when the text looks ahead ("from 1 December", "12月1日起"), the next one."""
     if published is None:
         return None
-    return published.year if month <= published.month else published.year - 1
+    if month <= published.month:
+        return published.year
+    return published.year if future else published.year - 1
 
 
 def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str] | None:
     """(value, precision kind) for one match, or None when it cannot be placed in time."""
     g = m.groupdict()
+    text = m.string
+    future = bool(_FUTURE_BEFORE.search(text[max(0, m.start() - 25) : m.start()]) or _FUTURE_AFTER.match(text, m.end()))
     if kind == "five_year":
         return FIVE_YEAR_PLANS[_ORDINALS[g["ord"].lower()]], "span"
     if kind == "five_year_zh":
@@ -145,14 +159,23 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
         if year is None or last < first:
             return None
         return f"{year}-{first:02d}/{year}-{last:02d}", "span"
-    if kind in ("zh_rel_day", "md"):
+    if kind == "zh_month_span":
+        first, last = int(g["mo"]), int(g["mo2"])
+        year = _year_for_month(first, published, future) if 1 <= first <= last <= 12 else None
+        return (f"{year}-{first:02d}/{year}-{last:02d}", "span") if year else None
+    if kind == "weekday" and published is not None:
+        back = (published.weekday() - _WEEKDAYS.index(g["wd"].lower())) % 7
+        return (published - timedelta(days=back)).isoformat(), "relative"
+    if kind == "today" and published is not None:
+        return published.isoformat(), "relative"
+    if kind in ("zh_rel_day", "md", "dm"):
         month = int(g["mo"]) if g.get("mo") else _month_number(g["mon"])
         day = int(g["d"])
-        year = _year_for_month(month, published) if 1 <= month <= 12 else None
+        year = _year_for_month(month, published, future) if 1 <= month <= 12 else None
         return (f"{year}-{month:02d}-{day:02d}", "day") if year and 1 <= day <= 31 else None
     if kind in ("zh_rel_month", "rel_month"):
         month = int(g["mo"]) if g.get("mo") else _month_number(g["mon"])
-        year = _year_for_month(month, published) if 1 <= month <= 12 else None
+        year = _year_for_month(month, published, future) if 1 <= month <= 12 else None
         return (f"{year}-{month:02d}", "month") if year else None
     if kind == "rel_half" and published is not None:
         shift = {"last": -1, "previous": -1, "next": 1}.get(g["rel"].lower(), 0)
@@ -182,9 +205,9 @@ def find_event_dates(text: str, published: date | None) -> list[DateMention]:
 
 
 def _looks_like_month(text: str, m: re.Match[str]) -> bool:
-    """"May" is a month after "in", "since", "from", "early" ..., not a modal verb."""
+    """ "May" is a month after "in", "since", "from", "early" ..., not a modal verb."""
     before = text[max(0, m.start() - 12) : m.start()].lower()
-    return bool(re.search(r"(in|since|from|until|by|early|mid|late|of|and|to)\s*$", before))
+    return bool(re.search(r"(in|since|from|until|by|early|mid|late|of|and|to|during|over|for|through)\s*$", before))
 
 
 def parse_published(published: str | None) -> date | None:

@@ -19,7 +19,9 @@ _CONNECTOR_END = re.compile(
     r"(?i)(?:\b(?:and|or|of|to|the|a|an|in|on|for|with|by|from|at|as|its|their|is|are|was|were|will|be|that)|[,，、(（\-–])\s*$"
 )
 _TERMINAL_END = re.compile(r"[.!?。！？;；:：]\s*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“(\[A-Z0-9\u4e00-\u9fff])|(?<=[。！？；;])|(?<=[a-z0-9)%])\.(?=[A-Z][a-z])")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“(\[A-Z0-9\u4e00-\u9fff])|(?<=[。！？；;])|(?<=[a-z0-9)%])\.(?=[A-Z][a-z])"
+)
 _ABBREVIATION_END = re.compile(r"(?:\b[A-Z]|\be\.g|\bi\.e|\bNo|\bvs|\bMr|\bDr|\bCo|\bLtd|\bInc|\bSt)\.[\"'”’)]*\s*$")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _SMALL_WORDS = {"and", "or", "of", "the", "a", "an", "in", "on", "for", "to", "by", "with", "from", "at", "as"}
@@ -61,7 +63,7 @@ def is_heading(text: str) -> bool:
     """A title rather than a statement: short, no verb-like ending, title case or capitals."""
     body = _BULLET.sub("", text) if re.match(r"^\s*\d", text) else text
     body = body.strip()
-    if not body or _TERMINAL_END.search(body) and not body.endswith(":"):
+    if not body or (_TERMINAL_END.search(body) and not body.endswith(":")):
         return False
     words = _WORD.findall(body)
     if re.search(r"[\u4e00-\u9fff]", body):
@@ -88,7 +90,12 @@ def _continues(previous: str, following: str) -> bool:
         return True
     # a name broken across lines: "... Material Trading\nCenter (NAMMTC) is ..."
     words = _WORD.findall(previous)
-    return len(words) >= 4 and words[-1][0].isupper() and first.isupper() and not is_heading(following)
+    if len(words) < 4 or not (words[-1][0].isupper() and words[-2][0].isupper() and first.isupper()):
+        return False
+    # not when the name is closed by a quote, or the next line is a labelled item ("Guideline: ...")
+    return (
+        not previous.rstrip().endswith(('"', "”", "’", ")")) and ":" not in following[:40] and not is_heading(following)
+    )
 
 
 def _blocks(text: str) -> list[list[Line]]:
@@ -129,7 +136,7 @@ def _split_sentences(text: str, start: int) -> list[tuple[int, int]]:
             continue
         if m.start() <= cursor:
             continue
-        spans.append((cursor, m.start() if m.group().strip() == "" else m.start()))
+        spans.append((cursor, m.start()))
         cursor = m.end()
     spans.append((cursor, len(text)))
     out: list[tuple[int, int]] = []

@@ -9,11 +9,13 @@ the stance. Statements that state the same event twice become one event.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 
 from assay.extract.event_actors import ActorMention, choose_actor, dominant_place, find_actors
 from assay.extract.event_dates import (
@@ -24,17 +26,30 @@ from assay.extract.event_dates import (
     more_precise,
     parse_published,
 )
-from assay.extract.event_lexicon import HEDGE, NEGATION_EN, NEGATION_ZH, TRIGGERS, TYPE_PRIORITY, Trigger, stance_for
+from assay.extract.event_lexicon import (
+    HEDGE,
+    NEGATION_EN,
+    NEGATION_ZH,
+    PROHIBITION,
+    TRIGGERS,
+    TYPE_PRIORITY,
+    Trigger,
+    stance_for,
+)
 from assay.extract.event_text import Statement, statements, strip_label
-from assay.extract.gazetteer import COMMODITY, COMPANY, commodity_family, find_mentions
+from assay.extract.gazetteer import COMMODITY, COMPANY, Mention, find_mentions, to_simplified
 from assay.model import Document, Event
+from assay.vocab import commodities
 
 log = logging.getLogger(__name__)
 
 EVENT_RULES_VERSION = "1"
 MAX_COMMODITIES = 6
-_CLAUSE_CUT = re.compile(r"[,;:，；：]\s*|\s+[-–—]\s+")
-_BASELINE_BEFORE = re.compile(r"(?i)\b(?:from|than|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,4}$")
+_CLAUSE_CUT = re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+")
+_BASELINE_BEFORE = re.compile(
+    r"(?i)(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%)[^.;]{0,30}?"
+    r"\bfrom\s+(?:[\w'’-]+\s+){0,4}$|\b(?:than|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,6}$"
+)
 _PHASE = re.compile(
     r"(?i)(?P<label>within\s+\d+\s+years?|phase\s+(?:\d+|[ivx]+|one|two|three)|stage\s+\d+|第[一二三四五]阶段)"
     r"(?:\s*[(（]\s*(?P<y1>(?:19|20)\d\d)\s*[-–~至到]\s*(?P<y2>(?:19|20)\d\d)\s*年?[)）])?"
@@ -42,6 +57,8 @@ _PHASE = re.compile(
 _POLICY_TITLE = re.compile(r"(?i)[\"“《']?(?P<title>opinions? (?:on|of) [^\"”》\n]{10,120})|《(?P<zh>[^》]{4,60})》")
 _CHINA = re.compile(r"(?i)\bchin(?:a|ese)\b|中国|我国")
 _TRAILING = " \t\n.,;:，。；：、"
+_EVENT_CLAUSE_CUT = re.compile(r"[;；]\s*|,\s+and\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff])")
+_REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
 _ENUMERATED_TYPES = ("industrial_policy", "capacity_plan")
 
 
@@ -72,9 +89,7 @@ def _extract(doc: Document) -> list[Event]:
     context = _DocumentContext(text, doc.title, published)
     candidates: list[_Candidate] = []
     for statement in statements(text):
-        candidate = context.read(statement, doc.name)
-        if candidate is not None:
-            candidates.append(candidate)
+        candidates += context.read(statement, doc.name)
     return [c.event for c in _merge(candidates)]
 
 
@@ -94,45 +109,49 @@ class _DocumentContext:
         self.block_event_date: str | None = None
         self.topic = ""
 
-    def read(self, statement: Statement, doc_name: str) -> _Candidate | None:
+    def read(self, statement: Statement, doc_name: str) -> list[_Candidate]:
         if statement.block != self.block:
             self.block, self.block_date, self.block_actor, self.block_commodities = statement.block, None, None, ()
             self.block_event_date = None
-        text = statement.text
+        text = to_simplified(statement.text)  # same length, so spans still index the clean text
         dates = find_event_dates(text, self.published)
         mentions = find_mentions(text)
-        commodities = _ordered_unique(m.value for m in mentions if m.kind == COMMODITY)
+        commodities = _ordered_unique(m.value for m in mentions if m.kind == COMMODITY and m.value in _known())
         if self._phase_line(text):
-            return None
+            return []
         if statement.heading:
             self._heading(text, dates)
-            return None
-        candidate = self._candidate(statement, dates, mentions, commodities, doc_name)
+            return []
+        found = self._candidates(statement, text, dates, mentions, commodities, doc_name)
         if dates and dates[0].start <= 30 and dates[0].kind != "relative":
             self.block_date = dates[0].value
-        if candidate is not None and candidate.event.date:
-            self.block_event_date = candidate.event.date
+        dated = [c.event.date for c in found if c.event.date]
+        if dated:
+            self.block_event_date = dated[-1]
         if commodities:
             self.block_commodities = commodities
-        return candidate
+        return found
 
     def _heading(self, text: str, dates: list[DateMention]) -> None:
         """A heading names the topic of what follows, and a plan's years when it gives them."""
         self.topic = text
-        usable = [d for d in dates if d.kind in ("span", "target", "year")]
+        wordy = len(re.findall(r"[A-Za-z]{2,}|[\u4e00-\u9fff]{2,}", text)) >= 2
+        # a bare year line is a timeline's column label, not the date of what follows
+        usable = [d for d in dates if d.kind in ("span", "target") or (d.kind == "year" and wordy)]
         if usable:
             value = usable[0].value
             span_end = self.section_date.split("/")[-1] if self.section_date else None
             if not (usable[0].kind == "target" and span_end == value):
                 self.section_date = value
-        elif len(re.findall(r"[A-Za-z]{2,}|[\u4e00-\u9fff]{2,}", text)) >= 2:
+        elif wordy:
             self.section_date = None
 
     def _phase_line(self, text: str) -> bool:
         """Lines that name a plan's phase ("Within 2 years (2021-2022)") set the date of what follows."""
-        m = _PHASE.search(text)
-        if not m:
+        found = list(_PHASE.finditer(text))
+        if not found:
             return False
+        m = found[-1]
         label = re.sub(r"\s+", " ", m["label"].lower())
         if m["y1"]:
             self.phases[label] = f"{m['y1']}/{m['y2']}"
@@ -141,33 +160,71 @@ class _DocumentContext:
             return True
         return False
 
+    def _candidates(
+        self,
+        statement: Statement,
+        text: str,
+        dates: list[DateMention],
+        mentions: list[Mention],
+        commodities: tuple[str, ...],
+        doc_name: str,
+    ) -> list[_Candidate]:
+        """One event per statement, or one per clause when its clauses state events of different types."""
+        if text.rstrip().endswith(("?", "？")) or (HEDGE.search(text) and not PROHIBITION.search(text)):
+            return []
+        found = _triggers(text)
+        if not found:
+            return []
+        actors = find_actors(text) + [ActorMention(m.start, m.end, m.value, 5) for m in mentions if m.kind == COMPANY]
+        named = [a for a in actors if a.rank <= 3]
+        clauses = _event_clauses(text)
+        chosen: list[tuple[Trigger, int, int]] = []
+        for low, high in clauses:
+            inside = [f for f in found if low <= f[1] < high and (f[0].weight >= 2 or named)]
+            if inside:
+                best = self._typed(max(inside, key=_trigger_rank), text)
+                if all(best[0].type != c[0].type for c in chosen):
+                    chosen.append(best)
+        out: list[_Candidate] = []
+        for trigger, t_start, t_end in chosen:
+            clause = next(c for c in clauses if c[0] <= t_start < c[1])
+            scope = clause if len(chosen) > 1 else (0, len(text))
+            candidate = self._candidate(
+                statement, text, scope, (trigger, t_start, t_end), dates, mentions, commodities, actors, doc_name
+            )
+            if candidate is not None:
+                out.append(candidate)
+        return out
+
+    def _typed(self, found: tuple[Trigger, int, int], text: str) -> tuple[Trigger, int, int]:
+        """The type a trigger stands for in its context: a bare quota under an export heading is an
+        export quota; licences for technologies restrict know-how, not goods."""
+        trigger, t_start, t_end = found
+        if trigger.wording_class == "quota" and re.search(r"(?i)export|出口", text + " " + self.topic):
+            trigger = Trigger("export_control", "export_quota", trigger.weight, trigger.pattern)
+        if trigger.type == "export_control" and re.search(
+            r"(?i)technolog|know-how|技术", text[max(0, t_start - 120) : t_end + 40]
+        ):
+            trigger = Trigger("technology_restriction", "technology_export", trigger.weight, trigger.pattern)
+        return trigger, t_start, t_end
+
     def _candidate(
         self,
         statement: Statement,
+        text: str,
+        clause: tuple[int, int],
+        found: tuple[Trigger, int, int],
         dates: list[DateMention],
-        mentions: list[object],
+        mentions: list[Mention],
         commodities: tuple[str, ...],
+        actors: list[ActorMention],
         doc_name: str,
     ) -> _Candidate | None:
-        text = statement.text
-        if text.rstrip().endswith(("?", "？")) or HEDGE.search(text):
-            return None
-        found = _triggers(text)
-        if not found:
-            return None
-        trigger, t_start, t_end = max(found, key=lambda f: (f[0].weight, -TYPE_PRIORITY[f[0].type], -f[1]))
-        if trigger.wording_class == "quota" and re.search(r"(?i)export|出口", text + " " + self.topic):
-            trigger = Trigger("export_control", "export_quota", trigger.weight, trigger.pattern)
-        actors = find_actors(text)
-        actors += [
-            ActorMention(m.start, m.end, m.value, 5)
-            for m in mentions
-            if getattr(m, "kind", None) == COMPANY and isinstance(m.value, str)  # type: ignore[attr-defined]
-        ]
-        named = [a for a in actors if a.rank <= 3]
-        if trigger.weight < 2 and not named:
-            return None
-        event_commodities = commodities or self.block_commodities
+        trigger, t_start, t_end = found
+        in_clause = _ordered_unique(
+            m.value for m in mentions if m.kind == COMMODITY and clause[0] <= m.start < clause[1]
+        )
+        event_commodities = in_clause or commodities or self.block_commodities
         if not event_commodities:
             # a foreign government's measure that names no commodity is not about this document's
             if choose_actor(actors) not in (None, "CN", "WORLD") and min((a.rank for a in actors), default=9) >= 6:
@@ -175,7 +232,7 @@ class _DocumentContext:
             event_commodities = self.default_commodities
         if not event_commodities:
             return None
-        date_mention = _nearest_date(dates, t_start, t_end, text)
+        date_mention = _nearest_date(dates, t_start, t_end, text, clause)
         if statement.timeline_year:
             event_date: str | None = statement.timeline_year
         elif date_mention is not None:
@@ -185,9 +242,9 @@ class _DocumentContext:
         else:
             event_date = self.block_date or self.section_date
         actor, rank = self._actor(actors, trigger.type)
-        stance = stance_for(trigger.type, trigger.wording_class, text)
+        clause_text = text[clause[0] : clause[1]]
+        stance = stance_for(trigger.type, trigger.wording_class, clause_text)
         q_start, q_end = _quote_span(statement, t_start, t_end, mentions, date_mention)
-        anchor = _anchor(text)
         event = Event(
             doc=doc_name,
             type=trigger.type,
@@ -195,13 +252,13 @@ class _DocumentContext:
             date=event_date,
             commodities=tuple(sorted(event_commodities[:MAX_COMMODITIES])),
             stance=stance,
-            quote=text[q_start:q_end],
+            quote=statement.text[q_start:q_end],
             start=statement.start + q_start,
             end=statement.start + q_end,
             rule=f"event.{trigger.type}.{trigger.wording_class}",
             rule_version=EVENT_RULES_VERSION,
         )
-        return _Candidate(event, trigger.wording_class, anchor, rank, quotes=[event.quote])
+        return _Candidate(event, trigger.wording_class, _anchor(text), rank, quotes=[event.quote])
 
     def _actor(self, actors: list[ActorMention], event_type: str) -> tuple[str, int]:
         chosen = choose_actor([a for a in actors if a.actor != "WORLD"]) or choose_actor(actors)
@@ -228,24 +285,42 @@ def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
     return found
 
 
-def _nearest_date(dates: list[DateMention], t_start: int, t_end: int, text: str) -> DateMention | None:
-    usable = [d for d in dates if not _BASELINE_BEFORE.search(text[max(0, d.start - 40) : d.start])]
+def _nearest_date(
+    dates: list[DateMention], t_start: int, t_end: int, text: str, clause: tuple[int, int]
+) -> DateMention | None:
+    """The date of the trigger's own clause if it has one, else the nearest; stated dates before
+    relative ones; baselines ("up 12% from 2023") and report dates ("data showed on Friday") left out."""
+    usable = [
+        d
+        for d in dates
+        if not _BASELINE_BEFORE.search(text[max(0, d.start - 80) : d.start])
+        and not _REPORTED_BEFORE.search(text[max(0, d.start - 30) : d.start])
+    ]
     if not usable:
         return None
-    return min(usable, key=lambda d: max(t_start - d.end, d.start - t_end, 0))
+
+    def rank(d: DateMention) -> tuple[int, int, int]:
+        outside = 0 if clause[0] <= d.start < clause[1] else 1
+        return (d.kind == "relative", outside, max(t_start - d.end, d.start - t_end, 0))
+
+    return min(usable, key=rank)
+
+
+def _event_clauses(text: str) -> list[tuple[int, int]]:
+    """Spans of the clauses that may each state an event: cut at semicolons, at ", and", and at
+    commas between Chinese characters."""
+    cuts = [m.end() for m in _EVENT_CLAUSE_CUT.finditer(text)]
+    bounds = [0, *cuts, len(text)]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def _quote_span(
-    statement: Statement, t_start: int, t_end: int, mentions: list[object], date_mention: DateMention | None
+    statement: Statement, t_start: int, t_end: int, mentions: list[Mention], date_mention: DateMention | None
 ) -> tuple[int, int]:
     """The shortest run of whole clauses that holds the trigger, a commodity and the date."""
     text = statement.text
     points = [(t_start, t_end)]
-    commodity_spans = [
-        (m.start, m.end)  # type: ignore[attr-defined]
-        for m in mentions
-        if getattr(m, "kind", None) == COMMODITY
-    ]
+    commodity_spans = [(m.start, m.end) for m in mentions if m.kind == COMMODITY]
     if commodity_spans:
         points.append(min(commodity_spans, key=lambda s: abs(s[0] - t_start)))
     if date_mention is not None:
@@ -280,12 +355,10 @@ def _document_commodities(text: str, title: str | None) -> tuple[str, ...]:
     counts = Counter(m.value for m in find_mentions(((title or "") + "\n") * 3 + text) if m.kind == COMMODITY)
     if not counts:
         return ()
-    families = Counter[str]()
-    for commodity, count in counts.items():
-        families[commodity_family(commodity)] += count
-    family = families.most_common(1)[0][0]
-    ranked = [c for c, _ in counts.most_common() if commodity_family(c) == family]
-    return tuple(ranked[:2])
+    ranked = counts.most_common(2)
+    top = ranked[0][1]
+    # a second commodity shares the document when it is named at least a third as often
+    return tuple(c for c, n in ranked if n * 3 >= top)
 
 
 def _reference_date(text: str) -> date | None:
@@ -300,6 +373,16 @@ def _reference_date(text: str) -> date | None:
     if latest is None:
         return None
     return date(latest.year, 12, 28) if latest.month == 1 and latest.day == 1 else latest
+
+
+@cache
+def _known() -> frozenset[str]:
+    return frozenset(commodities())
+
+
+def _trigger_rank(found: tuple[Trigger, int, int]) -> tuple[int, int, int]:
+    trigger, start, _ = found
+    return (trigger.weight, -TYPE_PRIORITY[trigger.type], -start)
 
 
 def _ordered_unique(values: object) -> tuple[str, ...]:
@@ -329,9 +412,11 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
 
 def _absorb(into: _Candidate, other: _Candidate) -> None:
     e, o = into.event, other.event
-    date_value = more_precise(e.date, o.date) if dates_compatible(e.date, o.date) or not e.date or not o.date else e.date
+    date_value = (
+        more_precise(e.date, o.date) if dates_compatible(e.date, o.date) or not e.date or not o.date else e.date
+    )
     source = o if date_value != e.date and date_value == o.date else e
-    actor, rank = (o.actor, other.rank) if other.rank < into.rank else (e.actor, into.rank)
+    actor = o.actor if other.rank < into.rank else e.actor
     merged = tuple(sorted(dict.fromkeys(e.commodities + o.commodities)))[:MAX_COMMODITIES]
     into.event = replace(
         e,
@@ -360,18 +445,19 @@ def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
     # when exactly one dated event of the same kind is there to join.
     kept: list[_Candidate] = []
     for group in groups:
-        if group.event.date is None:
+        if group.event.date is None and group.event.type not in _ENUMERATED_TYPES:
             homes = [
                 g
                 for g in groups
                 if g.event.date is not None
                 and g.event.type == group.event.type
-                and g.wording_class == group.wording_class
                 and g.event.stance == group.event.stance
                 and set(g.event.commodities) & set(group.event.commodities)
             ]
-            if len(homes) == 1:
-                _absorb(homes[0], group)
+            if homes:
+                # several dated candidates: the text speaks of the latest one
+                home = max(homes, key=lambda g: month_start(g.event.date) or date.min)
+                _absorb(home, group)
                 continue
         kept.append(group)
     return kept

@@ -35,7 +35,7 @@ from dataclasses import replace
 from datetime import date
 
 from assay.extract import EXTRACTOR_VERSION, cues
-from assay.extract.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
+from assay.extract.gazetteer import COMMODITY, COMPANY, GEO, METRIC, Mention, company_commodities, find_mentions
 from assay.extract.layout import Layout, Span, analyse
 from assay.extract.numbers import read_quantities
 from assay.extract.periods import PeriodMention, find_periods
@@ -48,8 +48,8 @@ from assay.extract.slots import (
     choose_metric,
     choose_whole,
     commodity_of,
+    common_parent,
     is_bound_to_other,
-    nearest,
 )
 from assay.extract.tables import TableReader
 from assay.model import Approx, Basis, Document, Fact, Period, Quantity, QuantityKind
@@ -59,7 +59,7 @@ FACT_UNITS = frozenset(units())
 _ALL_METRICS = (
     "exports", "imports", "production", "reserves", "consumption", "mining_quota", "smelting_quota", "quota",
     "trading_volume", "capacity", "revenue", "net_profit", "investment", "output_value", "trade_value", "value",
-    "price",
+    "price", "shipments",
 )  # fmt: skip
 _YEAR_BEFORE = re.compile(r"last|previous|prior|ago|earlier|上年|去年|同期", re.IGNORECASE)
 
@@ -108,8 +108,10 @@ class _Reader:
         self.reference = _reference_date(text, self.published)
         self.layout: Layout = analyse(text)
         self.mentions = find_mentions(text)
-        self.periods = [p for p in find_periods(text, self.reference) if _valid_period(p.period)]
-        self.quantities = read_quantities(text)
+        self.periods = _with_bare_years(
+            text, [p for p in find_periods(text, self.reference) if _valid_period(p.period)]
+        )
+        self.quantities = _repair(text, read_quantities(text))
         title = doc.title or ""
         title_mentions = find_mentions(title)
         title_periods = [p for p in find_periods(title, self.reference) if _valid_period(p.period)]
@@ -121,6 +123,8 @@ class _Reader:
             period=next((p.period for p in title_periods if not _YEAR_BEFORE.search(p.text)), None),
         )
         self.doc_commodity = self._dominant_commodity()
+        self.absolute_changes: set[int] = set()
+        self._carry_from_sentence = False
 
     def _dominant_commodity(self) -> str | None:
         counts: dict[str, int] = {}
@@ -138,6 +142,7 @@ class _Reader:
         sentences = self._sentences()
         carry_by_block: dict[int, Carry] = {}
         heading_carry: Carry = Carry()
+        running = Carry()
         last_block = -1
         for sentence in sentences:
             block = self.layout.block_at(sentence.span.start)
@@ -146,8 +151,10 @@ class _Reader:
                 if info.heading:
                     heading_carry = self._carry_of(sentence, heading_carry)
                 last_block = block
-            carry = carry_by_block.get(block, Carry())
+            carry = carry_by_block.get(block) or self._opening_carry(running)
+            made_here = False
             for q in sentence.quantities:
+                self._carry_from_sentence = made_here
                 if any(s <= q.start < e for s, e in in_tables):
                     continue
                 made = self._facts_for(q, sentence, carry, heading_carry, facts)
@@ -159,11 +166,18 @@ class _Reader:
                         geo=fact.geo,
                         partner=fact.partner,
                         period=fact.period,
+                        local=True,
                     )
                 facts.extend(made)
-            carry = self._carry_of(sentence, carry)
+                made_here = made_here or bool(made)
+            carry = self._carry_of(sentence, carry, made_here)
             carry_by_block[block] = carry
+            running = carry
         return _dedupe(facts)
+
+    def _opening_carry(self, previous: Carry) -> Carry:
+        """A new paragraph keeps the document's running commodity and place, not its metric or period."""
+        return Carry(commodity=previous.commodity, form=previous.form, geo=previous.geo, local=False)
 
     def _sentences(self) -> list[Sentence]:
         spans = self.layout.sentences
@@ -182,18 +196,34 @@ class _Reader:
             if buckets_m[i] or buckets_q[i] or buckets_p[i]
         ]
 
-    def _carry_of(self, sentence: Sentence, carry: Carry) -> Carry:
-        """Context a sentence leaves for the next: its last commodity, metric and period mentioned."""
-        commodity, form, metric, period = carry.commodity, carry.form, carry.metric, carry.period
+    def _carry_of(self, sentence: Sentence, carry: Carry, made_facts: bool = False) -> Carry:
+        """Context a sentence leaves for the next: its last commodity, metric, subject place and period."""
+        commodity, form, metric, period, geo = carry.commodity, carry.form, carry.metric, carry.period, carry.geo
+        local = carry.local
+        items = [m for m in sentence.mentions if m.kind == COMMODITY and m.value != "-"]
+        examples = _example_spans(self.text, sentence.span)
+        items = [m for m in items if not any(a <= m.start < b for a, b in examples)]
+        if items:
+            last = items[-1]
+            group = [last]
+            for m in reversed(items[:-1]):
+                if re.fullmatch(r"\s*(?:,|、|/|and|or|和|及|与)?\s*", self.text[m.end : group[0].start]):
+                    group.insert(0, m)
+                else:
+                    break
+            common = common_parent([m.value for m in group]) if len(group) > 1 else last.value
+            commodity, form = (common, None) if common != last.value else (last.value, last.form)
+            local = True
         for m in sentence.mentions:
-            if m.kind == COMMODITY and m.value != "-":
-                commodity, form = m.value, m.form
-            elif m.kind == METRIC and m.value in _ALL_METRICS and m.value not in ("value", "quota"):
-                metric = m.value
+            if m.kind == METRIC and m.value in _ALL_METRICS and m.value not in ("value", "quota"):
+                metric = _trade(m.value) if m.value != "shipments" or metric != "imports" else "imports"
+        subjects = [m for m in sentence.mentions if m.kind in (GEO, COMPANY) and _home_like(m.value)]
+        if subjects and not made_facts:
+            geo = subjects[0].value
         absolute = [p for p in sentence.periods if not p.relative]
-        if absolute and not sentence.quantities:
+        if absolute and not made_facts:
             period = absolute[-1].period
-        return Carry(commodity, form, metric, carry.geo, carry.partner, period)
+        return Carry(commodity, form, metric, geo, carry.partner, period, local)
 
     # --- one number -------------------------------------------------------------------------
 
@@ -209,14 +239,13 @@ class _Reader:
             return []
         if q.kind is QuantityKind.PERCENT:
             return self._percent_facts(q, sentence, clause, carry, heading)
-        if q.kind is QuantityKind.RATE and re.match(r"\s*(?:ago|earlier|before)\b", after):
-            q = replace(q, kind=QuantityKind.MASS, unit="t")  # "670 tons a year ago" is not a rate
         kinds = LEVEL_METRICS.get(q.kind)
         if kinds is None or q.unit is None or q.unit not in FACT_UNITS:
             return []
         if self._is_absolute_change(q, sentence, clause_before, after):
+            self.absolute_changes.add(q.start)
             return []
-        metric = choose_metric(sentence, q, clause, kinds, text)
+        metric = choose_metric(sentence, q, clause, kinds, text, carry.metric or heading.metric)
         if metric is None:
             fallback = carry.metric or heading.metric or self.title_carry.metric
             if q.kind is QuantityKind.PRICE:
@@ -252,8 +281,7 @@ class _Reader:
             prior = previous[-1]
             gap = self.text[prior.end : q.start]
             if len(gap) <= 8 and re.fullmatch(r"\s*(?:,|、|and|和|及)?\s*(?:and)?\s*", gap):
-                prior_before = self.text[max(sentence.span.start, prior.start - 40) : prior.start]
-                return bool(cues.ABSOLUTE_CHANGE_BEFORE.search(prior_before))
+                return prior.start in self.absolute_changes
         return False
 
     def _percent_facts(self, q: Quantity, sentence: Sentence, clause: Span, carry: Carry, heading: Carry) -> list[Fact]:
@@ -274,9 +302,15 @@ class _Reader:
             return [fact] if fact else []
         if not is_change:
             return []
-        if re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after) and not self._baseline_period(q, sentence):
+        if re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after) and not self._baseline_period(
+            q, sentence
+        ):
             return []  # a comparison across places or products, not a change over time
-        metric = choose_metric(sentence, q, clause, _ALL_METRICS, text)
+        metric = choose_metric(sentence, q, clause, _ALL_METRICS, text, carry.metric or heading.metric)
+        if metric is None or metric not in self._metrics_in(clause):
+            price_next = self._adjacent_price(q, sentence)
+            if price_next:
+                metric = "price"
         if metric is None:
             metric = carry.metric or heading.metric or self.title_carry.metric
         if metric is None or metric in ("quota", "value"):
@@ -308,11 +342,17 @@ class _Reader:
     ) -> list[Fact]:
         text = self.text
         metrics = [m for m in sentence.mentions if m.kind == METRIC and m.value in _ALL_METRICS]
-        whole_metric = next((m.value for m in metrics if 0 <= m.start - q.end < 50), None)
-        part_metric = next((m.value for m in reversed(metrics) if m.end <= q.start), None)
+        zhan = text.rfind("占", clause.start, q.start)
+        if zhan >= 0:  # 中国出口量占国内产量的50%: the whole sits between 占 and the number
+            whole_metric = next((m.value for m in metrics if zhan <= m.start < q.start), None)
+            part_metric = next((m.value for m in reversed(metrics) if m.end <= zhan), None)
+        else:
+            whole_metric = next((m.value for m in metrics if q.end <= m.start < clause.end), None)
+            part_metric = next((m.value for m in reversed(metrics) if m.end <= q.start), None)
+        whole_metric, part_metric = _trade(whole_metric), _trade(part_metric)
         if MARKET_SHARE_OR_NONE(text[max(sentence.span.start, q.start - 30) : q.end + 10]):
             part_metric = part_metric or "production"
-        if whole_metric and part_metric and whole_metric != part_metric and part_metric in SHARE_METRICS:
+        if whole_metric and part_metric and whole_metric != part_metric:
             return []  # a ratio of two measures (exports equal to half of output), not a share
         base = whole_metric or part_metric or carry.metric or heading.metric or self.title_carry.metric
         if base not in SHARE_METRICS:
@@ -321,9 +361,17 @@ class _Reader:
         if fact is None:
             return []
         whole = choose_whole(sentence, q, text, fact.geo, fact.partner)
-        if whole == fact.geo and not fact.partner:
-            return []
         return [replace(fact, share_of=whole)]
+
+    def _metrics_in(self, clause: Span) -> set[str]:
+        return {m.value for m in self.mentions if m.kind == METRIC and clause.start <= m.start < clause.end}
+
+    def _adjacent_price(self, q: Quantity, sentence: Sentence) -> bool:
+        """A change written next to a price (`rose 30% to $800-940 per tonne`) is a change of that price."""
+        for o in sentence.quantities:
+            if o.kind is QuantityKind.PRICE and 0 <= o.start - q.end <= 12:
+                return bool(re.fullmatch(r"\s*(?:to|from|at)\s*", self.text[q.end : o.start]))
+        return False
 
     def _baseline_period(self, q: Quantity, sentence: Sentence) -> PeriodMention | None:
         """The period a change is measured from: `from 2019`, `compared to 2024`, `than in H1 2013`, `较2018年`."""
@@ -401,22 +449,25 @@ class _Reader:
     ) -> Fact | None:
         text = self.text
         found = commodity_of(sentence.mentions, q, clause, text)
+        geo, partner = choose_geo(sentence, q, clause, text, metric, carry)
+        local_only = metric in ("investment", "output_value", "revenue", "net_profit") and not (geo or "").startswith(
+            "company:"
+        )
+        if found is None and (geo or "") in company_commodities():
+            found = (company_commodities()[geo or ""], None)
         if found is None:
-            for ctx in (carry, heading, self.title_carry):
-                if ctx.commodity:
+            contexts = (carry, heading) if local_only else (carry, heading, self.title_carry)
+            for ctx in contexts:
+                if ctx.commodity and (ctx.local or not local_only):
                     found = (ctx.commodity, ctx.form)
                     break
-        if found is None and self.doc_commodity:
+        if found is None and self.doc_commodity and not local_only:
             found = (self.doc_commodity, None)
         if found is None or found[0] == "-":
             return None
         commodity, form = found
-        geo, partner = choose_geo(sentence, q, clause, text, metric, carry)
         if geo is None:
-            geo = carry.geo if carry.geo and carry.geo.startswith("company:") and metric in (
-                "revenue", "net_profit") else None
-        if geo is None:
-            geo = "CN"
+            geo = _carried_geo(carry.geo, metric)
         if metric not in ("exports", "imports", "exports_share", "imports_share"):
             partner = None
         period = self._period(q, sentence, carry, heading, metric)
@@ -434,7 +485,7 @@ class _Reader:
             geo=geo,
             period=period,
             value=value,
-            unit=unit if unit != "pct_change" or q.kind is QuantityKind.PERCENT else unit,
+            unit=unit,
             basis=basis,
             quote=text[start:end],
             start=start,
@@ -452,9 +503,13 @@ class _Reader:
     ) -> Basis:
         if metric in ("mining_quota", "smelting_quota"):
             return Basis.ACTUAL
-        targets = [p for p in sentence.periods if p.target and abs(p.start - q.end) < 40]
-        basis = cues.basis_of(before, clause_before)
-        if basis is Basis.ACTUAL and targets and not cues.CURRENT.search(clause_before[-40:]):
+        prev_end = max((o.end for o in sentence.quantities if o.end <= q.start), default=clause.start)
+        local = self.text[max(prev_end, clause.start) : q.start]
+        if cues.CURRENT.search(local[-25:]):
+            return Basis.ACTUAL
+        targets = [p for p in sentence.periods if p.target and 0 <= p.start - q.end < 40]
+        basis = cues.basis_of(before, local)
+        if basis is Basis.ACTUAL and targets:
             return Basis.TARGET
         return basis
 
@@ -469,31 +524,47 @@ class _Reader:
             return None
 
         q_region = region_of(q.start)
+        report_day = self.published.isoformat() if self.published and metric != "price" else None
         ranked: list[tuple[int, int, int, PeriodMention]] = []
         for p in sentence.periods:
             if p.start < q.end and p.end > q.start:
                 continue
+            if p.period == report_day:
+                continue  # a dateline ("SHANGHAI, Nov 24 (SMM) -") dates the report, not the number
             p_region = region_of(p.start)
             if p_region is not None and p_region != q_region:
                 continue
             bound = is_bound_to_other(p, q, sentence.quantities, text)
+            tight = p.start >= q.end and p.start - q.end <= 4
+            if getattr(p, "baseline", False) and p_region is None and not tight:
+                continue
             lo, hi = (p.end, q.start) if p.end <= q.start else (q.end, p.start)
             crosses = any(lo <= o.start and o.end <= hi for o in sentence.quantities if o is not q)
             after = 1 if p.start >= q.end else 0
-            ranked.append((2 if bound else (1 if crosses else 0), after if crosses else 0, abs(hi - lo), p))
+            rank = 1 if crosses else 0
+            if bound:  # "to 95,000 t in March": a change may share the period of its level, a level may not
+                rank = 1 if q.kind is QuantityKind.PERCENT else 2
+            ranked.append((rank, after if crosses else 0, abs(hi - lo), p))
         ranked.sort(key=lambda r: r[:3])
         chosen = ranked[0][3] if ranked and ranked[0][0] < 2 else None
-        if chosen is not None and chosen.relative and re.search(
-            r"year (?:ago|earlier)|year-ago|previous year|prior year", chosen.text, re.IGNORECASE
+        if chosen is not None and ranked[0][0] == 1 and q.kind is QuantityKind.PERCENT and carry.local:
+            same_sentence = carry.period is not None and self._carry_from_sentence
+            if same_sentence:
+                return carry.period  # "22,966 mt in October, up 23.4% MoM": the change shares its level's period
+        if (
+            chosen is not None
+            and chosen.relative
+            and re.search(r"year (?:ago|earlier)|year-ago|previous year|prior year", chosen.text, re.IGNORECASE)
         ):
             anchor = self._anchor(sentence, chosen, carry)
             if anchor:
                 return _shift(anchor, -1)
         if chosen is not None:
             return chosen.period
-        if re.search(r"\b(?:current(?:ly)?|now|at present)\b|目前|当前", text[sentence.span.start : q.start]):
-            if self.published:
-                return self.published.isoformat()
+        if self.published and re.search(
+            r"\b(?:current(?:ly)?|now|at present)\b|目前|当前", text[sentence.span.start : q.start]
+        ):
+            return self.published.isoformat()
         for ctx in (carry, heading, self.title_carry):
             if ctx.period:
                 return ctx.period
@@ -529,8 +600,98 @@ class _Reader:
         return replace(fact, doc=self.doc.name, rule_version=EXTRACTOR_VERSION)
 
 
-def MARKET_SHARE_OR_NONE(window: str) -> bool:  # noqa: N802 - reads as the cue it tests
+def MARKET_SHARE_OR_NONE(window: str) -> bool:
     return bool(cues.MARKET_SHARE.search(window))
+
+
+def _carried_geo(carried: str | None, metric: str) -> str:
+    """The place a number inherits from its paragraph: a Chinese province or city for anything, a company
+    only for what companies report; otherwise China, the subject of this industry's news."""
+    if carried and carried.startswith("CN-"):
+        return carried
+    if carried and carried.startswith("company:") and metric in _COMPANY_METRICS:
+        return carried
+    return "CN"
+
+
+_COMPANY_METRICS = ("revenue", "net_profit", "investment", "production", "capacity", "output_value")
+
+
+def _home_like(code: str) -> bool:
+    """Places whose mention makes them the subject of what follows: China, its provinces, companies."""
+    return code == "CN" or code.startswith(("CN-", "company:"))
+
+
+def _example_spans(text: str, span: Span) -> list[tuple[int, int]]:
+    """Parenthesised examples (`(e.g., samarium, gadolinium)`) name members, not the subject."""
+    return [
+        (m.start(), m.end())
+        for m in re.finditer(
+            r"[(（]\s*(?:e\.g\.|eg|such as|including|like|例如|如|包括)[^)）]{0,120}[)）]", text[: span.end]
+        )
+        if m.start() >= span.start
+    ]
+
+
+_RANGE_TO = re.compile(r"\s+(?:to|through)\s+|至|到")
+_PRICE_TAIL = re.compile(r"(?:/\s*(?:t|mt|tonne|ton)|\s+(?:per|a)\s+(?:tonne|ton|mt))\s*$", re.IGNORECASE)
+_CNY_BEFORE = re.compile(r"(?:rmb|cny|yuan|renminbi|¥)\W{0,3}$", re.IGNORECASE)
+
+
+_BARE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*年(?!\s*\d)")
+
+
+def _with_bare_years(text: str, periods: list[PeriodMention]) -> list[PeriodMention]:
+    """`2019年` written as a year stands for that year even where the period reader saw something else
+    (`2019年中国…` is not 年中, mid-year)."""
+    covered = [(p.start, p.end) for p in periods]
+    extra = [
+        PeriodMention(m.start(), m.end(), m.group(), m.group(1), False, False)
+        for m in _BARE_YEAR.finditer(text)
+        if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in covered)
+    ]
+    if not extra:
+        return periods
+    return sorted([*periods, *extra], key=lambda p: p.start)
+
+
+def _repair(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """Readings the slot filler must see differently: `from 2019 to 35,539t` and `from 45,000 t/yr to 100,000
+    t/yr` are two numbers, not a range; `(Rmb) 5,000/tonne` is a price in yuan."""
+    out: list[Quantity] = []
+    for q in quantities:
+        if q.kind is QuantityKind.RATE and re.match(r"\s*(?:ago|earlier|before)\b", text[q.end : q.end + 10]):
+            cut = re.search(r"\s*(?:a|per|/)\s*(?:year|yr)$", q.text)
+            if cut is not None:  # "670 tons a year ago" is a tonnage and a period, not a rate
+                q = replace(q, kind=QuantityKind.MASS, unit="t", text=q.text[: cut.start()], end=q.start + cut.start())
+        if re.fullmatch(r"(?:19|20)\d\d", q.text.strip()) and re.match(
+            r"\s*(?:to|-|–|至)\s*\d", text[q.end : q.end + 6]
+        ):
+            continue  # "from 2019 to 35,539t": a year, not a tonnage
+        if q.value_high is not None:
+            split = _RANGE_TO.search(q.text)
+            if split is not None:
+                low_text, high_text = q.text[: split.start()], q.text[split.end() :]
+                year_low = re.fullmatch(r"(?:19|20)\d\d", low_text.strip()) is not None
+                own_unit = bool(re.search(r"[^\d\s.,]", low_text.strip().lstrip("$¥€")))
+                if year_low or own_unit:
+                    high_start = q.start + split.end()
+                    if not year_low:
+                        out.append(replace(q, text=low_text, end=q.start + len(low_text), value_high=None))
+                    out.append(replace(q, text=high_text, start=high_start, value=q.value_high, value_high=None))
+                    continue
+        if (
+            q.kind is QuantityKind.NUMBER
+            and _PRICE_TAIL.search(q.text)
+            and _CNY_BEFORE.search(text[max(0, q.start - 8) : q.start])
+        ):
+            q = replace(q, kind=QuantityKind.PRICE, unit="CNY/t")
+        out.append(q)
+    return out
+
+
+def _trade(metric: str | None) -> str | None:
+    return "exports" if metric == "shipments" else metric
 
 
 def _first(mentions: Sequence[Mention], kind: str) -> str | None:

@@ -28,7 +28,8 @@ COMPANY = "company"
 _PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": "-", "　": " "})
 _TICKER = re.compile(
     r"(?P<name>[A-Z][\w&.'-]*(?:[ \t][A-Z&][\w&.'-]*){0,6})[ \t]*[(（]"
-    r"(?P<ticker>\d{6}\.(?:SZ|SH|SS|BJ)|\d{4,5}\.(?:HK|T)|[A-Z]{2,4}\.(?:AX|TO|L|V)|(?:NYSE|NASDAQ|ASX|TSX)[:：][ \t]*[A-Z]{1,5})"
+    r"(?P<ticker>\d{6}\.(?:SZ|SH|SS|BJ)|\d{4,5}\.(?:HK|T)|[A-Z]{2,4}\.(?:AX|TO|L|V)"
+    r"|(?:NYSE|NASDAQ|ASX|TSX)[:：][ \t]*[A-Z]{1,5})"
     r"[)）]"
 )
 _ZH_TICKER = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,8})[(（](?P<ticker>\d{6}(?:\.(?:SZ|SH|BJ))?)[)）]")
@@ -158,6 +159,12 @@ def _companies() -> list[tuple[str, str]]:
         if ticker and ("." in ticker or len(ticker) > 2):
             out.append((slug, ticker))
     return out
+
+
+@cache
+def company_commodities() -> dict[str, str]:
+    """The main commodity of each known company (`company:jl-mag-rare-earth` → rare_earth_magnets)."""
+    return {f"company:{row['slug']}": row["commodity"] for row in read_rows("companies.csv") if row.get("commodity")}
 
 
 def _add(automaton: ahocorasick.Automaton, entries: dict[str, list[Entry]], entry: Entry) -> None:

@@ -86,12 +86,7 @@ def _is_heading(line: str) -> bool:
 
 def _numeric_comma(text: str, pos: int) -> bool:
     """A comma inside a number (22,966) or directly followed by a digit group does not break a clause."""
-    return (
-        text[pos] == ","
-        and 0 < pos < len(text) - 1
-        and text[pos - 1].isdigit()
-        and text[pos + 1].isdigit()
-    )
+    return text[pos] == "," and 0 < pos < len(text) - 1 and text[pos - 1].isdigit() and text[pos + 1].isdigit()
 
 
 def analyse(text: str) -> Layout:
@@ -118,12 +113,8 @@ def analyse(text: str) -> Layout:
     # block boundaries are sentence boundaries too
     merged = sorted(set(starts) | set(layout._block_starts))
     layout._sentence_starts = merged
-    layout.sentences = [
-        Span(s, merged[i + 1] if i + 1 < len(merged) else len(text)) for i, s in enumerate(merged)
-    ]
-    layout._clause_breaks = [
-        m.start() for m in _CLAUSE_BREAK.finditer(text) if not _numeric_comma(text, m.start())
-    ]
+    layout.sentences = [Span(s, merged[i + 1] if i + 1 < len(merged) else len(text)) for i, s in enumerate(merged)]
+    layout._clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text) if not _numeric_comma(text, m.start())]
     return layout
 
 

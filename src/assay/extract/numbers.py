@@ -43,6 +43,8 @@ _FULL_WIDTH = str.maketrans(
     }
 )
 
+_FULL_WIDTH_CHAR = re.compile("[\uff04\uff05\uff0b\uff0d\uff0e\uff10-\uff19\ufe6a]")
+
 _D = DIGIT_CHARS
 _S = "十拾百佰仟"  # small units; 千 is listed apart because of 千克, 千米, 千瓦
 _B = "万萬亿億"
@@ -58,13 +60,14 @@ _ARABIC = (
 )
 _ZH_CHAR = rf"(?:[{_D}{_S}{_B}]|千(?![克米瓦伏帕卡])|兆(?![瓦帕赫字]))"
 _NUMERAL_RUN = re.compile(
-    rf"(?:{_ARABIC}"
+    # the leading lookahead lets the regex engine skip quickly to characters that can start a number
+    rf"(?=[\d.{_D}十拾百佰千仟万萬半])(?:{_ARABIC}"
     rf"|[{_D}]"
     rf"|[十拾]"
     rf"|[百佰千仟万萬](?={_SP}*(?:[{_D}{_S}{_B}千\d]|分{_SP}*之))"
     rf"|半(?={_SP}*[百成])"
     rf")(?:"
-    rf"(?<=[{_D}{_S}{_B}千兆{_V}又之])(?:{_ARABIC})"
+    rf"(?<=[{_D}{_S}{_B}千兆{_V}又之 \t\u3000])(?:{_ARABIC})"
     rf"|{_ZH_CHAR}"
     rf"|[点點](?={_SP}*[{_D}\d]){_SP}*"
     rf"|[{_V}](?={_SP}*[{_S}{_B}千])"
@@ -72,6 +75,7 @@ _NUMERAL_RUN = re.compile(
     rf"|分{_SP}*之{_SP}*"
     rf"|(?<=[{_D}{_S}{_B}千兆{_V}\d]){_SP}+(?=[{_S}{_B}千{_V}又]|分{_SP}*之)"
     rf"|(?<=[{_D}{_S}{_B}千兆{_V}]){_SP}+(?=[{_D}点點])"
+    rf"|(?<=[{_S}{_B}千]){_SP}+(?=\d+{_SP}*[{_S}{_B}千])"
     rf")*+"
 )
 _CJK_NUMERAL = re.compile(rf"[{_D}{_S}{_B}千兆{_V}点點又半]|分之")
@@ -82,6 +86,11 @@ _CHENG = re.compile(rf"{_SP}*成(?![本为為交立果功品员員都熟型分�
 _DOZEN_ZH = re.compile(r"打(?![击擊造破开開通算入响響工压壓出印车車球])")
 _VAGUE_AFTER = re.compile(r"[多余餘](?=[吨噸元美人公千万萬亿億个個])")
 _ANY_LETTER_AFTER = re.compile(r"[ \t]*[A-Za-z]")
+_DATE_JOINER = re.compile(r"\d[-/.]")
+_DATE_JOINER_AFTER = re.compile(r"[-/.]\d")
+# `the first three quarters`, `the past two halves`: a count of periods, not a fraction
+_PERIOD_COUNT_BEFORE = re.compile(r"(?i)(?:first|last|past|next|previous|consecutive)[ \t]+\Z")
+_PERIOD_COUNT_WORD = re.compile(r"(?i)[ \t-]+(?:quarters?|halves)\Z")
 
 
 class NumberRole(StrEnum):
@@ -124,13 +133,14 @@ def read_quantities(text: str) -> list[Quantity]:
     """Every number in `text`, in order, with value normalised and unit as a FactSpec unit id."""
     if not text:
         return []
-    mapped = text.translate(_FULL_WIDTH)
+    mapped = text.translate(_FULL_WIDTH) if _FULL_WIDTH_CHAR.search(text) else text
+    reversed_text = mapped[::-1]
     readings: list[_Reading] = []
     consumed = 0
     for core in _cores(mapped):
         if core.start < consumed:
             continue
-        reading = _read_around(mapped, core, consumed)
+        reading = _read_around(mapped, reversed_text, core, consumed)
         if reading is None:
             continue
         readings.append(reading)
@@ -174,9 +184,20 @@ def _cores(text: str) -> list[_Core]:
             if m.end() - m.start() > 400:
                 continue
             for start, end, value in parse_en_run(m.group()):
-                found.append(_Core(m.start() + start, m.start() + end, value))
+                found.append(_period_count(text, _Core(m.start() + start, m.start() + end, value)))
     found.sort(key=lambda core: core.start)
     return found
+
+
+def _period_count(text: str, core: _Core) -> _Core:
+    """`first three quarters` counts quarters (3); `three quarters of output` is 0.75."""
+    words = _PERIOD_COUNT_WORD.search(text, core.start, core.end)
+    if not words or not _PERIOD_COUNT_BEFORE.search(text[max(0, core.start - 12) : core.start]):
+        return core
+    head = parse_en_run(text[core.start : words.start()])
+    if len(head) != 1:
+        return core
+    return _Core(core.start, words.start(), head[0][2])
 
 
 def _has_latin_words(text: str) -> bool:
@@ -184,24 +205,26 @@ def _has_latin_words(text: str) -> bool:
 
 
 def _unit_follows(text: str, at: int) -> bool:
-    return u.SUFFIX.match(text, at) is not None or _CHENG.match(text, at) is not None
+    return any(p.match(text, at) is not None for p in (u.SUFFIX, _CHENG, _DOZEN_ZH))
 
 
 def _arabic(core: str) -> float | None:
     try:
-        value = float(core.replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u2009", "").replace("\u202f", ""))
+        value = float(
+            core.replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u2009", "").replace("\u202f", "")
+        )
     except ValueError:
         return None
     return value if math.isfinite(value) else None
 
 
-def _read_around(text: str, core: _Core, consumed: int) -> _Reading | None:
+def _read_around(text: str, reversed_text: str, core: _Core, consumed: int) -> _Reading | None:
     r = _Reading(start=core.start, end=core.end, core_start=core.start, core_end=core.end, value=core.value)
     r.percent = core.percent
     if core.vague:
         r.approx = Approx.OVER
     _read_after_core(text, r, core.zh)
-    _read_before(text, r, consumed)
+    _read_before(text, reversed_text, r, consumed)
     _read_unit(text, r)
     if not math.isfinite(r.value):
         return None
@@ -279,34 +302,46 @@ def _multiplier_allowed(text: str, r: _Reading, mult: re.Match[str]) -> bool:
     return True
 
 
-def _read_before(text: str, r: _Reading, consumed: int) -> None:
+def _read_before(text: str, reversed_text: str, r: _Reading, consumed: int) -> None:
     """Sign, currency, approximation word and `between`/`from`, read backwards from the number."""
-    window_start = max(consumed, r.core_start - 40)
-    window = text[window_start : r.core_start]
-    m = u.PREFIX.search(window)
-    if not m:
+    n = len(text)
+    m = u.REVERSED_PREFIX.match(reversed_text, n - r.core_start, n - consumed)
+    if not m or m.end() == m.start():
         return
+
+    def span_start(group: str) -> int:
+        return n - m.end(group)
+
     sign = m["sign"]
     if sign:
-        sign_at = window_start + m.start("sign")
-        before = text[max(0, sign_at - 3) : sign_at].rstrip(" \t")
-        spaced = sign_at + 1 < r.core_start
-        blocked = bool(before) and (before[-1].isalnum() or before[-1] in "%)]")
-        if (sign in "-−" or sign == "+") and (blocked or (spaced and before and before[-1] not in "([:;,=")):
+        sign_at = span_start("sign")
+        if sign in "-−+" and not _sign_stands_alone(text, sign_at, sign_at + len(sign) < r.core_start):
             sign = None
     if sign:
         r.signed = True
-        if sign in "-−负負":
+        if sign in "-−负負" or sign.lower() == "sunim":
             r.value = -r.value
-        r.start = window_start + m.start("sign")
+        r.start = span_start("sign")
     if m["cur"]:
-        r.currency = u.currency_of(m["cur"], u.CURRENCY_LOOKUP)
-        r.start = window_start + m.start("cur")
+        r.currency = u.currency_of(m["cur"][::-1], u.CURRENCY_LOOKUP)
+        r.start = span_start("cur")
     if m["approx"]:
-        r.approx = u.APPROX_BEFORE_LOOKUP.get(u.lookup_key(m["approx"]))
-        r.start = window_start + m.start("approx")
+        r.approx = u.APPROX_BEFORE_LOOKUP.get(u.lookup_key(m["approx"][::-1]))
+        r.start = span_start("approx")
     if m["lead"]:
-        r.lead = m["lead"].lower()
+        r.lead = m["lead"][::-1].lower()
+
+
+def _sign_stands_alone(text: str, sign_at: int, spaced: bool) -> bool:
+    """A dash is a minus sign unless it joins two things: `3-5`, `3 - 5`, `N-52`, `Q1-3`."""
+    glued = text[sign_at - 1 : sign_at]
+    if glued and (glued.isalnum() or glued in "%)]"):
+        return False
+    before = text[max(0, sign_at - 4) : sign_at].rstrip(" \t")
+    if before and (before[-1].isdigit() or before[-1] in "%)]"):
+        return False
+    # `- 10 k` is a negative number only where nothing but punctuation stands before the sign
+    return not (spaced and before and before[-1] not in "([:;,=")
 
 
 def _read_unit(text: str, r: _Reading) -> None:
@@ -375,20 +410,35 @@ def _join(text: str, readings: list[_Reading]) -> list[_Reading]:
         if i + 1 < len(readings):
             high = readings[i + 1]
             gap = text[low.end : high.start]
-            joined = _as_range(low, high, gap) or _as_fraction(text, low, high, gap)
+            joined = _as_range(text, low, high, gap) or _as_fraction(text, low, high, gap)
             if joined is not None:
                 out.append(joined)
                 i += 2
                 continue
-            _share_unit_from(low, high, gap)
+            if not _looks_like_year(text, low):
+                _share_unit_from(low, high, gap)
         out.append(low)
         i += 1
     return out
 
 
-def _as_range(low: _Reading, high: _Reading, gap: str) -> _Reading | None:
+def _looks_like_year(text: str, r: _Reading) -> bool:
+    core = text[r.core_start : r.core_end]
+    return r.bare and len(core) == 4 and core.isdigit() and 1900 <= r.value <= 2100
+
+
+def _in_date(text: str, low: _Reading, high: _Reading) -> bool:
+    """2025-10-20: the dash joins the parts of a date, not the ends of a range."""
+    before = text[max(0, low.start - 2) : low.start]
+    after = text[high.end : high.end + 2]
+    return bool(_DATE_JOINER.fullmatch(before) or _DATE_JOINER_AFTER.fullmatch(after))
+
+
+def _as_range(text: str, low: _Reading, high: _Reading, gap: str) -> _Reading | None:
     if len(gap) > 12:
         return None
+    if _looks_like_year(text, low) and not high.bare:
+        return None  # from 2019 to 35,539t
     sep = u.RANGE_SEPARATOR.match(gap)
     if not sep:
         return None
@@ -397,7 +447,7 @@ def _as_range(low: _Reading, high: _Reading, gap: str) -> _Reading | None:
         return None
     if word in ("to", "through", "至", "到") and low.lead == "from":
         return None
-    if sep["dash"] and high.signed:
+    if sep["dash"] and (high.signed or _in_date(text, low, high)):
         return None
     if not _compatible(low, high):
         return None
@@ -435,11 +485,15 @@ def _compatible(low: _Reading, high: _Reading) -> bool:
 
 
 def _as_fraction(text: str, low: _Reading, high: _Reading, gap: str) -> _Reading | None:
+    """`1 over 3`, `one out of three`: only between bare numbers, and only at the end of a phrase."""
     if not (low.bare and high.bare and low.scale == 1.0 and high.scale == 1.0 and high.value):
         return None
-    if not u.FRACTION_WORDS.match(gap) or _ANY_LETTER_AFTER.match(text, high.end):
+    if high.signed or high.currency:
         return None
-    return replace(low, end=high.end, value=low.value / high.value)
+    words = text[low.end : high.core_start]
+    if not u.FRACTION_WORDS.match(words) or _ANY_LETTER_AFTER.match(text, high.end):
+        return None
+    return replace(low, end=high.end, value=low.value / high.value, approx=low.approx)
 
 
 def _share_unit_from(low: _Reading, high: _Reading, gap: str) -> None:
@@ -507,13 +561,14 @@ def number_role(text: str, q: Quantity) -> NumberRole | None:
     if q.kind is QuantityKind.PERCENT:
         near = text[max(0, q.start - 20) : q.end + 20]
         return NumberRole.GRADE if q.value >= 90 and _GRADE_WORDS.search(near) else None
-    if q.kind is not QuantityKind.NUMBER or q.value_high is not None and not _YEAR.fullmatch(q.text[-4:]):
+    if q.kind is not QuantityKind.NUMBER or (q.value_high is not None and not _YEAR.fullmatch(q.text[-4:])):
         return None
     if _CODE_BEFORE.search(before) or (q.text.isdigit() and len(q.text) >= 8):
         return NumberRole.CODE
-    if (before[-1:].isalpha() and before[-1:].isascii()) or (after[:1].isalpha() and after[:1].isascii() and after[:2].isupper()):
-        if not _ORDINAL_AFTER.match(after):
-            return NumberRole.GRADE
+    glued_before = before[-1:].isalpha() and before[-1:].isascii()
+    glued_after = after[:1].isalpha() and after[:1].isascii() and after[:2].isupper()
+    if (glued_before or glued_after) and not _ORDINAL_AFTER.match(after):
+        return NumberRole.GRADE
     if _ORDINAL_AFTER.match(after) or before.endswith("第"):
         return NumberRole.ORDINAL
     if _YEAR.fullmatch(q.text):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assay.extract.gazetteer import COMMODITY, COMPANY, GEO, METRIC, Mention
-from assay.extract.layout import Layout, Span
+from assay.extract.layout import Span
 from assay.extract.periods import PeriodMention
 from assay.model import Quantity, QuantityKind
 from assay.vocab import ancestors
@@ -20,10 +20,11 @@ from assay.vocab import ancestors
 LEVEL_METRICS: dict[QuantityKind, tuple[str, ...]] = {
     QuantityKind.MASS: (
         "exports", "imports", "production", "reserves", "consumption", "mining_quota", "smelting_quota",
-        "trading_volume", "capacity", "quota",
+        "trading_volume", "capacity", "quota", "shipments",
     ),
     QuantityKind.RATE: ("capacity", "production"),
-    QuantityKind.MONEY: ("revenue", "net_profit", "investment", "output_value", "trade_value", "value"),
+    QuantityKind.MONEY: ("revenue", "net_profit", "investment", "output_value", "trade_value", "value", "exports",
+                         "imports", "shipments"),
     QuantityKind.PRICE: ("price",),
 }  # fmt: skip
 SHARE_METRICS = {
@@ -35,7 +36,8 @@ SHARE_METRICS = {
 }
 TRADE = ("exports", "imports")
 _PARTNER_TO = re.compile(
-    r"(?:\b(?:to|into|towards|destined for|bound for|for|shipped to|sent to)(?:\s+the)?\s*$)|(?:向|对|出口到|出口至|运往|销往)\s*$",
+    r"(?:\b(?:to|into|towards|destined for|bound for|for|shipped to|sent to)(?:\s+the)?\s*$)"
+    r"|(?:向|对|出口到|出口至|运往|销往)\s*$",
     re.IGNORECASE,
 )
 _FROM = re.compile(r"(?:\b(?:from|out of)(?:\s+the)?\s*$)|(?:自|从|来自|进口自)\s*$", re.IGNORECASE)
@@ -56,6 +58,7 @@ class Carry:
     geo: str | None = None
     partner: str | None = None
     period: str | None = None
+    local: bool = False  # set in this paragraph (not only inherited from earlier ones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,15 +95,29 @@ def nearest(
     return best[3] if best else None
 
 
-def choose_metric(sentence: Sentence, q: Quantity, clause: Span, kinds: tuple[str, ...], text: str) -> str | None:
-    """The metric cue nearest the number among those its kind allows; `value` and `quota` resolved."""
+def choose_metric(
+    sentence: Sentence, q: Quantity, clause: Span, kinds: tuple[str, ...], text: str, carried: str | None = None
+) -> str | None:
+    """The metric cue nearest the number among those its kind allows; `value`, `quota`, shipments resolved."""
     cues = [m for m in sentence.mentions if m.kind == METRIC]
     found = nearest(cues, q, clause, kinds)
     if found is None:
         return None
     metric = found.value
     in_clause = [m.value for m in cues if clause.start <= m.start and m.end <= clause.end]
-    if metric in ("value", "revenue") and any(t in in_clause for t in TRADE):
+    companies = any(m.kind == COMPANY for m in sentence.mentions)
+    if metric == "shipments":
+        in_sentence = [m.value for m in cues]
+        metric = (
+            "imports"
+            if "imports" in in_sentence or (carried == "imports" and "exports" not in in_sentence)
+            else "exports"
+        )
+    if (
+        not companies
+        and any(v in in_clause for v in ("value", "revenue"))
+        and any(t in in_clause for t in (*TRADE, "shipments"))
+    ):
         return "trade_value"
     if metric in TRADE and q.kind is QuantityKind.MONEY:
         return "trade_value"
@@ -162,8 +179,12 @@ def geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, st
             roles[m.start] = "skip"
         elif m.kind == GEO and _OF_WHOLE.search(before) and _share_before(text, sentence.span.start, m.start):
             roles[m.start] = "whole"
+        elif m.kind == GEO and _is_dateline(text, m):
+            roles[m.start] = "skip"  # a dateline: "SHANGHAI, Nov 24 (SMM) -"
         elif m.kind == GEO and _PARTNER_TO.search(before):
             roles[m.start] = "partner" if metric != "imports" else "geo"
+            if _in_list(sentence, m, text):
+                roles[m.start] = "skip"  # "exported to the US, Holland, Japan and Iran": no single partner
         elif m.kind == GEO and _FROM.search(before):
             roles[m.start] = "partner" if metric == "imports" else ("geo" if metric == "exports" else "skip")
         else:
@@ -171,9 +192,21 @@ def geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, st
     return roles
 
 
+def _is_dateline(text: str, m: Mention) -> bool:
+    surface = text[m.start : m.end]
+    return len(surface) > 4 and surface.isupper() and text[m.end : m.end + 2].startswith((",", " (", " -"))
+
+
+def _in_list(sentence: Sentence, m: Mention, text: str) -> bool:
+    later = [o for o in sentence.mentions if o.kind == GEO and o.start >= m.end]
+    return bool(later) and bool(re.fullmatch(r"\s*(?:,|、|and|和|及)\s*(?:the\s+)?", text[m.end : later[0].start]))
+
+
 def _share_before(text: str, sentence_start: int, at: int) -> bool:
     window = text[max(sentence_start, at - 60) : at].lower()
-    return bool(re.search(r"account|share|make up|making up|made up|represent|take up|taking up|took up|占|份额|比重", window))
+    return bool(
+        re.search(r"account|share|make up|making up|made up|represent|take up|taking up|took up|占|份额|比重", window)
+    )
 
 
 def _is_country(code: str) -> bool:
@@ -184,6 +217,7 @@ def choose_geo(
     sentence: Sentence, q: Quantity, clause: Span, text: str, metric: str | None, carry: Carry
 ) -> tuple[str | None, str | None]:
     """(geo, partner) of a number: the subject place or company, and the other side of a trade flow."""
+    metric = metric.removesuffix("_share") if metric else None
     roles = geo_roles(sentence, text, metric)
     places = [m for m in sentence.mentions if m.kind in (GEO, COMPANY)]
     subjects = [m for m in places if roles.get(m.start) == "geo"]
@@ -210,10 +244,8 @@ def choose_geo(
         elif geo is not None and _is_country(geo):
             lead = [m for m in places if m.kind == GEO and m.value in ("CN",) and roles.get(m.start) == "geo"]
             home = carry.geo or "CN"
-            if not lead and home == "CN" and _labels_number(text, geo, subjects, q):
+            if not lead and not _is_country(home) and _labels_number(text, geo, subjects, q):
                 partner, geo = geo, None
-        if partner is None and geo is None and carry.partner and not partners:
-            partner = carry.partner
     return geo, partner
 
 
@@ -241,7 +273,7 @@ def choose_whole(sentence: Sentence, q: Quantity, text: str, geo: str, partner: 
         return "WORLD"
     if re.search(r"chin|national|domestic|全国|国内|我国", window):
         return "CN"
-    if partner:
+    if partner or re.search(r"\btotal\b|总量|总额|总", window[:30] + before[-10:]):
         return geo
     if geo.startswith("CN-"):
         return geo.rsplit(":", 1)[0] if ":" in geo else "CN"

@@ -87,7 +87,9 @@ class TableReader:
         while i < len(lines):
             s, e = lines[i]
             line = self.text[s:e]
-            if line.strip() == "|" or (line.strip().endswith("|") and _is_cell_line(self.text, lines, i)):
+            if _is_cell_line(self.text, lines, i) and (
+                line.strip() == "|" or line.strip().endswith("|") or _next_is_bar(self.text, lines, i)
+            ):
                 j = i
                 while j < len(lines) and _is_cell_line(self.text, lines, j):
                     j += 1
@@ -119,7 +121,9 @@ class TableReader:
             cells: list[Cell] = []
             pos = s
             for part in self.text[s:e].split("|"):
-                cells.append(Cell(pos, pos + len(part), part.strip()))
+                content = part.strip()
+                offset = pos + (part.index(content) if content else 0)
+                cells.append(Cell(offset, offset + len(content), content))
                 pos += len(part) + 1
             rows.append(cells)
         self.covered.append((lines[first][0], lines[last - 1][1]))
@@ -143,10 +147,10 @@ class TableReader:
         for k in range(first, last):
             s, e = lines[k]
             raw = self.text[s:e]
-            body = raw.strip().strip("|").strip()
-            if body:
-                offset = s + raw.index(body)
-                cells.append(Cell(offset, offset + len(body), body))
+            content = raw.strip().strip("|").strip()
+            if content:
+                offset = s + raw.index(content)
+                cells.append(Cell(offset, offset + len(content), content))
         first_number = next((i for i, c in enumerate(cells) if _is_number(c.text)), None)
         if first_number is None or first_number < 3:
             return
@@ -198,7 +202,9 @@ class TableReader:
             if not column.change_pct:
                 return
             value = -low if negative else low
-            unit = "pct_yoy" if _consecutive_years(context) or re.search(r"同比|yoy|y-o-y", head, re.I) else "pct_change"
+            unit = (
+                "pct_yoy" if _consecutive_years(context) or re.search(r"同比|yoy|y-o-y", head, re.I) else "pct_change"
+            )
             period = self._latest_year(context)
             self._add(label, cell, commodity, metric, value, None, unit, period)
             return

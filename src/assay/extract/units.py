@@ -139,7 +139,7 @@ RATE_WORDS: dict[str, float] = {
 PER_YEAR = (
     "per year",
     "per annum",
-    "a year",
+    "a year",  # not `a year earlier`: see SUFFIX
     "each year",
     "/year",
     "/yr",
@@ -276,6 +276,8 @@ def mass_unit(surface: str) -> tuple[str, float]:
 
 _PER = rf"(?:(?i:per|a|an|each)(?![A-Za-z]){INLINE_SPACE}*|/{INLINE_SPACE}*|每{INLINE_SPACE}*)"
 _MASS_RE = alternation(MASS)
+# `13,079t a year earlier` is a tonnage a year before, not a capacity
+_NOT_A_BASELINE = rf"(?!{INLINE_SPACE}+(?i:earlier|ago|before|previously|prior|on\b|later))"
 _PP = (
     r"(?:(?i:percentage[ \t]+points?|percent(?:age)?[ \t]+pts?|pct[ \t]+points?|ppts?|pp|pts)(?![A-Za-z])"
     r"|(?i:basis[ \t]+points?|bps?)(?![A-Za-z])"
@@ -292,7 +294,7 @@ SUFFIX = re.compile(
     rf"|(?P<rate>{alternation(RATE_WORDS)})"
     rf"|(?P<cur>(?i:{alternation(CURRENCY_SUFFIX)}))"
     rf"(?:{INLINE_SPACE}*(?P<per>{_PER}(?P<pmass>(?i:{_MASS_RE}))))?"
-    rf"|(?P<mass>(?i:{_MASS_RE}))(?:{INLINE_SPACE}*(?P<yr>(?i:{alternation(PER_YEAR)})))?"
+    rf"|(?P<mass>(?i:{_MASS_RE}))(?:{INLINE_SPACE}*(?P<yr>(?i:{alternation(PER_YEAR)}){_NOT_A_BASELINE}))?"
     rf"|(?P<per2>{_PER}(?P<pmass2>(?i:{_MASS_RE})))"
     r")"
 )
@@ -306,13 +308,14 @@ MONEY_M_RE = re.compile(r"(?P<mult>m)(?![A-Za-z])")
 
 APPROX_AFTER_RE = re.compile(rf"{INLINE_SPACE}*(?P<after>{alternation(APPROX_AFTER)})")
 
-# Everything that may stand before a number, read backwards from it: `between about US$`.
-PREFIX = re.compile(
-    rf"(?:(?P<lead>(?i:\bbetween|\bfrom)){INLINE_SPACE}+)?"
-    rf"(?:(?P<approx>(?i:\b{alternation((w for w in APPROX_BEFORE if w.isascii()))})"
-    rf"|{alternation((w for w in APPROX_BEFORE if not w.isascii()), latin_boundary=False)}){INLINE_SPACE}*)?"
-    rf"(?:(?P<cur>(?i:(?<![A-Za-z]){alternation(CURRENCY_PREFIX)}))(?:{INLINE_SPACE}*))?"
-    rf"(?P<sign>[-+−]|负|負)?{INLINE_SPACE}*\Z"
+# Everything that may stand before a number: `between about US$`. Matched on the reversed text,
+# anchored where the number starts, so that reading backwards costs only the length of the prefix.
+REVERSED_PREFIX = re.compile(
+    rf"{INLINE_SPACE}*(?P<sign>[-+−]|负|負|(?i:sunim)(?![A-Za-z]))?"
+    rf"{INLINE_SPACE}*(?P<cur>(?i:{alternation(w[::-1] for w in CURRENCY_PREFIX)}))?"
+    rf"{INLINE_SPACE}*(?P<approx>(?i:{alternation(w[::-1] for w in APPROX_BEFORE if w.isascii())})"
+    rf"|{alternation((w[::-1] for w in APPROX_BEFORE if not w.isascii()), latin_boundary=False)})?"
+    rf"(?:{INLINE_SPACE}*(?<={INLINE_SPACE})(?P<lead>(?i:neewteb|morf)(?![A-Za-z])))?"
 )
 
 RANGE_SEPARATOR = re.compile(

@@ -31,11 +31,16 @@ class FolderIndexes:
         self._by_folder: dict[Path, dict[str, IndexEntry]] = {}
         self.errors: list[SourceError] = []
 
-    def entry(self, path: Path) -> IndexEntry | None:
+    def entry(self, path: Path, root: Path | None = None) -> IndexEntry | None:
+        """The file's line in its folder's index, else in an index of a folder above it, up to `root`."""
         folder = path.parent
-        if folder not in self._by_folder:
-            self._by_folder[folder] = self._load(folder / INDEX_NAME)
-        return self._by_folder[folder].get(path.stem)
+        while True:
+            if folder not in self._by_folder:
+                self._by_folder[folder] = self._load(folder / INDEX_NAME)
+            found = self._by_folder[folder].get(path.stem)
+            if found is not None or root is None or folder == root or folder.parent == folder:
+                return found
+            folder = folder.parent
 
     def _load(self, index_path: Path) -> dict[str, IndexEntry]:
         entries: dict[str, IndexEntry] = {}
@@ -73,9 +78,14 @@ def iter_path(
     indexes = indexes or FolderIndexes()
     path = Path(given).expanduser()
     if path.is_dir():
+        found = False
         for file_path in _walk(path):
-            yield from _read_indexed(file_path, options, indexes)
+            found = True
+            yield from _read_indexed(file_path, options, indexes, root=path)
             yield from _drain(indexes)
+        if not found:
+            known = " ".join(sorted(set(SUFFIX_TYPES)))
+            yield SourceError(given, f"no documents in this folder (looked for {known})")
         return
     if not path.exists():
         yield SourceError(given, "no such file or directory")
@@ -100,8 +110,10 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield file_path
 
 
-def _read_indexed(path: Path, options: SourceOptions, indexes: FolderIndexes) -> Iterator[RawDocument | SourceError]:
-    entry = indexes.entry(path)
+def _read_indexed(
+    path: Path, options: SourceOptions, indexes: FolderIndexes, root: Path | None = None
+) -> Iterator[RawDocument | SourceError]:
+    entry = indexes.entry(path, root)
     try:
         yield read_file(path, options, entry)
     except SourceError as exc:
@@ -136,7 +148,7 @@ def read_file(path: Path, options: SourceOptions, entry: IndexEntry | None = Non
         content_type=SUFFIX_TYPES[path.suffix.lower()],
         url=entry.url,
         fetched_at=datetime.now(UTC),
-        source_name=path.resolve().parent.name or None,
+        source_name=path.absolute().parent.name or None,
         title=entry.title,
         published=entry.published,
         lang=entry.lang,

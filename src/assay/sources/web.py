@@ -26,6 +26,7 @@ from assay.sources.base import SUFFIX_TYPES, RawDocument, SourceError, SourceOpt
 from assay.sources.transport import USER_AGENT, HttpClientTransport, Request, Response, Transport
 
 ROBOTS_MAX_BYTES = 512 * 1024
+READ_DEADLINE_FACTOR = 10  # whole-body reading may take this many connect timeouts
 REDIRECTS = {301, 302, 303, 307, 308}
 MIME_TYPES = {
     "text/html": "html",
@@ -111,7 +112,7 @@ class WebFetcher:
                     raise SourceError(url, f"HTTP {response.status} {response.reason}".rstrip())
                 if not 200 <= response.status < 300:
                     raise SourceError(url, f"unexpected HTTP status {response.status}")
-                body = _read_capped(url, response, cap)
+                body = _read_capped(url, response, cap, self.options.timeout_s)
                 mime, charset = _parse_content_type(response.header("Content-Type"))
                 return Fetched(url=current, body=body, mime=mime, charset=charset)
             finally:
@@ -129,12 +130,18 @@ class WebFetcher:
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         except ValueError:
             raise SourceError(original, f"bad port in {url}") from None
+        if not host.isascii():
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                raise SourceError(original, f"bad host name in {url}") from None
+            parts = parts._replace(netloc=f"{host}:{port}")
         address = self._vetted_address(original, host, port)
         request = Request(url=parts, address=address, port=port, timeout_s=self.options.timeout_s)
         try:
             return self.transport.send(request)
         except TimeoutError:
-            raise SourceError(original, f"timed out after {self.options.timeout_s:g}s connecting to {host}") from None
+            raise SourceError(original, f"timed out after {self.options.timeout_s:g}s waiting for {host}") from None
         except ConnectionRefusedError:
             raise SourceError(original, f"connection refused by {host}:{port}") from None
         except ssl.SSLError as exc:
@@ -157,10 +164,8 @@ class WebFetcher:
             for address in addresses:
                 kind = non_public_kind(address)
                 if kind:
-                    raise SourceError(
-                        original,
-                        f"refused: {host} resolves to {kind} address {address} (allow with --allow-private-urls)",
-                    )
+                    what = f"is a {kind} address" if host == address else f"resolves to {kind} address {address}"
+                    raise SourceError(original, f"refused: {host} {what} (allow with --allow-private-urls)")
         return addresses[0]
 
     def _check_robots(self, url: str) -> None:
@@ -242,7 +247,7 @@ def url_slug(url: str) -> str:
     return slug[:120].rstrip("-")
 
 
-def _read_capped(url: str, response: Response, cap: int) -> bytes:
+def _read_capped(url: str, response: Response, cap: int, timeout_s: float) -> bytes:
     declared = response.header("Content-Length")
     if declared and declared.strip().isdigit() and int(declared) > cap:
         raise SourceError(url, f"response is {int(declared)} bytes, over the size cap of {cap} bytes")
@@ -250,14 +255,20 @@ def _read_capped(url: str, response: Response, cap: int) -> bytes:
     decoder = zlib.decompressobj(zlib.MAX_WBITS | 32) if encoding in ("gzip", "deflate", "x-gzip") else None
     parts: list[bytes] = []
     size = 0
+    # the socket timeout bounds each read; this bounds a server that drips bytes forever
+    deadline = time.monotonic() + READ_DEADLINE_FACTOR * timeout_s
     try:
         for chunk in response.chunks():
+            if time.monotonic() > deadline:
+                raise SourceError(url, f"timed out reading the response (over {READ_DEADLINE_FACTOR * timeout_s:g}s)")
             if decoder is not None:
                 chunk = decoder.decompress(chunk, cap + 1 - size)
             size += len(chunk)
             if size > cap:
                 raise SourceError(url, f"response is over the size cap of {cap} bytes")
             parts.append(chunk)
+        if decoder is not None:
+            parts.append(decoder.flush())
     except TimeoutError:
         raise SourceError(url, "timed out reading the response") from None
     except zlib.error:

@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from assay.model import Document
-from assay.store.schema import DocumentRow, EventMentionRow, EventRow, FactRow, IngestFailureRow
+from assay.store.schema import DocumentRow, EventMentionRow, FactRow, IngestFailureRow
 
 SUMMARY_COLUMNS = (
     DocumentRow.id,
@@ -91,7 +91,8 @@ class StoreCounts:
     by_source: Counter[str]
     by_family: Counter[str]
     facts: int
-    events: int
+    events: int  # distinct events; each may be reported by several documents
+    event_mentions: int
     failures: int
 
 
@@ -220,14 +221,25 @@ def store_counts(session: Session) -> StoreCounts:
         by_source=by_source,
         by_family=by_family,
         facts=session.scalar(select(func.count()).select_from(FactRow).where(FactRow.document_id.is_not(None))) or 0,
-        events=session.scalar(select(func.count(func.distinct(EventMentionRow.event_id))).select_from(EventMentionRow))
-        or 0,
+        events=session.scalar(select(func.count(func.distinct(EventMentionRow.event_id)))) or 0,
+        event_mentions=session.scalar(select(func.count()).select_from(EventMentionRow)) or 0,
         failures=session.scalar(select(func.count()).select_from(IngestFailureRow)) or 0,
     )
 
 
-def count_events(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(EventRow)) or 0
+def duplicate_pairs(session: Session) -> list[tuple[DocumentSummary, DocumentSummary]]:
+    """(duplicate, original) for every stored duplicate, in the order they were stored."""
+    duplicates = [d for d in list_documents(session) if d.duplicate_of is not None]
+    originals = {
+        s.id: s
+        for s in map(
+            _to_summary,
+            session.execute(select(*SUMMARY_COLUMNS).where(DocumentRow.id.in_({d.duplicate_of for d in duplicates}))),
+        )
+    }
+    return [
+        (d, originals[d.duplicate_of]) for d in sorted(duplicates, key=lambda d: d.id) if d.duplicate_of in originals
+    ]
 
 
 def search(session: Session, query_text: str, limit: int = 20) -> list[SearchHit]:

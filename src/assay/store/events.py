@@ -225,9 +225,7 @@ def record_events(session: Session, document_id: int, events: Sequence[Event]) -
 def _drop_orphans(session: Session, event_ids: set[int]) -> None:
     if not event_ids:
         return
-    still = set(
-        session.scalars(select(EventMentionRow.event_id).where(EventMentionRow.event_id.in_(event_ids))).all()
-    )
+    still = set(session.scalars(select(EventMentionRow.event_id).where(EventMentionRow.event_id.in_(event_ids))).all())
     orphans = event_ids - still
     if orphans:
         session.execute(delete(EventCommodityRow).where(EventCommodityRow.event_id.in_(orphans)))
@@ -252,7 +250,11 @@ def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
         where.append(EventRow.type == flt.type)
     if flt.actor:
         where.append(
-            or_(EventRow.actor == flt.actor, EventRow.actor.startswith(flt.actor + ":"), EventRow.actor.startswith(flt.actor + "-"))
+            or_(
+                EventRow.actor == flt.actor,
+                EventRow.actor.startswith(flt.actor + ":"),
+                EventRow.actor.startswith(flt.actor + "-"),
+            )
         )
     if flt.commodity:
         members = select(EventCommodityRow.event_id).where(EventCommodityRow.commodity.in_(_descendants(flt.commodity)))

@@ -88,11 +88,12 @@ def import_dataset(session: Session, spec: DatasetSpec, facts: Sequence[Fact]) -
 
 
 def list_datasets(session: Session) -> list[DatasetInfo]:
-    counts = dict(
-        session.execute(
+    counts: dict[int | None, int] = {
+        dataset_id: count
+        for dataset_id, count in session.execute(
             select(FactRow.dataset_id, func.count()).where(FactRow.dataset_id.is_not(None)).group_by(FactRow.dataset_id)
-        ).tuples()
-    )
+        ).all()
+    }
     return [
         DatasetInfo(row.name, row.kind, row.source, row.published, row.official, row.imported_at, counts.get(row.id, 0))
         for row in session.scalars(select(DatasetRow).order_by(DatasetRow.name))

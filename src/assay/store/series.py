@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Select, select
@@ -77,9 +78,43 @@ def is_official_url(url: str | None) -> bool:
     return any(host == suffix.lstrip(".") or host.endswith(suffix) for suffix in OFFICIAL_HOST_SUFFIXES)
 
 
-def _statement(selection: FactSelection) -> Select[FactRow, DocumentRow, DatasetRow]:
+# Only the columns analysis reads: a document's texts are never loaded with its facts.
+_COLUMNS = (
+    FactRow.id,
+    FactRow.document_id,
+    FactRow.dataset_id,
+    FactRow.commodity,
+    FactRow.form,
+    FactRow.metric,
+    FactRow.geo,
+    FactRow.partner,
+    FactRow.share_of,
+    FactRow.period,
+    FactRow.value,
+    FactRow.value_high,
+    FactRow.unit,
+    FactRow.basis,
+    FactRow.approx,
+    FactRow.quote,
+    FactRow.span_start,
+    FactRow.span_end,
+    FactRow.rule,
+    FactRow.rule_version,
+    DocumentRow.name.label("doc_name"),
+    DocumentRow.published.label("doc_published"),
+    DocumentRow.url.label("doc_url"),
+    DocumentRow.source_name.label("doc_source_name"),
+    DocumentRow.duplicate_of.label("doc_duplicate_of"),
+    DatasetRow.name.label("dataset_name"),
+    DatasetRow.kind.label("dataset_kind"),
+    DatasetRow.published.label("dataset_published"),
+    DatasetRow.official.label("dataset_official"),
+)
+
+
+def _statement(selection: FactSelection) -> Select[*tuple[Any, ...]]:
     stmt = (
-        select(FactRow, DocumentRow, DatasetRow)
+        select(*_COLUMNS)
         .outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id)
         .outerjoin(DatasetRow, FactRow.dataset_id == DatasetRow.id)
     )
@@ -114,7 +149,11 @@ def _statement(selection: FactSelection) -> Select[FactRow, DocumentRow, Dataset
     return stmt
 
 
-def _fact_of(row: FactRow, doc_name: str) -> Fact:
+_BASIS = {b.value: b for b in Basis}
+_APPROX = {a.value: a for a in Approx}
+
+
+def _fact_of(row: Any, doc_name: str) -> Fact:
     return Fact(
         doc=doc_name,
         commodity=row.commodity,
@@ -123,7 +162,7 @@ def _fact_of(row: FactRow, doc_name: str) -> Fact:
         period=row.period,
         value=row.value,
         unit=row.unit,
-        basis=Basis(row.basis),
+        basis=_BASIS[row.basis],
         quote=row.quote,
         start=row.span_start,
         end=row.span_end,
@@ -131,7 +170,7 @@ def _fact_of(row: FactRow, doc_name: str) -> Fact:
         share_of=row.share_of,
         value_high=row.value_high,
         form=row.form,
-        approx=Approx(row.approx) if row.approx else None,
+        approx=_APPROX[row.approx] if row.approx else None,
         rule=row.rule,
         rule_version=row.rule_version,
     )
@@ -163,31 +202,30 @@ def origins(session: Session, document_ids: Iterable[int]) -> dict[int, int]:
 
 def select_facts(session: Session, selection: FactSelection) -> list[StoredFactRecord]:
     """The facts matching `selection`, ordered by period start, with their provenance."""
-    # outer joins: the document or the dataset side of each row is None
-    rows: list[tuple[FactRow, DocumentRow | None, DatasetRow | None]] = [
-        (f, d, s) for f, d, s in session.execute(_statement(selection)).tuples()
-    ]
-    needing_origin = {doc.id for _, doc, _ in rows if doc is not None and doc.duplicate_of is not None}
+    rows = session.execute(_statement(selection)).all()
+    needing_origin = {row.document_id for row in rows if row.doc_duplicate_of is not None}
     origin_of = origins(session, needing_origin) if needing_origin else {}
+    official_url: dict[str | None, bool] = {}
     out: list[StoredFactRecord] = []
-    for fact_row, doc, dataset in rows:
-        if doc is not None:
-            name, published, url, source_name = doc.name, doc.published, doc.url, doc.source_name
-            official = is_official_url(doc.url)
-            origin: int | None = origin_of.get(doc.id, doc.id)
+    for row in rows:
+        if row.document_id is not None:
+            name, published, url, source_name = row.doc_name, row.doc_published, row.doc_url, row.doc_source_name
+            if url not in official_url:
+                official_url[url] = is_official_url(url)
+            official = official_url[url]
+            origin: int | None = origin_of.get(row.document_id, row.document_id)
         else:
-            name = dataset.name if dataset is not None else f"fact-{fact_row.id}"
-            published = dataset.published if dataset is not None else None
-            url, source_name, origin = None, dataset.kind if dataset is not None else None, None
-            official = bool(dataset.official) if dataset is not None else False
+            name = row.dataset_name or f"fact-{row.id}"
+            published, url, source_name, origin = row.dataset_published, None, row.dataset_kind, None
+            official = bool(row.dataset_official)
         out.append(
             StoredFactRecord(
-                id=fact_row.id,
-                fact=_fact_of(fact_row, name),
-                document_id=fact_row.document_id,
-                dataset_id=fact_row.dataset_id,
-                dataset=dataset.name if dataset is not None else None,
-                dataset_kind=dataset.kind if dataset is not None else None,
+                id=row.id,
+                fact=_fact_of(row, name),
+                document_id=row.document_id,
+                dataset_id=row.dataset_id,
+                dataset=row.dataset_name,
+                dataset_kind=row.dataset_kind,
                 official=official,
                 published=published,
                 url=url,

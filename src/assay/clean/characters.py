@@ -1,9 +1,13 @@
-"""Bytes to str: a declared charset first, then BOMs, UTF-8, and detection (GBK/GB18030, Big5, ...)."""
+"""Characters: bytes to str (declared charset, BOMs, UTF-8, then detection for GBK/GB18030, Big5, ...)
+and text normalisation (NFKC, line endings, invisible characters, whitespace, words hyphenated at
+line ends). Line structure is kept on purpose: one paragraph or table row per line.
+"""
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 import charset_normalizer
 
@@ -68,3 +72,36 @@ def _checked(text: str, encoding: str) -> tuple[str, str]:
     if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 100):
         raise NotText("binary data (control characters)")
     return text, encoding
+
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b]")
+_INNER_TABS = re.compile(r"(?<=\S)[ ]*\t[\t ]*(?=\S)")
+_SPACES = re.compile(r"[ \t\u3000]{2,}|[\t\u3000]")  # single spaces, the common case, are left alone
+_LINE_EDGES = re.compile(r" \n ?|\n ")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_HYPHENATED = re.compile(r"(?<=[A-Za-z]{2})-\n(?=[a-z]{2})")
+
+
+def normalize_text(text: str) -> tuple[str, list[str]]:
+    """Return the normalised text and the names of the steps that changed it."""
+    steps: list[str] = []
+    nfkc = unicodedata.normalize("NFKC", text)
+    if nfkc != text:
+        steps.append("nfkc")
+    text = _INVISIBLE.sub("", nfkc)
+    text = _LINE_BREAKS.sub("\n", text).replace("\f", "\n\n")
+    text = collapse_whitespace(text)
+    joined = _HYPHENATED.sub("", text) if "-\n" in text else text
+    if joined != text:
+        steps.append("dehyphenate")
+    return joined, steps
+
+
+def collapse_whitespace(text: str) -> str:
+    """Single spaces inside lines (a tab between cells becomes ` | `), no blank-line runs, no edge blanks."""
+    if "\t" in text:
+        text = _INNER_TABS.sub(" | ", text)
+    text = _SPACES.sub(" ", text)
+    text = _LINE_EDGES.sub("\n", text)
+    return _BLANK_RUNS.sub("\n\n", text).strip()

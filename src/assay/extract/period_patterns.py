@@ -1,0 +1,220 @@
+"""The regex that finds periods (one alternation, most specific wording first) and its word tables."""
+
+from __future__ import annotations
+
+import re
+
+MONTHS: dict[str, int] = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+ORDINAL_WORDS: dict[str, int] = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+}
+CHINESE_MONTHS: dict[str, int] = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+CHINESE_QUARTERS: dict[str, int] = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+}
+FIVE_YEAR_PLANS: dict[str, tuple[int, int]] = {
+    "十一五": (2006, 2010),
+    "十二五": (2011, 2015),
+    "十三五": (2016, 2020),
+    "十四五": (2021, 2025),
+    "十五五": (2026, 2030),
+    "11th": (2006, 2010),
+    "12th": (2011, 2015),
+    "13th": (2016, 2020),
+    "14th": (2021, 2025),
+    "15th": (2026, 2030),
+}
+
+
+def _month_words() -> str:
+    """Month names as written in running text: capitalised or upper case (`may` is a verb)."""
+    parts = []
+    for name in sorted(MONTHS, key=len, reverse=True):
+        title, upper = name.title(), name.upper()
+        if name in ("may", "march", "mar", "august", "aug"):
+            parts.append(f"{title}|{upper}")
+        else:
+            parts.append(f"[{name[0]}{title[0]}]{name[1:]}|{upper}")
+    return "(?:" + "|".join(parts) + r")(?![A-Za-z])\.?"
+
+
+_MONTH = _month_words()
+_Y = r"(?<![\d.,])(?:19|20)\d{2}(?!\d)"
+_ZH_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_DASH = r"(?:-|–|—|~|～)"
+_S = r"[ \t]*"
+_UNIT_AFTER = r"(?![ \t]*(?:tonnes?|tons?|t\b|mt\b|kt\b|%|per|yuan|dollars|[吨噸元万萬亿億%个個家]))"
+
+
+def _m(name: str) -> str:
+    return f"(?P<{name}>{_MONTH})"
+
+
+_PATTERNS: list[tuple[str, str]] = [
+    ("en_date_mdy", rf"{_m('mdy_m')}\s+(?P<mdy_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<mdy_y>{_Y})"),
+    (
+        "iso_date",
+        rf"(?P<iso_y>{_Y})(?P<iso_sep>[-/.])(?P<iso_m>0?[1-9]|1[0-2])(?P=iso_sep)(?P<iso_d>3[01]|[12]\d|0?[1-9])(?!\d)",
+    ),
+    ("iso_month", rf"(?P<im_y>{_Y})[-/.](?P<im_m>0[1-9]|1[0-2])(?![\d\-/.])"),
+    (
+        "zh_month_range",
+        rf"(?:(?P<zr_y>{_Y}){_S}年{_S})?(?<![\d.])(?P<zr_a>{_ZH_M}){_S}月?{_S}(?:{_DASH}|至|到){_S}(?P<zr_b>{_ZH_M}){_S}月(?:份)?",
+    ),
+    (
+        "zh_date",
+        rf"(?:(?P<zd_y>{_Y}){_S}年{_S})?(?<![\d.])(?P<zd_m>{_ZH_M}){_S}月{_S}(?P<zd_d>3[01]|[12]\d|0?[1-9]){_S}[日号號]",
+    ),
+    (
+        "zh_first_months",
+        rf"(?:(?P<zfm_y>{_Y}){_S}年{_S})?前{_S}(?P<zfm_n>1[01]|[2-9]|十一|十|[二两三四五六七八九]){_S}[个個]?月",
+    ),
+    ("zh_quarters", rf"(?:(?P<zqs_y>{_Y}){_S}年{_S})?前{_S}(?P<zqs_n>[一二两兩三1-3]){_S}(?:[个個]{_S})?季度?"),
+    ("zh_quarter", rf"(?:(?P<zq_y>{_Y}){_S}年{_S}第?|第)?(?P<zq_n>[一二三四1-4]){_S}季度"),
+    ("zh_half", rf"(?:(?P<zh_y>{_Y}){_S}年{_S})?(?P<zh_n>[上下])半年"),
+    ("zh_month", rf"(?:(?P<zm_y>{_Y}){_S}年{_S})?(?<![\d.])(?P<zm_m>{_ZH_M}){_S}月(?:份)?(?![日号號])"),
+    (
+        "year_span",
+        rf"(?:(?i:from|between)\s+)?(?P<ys_a>{_Y}){_S}年?{_S}(?:{_DASH}|(?i:to|and|through)\b|至|到|/){_S}(?P<ys_b>{_Y}|\d{{2}}(?![\d%,.]))(?:{_S}年)?",
+    ),
+    (
+        "plan",
+        r"(?P<plan_n>十[一二三四五]五|1[1-5]th(?=\s+Five[-\s]Year))(?:\s+Five[-\s]Year\s+Plan|规划|規劃|期间|期間|时期|時期)?",
+    ),
+    (
+        "en_month_range",
+        rf"(?:(?P<mr_y0>{_Y})\s+)?(?:(?i:from)\s+)?{_m('mr_a')}\s*(?:{_DASH}|(?i:to|through|thru|until)\b)\s*{_m('mr_b')}(?:,?\s+(?P<mr_y>{_Y}))?",
+    ),
+    ("en_month_rel", rf"{_m('mrl_m')}\s+(?P<mrl_w>last|this|next|previous)\s+year\b"),
+    ("en_month_year", rf"{_m('my_m')},?\s+(?:of\s+)?(?P<my_y>{_Y}|['’]\d{{2}}(?!\d))"),
+    ("en_month_day", rf"{_m('md_m')}\s+(?P<md_d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]\d|\d)"),
+    ("en_date_dmy", rf"(?<!\d)(?P<dmy_d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+{_m('dmy_m')},?\s+(?P<dmy_y>{_Y})"),
+    ("en_month", rf"{_m('mo_m')}"),
+    (
+        "quarter_span",
+        rf"(?<![A-Za-z0-9])Q(?P<qs_a>1){_S}{_DASH}{_S}Q(?P<qs_b>[2-4])(?:{_S},?{_S}(?P<qs_y>{_Y}))?",
+    ),
+    (
+        "quarter_code",
+        rf"(?<![A-Za-z0-9])(?:(?P<qc_y>{_Y}){_S}-?{_S}Q(?P<qc_q>[1-4])"
+        rf"|Q(?P<qc_q2>[1-4])(?:{_S}[-/]?{_S}(?P<qc_y2>{_Y}|['’]\d{{2}}))?"
+        rf"|(?P<qc_q3>[1-4])Q(?P<qc_y3>{_Y}|\d{{2}})?)(?![A-Za-z\d])",
+    ),
+    (
+        "en_quarters",
+        rf"(?i:(?:the\s+)?first\s+(?P<eqs_n>two|three|2|3)\s+quarters)(?:\s+(?i:of)(?:\s+(?i:the\s+year|this\s+year))?)?(?:\s*,?\s*(?P<eqs_y>{_Y}))?",
+    ),
+    (
+        "en_first_months",
+        rf"(?i:(?:the\s+)?first\s+(?P<fm_n>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])\s+months)"
+        rf"(?:\s+(?i:of)(?:\s+(?i:the\s+year|this\s+year))?)?(?:\s*,?\s*(?P<fm_y>{_Y}))?",
+    ),
+    (
+        "en_quarter",
+        rf"(?:(?P<eq_y0>{_Y})\s+)?(?i:(?:the\s+)?(?P<eq_n>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)(?![A-Za-z])"
+        rf"(?:\s+(?i:of))?(?:\s*,?\s*(?P<eq_y>{_Y}))?",
+    ),
+    (
+        "half_code",
+        rf"(?<![A-Za-z0-9])(?:(?P<hc_y>{_Y}){_S}-?{_S}H(?P<hc_h>[12])"
+        rf"|H(?P<hc_h2>[12])(?:{_S}[-/]?{_S}(?P<hc_y2>{_Y}|['’]\d{{2}}))?"
+        rf"|(?P<hc_h3>[12])H(?P<hc_y3>{_Y}|\d{{2}})?)(?![A-Za-z\d])",
+    ),
+    (
+        "en_half",
+        rf"(?:(?P<eh_y0>{_Y})\s+)?(?i:(?:the\s+)?(?P<eh_n>first|second)[\s-]+half)(?![A-Za-z])"
+        rf"(?:\s+(?i:of)(?:\s+(?i:the\s+year|this\s+year))?)?(?:\s*,?\s*(?P<eh_y>{_Y}))?",
+    ),
+    (
+        "en_baseline",
+        r"(?i:\b(?:the\s+same\s+(?:period|month|quarter)\s+(?:of\s+|in\s+)?(?:last|the\s+previous|the\s+prior)\s+year"
+        r"|the\s+same\s+(?:period|month|quarter)\s+a\s+year\s+(?:ago|earlier|before)"
+        r"|a\s+year\s+(?:ago|earlier|before)|year[-\s](?:ago|earlier)|last\s+year's|the\s+previous\s+year's))",
+    ),
+    (
+        "en_base_year",
+        rf"(?i:\b(?:compared\s+(?:to|with)|versus|vs\.?|against|from|than(?:\s+in)?)\s+(?:(?:the\s+same\s+period\s+(?:of|in)\s+)|(?:in\s+))?)(?P<by_y>{_Y}){_UNIT_AFTER}",
+    ),
+    ("zh_base_year", rf"(?:较|較|比|与|與|同)\s*(?P<zby_y>{_Y}){_S}年(?:同期)?"),
+    (
+        "target_year",
+        rf"(?i:\b(?:by|until|till|before)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?)(?P<ty_y>{_Y}){_UNIT_AFTER}",
+    ),
+    ("zh_target_year", rf"(?:到|至)\s*(?P<zty_y>{_Y}){_S}年(?:底|末)?|(?P<zty_y2>{_Y}){_S}年(?:底)?(?:前|以前)"),
+    ("zh_year", rf"(?P<zy_y>{_Y}|[〇零一二三四五六七八九]{{4}}){_S}年(?!代|龄|齡|级|級|轻|輕)(?:度)?"),
+    ("en_relyear", r"(?i:\b(?P<ry_w>last|this|next|previous|prior|current|past)\s+year\b(?!s))"),
+    ("zh_relyear", r"(?P<zry_w>[今本去上前明])年(?!度|轻|輕|龄|齡|以来)(?P<zry_same>同期|同月)?"),
+    ("zh_baseline", r"(?:上年|去年|上年度)?同期"),
+    ("en_relmonth", r"(?i:\b(?P<rm_w>last|this|previous|prior)\s+month\b)"),
+    ("zh_relmonth", r"(?P<zrm_w>[上本])月(?![份底末初])"),
+    ("year", rf"(?<![\w$¥€£])(?P<y_y>{_Y}){_UNIT_AFTER}(?![,.]\d)"),
+]
+
+PERIOD_PATTERN = re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS))
+SENTENCE_END = re.compile(r"[。！？；\n]|[.!?;](?=\s|$)")

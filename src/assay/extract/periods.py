@@ -1,0 +1,325 @@
+"""Periods named in a text, as FactSpec period strings: `find_periods(text, published)`.
+
+Absolute (`September 16, 2025`, `December 2023`, `H1 2014`, `2024年1-9月`, `2021-25`) and relative to
+the publication date (`in August`, `last year`, `去年`, `Q3`, `前三季度`). A month without a year
+takes the year named earlier in the same sentence, else the publication year (a month after the
+publication month means the year before), else the year named last before it in the text.
+
+Each mention says whether it was `relative` (the year was not written), whether it is a `target`
+(`by 2025`, `到2025年`) and whether it is a `baseline` that a change is measured against
+(`a year earlier`, `去年同期`), so that it is not taken for the period of the fact itself.
+`period_near(mentions, start, end, text)` picks the mention that applies to a number at a span.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from assay.extract.period_patterns import (
+    CHINESE_MONTHS,
+    CHINESE_QUARTERS,
+    FIVE_YEAR_PLANS,
+    MONTHS,
+    ORDINAL_WORDS,
+    PERIOD_PATTERN,
+    SENTENCE_END,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodMention:
+    """A period named in a text: span, FactSpec period string, and how it was written."""
+
+    start: int
+    end: int
+    text: str
+    period: str
+    relative: bool
+    target: bool
+    baseline: bool = False  # the base of a comparison: a year earlier, 去年同期
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A match whose year is still to be decided."""
+
+    start: int
+    end: int
+    shape: str  # year, month, months, day, quarter, quarters, half, span, date, relyear, relmonth
+    year: int | None
+    a: int = 0
+    b: int = 0
+    c: int = 0
+    target: bool = False
+    baseline: bool = False
+    offset: int = 0  # relyear / relmonth: shift from the publication date
+
+
+def find_periods(text: str, published: date | None) -> list[PeriodMention]:
+    """Every period named in `text`, sorted by start."""
+    if not text:
+        return []
+    pending = [p for m in PERIOD_PATTERN.finditer(text) if (p := _read(m)) is not None]
+    sentence_starts = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
+    out: list[PeriodMention] = []
+    last_year: int | None = None
+    sentence_year: tuple[int, int] | None = None  # (sentence index, year)
+    for p in pending:
+        sentence = bisect.bisect_right(sentence_starts, p.start) - 1
+        year = p.year
+        relative = year is None
+        if year is None and p.shape not in ("relyear", "relmonth"):
+            if sentence_year is not None and sentence_year[0] == sentence:
+                year = sentence_year[1]
+            elif published is not None:
+                year = _year_before(published, _last_month(p))
+            else:
+                year = last_year
+        period = _period(p, year, published)
+        if period is None:
+            continue
+        if not relative and not p.baseline:
+            last_year = year
+            sentence_year = (sentence, year) if year is not None else sentence_year
+        out.append(PeriodMention(p.start, p.end, text[p.start : p.end], period, relative, p.target, p.baseline))
+    return out
+
+
+def period_near(
+    mentions: Sequence[PeriodMention], start: int, end: int, text: str | None = None, max_distance: int = 300
+) -> PeriodMention | None:
+    """The mention that most likely gives the period of the number at `start:end`.
+
+    The nearest mention that is not a baseline, before or after the number; when `text` is given,
+    only mentions in the same sentence count first, then the nearest earlier one in the paragraph.
+    """
+    lo, hi = max(0, start - max_distance), end + max_distance
+    if text is not None:
+        sentence_lo = max(text.rfind(ch, 0, start) for ch in ".。!！?？;；\n") + 1
+        sentence_hi = min((i for i in (text.find(ch, end) for ch in "。!！?？;；\n") if i >= 0), default=len(text))
+        dot = re.search(r"\.(?:\s|$)", text[end:sentence_hi])
+        if dot:
+            sentence_hi = end + dot.start()
+        best = _nearest(mentions, start, end, max(lo, sentence_lo), min(hi, sentence_hi))
+        if best is not None:
+            return best
+        paragraph_lo = text.rfind("\n\n", 0, start) + 1
+        return _nearest(mentions, start, end, max(lo, paragraph_lo), start)
+    return _nearest(mentions, start, end, lo, hi)
+
+
+def _nearest(mentions: Sequence[PeriodMention], start: int, end: int, lo: int, hi: int) -> PeriodMention | None:
+    best: tuple[int, PeriodMention] | None = None
+    for m in mentions:
+        if m.baseline or m.start < lo or m.end > hi:
+            continue
+        if m.end <= start:
+            distance = start - m.end
+        elif m.start >= end:
+            distance = m.start - end
+        else:
+            distance = 0
+        if best is None or distance < best[0]:
+            best = (distance, m)
+    return best[1] if best else None
+
+
+def _year_before(published: date, month: int) -> int:
+    """The year of a month named without one: this year, unless the month is still to come."""
+    return published.year if month <= published.month else published.year - 1
+
+
+def _last_month(p: _Pending) -> int:
+    if p.shape in ("month", "day"):
+        return p.a
+    if p.shape == "months":
+        return p.b
+    if p.shape == "quarter":
+        return 3 * p.a - 2
+    if p.shape == "quarters":
+        return 3 * p.a
+    if p.shape == "half":
+        return 6 * p.a - 5
+    if p.shape == "months_to":
+        return p.a
+    return 1
+
+
+def _period(p: _Pending, year: int | None, published: date | None) -> str | None:
+    if p.shape == "relyear":
+        if published is None:
+            return None
+        return f"{published.year + p.offset:04d}"
+    if p.shape == "relmonth":
+        if published is None:
+            return None
+        if p.a:  # a named month in a relative year: July last year
+            return f"{published.year + p.offset:04d}-{p.a:02d}"
+        total = published.year * 12 + published.month - 1 + p.offset
+        return f"{total // 12:04d}-{total % 12 + 1:02d}"
+    if year is None or not 1800 <= year <= 2200:
+        return None
+    try:
+        if p.shape == "year":
+            return f"{year:04d}"
+        if p.shape == "month" and 1 <= p.a <= 12:
+            return f"{year:04d}-{p.a:02d}"
+        if p.shape == "day":
+            return date(year, p.a, p.b).isoformat()
+        if p.shape == "months" and 1 <= p.a < p.b <= 12:
+            return f"{year:04d}-{p.a:02d}/{year:04d}-{p.b:02d}"
+        if p.shape == "months_to" and 1 <= p.a <= 12:
+            return f"{year:04d}-01/{year:04d}-{p.a:02d}" if p.a > 1 else f"{year:04d}-01"
+        if p.shape == "quarter" and 1 <= p.a <= 4:
+            return f"{year:04d}-Q{p.a}"
+        if p.shape == "quarters" and 1 <= p.a <= 4:
+            if p.a == 1:
+                return f"{year:04d}-Q1"
+            if p.a == 2:
+                return f"{year:04d}-H1"
+            if p.a == 4:
+                return f"{year:04d}"
+            return f"{year:04d}-01/{year:04d}-{3 * p.a:02d}"
+        if p.shape == "half" and p.a in (1, 2):
+            return f"{year:04d}-H{p.a}"
+        if p.shape == "span" and year < p.a <= year + 30:
+            return f"{year:04d}/{p.a:04d}"
+    except ValueError:
+        return None
+    return None
+
+
+def _num(value: str | None) -> int:
+    """A month, quarter or count written in digits, Chinese numerals or English words."""
+    if not value:
+        return 0
+    value = value.strip().lower().rstrip(".")
+    if value.isdigit():
+        return int(value)
+    if value in ORDINAL_WORDS:
+        return ORDINAL_WORDS[value]
+    if value in CHINESE_MONTHS:
+        return CHINESE_MONTHS[value]
+    return MONTHS.get(value, 0)
+
+
+def _year(value: str | None) -> int | None:
+    if not value:
+        return None
+    digits = value.strip("'’")
+    if len(digits) == 2:
+        return 2000 + int(digits)
+    return int(digits) if digits.isdigit() else None
+
+
+def _read(m: re.Match[str]) -> _Pending | None:
+    kind = m.lastgroup
+    g = m.groupdict()
+    s, e = m.start(), m.end()
+    if kind == "en_date_mdy":
+        return _Pending(s, e, "day", _year(g["mdy_y"]), _num(g["mdy_m"]), int(g["mdy_d"]))
+    if kind == "en_date_dmy":
+        return _Pending(s, e, "day", _year(g["dmy_y"]), _num(g["dmy_m"]), int(g["dmy_d"]))
+    if kind == "iso_date":
+        return _Pending(s, e, "day", int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"]))
+    if kind == "iso_month":
+        return _Pending(s, e, "month", int(g["im_y"]), int(g["im_m"]))
+    if kind == "zh_date":
+        return _Pending(s, e, "day", _year(g["zd_y"]), _num(g["zd_m"]), int(g["zd_d"]))
+    if kind == "en_month_range":
+        return _Pending(s, e, "months", _year(g["mr_y"] or g["mr_y0"]), _num(g["mr_a"]), _num(g["mr_b"]))
+    if kind == "zh_month_range":
+        return _Pending(s, e, "months", _year(g["zr_y"]), _num(g["zr_a"]), _num(g["zr_b"]))
+    if kind == "en_first_months":
+        return _Pending(s, e, "months_to", _year(g["fm_y"]), _num(g["fm_n"]))
+    if kind == "zh_first_months":
+        return _Pending(s, e, "months_to", _year(g["zfm_y"]), _zh_count(g["zfm_n"]))
+    if kind == "en_month_rel":
+        offset = {"last": -1, "this": 0, "next": 1, "previous": -1}[g["mrl_w"].lower()]
+        return _Pending(s, e, "relmonth", None, _num(g["mrl_m"]), offset=offset)
+    if kind == "en_month_year":
+        return _Pending(s, e, "month", _year(g["my_y"]), _num(g["my_m"]))
+    if kind == "zh_month":
+        return _Pending(s, e, "month", _year(g["zm_y"]), _num(g["zm_m"]))
+    if kind == "en_month_day":
+        return _Pending(s, e, "day", None, _num(g["md_m"]), int(g["md_d"]))
+    if kind == "en_month":
+        return _Pending(s, e, "month", None, _num(g["mo_m"]))
+    if kind == "quarter_code":
+        q = g["qc_q"] or g["qc_q2"] or g["qc_q3"]
+        return _Pending(s, e, "quarter", _year(g["qc_y"] or g["qc_y2"] or g["qc_y3"]), int(q))
+    if kind == "quarter_span":
+        return _Pending(s, e, "quarters", _year(g["qs_y"]), int(g["qs_b"]))
+    if kind == "en_quarter":
+        return _Pending(s, e, "quarter", _year(g["eq_y"] or g["eq_y0"]), _num(g["eq_n"]))
+    if kind == "en_quarters":
+        return _Pending(s, e, "quarters", _year(g["eqs_y"]), _num(g["eqs_n"]))
+    if kind == "zh_quarter":
+        return _Pending(s, e, "quarter", _year(g["zq_y"]), CHINESE_QUARTERS.get(g["zq_n"], 0))
+    if kind == "zh_quarters":
+        return _Pending(s, e, "quarters", _year(g["zqs_y"]), CHINESE_QUARTERS.get(g["zqs_n"], 0))
+    if kind == "half_code":
+        return _Pending(
+            s, e, "half", _year(g["hc_y"] or g["hc_y2"] or g["hc_y3"]), int(g["hc_h"] or g["hc_h2"] or g["hc_h3"])
+        )
+    if kind == "en_half":
+        return _Pending(s, e, "half", _year(g["eh_y"] or g["eh_y0"]), 1 if g["eh_n"].lower() == "first" else 2)
+    if kind == "zh_half":
+        return _Pending(s, e, "half", _year(g["zh_y"]), 1 if g["zh_n"] == "上" else 2)
+    if kind == "year_span":
+        first = int(g["ys_a"])
+        second = g["ys_b"]
+        last = int(second) if len(second) == 4 else first // 100 * 100 + int(second)
+        if last <= first:  # 2024-10 is no span; keep the year
+            at = m.start("ys_a")
+            return _Pending(at, at + 4, "year", first)
+        return _Pending(s, e, "span", first, last)
+    if kind == "plan":
+        first, last = FIVE_YEAR_PLANS[g["plan_n"]]
+        return _Pending(s, e, "span", first, last)
+    if kind == "en_base_year":
+        return _Pending(m.start("by_y"), e, "year", int(g["by_y"]), baseline=True)
+    if kind == "zh_base_year":
+        return _Pending(m.start("zby_y"), e, "year", int(g["zby_y"]), baseline=True)
+    if kind == "target_year":
+        return _Pending(s, e, "year", int(g["ty_y"]), target=True)
+    if kind == "zh_target_year":
+        return _Pending(s, e, "year", int(g["zty_y"] or g["zty_y2"]), target=True)
+    if kind == "zh_year":
+        return _Pending(s, e, "year", _zh_year(g["zy_y"]))
+    if kind == "year":
+        return _Pending(s, e, "year", int(g["y_y"]))
+    if kind == "en_relyear":
+        word = g["ry_w"].lower()
+        offset = -1 if word in ("last", "previous", "prior", "past") else 1 if word == "next" else 0
+        return _Pending(s, e, "relyear", None, offset=offset)
+    if kind == "en_baseline":
+        return _Pending(s, e, "relyear", None, offset=-1, baseline=True)
+    if kind == "zh_relyear":
+        offset = {"今": 0, "本": 0, "当": 0, "去": -1, "上": -1, "前": -2, "明": 1}[g["zry_w"]]
+        return _Pending(s, e, "relyear", None, offset=offset, baseline=bool(g["zry_same"]))
+    if kind == "zh_baseline":
+        return _Pending(s, e, "relyear", None, offset=-1, baseline=True)
+    if kind == "en_relmonth":
+        offset = -1 if g["rm_w"].lower() in ("last", "previous", "prior") else 0
+        return _Pending(s, e, "relmonth", None, offset=offset)
+    if kind == "zh_relmonth":
+        return _Pending(s, e, "relmonth", None, offset=-1 if g["zrm_w"] == "上" else 0)
+    return None
+
+
+def _zh_count(value: str) -> int:
+    if value.isdigit():
+        return int(value)
+    return CHINESE_MONTHS.get(value, 0)
+
+
+def _zh_year(value: str) -> int | None:
+    if value.isdigit():
+        return int(value)
+    digits = "".join(str("〇一二三四五六七八九".find(ch)) if ch != "零" else "0" for ch in value)
+    return int(digits) if digits.isdigit() else None

@@ -1,0 +1,163 @@
+"""The events repository on SQLite and PostgreSQL: merging reports, re-extraction, the timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from assay.model import Event, Stance
+from assay.store.db import Store
+from assay.store.events import EventFilter, EventStoreError, get_event, query_events, record_events
+from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
+
+
+def add_document(store: Store, name: str, published: str | None = "2025-10-20") -> int:
+    with store.transaction() as session:
+        row = DocumentRow(
+            name=name,
+            source=f"/corpus/{name}.txt",
+            url=f"https://news.example.org/{name}",
+            raw_sha256=name.ljust(64, "0")[:64],
+            text_sha256=name.ljust(64, "1")[:64],
+            fetched_at=datetime(2025, 10, 21),
+            published=published,
+            raw_text="",
+            clean_text="",
+            cleaning_steps=[],
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def event(doc: str, **changes: object) -> Event:
+    fields: dict[str, object] = {
+        "doc": doc,
+        "type": "export_control",
+        "actor": "CN:MOFCOM",
+        "date": "2025-04",
+        "commodities": ("heavy_rare_earths", "rare_earths"),
+        "stance": Stance.TIGHTEN,
+        "quote": f"{doc}: export controls on seven heavy rare earths",
+        "start": 10,
+        "end": 60,
+        "rule": "event.export_control.export_control",
+        "rule_version": "1",
+    }
+    fields.update(changes)
+    return Event(**fields)  # type: ignore[arg-type]
+
+
+def record(store: Store, document_id: int, events: list[Event]) -> int:
+    with store.transaction() as session:
+        return record_events(session, document_id, events)
+
+
+def timeline(store: Store, **flt: object) -> list:  # type: ignore[type-arg]
+    with store.session() as session:
+        return query_events(session, EventFilter(**flt))  # type: ignore[arg-type]
+
+
+def count(store: Store, table: type) -> int:
+    with store.session() as session:
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+@pytest.mark.parametrize("any_store", ["sqlite", "postgresql"], indirect=True)
+def test_two_documents_reporting_one_event_make_one_event_with_two_mentions(any_store: Store) -> None:
+    first, second = add_document(any_store, "a"), add_document(any_store, "b")
+    assert record(any_store, first, [event("a")]) == 1
+    # the second report is vaguer on the actor, more precise on the date, and names one more commodity
+    record(any_store, second, [event("b", actor="CN", date="2025-04-04", commodities=("samarium", "rare_earths"))])
+    [merged] = timeline(any_store)
+    assert [m.doc for m in merged.mentions] == ["a", "b"]
+    assert merged.date == "2025-04-04"
+    assert merged.actor == "CN:MOFCOM"
+    assert set(merged.commodities) == {"heavy_rare_earths", "rare_earths", "samarium"}
+    assert merged.mentions[0].url == "https://news.example.org/a"
+
+
+@pytest.mark.parametrize("any_store", ["sqlite", "postgresql"], indirect=True)
+def test_different_events_stay_apart(any_store: Store) -> None:
+    doc = add_document(any_store, "a")
+    record(
+        any_store,
+        doc,
+        [
+            event("a"),
+            event("a", date="2025-10-09", quote="October controls"),  # another month
+            event("a", type="production_quota", quote="quota"),  # another type
+            event("a", commodities=("graphite",), quote="graphite licences"),  # no commodity in common
+            event("a", actor="US:DOC", quote="US rule"),  # another actor
+        ],
+    )
+    assert len(timeline(any_store)) == 5
+
+
+def test_re_extraction_replaces_mentions_and_drops_orphans(store: Store) -> None:
+    first, second = add_document(store, "a"), add_document(store, "b")
+    record(store, first, [event("a"), event("a", type="stockpiling", quote="reserve buying")])
+    record(store, second, [event("b")])
+    assert count(store, EventRow) == 2
+    # the rules changed: document a now yields only a subsidy
+    record(store, first, [event("a", type="subsidy", stance=Stance.LOOSEN, quote="grants")])
+    kinds = sorted(e.type for e in timeline(store))
+    assert kinds == ["export_control", "subsidy"]  # stockpiling had no other source, so it went
+    [control] = timeline(store, type="export_control")
+    assert [m.doc for m in control.mentions] == ["b"]
+    assert count(store, EventCommodityRow) == 4  # 2 for each remaining event
+    # recording the same events again changes nothing
+    record(store, first, [event("a", type="subsidy", stance=Stance.LOOSEN, quote="grants")])
+    assert count(store, EventMentionRow) == 2
+
+
+def test_an_event_stated_twice_in_one_document_keeps_one_mention_per_quote(store: Store) -> None:
+    doc = add_document(store, "a")
+    assert record(store, doc, [event("a"), event("a")]) == 1
+    assert count(store, EventMentionRow) == 1
+
+
+def test_bad_event_is_refused_before_anything_is_written(store: Store) -> None:
+    doc = add_document(store, "a")
+    record(store, doc, [event("a")])
+    with pytest.raises(EventStoreError, match="document .*unknown commodities"):
+        record(store, doc, [event("a", quote="new"), event("a", commodities=("unobtainium",))])
+    [kept] = timeline(store)
+    assert [m.quote for m in kept.mentions] == ["a: export controls on seven heavy rare earths"]
+
+
+def test_filters_and_order(store: Store) -> None:
+    doc = add_document(store, "a")
+    record(
+        store,
+        doc,
+        [
+            event("a", date="2025-10-09", quote="october"),
+            event("a", date=None, quote="undated", type="consolidation", stance=Stance.NEUTRAL),
+            event("a", date="2023-12", commodities=("graphite",), quote="graphite"),
+            event("a", date="2024", actor="CN-LN:Anshan", commodities=("magnesia",), type="consolidation"),
+        ],
+    )
+    assert [e.date for e in timeline(store)] == ["2023-12", "2024", "2025-10-09", None]
+    assert [e.date for e in timeline(store, since="2024")] == ["2024", "2025-10-09"]
+    assert [e.date for e in timeline(store, until="2024-12")] == ["2023-12", "2024"]
+    assert [e.date for e in timeline(store, commodity="rare_earths")] == ["2025-10-09", None]  # heavy_rare_earths too
+    assert [e.actor for e in timeline(store, actor="CN-LN")] == ["CN-LN:Anshan"]
+    assert len(timeline(store, actor="CN")) == 4
+    assert [e.type for e in timeline(store, type="consolidation")] == ["consolidation", "consolidation"]
+    assert len(timeline(store, limit=1)) == 1
+    with pytest.raises(EventStoreError, match="not a date"):
+        timeline(store, since="April")
+
+
+def test_get_event(store: Store) -> None:
+    doc = add_document(store, "a")
+    record(store, doc, [event("a")])
+    [listed] = timeline(store)
+    with store.session() as session:
+        shown = get_event(session, listed.id)
+        assert get_event(session, listed.id + 1000) is None
+    assert shown == listed
+    assert shown is not None and shown.as_json()["sources"][0]["quote"] == listed.mentions[0].quote
