@@ -68,8 +68,13 @@ def score_corpus(name: str, folder: Path) -> EventScore:
         if run.returncode not in (0, 1) or not predicted.exists():  # 1: some inputs failed, the rest was read
             raise RuntimeError(f"{folder}: assay extract failed: {run.stderr.strip().splitlines()[-1:]}")
         scored = subprocess.run(
-            [sys.executable, str(SHARED / "eval" / "score_events.py"), str(folder / "events.jsonl"), str(predicted)]
-            + ["--json"],
+            [
+                sys.executable,
+                str(SHARED / "eval" / "score_events.py"),
+                str(folder / "events.jsonl"),
+                str(predicted),
+                "--json",
+            ],
             capture_output=True,
             text=True,
             check=False,

@@ -87,7 +87,13 @@ def test_impacts_of_a_stored_event_come_from_the_stored_series(store: Store) -> 
                 basis=Basis.ACTUAL,
                 quote=f"exports were {value} tonnes in {period}",
             )
-            for period, value in [("2025-01", 5000), ("2025-02", 4000), ("2025-03", 6000), ("2025-04", 2600), ("2025-05", 1200)]
+            for period, value in [
+                ("2025-01", 5000),
+                ("2025-02", 4000),
+                ("2025-03", 6000),
+                ("2025-04", 2600),
+                ("2025-05", 1200),
+            ]
         ]
         replace_facts(session, doc.id, facts)
         record_events(

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import assay.cli.docs  # noqa: F401  # registers `ingest` on the app
-import assay.cli.events  # noqa: F401  # registers `events` on the app
+import assay.cli.docs
+import assay.cli.events
 from assay.cli.app import app
+
+COMMAND_MODULES = (assay.cli.docs, assay.cli.events)  # importing them registers `ingest` and `events`
 
 # Two wires report the same measure; a third reports another one. Written for this test.
 WIRE_A = (

@@ -96,3 +96,15 @@ def test_hs_codes(tmp_path: Path) -> None:
     assert code == 0 and "81041100: magnesium ingot" in out and "2846: rare_earths" in out
     code, _, err = run(tmp_path / "kb.db", "hs", "01012100")
     assert code == 1 and "not a code of our commodities" in err
+
+
+@pytest.mark.shared
+def test_end_to_end_from_a_document(tmp_path: Path, shared_dir: Path) -> None:
+    db = tmp_path / "kb.db"
+    doc = shared_dir / "corpus" / "dev" / "smm-2022-10-mg-ingot-exports.txt"
+    code, _, err = run(db, "ingest", str(doc))
+    assert code == 0, err
+    code, out, _ = run(db, "ask", "2022年10月中国镁锭出口量是多少？", "--json")
+    body = json.loads(out)
+    assert body["answer"]["value"] == 22966 and body["answer"]["period"] == "2022-10"
+    assert body["sources"][0]["doc"] == "smm-2022-10-mg-ingot-exports" and "22,966" in body["sources"][0]["quote"]

@@ -298,6 +298,9 @@ def test_lone_yi_inside_words_is_skipped() -> None:
         ("on 2025-09-16 it began", "09", NumberRole.DATE),
         ("9月16日起", "16", NumberRole.DATE),
         ("99.95% purity", "99.95%", NumberRole.GRADE),
+        ("flake, 94-97% C, +80 mesh", "94-97%", NumberRole.GRADE),
+        ("flake, 94-97% C, +80 mesh", "+80", NumberRole.GRADE),
+        ("Zhongke (300224.SZ) said", "300224", NumberRole.CODE),
         ("exports of 5,000 tonnes", "5,000 tonnes", None),
     ],
 )

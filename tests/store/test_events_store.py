@@ -122,7 +122,7 @@ def test_an_event_stated_twice_in_one_document_keeps_one_mention_per_quote(store
 def test_bad_event_is_refused_before_anything_is_written(store: Store) -> None:
     doc = add_document(store, "a")
     record(store, doc, [event("a")])
-    with pytest.raises(EventStoreError, match="document .*unknown commodities"):
+    with pytest.raises(EventStoreError, match=r"document .*unknown commodities"):
         record(store, doc, [event("a", quote="new"), event("a", commodities=("unobtainium",))])
     [kept] = timeline(store)
     assert [m.quote for m in kept.mentions] == ["a: export controls on seven heavy rare earths"]
@@ -161,3 +161,12 @@ def test_get_event(store: Store) -> None:
         assert get_event(session, listed.id + 1000) is None
     assert shown == listed
     assert shown is not None and shown.as_json()["sources"][0]["quote"] == listed.mentions[0].quote
+
+
+def test_a_report_naming_a_narrower_commodity_joins_the_event(store: Store) -> None:
+    first, second = add_document(store, "a"), add_document(store, "b")
+    record(store, first, [event("a", commodities=("rare_earths",))])
+    record(store, second, [event("b", commodities=("light_rare_earths",))])
+    [merged] = timeline(store)
+    assert len(merged.mentions) == 2
+    assert set(merged.commodities) == {"rare_earths", "light_rare_earths"}

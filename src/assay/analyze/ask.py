@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
+from assay.analyze.concentration import country_name, is_country
 from assay.analyze.series import Observation, Series, SeriesQuery, SourceRef, build_series, json_number
 from assay.extract.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
 from assay.model import Period
@@ -280,9 +281,9 @@ def _place(code: str | None, lang: str) -> str:
     if code is None:
         return "" if lang == "zh" else "any place's"
     known = places().get(code)
-    if known is None:
-        return code
-    return known.chinese if lang == "zh" else known.name
+    if known is not None:
+        return known.chinese if lang == "zh" else known.name
+    return code if lang == "zh" or not is_country(code) else country_name(code)
 
 
 def _commodity_name(commodity: str | None, lang: str) -> str:

@@ -250,25 +250,31 @@ def change_failures(facts: Sequence[StoredFactRecord]) -> list[Finding]:
             before = levels.get((commodity, form, metric, geo, partner, earlier.text, unit))
             if before is None or before.fact.value == 0 or now.fact.approx or before.fact.approx:
                 continue
-            actual_pct = (now.fact.value / before.fact.value - 1) * 100
+            actual_pct = (_level(now) / _level(before) - 1) * 100
             allowed = max(0.5, 0.05 * abs(f.value))
             if abs(actual_pct - f.value) > allowed:
                 findings.append(
                     Finding(
                         kind="change",
                         message=(
-                            f"{_who(r)}: {now.fact.value:,g} {unit} against {before.fact.value:,g} {unit} in"
+                            f"{_who(r)}: {_level(now):,g} {unit} against {_level(before):,g} {unit} in"
                             f" {earlier.text} is {actual_pct:+.1f}%, not the {f.value:+g}% stated"
                         ),
                         key=_key_fields(r),
                         period=f.period,
                         statements=tuple(source_ref(x) for x in (now, r, before)),
-                        expected=before.fact.value * (1 + f.value / 100),
-                        found=now.fact.value,
+                        expected=_level(before) * (1 + f.value / 100),
+                        found=_level(now),
                         tolerance=f"{allowed:g} points",
                     )
                 )
     return findings
+
+
+def _level(record: StoredFactRecord) -> float:
+    """A level's value; the midpoint of a range ($615-720 → 667.5)."""
+    f = record.fact
+    return (f.value + f.value_high) / 2 if f.value_high is not None else f.value
 
 
 def share_failures(facts: Sequence[StoredFactRecord]) -> list[Finding]:

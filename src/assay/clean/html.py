@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import lxml.etree  # type: ignore[import-untyped]  # lxml ships no type information
@@ -55,23 +58,43 @@ class HtmlUnreadable(ValueError):
 
 def html_to_text(markup: str) -> HtmlText:
     """Main text with one paragraph per line and table rows as `cell | cell |` lines."""
-    try:
-        tree = lxml.html.fromstring(_XML_DECLARATION.sub("", markup, count=1) or "<html></html>")
-    except (lxml.etree.ParserError, ValueError) as exc:
-        raise HtmlUnreadable(f"unreadable HTML ({exc})") from None
+    tree = _parse(markup)
     metas = _meta_map(tree)
     title = _title(tree, metas)
     published = _published(tree, metas)
-    text = trafilatura.extract(
-        tree, include_tables=True, include_comments=False, include_images=False, deduplicate=False, fast=True
-    )
+    with quiet_logger("trafilatura"):
+        text = trafilatura.extract(
+            tree, include_tables=True, include_comments=False, include_images=False, deduplicate=False, fast=True
+        )
     used_fallback = False
     if not text or not text.strip():
         # trafilatura prunes the tree it is given; read the page afresh
-        text = fallback_text(lxml.html.fromstring(_XML_DECLARATION.sub("", markup, count=1)))
+        text = fallback_text(_parse(markup))
         used_fallback = True
     page_text = _TAGS.sub("\n", _HIDDEN.sub(" ", markup))
     return HtmlText(text=text, title=title, published=published, used_fallback=used_fallback, page_text=page_text)
+
+
+@contextmanager
+def quiet_logger(name: str) -> Iterator[None]:
+    """Damaged files make parsers log warnings; the CleanError (or nothing) is what the user sees."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _parse(markup: str) -> lxml.html.HtmlElement:
+    body = _XML_DECLARATION.sub("", markup, count=1)
+    if not body.strip():
+        raise HtmlUnreadable("no HTML in this page")
+    try:
+        return lxml.html.fromstring(body)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise HtmlUnreadable(f"unreadable HTML ({exc})") from None
 
 
 def fallback_text(tree: lxml.html.HtmlElement) -> str:

@@ -7,17 +7,15 @@ recurs on each; tables come out one row per line, cells separated by ` | `.
 from __future__ import annotations
 
 import io
-import logging
 import re
 import warnings
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from assay.clean.characters import NotText, declared_in_markup, decode_bytes
-from assay.clean.html import HtmlUnreadable, html_to_text
+from assay.clean.html import HtmlUnreadable, html_to_text, quiet_logger
 from assay.sources import RawDocument
 
 
@@ -119,7 +117,7 @@ def _read_pdf(raw: RawDocument) -> Extracted:
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
     try:
-        with warnings.catch_warnings(), _quiet_logger("pypdf"):
+        with warnings.catch_warnings(), quiet_logger("pypdf"):
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(raw.data), strict=False)
             if reader.is_encrypted:
@@ -142,18 +140,6 @@ def _read_pdf(raw: RawDocument) -> Extracted:
     if not any(page.strip() for page in pages):
         raise CleanError(raw.source, "PDF has no text layer (scanned images need OCR)")
     return Extracted(pages=pages, title=title, steps=("pdf-text",))
-
-
-@contextmanager
-def _quiet_logger(name: str) -> Iterator[None]:
-    """Damaged files make parsers log warnings; the CleanError (or nothing) is what the user sees."""
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _pdf_title(reader: Any) -> str | None:

@@ -82,7 +82,9 @@ def timeline_command(
             soft_wrap=True,
         )
         for mention in event.mentions:
-            console.print(f"    {_source_line(mention.doc, mention.url, mention.quote)}", highlight=False, soft_wrap=True)
+            console.print(
+                f"    {_source_line(mention.doc, mention.url, mention.quote)}", highlight=False, soft_wrap=True
+            )
 
 
 @events_app.command("show")

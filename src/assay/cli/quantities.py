@@ -33,7 +33,7 @@ def quantities_command(
 ) -> None:
     """Show every number, quantity, amount of money and percent read in TEXT, with value and unit."""
     if text is not None and file is not None:
-        err_console.print("quantities: give either TEXT or --file, not both")
+        _error("quantities: give either TEXT or --file, not both")
         raise typer.Exit(EXIT_USAGE)
     lines = _input_lines(text, file)
     for index, line in enumerate(lines, start=1):
@@ -52,14 +52,19 @@ def _input_lines(text: str | None, file: Path | None) -> Iterator[str]:
         try:
             data = file.read_bytes()
         except OSError as exc:
-            err_console.print(f"{file}: cannot read the file ({exc.strerror or exc})")
+            _error(f"{file}: cannot read the file ({exc.strerror or exc})")
             raise typer.Exit(EXIT_INPUT_FAILED) from None
         content = data.decode("utf-8-sig", errors="replace")
         return iter(content.splitlines())
     if sys.stdin.isatty():
-        err_console.print("quantities: give TEXT, --file F, or pipe text on standard input")
+        _error("quantities: give TEXT, --file F, or pipe text on standard input")
         raise typer.Exit(EXIT_USAGE)
     return (line.rstrip("\r\n") for line in sys.stdin)
+
+
+def _error(message: str) -> None:
+    """One line on standard error, never wrapped, never read as markup."""
+    err_console.print(message, soft_wrap=True, markup=False, highlight=False)
 
 
 def _table(found: list[Quantity], title: str | None) -> Table:

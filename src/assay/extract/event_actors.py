@@ -35,6 +35,7 @@ _BODIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"Ministry\s*of\s*Industry\s*and\s*Information\s*Technology",
             r"Ministry\s*of\s*Information\s*and\s*Technology",
             r"\bMIIT\b",
+            r"\bindustry\s+ministry\b",
             "工业和信息化部",
             "工信部",
         ),
@@ -79,7 +80,10 @@ _CUSTOMS = re.compile(r"(?i)\bcustoms\b|海关")
 
 _COUNTRIES: tuple[tuple[str, str], ...] = (
     ("EU", r"\bEuropean\s*Union\b|\bEU\b|\bBrussels\b|欧盟"),
-    ("US", r"\bUnited\s*States\b|\bU\.S\.(?:A\.)?|\bUS\b|\bUSA\b|\bWashington\b|\bAmerica\b|美国"),
+    (
+        "US",
+        r"\b(?:Biden|Trump|Obama)\s+administration\b|\bWhite\s+House\b|\bUnited\s*States\b|\bU\.S\.(?:A\.)?|\bUS\b|\bUSA\b|\bWashington\b|\bAmerica\b|美国",
+    ),
     ("JP", r"\bJapan(?:ese)?\b|日本"),
     ("KR", r"\bSouth\s*Korea\b|\bKorea\b|韩国"),
     ("AU", r"\bAustralia(?:n)?\b|澳大利亚"),

@@ -149,10 +149,10 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
         return g["y"], "year"
     if kind == "quarter":
         q = int(g["q"]) if g["q"] else _ORDER[g["qw"].lower()]
-        return f"{g['y']}-Q{q}", "month"
+        return f"{g['y']}-{3 * q - 2:02d}/{g['y']}-{3 * q:02d}", "span"  # EventSpec has no quarters
     if kind == "half":
         h = int(g["h"]) if g["h"] else _ORDER[g["hw"].lower()]
-        return f"{g['y']}-H{h}", "month"
+        return f"{g['y']}-{6 * h - 5:02d}/{g['y']}-{6 * h:02d}", "span"
     if kind == "month_span":
         first, last = _month_number(g["mon"]), _month_number(g["mon2"])
         year = int(g["y"]) if g.get("y") else _year_for_month(last, published)
@@ -179,7 +179,8 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
         return (f"{year}-{month:02d}", "month") if year else None
     if kind == "rel_half" and published is not None:
         shift = {"last": -1, "previous": -1, "next": 1}.get(g["rel"].lower(), 0)
-        return f"{published.year + shift}-H{_ORDER[g['hw'].lower()]}", "relative"
+        year, h = published.year + shift, _ORDER[g["hw"].lower()]
+        return f"{year}-{6 * h - 5:02d}/{year}-{6 * h:02d}", "relative"
     if kind in ("zh_rel_year", "rel_year") and published is not None:
         shift = {"last": -1, "previous": -1, "去年": -1, "next": 1, "明年": 1}.get(g["rel"].lower(), 0)
         return str(published.year + shift), "relative"

@@ -307,7 +307,7 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
         "capacity_expansion",
         3,
         "zh",
-        r"(?:扩大|新增|扩建|提升|提高|达到|形成|建成|规划).{0,8}产能|产能.{0,6}(?:扩大|扩张|提升|达到|目标)|扩产|投产",
+        r"(?:扩大|新增|扩建|提升|提高|达到|形成|建成|规划).{0,8}产能|产能.{0,16}(?:扩大|扩张|提升|达到|目标)|扩产|投产",
     ),
     ("capacity_plan", "capacity_cut", 3, "zh", r"(?:压减|淘汰|削减|退出|化解).{0,6}产能|产能置换|落后产能|过剩产能"),
     ("capacity_plan", "new_lines", 2, "zh", r"新建.{0,10}(?:项目|生产线|产线)"),
@@ -490,7 +490,7 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
         "ordered_stop",
         3,
         "en",
-        rf"(?:order|told|tell|requir|ask)\w* {_W}{{0,4}}(?:smelters?|plants?|mines?|producers|factories|companies"
+        rf"(?:order|told|tell|requir|ask)\w* {_W}{{0,7}}(?:smelters?|plants?|mines?|producers|factories|companies"
         r"|enterprises|kilns?) to (?:stop|halt|suspend|cut|shut|close|reduce)",
     ),
     (
@@ -510,6 +510,16 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
         rf"(?:closed|shut|shuttered|closing) {_W}{{0,4}}"
         r"(?:kilns?|mines?|plants?|smelters?|factories|producers|workshops)",
     ),
+    (
+        "export_control",
+        "export_control",
+        3,
+        "en",
+        r"(?:ban|bans|banned|banning|restrict\w*|curb|curbs|curbed|curbing|limit\w*|halt\w*|suspend\w*|tighten\w*)"
+        rf" {_W}{{1,3}}exports?",
+    ),
+    ("production_quota", "total_control", 3, "zh", r"总量(?:调控|管理)"),
+    ("stockpiling", "stockpile", 3, "zh", r"储备制度|产品储备|收储"),
 )
 
 TRIGGERS: tuple[Trigger, ...] = tuple(
@@ -550,7 +560,18 @@ def stance_for(event_type: str, wording_class: str, text: str) -> Stance:
     """Tighten, loosen or neutral, from the type's usual effect and the words around it."""
     loosen = bool(_LOOSEN_EN.search(text) or _LOOSEN_ZH.search(text))
     tighten = bool(_TIGHTEN_EN.search(text) or _TIGHTEN_ZH.search(text))
-    if event_type in ("export_control", "technology_restriction", "trade_measure"):
+    if event_type == "trade_measure":
+        eases = re.search(
+            r"(?i)\b(?:lower\w*|cut|cuts|reduc\w*|remov\w*|exempt\w*|suspend\w*|lift\w*|waiv\w*|deals?|truce|agreements?)\b"
+            r"|下调|取消|豁免|暂停|协议",
+            text,
+        )
+        if wording_class == "trade_deal" or (
+            eases and not re.search(r"(?i)\b(?:rais\w*|increas\w*|impos\w*|hik\w*|add\w*)\b|加征|上调", text)
+        ):
+            return Stance.LOOSEN
+        return Stance.TIGHTEN
+    if event_type in ("export_control", "technology_restriction"):
         if _NEUTRAL_EN.search(text):
             return Stance.NEUTRAL
         if wording_class == "trade_deal" or (loosen and not tighten and wording_class != "export_licence"):

@@ -39,7 +39,7 @@ from assay.extract.event_lexicon import (
 from assay.extract.event_text import Statement, statements, strip_label
 from assay.extract.gazetteer import COMMODITY, COMPANY, Mention, find_mentions, to_simplified
 from assay.model import Document, Event
-from assay.vocab import commodities
+from assay.vocab import ancestors, commodities
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ EVENT_RULES_VERSION = "1"
 MAX_COMMODITIES = 6
 _CLAUSE_CUT = re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+")
 _BASELINE_BEFORE = re.compile(
-    r"(?i)(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%)[^.;]{0,30}?"
+    r"(?i)(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
     r"\bfrom\s+(?:[\w'’-]+\s+){0,4}$|\b(?:than|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,6}$"
 )
 _PHASE = re.compile(
@@ -57,9 +57,11 @@ _PHASE = re.compile(
 _POLICY_TITLE = re.compile(r"(?i)[\"“《']?(?P<title>opinions? (?:on|of) [^\"”》\n]{10,120})|《(?P<zh>[^》]{4,60})》")
 _CHINA = re.compile(r"(?i)\bchin(?:a|ese)\b|中国|我国")
 _TRAILING = " \t\n.,;:，。；：、"
-_EVENT_CLAUSE_CUT = re.compile(r"[;；]\s*|,\s+and\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff])")
+_EVENT_CLAUSE_CUT = re.compile(r"[;；]\s*|,\s+and\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])")
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
 _ENUMERATED_TYPES = ("industrial_policy", "capacity_plan")
+_NATIONAL_TYPES = ("export_control", "technology_restriction", "trade_measure")
+_COMPANY_TYPES = ("consolidation", "capacity_plan", "supply_disruption")
 
 
 @dataclass
@@ -222,8 +224,12 @@ class _DocumentContext:
     ) -> _Candidate | None:
         trigger, t_start, t_end = found
         in_clause = _ordered_unique(
-            m.value for m in mentions if m.kind == COMMODITY and clause[0] <= m.start < clause[1]
+            m.value
+            for m in mentions
+            if m.kind == COMMODITY and clause[0] <= m.start < clause[1] and m.value in _known()
         )
+        if not (in_clause or commodities) and any(m.kind == COMMODITY for m in mentions):
+            return None  # it names only minerals outside the vocabulary (gallium, antimony): not ours
         event_commodities = in_clause or commodities or self.block_commodities
         if not event_commodities:
             # a foreign government's measure that names no commodity is not about this document's
@@ -261,6 +267,11 @@ class _DocumentContext:
         return _Candidate(event, trigger.wording_class, _anchor(text), rank, quotes=[event.quote])
 
     def _actor(self, actors: list[ActorMention], event_type: str) -> tuple[str, int]:
+        if event_type in _NATIONAL_TYPES:
+            # only states set export controls and tariffs: a province or a firm named beside one is not the actor
+            actors = [a for a in actors if a.rank in (1, 6, 7)]
+        elif event_type not in _COMPANY_TYPES:
+            actors = [a for a in actors if a.rank != 5] or actors
         chosen = choose_actor([a for a in actors if a.actor != "WORLD"]) or choose_actor(actors)
         rank = min((a.rank for a in actors if a.actor == chosen), default=9)
         if chosen is None and self.block_actor is not None:
@@ -385,6 +396,14 @@ def _trigger_rank(found: tuple[Trigger, int, int]) -> tuple[int, int, int]:
     return (trigger.weight, -TYPE_PRIORITY[trigger.type], -start)
 
 
+def related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two commodity lists touch: a commodity in common, or one under another (rare_earths
+    and light_rare_earths)."""
+    left = {c for commodity in a for c in ancestors(commodity)} | set(a)
+    right = {c for commodity in b for c in ancestors(commodity)} | set(b)
+    return bool(set(a) & right or set(b) & left)
+
+
 def _ordered_unique(values: object) -> tuple[str, ...]:
     seen: list[str] = []
     for value in values:  # type: ignore[attr-defined]
@@ -400,7 +419,7 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
         return True
     if ea.quote == eb.quote and ea.type == eb.type:
         return True
-    if ea.type != eb.type or ea.stance != eb.stance or not set(ea.commodities) & set(eb.commodities):
+    if ea.type != eb.type or ea.stance != eb.stance or not related(ea.commodities, eb.commodities):
         return False
     if ea.date is not None and eb.date is not None:
         return dates_compatible(ea.date, eb.date)
@@ -452,7 +471,7 @@ def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
                 if g.event.date is not None
                 and g.event.type == group.event.type
                 and g.event.stance == group.event.stance
-                and set(g.event.commodities) & set(group.event.commodities)
+                and related(g.event.commodities, group.event.commodities)
             ]
             if homes:
                 # several dated candidates: the text speaks of the latest one

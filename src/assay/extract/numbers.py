@@ -23,10 +23,11 @@ import math
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import NamedTuple
 
 from assay.extract import units as u
 from assay.extract.en_numerals import EN_NUMBER_RUN, parse_en_run
-from assay.extract.zh_numerals import BIG_CHARS, DIGIT_CHARS, ZH_BIG_UNITS, ZH_DIGITS, parse_zh_number
+from assay.extract.zh_numerals import DIGIT_CHARS, ZH_BIG_UNITS, ZH_DIGITS, parse_zh_number
 from assay.model import Approx, Quantity, QuantityKind
 
 # Full-width digits and signs map one to one, so offsets into the mapped text are offsets into the
@@ -48,7 +49,7 @@ _FULL_WIDTH_CHAR = re.compile("[\uff04\uff05\uff0b\uff0d\uff0e\uff10-\uff19\ufe6
 _D = DIGIT_CHARS
 _S = "十拾百佰仟"  # small units; 千 is listed apart because of 千克, 千米, 千瓦
 _B = "万萬亿億"
-_V = "多余餘几幾"
+_V = "多余餘几幾来來"
 _SP = r"[ \t\u3000]"
 _ARABIC = (
     r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -86,6 +87,11 @@ _CHENG = re.compile(rf"{_SP}*成(?![本为為交立果功品员員都熟型分�
 _DOZEN_ZH = re.compile(r"打(?![击擊造破开開通算入响響工压壓出印车車球])")
 _VAGUE_AFTER = re.compile(r"[多余餘](?=[吨噸元美人公千万萬亿億个個])")
 _ANY_LETTER_AFTER = re.compile(r"[ \t]*[A-Za-z]")
+_SECTION_THEN_YEAR = re.compile(r"\d{1,2}\.(?:19|20)\d\d")
+_YEAR_CONTINUES = re.compile(r"[ \t]*(?:年|[-–~至到][ \t]*(?:19|20)\d\d)")
+_LABEL_BEFORE = re.compile(r"(?:图|圖|表|(?i:fig\.?|figure|table|chart|section))[ \t]*\Z")
+_INLINE_SPACES = " \t\u00a0\u2009\u202f\u3000"
+_INLINE_SPACES_OR_BREAK = _INLINE_SPACES + "\r\n"
 _DATE_JOINER = re.compile(r"\d[-/.]")
 _DATE_JOINER_AFTER = re.compile(r"[-/.]\d")
 # `the first three quarters`, `the past two halves`: a count of periods, not a fraction
@@ -148,8 +154,7 @@ def read_quantities(text: str) -> list[Quantity]:
     return [_quantity(text, r) for r in _join(mapped, readings)]
 
 
-@dataclass(frozen=True, slots=True)
-class _Core:
+class _Core(NamedTuple):
     """A number proper, before the words around it are read."""
 
     start: int
@@ -158,6 +163,7 @@ class _Core:
     zh: bool = False  # written with Chinese numerals
     percent: bool = False  # 百分之五
     vague: bool = False  # 十多万, 500余万
+    about: bool = False  # 40来万
 
 
 def _cores(text: str) -> list[_Core]:
@@ -174,7 +180,11 @@ def _cores(text: str) -> list[_Core]:
                 continue
             if core == "一" and not _unit_follows(text, m.end()):
                 continue  # 一 inside words (统一, 一些, 进一步) is not a number anyone looks for
-            found.append(_Core(m.start(), m.end(), parsed.value, True, parsed.percent, parsed.vague))
+            found.append(_Core(m.start(), m.end(), parsed.value, True, parsed.percent, parsed.vague, parsed.about))
+        elif _SECTION_THEN_YEAR.fullmatch(core) and _is_section_number(text, m.start(), m.end()):
+            dot = core.index(".")
+            found.append(_Core(m.start(), m.start() + dot, float(core[:dot])))
+            found.append(_Core(m.start() + dot + 1, m.end(), float(core[dot + 1 :])))
         else:
             value = _arabic(core)
             if value is not None:
@@ -200,6 +210,11 @@ def _period_count(text: str, core: _Core) -> _Core:
     return _Core(core.start, words.start(), head[0][2])
 
 
+def _is_section_number(text: str, start: int, end: int) -> bool:
+    """`图1.2001-2019`, `2.2019年`, `Figure 3.2024`: a section or figure number, then a year."""
+    return bool(_YEAR_CONTINUES.match(text, end) or _LABEL_BEFORE.search(text[max(0, start - 8) : start]))
+
+
 def _has_latin_words(text: str) -> bool:
     return any("a" <= ch <= "z" for ch in text[:4096]) or re.search("[a-z]", text) is not None
 
@@ -223,6 +238,8 @@ def _read_around(text: str, reversed_text: str, core: _Core, consumed: int) -> _
     r.percent = core.percent
     if core.vague:
         r.approx = Approx.OVER
+    elif core.about:
+        r.approx = Approx.ABOUT
     _read_after_core(text, r, core.zh)
     _read_before(text, reversed_text, r, consumed)
     _read_unit(text, r)
@@ -232,29 +249,18 @@ def _read_around(text: str, reversed_text: str, core: _Core, consumed: int) -> _
 
 
 def _read_after_core(text: str, r: _Reading, zh: bool) -> None:
-    """Powers, slash fractions, multipliers, 成 and 打 right after the number."""
-    end = r.end
-    power = _POWER.match(text, end)
-    if power:
-        exponent = int(power["exp"]) * (-1 if power["signs"].count("-") % 2 else 1)
-        try:
-            r.value = math.copysign(abs(r.value) ** exponent, r.value) if r.value else 0.0
-        except (OverflowError, ZeroDivisionError):
-            r.value = math.inf
-        r.end = end = power.end()
+    """Powers, slash fractions, 成 and 打, multipliers right after the number.
+
+    Each reading is tried only when the next character can start it, since most numbers are
+    followed by a space or a unit and the regex calls are the cost per number.
+    """
+    nxt = text[r.end : r.end + 1]
+    if nxt == "^":
+        _read_power(text, r)
         return
     core = text[r.core_start : r.core_end]
-    small_integer = core.isdigit() and len(core) <= 3
-    if small_integer and text[r.core_start - 1 : r.core_start] != "/":
-        slash = _SLASH_FRACTION.match(text, end)
-        if slash and int(slash["den"]):
-            r.value = r.value / int(slash["den"])
-            r.end = slash.end()
-            return
-        mixed = _MIXED_FRACTION.match(text, end)
-        if mixed and int(mixed["den"]) and int(mixed["num"]) < int(mixed["den"]):
-            r.value = r.value + int(mixed["num"]) / int(mixed["den"])
-            r.end = mixed.end()
+    if nxt in "/ \t" and nxt and core.isdigit() and len(core) <= 3 and text[r.core_start - 1 : r.core_start] != "/":
+        if _read_slash_fraction(text, r):
             return
     if zh:
         trailing = 1.0
@@ -263,43 +269,75 @@ def _read_after_core(text: str, r: _Reading, zh: bool) -> None:
                 break
             trailing *= ZH_BIG_UNITS[ch]
         r.scale = trailing
-    cheng = _CHENG.match(text, end)
+    if nxt in _AFTER_CORE_ZH and nxt and _read_cheng_or_dozen(text, r, core, zh):
+        return
+    if nxt in _AFTER_CORE_LATIN and nxt:
+        _read_multiplier(text, r)
+
+
+_AFTER_CORE_ZH = "成打 \t\u3000"
+_AFTER_CORE_LATIN = (
+    "".join(sorted({w[0] for w in u.MULTIPLIER_LOOKUP} | {w[0].upper() for w in u.MULTIPLIER_LOOKUP})) + " \t\u00a0"
+)
+
+
+def _read_power(text: str, r: _Reading) -> None:
+    power = _POWER.match(text, r.end)
+    if not power:
+        return
+    exponent = int(power["exp"]) * (-1 if power["signs"].count("-") % 2 else 1)
+    try:
+        r.value = math.copysign(abs(r.value) ** exponent, r.value) if r.value else 0.0
+    except (OverflowError, ZeroDivisionError):
+        r.value = math.inf
+    r.end = power.end()
+
+
+def _read_slash_fraction(text: str, r: _Reading) -> bool:
+    """3/4 and 2 1/4 (small numbers only: 2024/25 is a season, 10/20/2025 a date)."""
+    slash = _SLASH_FRACTION.match(text, r.end)
+    if slash and int(slash["den"]):
+        r.value = r.value / int(slash["den"])
+        r.end = slash.end()
+        return True
+    mixed = _MIXED_FRACTION.match(text, r.end)
+    if mixed and int(mixed["den"]) and int(mixed["num"]) < int(mixed["den"]):
+        r.value = r.value + int(mixed["num"]) / int(mixed["den"])
+        r.end = mixed.end()
+        return True
+    return False
+
+
+def _read_cheng_or_dozen(text: str, r: _Reading, core: str, zh: bool) -> bool:
+    """三成 is 30%, 七成六 76%; 一打 is a dozen."""
+    cheng = _CHENG.match(text, r.end)
     if cheng and (zh or core.replace(".", "").isdigit()) and r.value <= 10:
         tail = cheng["tail"]
         extra = 0.0 if not tail else 5.0 if tail == "半" else float(ZH_DIGITS[tail])
         r.value = r.value * 10 + extra
         r.percent = True
         r.end = cheng.end()
-        return
-    dozen = _DOZEN_ZH.match(text, end)
+        return True
+    dozen = _DOZEN_ZH.match(text, r.end)
     if dozen and zh:
         r.value *= 12
         r.end = dozen.end()
-        return
-    mult = u.MULTIPLIER_RE.match(text, end)
-    if mult and _multiplier_allowed(text, r, mult):
-        factor = u.MULTIPLIER_LOOKUP[mult["mult"].lower()]
-        r.value *= factor
-        r.scale *= factor
-        r.end = mult.end()
-        big = re.match(f"{u.INLINE_SPACE}*([{BIG_CHARS}]+)", text[r.end : r.end + 4])
-        if big and not big.group(1).startswith("兆"):
-            for ch in big.group(1):
-                r.value *= ZH_BIG_UNITS[ch]
-            r.end += big.end()
-
-
-def _multiplier_allowed(text: str, r: _Reading, mult: re.Match[str]) -> bool:
-    word = mult["mult"]
-    glued = mult.start("mult") == r.end
-    low = word.lower()
-    if low == "m":
-        return False  # read after a currency only, in _read_unit
-    if low == "b":
-        return glued
-    if low in ("k",) and not glued:
         return True
-    return True
+    return False
+
+
+def _read_multiplier(text: str, r: _Reading) -> None:
+    """million, bn, k, dozen after digits; `b` only glued (1.2b); `m` only after a currency."""
+    mult = u.MULTIPLIER_RE.match(text, r.end)
+    if not mult:
+        return
+    word = mult["mult"].lower()
+    if word == "m" or (word == "b" and mult.start("mult") != r.end):
+        return
+    factor = u.MULTIPLIER_LOOKUP[word]
+    r.value *= factor
+    r.scale *= factor
+    r.end = mult.end()
 
 
 def _read_before(text: str, reversed_text: str, r: _Reading, consumed: int) -> None:
@@ -325,6 +363,8 @@ def _read_before(text: str, reversed_text: str, r: _Reading, consumed: int) -> N
     if m["cur"]:
         r.currency = u.currency_of(m["cur"][::-1], u.CURRENCY_LOOKUP)
         r.start = span_start("cur")
+        if text[r.start - 1 : r.start] == "(" and ")" in text[r.start : r.core_start]:
+            r.start -= 1  # (Rmb) 5,000/tonne
     if m["approx"]:
         r.approx = u.APPROX_BEFORE_LOOKUP.get(u.lookup_key(m["approx"][::-1]))
         r.start = span_start("approx")
@@ -346,23 +386,35 @@ def _sign_stands_alone(text: str, sign_at: int, spaced: bool) -> bool:
 
 def _read_unit(text: str, r: _Reading) -> None:
     """Unit after the number (and its multiplier), then approximation words after the unit."""
-    if r.percent:
+    if not r.percent:
+        if r.currency and text[r.end : r.end + 1] == "m":
+            m_mult = u.MONEY_M_RE.match(text, r.end)
+            if m_mult:
+                r.value *= 1e6
+                r.scale *= 1e6
+                r.end = m_mult.end()
+        nxt = _next_visible(text, r.end)
+        if nxt in "多余餘" and nxt:
+            vague = _VAGUE_AFTER.match(text, r.end)
+            if vague:
+                r.approx = Approx.OVER
+                r.end = vague.end()
+                nxt = _next_visible(text, r.end)
+        if nxt in u.SUFFIX_FIRST_CHARS and nxt:
+            m = u.SUFFIX.match(text, r.end)
+            if m:
+                _apply_suffix(r, m)
+    nxt = _next_visible(text, r.end)
+    if nxt in u.APPROX_AFTER_FIRST_CHARS and nxt:
         _read_approx_after(text, r)
-        return
-    if r.currency:
-        m_mult = u.MONEY_M_RE.match(text, r.end)
-        if m_mult:
-            r.value *= 1e6
-            r.scale *= 1e6
-            r.end = m_mult.end()
-    vague = _VAGUE_AFTER.match(text, r.end)
-    if vague:
-        r.approx = Approx.OVER
-        r.end = vague.end()
-    m = u.SUFFIX.match(text, r.end)
-    if m:
-        _apply_suffix(r, m)
-    _read_approx_after(text, r)
+
+
+def _next_visible(text: str, at: int) -> str:
+    """The first character at or after `at` that is not an inline space (or '' at the end)."""
+    nxt = text[at : at + 1]
+    if nxt in _INLINE_SPACES_OR_BREAK and nxt:
+        return text[at : at + 8].lstrip(_INLINE_SPACES_OR_BREAK)[:1]
+    return nxt
 
 
 def _apply_suffix(r: _Reading, m: re.Match[str]) -> None:
@@ -547,24 +599,32 @@ _DATE_AROUND = re.compile(r"[-/.年月]\s*\d|\d\s*[-/.]$")
 _ORDINAL_AFTER = re.compile(r"(?i)(?:st|nd|rd|th)\b")
 _CODE_BEFORE = re.compile(r"(?i)(?:\bHS|\bHTS|\bCN|code|No\.|#|税号|税则号?|编码)[\s:：]*(?:code)?[\s:：]*$")
 _GRADE_WORDS = re.compile(r"(?i)(?:purity|pure|grade|min\.?|纯度|品位|含量)")
+# 94-97% C, 99.95% MgO, +80 mesh, 200目: a specification, not an amount
+_SPEC_AFTER = re.compile(r"(?:\s*(?:C|FC|TGC|MgO|REO|TREO|Mg|Nd|Dy|Tb)\b|\s*(?i:mesh|min\b|purity|grade)|\s*目)")
+_TICKER_AFTER = re.compile(r"\.(?:SZ|SH|SS|HK|BJ|T|AX|TO|V)\b")
 
 
 def number_role(text: str, q: Quantity) -> NumberRole | None:
     """Whether a bare number read from `text` is a label rather than a measurement.
 
     YEAR: a four-digit number 1900–2100 with no unit (`in 2024`, `2024年`); DATE: a number inside a
-    date (`2025-09-16`, `9月16日`); GRADE: digits glued to letters (`N52SH`) or a purity percent
-    (`99.95% purity`); CODE: after HS/税号 or eight digits and more; ORDINAL: `3rd`, `第3`.
+    date (`2025-09-16`, `9月16日`); GRADE: digits glued to letters (`N52SH`), a mesh size (`+80 mesh`)
+    or a purity percent (`99.95% purity`, `94-97% C`); CODE: after HS/税号, eight digits and more, or
+    a stock ticker (`300224.SZ`); ORDINAL: `3rd`, `第3`.
     """
     before = text[max(0, q.start - 12) : q.start]
     after = text[q.end : q.end + 12]
     if q.kind is QuantityKind.PERCENT:
         near = text[max(0, q.start - 20) : q.end + 20]
-        return NumberRole.GRADE if q.value >= 90 and _GRADE_WORDS.search(near) else None
+        if _SPEC_AFTER.match(after) or (q.value >= 90 and _GRADE_WORDS.search(near)):
+            return NumberRole.GRADE
+        return None
     if q.kind is not QuantityKind.NUMBER or (q.value_high is not None and not _YEAR.fullmatch(q.text[-4:])):
         return None
-    if _CODE_BEFORE.search(before) or (q.text.isdigit() and len(q.text) >= 8):
+    if _CODE_BEFORE.search(before) or (q.text.isdigit() and len(q.text) >= 8) or _TICKER_AFTER.match(after):
         return NumberRole.CODE
+    if _SPEC_AFTER.match(after) and re.match(r"\s*(?i:mesh)|\s*目", after):
+        return NumberRole.GRADE
     glued_before = before[-1:].isalpha() and before[-1:].isascii()
     glued_after = after[:1].isalpha() and after[:1].isascii() and after[:2].isupper()
     if (glued_before or glued_after) and not _ORDINAL_AFTER.match(after):

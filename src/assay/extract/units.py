@@ -288,7 +288,8 @@ _PCT = r"(?:%|‰|(?i:per[ \t]?cent|percent|pct|pc)(?![A-Za-z]))"
 # What may follow a number (after its multiplier). Alternatives are tried in order: points before
 # percent, a rate word before a bare `t`, a currency before a mass.
 SUFFIX = re.compile(
-    rf"{INLINE_SPACE}*(?:"
+    # one line break may stand between a number and its unit: slides and PDFs wrap lines anywhere
+    rf"{INLINE_SPACE}*(?:\r?\n{INLINE_SPACE}*)?(?:"
     rf"(?P<pp>{_PP})"
     rf"|(?P<pct>{_PCT})"
     rf"|(?P<rate>{alternation(RATE_WORDS)})"
@@ -312,7 +313,7 @@ APPROX_AFTER_RE = re.compile(rf"{INLINE_SPACE}*(?P<after>{alternation(APPROX_AFT
 # anchored where the number starts, so that reading backwards costs only the length of the prefix.
 REVERSED_PREFIX = re.compile(
     rf"{INLINE_SPACE}*(?P<sign>[-+−]|负|負|(?i:sunim)(?![A-Za-z]))?"
-    rf"{INLINE_SPACE}*(?P<cur>(?i:{alternation(w[::-1] for w in CURRENCY_PREFIX)}))?"
+    rf"{INLINE_SPACE}*(?:\)?(?P<cur>(?i:{alternation(w[::-1] for w in CURRENCY_PREFIX)}))\(?)?"
     rf"{INLINE_SPACE}*(?P<approx>(?i:{alternation(w[::-1] for w in APPROX_BEFORE if w.isascii())})"
     rf"|{alternation((w[::-1] for w in APPROX_BEFORE if not w.isascii()), latin_boundary=False)})?"
     rf"(?:{INLINE_SPACE}*(?<={INLINE_SPACE})(?P<lead>(?i:neewteb|morf)(?![A-Za-z])))?"
@@ -335,3 +336,16 @@ RATE_LOOKUP = {k.lower(): v for k, v in RATE_WORDS.items()}
 def currency_of(surface: str, table: dict[str, str]) -> str:
     key = lookup_key(surface).replace(". ", ".")
     return table.get(key) or table.get(key.replace(" ", ""), "USD")
+
+
+def _first_chars(words: Iterable[str]) -> str:
+    return "".join(sorted({w[0] for w in words} | {w[0].upper() for w in words} | {w[0].lower() for w in words}))
+
+
+# Characters that can start a unit or an approximation word after a number: a number followed by
+# anything else skips those regexes altogether.
+SUFFIX_FIRST_CHARS = _first_chars(
+    [*CURRENCY_SUFFIX, *MASS, *RATE_WORDS, "%", "‰", "per", "percent", "pct", "pc", "pp", "pts", "bp", "basis"]
+    + ["a", "an", "each", "/", "每", "个", "個", "百"]
+)
+APPROX_AFTER_FIRST_CHARS = _first_chars(APPROX_AFTER)

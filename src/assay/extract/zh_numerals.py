@@ -40,7 +40,7 @@ ZH_DIGITS: dict[str, int] = {
 }
 ZH_SMALL_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 ZH_BIG_UNITS: dict[str, int] = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "兆": 10**12}
-ZH_VAGUE = "多余餘几幾"  # 十多万, 500余万, 二十几万: the count is at least the number read
+ZH_VAGUE = "多余餘几幾来來"  # 十多万, 500余万, 二十几万 (at least), 40来万 (about)
 ZH_POINT = "点點"
 
 DIGIT_CHARS = "".join(ZH_DIGITS)
@@ -52,6 +52,8 @@ _PERCENT_BASES = {"百": 1.0, "佰": 1.0, "千": 0.1, "仟": 0.1, "万": 0.01, "
 
 _ARABIC = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
 _SPACES = re.compile(r"\s+")
+_VAGUE = re.compile(f"[{ZH_VAGUE}]")
+_ARABIC_WITH_BIG_UNITS = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<units>[万萬亿億兆]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,22 +61,30 @@ class ZhNumber:
     value: float
     percent: bool = False  # 百分之五 → 5 (percent)
     vague: bool = False  # 多/余/几 inside: "at least"
+    about: bool = False  # 来 inside: 40来万 is "about 400,000"
 
 
 def parse_zh_number(run: str) -> ZhNumber | None:
     """The value of a run of Chinese and Arabic numerals, or None when it does not read as one."""
-    text = _SPACES.sub("", run)
+    text = _SPACES.sub("", run) if _SPACES.search(run) else run
     if not text:
         return None
-    vague = any(ch in ZH_VAGUE for ch in text)
+    quick = _ARABIC_WITH_BIG_UNITS.fullmatch(text)
+    if quick:  # the common case by far: 1.1万, 66.75万, 1,100.9亿, 4.78万亿
+        value = float(quick["num"].replace(",", ""))
+        for ch in quick["units"]:
+            value *= ZH_BIG_UNITS[ch]
+        return ZhNumber(value)
+    vague = _VAGUE.search(text) is not None
+    about = "来" in text or "來" in text
     if vague:
-        text = "".join(ch for ch in text if ch not in ZH_VAGUE)
+        text = _VAGUE.sub("", text)
     if "分之" in text:
-        return _fraction(text, vague)
+        return _fraction(text, vague and not about)
     value = _decimal(text)
     if value is None:
         return None
-    return ZhNumber(value, vague=vague)
+    return ZhNumber(value, vague=vague and not about, about=about)
 
 
 def _fraction(text: str, vague: bool) -> ZhNumber | None:

@@ -1,9 +1,10 @@
 """The events repository: one row per real-world event, one mention per document reporting it.
 
 `record_events` merges an event another document already reported: same type, dates that
-agree at month precision (equal, or one a prefix of the other), at least one commodity in
-common, and the same actor or one of them less specific (`CN` and `CN:MOFCOM`). Recording a
-document again replaces its mentions; an event left without mentions is dropped.
+agree at month precision (equal, or one a prefix of the other), a commodity in common or one
+under another (`rare_earths` and `heavy_rare_earths`), and the same actor or one of them less
+specific (`CN` and `CN:MOFCOM`). Recording a document again replaces its mentions; an event
+left without mentions is dropped.
 
 `query_events` lists the timeline, oldest first (undated events last):
 - `commodity` includes its descendants (`rare_earths` lists `heavy_rare_earths` events too);
@@ -21,6 +22,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from assay.extract.event_dates import dates_compatible, month_start
+from assay.extract.events import related
 from assay.model import Event, Period
 from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
 from assay.vocab import ancestors, commodities
@@ -116,7 +118,7 @@ def _same_event(row: EventRow, event: Event) -> bool:
     return (
         row.type == event.type
         and dates_compatible(_month(row.date), _month(event.date))
-        and bool(set(row.commodities) & set(event.commodities))
+        and related(tuple(row.commodities), event.commodities)
         and _actors_agree(row.actor, event.actor)
     )
 
@@ -133,12 +135,9 @@ def _validate(document_id: int, event: Event) -> None:
 
 
 def _find_event(session: Session, event: Event) -> EventRow | None:
-    rows = session.scalars(
-        select(EventRow)
-        .join(EventCommodityRow, EventCommodityRow.event_id == EventRow.id)
-        .where(EventRow.type == event.type, EventCommodityRow.commodity.in_(event.commodities))
-        .order_by(EventRow.id)
-    ).unique()
+    """The stored event this report is about, if any (see the module docstring for "same")."""
+    same_time = EventRow.date.is_(None) if event.date is None else EventRow.date.startswith(event.date[:4])
+    rows = session.scalars(select(EventRow).where(EventRow.type == event.type, same_time).order_by(EventRow.id))
     matches = [row for row in rows if _same_event(row, event)]
     if not matches:
         return None

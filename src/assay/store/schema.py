@@ -97,7 +97,8 @@ class FactRow(Base):
     rule_version: Mapped[str] = mapped_column(String(20))
 
     __table_args__ = (
-        Index("ix_facts_series", "commodity", "metric", "geo", "unit", "period_start"),
+        # partner before period: a series query names commodity, metric, place and often a partner
+        Index("ix_facts_series", "commodity", "metric", "geo", "partner", "period_start"),
         Index("ix_facts_metric_period", "metric", "period_start"),
     )
 
