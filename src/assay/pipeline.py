@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import re
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,7 +19,9 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+import ahocorasick
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -309,30 +310,61 @@ def families_of(commodity_ids: Iterable[str]) -> tuple[str, ...]:
 
 
 def keyword_families(title: str | None, text: str) -> tuple[str, ...]:
-    """Families whose vocabulary wordings occur in the text, for documents without facts."""
+    """Families whose vocabulary wordings occur in the text, for documents without facts.
+
+    One Aho-Corasick pass over the lower-cased text; Latin wordings must not sit inside a word, and
+    four-letter ones (SmCo) count only as written.
+    """
     haystack = f"{title or ''}\n{text}"
-    return tuple(sorted(family for family, pattern in _family_patterns().items() if pattern.search(haystack)))
+    lowered = haystack.lower()
+    same_length = len(lowered) == len(haystack)  # lower() lengthens a few letters (İ); then case is not checked
+    automaton, total = _family_automaton()
+    found: set[str] = set()
+    for end, entries in automaton.iter(lowered):
+        for family, wording in entries:
+            if family in found:
+                continue
+            start = end - len(wording) + 1
+            if wording.isascii() and not _stands_alone(lowered, start, end):
+                continue
+            if len(wording) == MIN_SYMBOL_CHARS and same_length and haystack[start : end + 1] != wording:
+                continue
+            found.add(family)
+        if len(found) == total:
+            break
+    return tuple(sorted(found))
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Not inside a longer word; a plural "s" may follow (graphite → graphites)."""
+    if end + 1 < len(text) and text[end + 1] == "s":
+        end += 1
+    before = text[start - 1] if start > 0 else " "
+    after = text[end + 1] if end + 1 < len(text) else " "
+    return not (_is_latin_word_char(before) or _is_latin_word_char(after))
+
+
+def _is_latin_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 @cache
-def _family_patterns() -> dict[str, re.Pattern[str]]:
-    wordings: dict[str, set[str]] = {}
+def _family_automaton() -> tuple[Any, int]:
+    """An automaton from lower-cased wordings to their (family, wording) pairs, and the number of families."""
+    entries: dict[str, list[tuple[str, str]]] = {}
     for commodity in commodities().values():
         family = families_of([commodity.id])
-        if family:
-            wordings.setdefault(family[0], set()).update(commodity.wordings)
-    patterns = {family: [p for p in map(_wording_pattern, sorted(words)) if p] for family, words in wordings.items()}
-    return {family: re.compile("|".join(parts)) for family, parts in patterns.items() if parts}
-
-
-def _wording_pattern(wording: str) -> str | None:
-    if not wording.isascii():
-        return re.escape(wording)
-    if len(wording) < MIN_SYMBOL_CHARS:
-        return None  # FM, Nd, DBM, REO: too ambiguous in running text without the extractor's context
-    # Four letters (SmCo) count only as written; longer wordings in any case; never inside a word.
-    body = re.escape(wording) if len(wording) == MIN_SYMBOL_CHARS else f"(?i:{re.escape(wording)})"
-    return rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])"
+        for wording in commodity.wordings:
+            if not family or (wording.isascii() and len(wording) < MIN_SYMBOL_CHARS):
+                continue  # FM, Nd, DBM, REO: too ambiguous in running text without the extractor's context
+            pairs = entries.setdefault(wording.lower(), [])
+            if (family[0], wording) not in pairs:
+                pairs.append((family[0], wording))
+    automaton = ahocorasick.Automaton()
+    for key, pairs in entries.items():
+        automaton.add_word(key, pairs)
+    automaton.make_automaton()
+    return automaton, len({family for pairs in entries.values() for family, _ in pairs})
 
 
 def _estimate_count(inputs: Sequence[str], options: SourceOptions) -> int | None:

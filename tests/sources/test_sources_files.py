@@ -17,6 +17,7 @@ def _corpus(tmp_path: Path) -> Path:
     (folder / "notes.csv").write_text("a,b\n1,2\n")
     (folder / "build.py").write_text("print('not a document')\n")
     (folder / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "README.md").write_text("# About this corpus\n\nHow the files were collected.\n")
     index = [
         {
             "doc": "mg-prices",
@@ -109,3 +110,9 @@ def test_index_of_a_parent_folder_covers_documents_in_subfolders(tmp_path: Path)
     [doc] = list(iter_sources([str(root)], SourceOptions()))
     assert isinstance(doc, RawDocument)
     assert (doc.published, doc.lang, doc.source_name) == ("2021-09-28", "zh", "zh-news")
+
+
+def test_corpus_readme_is_read_only_when_named(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    [readme] = list(iter_sources([str(folder / "README.md")], SourceOptions()))
+    assert isinstance(readme, RawDocument) and readme.name == "README"

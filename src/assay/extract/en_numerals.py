@@ -113,7 +113,7 @@ _ORD = _alt([f"{w}s" for w in ORDINALS if w not in ("half", "halves")] + list(OR
 _TENS = _alt(list(TENS))
 _COMPOUND_ORD = rf"(?:{_TENS})(?:[ \t]*-[ \t]*|[ \t]+)(?:firsts?|seconds?|{_ORD})"
 _WORD = rf"(?:{_COMPOUND_ORD}|{_CARD}|{_SCALE}|{_ORD}|{_alt(list(DOZENS))})\b"
-_SEP = r"(?:[ \t]*-[ \t]*|[ \t]+(?:and[ \t]+(?:an?[ \t]+)?|point[ \t]+|a[ \t]+(?=dozen))?)"
+_SEP = rf"(?:[ \t]*-[ \t]*|[ \t]+(?:and[ \t]+(?:an?[ \t]+)?|point[ \t]+|an?[ \t]+(?=dozen|{_SCALE}))?)"
 
 EN_NUMBER_RUN = re.compile(
     # the lookahead on first letters lets the regex engine skip most words quickly
@@ -162,7 +162,11 @@ def parse_en_run(run: str) -> list[Piece]:
 
 
 def _is_fraction(group: _Group) -> bool:
-    return _ordinal_value(group[-1][0]) is not None and group[-1][0] not in ("first", "second")
+    """Ends in a denominator (`two thirds`), or in one and a scale word (`a half million`)."""
+    words = [w for w, _, _ in group]
+    if len(words) >= 2 and words[-1] in SCALES:
+        words = words[:-1]
+    return _ordinal_value(words[-1]) is not None and words[-1] not in ("first", "second")
 
 
 def _joins(chain: list[_Group], group: _Group, final: _Group) -> bool:
@@ -187,13 +191,18 @@ def _read_chain(chain: list[_Group]) -> list[Piece]:
                 parts[-1].extend(["and", *words])
         else:
             parts.append(words)
+    scale = 1.0
+    last = parts[-1]
+    if len(parts) > 1 and len(last) >= 2 and last[-1] in SCALES and _ordinal_value(last[-2]) is not None:
+        scale = SCALES[last[-1]]  # one and a half million = 1.5 million
+        parts[-1] = last[:-1]
     total = 0.0
     for words in parts:
         value = _value(words)
         if value is None:
             return _split(chain)
         total += value
-    return [(chain[0][0][1], chain[-1][-1][2], total)]
+    return [(chain[0][0][1], chain[-1][-1][2], total * scale)]
 
 
 def _split(chain: list[_Group]) -> list[Piece]:
@@ -218,6 +227,13 @@ def _value(words: list[str]) -> float | None:
         return None
     if words in (["half"], ["halves"]):
         return 0.5
+    if len(words) >= 2 and (words[-1] in SCALES or words[-1] in DOZENS):
+        # half a million, a half million, two thirds of a dozen: a fraction of a scale word
+        head = words[:-2] if words[-2] in ("a", "an") else words[:-1]
+        if head and _ordinal_value(head[-1]) is not None:
+            fraction = _value(head)
+            scale = SCALES.get(words[-1], 12)
+            return fraction * scale if fraction is not None else None
     if "point" in words:
         at = words.index("point")
         whole = _cardinal(words[:at]) if at else 0.0

@@ -87,6 +87,9 @@ _CHENG = re.compile(rf"{_SP}*成(?![本为為交立果功品员員都熟型分�
 _DOZEN_ZH = re.compile(r"打(?![击擊造破开開通算入响響工压壓出印车車球])")
 _VAGUE_AFTER = re.compile(r"[多余餘](?=[吨噸元美人公千万萬亿億个個])")
 _ANY_LETTER_AFTER = re.compile(r"[ \t]*[A-Za-z]")
+_SMALL_CHANGE = re.compile(
+    rf"(?:(?P<jiao>[\d{_D}])[角毛](?:(?P<fen>[\d{_D}])分)?(?:钱|錢)?|(?P<tail>[\d{_D}])(?![\d{_D}{_S}{_B}千.点點]))"
+)
 _SECTION_THEN_YEAR = re.compile(r"\d{1,2}\.(?:19|20)\d\d")
 _YEAR_CONTINUES = re.compile(r"[ \t]*(?:年|[-–~至到][ \t]*(?:19|20)\d\d)")
 _LABEL_BEFORE = re.compile(r"(?:图|圖|表|(?i:fig\.?|figure|table|chart|section))[ \t]*\Z")
@@ -404,9 +407,25 @@ def _read_unit(text: str, r: _Reading) -> None:
             m = u.SUFFIX.match(text, r.end)
             if m:
                 _apply_suffix(r, m)
+                if m["cur"] in u.GENERIC_YUAN and not m["per"]:
+                    _read_small_change(text, r)
     nxt = _next_visible(text, r.end)
     if nxt in u.APPROX_AFTER_FIRST_CHARS and nxt:
         _read_approx_after(text, r)
+
+
+def _read_small_change(text: str, r: _Reading) -> None:
+    """3元5角, 三块五毛, 一块五: tenths (and hundredths) of a yuan after the yuan."""
+    change = _SMALL_CHANGE.match(text, r.end)
+    if not change:
+        return
+    jiao = change["jiao"] or change["tail"]
+    r.value += _digit_value(jiao) / 10 + (_digit_value(change["fen"]) / 100 if change["fen"] else 0.0)
+    r.end = change.end()
+
+
+def _digit_value(ch: str) -> float:
+    return float(ch) if ch.isdigit() else float(ZH_DIGITS[ch])
 
 
 def _next_visible(text: str, at: int) -> str:
@@ -429,8 +448,12 @@ def _apply_suffix(r: _Reading, m: re.Match[str]) -> None:
     elif m["rate"]:
         r.mass = ("t", u.RATE_LOOKUP.get(u.lookup_key(m["rate"]), 1.0))
         r.per_year = True
+    elif m["jiao"]:
+        r.currency = r.currency or "CNY"
+        r.value /= 10  # 五毛钱 = 0.5 yuan
     elif m["cur"]:
-        r.currency = u.currency_of(m["cur"], u.CURRENCY_SUFFIX_LOOKUP)
+        if not (r.currency and m["cur"] in u.GENERIC_YUAN):  # 港币100元 stays in HKD
+            r.currency = u.currency_of(m["cur"], u.CURRENCY_SUFFIX_LOOKUP)
         if m["pmass"]:
             r.per_mass = u.mass_unit(m["pmass"])
     elif m["mass"]:

@@ -43,6 +43,14 @@ CURRENCY_PREFIX: dict[str, str] = {
     "yuan": "CNY",
     "renminbi": "CNY",
     "人民币": "CNY",
+    "人民幣": "CNY",
+    "美元": "USD",
+    "美金": "USD",
+    "港币": "HKD",
+    "港幣": "HKD",
+    "欧元": "EUR",
+    "歐元": "EUR",
+    "日元": "JPY",
     "jpy": "JPY",
     "inr": "INR",
     "rs": "INR",
@@ -82,7 +90,14 @@ CURRENCY_SUFFIX: dict[str, str] = {
     "港元": "HKD",
     "港币": "HKD",
     "港幣": "HKD",
+    "块钱": "CNY",
+    "塊錢": "CNY",
+    "块": "CNY",
+    "塊": "CNY",
 }
+
+# 元 and 块 name no currency of their own after 港币, 美元 and the like written before the number
+GENERIC_YUAN = ("元", "圆", "块", "塊", "块钱", "塊錢")
 
 # Mass units: (FactSpec unit, factor to it). Case matters for Mt (megatonne) against mt (metric ton),
 # so the lookup tries the exact form first, then the lower-cased one.
@@ -293,7 +308,8 @@ SUFFIX = re.compile(
     rf"(?P<pp>{_PP})"
     rf"|(?P<pct>{_PCT})"
     rf"|(?P<rate>{alternation(RATE_WORDS)})"
-    rf"|(?P<cur>(?i:{alternation(CURRENCY_SUFFIX)}))"
+    r"|(?P<jiao>[角毛](?:钱|錢)?)"
+    rf"|(?P<cur>(?i:{alternation(CURRENCY_SUFFIX)}))(?![地石板头田状料砖肉糖])"
     rf"(?:{INLINE_SPACE}*(?P<per>{_PER}(?P<pmass>(?i:{_MASS_RE}))))?"
     rf"|(?P<mass>(?i:{_MASS_RE}))(?:{INLINE_SPACE}*(?P<yr>(?i:{alternation(PER_YEAR)}){_NOT_A_BASELINE}))?"
     rf"|(?P<per2>{_PER}(?P<pmass2>(?i:{_MASS_RE})))"
@@ -346,6 +362,6 @@ def _first_chars(words: Iterable[str]) -> str:
 # anything else skips those regexes altogether.
 SUFFIX_FIRST_CHARS = _first_chars(
     [*CURRENCY_SUFFIX, *MASS, *RATE_WORDS, "%", "‰", "per", "percent", "pct", "pc", "pp", "pts", "bp", "basis"]
-    + ["a", "an", "each", "/", "每", "个", "個", "百"]
+    + ["a", "an", "each", "/", "每", "个", "個", "百", "角", "毛"]
 )
 APPROX_AFTER_FIRST_CHARS = _first_chars(APPROX_AFTER)

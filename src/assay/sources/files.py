@@ -101,12 +101,19 @@ def iter_path(
     yield from _drain(indexes)
 
 
+# A corpus folder often carries its own README or licence; those describe the corpus and are
+# not documents of it. Named on the command line they are still read.
+FOLDER_FURNITURE = frozenset({"readme", "license", "licence", "changelog", "contributing", "provenance"})
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             file_path = Path(root) / name
-            if not name.startswith(".") and file_path.suffix.lower() in SUFFIX_TYPES:
+            if name.startswith(".") or file_path.stem.lower() in FOLDER_FURNITURE:
+                continue
+            if file_path.suffix.lower() in SUFFIX_TYPES:
                 yield file_path
 
 
