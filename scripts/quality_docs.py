@@ -160,4 +160,5 @@ def _number(value: float) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Text fit for one Markdown table cell: pipes escaped, line breaks shown as <br>."""
+    return text.replace("|", "\\|").replace("\n", "<br>")

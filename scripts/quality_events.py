@@ -116,7 +116,12 @@ def write_floors(floors: dict[str, float], path: Path = FLOORS_FILE) -> None:
         "(tests/extract/test_events_gate.py)\n" + body + "\n"
     )
     pattern = re.compile(rf"^\[{SECTION}\]\n(?:(?!^\[).*\n?)*", re.MULTILINE)
-    text = pattern.sub(section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    found = pattern.search(text)
+    if found is None:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        following = text[found.end() :]
+        text = text[: found.start()] + section + ("\n" + following if following else "")
     path.write_text(text, encoding="utf-8")
 
 

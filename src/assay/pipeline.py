@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -38,11 +39,12 @@ from assay.store import documents as repo
 from assay.store.db import Store
 from assay.store.events import record_events
 from assay.store.facts import replace_facts
-from assay.vocab import ancestors, commodities
+from assay.vocab import ancestors, commodities, read_rows
 
 PROGRESS_ABOVE = 5  # documents; shorter runs print no bar
 IN_FLIGHT_PER_WORKER = 4  # documents queued per worker process before the parent waits
 MIN_SYMBOL_CHARS = 4  # shortest Latin wording the keyword scan trusts
+EXTRA_WORDINGS = "commodity_wordings.csv"  # more surface forms per commodity, beside commodities.csv
 # Top-level commodities of the vocabulary, grouped into the families a summary reports.
 FAMILY_OF_ROOT = {
     "magnesite": "magnesia",
@@ -146,13 +148,14 @@ class _Run:
 
     def take(self, raw: RawDocument) -> None:
         raw_sha256 = hashlib.sha256(raw.data).hexdigest()
+        source = stored_source(raw.source)
         with self.store.session() as session:
-            stored = repo.find_by_source_and_hash(session, raw.source, raw_sha256)
+            stored = repo.find_by_source_and_hash(session, source, raw_sha256)
         if stored is not None:
             self._revisit(stored)
             return
         try:
-            doc = replace(clean_document(raw, self.context), raw_sha256=raw_sha256)
+            doc = replace(clean_document(raw, self.context), raw_sha256=raw_sha256, source=source)
         except CleanError as exc:
             self.fail(raw.source, exc.reason)
             return
@@ -290,6 +293,13 @@ class _Pending:
     reextract: bool
 
 
+def stored_source(source: str) -> str:
+    """A file's absolute path (so a run from another folder finds it stored), or the URL as given."""
+    if "://" in source:
+        return source
+    return str(Path(source).resolve())
+
+
 def extract(doc: Document) -> Extraction:
     """Facts and events of one document, and the commodity families they (or its words) are about."""
     facts = extract_facts(doc)
@@ -352,14 +362,15 @@ def _is_latin_word_char(char: str) -> bool:
 def _family_automaton() -> tuple[Any, int]:
     """An automaton from lower-cased wordings to their (family, wording) pairs, and the number of families."""
     entries: dict[str, list[tuple[str, str]]] = {}
-    for commodity in commodities().values():
-        family = families_of([commodity.id])
-        for wording in commodity.wordings:
-            if not family or (wording.isascii() and len(wording) < MIN_SYMBOL_CHARS):
-                continue  # FM, Nd, DBM, REO: too ambiguous in running text without the extractor's context
-            pairs = entries.setdefault(wording.lower(), [])
-            if (family[0], wording) not in pairs:
-                pairs.append((family[0], wording))
+    wordings = [(c.id, w) for c in commodities().values() for w in c.wordings]
+    wordings += [(row["id"], row["wording"]) for row in read_rows(EXTRA_WORDINGS) if row.get("wording")]
+    for commodity_id, wording in wordings:
+        family = families_of([commodity_id])
+        if not family or (wording.isascii() and len(wording.strip()) < MIN_SYMBOL_CHARS):
+            continue  # FM, Nd, DBM, REO: too ambiguous in running text without the extractor's context
+        pairs = entries.setdefault(wording.strip().lower(), [])
+        if (family[0], wording.strip()) not in pairs:
+            pairs.append((family[0], wording.strip()))
     automaton = ahocorasick.Automaton()
     for key, pairs in entries.items():
         automaton.add_word(key, pairs)
@@ -407,6 +418,7 @@ class _ProgressBar(AbstractContextManager[_Advance]):
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            console=Console(stderr=True),  # stdout stays for results
             transient=True,
         )
         self.total = total

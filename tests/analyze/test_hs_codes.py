@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.analyze.hs_codes import codes_for_commodity, commodity_for_hs, hs_codes
+from assay.analyze.reference import codes_for_commodity, commodity_for_hs, hs_codes
 from assay.vocab import commodities
 
 # Codes whose names mention our minerals but that are not our commodities (see hs8_codes.PROVENANCE.md).

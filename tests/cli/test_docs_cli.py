@@ -153,7 +153,20 @@ def test_a_database_that_cannot_be_opened_is_one_line(runner: CliRunner, tmp_pat
 
 class _Pages(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        if self.path == "/news/magnesium":
+        if self.path == "/feed.xml":
+            host = f"http://{self.headers['Host']}"
+            feed = (
+                '<?xml version="1.0"?><rss version="2.0"><channel><title>Metals wire</title>'
+                f"<item><title>Fugu magnesium</title><link>{host}/news/magnesium</link>"
+                "<pubDate>Tue, 05 Aug 2025 08:00:00 GMT</pubDate></item></channel></rss>"
+            )
+            payload = feed.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        elif self.path == "/news/magnesium":
             head = "<head><title>Fugu magnesium</title></head>"
             body = f"<html>{head}<body><article><p>{MAGNESIUM}</p></article></body></html>"
             payload = body.encode()
@@ -190,6 +203,21 @@ def test_urls_from_a_local_server(runner: CliRunner, server: str, tmp_path: Path
     assert len(errors) == 1 and errors[0].startswith(f"error: {missing}: ") and "404" in errors[0]
     items = json.loads(runner.invoke(app, ["--db", db, "docs", "list", "--json"]).stdout)
     assert [item["url"] for item in items] == [page]
+
+
+def test_a_feed_is_followed_to_its_pages(runner: CliRunner, server: str, tmp_path: Path) -> None:
+    db = str(tmp_path / "feed.db")
+    result = runner.invoke(app, ["--db", db, "ingest", "--feed", "--allow-private-urls", f"{server}/feed.xml"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(runner.invoke(app, ["--db", db, "docs", "list", "--json"]).stdout)
+    assert [item["url"] for item in items] == [f"{server}/news/magnesium"]
+
+
+def test_the_size_cap_is_configurable(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
+    big = corpus / "graphite.txt"
+    result = runner.invoke(app, ["--db", str(tmp_path / "cap.db"), "ingest", "--max-bytes", "100", str(big)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {big}: ")
 
 
 def test_demo_ingests_the_bundled_sample(runner: CliRunner, tmp_path: Path) -> None:

@@ -35,6 +35,9 @@ def test_import_then_query(tmp_path: Path, mcs: Path, shared_dir: Path) -> None:
     assert code == 0 and "usgs-mcs2024-mgmet_world: 18 facts imported" in out
     code, out, _ = run(db, "import", "usgs-mcs", files[1])
     assert code == 0 and "nothing added" in out
+    code, out, _ = run(db, "import", "list", "--json")
+    listed = {d["name"]: (d["facts"], d["official"]) for d in json.loads(out)}
+    assert listed == {"usgs-mcs2023-mgmet_world": (16, True), "usgs-mcs2024-mgmet_world": (18, True)}
 
     code, out, _ = run(db, "series", "--commodity", "magnesium", "--metric", "production", "--geo", "CN", "--json")
     rows = json.loads(out)

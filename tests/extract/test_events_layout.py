@@ -126,3 +126,37 @@ def test_publication_date_missing_uses_latest_date_named() -> None:
     text = "Graphite output was firm in early 2018. Beijing's environmental inspections cut output last year."
     [event] = events_of(text)
     assert event.date == "2017"
+
+
+def test_last_years_quota_named_as_a_baseline_is_no_event() -> None:
+    text = (
+        "MIIT issued the 2024 rare earth mining quota of 270,000 tonnes.\n\n"
+        "For the whole of 2023 the mining quota was 255,000 tonnes."
+    )
+    assert [e.date for e in events_of(text, "2024-08-20")] == ["2024"]
+
+
+def test_data_statements_and_waiting_are_not_events() -> None:
+    assert events_of("数据显示，2019年包头稀土产品交易所成交稀土产品3387吨。", "2020-01-10") == []
+    assert events_of("The market is waiting for the second batch of rare earth quotas.", "2024-07-01") == []
+
+
+def test_a_headline_joins_the_dated_event_of_the_same_family() -> None:
+    text = (
+        "中国对7种中重稀土实施出口管制\n\n"
+        "商务部4月4日发布公告，对钐、钆、铽、镝、镥、钪、钇等7类中重稀土相关物项实施出口管制。"
+    )
+    [event] = events_of(text, "2025-04-07")
+    assert event.date == "2025-04-04"
+    assert "heavy_rare_earths" in event.commodities
+
+
+def test_a_province_or_firm_named_beside_an_export_control_is_not_its_actor() -> None:
+    text = "Yantai-based Zhenghai Magnetic Materials said magnets need export licences since April 2025."
+    [event] = events_of(text, "2025-10-20")
+    assert event.actor == "CN:MOFCOM"
+
+
+def test_other_minerals_do_not_borrow_the_documents_commodity() -> None:
+    text = "Graphite anode prices were flat.\n\nBeijing imposed export restrictions on gallium and germanium in August."
+    assert events_of(text, "2023-10-20") == []

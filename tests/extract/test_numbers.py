@@ -78,6 +78,14 @@ CHINESE_QUANTITIES = [
     ("售价为8000美元/吨。", 8_000, "USD/t", None),
     ("兩千噸。", 2_000, "t", None),
     ("收入8亿元人民币。", 800_000_000, "CNY", None),
+    ("出口量一直在40来万吨左右。", 400_000, "t", None),
+    ("售价九百九十九块。", 999, "CNY", None),
+    ("只要一块五。", 1.5, "CNY", None),
+    ("三块五毛一斤。", 3.5, "CNY", None),
+    ("单价3元5角2分。", 3.52, "CNY", None),
+    ("五毛钱。", 0.5, "CNY", None),
+    ("港币100元。", 100, "HKD", None),
+    ("美元100。", 100, "USD", None),
 ]
 
 
@@ -104,6 +112,9 @@ def test_chinese_quantities(text: str, value: float, unit: str | None, high: flo
         ("one hundred and three and two thirds", 103 + 2 / 3),
         ("nine point nought four", 9.04),
         ("a hundredth", 0.01),
+        ("half a million", 500_000),
+        ("one and a half million", 1_500_000),
+        ("minus 3.5", -3.5),
         ("one over three", 1 / 3),
         ("2000 over 3", 2000 / 3),
         ("3 dozens", 36),
@@ -254,7 +265,11 @@ def test_year_is_not_fused_with_the_quantity_after_it() -> None:
 
 def test_year_is_not_the_low_end_of_a_range_or_a_tonnage() -> None:
     found = read_quantities("imports rose by 23pc from 2019 to 35,539t last year")
-    assert [(q.value, q.unit, q.value_high) for q in found] == [(23, "%", None), (2019, None, None), (35_539, "t", None)]
+    assert [(q.value, q.unit, q.value_high) for q in found] == [
+        (23, "%", None),
+        (2019, None, None),
+        (35_539, "t", None),
+    ]
 
 
 def test_a_year_earlier_is_not_a_capacity() -> None:
@@ -285,6 +300,23 @@ def test_full_width_comma_separates_numbers() -> None:
 
 def test_lone_yi_inside_words_is_skipped() -> None:
     assert read_quantities("统一市场，进一步推进") == []
+
+
+def test_a_plot_of_land_is_not_money() -> None:
+    assert [q.unit for q in read_quantities("一块地")] == []
+
+
+def test_section_number_before_a_year_is_two_numbers() -> None:
+    assert [q.value for q in read_quantities("图2.2019年中国镁产品出口结构")] == [2, 2019]
+
+
+def test_unit_on_the_next_line() -> None:
+    assert values("Investment: 17.5 trillion\nYuan") == [(17_500_000_000_000, "CNY")]
+
+
+def test_currency_in_parentheses_before_a_price() -> None:
+    q = read_quantities("at Chinese renminbi (Rmb) 5,000/tonne")[0]
+    assert (q.text, q.value, q.unit) == ("(Rmb) 5,000/tonne", 5000, "CNY/t")
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,36 @@ from assay.model import Period
 
 NUMBERISH = st.lists(
     st.sampled_from(
-        list("0123456789０１２９.,-–~+%％/^eE $¥€元吨万亿千百十两零一二三四五六七八九点分之又多余约成个百分点 \t")
-        + ["million", "bn", "k", "t", "mt", "tonnes", "per cent", "pc", "to", "and", "between", "about", "over", "a"]
-        + ["one", "two", "hundred", "half", "thirds", "dozen", "point", "Q3", "H1", "January", "年", "月", "日"]
+        [
+            *"0123456789０１２９.,-–~+%％/^eE $¥€元吨万亿千百十两零一二三四五六七八九点分之又多余约成个百分点 \t",
+            "million",
+            "bn",
+            "k",
+            "t",
+            "mt",
+            "tonnes",
+            "per cent",
+            "pc",
+            "to",
+            "and",
+            "between",
+            "about",
+            "over",
+            "a",
+            "one",
+            "two",
+            "hundred",
+            "half",
+            "thirds",
+            "dozen",
+            "point",
+            "Q3",
+            "H1",
+            "January",
+            "年",
+            "月",
+            "日",
+        ]
     ),
     max_size=30,
 ).map("".join)

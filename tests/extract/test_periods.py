@@ -109,7 +109,12 @@ def test_relative_periods(text: str, period: str, baseline: bool) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Capacity will reach 50,000 t by 2025.", "The goal is set by the end of 2025.", "到2025年产能达到5万吨。", "2025年前完成。"],
+    [
+        "Capacity will reach 50,000 t by 2025.",
+        "The goal is set by the end of 2025.",
+        "到2025年产能达到5万吨。",
+        "2025年前完成。",
+    ],
 )
 def test_targets(text: str) -> None:
     m = one(text)

@@ -334,3 +334,17 @@ def test_a_process_pool_gives_the_same_store_as_one_process(tmp_path: Path) -> N
             )
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0] == len(ARTICLES) and outcomes[0][1] == 1 and outcomes[0][-1] == len(ARTICLES)
+
+
+def test_a_folder_given_from_another_working_directory_is_recognised(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_corpus(tmp_path / "work" / "wire")
+    monkeypatch.chdir(tmp_path / "work")
+    first = ingest(["wire"], quiet(), store)
+    monkeypatch.chdir(tmp_path)
+    second = ingest(["work/wire"], quiet(), store)
+    assert first.added == len(ARTICLES)
+    assert (second.added, second.duplicates, second.skipped_unchanged) == (0, 0, len(ARTICLES))
+    with store.session() as session:
+        assert all(Path(d.source).is_absolute() for d in list_documents(session))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,17 +10,26 @@ import pytest
 from assay.model import Document
 from assay.pipeline import IngestOptions, ingest
 from assay.sources import SourceOptions
-from assay.store.db import Store
+from assay.store.db import Store, open_store
 from assay.store.documents import get_document, list_documents
 
 pytestmark = pytest.mark.shared
+OPTIONS = IngestOptions(SourceOptions(), show_progress=False)
+
+
+@pytest.fixture(scope="module")
+def seeds_store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The seeds ingested once into a SQLite file, shared by this module's tests."""
+    with open_store(f"sqlite:///{tmp_path_factory.mktemp('seeds') / 'seeds.db'}") as store:
+        report = ingest([str(shared_dir / "corpus" / "seeds")], OPTIONS, store)
+        assert report.failures == [], report.failures
+        assert report.added == 5
+        yield store
 
 
 @pytest.fixture
-def seeds(shared_dir: Path, store: Store) -> dict[str, Document]:
-    report = ingest([str(shared_dir / "corpus" / "seeds")], IngestOptions(SourceOptions(), show_progress=False), store)
-    assert report.failures == [], report.failures
-    with store.session() as session:
+def seeds(seeds_store: Store) -> dict[str, Document]:
+    with seeds_store.session() as session:
         found = [get_document(session, d.id) for d in list_documents(session)]
     return {doc.name[:3]: doc for doc in found if doc is not None}
 
@@ -56,6 +66,6 @@ def test_cleaning_steps_are_recorded(seeds: dict[str, Document]) -> None:
     assert seeds["003"].cleaning_steps
 
 
-def test_ingesting_the_seeds_again_adds_nothing(shared_dir: Path, store: Store, seeds: dict[str, Document]) -> None:
-    again = ingest([str(shared_dir / "corpus" / "seeds")], IngestOptions(SourceOptions(), show_progress=False), store)
+def test_ingesting_the_seeds_again_adds_nothing(shared_dir: Path, seeds_store: Store) -> None:
+    again = ingest([str(shared_dir / "corpus" / "seeds")], OPTIONS, seeds_store)
     assert (again.added, again.duplicates, again.skipped_unchanged) == (0, 0, 5)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assay.analyze.consensus import consensus
-from assay.model import Period
+from assay.model import Basis, Period
 from assay.store.series import FactSelection, StoredFactRecord, select_facts
 
 SeriesKey = tuple[str, str | None, str, str, str | None, str | None, str]
@@ -127,6 +127,9 @@ def observation_json(series: Series, obs: Observation) -> dict[str, Any]:
     return out
 
 
+_BASIS_TEXT = {b: str(b.value) for b in Basis}
+
+
 def source_ref(record: StoredFactRecord, in_consensus: bool = True) -> SourceRef:
     fact = record.fact
     return SourceRef(
@@ -139,7 +142,7 @@ def source_ref(record: StoredFactRecord, in_consensus: bool = True) -> SourceRef
         published=record.published,
         value=fact.value,
         value_high=fact.value_high,
-        basis=fact.basis.value,
+        basis=_BASIS_TEXT[fact.basis],
         fact_id=record.id,
         in_consensus=in_consensus,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -55,7 +55,7 @@ def ingest_command(
         show_progress=not no_progress and sys.stderr.isatty(),
     )
     with _open() as store:
-        report = ingest(inputs, options, store)
+        report = _guarded(store, lambda: ingest(inputs, options, store))
     _print_failures(report)
     console.print(_summary_line(report), soft_wrap=True, highlight=False)
     if report.failures:
@@ -170,7 +170,7 @@ def demo_command(
     url = database_url_for(db) if db is not None else settings().database_url
     options = IngestOptions(show_progress=not no_progress and sys.stderr.isatty())
     with _open(url) as store:
-        report = ingest([str(corpus)], options, store)
+        report = _guarded(store, lambda: ingest([str(corpus)], options, store))
         with store.session() as session:
             counts = store_counts(session)
             duplicates = [(copy.name, original.name) for copy, original in duplicate_pairs(session)]
@@ -232,6 +232,19 @@ def _error(message: str) -> None:
 
 def _print_json(payload: Sequence[Any] | dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def _guarded(store: Store, run: Callable[[], IngestReport]) -> IngestReport:
+    """Run an ingest; a database failure mid-run is one line and exit 1 (what was committed stays)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from assay.store.db import describe_error, display_url
+
+    try:
+        return run()
+    except SQLAlchemyError as exc:
+        _error(f"{display_url(store.url)}: {describe_error(exc)}")
+        raise typer.Exit(EXIT_INPUT_FAILED) from exc
 
 
 @contextmanager

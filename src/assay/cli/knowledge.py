@@ -301,7 +301,7 @@ def hs_command(
     codes: Annotated[list[str], typer.Argument(help="China customs codes, e.g. 81041100 or 8104.11")],
 ) -> None:
     """Which of our commodities a China customs (HS) code is."""
-    from assay.analyze.hs_codes import commodity_for_hs, hs_entry
+    from assay.analyze.reference import commodity_for_hs, hs_entry
 
     failed = False
     for code in codes:
@@ -385,3 +385,37 @@ def import_prices_command(
             raise _usage(f"--scale {item!r}: give PRODUCT=NUMBER, e.g. 氧化钕=10000") from exc
     options = PriceTableOptions(scales=scales)
     _run_imports(files, lambda session, path: import_price_table(session, path, options), verbose)
+
+
+@import_app.command("list")
+def import_list_command(as_json: JsonOpt = False) -> None:
+    """The reference datasets imported so far, with their facts and provenance."""
+    from assay.store.reference import list_datasets
+
+    with _session() as session:
+        datasets = list_datasets(session)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "name": d.name,
+                    "kind": d.kind,
+                    "source": d.source,
+                    "published": d.published,
+                    "official": d.official,
+                    "imported_at": d.imported_at.isoformat(),
+                    "facts": d.facts,
+                }
+                for d in datasets
+            ]
+        )
+        return
+    if not datasets:
+        console.print("No reference datasets imported yet (assay import usgs-mcs FILE.csv).")
+        return
+    table = Table(title_justify="left")
+    for col in ("dataset", "kind", "facts", "published", "official", "source"):
+        table.add_column(col, overflow="fold")
+    for d in datasets:
+        table.add_row(d.name, d.kind, str(d.facts), d.published or "", "yes" if d.official else "no", escape(d.source))
+    console.print(table)

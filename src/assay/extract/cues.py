@@ -68,7 +68,8 @@ QOQ = re.compile(
     r"\b(?:qoq|q-o-q|q/q|quarter-on-quarter|quarter on quarter|previous quarter)\b|环比上季", re.IGNORECASE
 )
 BASELINE_WORD = re.compile(
-    r"\b(?:from|compared (?:to|with)|versus|vs\.?|against|than|over|relative to)\b|较|比|相比",
+    r"\b(?:from|compared (?:to|with)|versus|vs\.?|against|than|over|relative to|"
+    r"on(?= (?:the same|the corresponding|a year|the year|the previous|last)))\b|较|比|相比",
     re.IGNORECASE,
 )
 
@@ -117,7 +118,8 @@ OVER_AFTER = re.compile(r"^\s*(?:以上|多|余|有余|\+)")
 
 ABSOLUTE_CHANGE_BEFORE = re.compile(
     r"(?:\b(?:rose|rise|rises|risen|fell|fall|falls|increased|decreased|declined|dropped|gained|jumped|surged|"
-    r"climbed|plunged|slipped|slid|dipped|added|lost|up|down|higher|lower)(?:\s+by)?"
+    r"climbed|plunged|slipped|slid|dipped|added|lost|(?<!making )(?<!made )(?<!make )(?<!makes )up|down|higher|lower)"
+    r"(?:\s+by)?"
     r"|\b(?:an?\s+)?(?:\w+\s+){0,2}(?:increase|decrease|decline|drop|rise|gain|jump|fall|reduction|change|increment)s?\s+of"
     r"|下调|上调|上涨|下跌|下滑|下降|增加|减少|增长|回落|涨|跌)\s*$",
     re.IGNORECASE,

@@ -8,10 +8,11 @@ English names tolerate missing spaces ("DepartmentofEnergy"), which PDF text oft
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from assay.vocab import places
+from assay.extract.gazetteer import GEO, Mention, find_mentions
 
 # (actor, rank, wordings): rank 1 is the most specific kind of actor.
 _BODIES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -153,33 +154,19 @@ def _compiled_countries() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((code, re.compile(source)) for code, source in _COUNTRIES)
 
 
-@cache
-def _compiled_places() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Provinces and cities of the vocabulary, English and Chinese names."""
-    out: list[tuple[str, re.Pattern[str]]] = []
-    for code, place in places().items():
-        if not code.startswith("CN-") or code == "CN-BJ":
-            continue  # "Beijing" in policy news is the central government: the country CN
-        names = [re.escape(place.name)] if place.name else []
-        if place.chinese:
-            names.append(re.escape(place.chinese))
-        if not names:
-            continue
-        source = "|".join(rf"\b{n}\b" if n.isascii() else n for n in names)
-        out.append((code, re.compile(source)))
-    return tuple(out)
-
-
-def find_actors(text: str) -> list[ActorMention]:
-    """Actor mentions in the text; a mention inside a longer one is dropped."""
+def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[ActorMention]:
+    """Actor mentions in the text; a mention inside a longer one is dropped. `mentions` are the
+    gazetteer's for this text, when the caller has them already."""
     found: list[ActorMention] = []
     for actor, pattern in _compiled_bodies():
         found += [ActorMention(m.start(), m.end(), actor, 1) for m in pattern.finditer(text)]
-    for code, pattern in _compiled_places():
-        for m in pattern.finditer(text):
-            governs = bool(_GOVERNMENT_WORDS.search(text[m.end() : m.end() + 40]))
-            rank = 2 if governs else (4 if ":" in code else 3)
-            found.append(ActorMention(m.start(), m.end(), code, rank))
+    for place in find_mentions(text) if mentions is None else mentions:
+        # provinces and cities from the gazetteer; "Beijing" in policy news is the central government
+        if place.kind != GEO or not place.value.startswith("CN-") or place.value == "CN-BJ":
+            continue
+        governs = bool(_GOVERNMENT_WORDS.search(text[place.end : place.end + 40]))
+        rank = 2 if governs else (4 if ":" in place.value else 3)
+        found.append(ActorMention(place.start, place.end, place.value, rank))
     for m in _COMPANY_EN.finditer(text):
         name = m["name"]
         if _NOT_COMPANY_START.match(name) or len(name.split()) < 2:
@@ -194,11 +181,15 @@ def find_actors(text: str) -> list[ActorMention]:
         found += [ActorMention(m.start(), m.end(), code, 6) for m in pattern.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "WORLD", 7) for m in _WORLD.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "CN:GACC", 6) for m in _CUSTOMS.finditer(text)]
-    kept = [
-        a
-        for a in found
-        if not any((o.start <= a.start and a.end <= o.end) and (o.end - o.start) > (a.end - a.start) for o in found)
-    ]
+    # a mention inside a longer one goes ("美国商务部" is not also "商务部"): one sweep, longest first
+    kept: list[ActorMention] = []
+    reach, reach_span = -1, (-1, -1)
+    for a in sorted(found, key=lambda a: (a.start, a.start - a.end)):
+        if a.end <= reach and (a.start, a.end) != reach_span:
+            continue
+        kept.append(a)
+        if a.end > reach:
+            reach, reach_span = a.end, (a.start, a.end)
     return sorted(kept, key=lambda a: (a.start, a.rank))
 
 

@@ -599,7 +599,8 @@ def stance_for(event_type: str, wording_class: str, text: str) -> Stance:
 NEGATION_EN = re.compile(r"(?i)\b(?:no|not|never|without|unaffected|nor|neither)\b[^.;,]{0,25}$|n't\s+$")
 NEGATION_ZH = re.compile(r"(?:未|没有|不|无|并非)[^，。；]{0,3}$")
 HEDGE = re.compile(
-    r"\b(?:may|might|could|if|whether|unless|recommend\w*|advis\w*)\b|^(?:If|Whether|Could|Might)\b|可能|或将|如果|若是|是否"
+    r"\b(?:may|might|could|if|whether|unless|recommend\w*|advis\w*|waiting for|awaiting)\b"
+    r"|^(?:数据显示|统计显示|据.{0,8}(?:统计|数据))|等待|^(?:If|Whether|Could|Might)\b|可能|或将|如果|若是|是否"
 )
 # "No new mines may be opened", "may not": a prohibition, not a hedge.
 PROHIBITION = re.compile(r"(?i)^\W*no\b|\b(?:may|must|shall|can) ?not\b|不得")

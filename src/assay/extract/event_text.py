@@ -132,7 +132,7 @@ def _split_sentences(text: str, start: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     cursor = 0
     for m in _SENTENCE_END.finditer(text):
-        if _ABBREVIATION_END.search(text[: m.start() + 1]) and m.group().strip() == "":
+        if _ABBREVIATION_END.search(text[max(0, m.start() - 12) : m.start() + 1]) and m.group().strip() == "":
             continue
         if m.start() <= cursor:
             continue

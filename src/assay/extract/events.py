@@ -37,14 +37,14 @@ from assay.extract.event_lexicon import (
     stance_for,
 )
 from assay.extract.event_text import Statement, statements, strip_label
-from assay.extract.gazetteer import COMMODITY, COMPANY, Mention, find_mentions, to_simplified
+from assay.extract.gazetteer import COMMODITY, COMPANY, Mention, commodity_family, find_mentions, to_simplified
 from assay.model import Document, Event
 from assay.vocab import ancestors, commodities
 
 log = logging.getLogger(__name__)
 
 EVENT_RULES_VERSION = "1"
-MAX_COMMODITIES = 6
+MAX_COMMODITIES = 8
 _CLAUSE_CUT = re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+")
 _BASELINE_BEFORE = re.compile(
     r"(?i)(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
@@ -92,7 +92,7 @@ def _extract(doc: Document) -> list[Event]:
     candidates: list[_Candidate] = []
     for statement in statements(text):
         candidates += context.read(statement, doc.name)
-    return [c.event for c in _merge(candidates)]
+    return [c.event for c in _drop_earlier_quotas(_merge(candidates))]
 
 
 class _DocumentContext:
@@ -177,7 +177,9 @@ class _DocumentContext:
         found = _triggers(text)
         if not found:
             return []
-        actors = find_actors(text) + [ActorMention(m.start, m.end, m.value, 5) for m in mentions if m.kind == COMPANY]
+        actors = find_actors(text, mentions) + [
+            ActorMention(m.start, m.end, m.value, 5) for m in mentions if m.kind == COMPANY
+        ]
         named = [a for a in actors if a.rank <= 3]
         clauses = _event_clauses(text)
         chosen: list[tuple[Trigger, int, int]] = []
@@ -256,7 +258,7 @@ class _DocumentContext:
             type=trigger.type,
             actor=actor,
             date=event_date,
-            commodities=tuple(sorted(event_commodities[:MAX_COMMODITIES])),
+            commodities=_keep_commodities(event_commodities),
             stance=stance,
             quote=statement.text[q_start:q_end],
             start=statement.start + q_start,
@@ -278,8 +280,8 @@ class _DocumentContext:
             chosen, rank = self.block_actor
         if chosen is None:
             chosen = self.default_actor or "WORLD"
-        if chosen in ("CN", "CN:GACC") and event_type in ("export_control", "technology_restriction") and rank > 1:
-            chosen = "CN:MOFCOM" if chosen == "CN" else chosen
+        if chosen in ("CN", "WORLD") and event_type in ("export_control", "technology_restriction") and rank > 1:
+            chosen = "CN:MOFCOM"  # China's export controls are MOFCOM's; these documents are about China's minerals
         if rank <= 5:
             self.block_actor = (chosen, rank)
         return chosen, rank
@@ -363,7 +365,9 @@ def _anchor(text: str) -> str | None:
 
 def _document_commodities(text: str, title: str | None) -> tuple[str, ...]:
     """The commodities a document is about: the commonest family, its two commonest ids."""
-    counts = Counter(m.value for m in find_mentions(((title or "") + "\n") * 3 + text) if m.kind == COMMODITY)
+    counts = Counter(
+        m.value for m in find_mentions(((title or "") + "\n") * 3 + text) if m.kind == COMMODITY and m.value in _known()
+    )
     if not counts:
         return ()
     ranked = counts.most_common(2)
@@ -397,11 +401,15 @@ def _trigger_rank(found: tuple[Trigger, int, int]) -> tuple[int, int, int]:
 
 
 def related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Whether two commodity lists touch: a commodity in common, or one under another (rare_earths
-    and light_rare_earths)."""
-    left = {c for commodity in a for c in ancestors(commodity)} | set(a)
-    right = {c for commodity in b for c in ancestors(commodity)} | set(b)
-    return bool(set(a) & right or set(b) & left)
+    """Whether two commodity lists touch: a commodity of the same family in both (rare_earths,
+    light_rare_earths and dysprosium are one family; magnesite and magnesia are two)."""
+    return bool({commodity_family(c) for c in a} & {commodity_family(c) for c in b})
+
+
+def _keep_commodities(found: tuple[str, ...]) -> tuple[str, ...]:
+    """At most MAX_COMMODITIES, aggregates (rare_earths, heavy_rare_earths) before single elements."""
+    ranked = sorted(found, key=lambda c: (len(ancestors(c)), found.index(c)))
+    return tuple(sorted(ranked[:MAX_COMMODITIES]))
 
 
 def _ordered_unique(values: object) -> tuple[str, ...]:
@@ -410,6 +418,29 @@ def _ordered_unique(values: object) -> tuple[str, ...]:
         if isinstance(value, str) and value not in seen:
             seen.append(value)
     return tuple(seen)
+
+
+def _drop_earlier_quotas(groups: list[_Candidate]) -> list[_Candidate]:
+    """Quotas are set once a year: a document that gives this year's quota names last year's as a
+    baseline ("up 12.5% from 2023's"), which is no event of its own."""
+    years = [
+        int(g.event.date[:4])
+        for g in groups
+        if g.event.type == "production_quota" and g.event.date and g.event.date[:4].isdigit()
+    ]
+    if not years:
+        return groups
+    latest = max(years)
+    return [
+        g
+        for g in groups
+        if not (
+            g.event.type == "production_quota"
+            and g.event.date
+            and g.event.date[:4].isdigit()
+            and int(g.event.date[:4]) < latest
+        )
+    ]
 
 
 def _same(a: _Candidate, b: _Candidate) -> bool:
@@ -436,7 +467,7 @@ def _absorb(into: _Candidate, other: _Candidate) -> None:
     )
     source = o if date_value != e.date and date_value == o.date else e
     actor = o.actor if other.rank < into.rank else e.actor
-    merged = tuple(sorted(dict.fromkeys(e.commodities + o.commodities)))[:MAX_COMMODITIES]
+    merged = _keep_commodities(tuple(dict.fromkeys(e.commodities + o.commodities)))
     into.event = replace(
         e,
         date=date_value,

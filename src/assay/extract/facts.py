@@ -32,13 +32,27 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
 
 from assay.extract import EXTRACTOR_VERSION, cues
 from assay.extract.gazetteer import COMMODITY, COMPANY, GEO, METRIC, Mention, company_commodities, find_mentions
 from assay.extract.layout import Layout, Span, analyse
 from assay.extract.numbers import read_quantities
 from assay.extract.periods import PeriodMention, find_periods
+from assay.extract.readings import (
+    base_metric,
+    carried_geo,
+    dedupe,
+    example_spans,
+    first,
+    first_form,
+    home_like,
+    parse_published,
+    reference_date,
+    repair,
+    trade,
+    valid_period,
+    with_bare_years,
+)
 from assay.extract.slots import (
     LEVEL_METRICS,
     SHARE_METRICS,
@@ -49,10 +63,10 @@ from assay.extract.slots import (
     choose_whole,
     commodity_of,
     common_parent,
-    is_bound_to_other,
 )
 from assay.extract.tables import TableReader
-from assay.model import Approx, Basis, Document, Fact, Period, Quantity, QuantityKind
+from assay.extract.timing import Timing
+from assay.model import Approx, Basis, Document, Fact, Quantity, QuantityKind
 from assay.vocab import units
 
 FACT_UNITS = frozenset(units())
@@ -73,31 +87,6 @@ def extract_facts(doc: Document) -> list[Fact]:
     return reader.run()
 
 
-def parse_published(published: str | None) -> date | None:
-    if not published:
-        return None
-    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", published.strip())
-    if not m:
-        return None
-    year, month, day = int(m[1]), int(m[2] or 12), int(m[3] or 0)
-    if not 1 <= month <= 12:
-        return None
-    if day == 0:
-        day = Period.parse(f"{year:04d}-{month:02d}").end.day
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _reference_date(text: str, published: date | None) -> date | None:
-    """The publication date, or when unknown the end of the latest year the text names."""
-    if published is not None:
-        return published
-    years = [int(y) for y in re.findall(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)", text[:200_000])]
-    return date(max(years), 12, 31) if years else None
-
-
 class _Reader:
     """One document being read: its layout, mentions and carried context."""
 
@@ -105,24 +94,23 @@ class _Reader:
         self.doc = doc
         self.text = text
         self.published = parse_published(doc.published)
-        self.reference = _reference_date(text, self.published)
+        self.reference = reference_date(text, self.published)
         self.layout: Layout = analyse(text)
         self.mentions = find_mentions(text)
-        self.periods = _with_bare_years(
-            text, [p for p in find_periods(text, self.reference) if _valid_period(p.period)]
-        )
-        self.quantities = _repair(text, read_quantities(text))
+        self.periods = with_bare_years(text, [p for p in find_periods(text, self.reference) if valid_period(p.period)])
+        self.quantities = repair(text, read_quantities(text))
         title = doc.title or ""
         title_mentions = find_mentions(title)
-        title_periods = [p for p in find_periods(title, self.reference) if _valid_period(p.period)]
+        title_periods = [p for p in find_periods(title, self.reference) if valid_period(p.period)]
         self.title_carry = Carry(
-            commodity=_first(title_mentions, COMMODITY),
-            form=_first_form(title_mentions),
-            metric=_first(title_mentions, METRIC),
+            commodity=first(title_mentions, COMMODITY),
+            form=first_form(title_mentions),
+            metric=first(title_mentions, METRIC),
             geo=None,
             period=next((p.period for p in title_periods if not _YEAR_BEFORE.search(p.text)), None),
         )
         self.doc_commodity = self._dominant_commodity()
+        self.timing = Timing(text, self.layout, self.published, self.title_carry)
         self.absolute_changes: set[int] = set()
         self._carry_from_sentence = False
 
@@ -159,13 +147,15 @@ class _Reader:
                     continue
                 made = self._facts_for(q, sentence, carry, heading_carry, facts)
                 for fact in made:
+                    # the sentence's first fact is its main statement; later ones may be baselines
+                    period = carry.period if made_here and carry.local else fact.period
                     carry = Carry(
                         commodity=fact.commodity,
                         form=fact.form,
-                        metric=_base_metric(fact.metric),
+                        metric=base_metric(fact.metric),
                         geo=fact.geo,
                         partner=fact.partner,
-                        period=fact.period,
+                        period=period,
                         local=True,
                     )
                 facts.extend(made)
@@ -173,7 +163,7 @@ class _Reader:
             carry = self._carry_of(sentence, carry, made_here)
             carry_by_block[block] = carry
             running = carry
-        return _dedupe(facts)
+        return dedupe(facts)
 
     def _opening_carry(self, previous: Carry) -> Carry:
         """A new paragraph keeps the document's running commodity and place, not its metric or period."""
@@ -201,13 +191,13 @@ class _Reader:
         commodity, form, metric, period, geo = carry.commodity, carry.form, carry.metric, carry.period, carry.geo
         local = carry.local
         items = [m for m in sentence.mentions if m.kind == COMMODITY and m.value != "-"]
-        examples = _example_spans(self.text, sentence.span)
+        examples = example_spans(self.text, sentence.span)
         items = [m for m in items if not any(a <= m.start < b for a, b in examples)]
         if items:
             last = items[-1]
             group = [last]
             for m in reversed(items[:-1]):
-                if re.fullmatch(r"\s*(?:,|、|/|and|or|和|及|与)?\s*", self.text[m.end : group[0].start]):
+                if re.fullmatch(r"\s*(?:,|、|/|and|or|和|及|与)\s*", self.text[m.end : group[0].start]):
                     group.insert(0, m)
                 else:
                     break
@@ -216,8 +206,8 @@ class _Reader:
             local = True
         for m in sentence.mentions:
             if m.kind == METRIC and m.value in _ALL_METRICS and m.value not in ("value", "quota"):
-                metric = _trade(m.value) if m.value != "shipments" or metric != "imports" else "imports"
-        subjects = [m for m in sentence.mentions if m.kind in (GEO, COMPANY) and _home_like(m.value)]
+                metric = trade(m.value) if m.value != "shipments" or metric != "imports" else "imports"
+        subjects = [m for m in sentence.mentions if m.kind in (GEO, COMPANY) and home_like(m.value)]
         if subjects and not made_facts:
             geo = subjects[0].value
         absolute = [p for p in sentence.periods if not p.relative]
@@ -240,7 +230,7 @@ class _Reader:
         if q.kind is QuantityKind.PERCENT:
             return self._percent_facts(q, sentence, clause, carry, heading)
         kinds = LEVEL_METRICS.get(q.kind)
-        if kinds is None or q.unit is None or q.unit not in FACT_UNITS:
+        if kinds is None or q.unit is None or q.unit not in FACT_UNITS or q.value == 0:
             return []
         if self._is_absolute_change(q, sentence, clause_before, after):
             self.absolute_changes.add(q.start)
@@ -292,9 +282,7 @@ class _Reader:
         prev_q = max((o.end for o in sentence.quantities if o.end <= q.start), default=sentence.span.start)
         near_before = text[max(prev_q, q.start - 48) : q.start]
         is_change = q.signed or bool(cues.CHANGE_BEFORE.search(near_before)) or bool(cues.CHANGE_AFTER.match(after))
-        is_share = bool(cues.SHARE.search(clause_before[-40:])) or bool(cues.SHARE_AFTER.match(after))
-        if is_share and not re.search(r"(?:\bof\b|的|比重|份额)", after[:12] + clause_before[-20:]) and not is_change:
-            is_share = bool(cues.SHARE.search(clause_before[-30:]))
+        is_share = bool(cues.SHARE.search(clause_before[-80:])) or bool(cues.SHARE_AFTER.match(after))
         if is_share and not q.signed and not re.match(r"^\s*(?:higher|lower|more|less|rise|increase|decrease)", after):
             return self._share_fact(q, sentence, clause, carry, heading, before, clause_before, after)
         if cues.APPROVAL.search(after[:80]) and not is_change:
@@ -302,12 +290,12 @@ class _Reader:
             return [fact] if fact else []
         if not is_change:
             return []
-        if re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after) and not self._baseline_period(
+        if re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after) and not self.timing.baseline_period(
             q, sentence
         ):
             return []  # a comparison across places or products, not a change over time
         metric = choose_metric(sentence, q, clause, _ALL_METRICS, text, carry.metric or heading.metric)
-        if metric is None or metric not in self._metrics_in(clause):
+        if metric is None or metric not in self._metrics_in(sentence, clause):
             price_next = self._adjacent_price(q, sentence)
             if price_next:
                 metric = "price"
@@ -326,7 +314,7 @@ class _Reader:
         fact = self._fill(changed, sentence, clause, carry, heading, metric, "pct_change", before, clause_before)
         if fact is None:
             return []
-        unit = self._change_unit(q, sentence, fact.period, after)
+        unit = self.timing.change_unit(q, sentence, fact.period, after)
         return [replace(fact, unit=unit)]
 
     def _share_fact(
@@ -349,7 +337,7 @@ class _Reader:
         else:
             whole_metric = next((m.value for m in metrics if q.end <= m.start < clause.end), None)
             part_metric = next((m.value for m in reversed(metrics) if m.end <= q.start), None)
-        whole_metric, part_metric = _trade(whole_metric), _trade(part_metric)
+        whole_metric, part_metric = trade(whole_metric), trade(part_metric)
         if MARKET_SHARE_OR_NONE(text[max(sentence.span.start, q.start - 30) : q.end + 10]):
             part_metric = part_metric or "production"
         if whole_metric and part_metric and whole_metric != part_metric:
@@ -363,8 +351,8 @@ class _Reader:
         whole = choose_whole(sentence, q, text, fact.geo, fact.partner)
         return [replace(fact, share_of=whole)]
 
-    def _metrics_in(self, clause: Span) -> set[str]:
-        return {m.value for m in self.mentions if m.kind == METRIC and clause.start <= m.start < clause.end}
+    def _metrics_in(self, sentence: Sentence, clause: Span) -> set[str]:
+        return {m.value for m in sentence.mentions if m.kind == METRIC and clause.start <= m.start < clause.end}
 
     def _adjacent_price(self, q: Quantity, sentence: Sentence) -> bool:
         """A change written next to a price (`rose 30% to $800-940 per tonne`) is a change of that price."""
@@ -372,66 +360,6 @@ class _Reader:
             if o.kind is QuantityKind.PRICE and 0 <= o.start - q.end <= 12:
                 return bool(re.fullmatch(r"\s*(?:to|from|at)\s*", self.text[q.end : o.start]))
         return False
-
-    def _baseline_period(self, q: Quantity, sentence: Sentence) -> PeriodMention | None:
-        """The period a change is measured from: `from 2019`, `compared to 2024`, `than in H1 2013`, `较2018年`."""
-        for region_start, region_end, period in self._baseline_regions(sentence):
-            if region_start >= q.end and region_start - q.end < 60 and period is not None:
-                return period
-            if region_end <= q.start and q.start - region_end < 6 and period is not None:
-                return period
-        return None
-
-    def _baseline_regions(self, sentence: Sentence) -> list[tuple[int, int, PeriodMention | None]]:
-        text = self.text
-        regions: list[tuple[int, int, PeriodMention | None]] = []
-        s = sentence.span
-        for m in cues.BASELINE_WORD.finditer(text, s.start, s.end):
-            word = m.group().lower()
-            nxt = text[m.end() : m.end() + 3].lstrip()
-            if word in ("than", "over") and nxt[:1].isdigit():
-                continue  # "more than 300,000 t", "over 80%": an approximation
-            clause = self.layout.clause(m.start())
-            period = next((p for p in sentence.periods if p.start >= m.end() and p.end <= clause.end + 30), None)
-            if period is None:
-                if word in ("from",):
-                    continue
-                regions.append((m.start(), min(clause.end, m.end() + 40), None))
-                continue
-            between = text[m.end() : period.start]
-            if any(x.kind in (GEO,) and m.end() <= x.start < period.start for x in sentence.mentions):
-                continue  # "imports from Myanmar last year": an origin, not a baseline
-            if len(between) > 60:
-                continue
-            regions.append((m.start(), period.end, period))
-        return regions
-
-    def _change_unit(self, q: Quantity, sentence: Sentence, period: str | None, after: str) -> str:
-        text = self.text
-        window_after = after[:40]
-        nxt = [o.start for o in sentence.quantities if o.start >= q.end]
-        if nxt:
-            window_after = text[q.end : min(nxt[0], q.end + 40)]
-        prev_q = max((o.end for o in sentence.quantities if o.end <= q.start), default=sentence.span.start)
-        window_before = text[max(prev_q, q.start - 40) : q.start]
-        for window in (window_after, window_before):
-            if cues.QOQ.search(window):
-                return "pct_qoq"
-            if cues.MOM.search(window):
-                return "pct_mom"
-            if cues.YOY.search(window):
-                return "pct_yoy"
-        baseline = self._baseline_period(q, sentence)
-        if baseline is not None and period:
-            unit = _compare_periods(period, baseline.period)
-            if unit:
-                return unit
-        whole = text[sentence.span.start : sentence.span.end]
-        if cues.MOM.search(whole) and not cues.YOY.search(whole):
-            return "pct_mom"
-        if cues.YOY.search(whole) and not cues.MOM.search(whole):
-            return "pct_yoy"
-        return "pct_change"
 
     # --- slots shared by every kind of number -------------------------------------------------
 
@@ -467,10 +395,10 @@ class _Reader:
             return None
         commodity, form = found
         if geo is None:
-            geo = _carried_geo(carry.geo, metric)
+            geo = carried_geo(carry.geo, metric)
         if metric not in ("exports", "imports", "exports_share", "imports_share"):
             partner = None
-        period = self._period(q, sentence, carry, heading, metric)
+        period = self.timing.period(q, sentence, carry, heading, metric, self._carry_from_sentence)
         basis = self._basis(q, sentence, clause, metric, before, clause_before)
         if basis is Basis.TARGET and period is None:
             target = next((p for p in sentence.periods if p.target), None)
@@ -513,71 +441,6 @@ class _Reader:
             return Basis.TARGET
         return basis
 
-    def _period(self, q: Quantity, sentence: Sentence, carry: Carry, heading: Carry, metric: str) -> str | None:
-        text = self.text
-        regions = self._baseline_regions(sentence)
-
-        def region_of(pos: int) -> int | None:
-            for i, (s, e, _) in enumerate(regions):
-                if s <= pos < e:
-                    return i
-            return None
-
-        q_region = region_of(q.start)
-        report_day = self.published.isoformat() if self.published and metric != "price" else None
-        ranked: list[tuple[int, int, int, PeriodMention]] = []
-        for p in sentence.periods:
-            if p.start < q.end and p.end > q.start:
-                continue
-            if p.period == report_day:
-                continue  # a dateline ("SHANGHAI, Nov 24 (SMM) -") dates the report, not the number
-            p_region = region_of(p.start)
-            if p_region is not None and p_region != q_region:
-                continue
-            bound = is_bound_to_other(p, q, sentence.quantities, text)
-            tight = p.start >= q.end and p.start - q.end <= 4
-            if getattr(p, "baseline", False) and p_region is None and not tight:
-                continue
-            lo, hi = (p.end, q.start) if p.end <= q.start else (q.end, p.start)
-            crosses = any(lo <= o.start and o.end <= hi for o in sentence.quantities if o is not q)
-            after = 1 if p.start >= q.end else 0
-            rank = 1 if crosses else 0
-            if bound:  # "to 95,000 t in March": a change may share the period of its level, a level may not
-                rank = 1 if q.kind is QuantityKind.PERCENT else 2
-            ranked.append((rank, after if crosses else 0, abs(hi - lo), p))
-        ranked.sort(key=lambda r: r[:3])
-        chosen = ranked[0][3] if ranked and ranked[0][0] < 2 else None
-        if chosen is not None and ranked[0][0] == 1 and q.kind is QuantityKind.PERCENT and carry.local:
-            same_sentence = carry.period is not None and self._carry_from_sentence
-            if same_sentence:
-                return carry.period  # "22,966 mt in October, up 23.4% MoM": the change shares its level's period
-        if (
-            chosen is not None
-            and chosen.relative
-            and re.search(r"year (?:ago|earlier)|year-ago|previous year|prior year", chosen.text, re.IGNORECASE)
-        ):
-            anchor = self._anchor(sentence, chosen, carry)
-            if anchor:
-                return _shift(anchor, -1)
-        if chosen is not None:
-            return chosen.period
-        if self.published and re.search(
-            r"\b(?:current(?:ly)?|now|at present)\b|目前|当前", text[sentence.span.start : q.start]
-        ):
-            return self.published.isoformat()
-        for ctx in (carry, heading, self.title_carry):
-            if ctx.period:
-                return ctx.period
-        if metric == "price" and self.published:
-            return self.published.isoformat()
-        return None
-
-    def _anchor(self, sentence: Sentence, relative: PeriodMention, carry: Carry) -> str | None:
-        others = [p for p in sentence.periods if p is not relative and p.start < relative.start]
-        if others:
-            return others[-1].period
-        return carry.period
-
     def _quote_span(self, q: Quantity, sentence: Sentence, clause: Span) -> tuple[int, int]:
         """The shortest span of the clause that holds the number and the cues next to it."""
         start, end = q.start, q.end
@@ -590,6 +453,11 @@ class _Reader:
                 end = max(end, p.end)
                 break
         text = self.text
+        if q.kind is QuantityKind.PERCENT and start == q.start:
+            lead = max(clause.start, q.start - 24)
+            moved = cues.CHANGE_BEFORE.search(text, lead, q.start)
+            if moved is not None:  # "down 12%", "同比增长9.47%": the movement word belongs to the number
+                start = moved.start()
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -602,163 +470,3 @@ class _Reader:
 
 def MARKET_SHARE_OR_NONE(window: str) -> bool:
     return bool(cues.MARKET_SHARE.search(window))
-
-
-def _carried_geo(carried: str | None, metric: str) -> str:
-    """The place a number inherits from its paragraph: a Chinese province or city for anything, a company
-    only for what companies report; otherwise China, the subject of this industry's news."""
-    if carried and carried.startswith("CN-"):
-        return carried
-    if carried and carried.startswith("company:") and metric in _COMPANY_METRICS:
-        return carried
-    return "CN"
-
-
-_COMPANY_METRICS = ("revenue", "net_profit", "investment", "production", "capacity", "output_value")
-
-
-def _home_like(code: str) -> bool:
-    """Places whose mention makes them the subject of what follows: China, its provinces, companies."""
-    return code == "CN" or code.startswith(("CN-", "company:"))
-
-
-def _example_spans(text: str, span: Span) -> list[tuple[int, int]]:
-    """Parenthesised examples (`(e.g., samarium, gadolinium)`) name members, not the subject."""
-    return [
-        (m.start(), m.end())
-        for m in re.finditer(
-            r"[(（]\s*(?:e\.g\.|eg|such as|including|like|例如|如|包括)[^)）]{0,120}[)）]", text[: span.end]
-        )
-        if m.start() >= span.start
-    ]
-
-
-_RANGE_TO = re.compile(r"\s+(?:to|through)\s+|至|到")
-_PRICE_TAIL = re.compile(r"(?:/\s*(?:t|mt|tonne|ton)|\s+(?:per|a)\s+(?:tonne|ton|mt))\s*$", re.IGNORECASE)
-_CNY_BEFORE = re.compile(r"(?:rmb|cny|yuan|renminbi|¥)\W{0,3}$", re.IGNORECASE)
-
-
-_BARE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*年(?!\s*\d)")
-
-
-def _with_bare_years(text: str, periods: list[PeriodMention]) -> list[PeriodMention]:
-    """`2019年` written as a year stands for that year even where the period reader saw something else
-    (`2019年中国…` is not 年中, mid-year)."""
-    covered = [(p.start, p.end) for p in periods]
-    extra = [
-        PeriodMention(m.start(), m.end(), m.group(), m.group(1), False, False)
-        for m in _BARE_YEAR.finditer(text)
-        if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in covered)
-    ]
-    if not extra:
-        return periods
-    return sorted([*periods, *extra], key=lambda p: p.start)
-
-
-def _repair(text: str, quantities: list[Quantity]) -> list[Quantity]:
-    """Readings the slot filler must see differently: `from 2019 to 35,539t` and `from 45,000 t/yr to 100,000
-    t/yr` are two numbers, not a range; `(Rmb) 5,000/tonne` is a price in yuan."""
-    out: list[Quantity] = []
-    for q in quantities:
-        if q.kind is QuantityKind.RATE and re.match(r"\s*(?:ago|earlier|before)\b", text[q.end : q.end + 10]):
-            cut = re.search(r"\s*(?:a|per|/)\s*(?:year|yr)$", q.text)
-            if cut is not None:  # "670 tons a year ago" is a tonnage and a period, not a rate
-                q = replace(q, kind=QuantityKind.MASS, unit="t", text=q.text[: cut.start()], end=q.start + cut.start())
-        if re.fullmatch(r"(?:19|20)\d\d", q.text.strip()) and re.match(
-            r"\s*(?:to|-|–|至)\s*\d", text[q.end : q.end + 6]
-        ):
-            continue  # "from 2019 to 35,539t": a year, not a tonnage
-        if q.value_high is not None:
-            split = _RANGE_TO.search(q.text)
-            if split is not None:
-                low_text, high_text = q.text[: split.start()], q.text[split.end() :]
-                year_low = re.fullmatch(r"(?:19|20)\d\d", low_text.strip()) is not None
-                own_unit = bool(re.search(r"[^\d\s.,]", low_text.strip().lstrip("$¥€")))
-                if year_low or own_unit:
-                    high_start = q.start + split.end()
-                    if not year_low:
-                        out.append(replace(q, text=low_text, end=q.start + len(low_text), value_high=None))
-                    out.append(replace(q, text=high_text, start=high_start, value=q.value_high, value_high=None))
-                    continue
-        if (
-            q.kind is QuantityKind.NUMBER
-            and _PRICE_TAIL.search(q.text)
-            and _CNY_BEFORE.search(text[max(0, q.start - 8) : q.start])
-        ):
-            q = replace(q, kind=QuantityKind.PRICE, unit="CNY/t")
-        out.append(q)
-    return out
-
-
-def _trade(metric: str | None) -> str | None:
-    return "exports" if metric == "shipments" else metric
-
-
-def _first(mentions: Sequence[Mention], kind: str) -> str | None:
-    for m in mentions:
-        if m.kind == kind and m.value not in ("-", "value", "quota"):
-            return m.value
-    return None
-
-
-def _first_form(mentions: Sequence[Mention]) -> str | None:
-    for m in mentions:
-        if m.kind == COMMODITY and m.value != "-":
-            return m.form
-    return None
-
-
-def _base_metric(metric: str) -> str:
-    return metric.removesuffix("_share")
-
-
-def _valid_period(text: str) -> bool:
-    try:
-        Period.parse(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _shift(period: str, years: int) -> str:
-    return re.sub(r"\d{4}", lambda m: f"{int(m.group()) + years:04d}", period)
-
-
-def _compare_periods(fact_period: str, baseline: str) -> str | None:
-    try:
-        current, base = Period.parse(fact_period), Period.parse(baseline)
-    except ValueError:
-        return None
-    try:
-        if base == current.year_before() or (base.granularity == "year" and base.start.year == current.start.year - 1):
-            return "pct_yoy"
-    except ValueError:
-        return None
-    previous = current.previous()
-    if previous is not None and base == previous:
-        return {"month": "pct_mom", "quarter": "pct_qoq"}.get(current.granularity, "pct_yoy")
-    return None
-
-
-def _dedupe(facts: list[Fact]) -> list[Fact]:
-    """A number stated twice (a repeated page, a table restated in the text) is one fact."""
-    kept: list[Fact] = []
-    index: dict[tuple[object, ...], list[Fact]] = {}
-    for fact in facts:
-        key = (fact.commodity, fact.form, fact.metric, fact.geo, fact.partner, fact.share_of, fact.unit, fact.period)
-        same = index.setdefault(key, [])
-        if any(_close(f.value, fact.value) and _close_opt(f.value_high, fact.value_high) for f in same):
-            continue
-        same.append(fact)
-        kept.append(fact)
-    return kept
-
-
-def _close(a: float, b: float) -> bool:
-    return a == b or abs(a - b) <= 0.005 * max(abs(a), abs(b))
-
-
-def _close_opt(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return _close(a, b)

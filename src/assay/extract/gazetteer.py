@@ -219,8 +219,8 @@ def find_mentions(text: str) -> list[Mention]:
     if not text:
         return []
     norm = normalise(text)
-    out: list[Mention] = []
-    for last, (key, bucket) in _automaton().iter_long(norm):
+    hits: list[tuple[int, int, Entry]] = []
+    for last, (key, bucket) in _automaton().iter(norm):
         start, end = last - len(key) + 1, last + 1
         bounded = _word_bounded(norm, start, end, key)
         for entry in bucket:
@@ -228,7 +228,18 @@ def find_mentions(text: str) -> list[Mention]:
                 continue
             if entry.case_sensitive and text[start:end].translate(_PUNCT_FOLD) != entry.original:
                 continue
+            hits.append((start, end, entry))
+    # leftmost-longest among the valid hits only, so a failed candidate (`eu` in `DivergenceUS`) hides nothing
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out: list[Mention] = []
+    taken_end = -1
+    taken_span = (-1, -1)
+    for start, end, entry in hits:
+        if (start, end) == taken_span:
             out.append(Mention(start, end, entry.kind, entry.value, entry.form))
+        elif start >= taken_end:
+            out.append(Mention(start, end, entry.kind, entry.value, entry.form))
+            taken_end, taken_span = end, (start, end)
     companies = _ticker_companies(text)
     if companies:
         spans = [(c.start, c.end) for c in companies]

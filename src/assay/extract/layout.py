@@ -111,11 +111,29 @@ def analyse(text: str) -> Layout:
         if cut > starts[-1]:
             starts.append(cut)
     # block boundaries are sentence boundaries too
-    merged = sorted(set(starts) | set(layout._block_starts))
+    merged = _cap_lengths(text, sorted(set(starts) | set(layout._block_starts)))
     layout._sentence_starts = merged
     layout.sentences = [Span(s, merged[i + 1] if i + 1 < len(merged) else len(text)) for i, s in enumerate(merged)]
     layout._clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text) if not _numeric_comma(text, m.start())]
     return layout
+
+
+_SENTENCE_MAX = 800  # a run-on "sentence" (a table flattened, a page without stops) is cut near here
+
+
+def _cap_lengths(text: str, starts: list[int]) -> list[int]:
+    """Cut sentences longer than _SENTENCE_MAX at a comma or space, so work per number stays bounded."""
+    out: list[int] = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        out.append(start)
+        pos = start
+        while end - pos > _SENTENCE_MAX:
+            window = text[pos + _SENTENCE_MAX // 2 : pos + _SENTENCE_MAX]
+            cut = max(window.rfind(","), window.rfind("，"), window.rfind(" "))
+            pos = pos + _SENTENCE_MAX // 2 + cut + 1 if cut >= 0 else pos + _SENTENCE_MAX
+            out.append(pos)
+    return out
 
 
 def _ends_with_abbreviation(text: str, end: int) -> bool:

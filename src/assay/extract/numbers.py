@@ -262,9 +262,9 @@ def _read_after_core(text: str, r: _Reading, zh: bool) -> None:
         _read_power(text, r)
         return
     core = text[r.core_start : r.core_end]
-    if nxt in "/ \t" and nxt and core.isdigit() and len(core) <= 3 and text[r.core_start - 1 : r.core_start] != "/":
-        if _read_slash_fraction(text, r):
-            return
+    small_integer = core.isdigit() and len(core) <= 3 and text[r.core_start - 1 : r.core_start] != "/"
+    if nxt in "/ \t" and nxt and small_integer and _read_slash_fraction(text, r):
+        return
     if zh:
         trailing = 1.0
         for ch in reversed(core.rstrip()):
@@ -408,16 +408,16 @@ def _read_unit(text: str, r: _Reading) -> None:
             if m:
                 _apply_suffix(r, m)
                 if m["cur"] in u.GENERIC_YUAN and not m["per"]:
-                    _read_small_change(text, r)
+                    _read_small_change(text, r, colloquial=m["cur"] in ("块", "塊"))
     nxt = _next_visible(text, r.end)
     if nxt in u.APPROX_AFTER_FIRST_CHARS and nxt:
         _read_approx_after(text, r)
 
 
-def _read_small_change(text: str, r: _Reading) -> None:
-    """3元5角, 三块五毛, 一块五: tenths (and hundredths) of a yuan after the yuan."""
+def _read_small_change(text: str, r: _Reading, colloquial: bool) -> None:
+    """3元5角, 三块五毛, 一块五 (only after 块): tenths (and hundredths) of a yuan after the yuan."""
     change = _SMALL_CHANGE.match(text, r.end)
-    if not change:
+    if not change or (change["tail"] and not colloquial):
         return
     jiao = change["jiao"] or change["tail"]
     r.value += _digit_value(jiao) / 10 + (_digit_value(change["fen"]) / 100 if change["fen"] else 0.0)

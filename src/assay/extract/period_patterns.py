@@ -218,3 +218,12 @@ _PATTERNS: list[tuple[str, str]] = [
 
 PERIOD_PATTERN = re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS))
 SENTENCE_END = re.compile(r"[。！？；\n]|[.!?;](?=\s|$)")
+
+# Every period wording holds one of these; see periods._matches.
+ANCHOR = re.compile(
+    r"\d+|[JFMASONDQH]|[年月季期]|十[一二三四五]五|(?:year|month|quarter|half)"
+    r"|(?:jan|feb|apr|jun|jul|aug|sep|oct|nov|dec)(?=[a-z]*\b)"
+)
+START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]|[^\x00-\x7f]")
+ASCII_LOOKBACK = 44  # `the same period of the previous year` starts 36 characters before `year`
+CJK_LOOKBACK = 14  # 2024年1-9月, 上年同期, 与2018年相比

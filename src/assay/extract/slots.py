@@ -45,7 +45,7 @@ _OF_WHOLE = re.compile(r"(?:\bof(?:\s+the)?(?:\s+total)?\s*$|\bin\s*$|占\s*$|�
 _SUPERLATIVE_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:largest|biggest|leading|top|second|third|main|major|no\.|number)", re.IGNORECASE
 )
-_LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)?\s*$", re.IGNORECASE)
+_LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,18 +244,23 @@ def choose_geo(
         elif geo is not None and _is_country(geo):
             lead = [m for m in places if m.kind == GEO and m.value in ("CN",) and roles.get(m.start) == "geo"]
             home = carry.geo or "CN"
-            if not lead and not _is_country(home) and _labels_number(text, geo, subjects, q):
+            if not lead and not _is_country(home) and _labels_number(text, geo, subjects, q, sentence):
                 partner, geo = geo, None
     return geo, partner
 
 
-def _labels_number(text: str, code: str, subjects: Sequence[Mention], q: Quantity) -> bool:
-    """A country written right before a trade number (`Turkey 3,196 mt`, `US: Shipments fell`) names a destination."""
+def _labels_number(text: str, code: str, subjects: Sequence[Mention], q: Quantity, sentence: Sentence) -> bool:
+    """A country written right before a trade number (`Turkey 3,196 mt, accounting for 14%`, `US: Shipments
+    fell`) names a destination, for that number and the ones after it in its sentence."""
     for m in subjects:
-        if m.value == code and m.end <= q.start:
-            gap = text[m.end : q.start]
-            if len(gap) <= 40 and not re.search(r"\b(?:exports?|imports?|production|output)\b", gap[:3]):
-                return True
+        if m.value != code or m.end > q.start:
+            continue
+        first = next((o for o in sentence.quantities if o.start >= m.end), None)
+        if first is None:
+            continue
+        gap = text[m.end : first.start]
+        if re.fullmatch(r"\s*[,:：]?\s*", gap) or (re.match(r"\s*[:：]", gap) and len(gap) <= 40):
+            return True
     return False
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from assay.extract.gazetteer import COMMODITY, METRIC, Mention
+from assay.extract.gazetteer import COMMODITY, METRIC, Mention, find_mentions
 from assay.model import Basis, Fact, Quantity
 
 _CELL_NUMBER = re.compile(
@@ -120,11 +121,16 @@ class TableReader:
             s, e = lines[k]
             cells: list[Cell] = []
             pos = s
-            for part in self.text[s:e].split("|"):
+            line = self.text[s:e]
+            for part in line.split("|"):
                 content = part.strip()
                 offset = pos + (part.index(content) if content else 0)
                 cells.append(Cell(offset, offset + len(content), content))
                 pos += len(part) + 1
+            if line.strip().startswith("|") and cells and not cells[0].text:
+                cells = cells[1:]  # markdown: "| a | b |"
+            if all(re.fullmatch(r"[-:= ]*", c.text) for c in cells):
+                continue  # markdown's rule under the header
             rows.append(cells)
         self.covered.append((lines[first][0], lines[last - 1][1]))
         header = [c.text for c in rows[0]]
@@ -208,7 +214,7 @@ class TableReader:
             period = self._latest_year(context)
             self._add(label, cell, commodity, metric, value, None, unit, period)
             return
-        if column.change_abs or column.change_pct or negative or column.unit is None:
+        if column.change_abs or column.change_pct or negative or column.unit is None or low == 0:
             return
         if metric == "price" and "/" not in column.unit:
             return
@@ -259,19 +265,15 @@ class TableReader:
         return best.value, best.form
 
     def _commodity_in(self, caption: str) -> tuple[str, str | None] | None:
-        from assay.extract.gazetteer import find_mentions
-
-        for m in find_mentions(caption):
+        for m in _mentions_of(caption):
             if m.kind == COMMODITY:
                 return m.value, m.form
         return None
 
     def _metric(self, context: str, column: Column) -> str | None:
-        from assay.extract.gazetteer import find_mentions
-
         if column.unit and "/" in column.unit:
             return "price"
-        metrics = [m.value for m in find_mentions(context) if m.kind == METRIC]
+        metrics = [m.value for m in _mentions_of(context) if m.kind == METRIC]
         if column.unit in ("USD", "CNY", "EUR"):
             if any(v in ("exports", "imports", "trade_value", "value") for v in metrics):
                 return "trade_value"
@@ -289,6 +291,12 @@ class TableReader:
     def _caption_year(self, caption: str) -> str | None:
         years = re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", caption)
         return years[-1] if len(years) == 1 else None
+
+
+@lru_cache(maxsize=256)
+def _mentions_of(context: str) -> tuple[Mention, ...]:
+    """Mentions in a table's header and caption, read once per table rather than once per cell."""
+    return tuple(find_mentions(context))
 
 
 def _is_cell_line(text: str, lines: list[tuple[int, int]], k: int) -> bool:

@@ -81,10 +81,10 @@ def parse_zh_number(run: str) -> ZhNumber | None:
         text = _VAGUE.sub("", text)
     if "分之" in text:
         return _fraction(text, vague and not about)
-    value = _decimal(text)
-    if value is None:
+    decimal = _decimal(text)
+    if decimal is None:
         return None
-    return ZhNumber(value, vague=vague and not about, about=about)
+    return ZhNumber(decimal, vague=vague and not about, about=about)
 
 
 def _fraction(text: str, vague: bool) -> ZhNumber | None:

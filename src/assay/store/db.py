@@ -80,7 +80,7 @@ def open_store(url: str) -> Store:
         upgrade(engine)
     except (SQLAlchemyError, OSError) as exc:
         engine.dispose()
-        raise StoreError(display_url(url), _reason(exc)) from exc
+        raise StoreError(display_url(url), describe_error(exc)) from exc
     return Store(url=url, engine=engine, dialect=engine.dialect.name)
 
 
@@ -177,7 +177,8 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def _reason(exc: BaseException) -> str:
+def describe_error(exc: BaseException) -> str:
+    """A database error as one short line (the driver's first line, without SQL or parameters)."""
     text = str(exc.orig) if isinstance(exc, DBAPIError) and exc.orig is not None else str(exc)
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     if "file is not a database" in first:

@@ -153,27 +153,50 @@ _BASIS = {b.value: b for b in Basis}
 _APPROX = {a.value: a for a in Approx}
 
 
-def _fact_of(row: Any, doc_name: str) -> Fact:
-    return Fact(
-        doc=doc_name,
-        commodity=row.commodity,
-        metric=row.metric,
-        geo=row.geo,
-        period=row.period,
-        value=row.value,
-        unit=row.unit,
-        basis=_BASIS[row.basis],
-        quote=row.quote,
-        start=row.span_start,
-        end=row.span_end,
-        partner=row.partner,
-        share_of=row.share_of,
-        value_high=row.value_high,
-        form=row.form,
-        approx=_APPROX[row.approx] if row.approx else None,
-        rule=row.rule,
-        rule_version=row.rule_version,
-    )
+def select_facts(session: Session, selection: FactSelection) -> list[StoredFactRecord]:
+    """The facts matching `selection`, ordered by period start, with their provenance."""
+    rows = session.execute(_statement(selection)).all()
+    # positional unpacking, in _COLUMNS order: the hot loop of every series query
+    needing_origin = {row[1] for row in rows if row[24] is not None}
+    origin_of = origins(session, needing_origin) if needing_origin else {}
+    official_url: dict[str | None, bool] = {}
+    out: list[StoredFactRecord] = []
+    append = out.append
+    for row in rows:
+        (fact_id, document_id, dataset_id, commodity, form, metric, geo, partner, share_of, period, value,
+         value_high, unit, basis, approx, quote, span_start, span_end, rule, rule_version, doc_name,
+         doc_published, doc_url, doc_source_name, _, dataset_name, dataset_kind, dataset_published,
+         dataset_official) = row  # fmt: skip
+        if document_id is not None:
+            name, published, url, source_name = doc_name, doc_published, doc_url, doc_source_name
+            if url not in official_url:
+                official_url[url] = is_official_url(url)
+            official = official_url[url]
+            origin: int | None = origin_of.get(document_id, document_id)
+        else:
+            name = dataset_name or f"fact-{fact_id}"
+            published, url, source_name, origin = dataset_published, None, dataset_kind, None
+            official = bool(dataset_official)
+        fact = Fact(
+            name, commodity, metric, geo, period, value, unit, _BASIS[basis], quote, span_start, span_end, partner,
+            share_of, value_high, form, _APPROX[approx] if approx else None, rule, rule_version,
+        )  # fmt: skip
+        append(
+            StoredFactRecord(
+                fact_id,
+                fact,
+                document_id,
+                dataset_id,
+                dataset_name,
+                dataset_kind,
+                official,
+                published,
+                url,
+                source_name,
+                origin,
+            )
+        )
+    return out
 
 
 def origins(session: Session, document_ids: Iterable[int]) -> dict[int, int]:
@@ -197,42 +220,6 @@ def origins(session: Session, document_ids: Iterable[int]) -> dict[int, int]:
             seen.append(current)
             current = parent.get(current)
         out[doc_id] = seen[-1]
-    return out
-
-
-def select_facts(session: Session, selection: FactSelection) -> list[StoredFactRecord]:
-    """The facts matching `selection`, ordered by period start, with their provenance."""
-    rows = session.execute(_statement(selection)).all()
-    needing_origin = {row.document_id for row in rows if row.doc_duplicate_of is not None}
-    origin_of = origins(session, needing_origin) if needing_origin else {}
-    official_url: dict[str | None, bool] = {}
-    out: list[StoredFactRecord] = []
-    for row in rows:
-        if row.document_id is not None:
-            name, published, url, source_name = row.doc_name, row.doc_published, row.doc_url, row.doc_source_name
-            if url not in official_url:
-                official_url[url] = is_official_url(url)
-            official = official_url[url]
-            origin: int | None = origin_of.get(row.document_id, row.document_id)
-        else:
-            name = row.dataset_name or f"fact-{row.id}"
-            published, url, source_name, origin = row.dataset_published, None, row.dataset_kind, None
-            official = bool(row.dataset_official)
-        out.append(
-            StoredFactRecord(
-                id=row.id,
-                fact=_fact_of(row, name),
-                document_id=row.document_id,
-                dataset_id=row.dataset_id,
-                dataset=row.dataset_name,
-                dataset_kind=row.dataset_kind,
-                official=official,
-                published=published,
-                url=url,
-                source_name=source_name,
-                origin_id=origin,
-            )
-        )
     return out
 
 

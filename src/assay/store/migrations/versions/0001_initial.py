@@ -95,7 +95,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_facts_document_id", "facts", ["document_id"])
     op.create_index("ix_facts_dataset_id", "facts", ["dataset_id"])
-    op.create_index("ix_facts_series", "facts", ["commodity", "metric", "geo", "unit", "period_start"])
+    op.create_index("ix_facts_series", "facts", ["commodity", "metric", "geo", "partner", "period_start"])
     op.create_index("ix_facts_metric_period", "facts", ["metric", "period_start"])
 
     op.create_table(

@@ -1,0 +1,198 @@
+"""Small readings shared by the fact rules: publication dates, repaired numbers and periods, dedupe.
+
+Kept apart from the rules so that each stays short; nothing here knows about sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from assay.extract.gazetteer import COMMODITY, Mention
+from assay.extract.layout import Span
+from assay.extract.periods import PeriodMention
+from assay.model import Fact, Period, Quantity, QuantityKind
+
+
+def parse_published(published: str | None) -> date | None:
+    if not published:
+        return None
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", published.strip())
+    if not m:
+        return None
+    year, month, day = int(m[1]), int(m[2] or 12), int(m[3] or 0)
+    if not 1 <= month <= 12:
+        return None
+    if day == 0:
+        day = Period.parse(f"{year:04d}-{month:02d}").end.day
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def reference_date(text: str, published: date | None) -> date | None:
+    """The publication date, or when unknown the end of the latest year the text names."""
+    if published is not None:
+        return published
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)", text[:200_000])]
+    return date(max(years), 12, 31) if years else None
+
+
+def carried_geo(carried: str | None, metric: str) -> str:
+    """The place a number inherits from its paragraph: a Chinese province or city for anything, a company
+    only for what companies report; otherwise China, the subject of this industry's news."""
+    if carried and carried.startswith("CN-"):
+        return carried
+    if carried and carried.startswith("company:") and metric in _COMPANY_METRICS:
+        return carried
+    return "CN"
+
+
+_COMPANY_METRICS = ("revenue", "net_profit", "investment", "production", "capacity", "output_value")
+
+
+def home_like(code: str) -> bool:
+    """Places whose mention makes them the subject of what follows: China, its provinces, companies."""
+    return code == "CN" or code.startswith(("CN-", "company:"))
+
+
+_EXAMPLES = re.compile(r"[(（]\s*(?:e\.g\.|eg|such as|including|like|例如|如|包括)[^)）]{0,120}[)）]")
+
+
+def example_spans(text: str, span: Span) -> list[tuple[int, int]]:
+    """Parenthesised examples (`(e.g., samarium, gadolinium)`) name members, not the subject."""
+    return [(m.start(), m.end()) for m in _EXAMPLES.finditer(text, span.start, span.end)]
+
+
+_RANGE_TO = re.compile(r"\s+(?:to|through)\s+|至|到")
+_PRICE_TAIL = re.compile(r"(?:/\s*(?:t|mt|tonne|ton)|\s+(?:per|a)\s+(?:tonne|ton|mt))\s*$", re.IGNORECASE)
+_CNY_BEFORE = re.compile(r"(?:rmb|cny|yuan|renminbi|¥)\W{0,3}$", re.IGNORECASE)
+
+
+_BARE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*年(?!\s*\d)")
+
+
+def with_bare_years(text: str, periods: list[PeriodMention]) -> list[PeriodMention]:
+    """`2019年` written as a year stands for that year even where the period reader saw something else
+    (`2019年中国…` is not 年中, mid-year)."""
+    covered = [(p.start, p.end) for p in periods]
+    extra = [
+        PeriodMention(m.start(), m.end(), m.group(), m.group(1), False, False)
+        for m in _BARE_YEAR.finditer(text)
+        if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in covered)
+    ]
+    if not extra:
+        return periods
+    return sorted([*periods, *extra], key=lambda p: p.start)
+
+
+def repair(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """Readings the slot filler must see differently: `from 2019 to 35,539t` and `from 45,000 t/yr to 100,000
+    t/yr` are two numbers, not a range; `(Rmb) 5,000/tonne` is a price in yuan."""
+    out: list[Quantity] = []
+    for q in quantities:
+        if q.kind is QuantityKind.RATE and re.match(r"\s*(?:ago|earlier|before)\b", text[q.end : q.end + 10]):
+            cut = re.search(r"\s*(?:a|per|/)\s*(?:year|yr)$", q.text)
+            if cut is not None:  # "670 tons a year ago" is a tonnage and a period, not a rate
+                q = replace(q, kind=QuantityKind.MASS, unit="t", text=q.text[: cut.start()], end=q.start + cut.start())
+        if re.fullmatch(r"(?:19|20)\d\d", q.text.strip()) and re.match(
+            r"\s*(?:to|-|–|至)\s*\d", text[q.end : q.end + 6]
+        ):
+            continue  # "from 2019 to 35,539t": a year, not a tonnage
+        if q.value_high is not None:
+            split = _RANGE_TO.search(q.text)
+            if split is not None:
+                low_text, high_text = q.text[: split.start()], q.text[split.end() :]
+                year_low = re.fullmatch(r"(?:19|20)\d\d", low_text.strip()) is not None
+                own_unit = bool(re.search(r"[^\d\s.,]", low_text.strip().lstrip("$¥€")))
+                if year_low or own_unit:
+                    high_start = q.start + split.end()
+                    if not year_low:
+                        out.append(replace(q, text=low_text, end=q.start + len(low_text), value_high=None))
+                    out.append(replace(q, text=high_text, start=high_start, value=q.value_high, value_high=None))
+                    continue
+        if (
+            q.kind is QuantityKind.NUMBER
+            and _PRICE_TAIL.search(q.text)
+            and _CNY_BEFORE.search(text[max(0, q.start - 8) : q.start])
+        ):
+            q = replace(q, kind=QuantityKind.PRICE, unit="CNY/t")
+        out.append(q)
+    return out
+
+
+def trade(metric: str | None) -> str | None:
+    return "exports" if metric == "shipments" else metric
+
+
+def first(mentions: Sequence[Mention], kind: str) -> str | None:
+    for m in mentions:
+        if m.kind == kind and m.value not in ("-", "value", "quota"):
+            return m.value
+    return None
+
+
+def first_form(mentions: Sequence[Mention]) -> str | None:
+    for m in mentions:
+        if m.kind == COMMODITY and m.value != "-":
+            return m.form
+    return None
+
+
+def base_metric(metric: str) -> str:
+    return metric.removesuffix("_share")
+
+
+def valid_period(text: str) -> bool:
+    try:
+        Period.parse(text)
+    except ValueError:
+        return False
+    return True
+
+
+def shift(period: str, years: int) -> str:
+    return re.sub(r"\d{4}", lambda m: f"{int(m.group()) + years:04d}", period)
+
+
+def compare_periods(fact_period: str, baseline: str) -> str | None:
+    try:
+        current, base = Period.parse(fact_period), Period.parse(baseline)
+    except ValueError:
+        return None
+    try:
+        if base == current.year_before() or (base.granularity == "year" and base.start.year == current.start.year - 1):
+            return "pct_yoy"
+    except ValueError:
+        return None
+    previous = current.previous()
+    if previous is not None and base == previous:
+        return {"month": "pct_mom", "quarter": "pct_qoq"}.get(current.granularity, "pct_yoy")
+    return None
+
+
+def dedupe(facts: list[Fact]) -> list[Fact]:
+    """A number stated twice (a repeated page, a table restated in the text) is one fact."""
+    kept: list[Fact] = []
+    index: dict[tuple[object, ...], list[Fact]] = {}
+    for fact in facts:
+        key = (fact.commodity, fact.form, fact.metric, fact.geo, fact.partner, fact.share_of, fact.unit, fact.period)
+        same = index.setdefault(key, [])
+        if any(_close(f.value, fact.value) and _close_opt(f.value_high, fact.value_high) for f in same):
+            continue
+        same.append(fact)
+        kept.append(fact)
+    return kept
+
+
+def _close(a: float, b: float) -> bool:
+    return a == b or abs(a - b) <= 0.005 * max(abs(a), abs(b))
+
+
+def _close_opt(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return _close(a, b)

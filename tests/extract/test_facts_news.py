@@ -1,0 +1,131 @@
+"""Newswire and market-report wordings (English and Chinese), written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.extract.facts import extract_facts
+from assay.model import Document
+
+
+def facts_of(text: str, published: str | None = "2025-06-15", title: str | None = None) -> list[dict[str, Any]]:
+    doc = Document(name="t", source="t", raw_sha256="x", clean_text=text, published=published, title=title)
+    return [f.to_factspec() for f in extract_facts(doc)]
+
+
+def one(facts: list[dict[str, Any]], **want: Any) -> dict[str, Any]:
+    found = [f for f in facts if all(f.get(k) == v for k, v in want.items())]
+    assert len(found) == 1, f"expected one fact with {want}, got {found} among {facts}"
+    return found[0]
+
+
+def test_change_from_a_year_earlier_then_level() -> None:
+    text = "China's exports of rare earth magnets in May fell 74% from a year earlier to 1,238 tonnes, data showed."
+    facts = facts_of(text, "2025-06-20")
+    assert one(facts, unit="pct_yoy")["value"] == -74
+    level = one(facts, unit="t")
+    assert level["period"] == "2025-05" and level["commodity"] == "rare_earth_magnets"
+
+
+def test_up_from_the_previous_year() -> None:
+    facts = facts_of("China exported 58,142 tons of rare earths in 2024, up 6% from the previous year.")
+    assert one(facts, unit="t")["period"] == "2024"
+    assert one(facts, unit="pct_yoy")["value"] == 6
+
+
+def test_foreign_subject_country() -> None:
+    facts = facts_of("The United States imported 7,400 tons of rare earth compounds in 2024.")
+    fact = one(facts, unit="t")
+    assert fact["geo"] == "US" and fact["metric"] == "imports"
+
+
+def test_grade_before_commodity_is_not_a_fact() -> None:
+    facts = facts_of("The price of 97% fused magnesia fell to $610/t FOB China this week.", "2025-06-13")
+    assert [f["value"] for f in facts] == [610]
+    facts = facts_of("Magnesium ingot (99.9%min) was assessed at $2,650-2,700/t FOB China on Friday.", "2025-06-13")
+    assert [f["value"] for f in facts] == [2650]
+
+
+def test_city_price_range_in_chinese() -> None:
+    facts = facts_of("6月13日,海城地区电熔镁砂报价3200-3400元/吨。", "2025-06-13")
+    fact = one(facts, metric="price")
+    assert fact["geo"] == "CN-LN:Haicheng" and fact["commodity"] == "fused_magnesia"
+    assert fact["value"] == 3200 and fact["value_high"] == 3400
+
+
+def test_chinese_cumulative_months() -> None:
+    facts = facts_of("2025年1-9月,我国稀土出口量为4.5万吨,同比下降3.2%。", "2025-10-20")
+    level = one(facts, unit="t")
+    assert level["period"] == "2025-01/2025-09" and level["value"] == 45000
+    assert one(facts, unit="pct_yoy")["value"] == -3.2
+
+
+def test_chinese_customs_sentence_with_two_changes() -> None:
+    facts = facts_of("据海关数据,8月中国出口稀土永磁5584吨,环比增长6.8%,同比增长0.6%。", "2025-09-20")
+    assert one(facts, unit="t")["value"] == 5584
+    assert one(facts, unit="pct_mom")["value"] == 6.8
+    assert one(facts, unit="pct_yoy")["value"] == 0.6
+    assert all(f["period"] == "2025-08" for f in facts)
+
+
+def test_week_on_week_is_a_plain_change() -> None:
+    facts = facts_of("本周氧化镨钕均价为52.3万元/吨,较上周上涨1.2%。", "2025-06-13")
+    assert one(facts, unit="CNY/t")["value"] == 523000
+    assert one(facts, value=1.2)["unit"] == "pct_change"
+
+
+def test_export_share_to_a_destination() -> None:
+    facts = facts_of("Exports to the US accounted for 12% of China's magnesium exports in 2024.")
+    fact = one(facts, unit="%")
+    assert fact["metric"] == "exports_share" and fact["partner"] == "US" and fact["share_of"] == "CN"
+
+
+def test_estimate_basis() -> None:
+    facts = facts_of("Analysts estimate that China's graphite output reached 1.3 million tonnes in 2024.")
+    assert one(facts, unit="t")["basis"] == "estimate"
+
+
+def test_tpa_capacity() -> None:
+    facts = facts_of("The company commissioned a 20,000 tpa spherical graphite line in Heilongjiang.")
+    fact = one(facts, metric="capacity")
+    assert fact["unit"] == "t/yr" and fact["geo"] == "CN-HL" and fact["commodity"] == "spherical_graphite"
+
+
+def test_heading_gives_commodity_to_a_bare_price_line() -> None:
+    text = "Dysprosium\n\nOxide prices rose to 1,680,000 yuan/t on June 12."
+    facts = facts_of(text, "2025-06-13")
+    fact = one(facts, metric="price")
+    assert fact["commodity"] == "dysprosium" and fact["period"] == "2025-06-12"
+
+
+def test_percentage_points_are_not_percent_changes() -> None:
+    facts = facts_of("China's share of global magnesium output fell 2 percentage points to 88% in 2024.")
+    assert one(facts, unit="%")["value"] == 88
+    assert not [f for f in facts if f["unit"].startswith("pct_")]
+
+
+def test_markdown_table_with_leading_pipes() -> None:
+    text = (
+        "Chinese magnesium prices (yuan/t)\n"
+        "| Product | Price | Change |\n"
+        "|---|---|---|\n"
+        "| Magnesium ingot 99.9% | 17,800-18,000 | -100 |\n"
+        "| AZ91D alloy | 19,500 | 0 |\n"
+    )
+    facts = facts_of(text, "2025-06-13")
+    ingot = one(facts, commodity="magnesium")
+    assert ingot["value"] == 17800 and ingot["value_high"] == 18000 and ingot["unit"] == "CNY/t"
+    assert one(facts, commodity="magnesium_alloy")["value"] == 19500
+    assert len(facts) == 2
+
+
+def test_same_period_last_year_in_chinese() -> None:
+    facts = facts_of("1-5月,全国原镁产量38.6万吨,较去年同期减少2.1%。", "2025-06-20")
+    assert one(facts, unit="t")["period"] == "2025-01/2025-05"
+    assert one(facts, value=-2.1)["unit"] == "pct_yoy"
+
+
+def test_label_colon_price_line() -> None:
+    facts = facts_of("Terbium metal: 9,100,000-9,200,000 yuan/t, unchanged.", "2025-06-13")
+    fact = one(facts, metric="price")
+    assert fact["commodity"] == "terbium" and fact.get("form") == "metal" and fact["period"] == "2025-06-13"
