@@ -196,10 +196,17 @@ class _Run:
         try:
             with self.store.transaction() as session:
                 repo.save_document(session, doc, digest, signature)
-        except IntegrityError:
-            self.report.skipped_unchanged += 1  # another process stored the same input meanwhile
+        except IntegrityError as exc:
+            self._stored_meanwhile(doc, exc)
             return
         self.report.duplicates += 1
+
+    def _stored_meanwhile(self, doc: Document, exc: IntegrityError) -> None:
+        """After an IntegrityError: another process stored the same input meanwhile (fine), or a real fault."""
+        with self.store.session() as session:
+            if repo.find_by_source_and_hash(session, doc.source, doc.raw_sha256) is None:
+                raise exc
+        self.report.skipped_unchanged += 1
 
     def _save_original(self, doc: Document, digest: str, signature: bytes) -> None:
         extraction: Extraction | None = None
@@ -218,8 +225,8 @@ class _Run:
                 doc_id = repo.save_document(session, doc, digest, signature, families)
                 if extraction is not None:
                     problems.extend(self._write_extraction(session, doc_id, extraction))
-        except IntegrityError:
-            self.report.skipped_unchanged += 1  # another process stored the same input meanwhile
+        except IntegrityError as exc:
+            self._stored_meanwhile(doc, exc)
             return
         self.index.add(doc_id, digest, signature)
         self.report.added += 1
@@ -234,8 +241,8 @@ class _Run:
         try:
             with self.store.transaction() as session:
                 doc_id = repo.save_document(session, doc, digest, signature)
-        except IntegrityError:
-            self.report.skipped_unchanged += 1
+        except IntegrityError as exc:
+            self._stored_meanwhile(doc, exc)
             return
         self.index.add(doc_id, digest, signature)
         self.report.added += 1

@@ -235,3 +235,19 @@ def test_demo_ingests_the_bundled_sample(runner: CliRunner, tmp_path: Path) -> N
     assert {"en", "zh"} <= {item["lang"] for item in items}
     again = runner.invoke(app, ["demo", "--db", str(db)])
     assert again.exit_code == 0 and "ingested 0 documents" in again.stdout
+
+
+def test_a_database_failure_mid_run_is_one_line_and_keeps_what_was_stored(
+    runner: CliRunner, filled: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    with sqlite3.connect(filled) as conn:  # the database starts refusing new documents, as a full disk would
+        conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON documents BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    extra = tmp_path / "extra.txt"
+    extra.write_text(MAGNESIUM.replace("Fugu", "Yulin"), encoding="utf-8")
+    result = runner.invoke(app, ["--db", str(filled), "ingest", str(extra)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: sqlite:///{filled}: ") and "disk full" in lines[0]
+    assert len(json.loads(runner.invoke(app, ["--db", str(filled), "docs", "list", "--json"]).stdout)) == 3

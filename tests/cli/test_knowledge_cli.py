@@ -111,3 +111,22 @@ def test_end_to_end_from_a_document(tmp_path: Path, shared_dir: Path) -> None:
     body = json.loads(out)
     assert body["answer"]["value"] == 22966 and body["answer"]["period"] == "2022-10"
     assert body["sources"][0]["doc"] == "smm-2022-10-mg-ingot-exports" and "22,966" in body["sources"][0]["quote"]
+
+
+@pytest.mark.shared
+def test_end_to_end_from_a_seed_with_usgs_beside(tmp_path: Path, shared_dir: Path, mcs: Path) -> None:
+    db = tmp_path / "kb.db"
+    code, _, err = run(db, "ingest", str(shared_dir / "corpus" / "seeds" / "000_d8dc8bb9d7365873.txt"))
+    assert code == 0, err
+    code, _, err = run(db, "import", "usgs-mcs", str(mcs / "mcs2023" / "mcs2023-mgcomp_world.csv"))
+    assert code == 0, err
+    code, out, _ = run(db, "ask", "How much magnesite did China produce in 2020?", "--json")
+    body = json.loads(out)
+    assert body["answer"]["value"] == 18_000_000 and body["sources"][0]["doc"] == "000_d8dc8bb9d7365873"
+    code, out, _ = run(db, "series", "-c", "magnesite", "-m", "production", "--geo", "CN", "--json")
+    periods = {r["period"]: r["sources"][0].get("dataset") or r["sources"][0]["doc"] for r in json.loads(out)}
+    assert periods == {
+        "2020": "000_d8dc8bb9d7365873",
+        "2021": "usgs-mcs2023-mgcomp_world",
+        "2022": "usgs-mcs2023-mgcomp_world",
+    }

@@ -104,3 +104,20 @@ def test_chinese_negation_is_not_an_event() -> None:
 
 def test_chinese_prices_are_not_events() -> None:
     assert events_of("10月20日国内轻稀土市场部分价格下滑，氧化钕价格下滑5000元/吨。") == []
+
+
+def test_a_hedged_clause_does_not_hide_the_measure_beside_it() -> None:
+    text = "分析师认为，10月9日商务部再度扩大稀土出口管制范围，第四季度磁铁出口可能再度承压。"
+    [event] = events_of(text, "2025-10-21")
+    assert (event.type, event.date) == ("export_control", "2025-10-09")
+
+
+def test_the_plan_that_states_a_target_is_not_a_second_event() -> None:
+    [event] = events_of("规划提出，到2025年，全区稀土永磁产能由目前的4.5万吨/年提升至10万吨/年。", "2021-03-20")
+    assert (event.type, event.date) == ("capacity_plan", "2025")
+
+
+def test_each_clause_date_belongs_to_its_own_measure() -> None:
+    text = "4月起商务部对7种中重稀土实施出口许可管理，4、5月磁铁出口一度大幅下滑。"
+    [event] = events_of(text, "2025-10-21")
+    assert event.date == "2025-04"

@@ -178,7 +178,9 @@ def test_known_company_name() -> None:
 
 
 def test_trade_value_in_value_terms() -> None:
-    facts = facts_of("In value terms, Chinese exports of spherical graphite reached $41.5 million in May.", "2025-06-20")
+    facts = facts_of(
+        "In value terms, Chinese exports of spherical graphite reached $41.5 million in May.", "2025-06-20"
+    )
     fact = one(facts, unit="USD")
     assert fact["metric"] == "trade_value" and fact["commodity"] == "spherical_graphite"
 

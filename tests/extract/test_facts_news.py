@@ -129,3 +129,29 @@ def test_label_colon_price_line() -> None:
     facts = facts_of("Terbium metal: 9,100,000-9,200,000 yuan/t, unchanged.", "2025-06-13")
     fact = one(facts, metric="price")
     assert fact["commodity"] == "terbium" and fact.get("form") == "metal" and fact["period"] == "2025-06-13"
+
+
+def test_hong_kong_year_on_year() -> None:
+    facts = facts_of("據統計,2024年中國稀土永磁出口量達5.8萬噸,按年增長10.3%。", None)
+    assert one(facts, unit="pct_yoy")["value"] == 10.3
+
+
+def test_examples_in_parentheses_do_not_set_the_commodity() -> None:
+    text = (
+        "Export permits for seven heavy rare earths (e.g., dysprosium, terbium) tightened supply. "
+        "Only 30% of applications were approved."
+    )
+    fact = one(facts_of(text), metric="approval_rate")
+    assert fact["commodity"] in ("heavy_rare_earths", "rare_earths")
+
+
+def test_dateline_is_not_the_period() -> None:
+    text = "BEIJING, Jul 20 (Reuters) - China's graphite exports fell 12% to 8,100 tonnes in June."
+    facts = facts_of(text, "2025-07-20")
+    assert one(facts, unit="t")["period"] == "2025-06"
+    assert all(f["geo"] == "CN" for f in facts)
+
+
+def test_report_date_is_not_the_period_of_trade() -> None:
+    text = "On July 20, 2025, customs data showed magnet exports reached 3,300 tons in June."
+    assert one(facts_of(text, "2025-07-25"), unit="t")["period"] == "2025-06"

@@ -170,3 +170,11 @@ def test_a_report_naming_a_narrower_commodity_joins_the_event(store: Store) -> N
     [merged] = timeline(store)
     assert len(merged.mentions) == 2
     assert set(merged.commodities) == {"rare_earths", "light_rare_earths"}
+
+
+def test_undated_reports_merge_only_with_the_same_actor_and_commodity(store: Store) -> None:
+    first, second, third = add_document(store, "a"), add_document(store, "b"), add_document(store, "c")
+    record(store, first, [event("a", date=None, commodities=("rare_earths",))])
+    record(store, second, [event("b", date=None, commodities=("rare_earths",))])
+    record(store, third, [event("c", date=None, commodities=("samarium",))])
+    assert sorted(len(e.mentions) for e in timeline(store)) == [1, 2]

@@ -14,7 +14,6 @@ The method, in order:
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,8 +22,6 @@ from assay.model import Basis
 from assay.store.series import StoredFactRecord
 
 BASIS_TIER = {Basis.ACTUAL: 0, Basis.ESTIMATE: 0, Basis.FORECAST: 1, Basis.TARGET: 2}
-
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +37,7 @@ class Consensus:
 
 def quote_key(quote: str) -> str:
     """Quote text as syndication compares it: case, spacing and trailing punctuation ignored."""
-    return _SPACE.sub(" ", quote).strip().strip(".。;；,，").casefold()
+    return " ".join(quote.split()).strip(".。;；,，").casefold()
 
 
 def freshness(record: StoredFactRecord) -> tuple[str, int]:
@@ -48,35 +45,34 @@ def freshness(record: StoredFactRecord) -> tuple[str, int]:
     return (record.published or "", record.id)
 
 
+def _root(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
 def independent_sources(records: Sequence[StoredFactRecord]) -> list[list[StoredFactRecord]]:
-    """Group statements into independent sources (union of shared origin and shared quote)."""
+    """Group statements into independent sources (union of shared origin and shared quote),
+    each group freshest first."""
+    if len(records) == 1:
+        return [[records[0]]]
     parent = list(range(len(records)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    first_by_key: dict[str, int] = {}
+    owner: dict[str, int] = {}
     for i, record in enumerate(records):
         keys = [record.independence_key]
         if record.dataset_id is None:
             keys.append("quote:" + quote_key(record.fact.quote))
         for key in keys:
-            if key in first_by_key:
-                union(first_by_key[key], i)
-            else:
-                first_by_key[key] = i
+            j = owner.setdefault(key, i)
+            if j != i:
+                a, b = _root(parent, j), _root(parent, i)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
     groups: dict[int, list[StoredFactRecord]] = {}
     for i, record in enumerate(records):
-        groups.setdefault(find(i), []).append(record)
-    return [sorted(g, key=freshness, reverse=True) for g in groups.values()]
+        groups.setdefault(_root(parent, i), []).append(record)
+    return [sorted(g, key=freshness, reverse=True) if len(g) > 1 else g for g in groups.values()]
 
 
 def best_tier(records: Sequence[StoredFactRecord]) -> list[StoredFactRecord]:

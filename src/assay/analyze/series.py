@@ -150,6 +150,9 @@ def source_ref(record: StoredFactRecord, in_consensus: bool = True) -> SourceRef
 
 def observation(period: str, records: Sequence[StoredFactRecord]) -> Observation:
     """The consensus observation of statements sharing one series key and period."""
+    if len(records) == 1:  # the common case: one statement is its own consensus
+        (only,) = records
+        return Observation(period, only.fact.value, only.fact.unit, (source_ref(only),), 0.0, 1, only.fact.value_high)
     agreed = consensus(records)
     # a source's earlier statements that its freshest one revised did not enter the consensus
     used_ids = {r.id for group in agreed.source_values for r in group if r.fact.value == group[0].fact.value}

@@ -252,9 +252,11 @@ def concentration_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Country shares and the Herfindahl-Hirschman index of production or reserves."""
-    from assay.analyze.concentration import ConcentrationError, concentration
+    from assay.analyze.concentration import METRICS, ConcentrationError, concentration
 
     _check_commodity(commodity)
+    if metric not in METRICS:
+        raise _usage(f"--metric {metric!r}: concentration is of {' or '.join(METRICS)}")
     with _session() as session:
         try:
             result = concentration(session, commodity, metric, year)

@@ -55,13 +55,13 @@ YOY = re.compile(
     r"from a year ago|than a year (?:earlier|ago)|on an annual basis|annually|over last year|from last year|"
     r"compared (?:to|with) last year|same (?:period|month|quarter|time) (?:of |in |a year |last )?(?:last year|a year "
     r"earlier|earlier|the previous year|the prior year|\d{4})?|corresponding period|year-ago|a year earlier|a year ago|"
-    r"previous year|prior year)\b|同比|较上年|比上年|较去年|比去年|较上年同期|较去年同期",
+    r"previous year|prior year)\b|同比|较上年|比上年|较去年|比去年|较上年同期|较去年同期|按年|年增率|年减",
     re.IGNORECASE,
 )
 MOM = re.compile(
     r"\b(?:mom|m-o-m|m/m|month-on-month|month on month|on the month|month-over-month|from the previous month|"
     r"from a month earlier|from a month ago|than the previous month|previous month|prior month|sequentially)\b"
-    r"|环比|较上月|比上月",
+    r"|环比|较上月|比上月|按月|月增率|月减",
     re.IGNORECASE,
 )
 QOQ = re.compile(
@@ -69,7 +69,7 @@ QOQ = re.compile(
 )
 BASELINE_WORD = re.compile(
     r"\b(?:from|compared (?:to|with)|versus|vs\.?|against|than|over|relative to|"
-    r"on(?= (?:the same|the corresponding|a year|the year|the previous|last)))\b|较|比|相比",
+    r"on(?= (?:the|a|last|its)\b))\b|较|比|相比",
     re.IGNORECASE,
 )
 

@@ -109,12 +109,10 @@ _COMPANY_SUFFIX = (
 _COMPANY_EN = re.compile(
     rf"\b(?P<name>(?:[A-Z][\w&'’.-]*\s+){{0,4}}?[A-Z][\w&-]*\s+(?:{_COMPANY_SUFFIX}))(?![\w])(?!\s+(?:Science|Cent|Base|Industr))"
 )
-_COMPANY_ZH = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,8}(?:集团|股份|公司|稀土|磁材|永磁|镁业))")
 # Chinese company names that have a usual English form: the slug is made from it.
 _KNOWN_COMPANIES = {
     "北方稀土": "china-northern-rare-earth",
     "中国稀土集团": "china-rare-earth-group",
-    "中国稀土": "china-rare-earth-group",
     "盛和资源": "shenghe-resources",
     "厦门钨业": "xiamen-tungsten",
     "正海磁材": "zhenghai-magnetic-materials",
@@ -150,6 +148,11 @@ def _compiled_bodies() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 @cache
+def _known_companies_zh() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(name) for name in sorted(_KNOWN_COMPANIES, key=len, reverse=True)))
+
+
+@cache
 def _compiled_countries() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((code, re.compile(source)) for code, source in _COUNTRIES)
 
@@ -172,11 +175,8 @@ def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[Ac
         if _NOT_COMPANY_START.match(name) or len(name.split()) < 2:
             continue
         found.append(ActorMention(m.start(), m.end(), f"company:{slug(name)}", 5))
-    for m in _COMPANY_ZH.finditer(text):
-        name = m["name"]
-        known = next((v for k, v in _KNOWN_COMPANIES.items() if k in name), None)
-        if known:
-            found.append(ActorMention(m.start(), m.end(), f"company:{known}", 5))
+    for m in _known_companies_zh().finditer(text):
+        found.append(ActorMention(m.start(), m.end(), f"company:{_KNOWN_COMPANIES[m.group()]}", 5))
     for code, pattern in _compiled_countries():
         found += [ActorMention(m.start(), m.end(), code, 6) for m in pattern.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "WORLD", 7) for m in _WORLD.finditer(text)]

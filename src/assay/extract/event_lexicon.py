@@ -520,6 +520,45 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
     ),
     ("production_quota", "total_control", 3, "zh", r"总量(?:调控|管理)"),
     ("stockpiling", "stockpile", 3, "zh", r"储备制度|产品储备|收储"),
+    (
+        "supply_disruption",
+        "border_closure",
+        3,
+        "en",
+        rf"(?:border|crossings?|gates?|ports?) {_W}{{0,4}}(?:were|was|are|is|been|being) (?:closed|shut|blocked)"
+        r"|border closures?|closed (?:the |its )?border",
+    ),
+    (
+        "supply_disruption",
+        "output_cut",
+        3,
+        "en",
+        rf"(?:halt|halted|halting|suspend\w*|stopp?\w*|block\w*) {_W}{{0,3}}(?:shipments?|deliveries|imports|supplies)",
+    ),
+    ("supply_disruption", "border_closure", 3, "zh", r"口岸关闭|关闭口岸|封关|(?:进口|运输|供应)受阻"),
+    (
+        "capacity_plan",
+        "start_production",
+        2,
+        "en",
+        r"(?:began|begins|begun|started|starts|commenced|commences)"
+        r" (?:commercial |trial |full )?(?:production|operations?)",
+    ),
+    ("capacity_plan", "start_production", 2, "zh", r"试生产|正式投产|建成投产"),
+    (
+        "consolidation",
+        "merger",
+        2,
+        "en",
+        r"acquir(?:e|es|ed|ing) (?:a |an |the )?(?:\w+ )?(?:stake|control|shares?|company|miner|producer)",
+    ),
+    (
+        "consolidation",
+        "new_group",
+        2,
+        "en",
+        r"groups? (?:was|were|has been|have been|is being|will be) (?:set up|established|formed|created|launched)",
+    ),
 )
 
 TRIGGERS: tuple[Trigger, ...] = tuple(
@@ -600,7 +639,9 @@ NEGATION_EN = re.compile(r"(?i)\b(?:no|not|never|without|unaffected|nor|neither)
 NEGATION_ZH = re.compile(r"(?:未|没有|不|无|并非)[^，。；]{0,3}$")
 HEDGE = re.compile(
     r"\b(?:may|might|could|if|whether|unless|recommend\w*|advis\w*|waiting for|awaiting)\b"
-    r"|^(?:数据显示|统计显示|据.{0,8}(?:统计|数据))|等待|^(?:If|Whether|Could|Might)\b|可能|或将|如果|若是|是否"
+    r"|等待|^(?:If|Whether|Could|Might)\b|可能|或将|如果|若是|是否"
 )
 # "No new mines may be opened", "may not": a prohibition, not a hedge.
 PROHIBITION = re.compile(r"(?i)^\W*no\b|\b(?:may|must|shall|can) ?not\b|不得")
+# "数据显示, 2019年交易所成交3387吨": a statement that reports figures, not a measure.
+DATA_REPORT = re.compile(r"^\W*(?:数据显示|统计显示|据.{0,8}(?:统计|数据)(?:显示)?[,，])")

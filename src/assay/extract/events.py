@@ -27,6 +27,7 @@ from assay.extract.event_dates import (
     parse_published,
 )
 from assay.extract.event_lexicon import (
+    DATA_REPORT,
     HEDGE,
     NEGATION_EN,
     NEGATION_ZH,
@@ -59,6 +60,7 @@ _CHINA = re.compile(r"(?i)\bchin(?:a|ese)\b|中国|我国")
 _TRAILING = " \t\n.,;:，。；：、"
 _EVENT_CLAUSE_CUT = re.compile(r"[;；]\s*|,\s+and\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])")
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
+_QUOTE_REACH = 120  # characters between the trigger and the date or commodity a quote takes in
 _ENUMERATED_TYPES = ("industrial_policy", "capacity_plan")
 _NATIONAL_TYPES = ("export_control", "technology_restriction", "trade_measure")
 _COMPANY_TYPES = ("consolidation", "capacity_plan", "supply_disruption")
@@ -110,6 +112,7 @@ class _DocumentContext:
         self.block_commodities: tuple[str, ...] = ()
         self.block_event_date: str | None = None
         self.topic = ""
+        self.stance_scope = (0, 0)  # the text a stance is read from: the clause, or the whole statement
 
     def read(self, statement: Statement, doc_name: str) -> list[_Candidate]:
         if statement.block != self.block:
@@ -119,6 +122,11 @@ class _DocumentContext:
         dates = find_event_dates(text, self.published)
         mentions = find_mentions(text)
         commodities = _ordered_unique(m.value for m in mentions if m.kind == COMMODITY and m.value in _known())
+        if not commodities:
+            # "China Rare Earth Group was set up": the company's name says what it is about
+            commodities = _ordered_unique(
+                c for m in mentions if m.kind == COMPANY for c in _named_in(text[m.start : m.end])
+            )
         if self._phase_line(text):
             return []
         if statement.heading:
@@ -172,7 +180,7 @@ class _DocumentContext:
         doc_name: str,
     ) -> list[_Candidate]:
         """One event per statement, or one per clause when its clauses state events of different types."""
-        if text.rstrip().endswith(("?", "？")) or (HEDGE.search(text) and not PROHIBITION.search(text)):
+        if text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text):
             return []
         found = _triggers(text)
         if not found:
@@ -184,17 +192,23 @@ class _DocumentContext:
         clauses = _event_clauses(text)
         chosen: list[tuple[Trigger, int, int]] = []
         for low, high in clauses:
+            part = text[low:high]
+            if HEDGE.search(part) and not PROHIBITION.search(part):
+                continue  # "could", "may", "可能": this clause does not state that anything happened
             inside = [f for f in found if low <= f[1] < high and (f[0].weight >= 2 or named)]
             if inside:
                 best = self._typed(max(inside, key=_trigger_rank), text)
                 if all(best[0].type != c[0].type for c in chosen):
                     chosen.append(best)
+        if len(chosen) > 1:
+            # "规划提出, ...", "the policy says ...": a generic policy word beside a measure only attributes it
+            chosen = [c for c in chosen if c[0].wording_class != "policy"] or chosen
         out: list[_Candidate] = []
         for trigger, t_start, t_end in chosen:
             clause = next(c for c in clauses if c[0] <= t_start < c[1])
-            scope = clause if len(chosen) > 1 else (0, len(text))
+            self.stance_scope = clause if len(chosen) > 1 else (0, len(text))
             candidate = self._candidate(
-                statement, text, scope, (trigger, t_start, t_end), dates, mentions, commodities, actors, doc_name
+                statement, text, clause, (trigger, t_start, t_end), dates, mentions, commodities, actors, doc_name
             )
             if candidate is not None:
                 out.append(candidate)
@@ -250,8 +264,8 @@ class _DocumentContext:
         else:
             event_date = self.block_date or self.section_date
         actor, rank = self._actor(actors, trigger.type)
-        clause_text = text[clause[0] : clause[1]]
-        stance = stance_for(trigger.type, trigger.wording_class, clause_text)
+        scope_text = text[self.stance_scope[0] : self.stance_scope[1]]
+        stance = stance_for(trigger.type, trigger.wording_class, scope_text)
         q_start, q_end = _quote_span(statement, t_start, t_end, mentions, date_mention)
         event = Event(
             doc=doc_name,
@@ -276,10 +290,10 @@ class _DocumentContext:
             actors = [a for a in actors if a.rank != 5] or actors
         chosen = choose_actor([a for a in actors if a.actor != "WORLD"]) or choose_actor(actors)
         rank = min((a.rank for a in actors if a.actor == chosen), default=9)
-        if chosen is None and self.block_actor is not None:
+        if chosen is None and self.block_actor is not None and event_type not in _NATIONAL_TYPES:
             chosen, rank = self.block_actor
         if chosen is None:
-            chosen = self.default_actor or "WORLD"
+            chosen = "CN" if event_type in _NATIONAL_TYPES else (self.default_actor or "WORLD")
         if chosen in ("CN", "WORLD") and event_type in ("export_control", "technology_restriction") and rank > 1:
             chosen = "CN:MOFCOM"  # China's export controls are MOFCOM's; these documents are about China's minerals
         if rank <= 5:
@@ -338,6 +352,8 @@ def _quote_span(
         points.append(min(commodity_spans, key=lambda s: abs(s[0] - t_start)))
     if date_mention is not None:
         points.append((date_mention.start, date_mention.end))
+    # a dateline or a commodity far from the trigger would drag the whole sentence into the quote
+    points = [p for p in points if max(t_start - p[1], p[0] - t_end, 0) <= _QUOTE_REACH]
     low, high = min(p[0] for p in points), max(p[1] for p in points)
     cuts = [m for m in _CLAUSE_CUT.finditer(text)]
     start = max((m.end() for m in cuts if m.end() <= low), default=0)
@@ -393,6 +409,18 @@ def _reference_date(text: str) -> date | None:
 @cache
 def _known() -> frozenset[str]:
     return frozenset(commodities())
+
+
+def _named_in(name: str) -> list[str]:
+    """Commodities whose wording a company's name contains, longest wording first."""
+    folded = to_simplified(name).lower()
+    hits = [
+        (len(wording), commodity.id)
+        for commodity in commodities().values()
+        for wording in commodity.wordings
+        if len(wording) >= 2 and "(" not in wording and wording.lower() in folded
+    ]
+    return [cid for _, cid in sorted(hits, reverse=True)[:1]]
 
 
 def _trigger_rank(found: tuple[Trigger, int, int]) -> tuple[int, int, int]:
@@ -465,9 +493,17 @@ def _absorb(into: _Candidate, other: _Candidate) -> None:
     date_value = (
         more_precise(e.date, o.date) if dates_compatible(e.date, o.date) or not e.date or not o.date else e.date
     )
-    source = o if date_value != e.date and date_value == o.date else e
+    if date_value != e.date and date_value == o.date:
+        source = o
+    elif date_value == o.date and 20 <= len(o.quote) < len(e.quote):
+        source = o  # the shortest quote that states the event
+    else:
+        source = e
     actor = o.actor if other.rank < into.rank else e.actor
-    merged = _keep_commodities(tuple(dict.fromkeys(e.commodities + o.commodities)))
+    families = {commodity_family(c) for c in e.commodities}
+    # another report may name more of the same family (samarium beside heavy_rare_earths), not another family
+    more = tuple(c for c in o.commodities if commodity_family(c) in families)
+    merged = _keep_commodities(tuple(dict.fromkeys(e.commodities + more)))
     into.event = replace(
         e,
         date=date_value,

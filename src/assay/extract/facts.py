@@ -9,22 +9,37 @@ The pipeline for one document, each step linear in the text:
    fact at all) and fill its slots (`slots`), carrying context through the paragraph;
 4. drop a number stated twice.
 
-Classes of wording handled (each has test sentences in tests/extract/test_facts_*.py):
-- levels: "exports stood at 22,966 mt in October", "X totalled", "reached", "镁锭出口量累计24.3万吨";
-- percent changes: "up 23.4% MoM", "down 5.6% YoY", "a 7.5% decrease compared to 2024",
-  "27.9% higher than in H1 2013", "同比增长13.45%", "环比下降", "较2018年增长9.47%", "(+50.76% YoY)";
-  baseline named by period: the year before → pct_yoy, the month before → pct_mom, else pct_change;
-- shares: "accounting for 91.6% of the global total", "85% of China's total reserves",
-  "占全球产量的", "占出口总量的96%", "market share of over 87%", a destination's share of exports;
+Classes of wording handled (each has sentences in tests/extract/test_facts_*.py, written for them):
+- levels: "exports stood at 22,966 mt in October", "totalled", "reached", "amounted to", "镁锭出口量累计24.3万吨",
+  "Neodymium oxide 450,000-455,000 yuan/t" (a label, then the number), "(Rmb) 5,000/tonne";
+- percent changes: "up 23.4% MoM", "down 5.6% YoY", "a 7.5% decrease compared to 2024", "27.9% higher than
+  in H1 2013", "fell 74% from a year earlier to", "同比增长13.45%", "环比下降", "较2018年增长9.47%", "较去年同期减少",
+  "按年增長" (HK), "(+50.76% YoY)"; the cue next to the number wins ("环比增长6.8%,同比增长0.6%"); a baseline
+  named by a period gives pct_yoy (the year before) or pct_mom/pct_qoq (the month/quarter before), else pct_change;
+- shares: "accounting for 91.6% of the global total", "85% of China's total reserves", "占全球产量的70%",
+  "占出口总量的96%", "market share of over 87%", "陕西地区产量占比约60%", a destination's share of exports;
 - approval rates: "25% of license applications approved";
-- not facts: absolute changes ("rose 30,000 yuan/t", "下调25万元/吨", "an increase of 1,554 mt"),
-  comparisons without a time baseline ("20% lower than other countries"), ratios of two different
-  metrics ("exports equal to 50% of output"), purity and grades, years, counts, HS codes;
-- context: a paragraph's commodity, metric, place and period carry to its later sentences; a
-  heading or headline label ("September Volume: 5,774 tons") and the title give the rest;
-- trade partners: "exports to the Netherlands", "imports from Myanmar", "Turkey 3,196 mt";
-- basis: will/expected/预计 → forecast, plans/target/by 2025/规划 → target, estimated → estimate,
-  current/目前 → actual; a quota that has been set is actual.
+- not facts: absolute changes ("rose 30,000 yuan/t", "下调5万元/吨至…", "an increase of 1,554 mt, 1,516 mt and
+  1,129 mt respectively"), comparisons without a time baseline ("20% lower than other countries"), ratios of
+  two different measures ("exports equal to 30% of output", "出口量占国内产量的三成"), purity and grades
+  ("99.9%min", "94-97% C", "N52"), years, counts, HS codes, zero values, percentage points;
+- context: a paragraph's commodity, metric, subject place and period carry to later sentences; a heading,
+  a headline label ("September Volume: 5,774 tons") and the title give the rest; lists of products
+  ("镁锭、镁合金、镁粉") give their common parent; examples in parentheses ("(e.g., samarium)") do not count;
+- places: countries and adjectives ("Chinese"), provinces and cities ("海城地区", "Fugu"), companies by name
+  or ticker ("Zhenghai Magnetic Materials (300224.SZ)" → company:zhenghai-magnetic-materials, whose main
+  commodity fills a missing one); datelines ("SHANGHAI, Nov 24") and superlatives ("world's largest") are not
+  places of the number;
+- trade partners: "exports to the Netherlands", "imports from Myanmar", "对日本出口", "Turkey 3,196 mt",
+  "US: Shipments fell"; a list of destinations ("to the US, Holland and Japan") names no single partner;
+- periods: the nearest in the clause, skipping periods that belong to another number ("6,146 tons in August")
+  or to a baseline ("from $730 in July last year"); "a year earlier" counts from the sentence's own year;
+  datelines and daily dates are not periods of trade or output; prices "currently" quoted take the
+  publication date, other undated prices too;
+- basis: will/expected/预计 → forecast, plans/target/by 2025/规划/目标 → target, estimated → estimate,
+  current/目前 → actual; a quota that has been set is actual;
+- tables: "a | b | c" rows (markdown too) and one cell per line, with years, units (元/吨, 万美元, 吨) and
+  kinds of column (range, average, change) read from the header and the caption above.
 """
 
 from __future__ import annotations
@@ -45,7 +60,9 @@ from assay.extract.readings import (
     example_spans,
     first,
     first_form,
+    glued_months,
     home_like,
+    month_of_last_year,
     parse_published,
     reference_date,
     repair,
@@ -97,7 +114,8 @@ class _Reader:
         self.reference = reference_date(text, self.published)
         self.layout: Layout = analyse(text)
         self.mentions = find_mentions(text)
-        self.periods = with_bare_years(text, [p for p in find_periods(text, self.reference) if valid_period(p.period)])
+        found = [p for p in find_periods(text, self.reference) if valid_period(p.period)]
+        self.periods = month_of_last_year(text, with_bare_years(text, found + glued_months(text, self.reference)))
         self.quantities = repair(text, read_quantities(text))
         title = doc.title or ""
         title_mentions = find_mentions(title)
@@ -106,7 +124,7 @@ class _Reader:
             commodity=first(title_mentions, COMMODITY),
             form=first_form(title_mentions),
             metric=first(title_mentions, METRIC),
-            geo=None,
+            geo=next((m.value for m in title_mentions if m.kind == GEO and m.value != "WORLD"), None),
             period=next((p.period for p in title_periods if not _YEAR_BEFORE.search(p.text)), None),
         )
         self.doc_commodity = self._dominant_commodity()
@@ -194,11 +212,11 @@ class _Reader:
         examples = example_spans(self.text, sentence.span)
         items = [m for m in items if not any(a <= m.start < b for a, b in examples)]
         if items:
-            last = items[-1]
+            last = items[0]  # the subject: "natural graphite ... to feed its spherical graphite plants"
             group = [last]
-            for m in reversed(items[:-1]):
-                if re.fullmatch(r"\s*(?:,|、|/|and|or|和|及|与)\s*", self.text[m.end : group[0].start]):
-                    group.insert(0, m)
+            for m in items[1:]:
+                if re.fullmatch(r"\s*(?:,|、|/|and|or|和|及|与)\s*", self.text[group[-1].end : m.start]):
+                    group.append(m)
                 else:
                     break
             common = common_parent([m.value for m in group]) if len(group) > 1 else last.value
@@ -248,6 +266,8 @@ class _Reader:
                 metric = "trade_value"
             else:
                 return []
+        if q.kind is QuantityKind.MONEY and metric in ("exports", "imports", "shipments", "value"):
+            metric = "trade_value"
         if metric in ("quota", "value"):
             return []
         if q.kind is QuantityKind.RATE and metric == "capacity":
@@ -376,7 +396,9 @@ class _Reader:
         clause_before: str,
     ) -> Fact | None:
         text = self.text
-        found = commodity_of(sentence.mentions, q, clause, text)
+        examples = example_spans(text, sentence.span)
+        usable = [m for m in sentence.mentions if not any(a <= m.start < b for a, b in examples)]
+        found = commodity_of(usable, q, clause, text)
         geo, partner = choose_geo(sentence, q, clause, text, metric, carry)
         local_only = metric in ("investment", "output_value", "revenue", "net_profit") and not (geo or "").startswith(
             "company:"
@@ -395,7 +417,7 @@ class _Reader:
             return None
         commodity, form = found
         if geo is None:
-            geo = carried_geo(carry.geo, metric)
+            geo = carried_geo(carry.geo, metric, self.title_carry.geo)
         if metric not in ("exports", "imports", "exports_share", "imports_share"):
             partner = None
         period = self.timing.period(q, sentence, carry, heading, metric, self._carry_from_sentence)

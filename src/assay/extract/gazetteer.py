@@ -228,6 +228,8 @@ def find_mentions(text: str) -> list[Mention]:
                 continue
             if entry.case_sensitive and text[start:end].translate(_PUNCT_FOLD) != entry.original:
                 continue
+            if entry.kind == GEO and text[end : end + 1] == "$":
+                continue  # US$, HK$: a currency, not a place
             hits.append((start, end, entry))
     # leftmost-longest among the valid hits only, so a failed candidate (`eu` in `DivergenceUS`) hides nothing
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))

@@ -217,6 +217,52 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 
 PERIOD_PATTERN = re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS))
+
+# Which characters each wording can start with: d an ASCII digit, l another ASCII character,
+# c anything else (Chinese). Trying only the wordings that can start at a position is the cost saver.
+_STARTS_WITH = {
+    "en_date_mdy": "l",
+    "iso_date": "d",
+    "iso_month": "d",
+    "zh_month_range": "dc",
+    "zh_date": "dc",
+    "zh_first_months": "dc",
+    "zh_quarters": "dc",
+    "zh_quarter": "dc",
+    "zh_half": "dc",
+    "zh_month": "dc",
+    "year_span": "dl",
+    "plan": "dc",
+    "en_month_range": "dl",
+    "en_month_rel": "l",
+    "en_month_year": "l",
+    "en_month_day": "l",
+    "en_date_dmy": "d",
+    "en_month": "l",
+    "quarter_span": "l",
+    "quarter_code": "dl",
+    "en_quarters": "l",
+    "en_first_months": "l",
+    "en_quarter": "dl",
+    "half_code": "dl",
+    "en_half": "dl",
+    "en_baseline": "l",
+    "en_base_year": "l",
+    "zh_base_year": "c",
+    "target_year": "l",
+    "zh_target_year": "dc",
+    "zh_year": "dc",
+    "en_relyear": "l",
+    "zh_relyear": "c",
+    "zh_baseline": "c",
+    "en_relmonth": "l",
+    "zh_relmonth": "c",
+    "year": "d",
+}
+PATTERN_BY_START: dict[str, re.Pattern[str]] = {
+    start: re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS if start in _STARTS_WITH[name]))
+    for start in "dlc"
+}
 SENTENCE_END = re.compile(r"[。！？；\n]|[.!?;](?=\s|$)")
 
 # Every period wording holds one of these; see periods._matches.

@@ -28,7 +28,7 @@ from assay.extract.period_patterns import (
     FIVE_YEAR_PLANS,
     MONTHS,
     ORDINAL_WORDS,
-    PERIOD_PATTERN,
+    PATTERN_BY_START,
     SENTENCE_END,
     START,
 )
@@ -100,17 +100,21 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
     the big alternation is tried only at the word starts shortly before each anchor, which keeps
     the cost per character that of one cheap regex scan.
     """
-    pos = 0
+    tried = 0  # every start before this was tried already (and a match there would hold an anchor)
     for anchor in ANCHOR.finditer(text):
-        if anchor.start() < pos:
+        if anchor.start() < tried:
             continue
         back = ASCII_LOOKBACK if anchor.group().isascii() else CJK_LOOKBACK
-        for start in START.finditer(text, max(pos, anchor.start() - back), anchor.start() + 1):
-            m = PERIOD_PATTERN.match(text, start.start())
-            if m and m.end() > anchor.start():
+        for start in START.finditer(text, max(tried, anchor.start() - back), anchor.start() + 1):
+            first = start.group()
+            kind = ("d" if first.isdigit() else "l") if first.isascii() else "c"
+            m = PATTERN_BY_START[kind].match(text, start.start())
+            if m:
                 yield m
-                pos = m.end()
+                tried = m.end()
                 break
+        else:
+            tried = anchor.start() + 1
 
 
 def period_near(

@@ -41,14 +41,15 @@ def reference_date(text: str, published: date | None) -> date | None:
     return date(max(years), 12, 31) if years else None
 
 
-def carried_geo(carried: str | None, metric: str) -> str:
-    """The place a number inherits from its paragraph: a Chinese province or city for anything, a company
-    only for what companies report; otherwise China, the subject of this industry's news."""
-    if carried and carried.startswith("CN-"):
+def carried_geo(carried: str | None, metric: str, title_geo: str | None = None) -> str:
+    """The place a number inherits: its paragraph's subject (a company only for what companies report),
+    else the place the title names, else China, the subject of this industry's news."""
+    if carried and carried.startswith("company:"):
+        if metric in _COMPANY_METRICS:
+            return carried
+    elif carried and carried != "WORLD":
         return carried
-    if carried and carried.startswith("company:") and metric in _COMPANY_METRICS:
-        return carried
-    return "CN"
+    return title_geo or "CN"
 
 
 _COMPANY_METRICS = ("revenue", "net_profit", "investment", "production", "capacity", "output_value")
@@ -59,7 +60,10 @@ def home_like(code: str) -> bool:
     return code == "CN" or code.startswith(("CN-", "company:"))
 
 
-_EXAMPLES = re.compile(r"[(（]\s*(?:e\.g\.|eg|such as|including|like|例如|如|包括)[^)）]{0,120}[)）]")
+_EXAMPLES = re.compile(
+    r"[(（]\s*(?:e\.g\.|eg|such as|including|like|例如|如|包括)[^)）]{0,120}[)）]"
+    r"|,\s*(?:mostly|mainly|chiefly|largely|including|such as|e\.g\.)\s[^,.;]{0,80}(?=,)"
+)
 
 
 def example_spans(text: str, span: Span) -> list[tuple[int, int]]:
@@ -75,9 +79,54 @@ _CNY_BEFORE = re.compile(r"(?:rmb|cny|yuan|renminbi|¥)\W{0,3}$", re.IGNORECASE)
 _BARE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*年(?!\s*\d)")
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")  # fmt: skip
+_GLUED_MONTH = re.compile(
+    r"(?<=[a-z])(January|February|March|April|June|July|August|September|October|November|December)(?=[ \t:])"
+)
+
+
+def glued_months(text: str, reference: date | None) -> list[PeriodMention]:
+    """Month names run into the word before them by careless extraction (`Export DynamicsSeptember Volume`)."""
+    out: list[PeriodMention] = []
+    if reference is None:
+        return out
+    for m in _GLUED_MONTH.finditer(text):
+        month = _MONTHS.index(m.group(1).lower()) + 1
+        year = reference.year if month <= reference.month else reference.year - 1
+        out.append(PeriodMention(m.start(), m.end(), m.group(), f"{year:04d}-{month:02d}", True, False))
+    return out
+
+
+_OF_LAST_YEAR = re.compile(r"\s*(?:of\s+)?(?:last|the previous|the prior)\s+year", re.IGNORECASE)
+
+
+def month_of_last_year(text: str, periods: list[PeriodMention]) -> list[PeriodMention]:
+    """`July of last year` read as `July` and `last year` is one period: July of the year before."""
+    out: list[PeriodMention] = []
+    skip: set[int] = set()
+    for i, p in enumerate(periods):
+        if i in skip:
+            continue
+        nxt = periods[i + 1] if i + 1 < len(periods) else None
+        if (
+            nxt is not None
+            and re.fullmatch(r"\d{4}-\d{2}", p.period)
+            and re.fullmatch(r"\d{4}", nxt.period)
+            and _OF_LAST_YEAR.fullmatch(text[p.end : nxt.end])
+        ):
+            period = f"{nxt.period}-{p.period[5:7]}"
+            out.append(PeriodMention(p.start, nxt.end, text[p.start : nxt.end], period, True, False))
+            skip.add(i + 1)
+            continue
+        out.append(p)
+    return out
+
+
 def with_bare_years(text: str, periods: list[PeriodMention]) -> list[PeriodMention]:
     """`2019年` written as a year stands for that year even where the period reader saw something else
     (`2019年中国…` is not 年中, mid-year)."""
+    periods = sorted(periods, key=lambda p: p.start)
     covered = [(p.start, p.end) for p in periods]
     extra = [
         PeriodMention(m.start(), m.end(), m.group(), m.group(1), False, False)

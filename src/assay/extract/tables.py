@@ -9,19 +9,28 @@ when the header does not. Each numeric cell becomes one fact. Columns of absolut
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from assay.extract.gazetteer import COMMODITY, METRIC, Mention, find_mentions
+from assay.extract.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
 from assay.model import Basis, Fact, Quantity
 
 _CELL_NUMBER = re.compile(
     r"^\s*(?P<sign>[+\-−])?\s*(?P<low>\d[\d,]*(?:\.\d+)?)\s*(?:[-~～–—]\s*(?P<high>\d[\d,]*(?:\.\d+)?))?\s*(?P<pct>%)?\s*$"
 )
 _YEAR = re.compile(r"^\s*((?:19|20)\d\d)\s*年?\s*$")
+_YEAR_NOTE = re.compile(r"\s*[(（][^)）]{0,20}[)）]\s*$")  # "2023 (estimate)"
+_SPACE_ROW = re.compile(
+    r"^(?P<label>[^\d|\t]*[^\W\d_][^|\t]*?|(?:19|20)\d\d)[ \t]+"
+    r"(?P<values>\d[\d,]*(?:\.\d+)?%?(?:[ \t]+\d[\d,]*(?:\.\d+)?%?)+)[ \t]*$"
+)
 _UNIT_HINTS: tuple[tuple[re.Pattern[str], str, float], ...] = (
+    (re.compile(r"(?:US\$|\$|USD|dollars?)\s*(?:per|/)\s*(?:kilogram|kg)", re.I), "USD/kg", 1.0),
+    (re.compile(r"(?:US\$|\$|USD|dollars?)\s*(?:per|/)\s*(?:tonne|ton|t\b|mt)", re.I), "USD/t", 1.0),
+    (re.compile(r"(?:yuan|RMB|CNY)\s*(?:per|/)\s*(?:tonne|ton|t\b|mt)", re.I), "CNY/t", 1.0),
     (re.compile(r"万元/吨|万元/t", re.I), "CNY/t", 10_000.0),
     (re.compile(r"元/吨|元/t|元/公吨|RMB/t|CNY/t|yuan/t", re.I), "CNY/t", 1.0),
     (re.compile(r"元/千克|元/公斤|元/kg|CNY/kg", re.I), "CNY/kg", 1.0),
@@ -35,7 +44,7 @@ _UNIT_HINTS: tuple[tuple[re.Pattern[str], str, float], ...] = (
     (re.compile(r"万元"), "CNY", 10_000.0),
     (re.compile(r"万吨"), "t", 10_000.0),
     (re.compile(r"千吨|kt\b|'000\s*t", re.I), "t", 1_000.0),
-    (re.compile(r"吨|\btonnes?\b|\btons?\b|\(t\)|（t）|\bmt\b", re.I), "t", 1.0),
+    (re.compile(r"吨|\btonnes?\b|\btons?\b|\(t\b|（t）|\bmt\b|\bt REO\b", re.I), "t", 1.0),
 )  # fmt: skip
 _CHANGE_ABS = re.compile(r"涨跌(?!幅)|变动|change(?!\s*%)|\+/-", re.I)
 _CHANGE_PCT = re.compile(r"涨跌幅|增幅|增长率|同比|降幅|变化率|change\s*%|%\s*change|yoy|y-o-y", re.I)
@@ -66,6 +75,7 @@ class TableReader:
         self.mentions = mentions
         self.reference = reference
         self.covered: list[tuple[int, int]] = []
+        self._starts = [m.start for m in mentions]
         self._facts: list[Fact] = []
         self._read()
 
@@ -100,28 +110,45 @@ class TableReader:
                     continue
             if line.count("|") >= 2 and "|" in line.strip()[1:]:
                 j = i
-                while j < len(lines) and self.text[lines[j][0] : lines[j][1]].count("|") >= 1:
+                while j < len(lines) and (
+                    self.text[lines[j][0] : lines[j][1]].count("|") >= 1
+                    or (not self.text[lines[j][0] : lines[j][1]].strip() and _pipe_follows(self.text, lines, j))
+                ):
                     j += 1
                 if j - i >= 2:
                     self._read_pipe_rows(lines, i, j)
                     i = j
                     continue
+            if _SPACE_ROW.match(line):
+                j = i
+                while j < len(lines) and _SPACE_ROW.match(self.text[lines[j][0] : lines[j][1]]):
+                    j += 1
+                if j - i >= 2 and i > 0:
+                    self._read_space_rows(lines, i, j)
+                    i = j
+                    continue
             i += 1
 
-    def _caption(self, lines: list[tuple[int, int]], first: int) -> str:
-        for k in range(first - 1, max(-1, first - 3), -1):
+    def _caption(self, lines: list[tuple[int, int]], first: int, count: int = 2) -> str:
+        """The non-blank lines just above a table (its title, unit and what it counts)."""
+        found: list[str] = []
+        for k in range(first - 1, max(-1, first - 6), -1):
             s, e = lines[k]
             if self.text[s:e].strip():
-                return self.text[s:e]
-        return ""
+                found.insert(0, self.text[s:e])
+                if len(found) == count:
+                    break
+        return " ".join(found)
 
     def _read_pipe_rows(self, lines: list[tuple[int, int]], first: int, last: int) -> None:
         rows: list[list[Cell]] = []
         for k in range(first, last):
             s, e = lines[k]
+            line = self.text[s:e]
+            if not line.strip():
+                continue
             cells: list[Cell] = []
             pos = s
-            line = self.text[s:e]
             for part in line.split("|"):
                 content = part.strip()
                 offset = pos + (part.index(content) if content else 0)
@@ -129,24 +156,19 @@ class TableReader:
                 pos += len(part) + 1
             if line.strip().startswith("|") and cells and not cells[0].text:
                 cells = cells[1:]  # markdown: "| a | b |"
-            if all(re.fullmatch(r"[-:= ]*", c.text) for c in cells):
+            while cells and not cells[-1].text:
+                cells = cells[:-1]
+            if not cells or all(re.fullmatch(r"[-:= ]*", c.text) for c in cells):
                 continue  # markdown's rule under the header
             rows.append(cells)
         self.covered.append((lines[first][0], lines[last - 1][1]))
-        header = [c.text for c in rows[0]]
-        label_in_header = not _is_number(header[0]) and not _YEAR.match(header[0]) and header[0] != ""
-        columns = header[1:] if label_in_header else header
+        if len(rows) < 2:
+            return
         caption = self._caption(lines, first)
-        truncated_end = lines[last - 1][1] >= len(self.text.rstrip())
-        for r, row in enumerate(rows[1:], start=1):
-            if not row or _is_number(row[0].text):
-                continue
-            values = row[1:]
-            for c, cell in enumerate(values):
-                if r == len(rows) - 1 and truncated_end and c == len(values) - 1 and cell.text:
-                    continue  # the text was cut inside this cell
-                head = columns[c] if c < len(columns) else ""
-                self._cell_fact(row[0], cell, head, " ".join(header) + " " + caption, caption)
+        truncated = lines[last - 1][1] >= len(self.text.rstrip())
+        if truncated and rows[-1] and not self.text[lines[last - 1][0] : lines[last - 1][1]].rstrip().endswith("|"):
+            rows[-1] = rows[-1][:-1]  # the text was cut inside the last cell
+        self._grid([c.text for c in rows[0]], rows[1:], caption)
 
     def _read_cell_per_line(self, lines: list[tuple[int, int]], first: int, last: int) -> None:
         cells: list[Cell] = []
@@ -161,22 +183,52 @@ class TableReader:
         if first_number is None or first_number < 3:
             return
         width = first_number - 1  # the header, then the first row's label
-        header, body = cells[:width], cells[width:]
         self.covered.append((lines[first][0], lines[last - 1][1]))
-        caption = self._caption(lines, first)
-        context = " ".join(c.text for c in header) + " " + caption
-        for r in range(0, len(body), width):
-            row = body[r : r + width]
-            if len(row) < 2 or _is_number(row[0].text):
+        rows = [cells[r : r + width] for r in range(width, len(cells), width)]
+        self._grid([c.text for c in cells[:width]], rows, self._caption(lines, first))
+
+    def _read_space_rows(self, lines: list[tuple[int, int]], first: int, last: int) -> None:
+        """A table laid out with spaces (from a PDF): a header line, then `label 140,000 135,000` rows."""
+        rows: list[list[Cell]] = []
+        for k in range(first, last):
+            s, e = lines[k]
+            m = _SPACE_ROW.match(self.text[s:e])
+            if m is None:
                 continue
-            for c, cell in enumerate(row[1:], start=1):
-                head = header[c].text if c < len(header) else ""
-                self._cell_fact(row[0], cell, head, context, caption)
+            row = [Cell(s + m.start("label"), s + m.end("label"), m["label"].strip())]
+            for n in re.finditer(r"\S+", m["values"]):
+                row.append(Cell(s + m.start("values") + n.start(), s + m.start("values") + n.end(), n.group()))
+            rows.append(row)
+        width = max(len(r) - 1 for r in rows)
+        hs, he = lines[first - 1]
+        header_text = self.text[hs:he]
+        columns = _space_header(header_text, width)
+        if columns is None:
+            return
+        self.covered.append((lines[first][0], lines[last - 1][1]))
+        self._grid(["", *columns], rows, self._caption(lines, first - 1) + " " + header_text)
 
     # --- reading one cell -------------------------------------------------------------------
 
+    def _grid(self, header: list[str], rows: list[list[Cell]], caption: str) -> None:
+        """Read every numeric cell of a table whose first column labels the rows."""
+        while header and not header[-1]:
+            header = header[:-1]
+        n_values = max((len(r) - 1 for r in rows), default=0)
+        columns = header[1:] if len(header) == n_values + 1 else header
+        context = " ".join(header) + " " + caption
+        for row in rows:
+            if not row:
+                continue
+            label, values = row[0], row[1:]
+            if _is_number(label.text) and len(row) == len(header):
+                label, values = Cell(label.start, label.start, ""), row  # a row of values under a header of years
+            for c, cell in enumerate(values):
+                head = columns[c] if c < len(columns) else ""
+                self._cell_fact(label, cell, head, context, caption)
+
     def _column(self, head: str, context: str) -> Column:
-        year = _YEAR.match(head)
+        year = _YEAR.match(_YEAR_NOTE.sub("", head))
         unit, scale = _unit_of(head)
         if unit is None:
             unit, scale = _unit_of(context)
@@ -190,29 +242,40 @@ class TableReader:
 
     def _cell_fact(self, label: Cell, cell: Cell, head: str, context: str, caption: str) -> None:
         m = _CELL_NUMBER.match(cell.text)
-        if not m:
+        if not m or _is_number(label.text):
             return
         column = self._column(head, context)
         low = float(m["low"].replace(",", ""))
         high = float(m["high"].replace(",", "")) if m["high"] else None
         negative = m["sign"] in ("-", "−")
-        commodity = self._commodity(label) or self._commodity_in(caption)
+        row_year = _YEAR.match(_YEAR_NOTE.sub("", label.text))
+        commodity = (
+            self._commodity(label)
+            or _commodity_in(head)
+            or _commodity_in(caption)
+            or _commodity_in(context)
+            or self._commodity_before(label.start)
+        )
         if commodity is None or commodity[0] == "-":
             return
-        metric = self._metric(context, column)
+        metric = _metric_in(label.text, column) or _metric_in(head, column) or self._metric(context, column)
         if metric is None:
             return
+        geo = _geo_in(caption) or "CN"
+        partner = None
+        named = _geo_in(label.text) or _geo_in(head)
+        if named and metric in ("exports", "imports", "trade_value") and named not in (geo, "WORLD"):
+            partner = named  # a row per destination or origin
+        elif named:
+            geo = named
         if m["pct"]:
-            if column.change_abs and not column.change_pct and not head:
-                return
             if not column.change_pct:
                 return
             value = -low if negative else low
             unit = (
                 "pct_yoy" if _consecutive_years(context) or re.search(r"同比|yoy|y-o-y", head, re.I) else "pct_change"
             )
-            period = self._latest_year(context)
-            self._add(label, cell, commodity, metric, value, None, unit, period)
+            self._add(cell, commodity, metric, value, None, unit, self._latest_year(context), geo, partner)
             return
         if column.change_abs or column.change_pct or negative or column.unit is None or low == 0:
             return
@@ -222,14 +285,13 @@ class TableReader:
             return
         value = low * column.scale
         value_high = high * column.scale if high is not None else None
-        period = column.period or self._caption_year(caption)
+        period = (row_year.group(1) if row_year else None) or column.period or self._caption_year(caption)
         if period is None and metric == "price" and self.reference is not None:
             period = self.reference.isoformat()
-        self._add(label, cell, commodity, metric, value, value_high, column.unit, period)
+        self._add(cell, commodity, metric, value, value_high, column.unit, period, geo, partner)
 
     def _add(
         self,
-        label: Cell,
         cell: Cell,
         commodity: tuple[str, str | None],
         metric: str,
@@ -237,13 +299,15 @@ class TableReader:
         value_high: float | None,
         unit: str,
         period: str | None,
+        geo: str = "CN",
+        partner: str | None = None,
     ) -> None:
         self._facts.append(
             Fact(
                 doc="",
                 commodity=commodity[0],
                 metric=metric,
-                geo="CN",
+                geo=geo,
                 period=period,
                 value=value,
                 unit=unit,
@@ -252,6 +316,7 @@ class TableReader:
                 start=cell.start,
                 end=cell.end,
                 value_high=value_high,
+                partner=partner,
                 form=commodity[1],
                 rule=f"table.{metric}",
             )
@@ -264,10 +329,11 @@ class TableReader:
         best = max(found, key=lambda m: m.end - m.start)
         return best.value, best.form
 
-    def _commodity_in(self, caption: str) -> tuple[str, str | None] | None:
-        for m in _mentions_of(caption):
-            if m.kind == COMMODITY:
-                return m.value, m.form
+    def _commodity_before(self, at: int) -> tuple[str, str | None] | None:
+        """The commodity the text named last before a table (its section heading, its paragraph)."""
+        for m in reversed(self.mentions[: bisect.bisect_left(self._starts, at)]):
+            if m.kind == COMMODITY and at - m.start < 3000:
+                return (m.value, m.form) if m.value != "-" else None
         return None
 
     def _metric(self, context: str, column: Column) -> str | None:
@@ -297,6 +363,62 @@ class TableReader:
 def _mentions_of(context: str) -> tuple[Mention, ...]:
     """Mentions in a table's header and caption, read once per table rather than once per cell."""
     return tuple(find_mentions(context))
+
+
+def _commodity_in(text: str) -> tuple[str, str | None] | None:
+    for m in _mentions_of(text):
+        if m.kind == COMMODITY:
+            return m.value, m.form
+    return None
+
+
+def _geo_in(label: str) -> str | None:
+    """A row named after a country or province (`United States 42,000`, `World total 300,000`)."""
+    for m in _mentions_of(label):
+        if m.kind == GEO:
+            return m.value
+    return None
+
+
+def _metric_in(head: str, column: Column) -> str | None:
+    """A column named after a measure (`Mining quota (t REO)`, `出口金额`)."""
+    for m in _mentions_of(head):
+        if m.kind == METRIC and m.value in (
+            "exports",
+            "imports",
+            "production",
+            "consumption",
+            "reserves",
+            "capacity",
+            "mining_quota",
+            "smelting_quota",
+            "price",
+        ):
+            if column.unit in ("USD", "CNY", "EUR") and m.value in ("exports", "imports"):
+                return "trade_value"
+            return m.value
+    return None
+
+
+def _space_header(header: str, width: int) -> list[str] | None:
+    """Column names of a space-laid table: its years, or the measures it names, one per value column."""
+    years = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)(?:\s*\([^)]*\))?", header)
+    if len(years) == width:
+        return years
+    cues = [m for m in _mentions_of(header) if m.kind == METRIC]
+    if len(cues) == width:
+        bounds = [m.start for m in cues] + [len(header)]
+        return [header[bounds[k] : bounds[k + 1]] for k in range(width)]
+    return None
+
+
+def _pipe_follows(text: str, lines: list[tuple[int, int]], k: int) -> bool:
+    """A blank line inside a table whose rows go on below it (markdown written with blank lines)."""
+    for j in range(k + 1, min(len(lines), k + 3)):
+        line = text[lines[j][0] : lines[j][1]]
+        if line.strip():
+            return line.count("|") >= 2
+    return False
 
 
 def _is_cell_line(text: str, lines: list[tuple[int, int]], k: int) -> bool:

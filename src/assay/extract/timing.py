@@ -19,6 +19,18 @@ from assay.extract.readings import compare_periods, shift
 from assay.extract.slots import Carry, Sentence, is_bound_to_other
 from assay.model import Quantity, QuantityKind
 
+_FLOWS = ("exports", "imports", "production", "consumption", "exports_share", "imports_share", "production_share")
+
+
+def _named_baseline(window: str) -> str | None:
+    if cues.QOQ.search(window):
+        return "pct_qoq"
+    if cues.MOM.search(window):
+        return "pct_mom"
+    if cues.YOY.search(window):
+        return "pct_yoy"
+    return None
+
 
 class Timing:
     """Period and baseline rules over one document's text and layout."""
@@ -57,8 +69,8 @@ class Timing:
             between = text[m.end() : period.start]
             if any(x.kind in (GEO,) and m.end() <= x.start < period.start for x in sentence.mentions):
                 continue  # "imports from Myanmar last year": an origin, not a baseline
-            if len(between) > 60:
-                continue
+            if len(between) > 60 or re.search(r"\bto\b|至|到", between):
+                continue  # "fell 92pc on the year to 173t in December": December is the new level's
             regions.append((m.start(), period.end, period))
         return regions
 
@@ -71,18 +83,18 @@ class Timing:
         prev_q = max((o.end for o in sentence.quantities if o.end <= q.start), default=sentence.span.start)
         window_before = text[max(prev_q, q.start - 40) : q.start]
         # the cue next to the number first: "环比增长6.8%,同比增长0.6%", "up 23.4% MoM and down 5.6% YoY"
-        for window in (window_before[-8:], window_after[:14], window_after, window_before):
-            if cues.QOQ.search(window):
-                return "pct_qoq"
-            if cues.MOM.search(window):
-                return "pct_mom"
-            if cues.YOY.search(window):
-                return "pct_yoy"
+        for window in (window_before[-8:], window_after[:14], window_after):
+            found = _named_baseline(window)
+            if found:
+                return found
         baseline = self.baseline_period(q, sentence)
         if baseline is not None and period:
             unit = compare_periods(period, baseline.period)
             if unit:
                 return unit
+        found = _named_baseline(window_before)
+        if found:
+            return found
         whole = text[sentence.span.start : sentence.span.end]
         if cues.MOM.search(whole) and not cues.YOY.search(whole):
             return "pct_mom"
@@ -111,6 +123,8 @@ class Timing:
                 continue
             if p.period == report_day:
                 continue  # a dateline ("SHANGHAI, Nov 24 (SMM) -") dates the report, not the number
+            if metric in _FLOWS and p.period.count("-") == 2 and "/" not in p.period:
+                continue  # "On September 23, customs data showed exports of ...": trade and output are not daily
             p_region = region_of(p.start)
             if p_region is not None and p_region != q_region:
                 continue

@@ -3,8 +3,9 @@
 `record_events` merges an event another document already reported: same type, dates that
 agree at month precision (equal, or one a prefix of the other), a commodity in common or one
 under another (`rare_earths` and `heavy_rare_earths`), and the same actor or one of them less
-specific (`CN` and `CN:MOFCOM`). Recording a document again replaces its mentions; an event
-left without mentions is dropped.
+specific (`CN` and `CN:MOFCOM`); two undated reports must name the same actor and a same
+commodity. Recording a document again replaces its mentions; an event left without mentions
+is dropped.
 
 `query_events` lists the timeline, oldest first (undated events last):
 - `commodity` includes its descendants (`rare_earths` lists `heavy_rare_earths` events too);
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from assay.extract.event_dates import dates_compatible, month_start
 from assay.extract.events import related
+from assay.extract.gazetteer import commodity_family
 from assay.model import Event, Period
 from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
 from assay.vocab import ancestors, commodities
@@ -115,6 +117,11 @@ def _month(value: str | None) -> str | None:
 
 
 def _same_event(row: EventRow, event: Event) -> bool:
+    if row.date is None and event.date is None:
+        # without a date to tie them, two reports are one event only when actor and a commodity are the same
+        return (
+            row.type == event.type and row.actor == event.actor and bool(set(row.commodities) & set(event.commodities))
+        )
     return (
         row.type == event.type
         and dates_compatible(_month(row.date), _month(event.date))
@@ -174,7 +181,8 @@ def _enrich(session: Session, row: EventRow, event: Event) -> None:
         row.date, row.date_start = event.date, month_start(event.date)
     if row.actor in _VAGUE_ACTORS or (event.actor.startswith((row.actor + ":", row.actor + "-"))):
         row.actor = event.actor
-    new = sorted(set(event.commodities) - set(row.commodities))
+    families = {commodity_family(c) for c in row.commodities}
+    new = sorted(c for c in set(event.commodities) - set(row.commodities) if commodity_family(c) in families)
     if new:
         row.commodities = sorted(set(row.commodities) | set(new))
         for commodity in new:
