@@ -16,33 +16,33 @@ section, since [numbers] and [events] belong to their owners.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import re
 import shlex
 import subprocess
 import sys
-import tempfile
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared"
-FLOORS_FILE = REPO / "quality" / "floors.toml"
+from gate import (
+    ASSAY,
+    FLOORS_FILE,
+    REPO,
+    SAMPLE_CORPUS,
+    SHARED,
+    Corpus,
+    extract_and_score,
+    floor_for,
+    read_section,
+    write_section,
+)
+from gate import (
+    find_corpora as corpora_with,
+)
+
 DOCS_PAGE = REPO / "docs" / "extraction.md"
-SAMPLE_CORPUS = REPO / "src" / "assay" / "sample"
 SECTION = "facts"
 GATED = ("fact_f1", "strict_f1")
-MARGIN = 0.01  # floors sit this far below the measured score, so that noise-free reruns pass
-ASSAY = [sys.executable, "-c", "from assay.cli import main; main()"]
-
-
-@dataclass(frozen=True)
-class Corpus:
-    name: str
-    path: Path
-    shared: bool  # read from ../shared (absent on some machines) rather than the repo
+FLOORS_COMMENT = "per corpus: fact F1 and strict F1 from ../shared/eval/score.py (scripts/quality.py --update)"
 
 
 @dataclass(frozen=True)
@@ -66,42 +66,13 @@ class Score:
 
 def find_corpora() -> list[Corpus]:
     """Every corpus with gold facts: ../shared ones first (by name), then the bundled sample."""
-    found: list[Corpus] = []
-    shared_corpora = SHARED / "corpus"
-    if shared_corpora.is_dir():
-        found += [
-            Corpus(folder.name, folder.resolve(), shared=True)
-            for folder in sorted(shared_corpora.iterdir())
-            if (folder / "gold.jsonl").is_file()
-        ]
-    if (SAMPLE_CORPUS / "gold.jsonl").is_file():
-        found.append(Corpus("sample", SAMPLE_CORPUS, shared=False))
-    return found
+    return corpora_with("gold.jsonl")
 
 
 def score_corpus(corpus: Corpus) -> Score:
     """Run `assay extract` on the corpus and score its FactSpec output against the corpus's gold file."""
-    with tempfile.TemporaryDirectory(prefix="assay-quality-") as tmp:
-        predicted = Path(tmp) / "predicted.jsonl"
-        run = subprocess.run(
-            [*ASSAY, "extract", str(corpus.path), "--format", "factspec", "--output", str(predicted)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if run.returncode not in (0, 1) or not predicted.exists():  # 1: some inputs failed, the rest was read
-            raise RuntimeError(f"{corpus.path}: assay extract failed: {_last_line(run.stderr)}")
-        failed = tuple(line for line in run.stderr.splitlines() if line.startswith("error: "))
-        scorer = SHARED / "eval" / "score.py"
-        scored = subprocess.run(
-            [sys.executable, str(scorer), str(corpus.path / "gold.jsonl"), str(predicted), "--json"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    figures = next((json.loads(line) for line in scored.stdout.splitlines() if line.startswith("{")), None)
-    if scored.returncode != 0 or figures is None:
-        raise RuntimeError(f"{corpus.path}: score.py failed: {_last_line(scored.stderr or scored.stdout)}")
+    scored = extract_and_score(corpus, "factspec", "gold.jsonl", "score.py")
+    figures = scored.figures
     return Score(
         corpus=corpus.name,
         docs=figures["docs"],
@@ -112,7 +83,7 @@ def score_corpus(corpus: Corpus) -> Score:
         value_f1=figures["value"]["f1"],
         period_agree=figures["period_agree"],
         basis_agree=figures["basis_agree"],
-        failed_inputs=failed,
+        failed_inputs=scored.failed_inputs,
     )
 
 
@@ -133,15 +104,7 @@ def peer_number_agreement() -> tuple[int, int] | None:
 
 def read_floors(path: Path) -> dict[str, dict[str, float]]:
     """The [facts] floors: corpus name → {fact_f1, strict_f1}."""
-    if not path.exists():
-        return {}
-    section = tomllib.loads(path.read_text(encoding="utf-8")).get(SECTION, {})
-    return {name: {key: float(value) for key, value in table.items()} for name, table in section.items()}
-
-
-def floor_for(measured: float) -> float:
-    """A floor a little below the measured score, rounded down to two decimals."""
-    return max(0.0, math.floor(round((measured - MARGIN) * 100, 6)) / 100)
+    return read_section(path, SECTION)
 
 
 def updated_floors(
@@ -167,21 +130,7 @@ def updated_floors(
 
 def write_floors(floors: dict[str, dict[str, float]], path: Path) -> None:
     """Rewrite the [facts] section only; comments and other sections stay as they are."""
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    header = f"[{SECTION}]"
-    body = ["# per corpus: fact F1 and strict F1 from ../shared/eval/score.py (scripts/quality.py --update)"]
-    for name in sorted(floors):
-        cells = ", ".join(f"{key} = {floors[name][key]:.2f}" for key in GATED if key in floors[name])
-        body.append(f"{_toml_key(name)} = {{ {cells} }}")
-    if header in lines:
-        start = lines.index(header) + 1
-        end = next((i for i in range(start, len(lines)) if _other_section(lines[i])), len(lines))
-        while end > start and not lines[end - 1].strip():  # keep the blank line before the next section
-            end -= 1
-        lines[start:end] = body
-    else:
-        lines += ["", header, *body]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_section(path, SECTION, FLOORS_COMMENT, floors, GATED)
 
 
 def below_floor(floors: dict[str, dict[str, float]], scores: list[Score]) -> list[str]:
@@ -257,20 +206,6 @@ def _prf(figures: dict[str, float]) -> tuple[float, float, float]:
 
 def _floor_cell(value: float | None) -> str:
     return f"{value:5.2f}" if value is not None else f"{'-':>5s}"
-
-
-def _toml_key(name: str) -> str:
-    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
-
-
-def _other_section(line: str) -> bool:
-    stripped = line.strip()
-    return stripped.startswith("[") and not stripped.startswith((f"[{SECTION}]", f"[{SECTION}."))
-
-
-def _last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "no output"
 
 
 if __name__ == "__main__":

@@ -101,3 +101,10 @@ def kb(store: Store) -> Iterator[KnowledgeBase]:
 @pytest.fixture
 def fact() -> Callable[..., Fact]:
     return make_fact
+
+
+@pytest.fixture
+def kb_any(any_store: Store) -> Iterator[KnowledgeBase]:
+    """The same, once on SQLite and once on PostgreSQL."""
+    with any_store.session() as session:
+        yield KnowledgeBase(any_store, session)

@@ -41,7 +41,8 @@ def test_observations_are_in_time_order_with_partner_series_apart(kb, fact: Call
     }
 
 
-def test_duplicates_and_syndicated_copies_count_once(kb, fact: Callable[..., Fact]) -> None:
+def test_duplicates_and_syndicated_copies_count_once(kb_any, fact: Callable[..., Fact]) -> None:
+    kb = kb_any
     quote = "exports to the Netherlands totaled approximately 6,140 mt"
     first = kb.doc("smm-a", fact(6140, quote, partner="NL"), published="2024-06-10")
     kb.doc("smm-a-copy", fact(6140, "NL: 6,140 t", partner="NL"), published="2024-06-11", duplicate_of=first)

@@ -251,3 +251,16 @@ def test_a_database_failure_mid_run_is_one_line_and_keeps_what_was_stored(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: sqlite:///{filled}: ") and "disk full" in lines[0]
     assert len(json.loads(runner.invoke(app, ["--db", str(filled), "docs", "list", "--json"]).stdout)) == 3
+
+
+def test_markup_in_a_title_is_printed_as_text(runner: CliRunner, tmp_path: Path) -> None:
+    odd = tmp_path / "odd.txt"
+    odd.write_text("Magnesium [/bold] prices [red] rise in Fugu\n\n" + MAGNESIUM, encoding="utf-8")
+    db = str(tmp_path / "odd.db")
+    assert runner.invoke(app, ["--db", db, "ingest", str(odd)]).exit_code == 0
+    listed = runner.invoke(app, ["--db", db, "docs", "list"])
+    assert listed.exit_code == 0 and "[/bold]" in listed.stdout
+    found = runner.invoke(app, ["--db", db, "docs", "search", "Fugu"])
+    assert found.exit_code == 0 and "[red]" in found.stdout
+    shown = runner.invoke(app, ["--db", db, "docs", "show", "1"])
+    assert shown.exit_code == 0 and "[/bold]" in shown.stdout

@@ -194,3 +194,25 @@ def test_company_actor() -> None:
 @pytest.mark.parametrize("text", ["", "   \n\n", "2025", "•\n•\n", "A:\nC:\n2017\n2018", "(" * 500, "稀土" * 3000])
 def test_never_raises_on_odd_text(text: str) -> None:
     assert isinstance(events_of(text), list)
+
+
+def test_the_date_between_the_commas_around_the_trigger_wins() -> None:
+    text = (
+        "Exports of natural graphite fell 25% in 2024 to 126,000 tonnes, the lowest in five years, "
+        "after export licences for flake graphite took effect on 1 December 2023."
+    )
+    assert only(text, "2025-02-01").date == "2023-12-01"
+
+
+def test_more_than_doubled_is_no_baseline() -> None:
+    text = "Magnesium more than doubled in 2021 when smelters in Shaanxi were curbed, and peaked in 2022."
+    event = only(text, "2025-01-10")
+    assert (event.type, event.date) == ("supply_disruption", "2021")
+
+
+def test_goods_and_technologies_in_one_sentence_are_two_measures() -> None:
+    text = (
+        "On October 9 the Ministry of Commerce added holmium to the list of controlled rare earths; "
+        "it also put the technologies for separating rare earths under licence."
+    )
+    assert {e.type for e in events_of(text, "2025-10-20")} == {"export_control", "technology_restriction"}

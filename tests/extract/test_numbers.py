@@ -48,6 +48,10 @@ ENGLISH_QUANTITIES = [
     ("Spending of 5bn yuan.", 5_000_000_000, "CNY", None),
     ("It raised $38 million.", 38_000_000, "USD", None),
     ("It raised $5m in May.", 5_000_000, "USD", None),
+    ("Output hit 1.2m tonnes.", 1_200_000, "t", None),
+    ("It costs one dollar and fifty cents.", 1.5, "USD", None),
+    ("A fine of 5m yuan.", 5_000_000, "CNY", None),
+    ("Output of 4 1/2 million tonnes.", 4_500_000, "t", None),
     ("The pile holds 2 000 000 tonnes.", 2_000_000, "t", None),
 ]
 
@@ -85,6 +89,9 @@ CHINESE_QUANTITIES = [
     ("单价3元5角2分。", 3.52, "CNY", None),
     ("五毛钱。", 0.5, "CNY", None),
     ("港币100元。", 100, "HKD", None),
+    ("逾千吨。", 1000, "t", None),
+    ("每万元产值。", 10_000, "CNY", None),
+    ("产量一点五亿吨。", 150_000_000, "t", None),
     ("美元100。", 100, "USD", None),
 ]
 
@@ -115,6 +122,7 @@ def test_chinese_quantities(text: str, value: float, unit: str | None, high: flo
         ("half a million", 500_000),
         ("one and a half million", 1_500_000),
         ("minus 3.5", -3.5),
+        ("negative 5", -5),
         ("one over three", 1 / 3),
         ("2000 over 3", 2000 / 3),
         ("3 dozens", 36),
@@ -156,6 +164,8 @@ def test_english_number_words_and_notations(text: str, value: float) -> None:
         ("一百 五 十 二", 152),
         ("7万 5千 4百", 75_400),
         ("一打", 12),
+        ("一半", 0.5),
+        ("十二点五万", 125_000),
     ],
 )
 def test_chinese_numerals(text: str, value: float) -> None:
@@ -300,6 +310,10 @@ def test_full_width_comma_separates_numbers() -> None:
 
 def test_lone_yi_inside_words_is_skipped() -> None:
     assert read_quantities("统一市场，进一步推进") == []
+
+
+def test_five_m_alone_is_not_five_million() -> None:
+    assert values("a 5m deep pit") == [(5, None)]
 
 
 def test_a_plot_of_land_is_not_money() -> None:

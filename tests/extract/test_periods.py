@@ -74,6 +74,7 @@ def test_periods_without_a_year_take_the_publication_year(text: str, period: str
         ("2024年出口增长。", "2024"),
         ("2025年9月出口增长。", "2025-09"),
         ("2025年9月16日起实施。", "2025-09-16"),
+        ("截至2025年9月底，产能5万吨。", "2025-09"),
         ("2024年上半年出口增长。", "2024-H1"),
         ("2024年前三季度出口增长。", "2024-01/2024-09"),
         ("2024年第三季度出口增长。", "2024-Q3"),
@@ -119,6 +120,10 @@ def test_relative_periods(text: str, period: str, baseline: bool) -> None:
 def test_targets(text: str) -> None:
     m = one(text)
     assert (m.period, m.target) == ("2025", True)
+
+
+def test_as_of_a_year_is_no_target() -> None:
+    assert [(m.period, m.target) for m in find_periods("截至2025年底，产能5万吨。", PUBLISHED)] == [("2025", False)]
 
 
 def test_a_year_compared_against_is_a_baseline() -> None:
@@ -177,3 +182,11 @@ def test_mentions_are_sorted_and_spans_exact() -> None:
     assert [m.start for m in mentions] == sorted(m.start for m in mentions)
     for m in mentions:
         assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [("去年前三季度出口增长。", "2024-01/2024-09"), ("Sales in the first half of last year rose.", "2024-H1")],
+)
+def test_a_relative_year_beside_a_period_gives_its_year(text: str, period: str) -> None:
+    assert period in periods(text)

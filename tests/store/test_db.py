@@ -96,3 +96,16 @@ def _closed_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+def test_processes_opening_a_new_file_at_once_all_succeed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    script = "import sys; from assay.store.db import open_store; open_store(sys.argv[1]).close()"
+    children = [subprocess.Popen([sys.executable, "-c", script, url], stderr=subprocess.PIPE) for _ in range(4)]
+    errors = [child.communicate()[1].decode() for child in children]
+    assert [child.returncode for child in children] == [0, 0, 0, 0], errors
+    with open_store(url) as opened:
+        assert schema_differences(opened) == []

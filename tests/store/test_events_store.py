@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from assay.model import Event, Stance
 from assay.store.db import Store
-from assay.store.events import EventFilter, EventStoreError, get_event, query_events, record_events
+from assay.store.events import EventFilter, EventStoreError, StoredEvent, get_event, query_events, record_events
 from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
 
 
@@ -32,22 +34,21 @@ def add_document(store: Store, name: str, published: str | None = "2025-10-20") 
         return row.id
 
 
-def event(doc: str, **changes: object) -> Event:
-    fields: dict[str, object] = {
-        "doc": doc,
-        "type": "export_control",
-        "actor": "CN:MOFCOM",
-        "date": "2025-04",
-        "commodities": ("heavy_rare_earths", "rare_earths"),
-        "stance": Stance.TIGHTEN,
-        "quote": f"{doc}: export controls on seven heavy rare earths",
-        "start": 10,
-        "end": 60,
-        "rule": "event.export_control.export_control",
-        "rule_version": "1",
-    }
-    fields.update(changes)
-    return Event(**fields)  # type: ignore[arg-type]
+def event(doc: str, **changes: Any) -> Event:
+    base = Event(
+        doc=doc,
+        type="export_control",
+        actor="CN:MOFCOM",
+        date="2025-04",
+        commodities=("heavy_rare_earths", "rare_earths"),
+        stance=Stance.TIGHTEN,
+        quote=f"{doc}: export controls on seven heavy rare earths",
+        start=10,
+        end=60,
+        rule="event.export_control.export_control",
+        rule_version="1",
+    )
+    return replace(base, **changes)
 
 
 def record(store: Store, document_id: int, events: list[Event]) -> int:
@@ -55,9 +56,9 @@ def record(store: Store, document_id: int, events: list[Event]) -> int:
         return record_events(session, document_id, events)
 
 
-def timeline(store: Store, **flt: object) -> list:  # type: ignore[type-arg]
+def timeline(store: Store, **flt: Any) -> list[StoredEvent]:
     with store.session() as session:
-        return query_events(session, EventFilter(**flt))  # type: ignore[arg-type]
+        return query_events(session, EventFilter(**flt))
 
 
 def count(store: Store, table: type) -> int:

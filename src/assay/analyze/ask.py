@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -19,9 +19,18 @@ from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
 from assay.analyze.concentration import country_name, is_country
-from assay.analyze.series import Observation, Series, SeriesQuery, SourceRef, build_series, json_number
+from assay.analyze.series import (
+    Observation,
+    Series,
+    SeriesQuery,
+    SourceRef,
+    json_number,
+    selection_for,
+    series_from_records,
+)
 from assay.extract.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
 from assay.model import Period
+from assay.store.series import select_facts
 from assay.vocab import commodities, metrics, places
 
 _MONTHS = {
@@ -210,7 +219,11 @@ def answer_question(session: Session, text: str) -> Answer:
     if q.commodity is None or q.metric is None:
         missing = " and ".join(w for w, v in (("commodity", q.commodity), ("figure", q.metric)) if v is None)
         return _nothing(q, f"I could not tell which {missing} the question is about; nothing was looked up.")
-    found = build_series(session, SeriesQuery(q.commodity, q.metric, geo=q.geo, partner=q.partner))
+    selection = replace(
+        selection_for(SeriesQuery(q.commodity, q.metric, geo=q.geo, partner=q.partner)),
+        partner_is_null=q.partner is None,  # a question without a partner asks for the total
+    )
+    found = series_from_records(select_facts(session, selection))
     series = _pick_series(found, q)
     if series is None or not series.observations:
         return _nothing(q, f"Nothing is stored about {_subject(q)}.")

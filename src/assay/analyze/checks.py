@@ -35,7 +35,7 @@ from assay.analyze.consensus import best_tier, independent_sources
 from assay.analyze.money import rate_table, to_cny_per_tonne
 from assay.analyze.series import SourceRef, json_number, source_ref
 from assay.model import Approx, Period
-from assay.store.series import FactSelection, StoredFactRecord, select_facts
+from assay.store.series import FactSelection, StoredFactRecord, distinct_values, select_facts
 
 KINDS = ("contradiction", "change", "share", "destinations", "implausible")
 CHANGE_PREVIOUS = {"pct_mom": "previous", "pct_qoq": "previous", "pct_yoy": "year_before"}
@@ -83,18 +83,24 @@ def source_of(record: StoredFactRecord) -> str:
 
 
 def run_checks(session: Session, options: CheckOptions | None = None) -> list[Finding]:
-    """All findings over the facts `options` selects, contradictions first."""
+    """All findings over the facts `options` selects, contradictions first.
+
+    Every check compares facts of one commodity, so an unfiltered run reads one commodity at a
+    time: memory stays bounded by the largest commodity, not the whole store."""
     options = options or CheckOptions()
-    selection = FactSelection(
-        commodity=options.commodity,
-        metric=None,
-        geo=options.geo,
-        starts_on_or_after=Period.parse(options.since).start if options.since else None,
-        ends_on_or_before=Period.parse(options.until).end if options.until else None,
-        with_period_only=False,
-    )
-    records = select_facts(session, selection)
-    return check_records(records, options)
+    wanted = [options.commodity] if options.commodity else distinct_values(session, "commodity")
+    findings: list[Finding] = []
+    for commodity in wanted:
+        selection = FactSelection(
+            commodity=commodity,
+            geo=options.geo,
+            starts_on_or_after=Period.parse(options.since).start if options.since else None,
+            ends_on_or_before=Period.parse(options.until).end if options.until else None,
+            with_period_only=False,
+        )
+        findings += check_records(select_facts(session, selection), options)
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    return sorted(findings, key=lambda f: order.get(f.kind, len(order)))
 
 
 def check_records(records: Sequence[StoredFactRecord], options: CheckOptions | None = None) -> list[Finding]:

@@ -34,7 +34,7 @@ class ImpactOptions:
 
     window: int = 3
     metrics: tuple[str, ...] = DEFAULT_METRICS
-    geo: str | None = None  # None: every geo the store has for the metric
+    geo: str | None = None  # None: CN for a Chinese actor's event, else every geo the store has
 
 
 @dataclass(frozen=True)
@@ -117,11 +117,13 @@ def event_impacts(session: Session, event: StoredEvent, options: ImpactOptions |
     pivot = event_pivot(event.date)
     if pivot is None:
         return []
+    # China's measures show in China's series; another actor's in every geo the store has
+    geo = options.geo or ("CN" if event.actor == "CN" or event.actor.startswith(("CN:", "CN-")) else None)
     out: list[SeriesImpact] = []
     seen: set[tuple[object, ...]] = set()
     for commodity in event.commodities:
         for metric in options.metrics:
-            for series in build_series(session, SeriesQuery(commodity=commodity, metric=metric, geo=options.geo)):
+            for series in build_series(session, SeriesQuery(commodity=commodity, metric=metric, geo=geo)):
                 if series.key in seen:
                     continue
                 seen.add(series.key)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from assay.cli.app import app, console, database_url_for, err_console, settings
 
@@ -79,11 +80,7 @@ def list_command(
     table = Table("id", "published", "lang", "title", "source", "duplicate of")
     for d in found:
         table.add_row(
-            str(d.id),
-            d.published or "",
-            d.lang or "",
-            d.title or d.name,
-            d.source_name or d.source,
+            *map(Text, (str(d.id), d.published or "", d.lang or "", d.title or d.name, d.source_name or d.source)),
             str(d.duplicate_of or ""),
         )
     console.print(table)
@@ -147,7 +144,8 @@ def search_command(
         return
     table = Table("id", "published", "title", "snippet")
     for hit in hits:
-        table.add_row(str(hit.document.id), hit.document.published or "", hit.document.title or "", hit.snippet)
+        document = hit.document
+        table.add_row(*map(Text, (str(document.id), document.published or "", document.title or "", hit.snippet)))
     console.print(table)
     console.print(f"{len(hits)} documents", highlight=False)
 
@@ -200,15 +198,15 @@ def _summary_table(counts: StoreCounts, duplicates: list[tuple[str, str]], repor
         ("by source", counts.by_source),
         ("by commodity family", counts.by_family),
     ):
-        table.add_row(title, ", ".join(f"{key} {n}" for key, n in counter.most_common()))
+        table.add_row(title, Text(", ".join(f"{key} {n}" for key, n in counter.most_common())))
     table.add_row("duplicates found", str(len(duplicates)))
     for copy, original in duplicates:
-        table.add_row("", f"{copy} → {original}")
+        table.add_row("", Text(f"{copy} → {original}"))
     table.add_row("facts extracted", str(counts.facts))
     table.add_row("events extracted", f"{counts.events} ({counts.event_mentions} mentions)")
     table.add_row("failures this run", str(len(report.failures)))
     for source, reason in report.failures:
-        table.add_row("", f"{source}: {reason}")
+        table.add_row("", Text(f"{source}: {reason}"))
     return table
 
 

@@ -139,9 +139,9 @@ def _print_impacts(event: StoredEvent, impacts: list[SeriesImpact]) -> None:
         c = impact.comparison
         table.add_row(
             impact.series.label(),
-            "\n".join(f"{o.period}: {o.value:,.4g}" for o in c.before),
+            "\n".join(f"{o.period}: {_number(o.value)}" for o in c.before),
             _number(c.mean_before),
-            "\n".join(f"{o.period}: {o.value:,.4g}" for o in c.after),
+            "\n".join(f"{o.period}: {_number(o.value)}" for o in c.after),
             _number(c.mean_after),
             f"{c.change_pct:+.1f}%" if c.change_pct is not None else "-",
         )
@@ -149,7 +149,9 @@ def _print_impacts(event: StoredEvent, impacts: list[SeriesImpact]) -> None:
 
 
 def _number(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.6g}"
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
 
 
 def _one_line(text: str) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -60,11 +60,23 @@ def extract_command(
 ) -> None:
     """Read documents and print the facts (or events) they state. Touches no database."""
     try:
-        with _open_output(output) as out:
-            run = _extract_all(paths, output_format, out)
+        out = output.open("w", encoding="utf-8") if output is not None else sys.stdout
     except OSError as exc:
-        say(f"error: {output}: {exc.strerror or exc}")
+        say(f"error: {output}: cannot write here: {exc.strerror or exc}")
         raise typer.Exit(EXIT_USAGE) from exc
+    try:
+        run = _extract_all(paths, output_format, out)
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not a failure. Point stdout at /dev/null so that
+        # Python's final flush does not complain about the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
+    except OSError as exc:  # the output filled a disk, or its device went away
+        say(f"error: {output or 'standard output'}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_INPUT_FAILED) from exc
+    finally:
+        if out is not sys.stdout:
+            out.close()
     if output_format is ExtractFormat.TABLE or output is not None:
         noun = "events" if output_format is ExtractFormat.EVENTSPEC else "facts"
         say(
@@ -75,15 +87,6 @@ def extract_command(
         raise typer.Exit(EXIT_INPUT_FAILED)
 
 
-@contextmanager
-def _open_output(output: Path | None) -> Iterator[TextIO]:
-    if output is None:
-        yield sys.stdout
-        return
-    with output.open("w", encoding="utf-8") as handle:
-        yield handle
-
-
 def _extract_all(paths: Sequence[str], output_format: ExtractFormat, out: TextIO) -> ExtractRun:
     run = ExtractRun()
     table_rows: list[Fact] = []
@@ -92,13 +95,13 @@ def _extract_all(paths: Sequence[str], output_format: ExtractFormat, out: TextIO
             run.failures += 1
             say(f"error: {item}")
             continue
-        run.documents += 1
         try:
             records = _extract_records(item, output_format)
         except Exception as exc:  # the extractors promise not to raise; if one does, report it and go on
             run.failures += 1
             say(f"error: {item.source}: extraction failed: {type(exc).__name__}: {exc}")
             continue
+        run.documents += 1
         run.records += len(records)
         if output_format is ExtractFormat.TABLE:
             table_rows.extend(record for record in records if isinstance(record, Fact))

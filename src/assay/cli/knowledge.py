@@ -157,6 +157,9 @@ def check_command(
         list[str] | None,
         typer.Option(help="Only these kinds: contradiction, change, share, destinations, implausible."),
     ] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Show at most this many findings (table default 100; --json: all).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Contradictions between sources and arithmetic that fails inside a source. Flags only."""
@@ -171,16 +174,20 @@ def check_command(
         raise _usage(f"--kind {unknown[0]!r}: use one of {', '.join(KINDS)}")
     with _session() as session:
         findings = run_checks(session, CheckOptions(commodity, metric, geo, since, until, kinds))
+    if limit is not None and limit < 0:
+        raise _usage(f"--limit {limit}: give 0 or more")
     if as_json:
-        _print_json([f.as_json() for f in findings])
+        _print_json([f.as_json() for f in findings[:limit]])
         return
     if not findings:
         console.print("No findings: no contradictions or arithmetic failures among the selected facts.")
         return
-    table = Table(title=f"{len(findings)} findings", title_justify="left")
+    shown = findings[: 100 if limit is None else limit]
+    more = f" (showing {len(shown)}; --limit or --json for more)" if len(shown) < len(findings) else ""
+    table = Table(title=f"{len(findings)} findings{more}", title_justify="left")
     for name in ("kind", "series", "period", "finding", "quotes"):
         table.add_column(name, overflow="fold")
-    for f in findings:
+    for f in shown:
         k = f.key
         series = f"{k['commodity']} {k['metric']} {k['geo']}" + (f"→{k['partner']}" if k.get("partner") else "")
         quotes = "\n".join(f"{s.doc or s.dataset}: “{s.quote}”" for s in f.statements)

@@ -55,7 +55,7 @@ YOY = re.compile(
     r"from a year ago|than a year (?:earlier|ago)|on an annual basis|annually|over last year|from last year|"
     r"compared (?:to|with) last year|same (?:period|month|quarter|time) (?:of |in |a year |last )?(?:last year|a year "
     r"earlier|earlier|the previous year|the prior year|\d{4})?|corresponding period|year-ago|a year earlier|a year ago|"
-    r"previous year|prior year)\b|同比|较上年|比上年|较去年|比去年|较上年同期|较去年同期|按年|年增率|年减",
+    r"previous year|prior year)\b|同比|较上年|比上年|较去年|比去年|较上年同期|较去年同期|按年|年增率|年减|(?<![今去明前])年增",
     re.IGNORECASE,
 )
 MOM = re.compile(
@@ -139,8 +139,15 @@ NOT_A_FACT_BEFORE = re.compile(
 )
 
 
+_COMPARATIVE_AFTER = re.compile(r"^\s*(?:(less|lower|fewer|below|down)|(more|higher|above|up))\b", re.IGNORECASE)
+
+
 def change_direction(before: str, after: str) -> int:
-    """-1 when the movement word nearest the number says down, else +1; words before it win."""
+    """-1 when the movement word nearest the number says down, else +1; "5.6% less than" decides at once,
+    then words before the number win."""
+    comparative = _COMPARATIVE_AFTER.match(after)
+    if comparative:
+        return -1 if comparative.group(1) else 1
     neg = [m.end() for m in NEGATIVE.finditer(before)]
     pos = [m.end() for m in POSITIVE.finditer(before)]
     if neg or pos:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assay.model import Stance
-
 EVENT_TYPES = (
     "export_control",
     "technology_restriction",
@@ -52,6 +50,14 @@ def _en(source: str) -> re.Pattern[str]:
 
 def _zh(source: str) -> re.Pattern[str]:
     return re.compile(source)
+
+
+def _compile(lang: str, source: str) -> re.Pattern[str]:
+    if lang == "en":
+        return _en(source)
+    if lang == "en_cased":
+        return re.compile(r"(?<![\w-])(?:" + source + r")(?![\w])")
+    return _zh(source)
 
 
 _RAW: tuple[tuple[str, str, int, str, str], ...] = (
@@ -117,7 +123,8 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
         "export_control",
         3,
         "zh",
-        r"出口管制|出口管控|出口禁令|禁止出口|限制出口|出口限制|两用物项|管控名单|管制清单|实体清单",
+        r"(?:实施|取消|解除|加强|临时|扩大)\S{0,6}管制|出口管制|出口管控|出口禁令|禁止出口|限制出口|出口限制"
+        r"|两用物项|管控名单|管制清单|实体清单",
     ),
     ("export_control", "export_licence", 3, "zh", r"出口许可|许可证|出口审批|出口配额"),
     ("export_control", "smuggling", 3, "zh", r"走私|打击.{0,4}非法出口"),
@@ -559,89 +566,17 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
         "en",
         r"groups? (?:was|were|has been|have been|is being|will be) (?:set up|established|formed|created|launched)",
     ),
+    ("environmental_enforcement", "illegal_mining", 3, "en", rf"clamp\w* down on {_W}{{0,3}}(?:illegal|smuggl\w*)"),
+    ("export_control", "smuggling", 3, "en", rf"clamp\w* down on {_W}{{0,2}}(?:exports?|smuggl\w*)"),
+    ("production_quota", "production_limit", 2, "en", r"(?:production|output|mining) (?:restrictions?|curbs?|limits?)"),
+    ("stockpiling", "stockpile", 2, "en", r"reserve bureau"),
+    ("trade_measure", "trade_deal", 3, "en", r"(?:critical )?minerals? (?:agreements?|deals?|partnerships?|pacts?)"),
+    ("industrial_policy", "project", 2, "en", r"strategic projects?"),
+    ("industrial_policy", "policy_title", 3, "zh", r"规范条件|准入条件"),
+    # a named law or act ("Critical Raw Materials Act", "Export Control Law"): capitals matter here
+    ("industrial_policy", "named_law", 2, "en_cased", r"(?:[A-Z][a-z]+\s+){1,5}(?:Act|Law)"),
 )
 
 TRIGGERS: tuple[Trigger, ...] = tuple(
-    Trigger(kind, wording_class, weight, _en(source) if lang == "en" else _zh(source))
-    for kind, wording_class, weight, lang, source in _RAW
+    Trigger(kind, wording_class, weight, _compile(lang, source)) for kind, wording_class, weight, lang, source in _RAW
 )
-
-# Words that turn a type's usual stance around, or state it outright.
-_LOOSEN_EN = re.compile(
-    r"(?i)\b(?:abolish\w*|lift\w*|eas(?:e|ed|es|ing)|relax\w*|remov\w*|scrap\w*|exempt\w*|waiv\w*|resum\w*|restart\w*"
-    r"|recover\w*|deals?|truce|increas\w*|rais(?:e|ed|es|ing)|expand\w*|higher|up \d|grant\w*|approv\w*)\b"
-)
-_TIGHTEN_EN = re.compile(
-    r"(?i)\b(?:tight\w*|strict\w*|ban\w*|prohibit\w*|restrict\w*|curb\w*|cut\w*|reduc\w*|lower\w*|crack\w* down"
-    r"|minimum|total(?:[- ](?:volume|quantity|amount))? control|expand\w* (?:\w+ ){0,3}controls?|scrutiny|closure)\b"
-)
-_NEUTRAL_EN = re.compile(r"(?i)\b(?:clarif\w*|frequently asked|guidance)\b")
-_LOOSEN_ZH = re.compile(r"放宽|取消|解除|增加|提高|上调|恢复|复产|豁免|增长")
-_TIGHTEN_ZH = re.compile(r"收紧|加强|严格|禁止|限制|下调|减少|压减|管控|淘汰")
-
-_DEFAULT_STANCE = {
-    "export_control": Stance.TIGHTEN,
-    "technology_restriction": Stance.TIGHTEN,
-    "production_quota": Stance.TIGHTEN,
-    "consolidation": Stance.NEUTRAL,
-    "stockpiling": Stance.TIGHTEN,
-    "environmental_enforcement": Stance.TIGHTEN,
-    "capacity_plan": Stance.LOOSEN,
-    "industrial_policy": Stance.NEUTRAL,
-    "trade_measure": Stance.TIGHTEN,
-    "subsidy": Stance.LOOSEN,
-    "recycling_mandate": Stance.NEUTRAL,
-    "supply_disruption": Stance.TIGHTEN,
-}
-
-
-def stance_for(event_type: str, wording_class: str, text: str) -> Stance:
-    """Tighten, loosen or neutral, from the type's usual effect and the words around it."""
-    loosen = bool(_LOOSEN_EN.search(text) or _LOOSEN_ZH.search(text))
-    tighten = bool(_TIGHTEN_EN.search(text) or _TIGHTEN_ZH.search(text))
-    if event_type == "trade_measure":
-        eases = re.search(
-            r"(?i)\b(?:lower\w*|cut|cuts|reduc\w*|remov\w*|exempt\w*|suspend\w*|lift\w*|waiv\w*|deals?|truce|agreements?)\b"
-            r"|下调|取消|豁免|暂停|协议",
-            text,
-        )
-        if wording_class == "trade_deal" or (
-            eases and not re.search(r"(?i)\b(?:rais\w*|increas\w*|impos\w*|hik\w*|add\w*)\b|加征|上调", text)
-        ):
-            return Stance.LOOSEN
-        return Stance.TIGHTEN
-    if event_type in ("export_control", "technology_restriction"):
-        if _NEUTRAL_EN.search(text):
-            return Stance.NEUTRAL
-        if wording_class == "trade_deal" or (loosen and not tighten and wording_class != "export_licence"):
-            return Stance.LOOSEN
-        if re.search(r"(?i)\babolish\w*|\blift\w* (?:the )?(?:ban|controls?)|取消|解除", text):
-            return Stance.LOOSEN
-        return Stance.TIGHTEN
-    if event_type == "production_quota":
-        if re.search(r"(?i)\babolish\w*|increas\w*|\brais\w*|\bhigher\b|\bup \d|上调|增加|提高|增长", text):
-            return Stance.LOOSEN
-        return Stance.TIGHTEN
-    if event_type == "capacity_plan":
-        return Stance.TIGHTEN if wording_class == "capacity_cut" else Stance.LOOSEN
-    if event_type == "supply_disruption":
-        return (
-            Stance.LOOSEN
-            if re.search(r"(?i)\b(?:resum\w*|restart\w*|eased|recover\w*)|复产|恢复", text)
-            else Stance.TIGHTEN
-        )
-    if event_type in ("industrial_policy", "consolidation") and tighten and not loosen:
-        return Stance.TIGHTEN
-    return _DEFAULT_STANCE.get(event_type, Stance.NEUTRAL)
-
-
-NEGATION_EN = re.compile(r"(?i)\b(?:no|not|never|without|unaffected|nor|neither)\b[^.;,]{0,25}$|n't\s+$")
-NEGATION_ZH = re.compile(r"(?:未|没有|不|无|并非)[^，。；]{0,3}$")
-HEDGE = re.compile(
-    r"\b(?:may|might|could|if|whether|unless|recommend\w*|advis\w*|waiting for|awaiting)\b"
-    r"|等待|^(?:If|Whether|Could|Might)\b|可能|或将|如果|若是|是否"
-)
-# "No new mines may be opened", "may not": a prohibition, not a hedge.
-PROHIBITION = re.compile(r"(?i)^\W*no\b|\b(?:may|must|shall|can) ?not\b|不得")
-# "数据显示, 2019年交易所成交3387吨": a statement that reports figures, not a measure.
-DATA_REPORT = re.compile(r"^\W*(?:数据显示|统计显示|据.{0,8}(?:统计|数据)(?:显示)?[,，])")

@@ -13,67 +13,52 @@ import itertools
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
 from datetime import date
 from functools import cache
 
 from assay.extract.event_actors import ActorMention, choose_actor, dominant_place, find_actors
 from assay.extract.event_dates import (
     DateMention,
-    dates_compatible,
     find_event_dates,
     month_start,
-    more_precise,
     parse_published,
 )
 from assay.extract.event_lexicon import (
-    DATA_REPORT,
-    HEDGE,
-    NEGATION_EN,
-    NEGATION_ZH,
-    PROHIBITION,
     TRIGGERS,
     TYPE_PRIORITY,
     Trigger,
-    stance_for,
 )
+from assay.extract.event_merge import Candidate, drop_earlier_quotas, keep_commodities, merge
+from assay.extract.event_stance import DATA_REPORT, HEDGE, NEGATION_EN, NEGATION_ZH, PROHIBITION, stance_for
 from assay.extract.event_text import Statement, statements, strip_label
-from assay.extract.gazetteer import COMMODITY, COMPANY, Mention, commodity_family, find_mentions, to_simplified
+from assay.extract.gazetteer import COMMODITY, COMPANY, Mention, find_mentions, to_simplified
 from assay.model import Document, Event
-from assay.vocab import ancestors, commodities
+from assay.vocab import commodities
 
 log = logging.getLogger(__name__)
 
 EVENT_RULES_VERSION = "1"
-MAX_COMMODITIES = 8
 _CLAUSE_CUT = re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+")
 _BASELINE_BEFORE = re.compile(
     r"(?i)(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
-    r"\bfrom\s+(?:[\w'’-]+\s+){0,4}$|\b(?:than|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,6}$"
+    r"\bfrom\s+(?:[\w'’-]+\s+){0,4}$|\b(?:than(?!\s+\w+ed\b)|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,6}$"
 )
 _PHASE = re.compile(
     r"(?i)(?P<label>within\s+\d+\s+years?|phase\s+(?:\d+|[ivx]+|one|two|three)|stage\s+\d+|第[一二三四五]阶段)"
     r"(?:\s*[(（]\s*(?P<y1>(?:19|20)\d\d)\s*[-–~至到]\s*(?P<y2>(?:19|20)\d\d)\s*年?[)）])?"
 )
-_POLICY_TITLE = re.compile(r"(?i)[\"“《']?(?P<title>opinions? (?:on|of) [^\"”》\n]{10,120})|《(?P<zh>[^》]{4,60})》")
+_POLICY_TITLE = re.compile(
+    r"(?i)[\"“《']?(?P<title>opinions? (?:on|of) [^\"”》\n]{10,120})|《(?P<zh>[^》]{4,60})》"
+    r"|(?-i:(?P<act>(?:[A-Z][a-z]+\s+){1,5}(?:Act|Law)))\b"
+)
 _CHINA = re.compile(r"(?i)\bchin(?:a|ese)\b|中国|我国")
 _TRAILING = " \t\n.,;:，。；：、"
 _EVENT_CLAUSE_CUT = re.compile(r"[;；]\s*|,\s+and\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])")
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
 _QUOTE_REACH = 120  # characters between the trigger and the date or commodity a quote takes in
-_ENUMERATED_TYPES = ("industrial_policy", "capacity_plan")
 _NATIONAL_TYPES = ("export_control", "technology_restriction", "trade_measure")
 _COMPANY_TYPES = ("consolidation", "capacity_plan", "supply_disruption")
-
-
-@dataclass
-class _Candidate:
-    event: Event
-    wording_class: str
-    anchor: str | None
-    rank: int  # specificity of the actor: lower is better
-    members: int = 1
-    quotes: list[str] = field(default_factory=list)
 
 
 def extract_events(doc: Document) -> list[Event]:
@@ -91,10 +76,10 @@ def _extract(doc: Document) -> list[Event]:
         return []
     published = parse_published(doc.published)
     context = _DocumentContext(text, doc.title, published)
-    candidates: list[_Candidate] = []
+    candidates: list[Candidate] = []
     for statement in statements(text):
         candidates += context.read(statement, doc.name)
-    return [c.event for c in _drop_earlier_quotas(_merge(candidates))]
+    return [c.event for c in drop_earlier_quotas(merge(candidates))]
 
 
 class _DocumentContext:
@@ -114,7 +99,7 @@ class _DocumentContext:
         self.topic = ""
         self.stance_scope = (0, 0)  # the text a stance is read from: the clause, or the whole statement
 
-    def read(self, statement: Statement, doc_name: str) -> list[_Candidate]:
+    def read(self, statement: Statement, doc_name: str) -> list[Candidate]:
         if statement.block != self.block:
             self.block, self.block_date, self.block_actor, self.block_commodities = statement.block, None, None, ()
             self.block_event_date = None
@@ -178,7 +163,7 @@ class _DocumentContext:
         mentions: list[Mention],
         commodities: tuple[str, ...],
         doc_name: str,
-    ) -> list[_Candidate]:
+    ) -> list[Candidate]:
         """One event per statement, or one per clause when its clauses state events of different types."""
         if text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text):
             return []
@@ -197,13 +182,13 @@ class _DocumentContext:
                 continue  # "could", "may", "可能": this clause does not state that anything happened
             inside = [f for f in found if low <= f[1] < high and (f[0].weight >= 2 or named)]
             if inside:
-                best = self._typed(max(inside, key=_trigger_rank), text)
+                best = self._typed(max(inside, key=_trigger_rank), text[:high], low)
                 if all(best[0].type != c[0].type for c in chosen):
                     chosen.append(best)
         if len(chosen) > 1:
             # "规划提出, ...", "the policy says ...": a generic policy word beside a measure only attributes it
             chosen = [c for c in chosen if c[0].wording_class != "policy"] or chosen
-        out: list[_Candidate] = []
+        out: list[Candidate] = []
         for trigger, t_start, t_end in chosen:
             clause = next(c for c in clauses if c[0] <= t_start < c[1])
             self.stance_scope = clause if len(chosen) > 1 else (0, len(text))
@@ -214,14 +199,14 @@ class _DocumentContext:
                 out.append(candidate)
         return out
 
-    def _typed(self, found: tuple[Trigger, int, int], text: str) -> tuple[Trigger, int, int]:
-        """The type a trigger stands for in its context: a bare quota under an export heading is an
-        export quota; licences for technologies restrict know-how, not goods."""
+    def _typed(self, found: tuple[Trigger, int, int], text: str, low: int) -> tuple[Trigger, int, int]:
+        """The type a trigger stands for in its clause (`text` ends with it, `low` starts it): a bare
+        quota under an export heading is an export quota; licences for technologies restrict know-how."""
         trigger, t_start, t_end = found
         if trigger.wording_class == "quota" and re.search(r"(?i)export|出口", text + " " + self.topic):
             trigger = Trigger("export_control", "export_quota", trigger.weight, trigger.pattern)
         if trigger.type == "export_control" and re.search(
-            r"(?i)technolog|know-how|技术", text[max(0, t_start - 120) : t_end + 40]
+            r"(?i)technolog|know-how|技术", text[max(low, t_start - 120) : t_end + 40]
         ):
             trigger = Trigger("technology_restriction", "technology_export", trigger.weight, trigger.pattern)
         return trigger, t_start, t_end
@@ -237,7 +222,7 @@ class _DocumentContext:
         commodities: tuple[str, ...],
         actors: list[ActorMention],
         doc_name: str,
-    ) -> _Candidate | None:
+    ) -> Candidate | None:
         trigger, t_start, t_end = found
         in_clause = _ordered_unique(
             m.value
@@ -272,7 +257,7 @@ class _DocumentContext:
             type=trigger.type,
             actor=actor,
             date=event_date,
-            commodities=_keep_commodities(event_commodities),
+            commodities=keep_commodities(event_commodities),
             stance=stance,
             quote=statement.text[q_start:q_end],
             start=statement.start + q_start,
@@ -280,7 +265,7 @@ class _DocumentContext:
             rule=f"event.{trigger.type}.{trigger.wording_class}",
             rule_version=EVENT_RULES_VERSION,
         )
-        return _Candidate(event, trigger.wording_class, _anchor(text), rank, quotes=[event.quote])
+        return Candidate(event, trigger.wording_class, _anchor(text), rank, quotes=[event.quote])
 
     def _actor(self, actors: list[ActorMention], event_type: str) -> tuple[str, int]:
         if event_type in _NATIONAL_TYPES:
@@ -326,9 +311,15 @@ def _nearest_date(
     if not usable:
         return None
 
-    def rank(d: DateMention) -> tuple[int, int, int]:
+    cuts = [m.start() for m in _CLAUSE_CUT.finditer(text)]
+    near_low = max((c for c in cuts if c < t_start), default=0)
+    near_high = min((c for c in cuts if c >= t_end), default=len(text))
+
+    def rank(d: DateMention) -> tuple[bool, int, int, int]:
         outside = 0 if clause[0] <= d.start < clause[1] else 1
-        return (d.kind == "relative", outside, max(t_start - d.end, d.start - t_end, 0))
+        # the date between the commas around the trigger wins: "..., after licences took effect on 1 December 2023"
+        beside = 0 if near_low <= d.start < near_high else 1
+        return (d.kind == "relative", outside, beside, max(t_start - d.end, d.start - t_end, 0))
 
     return min(usable, key=rank)
 
@@ -373,7 +364,7 @@ def _anchor(text: str) -> str | None:
     m = _POLICY_TITLE.search(text)
     if not m:
         return None
-    title = (m["title"] or m["zh"] or "").lower()
+    title = (m["title"] or m["zh"] or m["act"] or "").lower()
     words = [re.sub(r"(?:ies)$", "y", w) for w in re.findall(r"\w+", title)]
     words = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words]
     return " ".join(w for w in words if w not in {"the", "of", "on", "a", "and"})
@@ -428,122 +419,9 @@ def _trigger_rank(found: tuple[Trigger, int, int]) -> tuple[int, int, int]:
     return (trigger.weight, -TYPE_PRIORITY[trigger.type], -start)
 
 
-def related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Whether two commodity lists touch: a commodity of the same family in both (rare_earths,
-    light_rare_earths and dysprosium are one family; magnesite and magnesia are two)."""
-    return bool({commodity_family(c) for c in a} & {commodity_family(c) for c in b})
-
-
-def _keep_commodities(found: tuple[str, ...]) -> tuple[str, ...]:
-    """At most MAX_COMMODITIES, aggregates (rare_earths, heavy_rare_earths) before single elements."""
-    ranked = sorted(found, key=lambda c: (len(ancestors(c)), found.index(c)))
-    return tuple(sorted(ranked[:MAX_COMMODITIES]))
-
-
-def _ordered_unique(values: object) -> tuple[str, ...]:
+def _ordered_unique(values: Iterable[object]) -> tuple[str, ...]:
     seen: list[str] = []
-    for value in values:  # type: ignore[attr-defined]
+    for value in values:
         if isinstance(value, str) and value not in seen:
             seen.append(value)
     return tuple(seen)
-
-
-def _drop_earlier_quotas(groups: list[_Candidate]) -> list[_Candidate]:
-    """Quotas are set once a year: a document that gives this year's quota names last year's as a
-    baseline ("up 12.5% from 2023's"), which is no event of its own."""
-    years = [
-        int(g.event.date[:4])
-        for g in groups
-        if g.event.type == "production_quota" and g.event.date and g.event.date[:4].isdigit()
-    ]
-    if not years:
-        return groups
-    latest = max(years)
-    return [
-        g
-        for g in groups
-        if not (
-            g.event.type == "production_quota"
-            and g.event.date
-            and g.event.date[:4].isdigit()
-            and int(g.event.date[:4]) < latest
-        )
-    ]
-
-
-def _same(a: _Candidate, b: _Candidate) -> bool:
-    """Two statements of one document that report one event."""
-    ea, eb = a.event, b.event
-    if a.anchor and a.anchor == b.anchor:
-        return True
-    if ea.quote == eb.quote and ea.type == eb.type:
-        return True
-    if ea.type != eb.type or ea.stance != eb.stance or not related(ea.commodities, eb.commodities):
-        return False
-    if ea.date is not None and eb.date is not None:
-        return dates_compatible(ea.date, eb.date)
-    if ea.date is None and eb.date is None:
-        # plans list many items of one type; other types describe one regime per document
-        return a.wording_class == b.wording_class or ea.type not in _ENUMERATED_TYPES
-    return False
-
-
-def _absorb(into: _Candidate, other: _Candidate) -> None:
-    e, o = into.event, other.event
-    date_value = (
-        more_precise(e.date, o.date) if dates_compatible(e.date, o.date) or not e.date or not o.date else e.date
-    )
-    if date_value != e.date and date_value == o.date:
-        source = o
-    elif date_value == o.date and 20 <= len(o.quote) < len(e.quote):
-        source = o  # the shortest quote that states the event
-    else:
-        source = e
-    actor = o.actor if other.rank < into.rank else e.actor
-    families = {commodity_family(c) for c in e.commodities}
-    # another report may name more of the same family (samarium beside heavy_rare_earths), not another family
-    more = tuple(c for c in o.commodities if commodity_family(c) in families)
-    merged = _keep_commodities(tuple(dict.fromkeys(e.commodities + more)))
-    into.event = replace(
-        e,
-        date=date_value,
-        actor=actor,
-        commodities=merged,
-        quote=source.quote,
-        start=source.start,
-        end=source.end,
-        rule=source.rule,
-    )
-    into.rank = min(into.rank, other.rank)
-    into.members += other.members
-    into.quotes += other.quotes
-
-
-def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
-    groups: list[_Candidate] = []
-    for candidate in candidates:
-        home = next((g for g in groups if _same(g, candidate)), None)
-        if home is None:
-            groups.append(candidate)
-        else:
-            _absorb(home, candidate)
-    # An undated mention of an event dated elsewhere in the document ("the mandate") joins it
-    # when exactly one dated event of the same kind is there to join.
-    kept: list[_Candidate] = []
-    for group in groups:
-        if group.event.date is None and group.event.type not in _ENUMERATED_TYPES:
-            homes = [
-                g
-                for g in groups
-                if g.event.date is not None
-                and g.event.type == group.event.type
-                and g.event.stance == group.event.stance
-                and related(g.event.commodities, group.event.commodities)
-            ]
-            if homes:
-                # several dated candidates: the text speaks of the latest one
-                home = max(homes, key=lambda g: month_start(g.event.date) or date.min)
-                _absorb(home, group)
-                continue
-        kept.append(group)
-    return kept

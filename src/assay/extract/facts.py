@@ -49,7 +49,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assay.extract import EXTRACTOR_VERSION, cues
-from assay.extract.gazetteer import COMMODITY, COMPANY, GEO, METRIC, Mention, company_commodities, find_mentions
+from assay.extract.gazetteer import (
+    COMMODITY,
+    COMPANY,
+    GEO,
+    METRIC,
+    Mention,
+    company_commodities,
+    find_mentions,
+    to_simplified,
+)
 from assay.extract.layout import Layout, Span, analyse
 from assay.extract.numbers import read_quantities
 from assay.extract.periods import PeriodMention, find_periods
@@ -109,7 +118,10 @@ class _Reader:
 
     def __init__(self, doc: Document, text: str) -> None:
         self.doc = doc
-        self.text = text
+        self.original = text
+        # rules read a Simplified copy of the same length; quotes come from the original
+        self.text = to_simplified(text)
+        text = self.text
         self.published = parse_published(doc.published)
         self.reference = reference_date(text, self.published)
         self.layout: Layout = analyse(text)
@@ -140,7 +152,7 @@ class _Reader:
         return max(counts, key=lambda k: counts[k]) if counts else None
 
     def run(self) -> list[Fact]:
-        tables = TableReader(self.text, self.mentions, self.quantities, self.reference)
+        tables = TableReader(self.text, self.mentions, self.quantities, self.reference, self.title_carry.geo or "CN")
         facts: list[Fact] = []
         for table_fact in tables.facts():
             facts.append(self._finish_table_fact(table_fact))
@@ -211,7 +223,9 @@ class _Reader:
         items = [m for m in sentence.mentions if m.kind == COMMODITY and m.value != "-"]
         examples = example_spans(self.text, sentence.span)
         items = [m for m in items if not any(a <= m.start < b for a, b in examples)]
-        if items:
+        if items and not made_facts and commodity in {m.value for m in items}:
+            items = []  # the sentence goes on about the same commodity
+        if items and not made_facts:  # a sentence that stated numbers leaves the commodity of its facts
             last = items[0]  # the subject: "natural graphite ... to feed its spherical graphite plants"
             group = [last]
             for m in items[1:]:
@@ -225,7 +239,11 @@ class _Reader:
         for m in sentence.mentions:
             if m.kind == METRIC and m.value in _ALL_METRICS and m.value not in ("value", "quota"):
                 metric = trade(m.value) if m.value != "shipments" or metric != "imports" else "imports"
-        subjects = [m for m in sentence.mentions if m.kind in (GEO, COMPANY) and home_like(m.value)]
+        subjects = [
+            m
+            for m in sentence.mentions
+            if m.kind in (GEO, COMPANY) and home_like(m.value) and m.start - sentence.span.start < 40
+        ]  # the subject opens its sentence; "…, when Chinese smelters were curbed" is not one
         if subjects and not made_facts:
             geo = subjects[0].value
         absolute = [p for p in sentence.periods if not p.relative]
@@ -437,7 +455,7 @@ class _Reader:
             value=value,
             unit=unit,
             basis=basis,
-            quote=text[start:end],
+            quote=self.original[start:end],
             start=start,
             end=end,
             partner=partner if partner != geo else None,
@@ -487,7 +505,8 @@ class _Reader:
         return start, end
 
     def _finish_table_fact(self, fact: Fact) -> Fact:
-        return replace(fact, doc=self.doc.name, rule_version=EXTRACTOR_VERSION)
+        quote = self.original[fact.start : fact.end]
+        return replace(fact, doc=self.doc.name, quote=quote, rule_version=EXTRACTOR_VERSION)
 
 
 def MARKET_SHARE_OR_NONE(window: str) -> bool:

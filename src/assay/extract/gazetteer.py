@@ -33,6 +33,7 @@ _TICKER = re.compile(
     r"[)）]"
 )
 _ZH_TICKER = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,8})[(（](?P<ticker>\d{6}(?:\.(?:SZ|SH|BJ))?)[)）]")
+_AGENCY = re.compile(r"\s+Geological Survey\b")
 _NAME_STOPWORDS = {"co", "ltd", "inc", "corp", "corporation", "company", "limited", "plc", "group", "the", "llc"}
 
 
@@ -228,8 +229,8 @@ def find_mentions(text: str) -> list[Mention]:
                 continue
             if entry.case_sensitive and text[start:end].translate(_PUNCT_FOLD) != entry.original:
                 continue
-            if entry.kind == GEO and text[end : end + 1] == "$":
-                continue  # US$, HK$: a currency, not a place
+            if entry.kind == GEO and (text[end : end + 1] == "$" or _AGENCY.match(text, end)):
+                continue  # US$, HK$: a currency; the U.S. Geological Survey: a source, not a place
             hits.append((start, end, entry))
     # leftmost-longest among the valid hits only, so a failed candidate (`eu` in `DivergenceUS`) hides nothing
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))

@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import NamedTuple
 
 from assay.extract import units as u
 from assay.extract.en_numerals import EN_NUMBER_RUN, parse_en_run
+from assay.extract.number_roles import NumberRole, number_role
+from assay.extract.quantity_readings import Reading, join_readings, to_quantity
 from assay.extract.zh_numerals import DIGIT_CHARS, ZH_BIG_UNITS, ZH_DIGITS, parse_zh_number
-from assay.model import Approx, Quantity, QuantityKind
+from assay.model import Approx, Quantity
+
+__all__ = ["NumberRole", "Quantity", "number_role", "read_quantities"]
 
 # Full-width digits and signs map one to one, so offsets into the mapped text are offsets into the
 # original. The full-width comma is left alone: in Chinese it separates clauses, not thousands.
@@ -62,11 +64,13 @@ _ARABIC = (
 _ZH_CHAR = rf"(?:[{_D}{_S}{_B}]|千(?![克米瓦伏帕卡])|兆(?![瓦帕赫字]))"
 _NUMERAL_RUN = re.compile(
     # the leading lookahead lets the regex engine skip quickly to characters that can start a number
-    rf"(?=[\d.{_D}十拾百佰千仟万萬半])(?:{_ARABIC}"
+    rf"(?=[\d.{_D}十拾百佰千仟万萬亿億半])(?:{_ARABIC}"
+    r"|一半"
     rf"|[{_D}]"
     rf"|[十拾]"
     rf"|[百佰千仟万萬](?={_SP}*(?:[{_D}{_S}{_B}千\d]|分{_SP}*之))"
     rf"|半(?={_SP}*[百成])"
+    r"|[百千万萬亿億](?=[吨噸元])"  # 逾千吨, 数万吨, 每万元: the unit word alone is the number
     rf")(?:"
     rf"(?<=[{_D}{_S}{_B}千兆{_V}又之 \t\u3000])(?:{_ARABIC})"
     rf"|{_ZH_CHAR}"
@@ -86,56 +90,24 @@ _MIXED_FRACTION = re.compile(r"[ \t]+(?P<num>\d{1,3})/(?P<den>\d{1,3})(?![\d/.,]
 _CHENG = re.compile(rf"{_SP}*成(?![本为為交立果功品员員都熟型分材长長绩績就效])(?:{_SP}*(?P<tail>[{_D}]|半))?")
 _DOZEN_ZH = re.compile(r"打(?![击擊造破开開通算入响響工压壓出印车車球])")
 _VAGUE_AFTER = re.compile(r"[多余餘](?=[吨噸元美人公千万萬亿億个個])")
-_ANY_LETTER_AFTER = re.compile(r"[ \t]*[A-Za-z]")
 _SMALL_CHANGE = re.compile(
     rf"(?:(?P<jiao>[\d{_D}])[角毛](?:(?P<fen>[\d{_D}])分)?(?:钱|錢)?|(?P<tail>[\d{_D}])(?![\d{_D}{_S}{_B}千.点點]))"
+)
+_MASS_OR_MONEY_AFTER = re.compile(
+    rf"[ \t]+(?:{u.alternation(['tonnes', 'tonne', 'tons', 'ton', 't', 'mt', 'metric', 'yuan', 'dollars', 'euros'])})"
+)
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_CENTS = re.compile(
+    r"[ \t]+(?:and[ \t]+)?(?P<cents>\d{1,2}|[A-Za-z]+(?:[ \t-][A-Za-z]+)?)[ \t]+cents?\b", re.IGNORECASE
 )
 _SECTION_THEN_YEAR = re.compile(r"\d{1,2}\.(?:19|20)\d\d")
 _YEAR_CONTINUES = re.compile(r"[ \t]*(?:年|[-–~至到][ \t]*(?:19|20)\d\d)")
 _LABEL_BEFORE = re.compile(r"(?:图|圖|表|(?i:fig\.?|figure|table|chart|section))[ \t]*\Z")
 _INLINE_SPACES = " \t\u00a0\u2009\u202f\u3000"
 _INLINE_SPACES_OR_BREAK = _INLINE_SPACES + "\r\n"
-_DATE_JOINER = re.compile(r"\d[-/.]")
-_DATE_JOINER_AFTER = re.compile(r"[-/.]\d")
 # `the first three quarters`, `the past two halves`: a count of periods, not a fraction
 _PERIOD_COUNT_BEFORE = re.compile(r"(?i)(?:first|last|past|next|previous|consecutive)[ \t]+\Z")
 _PERIOD_COUNT_WORD = re.compile(r"(?i)[ \t-]+(?:quarters?|halves)\Z")
-
-
-class NumberRole(StrEnum):
-    """What a bare number is when it is not a measurement (see `number_role`)."""
-
-    YEAR = "year"
-    DATE = "date"
-    GRADE = "grade"
-    CODE = "code"
-    ORDINAL = "ordinal"
-
-
-@dataclass(slots=True)
-class _Reading:
-    """One number and the words read around it, before it becomes a Quantity."""
-
-    start: int
-    end: int
-    core_start: int
-    core_end: int
-    value: float
-    lead: str = ""  # between / from
-    approx: Approx | None = None
-    signed: bool = False
-    currency: str | None = None
-    scale: float = 1.0  # multiplier written after the number (or a trailing 万/亿)
-    mass: tuple[str, float] | None = None
-    per_mass: tuple[str, float] | None = None
-    per_year: bool = False
-    percent: bool = False
-    points: bool = False
-    high: float | None = None  # the high end of a range
-
-    @property
-    def bare(self) -> bool:
-        return not (self.currency or self.mass or self.per_mass or self.percent or self.points or self.per_year)
 
 
 def read_quantities(text: str) -> list[Quantity]:
@@ -144,7 +116,7 @@ def read_quantities(text: str) -> list[Quantity]:
         return []
     mapped = text.translate(_FULL_WIDTH) if _FULL_WIDTH_CHAR.search(text) else text
     reversed_text = mapped[::-1]
-    readings: list[_Reading] = []
+    readings: list[Reading] = []
     consumed = 0
     for core in _cores(mapped):
         if core.start < consumed:
@@ -154,7 +126,7 @@ def read_quantities(text: str) -> list[Quantity]:
             continue
         readings.append(reading)
         consumed = reading.end
-    return [_quantity(text, r) for r in _join(mapped, readings)]
+    return [to_quantity(text, r) for r in join_readings(mapped, readings)]
 
 
 class _Core(NamedTuple):
@@ -219,7 +191,8 @@ def _is_section_number(text: str, start: int, end: int) -> bool:
 
 
 def _has_latin_words(text: str) -> bool:
-    return any("a" <= ch <= "z" for ch in text[:4096]) or re.search("[a-z]", text) is not None
+    """Chinese text without a Latin letter skips the English pass altogether."""
+    return _LATIN_LETTER.search(text) is not None
 
 
 def _unit_follows(text: str, at: int) -> bool:
@@ -236,8 +209,8 @@ def _arabic(core: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _read_around(text: str, reversed_text: str, core: _Core, consumed: int) -> _Reading | None:
-    r = _Reading(start=core.start, end=core.end, core_start=core.start, core_end=core.end, value=core.value)
+def _read_around(text: str, reversed_text: str, core: _Core, consumed: int) -> Reading | None:
+    r = Reading(start=core.start, end=core.end, core_start=core.start, core_end=core.end, value=core.value)
     r.percent = core.percent
     if core.vague:
         r.approx = Approx.OVER
@@ -251,7 +224,7 @@ def _read_around(text: str, reversed_text: str, core: _Core, consumed: int) -> _
     return r
 
 
-def _read_after_core(text: str, r: _Reading, zh: bool) -> None:
+def _read_after_core(text: str, r: Reading, zh: bool) -> None:
     """Powers, slash fractions, 成 and 打, multipliers right after the number.
 
     Each reading is tried only when the next character can start it, since most numbers are
@@ -264,6 +237,8 @@ def _read_after_core(text: str, r: _Reading, zh: bool) -> None:
     core = text[r.core_start : r.core_end]
     small_integer = core.isdigit() and len(core) <= 3 and text[r.core_start - 1 : r.core_start] != "/"
     if nxt in "/ \t" and nxt and small_integer and _read_slash_fraction(text, r):
+        if text[r.end : r.end + 1] in _AFTER_CORE_LATIN:
+            _read_multiplier(text, r)  # 4 1/2 million
         return
     if zh:
         trailing = 1.0
@@ -284,7 +259,7 @@ _AFTER_CORE_LATIN = (
 )
 
 
-def _read_power(text: str, r: _Reading) -> None:
+def _read_power(text: str, r: Reading) -> None:
     power = _POWER.match(text, r.end)
     if not power:
         return
@@ -296,7 +271,7 @@ def _read_power(text: str, r: _Reading) -> None:
     r.end = power.end()
 
 
-def _read_slash_fraction(text: str, r: _Reading) -> bool:
+def _read_slash_fraction(text: str, r: Reading) -> bool:
     """3/4 and 2 1/4 (small numbers only: 2024/25 is a season, 10/20/2025 a date)."""
     slash = _SLASH_FRACTION.match(text, r.end)
     if slash and int(slash["den"]):
@@ -311,7 +286,7 @@ def _read_slash_fraction(text: str, r: _Reading) -> bool:
     return False
 
 
-def _read_cheng_or_dozen(text: str, r: _Reading, core: str, zh: bool) -> bool:
+def _read_cheng_or_dozen(text: str, r: Reading, core: str, zh: bool) -> bool:
     """三成 is 30%, 七成六 76%; 一打 is a dozen."""
     cheng = _CHENG.match(text, r.end)
     if cheng and (zh or core.replace(".", "").isdigit()) and r.value <= 10:
@@ -329,13 +304,17 @@ def _read_cheng_or_dozen(text: str, r: _Reading, core: str, zh: bool) -> bool:
     return False
 
 
-def _read_multiplier(text: str, r: _Reading) -> None:
-    """million, bn, k, dozen after digits; `b` only glued (1.2b); `m` only after a currency."""
+def _read_multiplier(text: str, r: Reading) -> None:
+    """million, bn, k, dozen after digits; `b` only glued (1.2b); `m` glued and before a unit
+    (1.2m tonnes; after a currency, `$5m`, it is read in _read_unit); 5m alone is five metres."""
     mult = u.MULTIPLIER_RE.match(text, r.end)
     if not mult:
         return
     word = mult["mult"].lower()
-    if word == "m" or (word == "b" and mult.start("mult") != r.end):
+    glued = mult.start("mult") == r.end
+    if word == "b" and not glued:
+        return
+    if word == "m" and not (glued and _MASS_OR_MONEY_AFTER.match(text, mult.end())):
         return
     factor = u.MULTIPLIER_LOOKUP[word]
     r.value *= factor
@@ -343,7 +322,7 @@ def _read_multiplier(text: str, r: _Reading) -> None:
     r.end = mult.end()
 
 
-def _read_before(text: str, reversed_text: str, r: _Reading, consumed: int) -> None:
+def _read_before(text: str, reversed_text: str, r: Reading, consumed: int) -> None:
     """Sign, currency, approximation word and `between`/`from`, read backwards from the number."""
     n = len(text)
     m = u.REVERSED_PREFIX.match(reversed_text, n - r.core_start, n - consumed)
@@ -360,7 +339,7 @@ def _read_before(text: str, reversed_text: str, r: _Reading, consumed: int) -> N
             sign = None
     if sign:
         r.signed = True
-        if sign in "-−负負" or sign.lower() == "sunim":
+        if sign in "-−负負" or sign.lower() in ("sunim", "evitagen"):  # minus, negative
             r.value = -r.value
         r.start = span_start("sign")
     if m["cur"]:
@@ -387,7 +366,7 @@ def _sign_stands_alone(text: str, sign_at: int, spaced: bool) -> bool:
     return not (spaced and before and before[-1] not in "([:;,=")
 
 
-def _read_unit(text: str, r: _Reading) -> None:
+def _read_unit(text: str, r: Reading) -> None:
     """Unit after the number (and its multiplier), then approximation words after the unit."""
     if not r.percent:
         if r.currency and text[r.end : r.end + 1] == "m":
@@ -407,6 +386,8 @@ def _read_unit(text: str, r: _Reading) -> None:
             m = u.SUFFIX.match(text, r.end)
             if m:
                 _apply_suffix(r, m)
+                if m["cur"] and m["cur"].lower().startswith("dollar") and not m["per"]:
+                    _read_cents(text, r)
                 if m["cur"] in u.GENERIC_YUAN and not m["per"]:
                     _read_small_change(text, r, colloquial=m["cur"] in ("块", "塊"))
     nxt = _next_visible(text, r.end)
@@ -414,7 +395,7 @@ def _read_unit(text: str, r: _Reading) -> None:
         _read_approx_after(text, r)
 
 
-def _read_small_change(text: str, r: _Reading, colloquial: bool) -> None:
+def _read_small_change(text: str, r: Reading, colloquial: bool) -> None:
     """3元5角, 三块五毛, 一块五 (only after 块): tenths (and hundredths) of a yuan after the yuan."""
     change = _SMALL_CHANGE.match(text, r.end)
     if not change or (change["tail"] and not colloquial):
@@ -422,6 +403,18 @@ def _read_small_change(text: str, r: _Reading, colloquial: bool) -> None:
     jiao = change["jiao"] or change["tail"]
     r.value += _digit_value(jiao) / 10 + (_digit_value(change["fen"]) / 100 if change["fen"] else 0.0)
     r.end = change.end()
+
+
+def _read_cents(text: str, r: Reading) -> None:
+    """one dollar and fifty cents, 3 dollars 25 cents."""
+    cents = _CENTS.match(text, r.end)
+    if not cents:
+        return
+    words = cents["cents"]
+    pieces = parse_en_run(words) if not words.isdigit() else [(0, len(words), float(words))]
+    if len(pieces) == 1 and pieces[0][1] == len(words) and pieces[0][2] < 100:
+        r.value += pieces[0][2] / 100
+        r.end = cents.end()
 
 
 def _digit_value(ch: str) -> float:
@@ -436,7 +429,7 @@ def _next_visible(text: str, at: int) -> str:
     return nxt
 
 
-def _apply_suffix(r: _Reading, m: re.Match[str]) -> None:
+def _apply_suffix(r: Reading, m: re.Match[str]) -> None:
     if m["pp"]:
         r.points = True
         if m["pp"].lower().startswith(("basis", "bp")):
@@ -466,7 +459,7 @@ def _apply_suffix(r: _Reading, m: re.Match[str]) -> None:
     r.end = m.end()
 
 
-def _read_approx_after(text: str, r: _Reading) -> None:
+def _read_approx_after(text: str, r: Reading) -> None:
     after = u.APPROX_AFTER_RE.match(text, r.end)
     if after and (r.approx is None or after["after"] in ("左右", "上下")):
         word = after["after"]
@@ -474,188 +467,3 @@ def _read_approx_after(text: str, r: _Reading) -> None:
             return
         r.approx = u.APPROX_AFTER_LOOKUP.get(u.lookup_key(word), r.approx)
         r.end = after.end()
-
-
-def _join(text: str, readings: list[_Reading]) -> list[_Reading]:
-    """Join ranges (`3-5%`, `between X and Y`, `X to Y`) and word fractions (`1 over 3`)."""
-    out: list[_Reading] = []
-    i = 0
-    while i < len(readings):
-        low = readings[i]
-        if i + 1 < len(readings):
-            high = readings[i + 1]
-            gap = text[low.end : high.start]
-            joined = _as_range(text, low, high, gap) or _as_fraction(text, low, high, gap)
-            if joined is not None:
-                out.append(joined)
-                i += 2
-                continue
-            if not _looks_like_year(text, low):
-                _share_unit_from(low, high, gap)
-        out.append(low)
-        i += 1
-    return out
-
-
-def _looks_like_year(text: str, r: _Reading) -> bool:
-    core = text[r.core_start : r.core_end]
-    return r.bare and len(core) == 4 and core.isdigit() and 1900 <= r.value <= 2100
-
-
-def _in_date(text: str, low: _Reading, high: _Reading) -> bool:
-    """2025-10-20: the dash joins the parts of a date, not the ends of a range."""
-    before = text[max(0, low.start - 2) : low.start]
-    after = text[high.end : high.end + 2]
-    return bool(_DATE_JOINER.fullmatch(before) or _DATE_JOINER_AFTER.fullmatch(after))
-
-
-def _as_range(text: str, low: _Reading, high: _Reading, gap: str) -> _Reading | None:
-    if len(gap) > 12:
-        return None
-    if _looks_like_year(text, low) and not high.bare:
-        return None  # from 2019 to 35,539t
-    sep = u.RANGE_SEPARATOR.match(gap)
-    if not sep:
-        return None
-    word = (sep["word"] or "").lower()
-    if word == "and" and low.lead != "between":
-        return None
-    if word in ("to", "through", "至", "到") and low.lead == "from":
-        return None
-    if sep["dash"] and (high.signed or _in_date(text, low, high)):
-        return None
-    if not _compatible(low, high):
-        return None
-    low_value = low.value
-    if low.scale == 1.0 and high.scale != 1.0 and not low.mass:
-        low_value *= high.scale
-    if low_value > high.value:
-        return None
-    merged = replace(
-        high,
-        start=low.start,
-        core_start=low.core_start,
-        value=low_value,
-        approx=low.approx or high.approx,
-        signed=low.signed,
-        currency=low.currency or high.currency,
-        mass=high.mass or low.mass,
-        per_mass=high.per_mass or low.per_mass,
-        per_year=high.per_year or low.per_year,
-        percent=high.percent or low.percent,
-        points=high.points or low.points,
-    )
-    merged.high = high.value
-    return merged
-
-
-def _compatible(low: _Reading, high: _Reading) -> bool:
-    if low.currency and high.currency and low.currency != high.currency:
-        return False
-    if low.mass and high.mass and low.mass[0] != high.mass[0]:
-        return False
-    if low.percent != high.percent and not low.bare:
-        return False
-    return not (low.points != high.points and not low.bare)
-
-
-def _as_fraction(text: str, low: _Reading, high: _Reading, gap: str) -> _Reading | None:
-    """`1 over 3`, `one out of three`: only between bare numbers, and only at the end of a phrase."""
-    if not (low.bare and high.bare and low.scale == 1.0 and high.scale == 1.0 and high.value):
-        return None
-    if high.signed or high.currency:
-        return None
-    words = text[low.end : high.core_start]
-    if not u.FRACTION_WORDS.match(words) or _ANY_LETTER_AFTER.match(text, high.end):
-        return None
-    return replace(low, end=high.end, value=low.value / high.value, approx=low.approx)
-
-
-def _share_unit_from(low: _Reading, high: _Reading, gap: str) -> None:
-    """`from 5,000 to 6,000 tonnes`: the first number is in the unit of the second."""
-    if low.lead == "from" and low.bare and not high.bare and u.RANGE_SEPARATOR.match(gap):
-        low.currency, low.mass, low.per_mass = high.currency, high.mass, high.per_mass
-        low.per_year, low.percent, low.points = high.per_year, high.percent, high.points
-
-
-def _quantity(text: str, r: _Reading) -> Quantity:
-    value_high = r.high
-    kind, unit, factor = _kind_and_unit(r)
-    return Quantity(
-        text=text[r.start : r.end],
-        start=r.start,
-        end=r.end,
-        value=_tidy(r.value * factor),
-        kind=kind,
-        unit=unit,
-        value_high=_tidy(value_high * factor) if value_high is not None else None,
-        approx=r.approx,
-        signed=r.signed,
-    )
-
-
-def _tidy(value: float) -> float:
-    """Drop binary noise from scaling: 1.1 * 10000 is 11000, not 11000.000000000002."""
-    return float(f"{value:.15g}")
-
-
-def _kind_and_unit(r: _Reading) -> tuple[QuantityKind, str | None, float]:
-    if r.points:
-        return QuantityKind.POINTS, None, 1.0
-    if r.percent:
-        return QuantityKind.PERCENT, "%", 1.0
-    if r.currency:
-        if r.per_mass:
-            mass_unit, mass_factor = r.per_mass
-            return QuantityKind.PRICE, f"{r.currency}/{mass_unit}", 1.0 / mass_factor
-        return QuantityKind.MONEY, r.currency, 1.0
-    if r.mass:
-        mass_unit, mass_factor = r.mass
-        if r.per_year:
-            return QuantityKind.RATE, "t/yr", mass_factor / (1000.0 if mass_unit == "kg" else 1.0)
-        return QuantityKind.MASS, mass_unit, mass_factor
-    return QuantityKind.NUMBER, None, 1.0
-
-
-_YEAR = re.compile(r"(?:19|20)\d{2}|2100")
-_DATE_AROUND = re.compile(r"[-/.年月]\s*\d|\d\s*[-/.]$")
-_ORDINAL_AFTER = re.compile(r"(?i)(?:st|nd|rd|th)\b")
-_CODE_BEFORE = re.compile(r"(?i)(?:\bHS|\bHTS|\bCN|code|No\.|#|税号|税则号?|编码)[\s:：]*(?:code)?[\s:：]*$")
-_GRADE_WORDS = re.compile(r"(?i)(?:purity|pure|grade|min\.?|纯度|品位|含量)")
-# 94-97% C, 99.95% MgO, +80 mesh, 200目: a specification, not an amount
-_SPEC_AFTER = re.compile(r"(?:\s*(?:C|FC|TGC|MgO|REO|TREO|Mg|Nd|Dy|Tb)\b|\s*(?i:mesh|min\b|purity|grade)|\s*目)")
-_TICKER_AFTER = re.compile(r"\.(?:SZ|SH|SS|HK|BJ|T|AX|TO|V)\b")
-
-
-def number_role(text: str, q: Quantity) -> NumberRole | None:
-    """Whether a bare number read from `text` is a label rather than a measurement.
-
-    YEAR: a four-digit number 1900–2100 with no unit (`in 2024`, `2024年`); DATE: a number inside a
-    date (`2025-09-16`, `9月16日`); GRADE: digits glued to letters (`N52SH`), a mesh size (`+80 mesh`)
-    or a purity percent (`99.95% purity`, `94-97% C`); CODE: after HS/税号, eight digits and more, or
-    a stock ticker (`300224.SZ`); ORDINAL: `3rd`, `第3`.
-    """
-    before = text[max(0, q.start - 12) : q.start]
-    after = text[q.end : q.end + 12]
-    if q.kind is QuantityKind.PERCENT:
-        near = text[max(0, q.start - 20) : q.end + 20]
-        if _SPEC_AFTER.match(after) or (q.value >= 90 and _GRADE_WORDS.search(near)):
-            return NumberRole.GRADE
-        return None
-    if q.kind is not QuantityKind.NUMBER or (q.value_high is not None and not _YEAR.fullmatch(q.text[-4:])):
-        return None
-    if _CODE_BEFORE.search(before) or (q.text.isdigit() and len(q.text) >= 8) or _TICKER_AFTER.match(after):
-        return NumberRole.CODE
-    if _SPEC_AFTER.match(after) and re.match(r"\s*(?i:mesh)|\s*目", after):
-        return NumberRole.GRADE
-    glued_before = before[-1:].isalpha() and before[-1:].isascii()
-    glued_after = after[:1].isalpha() and after[:1].isascii() and after[:2].isupper()
-    if (glued_before or glued_after) and not _ORDINAL_AFTER.match(after):
-        return NumberRole.GRADE
-    if _ORDINAL_AFTER.match(after) or before.endswith("第"):
-        return NumberRole.ORDINAL
-    if _YEAR.fullmatch(q.text):
-        return NumberRole.YEAR
-    if _DATE_AROUND.search(after[:3]) or _DATE_AROUND.search(before[-3:]) or after.startswith(("日", "号", "號")):
-        return NumberRole.DATE
-    return None

@@ -206,7 +206,12 @@ _PATTERNS: list[tuple[str, str]] = [
         "target_year",
         rf"(?i:\b(?:by|until|till|before)\s+(?:the\s+)?(?:end[\s-]+(?:of\s+)?)?)(?P<ty_y>{_Y}){_UNIT_AFTER}",
     ),
-    ("zh_target_year", rf"(?:到|至)\s*(?P<zty_y>{_Y}){_S}年(?:底|末)?|(?P<zty_y2>{_Y}){_S}年(?:底)?(?:前|以前)"),
+    (
+        "zh_target_year",
+        # 到2025年 is a deadline; 截至2025年 ("as of") is not, nor 到2025年9月 (a month)
+        rf"(?<![截止])(?:到|至)\s*(?P<zty_y>{_Y}){_S}年(?!{_S}\d{{1,2}}{_S}月)(?:底|末)?"
+        rf"|(?P<zty_y2>{_Y}){_S}年(?:底)?(?:前|以前)",
+    ),
     ("zh_year", rf"(?P<zy_y>{_Y}|[〇零一二三四五六七八九]{{4}}){_S}年(?!代|龄|齡|级|級|轻|輕)(?:度)?"),
     ("en_relyear", r"(?i:\b(?P<ry_w>last|this|next|previous|prior|current|past)\s+year\b(?!s))"),
     ("zh_relyear", r"(?P<zry_w>[今本去上前明])年(?!度|轻|輕|龄|齡|以来)(?P<zry_same>同期|同月)?"),
@@ -265,11 +270,18 @@ PATTERN_BY_START: dict[str, re.Pattern[str]] = {
 }
 SENTENCE_END = re.compile(r"[。！？；\n]|[.!?;](?=\s|$)")
 
-# Every period wording holds one of these; see periods._matches.
+# Every period wording holds one of these; see periods._matches. Digits that are part of a larger
+# number (20,836 or 3.52) anchor nothing; each kind of anchor says how far back a wording can start.
 ANCHOR = re.compile(
-    r"\d+|[JFMASONDQH]|[年月季期]|十[一二三四五]五|(?:year|month|quarter|half)"
-    r"|(?:jan|feb|apr|jun|jul|aug|sep|oct|nov|dec)(?=[a-z]*\b)"
+    r"(?P<digits>(?<![\d.,])(?:\d{4}|\d{1,2})(?![\d]|[.,]\d))"
+    r"|(?P<word>year|month|quarter|half)"
+    r"|(?P<name>[JFMASOND]|[QH](?=[1-4])|(?:jan|feb|apr|jun|jul|aug|sep|oct|nov|dec)(?=[a-z]*\b))"
+    r"|(?P<cjk>[年月季期]|十[一二三四五]五)"
 )
+LOOKBACK = {
+    "digits": 44,  # `compared with the same period of 2024`
+    "word": 44,  # `the same period of the previous year` starts 36 characters before `year`
+    "name": 12,  # `from January`, `16 September`, `2025 January-September`
+    "cjk": 14,  # 2024年1-9月, 上年同期, 与2018年相比
+}
 START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]|[^\x00-\x7f]")
-ASCII_LOOKBACK = 44  # `the same period of the previous year` starts 36 characters before `year`
-CJK_LOOKBACK = 14  # 2024年1-9月, 上年同期, 与2018年相比

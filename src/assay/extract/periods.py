@@ -21,17 +21,18 @@ from datetime import date
 
 from assay.extract.period_patterns import (
     ANCHOR,
-    ASCII_LOOKBACK,
     CHINESE_MONTHS,
-    CJK_LOOKBACK,
     CHINESE_QUARTERS,
     FIVE_YEAR_PLANS,
+    LOOKBACK,
     MONTHS,
     ORDINAL_WORDS,
     PATTERN_BY_START,
     SENTENCE_END,
     START,
 )
+
+_ADJACENT = re.compile(r"\s?(?:of\s+|的)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +73,15 @@ def find_periods(text: str, published: date | None) -> list[PeriodMention]:
     out: list[PeriodMention] = []
     last_year: int | None = None
     sentence_year: tuple[int, int] | None = None  # (sentence index, year)
-    for p in pending:
+    for i, p in enumerate(pending):
         sentence = bisect.bisect_right(sentence_starts, p.start) - 1
         year = p.year
         relative = year is None
         if year is None and p.shape not in ("relyear", "relmonth"):
-            if sentence_year is not None and sentence_year[0] == sentence:
+            beside = _relative_year_beside(text, pending, i, published)
+            if beside is not None:
+                year = beside  # 去年前三季度, the first half of last year
+            elif sentence_year is not None and sentence_year[0] == sentence:
                 year = sentence_year[1]
             elif published is not None:
                 year = _year_before(published, _last_month(p))
@@ -93,6 +97,19 @@ def find_periods(text: str, published: date | None) -> list[PeriodMention]:
     return out
 
 
+def _relative_year_beside(text: str, pending: list[_Pending], i: int, published: date | None) -> int | None:
+    """The year of `last year` / `去年` written right before or after a period that has no year."""
+    if published is None:
+        return None
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(pending) or pending[j].shape != "relyear" or pending[j].baseline:
+            continue
+        first, second = (pending[j], pending[i]) if j < i else (pending[i], pending[j])
+        if _ADJACENT.fullmatch(text[first.end : second.start]):
+            return published.year + pending[j].offset
+    return None
+
+
 def _matches(text: str) -> Iterator[re.Match[str]]:
     """What `PERIOD_PATTERN.finditer` would find, tried only just before words every period contains.
 
@@ -104,7 +121,7 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
     for anchor in ANCHOR.finditer(text):
         if anchor.start() < tried:
             continue
-        back = ASCII_LOOKBACK if anchor.group().isascii() else CJK_LOOKBACK
+        back = LOOKBACK[anchor.lastgroup or "word"]
         for start in START.finditer(text, max(tried, anchor.start() - back), anchor.start() + 1):
             first = start.group()
             kind = ("d" if first.isdigit() else "l") if first.isascii() else "c"

@@ -47,7 +47,7 @@ def carried_geo(carried: str | None, metric: str, title_geo: str | None = None) 
     if carried and carried.startswith("company:"):
         if metric in _COMPANY_METRICS:
             return carried
-    elif carried and carried != "WORLD":
+    elif carried and carried != "WORLD" and metric != "price":  # a market price is national unless placed
         return carried
     return title_geo or "CN"
 
@@ -63,11 +63,13 @@ def home_like(code: str) -> bool:
 _EXAMPLES = re.compile(
     r"[(（]\s*(?:e\.g\.|eg|such as|including|like|例如|如|包括)[^)）]{0,120}[)）]"
     r"|,\s*(?:mostly|mainly|chiefly|largely|including|such as|e\.g\.)\s[^,.;]{0,80}(?=,)"
+    r"|,\s*(?:whose|which|where|who)\s[^,.;]{0,160}(?=,)"  # a relative clause about something else
 )
 
 
 def example_spans(text: str, span: Span) -> list[tuple[int, int]]:
-    """Parenthesised examples (`(e.g., samarium, gadolinium)`) name members, not the subject."""
+    """Parenthesised examples (`(e.g., samarium, gadolinium)`), appositions (`, mostly DBM and CCM,`) and
+    relative clauses (`, whose clays feed … heavy rare earths,`) name other things than the subject."""
     return [(m.start(), m.end()) for m in _EXAMPLES.finditer(text, span.start, span.end)]
 
 
@@ -123,15 +125,19 @@ def month_of_last_year(text: str, periods: list[PeriodMention]) -> list[PeriodMe
     return out
 
 
+_IN_YEAR = re.compile(r"\b(?:in|for|during)\s+((?:19|20)\d\d)(?![\d,.]\d)\b")
+
+
 def with_bare_years(text: str, periods: list[PeriodMention]) -> list[PeriodMention]:
-    """`2019年` written as a year stands for that year even where the period reader saw something else
-    (`2019年中国…` is not 年中, mid-year)."""
+    """`2019年` and `in 2022` stand for that year even where the period reader saw something else
+    (`2019年中国…` is not 年中, mid-year; `89 kt in 2022 and 54 kt in 2021` names two years)."""
     periods = sorted(periods, key=lambda p: p.start)
     covered = [(p.start, p.end) for p in periods]
     extra = [
-        PeriodMention(m.start(), m.end(), m.group(), m.group(1), False, False)
-        for m in _BARE_YEAR.finditer(text)
-        if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in covered)
+        PeriodMention(m.start(1), m.end(), text[m.start(1) : m.end()], m.group(1), False, False)
+        for pattern in (_BARE_YEAR, _IN_YEAR)
+        for m in pattern.finditer(text)
+        if not any(s <= m.start(1) < e or m.start(1) <= s < m.end() for s, e in covered)
     ]
     if not extra:
         return periods

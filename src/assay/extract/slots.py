@@ -45,6 +45,7 @@ _OF_WHOLE = re.compile(r"(?:\bof(?:\s+the)?(?:\s+total)?\s*$|\bin\s*$|占\s*$|�
 _SUPERLATIVE_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:largest|biggest|leading|top|second|third|main|major|no\.|number)", re.IGNORECASE
 )
+_LOCATIVE = re.compile(r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+|central\s+)?$|[在于]\s*$", re.I)
 _LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)\s*$", re.IGNORECASE)
 
 
@@ -140,6 +141,8 @@ def commodity_of(mentions: Sequence[Mention], q: Quantity, clause: Span, text: s
     found = nearest(items, q, clause)
     if found is None:
         return None
+    if found.start >= q.end and found.end > clause.end:
+        return None  # a later clause's product ("13 Mt in 2023 (contained MgO)"): leave it to the context
     group = [found]
     i = items.index(found)
     j = i - 1
@@ -228,10 +231,13 @@ def choose_geo(
         geo = companies[-1].value
     else:
         in_clause_before = [m for m in subjects if clause.start <= m.start and m.end <= q.start]
+        in_clause_before = [
+            m for i, m in enumerate(in_clause_before) if i == 0 or not _LOCATIVE.search(text[clause.start : m.start])
+        ]  # "Liaoning, in northeast China, …": China only locates Liaoning
         before = [m for m in subjects if m.end <= q.start]
         after_in_clause = [m for m in subjects if m.start >= q.end and m.end <= clause.end]
         if in_clause_before:
-            geo = in_clause_before[0].value
+            geo = in_clause_before[-1].value  # "Vietnam with 22 Mt and Brazil with 21 Mt": the nearest
         elif before:
             geo = before[0].value
         elif after_in_clause:

@@ -16,6 +16,7 @@ from datetime import date
 from functools import lru_cache
 
 from assay.extract.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
+from assay.extract.periods import find_periods
 from assay.model import Basis, Fact, Quantity
 
 _CELL_NUMBER = re.compile(
@@ -43,11 +44,16 @@ _UNIT_HINTS: tuple[tuple[re.Pattern[str], str, float], ...] = (
     (re.compile(r"亿元"), "CNY", 100_000_000.0),
     (re.compile(r"万元"), "CNY", 10_000.0),
     (re.compile(r"万吨"), "t", 10_000.0),
-    (re.compile(r"千吨|kt\b|'000\s*t", re.I), "t", 1_000.0),
+    (re.compile(r"千吨|kt\b|'000\s*t|thousand (?:metric )?(?:tonnes|tons|t\b)", re.I), "t", 1_000.0),
     (re.compile(r"吨|\btonnes?\b|\btons?\b|\(t\b|（t）|\bmt\b|\bt REO\b", re.I), "t", 1.0),
 )  # fmt: skip
 _CHANGE_ABS = re.compile(r"涨跌(?!幅)|变动|change(?!\s*%)|\+/-", re.I)
 _CHANGE_PCT = re.compile(r"涨跌幅|增幅|增长率|同比|降幅|变化率|change\s*%|%\s*change|yoy|y-o-y", re.I)
+_LOW = re.compile(r"最低|低端|\blow\b|\bmin", re.I)
+_HIGH = re.compile(r"最高|高端|\bhigh\b|\bmax", re.I)
+_SHARE_HEAD = re.compile(r"\bshare\b|占比|比重|份额", re.I)
+_SHARES = {"exports": "exports_share", "imports": "imports_share", "production": "production_share",
+           "reserves": "reserves_share", "capacity": "capacity_share"}  # fmt: skip
 _AVERAGE = re.compile(r"均价|平均|average|avg", re.I)
 
 
@@ -70,7 +76,15 @@ class Column:
 class TableReader:
     """Finds tables in a text and reads their numeric cells as facts (doc and version set by the caller)."""
 
-    def __init__(self, text: str, mentions: list[Mention], quantities: list[Quantity], reference: date | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        mentions: list[Mention],
+        quantities: list[Quantity],
+        reference: date | None,
+        default_geo: str = "CN",
+    ) -> None:
+        self.default_geo = default_geo
         self.text = text
         self.mentions = mentions
         self.reference = reference
@@ -108,7 +122,7 @@ class TableReader:
                     self._read_cell_per_line(lines, i, j)
                     i = j
                     continue
-            if line.count("|") >= 2 and "|" in line.strip()[1:]:
+            if "|" in line.strip()[1:-1] and _pipe_follows(self.text, lines, i):
                 j = i
                 while j < len(lines) and (
                     self.text[lines[j][0] : lines[j][1]].count("|") >= 1
@@ -138,7 +152,7 @@ class TableReader:
                 found.insert(0, self.text[s:e])
                 if len(found) == count:
                     break
-        return " ".join(found)
+        return "\n".join(found)
 
     def _read_pipe_rows(self, lines: list[tuple[int, int]], first: int, last: int) -> None:
         rows: list[list[Cell]] = []
@@ -165,7 +179,10 @@ class TableReader:
         if len(rows) < 2:
             return
         caption = self._caption(lines, first)
-        truncated = lines[last - 1][1] >= len(self.text.rstrip())
+        while len(rows) >= 3 and len(rows[0]) < len(rows[1]) <= len(rows[2]):
+            caption = caption + "\n" + " ".join(c.text for c in rows[0])  # title or caption lines with pipes
+            rows = rows[1:]
+        truncated = lines[last - 1][1] == len(self.text)  # the text stops inside this table
         if truncated and rows[-1] and not self.text[lines[last - 1][0] : lines[last - 1][1]].rstrip().endswith("|"):
             rows[-1] = rows[-1][:-1]  # the text was cut inside the last cell
         self._grid([c.text for c in rows[0]], rows[1:], caption)
@@ -214,8 +231,6 @@ class TableReader:
         """Read every numeric cell of a table whose first column labels the rows."""
         while header and not header[-1]:
             header = header[:-1]
-        n_values = max((len(r) - 1 for r in rows), default=0)
-        columns = header[1:] if len(header) == n_values + 1 else header
         context = " ".join(header) + " " + caption
         for row in rows:
             if not row:
@@ -223,12 +238,23 @@ class TableReader:
             label, values = row[0], row[1:]
             if _is_number(label.text) and len(row) == len(header):
                 label, values = Cell(label.start, label.start, ""), row  # a row of values under a header of years
-            for c, cell in enumerate(values):
-                head = columns[c] if c < len(columns) else ""
+            columns = header[1:] if len(header) == len(values) + 1 else header
+            c = 0
+            while c < len(values):
+                cell, head = values[c], columns[c] if c < len(columns) else ""
+                nxt = columns[c + 1] if c + 1 < len(columns) else ""
+                if c + 1 < len(values) and _LOW.search(head) and _HIGH.search(nxt):
+                    high = values[c + 1]  # 最低价 | 最高价 side by side: one range
+                    cell = Cell(cell.start, high.end, f"{cell.text}-{high.text}")
+                    c += 1
                 self._cell_fact(label, cell, head, context, caption)
+                c += 1
 
     def _column(self, head: str, context: str) -> Column:
         year = _YEAR.match(_YEAR_NOTE.sub("", head))
+        years_in_head = re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", head)
+        if year is None and len(years_in_head) == 1:
+            year = re.search(r"((?:19|20)\d\d)", head)  # "First batch 2024"
         unit, scale = _unit_of(head)
         if unit is None:
             unit, scale = _unit_of(context)
@@ -249,27 +275,53 @@ class TableReader:
         high = float(m["high"].replace(",", "")) if m["high"] else None
         negative = m["sign"] in ("-", "−")
         row_year = _YEAR.match(_YEAR_NOTE.sub("", label.text))
+        row_date = None
+        if not row_year and label.text and len(label.text) <= 20:
+            dated = [p for p in find_periods(label.text, self.reference) if p.end - p.start >= len(label.text) - 1]
+            row_date = dated[0].period if dated else None
         commodity = (
             self._commodity(label)
             or _commodity_in(head)
+            or _commodity_in(caption.rsplit("\n", 1)[-1])
             or _commodity_in(caption)
             or _commodity_in(context)
             or self._commodity_before(label.start)
         )
         if commodity is None or commodity[0] == "-":
             return
-        metric = _metric_in(label.text, column) or _metric_in(head, column) or self._metric(context, column)
+        metric = _metric_in(label.text, column) or _metric_in(head, column)
+        if metric is None and re.search(r"quota|指标|配额", context, re.I):
+            if re.search(r"smelt|separat|冶炼|分离", label.text, re.I):
+                metric = "smelting_quota"  # a row per quota: "Mining | 135,000", "Smelting and separation | …"
+            elif re.search(r"min(?:e|ing)|开采|矿", label.text, re.I):
+                metric = "mining_quota"
+        metric = metric or self._metric(context, column)
         if metric is None:
             return
-        geo = _geo_in(caption) or "CN"
+        geo = _geo_in(caption.rsplit("\n", 1)[-1]) or self.default_geo  # the line right above names the table's place
         partner = None
         named = _geo_in(label.text) or _geo_in(head)
         if named and metric in ("exports", "imports", "trade_value") and named not in (geo, "WORLD"):
             partner = named  # a row per destination or origin
         elif named:
             geo = named
+        if m["pct"] and _SHARE_HEAD.search(head) and metric in _SHARES:
+            share = _SHARES[metric]
+            self._add(
+                cell,
+                commodity,
+                share,
+                low,
+                None,
+                "%",
+                column.period or self._caption_year(caption),
+                geo,
+                partner,
+                share_of=geo,
+            )
+            return
         if m["pct"]:
-            if not column.change_pct:
+            if not (column.change_pct or column.change_abs):
                 return
             value = -low if negative else low
             unit = (
@@ -285,7 +337,7 @@ class TableReader:
             return
         value = low * column.scale
         value_high = high * column.scale if high is not None else None
-        period = (row_year.group(1) if row_year else None) or column.period or self._caption_year(caption)
+        period = (row_year.group(1) if row_year else row_date) or column.period or self._caption_year(caption)
         if period is None and metric == "price" and self.reference is not None:
             period = self.reference.isoformat()
         self._add(cell, commodity, metric, value, value_high, column.unit, period, geo, partner)
@@ -301,6 +353,7 @@ class TableReader:
         period: str | None,
         geo: str = "CN",
         partner: str | None = None,
+        share_of: str | None = None,
     ) -> None:
         self._facts.append(
             Fact(
@@ -317,6 +370,7 @@ class TableReader:
                 end=cell.end,
                 value_high=value_high,
                 partner=partner,
+                share_of=share_of,
                 form=commodity[1],
                 rule=f"table.{metric}",
             )
@@ -417,7 +471,7 @@ def _pipe_follows(text: str, lines: list[tuple[int, int]], k: int) -> bool:
     for j in range(k + 1, min(len(lines), k + 3)):
         line = text[lines[j][0] : lines[j][1]]
         if line.strip():
-            return line.count("|") >= 2
+            return "|" in line.strip()[1:-1]
     return False
 
 

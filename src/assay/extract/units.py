@@ -244,6 +244,8 @@ APPROX_BEFORE: dict[str, Approx] = {
     "不足": Approx.UNDER,
     "不到": Approx.UNDER,
     "不超过": Approx.UNDER,
+    "数": Approx.OVER,  # 数万吨: tens of thousands of tonnes
+    "數": Approx.OVER,
 }
 
 APPROX_AFTER: dict[str, Approx] = {
@@ -328,7 +330,7 @@ APPROX_AFTER_RE = re.compile(rf"{INLINE_SPACE}*(?P<after>{alternation(APPROX_AFT
 # Everything that may stand before a number: `between about US$`. Matched on the reversed text,
 # anchored where the number starts, so that reading backwards costs only the length of the prefix.
 REVERSED_PREFIX = re.compile(
-    rf"{INLINE_SPACE}*(?P<sign>[-+−]|负|負|(?i:sunim)(?![A-Za-z]))?"
+    rf"{INLINE_SPACE}*(?P<sign>[-+−]|负|負|(?i:sunim|evitagen)(?![A-Za-z]))?"
     rf"{INLINE_SPACE}*(?:\)?(?P<cur>(?i:{alternation(w[::-1] for w in CURRENCY_PREFIX)}))\(?)?"
     rf"{INLINE_SPACE}*(?P<approx>(?i:{alternation(w[::-1] for w in APPROX_BEFORE if w.isascii())})"
     rf"|{alternation((w[::-1] for w in APPROX_BEFORE if not w.isascii()), latin_boundary=False)})?"
@@ -360,8 +362,8 @@ def _first_chars(words: Iterable[str]) -> str:
 
 # Characters that can start a unit or an approximation word after a number: a number followed by
 # anything else skips those regexes altogether.
+_OTHER_SUFFIX_STARTS = ("%", "‰", "per", "percent", "pct", "pc", "pp", "pts", "bp", "basis", "a", "an", "each", "/")
 SUFFIX_FIRST_CHARS = _first_chars(
-    [*CURRENCY_SUFFIX, *MASS, *RATE_WORDS, "%", "‰", "per", "percent", "pct", "pc", "pp", "pts", "bp", "basis"]
-    + ["a", "an", "each", "/", "每", "个", "個", "百", "角", "毛"]
+    [*CURRENCY_SUFFIX, *MASS, *RATE_WORDS, *_OTHER_SUFFIX_STARTS, "每", "个", "個", "百", "角", "毛"]
 )
 APPROX_AFTER_FIRST_CHARS = _first_chars(APPROX_AFTER)

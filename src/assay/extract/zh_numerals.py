@@ -51,6 +51,7 @@ BIG_CHARS = "".join(ZH_BIG_UNITS)
 _PERCENT_BASES = {"百": 1.0, "佰": 1.0, "千": 0.1, "仟": 0.1, "万": 0.01, "萬": 0.01}
 
 _ARABIC = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
+_UNIT_ALONE = {ch: float(v) for ch, v in {**ZH_SMALL_UNITS, **ZH_BIG_UNITS}.items() if v >= 100}
 _SPACES = re.compile(r"\s+")
 _VAGUE = re.compile(f"[{ZH_VAGUE}]")
 _ARABIC_WITH_BIG_UNITS = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<units>[万萬亿億兆]+)")
@@ -69,6 +70,10 @@ def parse_zh_number(run: str) -> ZhNumber | None:
     text = _SPACES.sub("", run) if _SPACES.search(run) else run
     if not text:
         return None
+    if text == "一半":
+        return ZhNumber(0.5)
+    if len(text) == 1 and text in _UNIT_ALONE:  # 逾千吨, 数万吨: the unit word alone
+        return ZhNumber(_UNIT_ALONE[text])
     quick = _ARABIC_WITH_BIG_UNITS.fullmatch(text)
     if quick:  # the common case by far: 1.1万, 66.75万, 1,100.9亿, 4.78万亿
         value = float(quick["num"].replace(",", ""))
@@ -113,6 +118,10 @@ def _decimal(text: str) -> float | None:
     for point in ZH_POINT:
         if point in text:
             head, _, tail = text.partition(point)
+            scale = 1.0
+            while tail and tail[-1] in ZH_BIG_UNITS:  # 一点五亿, 十二点五万
+                scale *= ZH_BIG_UNITS[tail[-1]]
+                tail = tail[:-1]
             digits = []
             for ch in tail:
                 if ch in ZH_DIGITS:
@@ -124,7 +133,7 @@ def _decimal(text: str) -> float | None:
             whole = _integer(head) if head else 0.0
             if whole is None or not digits:
                 return None
-            return whole + float("0." + "".join(digits))
+            return (whole + float("0." + "".join(digits))) * scale
     return _integer(text)
 
 

@@ -107,7 +107,9 @@ def display_url(url: str) -> str:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations on `engine` up to `revision`."""
     config = alembic_config()
-    with engine.begin() as connection:
+    # On SQLite the migration takes the write lock first, so two processes opening a new file
+    # at once run it one after the other instead of one failing on a stale read.
+    with engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE") as connection, connection.begin():
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -174,7 +176,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
 def describe_error(exc: BaseException) -> str:

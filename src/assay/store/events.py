@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from assay.extract.event_dates import dates_compatible, month_start
-from assay.extract.events import related
+from assay.extract.event_merge import related
 from assay.extract.gazetteer import commodity_family
 from assay.model import Event, Period
 from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
@@ -75,7 +76,7 @@ class StoredEvent:
     stance: str
     mentions: tuple[EventMention, ...]
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "type": self.type,

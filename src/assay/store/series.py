@@ -33,6 +33,7 @@ class FactSelection:
     metrics: tuple[str, ...] = ()  # any of these (when metric is None)
     geo: str | None = None
     partner: str | None = None
+    partner_is_null: bool = False  # only facts without a partner (totals, not flows to one country)
     form: str | None = None
     unit: str | None = None
     share_of: str | None = None
@@ -135,6 +136,8 @@ def _statement(selection: FactSelection) -> Select[*tuple[Any, ...]]:
     ):
         if wanted is not None:
             stmt = stmt.where(column == wanted)
+    if selection.partner_is_null:
+        stmt = stmt.where(FactRow.partner.is_(None))
     if selection.with_period_only:
         stmt = stmt.where(FactRow.period_start.is_not(None))
     if selection.starts_on_or_after is not None:

@@ -1,0 +1,143 @@
+"""One event per real event: merging the statements of one document that report the same event.
+
+Two statements report one event when the type and stance agree, their commodities are of one
+family and their dates agree (or they name the same policy document). An undated mention joins
+the dated event of its type it refers to; plans (industrial policy, capacity plans) list many
+items of one type, so their undated items stay apart unless worded alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from assay.extract.event_dates import dates_compatible, month_start, more_precise
+from assay.extract.gazetteer import commodity_family
+from assay.model import Event
+from assay.vocab import ancestors
+
+MAX_COMMODITIES = 8
+ENUMERATED_TYPES = ("industrial_policy", "capacity_plan")
+
+
+@dataclass
+class Candidate:
+    event: Event
+    wording_class: str
+    anchor: str | None
+    rank: int  # specificity of the actor: lower is better
+    members: int = 1
+    quotes: list[str] = field(default_factory=list)
+
+
+def related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two commodity lists touch: a commodity of the same family in both (rare_earths,
+    light_rare_earths and dysprosium are one family; magnesite and magnesia are two)."""
+    return bool({commodity_family(c) for c in a} & {commodity_family(c) for c in b})
+
+
+def keep_commodities(found: tuple[str, ...]) -> tuple[str, ...]:
+    """At most MAX_COMMODITIES, aggregates (rare_earths, heavy_rare_earths) before single elements."""
+    ranked = sorted(found, key=lambda c: (len(ancestors(c)), found.index(c)))
+    return tuple(sorted(ranked[:MAX_COMMODITIES]))
+
+
+def drop_earlier_quotas(groups: list[Candidate]) -> list[Candidate]:
+    """Quotas are set once a year: a document that gives this year's quota names last year's as a
+    baseline ("up 12.5% from 2023's"), which is no event of its own."""
+    years = [
+        int(g.event.date[:4])
+        for g in groups
+        if g.event.type == "production_quota" and g.event.date and g.event.date[:4].isdigit()
+    ]
+    if not years:
+        return groups
+    latest = max(years)
+    return [
+        g
+        for g in groups
+        if not (
+            g.event.type == "production_quota"
+            and g.event.date
+            and g.event.date[:4].isdigit()
+            and int(g.event.date[:4]) < latest
+        )
+    ]
+
+
+def _same(a: Candidate, b: Candidate) -> bool:
+    """Two statements of one document that report one event."""
+    ea, eb = a.event, b.event
+    if a.anchor and a.anchor == b.anchor:
+        return True
+    if ea.quote == eb.quote and ea.type == eb.type:
+        return True
+    if ea.type != eb.type or ea.stance != eb.stance or not related(ea.commodities, eb.commodities):
+        return False
+    if ea.date is not None and eb.date is not None:
+        return dates_compatible(ea.date, eb.date)
+    if ea.date is None and eb.date is None:
+        # plans list many items of one type; other types describe one regime per document
+        return a.wording_class == b.wording_class or ea.type not in ENUMERATED_TYPES
+    return False
+
+
+def _absorb(into: Candidate, other: Candidate) -> None:
+    e, o = into.event, other.event
+    date_value = (
+        more_precise(e.date, o.date) if dates_compatible(e.date, o.date) or not e.date or not o.date else e.date
+    )
+    if date_value != e.date and date_value == o.date:
+        source = o
+    elif date_value == o.date and 20 <= len(o.quote) < len(e.quote):
+        source = o  # the shortest quote that states the event
+    else:
+        source = e
+    actor = o.actor if other.rank < into.rank else e.actor
+    families = {commodity_family(c) for c in e.commodities}
+    # another report may name more of the same family (samarium beside heavy_rare_earths), not another family
+    more = tuple(c for c in o.commodities if commodity_family(c) in families)
+    merged = keep_commodities(tuple(dict.fromkeys(e.commodities + more)))
+    into.event = replace(
+        e,
+        date=date_value,
+        actor=actor,
+        commodities=merged,
+        quote=source.quote,
+        start=source.start,
+        end=source.end,
+        rule=source.rule,
+    )
+    into.rank = min(into.rank, other.rank)
+    into.members += other.members
+    into.quotes += other.quotes
+
+
+def merge(candidates: list[Candidate]) -> list[Candidate]:
+    groups: list[Candidate] = []
+    for candidate in candidates:
+        home = next((g for g in groups if _same(g, candidate)), None)
+        if home is None:
+            groups.append(candidate)
+        else:
+            _absorb(home, candidate)
+    # An undated mention of an event dated elsewhere in the document ("the mandate") joins it
+    # when exactly one dated event of the same kind is there to join.
+    kept: list[Candidate] = []
+    for group in groups:
+        if group.event.date is None and group.event.type not in ENUMERATED_TYPES:
+            homes = [
+                g
+                for g in groups
+                if g.event.date is not None
+                and g.event.type == group.event.type
+                and g.event.stance == group.event.stance
+                and related(g.event.commodities, group.event.commodities)
+            ]
+            if homes:
+                # several dated candidates: the text speaks of the latest one
+                home = max(homes, key=lambda g: month_start(g.event.date) or date.min)
+                _absorb(home, group)
+                continue
+        kept.append(group)
+    return kept

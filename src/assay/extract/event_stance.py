@@ -1,0 +1,92 @@
+"""How an event leans, and which statements state nothing: stance words, negation, hedges.
+
+Stance follows EventSpec: `tighten` restricts supply or trade, `loosen` eases it, `neutral`
+neither. A type has a usual stance (a ban tightens, a subsidy loosens); words turn it around
+(an increased quota, a lifted ban). Negated, hedged and data-report statements state no event.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assay.model import Stance
+
+# Words that turn a type's usual stance around, or state it outright.
+_LOOSEN_EN = re.compile(
+    r"(?i)\b(?:abolish\w*|lift\w*|eas(?:e|ed|es|ing)|relax\w*|remov\w*|scrap\w*|exempt\w*|waiv\w*|resum\w*|restart\w*"
+    r"|recover\w*|deals?|truce|increas\w*|rais(?:e|ed|es|ing)|expand\w*|higher|up \d|grant\w*|approv\w*)\b"
+)
+_TIGHTEN_EN = re.compile(
+    r"(?i)\b(?:tight\w*|strict\w*|ban\w*|prohibit\w*|restrict\w*|curb\w*|cut\w*|reduc\w*|lower\w*|crack\w* down"
+    r"|minimum|total(?:[- ](?:volume|quantity|amount))? control|expand\w* (?:\w+ ){0,3}controls?|scrutiny|closure)\b"
+)
+_NEUTRAL_EN = re.compile(r"(?i)\b(?:clarif\w*|frequently asked|guidance)\b")
+_LOOSEN_ZH = re.compile(r"放宽|取消|解除|增加|提高|上调|恢复|复产|豁免|增长")
+_TIGHTEN_ZH = re.compile(r"收紧|加强|严格|禁止|限制|下调|减少|压减|管控|淘汰")
+
+_DEFAULT_STANCE = {
+    "export_control": Stance.TIGHTEN,
+    "technology_restriction": Stance.TIGHTEN,
+    "production_quota": Stance.TIGHTEN,
+    "consolidation": Stance.NEUTRAL,
+    "stockpiling": Stance.TIGHTEN,
+    "environmental_enforcement": Stance.TIGHTEN,
+    "capacity_plan": Stance.LOOSEN,
+    "industrial_policy": Stance.NEUTRAL,
+    "trade_measure": Stance.TIGHTEN,
+    "subsidy": Stance.LOOSEN,
+    "recycling_mandate": Stance.NEUTRAL,
+    "supply_disruption": Stance.TIGHTEN,
+}
+
+
+def stance_for(event_type: str, wording_class: str, text: str) -> Stance:
+    """Tighten, loosen or neutral, from the type's usual effect and the words around it."""
+    loosen = bool(_LOOSEN_EN.search(text) or _LOOSEN_ZH.search(text))
+    tighten = bool(_TIGHTEN_EN.search(text) or _TIGHTEN_ZH.search(text))
+    if event_type == "trade_measure":
+        eases = re.search(
+            r"(?i)\b(?:lower\w*|cut|cuts|reduc\w*|remov\w*|exempt\w*|suspend\w*|lift\w*|waiv\w*|deals?|truce|agreements?)\b"
+            r"|下调|取消|豁免|暂停|协议",
+            text,
+        )
+        if wording_class == "trade_deal" or (
+            eases and not re.search(r"(?i)\b(?:rais\w*|increas\w*|impos\w*|hik\w*|add\w*)\b|加征|上调", text)
+        ):
+            return Stance.LOOSEN
+        return Stance.TIGHTEN
+    if event_type in ("export_control", "technology_restriction"):
+        if _NEUTRAL_EN.search(text):
+            return Stance.NEUTRAL
+        if wording_class == "trade_deal" or (loosen and not tighten and wording_class != "export_licence"):
+            return Stance.LOOSEN
+        if re.search(r"(?i)\babolish\w*|\blift\w* (?:the )?(?:ban|controls?)|取消|解除", text):
+            return Stance.LOOSEN
+        return Stance.TIGHTEN
+    if event_type == "production_quota":
+        if re.search(r"(?i)\babolish\w*|increas\w*|\brais\w*|\bhigher\b|\bup \d|上调|增加|提高|增长", text):
+            return Stance.LOOSEN
+        return Stance.TIGHTEN
+    if event_type == "capacity_plan":
+        return Stance.TIGHTEN if wording_class == "capacity_cut" else Stance.LOOSEN
+    if event_type == "supply_disruption":
+        return (
+            Stance.LOOSEN
+            if re.search(r"(?i)\b(?:resum\w*|restart\w*|eased|recover\w*)|复产|恢复", text)
+            else Stance.TIGHTEN
+        )
+    if event_type in ("industrial_policy", "consolidation") and tighten and not loosen:
+        return Stance.TIGHTEN
+    return _DEFAULT_STANCE.get(event_type, Stance.NEUTRAL)
+
+
+NEGATION_EN = re.compile(r"(?i)\b(?:no|not|never|without|unaffected|nor|neither)\b[^.;,]{0,25}$|n't\s+$")
+NEGATION_ZH = re.compile(r"(?:未|没有|不|无|并非)[^，。；]{0,3}$")
+HEDGE = re.compile(
+    r"\b(?:may|might|could|if|whether|unless|recommend\w*|advis\w*|waiting for|awaiting)\b"
+    r"|等待|^(?:If|Whether|Could|Might)\b|可能|或将|如果|若是|是否"
+)
+# "No new mines may be opened", "may not": a prohibition, not a hedge.
+PROHIBITION = re.compile(r"(?i)^\W*no\b|\b(?:may|must|shall|can) ?not\b|不得")
+# "数据显示, 2019年交易所成交3387吨": a statement that reports figures, not a measure.
+DATA_REPORT = re.compile(r"^\W*(?:数据显示|统计显示|据.{0,8}(?:统计|数据)(?:显示)?[,，])")
