@@ -194,9 +194,7 @@ class Event:
         return out
 
 
-_PERIOD = re.compile(
-    r"^(?P<y>\d{4})(?:-(?:(?P<q>Q[1-4])|(?P<h>H[12])|(?P<m>\d{2})(?:-(?P<d>\d{2}))?))?$"
-)
+_PERIOD = re.compile(r"^(?P<y>\d{4})(?:-(?:(?P<q>Q[1-4])|(?P<h>H[12])|(?P<m>\d{2})(?:-(?P<d>\d{2}))?))?$")
 
 
 @dataclass(frozen=True, slots=True, order=True)
