@@ -52,7 +52,10 @@ def test_space_aligned_table_with_year_rows_and_measure_columns() -> None:
 
 
 def test_rows_of_destinations_are_partners() -> None:
-    text = "China's magnesium ingot exports by destination, tonnes, 2024\nCountry | Tonnes\nNetherlands | 61,200\nTurkey | 30,100\n"
+    text = (
+        "China's magnesium ingot exports by destination, tonnes, 2024\n"
+        "Country | Tonnes\nNetherlands | 61,200\nTurkey | 30,100\n"
+    )
     facts = facts_of(text, None)
     fact = one(facts, partner="NL")
     assert fact["geo"] == "CN" and fact["metric"] == "exports" and fact["period"] == "2024"

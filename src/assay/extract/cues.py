@@ -55,7 +55,8 @@ YOY = re.compile(
     r"from a year ago|than a year (?:earlier|ago)|on an annual basis|annually|over last year|from last year|"
     r"compared (?:to|with) last year|same (?:period|month|quarter|time) (?:of |in |a year |last )?(?:last year|a year "
     r"earlier|earlier|the previous year|the prior year|\d{4})?|corresponding period|year-ago|a year earlier|a year ago|"
-    r"previous year|prior year)\b|同比|较上年|比上年|较去年|比去年|较上年同期|较去年同期|按年|年增率|年减|(?<![今去明前])年增",
+    r"previous year|prior year)\b|同比|较上年|比上年|较去年|比去年|较上年同期|较去年同期"
+    r"|按年|年增率|年减|(?<![今去明前])年增",
     re.IGNORECASE,
 )
 MOM = re.compile(

@@ -246,8 +246,8 @@ class _Reader:
         ]  # the subject opens its sentence; "…, when Chinese smelters were curbed" is not one
         if subjects and not made_facts:
             geo = subjects[0].value
-        absolute = [p for p in sentence.periods if not p.relative]
-        if absolute and not made_facts:
+        absolute = [p for p in sentence.periods if not p.relative and p.period.count("-") < 2]
+        if absolute and not made_facts:  # a date line (2022年5月16日) dates the page, not what follows
             period = absolute[-1].period
         return Carry(commodity, form, metric, geo, carry.partner, period, local)
 

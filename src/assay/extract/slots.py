@@ -45,6 +45,7 @@ _OF_WHOLE = re.compile(r"(?:\bof(?:\s+the)?(?:\s+total)?\s*$|\bin\s*$|占\s*$|�
 _SUPERLATIVE_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:largest|biggest|leading|top|second|third|main|major|no\.|number)", re.IGNORECASE
 )
+_ZH_WHOLE_AFTER = re.compile(r"^(?:的|总量的|储量的|产量的)\s*[约近超]?\s*\d")
 _LOCATIVE = re.compile(r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+|central\s+)?$|[在于]\s*$", re.I)
 _LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)\s*$", re.IGNORECASE)
 
@@ -182,6 +183,8 @@ def geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, st
             roles[m.start] = "skip"
         elif m.kind == GEO and _OF_WHOLE.search(before) and _share_before(text, sentence.span.start, m.start):
             roles[m.start] = "whole"
+        elif m.kind == GEO and _ZH_WHOLE_AFTER.match(after) and "占" in text[sentence.span.start : m.start]:
+            roles[m.start] = "whole"  # 约占全国的85%、全球的22%
         elif m.kind == GEO and _is_dateline(text, m):
             roles[m.start] = "skip"  # a dateline: "SHANGHAI, Nov 24 (SMM) -"
         elif m.kind == GEO and _PARTNER_TO.search(before):
