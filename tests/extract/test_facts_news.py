@@ -155,3 +155,34 @@ def test_dateline_is_not_the_period() -> None:
 def test_report_date_is_not_the_period_of_trade() -> None:
     text = "On July 20, 2025, customs data showed magnet exports reached 3,300 tons in June."
     assert one(facts_of(text, "2025-07-25"), unit="t")["period"] == "2025-06"
+
+
+def test_beijing_as_the_government() -> None:
+    facts = facts_of("Beijing set the 2021 mining quota at 168,000 tonnes of rare earth oxide.")
+    assert one(facts, unit="t")["geo"] == "CN"
+
+
+def test_holds_names_reserves_and_each_share_has_its_whole() -> None:
+    facts = facts_of(
+        "Liaoning holds 3.5 billion tonnes of magnesite, some 85% of the national total and 22% of the world's."
+    )
+    assert one(facts, metric="reserves")["geo"] == "CN-LN"
+    assert one(facts, value=85)["share_of"] == "CN"
+    assert one(facts, value=22)["share_of"] == "WORLD"
+
+
+def test_each_quota_by_its_own_clause() -> None:
+    facts = facts_of("The rare earth quotas were 270,000 tonnes for mining and 254,000 tonnes for smelting in 2024.")
+    assert one(facts, value=270000)["metric"] == "mining_quota"
+    assert one(facts, value=254000)["metric"] == "smelting_quota"
+
+
+def test_comparative_after_the_number() -> None:
+    facts = facts_of(
+        "China exported 22,900 tonnes of magnesium ingot in October, 5.6% less than in October 2023 "
+        "and 4% above the previous month.",
+        "2024-11-20",
+    )
+    yoy = one(facts, unit="pct_yoy")
+    assert yoy["value"] == -5.6 and yoy["period"] == "2024-10"
+    assert one(facts, unit="pct_mom")["value"] == 4

@@ -27,13 +27,13 @@ def needs_scorer(corpus: str) -> None:
 @pytest.fixture(scope="module")
 def scores() -> dict[str, Score]:
     """Every corpus scored once for this module (the extractor runs as `assay extract`, like a user's)."""
+    needs_scorer("the corpora")
     return {corpus.name: quality.score_corpus(corpus) for corpus in quality.find_corpora()}
 
 
 @pytest.mark.shared
 @pytest.mark.parametrize("corpus", sorted(FLOORS))
 def test_scores_stay_at_or_above_their_floors(corpus: str, scores: dict[str, Score]) -> None:
-    needs_scorer(corpus)
     if corpus not in scores:
         pytest.skip(f"corpus {corpus!r} has a floor but is not present on this machine")
     failures = quality.below_floor({corpus: FLOORS[corpus]}, [scores[corpus]])
@@ -42,14 +42,12 @@ def test_scores_stay_at_or_above_their_floors(corpus: str, scores: dict[str, Sco
 
 @pytest.mark.shared
 def test_every_scored_corpus_has_floors(scores: dict[str, Score]) -> None:
-    needs_scorer("any corpus")
     missing = [name for name in scores if set(quality.GATED) - set(FLOORS.get(name, {}))]
     assert not missing, f"corpora without floors: {missing}; run `python scripts/quality.py --update`"
 
 
 @pytest.mark.shared
 def test_the_docs_page_shows_todays_figures(scores: dict[str, Score]) -> None:
-    needs_scorer("the docs page")
     import quality_docs
 
     expected = quality_docs.render_page(

@@ -45,6 +45,9 @@ def ingest_command(
     ] = 100 * 1024 * 1024,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Do not show a progress bar.")] = False,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Store documents without extracting facts.")] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Processes extracting facts and events in parallel.")
+    ] = 1,
 ) -> None:
     """Read documents, clean them, drop duplicates, extract facts and events, and store them."""
     from assay.pipeline import IngestOptions, ingest
@@ -54,6 +57,7 @@ def ingest_command(
         sources=SourceOptions(max_bytes=max_bytes, allow_private_urls=allow_private_urls, feed=feed),
         extract=not no_extract,
         show_progress=not no_progress and sys.stderr.isatty(),
+        workers=workers,
     )
     with _open() as store:
         report = _guarded(store, lambda: ingest(inputs, options, store))

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
 import typer
 from rich.console import Console
@@ -67,10 +67,7 @@ def extract_command(
     try:
         run = _extract_all(paths, output_format, out)
     except BrokenPipeError:
-        # The reader stopped early (`| head`): not a failure. Point stdout at /dev/null so that
-        # Python's final flush does not complain about the closed pipe.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(0) from None
+        reader_went_away()
     except OSError as exc:  # the output filled a disk, or its device went away
         say(f"error: {output or 'standard output'}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_INPUT_FAILED) from exc
@@ -208,12 +205,13 @@ def facts_command(
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines: FactSpec plus id, span, url, ...")] = False,
 ) -> None:
     """List stored facts, with the quote each number comes from."""
+    from assay import vocab
     from assay.model import Period
     from assay.store.facts import FactFilter
 
-    _check_id("commodity", commodity, _vocab_ids("commodities"))
-    _check_id("metric", metric, _vocab_ids("metrics"))
-    _check_id("unit", unit, _vocab_ids("units"))
+    _check_id("commodity", commodity, sorted(vocab.commodities()))
+    _check_id("metric", metric, sorted(vocab.metrics()))
+    _check_id("unit", unit, sorted(vocab.units()))
     if period is not None:
         try:
             Period.parse(period)
@@ -224,7 +222,13 @@ def facts_command(
     )
     stored = _query_store(flt)
     if as_json:
-        sys.stdout.writelines(json.dumps(stored_fact_json(item), ensure_ascii=False) + "\n" for item in stored)
+        try:
+            sys.stdout.writelines(json.dumps(stored_fact_json(item), ensure_ascii=False) + "\n" for item in stored)
+        except BrokenPipeError:
+            reader_went_away()
+        return
+    if not stored:
+        say("no stored facts match these filters")
         return
     table_console(sys.stdout).print(facts_table([(item.id, item.fact) for item in stored]))
     say(f"{len(stored)} facts")
@@ -265,13 +269,6 @@ def stored_fact_json(item: StoredFact) -> dict[str, Any]:
     return out
 
 
-def _vocab_ids(kind: str) -> list[str]:
-    from assay import vocab
-
-    table: dict[str, Any] = getattr(vocab, kind)()
-    return sorted(table)
-
-
 def _check_id(option: str, value: str | None, known: list[str]) -> None:
     if value is None or value in known:
         return
@@ -280,11 +277,18 @@ def _check_id(option: str, value: str | None, known: list[str]) -> None:
     _usage_error(f"--{option} {value!r}: unknown {option} id{hint}")
 
 
+def reader_went_away() -> NoReturn:
+    """The reader stopped early (`| head`): not a failure. Standard output goes to /dev/null so that
+    Python's final flush does not complain about the closed pipe."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise typer.Exit(0)
+
+
 def say(line: str) -> None:
     """One line on standard error, never wrapped (a terminal's width must not split an error)."""
     err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
-def _usage_error(message: str) -> None:
+def _usage_error(message: str) -> NoReturn:
     say(f"error: {message}")
     raise typer.Exit(EXIT_USAGE)

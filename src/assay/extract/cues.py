@@ -32,7 +32,7 @@ CHANGE_BEFORE = re.compile(
 )
 CHANGE_AFTER = re.compile(
     r"^\s*(?:\)|）)?\s*(?:\b(?:higher|lower|more|less|rise|increase|decrease|decline|drop|fall|gain|jump|growth|"
-    r"surge|up|down|yoy|y-o-y|mom|m-o-m|qoq|year-on-year|year on year|month-on-month|month on month|"
+    r"surge|up|down|above|below|yoy|y-o-y|mom|m-o-m|qoq|year-on-year|year on year|month-on-month|month on month|"
     r"quarter-on-quarter|on the year|on the month|from|over|compared|than|versus|vs)\b|的增长|的增幅|的降幅)",
     re.IGNORECASE,
 )
@@ -69,8 +69,8 @@ QOQ = re.compile(
     r"\b(?:qoq|q-o-q|q/q|quarter-on-quarter|quarter on quarter|previous quarter)\b|环比上季", re.IGNORECASE
 )
 BASELINE_WORD = re.compile(
-    r"\b(?:from|compared (?:to|with)|versus|vs\.?|against|than|over|relative to|"
-    r"on(?= (?:the|a|last|its)\b))\b|较|比|相比",
+    r"\b(?:from|compared (?:to|with)|versus|vs\.?|against|than|over|above|below|relative to|"
+    r"on(?= (?:the|a|last|its|(?:19|20)\d\d)\b))\b|较|比|相比",
     re.IGNORECASE,
 )
 

@@ -189,7 +189,8 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
     ),
     ("production_quota", "quota", 2, "en", r"quotas?"),
     ("production_quota", "mining_quota", 3, "zh", r"总量控制|开采指标|冶炼分离指标|控制指标|开采配额|生产配额"),
-    ("production_quota", "quota", 2, "zh", r"配额|指标"),
+    # 能耗指标, 环保指标: an energy or emission budget, not an output quota
+    ("production_quota", "quota", 2, "zh", r"配额|(?<!能耗)(?<!环保)(?<!排放)指标"),
     # consolidation
     ("consolidation", "consolidation", 3, "en", r"consolidat\w*"),
     ("consolidation", "merger", 3, "en", r"merg(?:e|es|ed|er|ers|ing)|acquisitions?|takeovers?"),
@@ -233,9 +234,24 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
         "stockpile",
         3,
         "en",
-        r"buys? and stores?|(?:purchas\w*|buy\w*) {_W}{0,3}for (?:the )?(?:state |strategic )?reserves?",
+        rf"buys? and stores?|(?:purchas\w*|buy\w*) {_W}{{0,3}}for (?:the )?(?:state |strategic )?reserves?",
     ),
-    ("stockpiling", "stockpile", 3, "zh", r"收储|国家储备|战略储备|国储|储备局"),
+    # a body that builds reserves of products holds stocks; "established reserves" of ore are geology
+    (
+        "stockpiling",
+        "stockpile",
+        3,
+        "en",
+        rf"(?:build|builds|building|set up|sets up|establish|establishes|establishing) (?:up )?{_W}{{0,2}}reserves?"
+        r"(?! (?:base|life|estimates?|of \d))",
+    ),
+    (
+        "stockpiling",
+        "stockpile",
+        3,
+        "zh",
+        r"收储|国家储备|战略储备|国储|储备局|(?:建立|实行|实施).{0,6}储备(?:制度|体系)?",
+    ),
     # environmental_enforcement
     (
         "environmental_enforcement",
@@ -286,12 +302,24 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
         rf"(?:increas|expand|rais|boost|doubl|add|build|reach|lift)\w* {_W}{{0,5}}capacity",
     ),
     ("capacity_plan", "capacity_expansion", 3, "en", r"capacity (?:expansions?|increases?|targets?|plans?|additions?)"),
+    # building supply outside the dominant producer: alternative sources, diversified supply chains
+    (
+        "capacity_plan",
+        "alternative_supply",
+        3,
+        "en",
+        rf"(?:build|develop|establish|create|secure)\w* {_W}{{0,3}}(?:alternative|non-Chinese) (?:sources? of )?suppl(?:y|ies)"
+        rf"|diversif\w* {_W}{{0,2}}(?:supply|supplies|sources)",
+    ),
+    ("capacity_plan", "alternative_supply", 3, "zh", r"(?:建立|打造|发展|培育)(?:替代|多元化?)(?:供应|来源|供应链)|供应链多元化"),
     (
         "capacity_plan",
         "capacity_cut",
         3,
         "en",
-        rf"(?:cut|reduc|eliminat|curb|phas)\w* {_W}{{0,4}}capacity|overcapacity|excess capacity|capacity replacement",
+        # "amid overcapacity", "with excess capacity in China": a market condition, not a measure
+        rf"(?:cut|reduc|eliminat|curb|phas)\w* {_W}{{0,4}}capacity|capacity replacement"
+        r"|(?<!with\x20)(?<!amid\x20)(?<!to\x20)(?<!of\x20)(?<!from\x20)(?:overcapacity|excess capacity)",
     ),
     (
         "capacity_plan",
@@ -391,7 +419,8 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
     ),
     ("industrial_policy", "platform", 3, "zh", r"交易(?:中心|所|平台)|创新(?:中心|平台)|服务平台"),
     ("industrial_policy", "cluster", 2, "zh", r"产业集群|产业园|产业基地"),
-    ("industrial_policy", "policy", 2, "zh", r"规划|意见|政策|标准|战略性?资源"),
+    # 提前规划采购 "plan purchases ahead": 规划 as a firm's verb, not a government plan
+    ("industrial_policy", "policy", 2, "zh", r"(?<!提前)(?<!需)规划(?!采购|布局|生产)|意见|政策|标准|战略性?资源"),
     # trade_measure
     (
         "trade_measure",

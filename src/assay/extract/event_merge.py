@@ -28,6 +28,7 @@ class Candidate:
     rank: int  # specificity of the actor: lower is better
     members: int = 1
     quotes: list[str] = field(default_factory=list)
+    additional: bool = False  # worded as a further measure ("also", "此外"): not a restatement
 
 
 def related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -73,6 +74,8 @@ def _same(a: Candidate, b: Candidate) -> bool:
     if ea.quote == eb.quote and ea.type == eb.type:
         return True
     if ea.type != eb.type or ea.stance != eb.stance or not related(ea.commodities, eb.commodities):
+        return False
+    if b.additional and ea.quote != eb.quote:
         return False
     if ea.date is not None and eb.date is not None:
         return dates_compatible(ea.date, eb.date)

@@ -86,6 +86,23 @@ HEDGE = re.compile(
     r"\b(?:may|might|could|if|whether|unless|recommend\w*|advis\w*|waiting for|awaiting)\b"
     r"|等待|^(?:If|Whether|Could|Might)\b|可能|或将|如果|若是|是否"
 )
+# Legal "may": a law or plan grants a power ("the state may build reserves", "国家可以收储"), it does
+# not hedge. The subject is a government, and the verb is an action, not an outcome ("prices may rise").
+LEGAL_POWER = re.compile(
+    r"(?i)\b(?:the\s+)?(?:state|government|authorities|ministry|ministries|council|commission|regulators?"
+    r"|competent\s+(?:department|authority)|customs)\s+(?:may|can|shall)\b(?!\s+(?:be|have|face|see|need|want|not|also be)\b)"
+    r"|(?:国家|政府|主管部门|有关部门|海关)(?:可以|可|有权)"
+)
+# Statements that comment on an event rather than state one: an analyst's expectation ("Analysts
+# expect the merger to ..."), a generic condition ("any disruption there reaches prices"), a
+# purpose or an explanation ("以满足环保要求", "指标上调主要是为了满足需求").
+COMMENTARY = re.compile(
+    r"(?i)\b(?:analysts?|traders?|observers|market participants|industry (?:insiders?|sources))\s+(?:\w+\s+)?"
+    r"(?:expect|expected|believe|believed|think|thought|predict\w*|forecast\w*|see|saw)\b"
+    r"|\bany\s+(?:\w+\s+)?(?:disruption|shortage|halt|closure|outage|cut|ban|restriction)s?\b"
+    r"|\bis\s+(?:mainly|largely|partly)?\s*(?:meant|intended|designed)\s+to\b"
+    r"|(?:分析人士|业内人士|市场人士|分析师)(?:普遍)?(?:预计|预期|认为)|以满足|主要是为了|主要是由于|旨在满足"
+)
 # "No new mines may be opened", "may not": a prohibition, not a hedge.
 PROHIBITION = re.compile(r"(?i)^\W*no\b|\b(?:may|must|shall|can) ?not\b|不得")
 # "数据显示, 2019年交易所成交3387吨": a statement that reports figures, not a measure.

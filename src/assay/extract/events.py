@@ -18,6 +18,7 @@ from datetime import date
 from functools import cache
 
 from assay.extract.event_actors import ActorMention, choose_actor, dominant_place, find_actors
+from assay.extract.event_commodities import event_mentions
 from assay.extract.event_dates import (
     DateMention,
     find_event_dates,
@@ -30,9 +31,18 @@ from assay.extract.event_lexicon import (
     Trigger,
 )
 from assay.extract.event_merge import Candidate, drop_earlier_quotas, keep_commodities, merge
-from assay.extract.event_stance import DATA_REPORT, HEDGE, NEGATION_EN, NEGATION_ZH, PROHIBITION, stance_for
+from assay.extract.event_stance import (
+    COMMENTARY,
+    DATA_REPORT,
+    HEDGE,
+    LEGAL_POWER,
+    NEGATION_EN,
+    NEGATION_ZH,
+    PROHIBITION,
+    stance_for,
+)
 from assay.extract.event_text import Statement, statements, strip_label
-from assay.extract.gazetteer import COMMODITY, COMPANY, Mention, find_mentions, to_simplified
+from assay.extract.gazetteer import COMMODITY, COMPANY, Mention, to_simplified
 from assay.model import Document, Event
 from assay.vocab import commodities
 
@@ -52,10 +62,32 @@ _POLICY_TITLE = re.compile(
     r"(?i)[\"“《']?(?P<title>opinions? (?:on|of) [^\"”》\n]{10,120})|《(?P<zh>[^》]{4,60})》"
     r"|(?-i:(?P<act>(?:[A-Z][a-z]+\s+){1,5}(?:Act|Law)))\b"
 )
+# A titled legal text ("Regulations on the Administration of Rare Earths", 《稀土管理条例》): the
+# provisions listed after it take its date.
+_NAMED_POLICY = re.compile(
+    r"(?:Regulations?|Measures|Provisions|Rules|Catalogue|Opinions?|Act|Law) (?:on|of|for) (?:the )?[A-Z]"
+    r"|(?:[A-Z][a-z]+\s+){1,5}(?:Act|Law)\b|《[^》]{2,40}(?:条例|办法|规定|法|意见|目录)》"
+)
 _CHINA = re.compile(r"(?i)\bchin(?:a|ese)\b|中国|我国")
 _TRAILING = " \t\n.,;:，。；：、"
 _EVENT_CLAUSE_CUT = re.compile(r"[;；]\s*|,\s+and\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])")
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
+# "In the same announcement the ministry lifted...", "与此同时": a second measure of the occasion just reported
+_SAME_OCCASION = re.compile(
+    r"(?i)\b(?:in|under|with|by) the same (?:announcement|notice|statement|decision|order|rules?|move|document|decree)"
+    r"|\bat the same time\b|\balongside (?:this|these|it)\b|与此同时|同时|同一(?:公告|通知|文件)"
+)
+_ITEM_START = re.compile(r"^\s*(?:\(?\d{1,2}[.)、]|[一二三四五六七八九十]+、|[•·▪●◦‣∗*]|[-–](?=\s))")
+# "It also said that ...", "此外": a further measure of the same occasion, not a restatement of the first
+_ADDITIONAL = re.compile(r"(?i)\b(?:also|additionally|in addition|further(?:more)?)\b|此外|另外|还(?:将|对|要求)")
+# "will continue to crack down", "将继续": an ongoing practice, dated by no announcement around it
+_CONTINUING = re.compile(r"(?i)\b(?:continu\w*|ongoing|keep\w* up)\b|继续|持续")
+# "some have cut runs", "are said to be losing money": a disruption under way as the document is written
+_UNDER_WAY = re.compile(
+    r"(?i)\b(?:have|has)\s+(?:\w+\s+)?(?:cut|halted|stopped|suspended|closed|shut|idled|reduced)\b"
+    r"|\b(?:are|is)\s+(?:said to be\s+)?(?:cutting|halting|losing|running at)\b|目前|正在|已经?(?:停产|减产|限产)"
+)
+_LEAD_BLOCKS = 3  # title, dateline and lead paragraph: where a note names the regulation it is about
 _QUOTE_REACH = 120  # characters between the trigger and the date or commodity a quote takes in
 _NATIONAL_TYPES = ("export_control", "technology_restriction", "trade_measure")
 _COMPANY_TYPES = ("consolidation", "capacity_plan", "supply_disruption")
@@ -97,15 +129,19 @@ class _DocumentContext:
         self.block_commodities: tuple[str, ...] = ()
         self.block_event_date: str | None = None
         self.topic = ""
+        self.last_event_date: str | None = None  # of the document's last dated event
+        self.policy_date: str | None = None  # of the named regulation the document leads with
+        self.block_is_item = False  # the paragraph is a numbered or bulleted item
         self.stance_scope = (0, 0)  # the text a stance is read from: the clause, or the whole statement
 
     def read(self, statement: Statement, doc_name: str) -> list[Candidate]:
         if statement.block != self.block:
             self.block, self.block_date, self.block_actor, self.block_commodities = statement.block, None, None, ()
             self.block_event_date = None
+            self.block_is_item = bool(_ITEM_START.match(statement.text))
         text = to_simplified(statement.text)  # same length, so spans still index the clean text
         dates = find_event_dates(text, self.published)
-        mentions = find_mentions(text)
+        mentions = event_mentions(text)
         commodities = _ordered_unique(m.value for m in mentions if m.kind == COMMODITY and m.value in _known())
         if not commodities:
             # "China Rare Earth Group was set up": the company's name says what it is about
@@ -121,8 +157,12 @@ class _DocumentContext:
         if dates and dates[0].start <= 30 and dates[0].kind != "relative":
             self.block_date = dates[0].value
         dated = [c.event.date for c in found if c.event.date]
+        named = [c.event.date for c in found if c.event.date and (c.anchor or _NAMED_POLICY.search(text))]
+        if named and self.policy_date is None and statement.block <= _LEAD_BLOCKS:
+            self.policy_date = named[0]  # the document leads with the regulation it is about
         if dated:
             self.block_event_date = dated[-1]
+            self.last_event_date = dated[-1]
         if commodities:
             self.block_commodities = commodities
         return found
@@ -178,8 +218,10 @@ class _DocumentContext:
         chosen: list[tuple[Trigger, int, int]] = []
         for low, high in clauses:
             part = text[low:high]
-            if HEDGE.search(part) and not PROHIBITION.search(part):
+            if HEDGE.search(LEGAL_POWER.sub(" ", part)) and not PROHIBITION.search(part):
                 continue  # "could", "may", "可能": this clause does not state that anything happened
+            if COMMENTARY.search(part):
+                continue
             inside = [f for f in found if low <= f[1] < high and (f[0].weight >= 2 or named)]
             if inside:
                 best = self._typed(max(inside, key=_trigger_rank), text[:high], low)
@@ -246,8 +288,16 @@ class _DocumentContext:
             event_date = date_mention.value
         elif trigger.type == "supply_disruption" and self.block_event_date:
             event_date = self.block_event_date  # a consequence dates from its cause, stated just before
+        elif _SAME_OCCASION.search(text[:t_start]) and self.last_event_date:
+            event_date = self.last_event_date
+        elif _CONTINUING.search(text[max(clause[0], t_start - 30) : t_start]):
+            event_date = None
         else:
             event_date = self.block_date or self.section_date
+        if event_date is None and trigger.type == "supply_disruption" and _UNDER_WAY.search(text) and self.published:
+            event_date = self.published.strftime("%Y-%m")
+        if event_date is None and self.block_is_item and self.policy_date:
+            event_date = self.policy_date  # a provision listed under a named regulation takes its date
         actor, rank = self._actor(actors, trigger.type)
         scope_text = text[self.stance_scope[0] : self.stance_scope[1]]
         stance = stance_for(trigger.type, trigger.wording_class, scope_text)
@@ -265,7 +315,10 @@ class _DocumentContext:
             rule=f"event.{trigger.type}.{trigger.wording_class}",
             rule_version=EVENT_RULES_VERSION,
         )
-        return Candidate(event, trigger.wording_class, _anchor(text), rank, quotes=[event.quote])
+        additional = bool(_ADDITIONAL.search(text[clause[0] : t_start]) or _ADDITIONAL.search(text[:t_start][:40]))
+        return Candidate(
+            event, trigger.wording_class, _anchor(text), rank, quotes=[event.quote], additional=additional
+        )
 
     def _actor(self, actors: list[ActorMention], event_type: str) -> tuple[str, int]:
         if event_type in _NATIONAL_TYPES:
@@ -373,7 +426,9 @@ def _anchor(text: str) -> str | None:
 def _document_commodities(text: str, title: str | None) -> tuple[str, ...]:
     """The commodities a document is about: the commonest family, its two commonest ids."""
     counts = Counter(
-        m.value for m in find_mentions(((title or "") + "\n") * 3 + text) if m.kind == COMMODITY and m.value in _known()
+        m.value
+        for m in event_mentions(((title or "") + "\n") * 3 + text)
+        if m.kind == COMMODITY and m.value in _known()
     )
     if not counts:
         return ()

@@ -38,8 +38,10 @@ Classes of wording handled (each has sentences in tests/extract/test_facts_*.py,
   publication date, other undated prices too;
 - basis: will/expected/预计 → forecast, plans/target/by 2025/规划/目标 → target, estimated → estimate,
   current/目前 → actual; a quota that has been set is actual;
-- tables: "a | b | c" rows (markdown too) and one cell per line, with years, units (元/吨, 万美元, 吨) and
-  kinds of column (range, average, change) read from the header and the caption above.
+- tables: "a | b | c" rows (markdown too, blank lines between rows), one cell per line, and columns aligned
+  with spaces (PDF); years, dates, units (元/吨, 万美元, thousand tonnes, US$ per kilogram), measures
+  ("Mining quota"), low/high and change columns read from the header, the row label and the caption;
+  rows named after countries are places (or trade partners); "Share of total" columns are shares.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from assay.extract.readings import (
     base_metric,
     carried_geo,
     dedupe,
+    dominant_commodity,
     example_spans,
     first,
     first_form,
@@ -84,11 +87,13 @@ from assay.extract.slots import (
     SHARE_METRICS,
     Carry,
     Sentence,
+    adjacent_price,
     choose_geo,
     choose_metric,
     choose_whole,
     commodity_of,
     common_parent,
+    metrics_in,
 )
 from assay.extract.tables import TableReader
 from assay.extract.timing import Timing
@@ -139,17 +144,11 @@ class _Reader:
             geo=next((m.value for m in title_mentions if m.kind == GEO and m.value != "WORLD"), None),
             period=next((p.period for p in title_periods if not _YEAR_BEFORE.search(p.text)), None),
         )
-        self.doc_commodity = self._dominant_commodity()
+        self.doc_commodity = dominant_commodity(self.mentions)
         self.timing = Timing(text, self.layout, self.published, self.title_carry)
         self.absolute_changes: set[int] = set()
         self._carry_from_sentence = False
-
-    def _dominant_commodity(self) -> str | None:
-        counts: dict[str, int] = {}
-        for m in self.mentions:
-            if m.kind == COMMODITY and m.value != "-":
-                counts[m.value] = counts.get(m.value, 0) + 1
-        return max(counts, key=lambda k: counts[k]) if counts else None
+        self._examples_at: tuple[int, list[tuple[int, int]]] = (-1, [])
 
     def run(self) -> list[Fact]:
         tables = TableReader(self.text, self.mentions, self.quantities, self.reference, self.title_carry.geo or "CN")
@@ -216,12 +215,17 @@ class _Reader:
             if buckets_m[i] or buckets_q[i] or buckets_p[i]
         ]
 
+    def _examples(self, sentence: Sentence) -> list[tuple[int, int]]:
+        if self._examples_at[0] != sentence.span.start:
+            self._examples_at = (sentence.span.start, example_spans(self.text, sentence.span))
+        return self._examples_at[1]
+
     def _carry_of(self, sentence: Sentence, carry: Carry, made_facts: bool = False) -> Carry:
         """Context a sentence leaves for the next: its last commodity, metric, subject place and period."""
         commodity, form, metric, period, geo = carry.commodity, carry.form, carry.metric, carry.period, carry.geo
         local = carry.local
         items = [m for m in sentence.mentions if m.kind == COMMODITY and m.value != "-"]
-        examples = example_spans(self.text, sentence.span)
+        examples = self._examples(sentence)
         items = [m for m in items if not any(a <= m.start < b for a, b in examples)]
         if items and not made_facts and commodity in {m.value for m in items}:
             items = []  # the sentence goes on about the same commodity
@@ -288,10 +292,8 @@ class _Reader:
             metric = "trade_value"
         if metric in ("quota", "value"):
             return []
-        if q.kind is QuantityKind.RATE and metric == "capacity":
-            pass
-        elif q.kind is QuantityKind.MASS and metric == "capacity" and q.unit == "t":
-            q = replace(q, unit="t/yr")
+        if q.kind is QuantityKind.MASS and metric == "capacity" and q.unit == "t":
+            q = replace(q, unit="t/yr")  # "capacity of 50,000 tonnes" is a yearly rate
         fact = self._fill(q, sentence, clause, carry, heading, metric, q.unit or "", before, clause_before)
         return [fact] if fact else []
 
@@ -333,8 +335,8 @@ class _Reader:
         ):
             return []  # a comparison across places or products, not a change over time
         metric = choose_metric(sentence, q, clause, _ALL_METRICS, text, carry.metric or heading.metric)
-        if metric is None or metric not in self._metrics_in(sentence, clause):
-            price_next = self._adjacent_price(q, sentence)
+        if metric is None or metric not in metrics_in(sentence, clause):
+            price_next = adjacent_price(self.text, q, sentence)
             if price_next:
                 metric = "price"
         if metric is None:
@@ -376,7 +378,7 @@ class _Reader:
             whole_metric = next((m.value for m in metrics if q.end <= m.start < clause.end), None)
             part_metric = next((m.value for m in reversed(metrics) if m.end <= q.start), None)
         whole_metric, part_metric = trade(whole_metric), trade(part_metric)
-        if MARKET_SHARE_OR_NONE(text[max(sentence.span.start, q.start - 30) : q.end + 10]):
+        if cues.MARKET_SHARE.search(text[max(sentence.span.start, q.start - 30) : q.end + 10]):
             part_metric = part_metric or "production"
         if whole_metric and part_metric and whole_metric != part_metric:
             return []  # a ratio of two measures (exports equal to half of output), not a share
@@ -388,16 +390,6 @@ class _Reader:
             return []
         whole = choose_whole(sentence, q, text, fact.geo, fact.partner)
         return [replace(fact, share_of=whole)]
-
-    def _metrics_in(self, sentence: Sentence, clause: Span) -> set[str]:
-        return {m.value for m in sentence.mentions if m.kind == METRIC and clause.start <= m.start < clause.end}
-
-    def _adjacent_price(self, q: Quantity, sentence: Sentence) -> bool:
-        """A change written next to a price (`rose 30% to $800-940 per tonne`) is a change of that price."""
-        for o in sentence.quantities:
-            if o.kind is QuantityKind.PRICE and 0 <= o.start - q.end <= 12:
-                return bool(re.fullmatch(r"\s*(?:to|from|at)\s*", self.text[q.end : o.start]))
-        return False
 
     # --- slots shared by every kind of number -------------------------------------------------
 
@@ -414,7 +406,7 @@ class _Reader:
         clause_before: str,
     ) -> Fact | None:
         text = self.text
-        examples = example_spans(text, sentence.span)
+        examples = self._examples(sentence)
         usable = [m for m in sentence.mentions if not any(a <= m.start < b for a, b in examples)]
         found = commodity_of(usable, q, clause, text)
         geo, partner = choose_geo(sentence, q, clause, text, metric, carry)
@@ -507,7 +499,3 @@ class _Reader:
     def _finish_table_fact(self, fact: Fact) -> Fact:
         quote = self.original[fact.start : fact.end]
         return replace(fact, doc=self.doc.name, quote=quote, rule_version=EXTRACTOR_VERSION)
-
-
-def MARKET_SHARE_OR_NONE(window: str) -> bool:
-    return bool(cues.MARKET_SHARE.search(window))

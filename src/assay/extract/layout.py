@@ -139,3 +139,33 @@ def _cap_lengths(text: str, starts: list[int]) -> list[int]:
 def _ends_with_abbreviation(text: str, end: int) -> bool:
     window = text[max(0, end - 8) : end]
     return any(window.endswith(a) for a in _ABBREVIATIONS) or bool(re.search(r"(?:^|\s)[A-Z]\.$", window))
+
+
+# --- tables as text extraction leaves them (read by tables.py) ---------------------------------
+
+SPACE_ROW = re.compile(  # "China 210,000 240,000": a row of a table aligned with spaces
+    r"^(?P<label>[^\d|\t]*[^\W\d_][^|\t]*?|(?:19|20)\d\d)[ \t]+"
+    r"(?P<values>\d[\d,]*(?:\.\d+)?%?(?:[ \t]+\d[\d,]*(?:\.\d+)?%?)+)[ \t]*$"
+)
+
+
+def pipe_follows(text: str, lines: list[tuple[int, int]], k: int) -> bool:
+    """A blank line inside a table whose rows go on below it (markdown written with blank lines)."""
+    for j in range(k + 1, min(len(lines), k + 3)):
+        line = text[lines[j][0] : lines[j][1]]
+        if line.strip():
+            return "|" in line.strip()[1:-1]
+    return False
+
+
+def is_cell_line(text: str, lines: list[tuple[int, int]], k: int) -> bool:
+    s, e = lines[k]
+    stripped = text[s:e].strip()
+    return stripped == "|" or (0 < len(stripped) <= 40 and (stripped.endswith("|") or next_is_bar(text, lines, k)))
+
+
+def next_is_bar(text: str, lines: list[tuple[int, int]], k: int) -> bool:
+    if k + 1 >= len(lines):
+        return False
+    s, e = lines[k + 1]
+    return text[s:e].strip() == "|"

@@ -251,3 +251,12 @@ def _close_opt(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return _close(a, b)
+
+
+def dominant_commodity(mentions: Sequence[Mention]) -> str | None:
+    """The commodity a document names most often: the last resort for a number that names none."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.kind == COMMODITY and m.value != "-":
+            counts[m.value] = counts.get(m.value, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None

@@ -46,6 +46,10 @@ _SUPERLATIVE_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:largest|biggest|leading|top|second|third|main|major|no\.|number)", re.IGNORECASE
 )
 _ZH_WHOLE_AFTER = re.compile(r"^(?:的|总量的|储量的|产量的)\s*[约近超]?\s*\d")
+_GOVERNMENT_VERB = re.compile(
+    r"\bBeijing(?:'s)?\s+(?:has\s+|had\s+|will\s+)?(?:set|sets|raised|cut|issued|imposed|announced|approved|"
+    r"allocated|lifted|kept|plans?|decided|ordered)\b"
+)
 _LOCATIVE = re.compile(r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+|central\s+)?$|[在于]\s*$", re.I)
 _LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)\s*$", re.IGNORECASE)
 
@@ -129,9 +133,14 @@ def choose_metric(
         trade = [m.value for m in cues if m.value in TRADE]
         return "trade_value" if trade else None
     if metric == "quota":
-        sentence_text = text[sentence.span.start : sentence.span.end].lower()
-        if re.search(r"smelt|separat|冶炼|分离", sentence_text):
-            return "smelting_quota"
+        nxt = min((o.start for o in sentence.quantities if o.start >= q.end), default=clause.end)
+        ahead = Span(q.start, min(nxt, clause.end) if nxt > q.start else clause.end)
+        for span in (ahead, clause, sentence.span):  # "270,000 t for mining and 254,000 t for smelting"
+            words = text[span.start : span.end].lower()
+            if re.search(r"smelt|separat|冶炼|分离", words):
+                return "smelting_quota"
+            if re.search(r"\bmin(?:e|ing)\b|开采", words):
+                return "mining_quota"
         return "mining_quota"
     return metric
 
@@ -171,8 +180,22 @@ def common_parent(ids: Sequence[str]) -> str | None:
     return None
 
 
+_ROLES: dict[tuple[int, str, str | None], dict[int, str]] = {}
+
+
 def geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, str]:
-    """For each geo or company mention of a sentence (by start), its role: geo, partner, whole, skip."""
+    """For each geo or company mention of a sentence (by start), its role: geo, partner, whole, skip.
+    Roles depend on the sentence and on whether the number is an import; they are worked out once."""
+    key = (sentence.span.start, text[sentence.span.start : sentence.span.end], metric if metric in TRADE else None)
+    cached = _ROLES.get(key)
+    if cached is None:
+        if len(_ROLES) > 4096:
+            _ROLES.clear()  # bounded: only the document being read needs its entries
+        cached = _ROLES[key] = _geo_roles(sentence, text, metric)
+    return cached
+
+
+def _geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, str]:
     roles: dict[int, str] = {}
     for m in sentence.mentions:
         if m.kind not in (GEO, COMPANY):
@@ -245,6 +268,8 @@ def choose_geo(
             geo = before[0].value
         elif after_in_clause:
             geo = after_in_clause[0].value
+    if geo == "CN-BJ" and _GOVERNMENT_VERB.search(text[sentence.span.start : q.start]):
+        geo = "CN"  # "Beijing set the quota": the government, not the city
     partner: str | None = None
     if metric in TRADE:
         found = nearest(partners, q, clause)
@@ -281,7 +306,8 @@ def choose_whole(sentence: Sentence, q: Quantity, text: str, geo: str, partner: 
     ]
     if after:
         return after[0].value
-    window = text[q.end : min(sentence.span.end, q.end + 60)].lower()
+    nxt = min((o.start for o in sentence.quantities if o.start >= q.end), default=sentence.span.end)
+    window = text[q.end : min(nxt, q.end + 60)].lower()  # up to the next number: "85% of the national total and 22%…"
     before = text[max(sentence.span.start, q.start - 40) : q.start].lower()
     if re.search(r"global|world|全球|世界", window + before):
         return "WORLD"
@@ -302,4 +328,17 @@ def is_bound_to_other(p: PeriodMention, q: Quantity, quantities: Sequence[Quanti
         gap = text[other.end : p.start]
         if len(gap) <= 12 and re.fullmatch(r"\s*(?:(?:in|for|during|of|as of|at|on)\s*(?:the\s*)?)?", gap, re.I):
             return other.start != q.start
+    return False
+
+
+def metrics_in(sentence: Sentence, clause: Span) -> set[str]:
+    """The metric cues inside a clause."""
+    return {m.value for m in sentence.mentions if m.kind == METRIC and clause.start <= m.start < clause.end}
+
+
+def adjacent_price(text: str, q: Quantity, sentence: Sentence) -> bool:
+    """A change written next to a price (`rose 30% to $800-940 per tonne`) is a change of that price."""
+    for o in sentence.quantities:
+        if o.kind is QuantityKind.PRICE and 0 <= o.start - q.end <= 12:
+            return bool(re.fullmatch(r"\s*(?:to|from|at)\s*", text[q.end : o.start]))
     return False

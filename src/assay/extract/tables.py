@@ -16,6 +16,7 @@ from datetime import date
 from functools import lru_cache
 
 from assay.extract.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
+from assay.extract.layout import SPACE_ROW, is_cell_line, next_is_bar, pipe_follows
 from assay.extract.periods import find_periods
 from assay.model import Basis, Fact, Quantity
 
@@ -24,10 +25,6 @@ _CELL_NUMBER = re.compile(
 )
 _YEAR = re.compile(r"^\s*((?:19|20)\d\d)\s*年?\s*$")
 _YEAR_NOTE = re.compile(r"\s*[(（][^)）]{0,20}[)）]\s*$")  # "2023 (estimate)"
-_SPACE_ROW = re.compile(
-    r"^(?P<label>[^\d|\t]*[^\W\d_][^|\t]*?|(?:19|20)\d\d)[ \t]+"
-    r"(?P<values>\d[\d,]*(?:\.\d+)?%?(?:[ \t]+\d[\d,]*(?:\.\d+)?%?)+)[ \t]*$"
-)
 _UNIT_HINTS: tuple[tuple[re.Pattern[str], str, float], ...] = (
     (re.compile(r"(?:US\$|\$|USD|dollars?)\s*(?:per|/)\s*(?:kilogram|kg)", re.I), "USD/kg", 1.0),
     (re.compile(r"(?:US\$|\$|USD|dollars?)\s*(?:per|/)\s*(?:tonne|ton|t\b|mt)", re.I), "USD/t", 1.0),
@@ -112,30 +109,30 @@ class TableReader:
         while i < len(lines):
             s, e = lines[i]
             line = self.text[s:e]
-            if _is_cell_line(self.text, lines, i) and (
-                line.strip() == "|" or line.strip().endswith("|") or _next_is_bar(self.text, lines, i)
+            if is_cell_line(self.text, lines, i) and (
+                line.strip() == "|" or line.strip().endswith("|") or next_is_bar(self.text, lines, i)
             ):
                 j = i
-                while j < len(lines) and _is_cell_line(self.text, lines, j):
+                while j < len(lines) and is_cell_line(self.text, lines, j):
                     j += 1
                 if j - i >= 8:
                     self._read_cell_per_line(lines, i, j)
                     i = j
                     continue
-            if "|" in line.strip()[1:-1] and _pipe_follows(self.text, lines, i):
+            if "|" in line.strip()[1:-1] and pipe_follows(self.text, lines, i):
                 j = i
                 while j < len(lines) and (
                     self.text[lines[j][0] : lines[j][1]].count("|") >= 1
-                    or (not self.text[lines[j][0] : lines[j][1]].strip() and _pipe_follows(self.text, lines, j))
+                    or (not self.text[lines[j][0] : lines[j][1]].strip() and pipe_follows(self.text, lines, j))
                 ):
                     j += 1
                 if j - i >= 2:
                     self._read_pipe_rows(lines, i, j)
                     i = j
                     continue
-            if _SPACE_ROW.match(line):
+            if SPACE_ROW.match(line):
                 j = i
-                while j < len(lines) and _SPACE_ROW.match(self.text[lines[j][0] : lines[j][1]]):
+                while j < len(lines) and SPACE_ROW.match(self.text[lines[j][0] : lines[j][1]]):
                     j += 1
                 if j - i >= 2 and i > 0:
                     self._read_space_rows(lines, i, j)
@@ -209,7 +206,7 @@ class TableReader:
         rows: list[list[Cell]] = []
         for k in range(first, last):
             s, e = lines[k]
-            m = _SPACE_ROW.match(self.text[s:e])
+            m = SPACE_ROW.match(self.text[s:e])
             if m is None:
                 continue
             row = [Cell(s + m.start("label"), s + m.end("label"), m["label"].strip())]
@@ -464,28 +461,6 @@ def _space_header(header: str, width: int) -> list[str] | None:
         bounds = [m.start for m in cues] + [len(header)]
         return [header[bounds[k] : bounds[k + 1]] for k in range(width)]
     return None
-
-
-def _pipe_follows(text: str, lines: list[tuple[int, int]], k: int) -> bool:
-    """A blank line inside a table whose rows go on below it (markdown written with blank lines)."""
-    for j in range(k + 1, min(len(lines), k + 3)):
-        line = text[lines[j][0] : lines[j][1]]
-        if line.strip():
-            return "|" in line.strip()[1:-1]
-    return False
-
-
-def _is_cell_line(text: str, lines: list[tuple[int, int]], k: int) -> bool:
-    s, e = lines[k]
-    stripped = text[s:e].strip()
-    return stripped == "|" or (0 < len(stripped) <= 40 and (stripped.endswith("|") or _next_is_bar(text, lines, k)))
-
-
-def _next_is_bar(text: str, lines: list[tuple[int, int]], k: int) -> bool:
-    if k + 1 >= len(lines):
-        return False
-    s, e = lines[k + 1]
-    return text[s:e].strip() == "|"
 
 
 def _is_number(cell: str) -> bool:

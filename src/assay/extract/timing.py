@@ -40,6 +40,7 @@ class Timing:
         self.layout = layout
         self.published = published
         self.title_carry = title_carry
+        self._regions: dict[int, tuple[int, list[tuple[int, int, PeriodMention | None]]]] = {}
 
     def baseline_period(self, q: Quantity, sentence: Sentence) -> PeriodMention | None:
         """The period a change is measured from: `from 2019`, `compared to 2024`, `than in H1 2013`, `较2018年`."""
@@ -51,13 +52,21 @@ class Timing:
         return None
 
     def baseline_regions(self, sentence: Sentence) -> list[tuple[int, int, PeriodMention | None]]:
+        """Spans that name what a change is measured from (`from 2019`, `compared to 2024`, `较2018年`)."""
+        cached = self._regions.get(sentence.span.start)
+        if cached is None or cached[0] != sentence.span.end:
+            cached = (sentence.span.end, self._baseline_regions(sentence))
+            self._regions[sentence.span.start] = cached
+        return cached[1]
+
+    def _baseline_regions(self, sentence: Sentence) -> list[tuple[int, int, PeriodMention | None]]:
         text = self.text
         regions: list[tuple[int, int, PeriodMention | None]] = []
         s = sentence.span
         for m in cues.BASELINE_WORD.finditer(text, s.start, s.end):
             word = m.group().lower()
             nxt = text[m.end() : m.end() + 3].lstrip()
-            if word in ("than", "over") and nxt[:1].isdigit():
+            if word in ("than", "over", "above", "below") and nxt[:1].isdigit():
                 continue  # "more than 300,000 t", "over 80%": an approximation
             clause = self.layout.clause(m.start())
             period = next((p for p in sentence.periods if p.start >= m.end() and p.end <= clause.end + 30), None)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, text, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from assay.model import Document
@@ -104,33 +104,30 @@ def save_document(
     commodity_families: Sequence[str] = (),
     extracted_with: str | None = None,
 ) -> int:
-    """Insert a document and return its id (not committed)."""
-    values = {
-        "name": doc.name[:300],
-        "source": doc.source,
-        "url": doc.url,
-        "source_name": doc.source_name,
-        "raw_sha256": doc.raw_sha256,
-        "text_sha256": text_sha256,
-        "fetched_at": _naive_utc(doc.fetched_at or datetime.now(UTC)),
-        "title": doc.title,
-        "lang": doc.lang,
-        "published": doc.published[:10] if doc.published else None,
-        "content_type": doc.content_type,
-        "raw_text": _storable(doc.raw_text),
-        "clean_text": _storable(doc.clean_text),
-        "cleaning_steps": list(doc.cleaning_steps),
-        "commodity_families": list(commodity_families),
-        "duplicate_of": doc.duplicate_of,
-        "minhash": minhash,
-        "extracted_with": extracted_with,
-    }
-    # A Core insert: the ORM's unit of work costs more than the row itself at ingest rates.
-    result = session.execute(insert(DocumentRow).values(values))
-    (doc_id,) = result.inserted_primary_key or (None,)
-    if doc_id is None:
-        raise RuntimeError(f"{doc.source}: the database returned no id for the new document")
-    return int(doc_id)
+    """Insert a document and return its id (flushed, not committed)."""
+    row = DocumentRow(
+        name=doc.name[:300],
+        source=doc.source,
+        url=doc.url,
+        source_name=doc.source_name,
+        raw_sha256=doc.raw_sha256,
+        text_sha256=text_sha256,
+        fetched_at=_naive_utc(doc.fetched_at or datetime.now(UTC)),
+        title=doc.title,
+        lang=doc.lang,
+        published=doc.published[:10] if doc.published else None,
+        content_type=doc.content_type,
+        raw_text=_storable(doc.raw_text),
+        clean_text=_storable(doc.clean_text),
+        cleaning_steps=list(doc.cleaning_steps),
+        commodity_families=list(commodity_families),
+        duplicate_of=doc.duplicate_of,
+        minhash=minhash,
+        extracted_with=extracted_with,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
 
 
 def mark_extracted(session: Session, document_id: int, extracted_with: str, commodity_families: Sequence[str]) -> None:

@@ -97,8 +97,18 @@ class FactRow(Base):
     rule_version: Mapped[str] = mapped_column(String(20))
 
     __table_args__ = (
-        # partner before period: a series query names commodity, metric, place and often a partner
-        Index("ix_facts_series", "commodity", "metric", "geo", "partner", "period_start"),
+        # partner before period: a series query names commodity, metric, place and often a partner.
+        # PostgreSQL reads the rest from the heap; SQLite gets the covering form below instead.
+        Index("ix_facts_series", "commodity", "metric", "geo", "partner", "period_start").ddl_if(dialect="postgresql"),
+        # Same key, then every column `select_facts` reads (store/series.py), so a series or check
+        # query reads index pages in key order and never the table's rows, scattered by insert
+        # order. SQLite only: on PostgreSQL a long quote would exceed the btree entry size limit.
+        Index(
+            "ix_facts_series_covering",
+            *("commodity", "metric", "geo", "partner", "period_start", "period_end", "form", "share_of", "unit"),
+            *("period", "basis", "approx", "value", "value_high", "document_id", "dataset_id", "span_start"),
+            *("span_end", "rule", "rule_version", "quote"),
+        ).ddl_if(dialect="sqlite"),
         Index("ix_facts_metric_period", "metric", "period_start"),
     )
 

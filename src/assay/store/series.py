@@ -7,13 +7,13 @@ writes. Analysis code works on `StoredFactRecord`, never on ORM rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact
@@ -79,7 +79,8 @@ def is_official_url(url: str | None) -> bool:
     return any(host == suffix.lstrip(".") or host.endswith(suffix) for suffix in OFFICIAL_HOST_SUFFIXES)
 
 
-# Only the columns analysis reads: a document's texts are never loaded with its facts.
+# Only the facts columns analysis reads, in the order of the SQLite covering index (schema.py), so
+# a series query reads index pages alone; documents and datasets are looked up once per query.
 _COLUMNS = (
     FactRow.id,
     FactRow.document_id,
@@ -101,24 +102,12 @@ _COLUMNS = (
     FactRow.span_end,
     FactRow.rule,
     FactRow.rule_version,
-    DocumentRow.name.label("doc_name"),
-    DocumentRow.published.label("doc_published"),
-    DocumentRow.url.label("doc_url"),
-    DocumentRow.source_name.label("doc_source_name"),
-    DocumentRow.duplicate_of.label("doc_duplicate_of"),
-    DatasetRow.name.label("dataset_name"),
-    DatasetRow.kind.label("dataset_kind"),
-    DatasetRow.published.label("dataset_published"),
-    DatasetRow.official.label("dataset_official"),
 )
+_IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
 
 
 def _statement(selection: FactSelection) -> Select[*tuple[Any, ...]]:
-    stmt = (
-        select(*_COLUMNS)
-        .outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id)
-        .outerjoin(DatasetRow, FactRow.dataset_id == DatasetRow.id)
-    )
+    stmt = select(*_COLUMNS)
     if selection.commodity is not None:
         stmt = stmt.where(FactRow.commodity == selection.commodity)
     elif selection.commodities:
@@ -145,7 +134,9 @@ def _statement(selection: FactSelection) -> Select[*tuple[Any, ...]]:
     if selection.ends_on_or_before is not None:
         stmt = stmt.where(FactRow.period_end <= selection.ends_on_or_before)
     if selection.dataset_kind is not None:
-        stmt = stmt.where(DatasetRow.kind == selection.dataset_kind)
+        stmt = stmt.where(
+            FactRow.dataset_id.in_(select(DatasetRow.id).where(DatasetRow.kind == selection.dataset_kind))
+        )
     stmt = stmt.order_by(FactRow.period_start, FactRow.id)
     if selection.limit is not None:
         stmt = stmt.limit(selection.limit)
@@ -156,30 +147,90 @@ _BASIS = {b.value: b for b in Basis}
 _APPROX = {a.value: a for a in Approx}
 
 
+@dataclass(frozen=True, slots=True)
+class _Provenance:
+    """What a fact's document or dataset contributes to its record."""
+
+    name: str | None
+    published: str | None
+    url: str | None
+    source_name: str | None
+    official: bool
+    origin: int | None
+    kind: str | None = None  # datasets only
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), _IN_CHUNK):
+        yield ordered[i : i + _IN_CHUNK]
+
+
+def _document_provenance(connection: Connection, document_ids: set[int]) -> dict[int, _Provenance]:
+    rows = [
+        row
+        for chunk in _chunks(document_ids)
+        for row in connection.execute(
+            select(
+                DocumentRow.id,
+                DocumentRow.name,
+                DocumentRow.published,
+                DocumentRow.url,
+                DocumentRow.source_name,
+                DocumentRow.duplicate_of,
+            ).where(DocumentRow.id.in_(chunk))
+        )
+    ]
+    parent: dict[int, int | None] = {row[0]: row[5] for row in rows}
+    origin_of = _follow(connection, parent) if any(row[5] is not None for row in rows) else {}
+    official_url: dict[str | None, bool] = {}
+    out: dict[int, _Provenance] = {}
+    for doc_id, name, published, url, source_name, _ in rows:
+        if url not in official_url:
+            official_url[url] = is_official_url(url)
+        out[doc_id] = _Provenance(name, published, url, source_name, official_url[url], origin_of.get(doc_id, doc_id))
+    return out
+
+
+def _dataset_provenance(connection: Connection, dataset_ids: set[int]) -> dict[int, _Provenance]:
+    out: dict[int, _Provenance] = {}
+    for chunk in _chunks(dataset_ids):
+        stmt = select(DatasetRow.id, DatasetRow.name, DatasetRow.kind, DatasetRow.published, DatasetRow.official)
+        for dataset_id, name, kind, published, official in connection.execute(stmt.where(DatasetRow.id.in_(chunk))):
+            out[dataset_id] = _Provenance(name, published, None, kind, bool(official), None, kind)
+    return out
+
+
 def select_facts(session: Session, selection: FactSelection) -> list[StoredFactRecord]:
     """The facts matching `selection`, ordered by period start, with their provenance."""
-    rows = session.execute(_statement(selection)).all()
-    # positional unpacking, in _COLUMNS order: the hot loop of every series query
-    needing_origin = {row[1] for row in rows if row[24] is not None}
-    origin_of = origins(session, needing_origin) if needing_origin else {}
-    official_url: dict[str | None, bool] = {}
+    # Core rows on the session's connection: no ORM entity or row processing per fact
+    connection = session.connection()
+    rows = connection.execute(_statement(selection)).all()
+    documents = _document_provenance(connection, {row[1] for row in rows if row[1] is not None})
+    datasets = _dataset_provenance(connection, {row[2] for row in rows if row[2] is not None})
+    unknown = _Provenance(None, None, None, None, False, None)
     out: list[StoredFactRecord] = []
     append = out.append
     for row in rows:
+        # positional unpacking, in _COLUMNS order: the hot loop of every series query
         (fact_id, document_id, dataset_id, commodity, form, metric, geo, partner, share_of, period, value,
-         value_high, unit, basis, approx, quote, span_start, span_end, rule, rule_version, doc_name,
-         doc_published, doc_url, doc_source_name, _, dataset_name, dataset_kind, dataset_published,
-         dataset_official) = row  # fmt: skip
+         value_high, unit, basis, approx, quote, span_start, span_end, rule, rule_version) = row  # fmt: skip
+        dataset = datasets.get(dataset_id, unknown) if dataset_id is not None else unknown
+        dataset_name, dataset_kind = dataset.name, dataset.kind
         if document_id is not None:
-            name, published, url, source_name = doc_name, doc_published, doc_url, doc_source_name
-            if url not in official_url:
-                official_url[url] = is_official_url(url)
-            official = official_url[url]
-            origin: int | None = origin_of.get(document_id, document_id)
+            document = documents.get(document_id) or _Provenance(None, None, None, None, False, document_id)
+            name = document.name or ""  # never empty: documents.name is required
+            published, url, source_name = document.published, document.url, document.source_name
+            official, origin = document.official, document.origin
         else:
             name = dataset_name or f"fact-{fact_id}"
-            published, url, source_name, origin = dataset_published, None, dataset_kind, None
-            official = bool(dataset_official)
+            published, url, source_name, origin, official = (
+                dataset.published,
+                None,
+                dataset_kind,
+                None,
+                dataset.official,
+            )
         fact = Fact(
             name, commodity, metric, geo, period, value, unit, _BASIS[basis], quote, span_start, span_end, partner,
             share_of, value_high, form, _APPROX[approx] if approx else None, rule, rule_version,
@@ -202,19 +253,21 @@ def select_facts(session: Session, selection: FactSelection) -> list[StoredFactR
     return out
 
 
-def origins(session: Session, document_ids: Iterable[int]) -> dict[int, int]:
-    """Each document's original: follows `duplicate_of` to the first document (cycles stop)."""
-    parent: dict[int, int | None] = {}
-    pending = set(document_ids)
+def _follow(connection: Connection, parent: dict[int, int | None]) -> dict[int, int]:
+    """Each document's original, following `duplicate_of` to the first document (cycles stop);
+    `parent` holds the links already read and gains the ones looked up."""
+    pending = {dup for dup in parent.values() if dup is not None and dup not in parent}
     while pending:
-        rows = session.execute(
-            select(DocumentRow.id, DocumentRow.duplicate_of).where(DocumentRow.id.in_(sorted(pending)))
-        ).all()
-        pending = set()
-        for doc_id, dup in rows:
-            parent[doc_id] = dup
-            if dup is not None and dup not in parent:
-                pending.add(dup)
+        found: set[int] = set()
+        for chunk in _chunks(pending):
+            for doc_id, dup in connection.execute(
+                select(DocumentRow.id, DocumentRow.duplicate_of).where(DocumentRow.id.in_(chunk))
+            ):
+                parent[doc_id] = dup
+                found.add(doc_id)
+        for doc_id in pending - found:  # a dangling link: the document is its own original
+            parent[doc_id] = None
+        pending = {dup for dup in parent.values() if dup is not None and dup not in parent}
     out: dict[int, int] = {}
     for doc_id in parent:
         seen = [doc_id]
@@ -224,6 +277,18 @@ def origins(session: Session, document_ids: Iterable[int]) -> dict[int, int]:
             current = parent.get(current)
         out[doc_id] = seen[-1]
     return out
+
+
+def origins(session: Session, document_ids: Iterable[int]) -> dict[int, int]:
+    """Each document's original: follows `duplicate_of` to the first document (cycles stop)."""
+    connection = session.connection()
+    parent: dict[int, int | None] = {}
+    for chunk in _chunks(set(document_ids)):
+        for doc_id, dup in connection.execute(
+            select(DocumentRow.id, DocumentRow.duplicate_of).where(DocumentRow.id.in_(chunk))
+        ):
+            parent[doc_id] = dup
+    return _follow(connection, parent)
 
 
 def distinct_values(session: Session, column: str, commodities: Sequence[str] = ()) -> list[str]:
