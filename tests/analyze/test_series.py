@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
-from assay.analyze.series import SeriesQuery, build_series
+import pytest
+
+from assay.analyze.series import Observation, SeriesQuery, SourceRef, build_series
 from assay.model import Basis, Fact
 
 
@@ -101,3 +104,20 @@ def test_json_rows_carry_sources_and_key(kb, fact: Callable[..., Fact]) -> None:
     assert row["value"] == 42000 and row["value_high"] == 42500 and row["unit"] == "CNY/t"
     assert row["n_sources"] == 1 and row["commodity"] == "magnesium" and row["metric"] == "price"
     assert row["sources"][0]["doc"] == "r" and row["sources"][0]["quote"] == "Yuan 42,000-42,500 a tonne"
+
+
+def test_sources_and_observations_are_whole_frozen_dataclasses(kb, fact: Callable[..., Fact]) -> None:
+    # build_series makes these without their __init__ (speed): they must equal the constructor's
+    kb.doc("one", fact(6140, "6,140 t", period="2024-05"), fact(6100, "6,100 t", period="2024-06"))
+    kb.doc("two", fact(6100, "about 6,100 t", period="2024-06"))
+    (series,) = build_series(kb.session, SeriesQuery("magnesium", "exports"))
+    for obs in series.observations:
+        assert set(vars(obs)) == {f.name for f in dataclasses.fields(Observation)}
+        assert Observation(**vars(obs)) == obs
+        for ref in obs.sources:
+            assert set(vars(ref)) == {f.name for f in dataclasses.fields(SourceRef)}
+            assert SourceRef(**vars(ref)) == ref
+            assert hash(SourceRef(**vars(ref))) == hash(ref)
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                ref.quote = "changed"  # type: ignore[misc]
+    assert [len(o.sources) for o in series.observations] == [1, 2]

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 import assay.cli.docs  # noqa: F401  # registers the commands on the app
 from assay.cli.app import app
+from assay.store.db import Store
 
 GRAPHITE = (
     "Graphite export licences take effect\n\n"
@@ -264,3 +265,18 @@ def test_markup_in_a_title_is_printed_as_text(runner: CliRunner, tmp_path: Path)
     assert found.exit_code == 0 and "[red]" in found.stdout
     shown = runner.invoke(app, ["--db", db, "docs", "show", "1"])
     assert shown.exit_code == 0 and "[/bold]" in shown.stdout
+
+
+def test_the_commands_work_on_postgresql(
+    runner: CliRunner, corpus: Path, pg_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSAY_DATABASE_URL", pg_store.url)
+    assert runner.invoke(app, ["ingest", str(corpus)]).exit_code == 0
+    items = json.loads(runner.invoke(app, ["docs", "list", "--json"]).stdout)
+    assert len(items) == 3 and items[0]["lang"] == "zh"
+    hits = json.loads(runner.invoke(app, ["docs", "search", "spherical graphite", "--json"]).stdout)
+    assert [hit["name"] for hit in hits] == ["graphite"]
+    chinese = json.loads(runner.invoke(app, ["docs", "search", "菱镁矿", "--json"]).stdout)
+    assert [hit["name"] for hit in chinese] == ["zh"]
+    shown = runner.invoke(app, ["docs", "show", str(items[0]["id"])])
+    assert shown.exit_code == 0 and "辽宁省下达" in shown.stdout

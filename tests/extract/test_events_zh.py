@@ -68,7 +68,7 @@ def only(text: str, published: str | None = "2025-06-30") -> Event:
         (
             "受限电影响，府谷镁厂9月份大面积减产。",
             "supply_disruption",
-            "CN-SN:Fugu",
+            "CN-SN",  # a city named as where the plants are: the province (event_actors)
             "2024-09",
             "magnesium",
             Stance.TIGHTEN,

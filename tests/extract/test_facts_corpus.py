@@ -14,7 +14,7 @@ from assay.extract.facts import extract_facts
 from assay.model import Document
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-FLOORS = {"seeds": (0.89, 0.82), "dev": (0.95, 0.90)}  # fact F1, strict F1: what the rules reach today
+FLOORS = {"seeds": (0.895, 0.83), "dev": (0.955, 0.93)}  # fact F1, strict F1: what the rules reach today
 
 
 def _documents(folder: Path) -> list[Document]:

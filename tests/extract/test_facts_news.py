@@ -186,3 +186,20 @@ def test_comparative_after_the_number() -> None:
     yoy = one(facts, unit="pct_yoy")
     assert yoy["value"] == -5.6 and yoy["period"] == "2024-10"
     assert one(facts, unit="pct_mom")["value"] == 4
+
+
+def test_world_named_before_a_level_is_its_place() -> None:
+    facts = facts_of("China made about 88% of world output of 940,000 tonnes of primary magnesium in 2023.")
+    assert one(facts, unit="t")["geo"] == "WORLD"
+    share = one(facts, unit="%")
+    assert share["geo"] == "CN" and share["share_of"] == "WORLD"
+
+
+def test_two_comparisons_each_with_its_own_baseline() -> None:
+    facts = facts_of(
+        "China exported 22,966 tonnes of magnesium ingot in October 2022. "
+        "That is 23.4% more than in September and 5.6% less than in October 2021.",
+        "2022-11-24",
+    )
+    assert one(facts, value=23.4)["unit"] == "pct_mom"
+    assert one(facts, value=-5.6)["unit"] == "pct_yoy"

@@ -28,6 +28,13 @@ def test_a_column_missing_from_the_migration_is_reported(store: Store) -> None:
     assert any(diff[0] == "add_column" and diff[3].name == "reason" for diff in differences)
 
 
+def test_a_missing_index_is_reported(any_store: Store) -> None:
+    with any_store.engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_facts_metric_period"))
+    differences = schema_differences(any_store)
+    assert [(diff[0], diff[1].name) for diff in differences] == [("add_index", "ix_facts_metric_period")]
+
+
 def test_sqlite_runs_in_wal_with_foreign_keys(store: Store) -> None:
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -8,6 +8,8 @@ of 5 CNY/t or a share of 250 %, not a market move. Prices are compared in CNY/t 
 
 from __future__ import annotations
 
+from functools import cache
+
 from assay.vocab import ancestors
 
 # (commodity or family, form or None) -> (low, high) in CNY/t. The nearest match wins:
@@ -81,6 +83,7 @@ SHARE_TOLERANCE_POINTS = 2.0  # shares (%) compare in percentage points
 CHANGE_TOLERANCE_POINTS = 1.0  # pct_yoy etc. compare in percentage points
 
 
+@cache  # checks ask once per price statement; the vocab walk is the same every time
 def price_band(commodity: str, form: str | None) -> tuple[float, float] | None:
     """The plausible CNY/t band for a commodity (and form), or None when we hold none."""
     for name in ancestors(commodity) or [commodity]:
@@ -90,6 +93,7 @@ def price_band(commodity: str, form: str | None) -> tuple[float, float] | None:
     return None
 
 
+@cache
 def mass_limit(commodity: str) -> float | None:
     for name in ancestors(commodity) or [commodity]:
         if name in MASS_LIMITS_T:

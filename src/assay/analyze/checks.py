@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -35,7 +36,7 @@ from assay.analyze.consensus import best_tier, independent_sources
 from assay.analyze.money import rate_table, to_cny_per_tonne
 from assay.analyze.series import SourceRef, json_number, source_ref
 from assay.model import Approx, Period
-from assay.store.series import FactSelection, StoredFactRecord, distinct_values, select_facts
+from assay.store.series import FactSelection, StoredFactRecord, distinct_values, gc_paused, select_facts
 
 KINDS = ("contradiction", "change", "share", "destinations", "implausible")
 CHANGE_PREVIOUS = {"pct_mom": "previous", "pct_qoq": "previous", "pct_yoy": "year_before"}
@@ -90,17 +91,22 @@ def run_checks(session: Session, options: CheckOptions | None = None) -> list[Fi
     options = options or CheckOptions()
     wanted = [options.commodity] if options.commodity else distinct_values(session, "commodity")
     findings: list[Finding] = []
-    for commodity in wanted:
-        selection = FactSelection(
-            commodity=commodity,
-            geo=options.geo,
-            starts_on_or_after=Period.parse(options.since).start if options.since else None,
-            ends_on_or_before=Period.parse(options.until).end if options.until else None,
-            with_period_only=False,
-        )
-        findings += check_records(select_facts(session, selection), options)
+    with gc_paused():
+        for commodity in wanted:
+            findings += check_records(select_facts(session, selection_for_checks(commodity, options)), options)
     order = {kind: i for i, kind in enumerate(KINDS)}
     return sorted(findings, key=lambda f: order.get(f.kind, len(order)))
+
+
+def selection_for_checks(commodity: str, options: CheckOptions) -> FactSelection:
+    """The facts the checks of one commodity read (raises ValueError on a malformed since/until)."""
+    return FactSelection(
+        commodity=commodity,
+        geo=options.geo,
+        starts_on_or_after=Period.parse(options.since).start if options.since else None,
+        ends_on_or_before=Period.parse(options.until).end if options.until else None,
+        with_period_only=False,
+    )
 
 
 def check_records(records: Sequence[StoredFactRecord], options: CheckOptions | None = None) -> list[Finding]:
@@ -413,6 +419,7 @@ def implausibility(record: StoredFactRecord) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # one Period.parse per distinct period, not per price statement
 def _year(period: str | None) -> int:
     if period:
         try:

@@ -3,7 +3,6 @@ each observation a consensus of its sources (see `assay.analyze.consensus`)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from assay.analyze.consensus import consensus
 from assay.model import Basis, Period
-from assay.store.series import FactSelection, StoredFactRecord, select_facts
+from assay.store.series import FactSelection, StoredFactRecord, frozen_from_dict, gc_paused, select_facts
 
 SeriesKey = tuple[str, str | None, str, str, str | None, str | None, str]
 KEY_FIELDS = ("commodity", "form", "metric", "geo", "partner", "share_of", "unit")
@@ -132,19 +131,45 @@ _BASIS_TEXT = {b: str(b.value) for b in Basis}
 
 def source_ref(record: StoredFactRecord, in_consensus: bool = True) -> SourceRef:
     fact = record.fact
-    return SourceRef(
-        doc=record.doc,
-        quote=fact.quote,
-        dataset=record.dataset,
-        document_id=record.document_id,
-        url=record.url,
-        official=record.official,
-        published=record.published,
-        value=fact.value,
-        value_high=fact.value_high,
-        basis=_BASIS_TEXT[fact.basis],
-        fact_id=record.id,
-        in_consensus=in_consensus,
+    return frozen_from_dict(
+        SourceRef,
+        {
+            "doc": fact.doc if record.document_id is not None else None,
+            "quote": fact.quote,
+            "dataset": record.dataset,
+            "document_id": record.document_id,
+            "url": record.url,
+            "official": record.official,
+            "published": record.published,
+            "value": fact.value,
+            "value_high": fact.value_high,
+            "basis": _BASIS_TEXT[fact.basis],
+            "fact_id": record.id,
+            "in_consensus": in_consensus,
+        },
+    )
+
+
+def _observation(
+    period: str,
+    value: float,
+    unit: str,
+    sources: tuple[SourceRef, ...],
+    spread: float,
+    n_independent: int,
+    value_high: float | None,
+) -> Observation:
+    return frozen_from_dict(
+        Observation,
+        {
+            "period": period,
+            "value": value,
+            "unit": unit,
+            "sources": sources,
+            "spread": spread,
+            "n_independent": n_independent,
+            "value_high": value_high,
+        },
     )
 
 
@@ -152,30 +177,42 @@ def observation(period: str, records: Sequence[StoredFactRecord]) -> Observation
     """The consensus observation of statements sharing one series key and period."""
     if len(records) == 1:  # the common case: one statement is its own consensus
         (only,) = records
-        return Observation(period, only.fact.value, only.fact.unit, (source_ref(only),), 0.0, 1, only.fact.value_high)
+        fact = only.fact
+        return _observation(period, fact.value, fact.unit, (source_ref(only),), 0.0, 1, fact.value_high)
     agreed = consensus(records)
     # a source's earlier statements that its freshest one revised did not enter the consensus
     used_ids = {r.id for group in agreed.source_values for r in group if r.fact.value == group[0].fact.value}
     ordered = [r for group in agreed.source_values for r in group]
     listed = {r.id for r in ordered}
     ordered += sorted((r for r in records if r.id not in listed), key=lambda r: (r.published or "", r.id))[::-1]
-    return Observation(
-        period=period,
-        value=agreed.value,
-        unit=records[0].fact.unit,
-        sources=tuple(source_ref(r, r.id in used_ids) for r in ordered),
-        spread=agreed.spread,
-        n_independent=agreed.n_independent,
-        value_high=agreed.value_high,
+    return _observation(
+        period,
+        agreed.value,
+        records[0].fact.unit,
+        tuple(source_ref(r, r.id in used_ids) for r in ordered),
+        agreed.spread,
+        agreed.n_independent,
+        agreed.value_high,
     )
 
 
 def series_from_records(records: Sequence[StoredFactRecord]) -> list[Series]:
     """Group records into series by key and observations by period (records without a period are left out)."""
-    grouped: dict[SeriesKey, dict[str, list[StoredFactRecord]]] = defaultdict(lambda: defaultdict(list))
+    # one pass, plain dicts: this loop runs once per statement of every series query
+    grouped: dict[SeriesKey, dict[str, list[StoredFactRecord]]] = {}
     for record in records:
-        if record.fact.period:
-            grouped[record.fact.series_key][record.fact.period].append(record)
+        fact = record.fact
+        period = fact.period
+        if not period:
+            continue
+        key = (fact.commodity, fact.form, fact.metric, fact.geo, fact.partner, fact.share_of, fact.unit)
+        by_period = grouped.get(key)
+        if by_period is None:
+            grouped[key] = {period: [record]}
+        elif period in by_period:
+            by_period[period].append(record)
+        else:
+            by_period[period] = [record]
     out: list[Series] = []
     for key, by_period in grouped.items():
         periods = sorted(by_period, key=_period_order)
@@ -201,7 +238,8 @@ def selection_for(query: SeriesQuery) -> FactSelection:
 
 def build_series(session: Session, query: SeriesQuery) -> list[Series]:
     """One Series per full series key matching the query, longest first; periods in time order."""
-    return series_from_records(select_facts(session, selection_for(query)))
+    with gc_paused():
+        return series_from_records(select_facts(session, selection_for(query)))
 
 
 def json_number(value: float) -> float | int:

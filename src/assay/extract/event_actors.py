@@ -73,10 +73,12 @@ _BODIES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("CN:MOF", (r"Ministry\s*of\s*Finance", "财政部")),
-    ("CN:STATE-COUNCIL", (r"State\s*Council", "国务院")),
+    ("CN:STATE_COUNCIL", (r"State\s*Council", "国务院")),
     ("CN:CTC", (r"Customs\s*Tariff\s*Commission", "关税税则委员会")),
     ("EU", (r"European\s*(?:Commission|Parliament|Council)", "欧盟委员会", "欧洲议会", "欧委会")),
 )
+# "主管部门", "有关部门": the competent authorities of a Chinese text are the central government
+_AUTHORITIES_ZH = re.compile(r"主管部门|有关部门|国家有关部门")
 _CUSTOMS = re.compile(r"(?i)\bcustoms\b|海关")
 
 _COUNTRIES: tuple[tuple[str, str], ...] = (
@@ -96,10 +98,16 @@ _COUNTRIES: tuple[tuple[str, str], ...] = (
     ("RU", r"\bRussia(?:n)?\b|俄罗斯"),
     ("CN", r"\bChina(?:'s|’s)?\b|\bChinese\b|\bBeijing\b|\bPRC\b|中国|我国|国务院"),
 )
-_WORLD = re.compile(r"(?i)\bglobal(?:ly)?\b|\bworld(?:wide)?\b|全球")
+_WORLD = re.compile(r"(?i)\bglobal(?:ly)?\b|\bworld(?:wide)?\b|\bwestern governments\b|全球|西方国家")
+_COMPANY_AFTER_PLACE = re.compile(
+    r"[\u4e00-\u9fff]{0,6}?(?:集团|公司|股份)|\s+(?:[A-Z][\w&-]*\s+){0,3}(?:Group|Co\b|Company|Corporation|Holdings)"
+)
+_LOCATIVE_BEFORE = re.compile(r"(?i)\b(?:in|at|based in|headquartered in)\s+$|(?:在|于|落户)$")
 _GOVERNMENT_WORDS = re.compile(
     r"(?i)^\W{0,3}(?:local\s+|provincial\s+|municipal\s+|city\s+|regional\s+|people['’]s\s+)*(?:government|authorit)"
     r"|^(?:省|市|县)?(?:人民)?政府|^(?:省|市)委"
+    # a place as the subject of a governing verb: "Yulin ordered its smelters", "榆林市要求"
+    r"|^\s+(?:ordered|instructed|told|required|issued|imposed|announced)\b|^(?:市|县)?(?:要求|印发|出台|发布|责令)"
 )
 
 _COMPANY_SUFFIX = (
@@ -163,13 +171,24 @@ def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[Ac
     found: list[ActorMention] = []
     for actor, pattern in _compiled_bodies():
         found += [ActorMention(m.start(), m.end(), actor, 1) for m in pattern.finditer(text)]
+    located_until = -1  # end of the last place read as a location: a place right after it is one too
     for place in find_mentions(text) if mentions is None else mentions:
         # provinces and cities from the gazetteer; "Beijing" in policy news is the central government
         if place.kind != GEO or not place.value.startswith("CN-") or place.value == "CN-BJ":
             continue
+        if _COMPANY_AFTER_PLACE.match(text, place.end):
+            continue  # "赣州稀土集团", "Baotou Steel Group": the place is part of a company's name
         governs = bool(_GOVERNMENT_WORDS.search(text[place.end : place.end + 40]))
         rank = 2 if governs else (4 if ":" in place.value else 3)
-        found.append(ActorMention(place.start, place.end, place.value, rank))
+        chained = located_until >= 0 and not text[located_until : place.start].strip(" ,，、")
+        if not governs and (chained or _LOCATIVE_BEFORE.search(text[max(0, place.start - 6) : place.start])):
+            # "set up in Ganzhou, Jiangxi", "在江西赣州成立": where it happened, no more telling than a country
+            rank = 6
+            located_until = place.end
+        # a city named as a place ("mines in Haicheng", "the Baotou exchange") is not a city
+        # government acting: the measure is its province's
+        actor = place.value if governs else place.value.split(":")[0]
+        found.append(ActorMention(place.start, place.end, actor, rank))
     for m in _COMPANY_EN.finditer(text):
         name = m["name"]
         if _NOT_COMPANY_START.match(name) or len(name.split()) < 2:
@@ -181,6 +200,7 @@ def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[Ac
         found += [ActorMention(m.start(), m.end(), code, 6) for m in pattern.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "WORLD", 7) for m in _WORLD.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "CN:GACC", 6) for m in _CUSTOMS.finditer(text)]
+    found += [ActorMention(m.start(), m.end(), "CN", 6) for m in _AUTHORITIES_ZH.finditer(text)]
     # a mention inside a longer one goes ("美国商务部" is not also "商务部"): one sweep, longest first
     kept: list[ActorMention] = []
     reach, reach_span = -1, (-1, -1)

@@ -225,7 +225,7 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
         "consolidation",
         3,
         "zh",
-        r"整合|兼并|重组|并购|集团化|(?:组建|成立).{0,10}集团|集团.{0,12}(?:成立|组建)",
+        r"(?<!随着)整合(?!期间|过程中|以来|之后|后)|兼并|重组|并购|集团化|(?:组建|成立).{0,10}集团|集团.{0,12}(?:成立|组建)",
     ),
     # stockpiling
     ("stockpiling", "stockpile", 3, "en", r"stockpil\w*|strategic reserves?|state reserves?|national reserves?"),
@@ -308,10 +308,17 @@ _RAW: tuple[tuple[str, str, int, str, str], ...] = (
         "alternative_supply",
         3,
         "en",
-        rf"(?:build|develop|establish|create|secure)\w* {_W}{{0,3}}(?:alternative|non-Chinese) (?:sources? of )?suppl(?:y|ies)"
+        rf"(?:build|develop|establish|create|secure)\w* {_W}{{0,3}}(?:alternative|non-Chinese)"
+        r" (?:sources? of )?suppl(?:y|ies)"
         rf"|diversif\w* {_W}{{0,2}}(?:supply|supplies|sources)",
     ),
-    ("capacity_plan", "alternative_supply", 3, "zh", r"(?:建立|打造|发展|培育)(?:替代|多元化?)(?:供应|来源|供应链)|供应链多元化"),
+    (
+        "capacity_plan",
+        "alternative_supply",
+        3,
+        "zh",
+        r"(?:建立|打造|发展|培育)(?:替代|多元化?)(?:供应|来源)|供应链多元化",
+    ),
     (
         "capacity_plan",
         "capacity_cut",

@@ -13,7 +13,7 @@ from datetime import date
 
 from assay.extract.event_dates import dates_compatible, month_start, more_precise
 from assay.extract.gazetteer import commodity_family
-from assay.model import Event
+from assay.model import Event, Stance
 from assay.vocab import ancestors
 
 MAX_COMMODITIES = 8
@@ -29,6 +29,8 @@ class Candidate:
     members: int = 1
     quotes: list[str] = field(default_factory=list)
     additional: bool = False  # worded as a further measure ("also", "此外"): not a restatement
+    block: int = -1  # the paragraph it was read from
+    alt_dates: list[str] = field(default_factory=list)  # the effective date of an announced measure
 
 
 def related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -66,6 +68,14 @@ def drop_earlier_quotas(groups: list[Candidate]) -> list[Candidate]:
     ]
 
 
+def _same_day(a: Candidate, b: Candidate) -> bool:
+    """Both name the same day (an announcement or an effective date): a headline may leave the
+    direction unsaid (neutral) where the lead states it; a loosening and a tightening stay apart."""
+    days_a = {d for d in (a.event.date, *a.alt_dates) if d and len(d) == 10}
+    days_b = {d for d in (b.event.date, *b.alt_dates) if d and len(d) == 10}
+    return bool(days_a & days_b)
+
+
 def _same(a: Candidate, b: Candidate) -> bool:
     """Two statements of one document that report one event."""
     ea, eb = a.event, b.event
@@ -73,12 +83,20 @@ def _same(a: Candidate, b: Candidate) -> bool:
         return True
     if ea.quote == eb.quote and ea.type == eb.type:
         return True
-    if ea.type != eb.type or ea.stance != eb.stance or not related(ea.commodities, eb.commodities):
+    # a quota's direction is stated once ("up 6% on last year"); its other mentions carry the default
+    stance_differs = (
+        ea.stance != eb.stance
+        and ea.type != "production_quota"
+        and not (Stance.NEUTRAL in (ea.stance, eb.stance) and _same_day(a, b))
+    )
+    if ea.type != eb.type or stance_differs or not related(ea.commodities, eb.commodities):
         return False
     if b.additional and ea.quote != eb.quote:
         return False
     if ea.date is not None and eb.date is not None:
-        return dates_compatible(ea.date, eb.date)
+        if ea.type in ENUMERATED_TYPES and a.wording_class != b.wording_class and a.block != b.block:
+            return False  # a plan's phase lists several measures under one date: a minimum scale, a park
+        return any(dates_compatible(x, y) for x in (ea.date, *a.alt_dates) for y in (eb.date, *b.alt_dates))
     if ea.date is None and eb.date is None:
         # plans list many items of one type; other types describe one regime per document
         return a.wording_class == b.wording_class or ea.type not in ENUMERATED_TYPES
@@ -101,8 +119,14 @@ def _absorb(into: Candidate, other: Candidate) -> None:
     # another report may name more of the same family (samarium beside heavy_rare_earths), not another family
     more = tuple(c for c in o.commodities if commodity_family(c) in families)
     merged = keep_commodities(tuple(dict.fromkeys(e.commodities + more)))
+    stance = e.stance
+    if e.type == "production_quota" and Stance.LOOSEN in (e.stance, o.stance):
+        stance = Stance.LOOSEN  # only a stated increase makes a quota loosen; tighten is the default reading
+    elif e.stance == Stance.NEUTRAL:
+        stance = o.stance  # a stated direction beats the type's neutral default
     into.event = replace(
         e,
+        stance=stance,
         date=date_value,
         actor=actor,
         commodities=merged,
@@ -111,9 +135,47 @@ def _absorb(into: Candidate, other: Candidate) -> None:
         end=source.end,
         rule=source.rule,
     )
+    into.alt_dates += other.alt_dates
     into.rank = min(into.rank, other.rank)
     into.members += other.members
     into.quotes += other.quotes
+
+
+def _named_in_paragraph(group: Candidate, groups: list[Candidate]) -> Candidate | None:
+    """A dated, named law (an Act, a regulation) of the same type and paragraph that an undated
+    statement goes on to describe ("The ... Act, in force since ... . Graphite is on its list")."""
+    if group.event.date is not None:
+        return None
+    return next(
+        (
+            g
+            for g in groups
+            if g is not group
+            and g.anchor
+            and g.block == group.block
+            and g.event.date is not None
+            and g.event.type == group.event.type
+            and related(g.event.commodities, group.event.commodities)
+        ),
+        None,
+    )
+
+
+def _headline_of(group: Candidate, groups: list[Candidate]) -> Candidate | None:
+    """An undated headline (the first line) announces the document's first dated event of its type."""
+    if group.event.date is not None or group.block != 0:
+        return None
+    return next(
+        (
+            g
+            for g in groups
+            if g is not group
+            and g.event.date is not None
+            and g.event.type == group.event.type
+            and related(g.event.commodities, group.event.commodities)
+        ),
+        None,
+    )
 
 
 def merge(candidates: list[Candidate]) -> list[Candidate]:
@@ -128,13 +190,17 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
     # when exactly one dated event of the same kind is there to join.
     kept: list[Candidate] = []
     for group in groups:
+        named = _named_in_paragraph(group, groups) or _headline_of(group, groups)
+        if named is not None:
+            _absorb(named, group)
+            continue
         if group.event.date is None and group.event.type not in ENUMERATED_TYPES:
             homes = [
                 g
                 for g in groups
                 if g.event.date is not None
                 and g.event.type == group.event.type
-                and g.event.stance == group.event.stance
+                and (g.event.stance == group.event.stance or g.event.type == "production_quota")
                 and related(g.event.commodities, group.event.commodities)
             ]
             if homes:

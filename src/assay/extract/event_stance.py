@@ -24,6 +24,14 @@ _NEUTRAL_EN = re.compile(r"(?i)\b(?:clarif\w*|frequently asked|guidance)\b")
 _LOOSEN_ZH = re.compile(r"放宽|取消|解除|增加|提高|上调|恢复|复产|豁免|增长")
 _TIGHTEN_ZH = re.compile(r"收紧|加强|严格|禁止|限制|下调|减少|压减|管控|淘汰")
 
+# Policies that regulate an industry rather than promote it: "sustainable and healthy development"
+# opinions (the wording of China's rectification campaigns), "regulations on the administration of",
+# "no new mines", "不得", "规范", "整治".
+_REGULATING = re.compile(
+    r"(?i)\b(?:sustainable and )?healthy development\b|\bregulations? on the administration\b|\bno (?:more )?new\b"
+    r"|\bmay not\b|持续健康发展|规范(?:发展|管理|开采)|整治|整顿|不再新建|不得|管理条例|总量控制"
+)
+
 _DEFAULT_STANCE = {
     "export_control": Stance.TIGHTEN,
     "technology_restriction": Stance.TIGHTEN,
@@ -75,6 +83,8 @@ def stance_for(event_type: str, wording_class: str, text: str) -> Stance:
             if re.search(r"(?i)\b(?:resum\w*|restart\w*|eased|recover\w*)|复产|恢复", text)
             else Stance.TIGHTEN
         )
+    if event_type == "industrial_policy" and _REGULATING.search(text):
+        return Stance.TIGHTEN
     if event_type in ("industrial_policy", "consolidation") and tighten and not loosen:
         return Stance.TIGHTEN
     return _DEFAULT_STANCE.get(event_type, Stance.NEUTRAL)
@@ -90,18 +100,29 @@ HEDGE = re.compile(
 # not hedge. The subject is a government, and the verb is an action, not an outcome ("prices may rise").
 LEGAL_POWER = re.compile(
     r"(?i)\b(?:the\s+)?(?:state|government|authorities|ministry|ministries|council|commission|regulators?"
-    r"|competent\s+(?:department|authority)|customs)\s+(?:may|can|shall)\b(?!\s+(?:be|have|face|see|need|want|not|also be)\b)"
+    r"|competent\s+(?:department|authority)|customs)\s+(?:may|can|shall)\b"
+    r"(?!\s+(?:be|have|face|see|need|want|not|also be)\b)"
     r"|(?:国家|政府|主管部门|有关部门|海关)(?:可以|可|有权)"
 )
 # Statements that comment on an event rather than state one: an analyst's expectation ("Analysts
 # expect the merger to ..."), a generic condition ("any disruption there reaches prices"), a
 # purpose or an explanation ("以满足环保要求", "指标上调主要是为了满足需求").
-COMMENTARY = re.compile(
+ATTRIBUTED_VIEW = re.compile(
     r"(?i)\b(?:analysts?|traders?|observers|market participants|industry (?:insiders?|sources))\s+(?:\w+\s+)?"
-    r"(?:expect|expected|believe|believed|think|thought|predict\w*|forecast\w*|see|saw)\b"
-    r"|\bany\s+(?:\w+\s+)?(?:disruption|shortage|halt|closure|outage|cut|ban|restriction)s?\b"
+    r"(?:expect|expected|believe|believed|think|thought|predict\w*|forecast\w*)\b"
+    r"|(?:分析人士|业内人士|市场人士|分析师)(?:普遍)?(?:预计|预期)"
+)
+COMMENTARY = re.compile(
+    r"(?i)\bany\s+(?:\w+\s+)?(?:disruption|shortage|halt|closure|outage|cut|ban|restriction)s?\b"
     r"|\bis\s+(?:mainly|largely|partly)?\s*(?:meant|intended|designed)\s+to\b"
-    r"|(?:分析人士|业内人士|市场人士|分析师)(?:普遍)?(?:预计|预期|认为)|以满足|主要是为了|主要是由于|旨在满足"
+    r"|以满足|主要是为了|主要是由于|旨在满足"
+    # a reference to rules already in place, or a yardstick: "governed by separate export control rules",
+    # "comply with foreign trade laws", "which the USGS equates with the quota"
+    r"|\b(?:governed|covered|regulated)\s+by\s+(?:separate|existing|other|its own)\b"
+    r"|\bcomply\s+with\s+(?:\w+\s+){0,4}laws\b"
+    r"|\b(?:equates?|equated|equivalent|corresponds?)\s+(?:with|to)\b"
+    # an evaluation of a plan, not the plan: "doubling capacity in five years is ambitious"
+    r"|\bis\s+(?:very\s+|too\s+)?(?:ambitious|unrealistic|optimistic|realistic|achievable)\b"
 )
 # "No new mines may be opened", "may not": a prohibition, not a hedge.
 PROHIBITION = re.compile(r"(?i)^\W*no\b|\b(?:may|must|shall|can) ?not\b|不得")

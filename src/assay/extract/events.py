@@ -12,13 +12,27 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from functools import cache
 
 from assay.extract.event_actors import ActorMention, choose_actor, dominant_place, find_actors
-from assay.extract.event_commodities import event_mentions
+from assay.extract.event_cues import (
+    ADDITIONAL,
+    CONTINUING,
+    DIRECTIVE,
+    ITEM_START,
+    NAMED_POLICY,
+    SAME_OCCASION,
+    SCOPE,
+    TAKES_EFFECT,
+    UNDER_WAY,
+    about_technology,
+    document_commodities,
+    event_mentions,
+    paragraph_commodities,
+)
 from assay.extract.event_dates import (
     DateMention,
     find_event_dates,
@@ -32,6 +46,7 @@ from assay.extract.event_lexicon import (
 )
 from assay.extract.event_merge import Candidate, drop_earlier_quotas, keep_commodities, merge
 from assay.extract.event_stance import (
+    ATTRIBUTED_VIEW,
     COMMENTARY,
     DATA_REPORT,
     HEDGE,
@@ -48,7 +63,7 @@ from assay.vocab import commodities
 
 log = logging.getLogger(__name__)
 
-EVENT_RULES_VERSION = "1"
+EVENT_RULES_VERSION = "2"
 _CLAUSE_CUT = re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+")
 _BASELINE_BEFORE = re.compile(
     r"(?i)(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
@@ -62,34 +77,20 @@ _POLICY_TITLE = re.compile(
     r"(?i)[\"“《']?(?P<title>opinions? (?:on|of) [^\"”》\n]{10,120})|《(?P<zh>[^》]{4,60})》"
     r"|(?-i:(?P<act>(?:[A-Z][a-z]+\s+){1,5}(?:Act|Law)))\b"
 )
-# A titled legal text ("Regulations on the Administration of Rare Earths", 《稀土管理条例》): the
-# provisions listed after it take its date.
-_NAMED_POLICY = re.compile(
-    r"(?:Regulations?|Measures|Provisions|Rules|Catalogue|Opinions?|Act|Law) (?:on|of|for) (?:the )?[A-Z]"
-    r"|(?:[A-Z][a-z]+\s+){1,5}(?:Act|Law)\b|《[^》]{2,40}(?:条例|办法|规定|法|意见|目录)》"
-)
 _CHINA = re.compile(r"(?i)\bchin(?:a|ese)\b|中国|我国")
 _TRAILING = " \t\n.,;:，。；：、"
-_EVENT_CLAUSE_CUT = re.compile(r"[;；]\s*|,\s+and\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])")
+# clauses: after a semicolon, ", and", a comma between Chinese characters, and "and" before a second
+# governing verb ("added holmium to the list and placed the technologies under licence")
+_EVENT_CLAUSE_CUT = re.compile(
+    r"[;；]\s*|,\s+and\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])"
+    r"|\s+and\s+(?=(?:added|placed|put|imposed|banned|lifted|removed|extended|expanded|suspended|restricted)\s)"
+)
+_CAUSE = re.compile(r"(?i),\s+as\s+|\b(?:because of|due to|amid)\s+|,\s*(?:由于|受)")
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
-# "In the same announcement the ministry lifted...", "与此同时": a second measure of the occasion just reported
-_SAME_OCCASION = re.compile(
-    r"(?i)\b(?:in|under|with|by) the same (?:announcement|notice|statement|decision|order|rules?|move|document|decree)"
-    r"|\bat the same time\b|\balongside (?:this|these|it)\b|与此同时|同时|同一(?:公告|通知|文件)"
-)
-_ITEM_START = re.compile(r"^\s*(?:\(?\d{1,2}[.)、]|[一二三四五六七八九十]+、|[•·▪●◦‣∗*]|[-–](?=\s))")
-# "It also said that ...", "此外": a further measure of the same occasion, not a restatement of the first
-_ADDITIONAL = re.compile(r"(?i)\b(?:also|additionally|in addition|further(?:more)?)\b|此外|另外|还(?:将|对|要求)")
-# "will continue to crack down", "将继续": an ongoing practice, dated by no announcement around it
-_CONTINUING = re.compile(r"(?i)\b(?:continu\w*|ongoing|keep\w* up)\b|继续|持续")
-# "some have cut runs", "are said to be losing money": a disruption under way as the document is written
-_UNDER_WAY = re.compile(
-    r"(?i)\b(?:have|has)\s+(?:\w+\s+)?(?:cut|halted|stopped|suspended|closed|shut|idled|reduced)\b"
-    r"|\b(?:are|is)\s+(?:said to be\s+)?(?:cutting|halting|losing|running at)\b|目前|正在|已经?(?:停产|减产|限产)"
-)
 _LEAD_BLOCKS = 3  # title, dateline and lead paragraph: where a note names the regulation it is about
 _QUOTE_REACH = 120  # characters between the trigger and the date or commodity a quote takes in
 _NATIONAL_TYPES = ("export_control", "technology_restriction", "trade_measure")
+_CUSTOMS_CLASSES = ("smuggling", "customs_scrutiny")
 _COMPANY_TYPES = ("consolidation", "capacity_plan", "supply_disruption")
 
 
@@ -108,8 +109,10 @@ def _extract(doc: Document) -> list[Event]:
         return []
     published = parse_published(doc.published)
     context = _DocumentContext(text, doc.title, published)
+    found = statements(text)
+    context.paragraph_commodities = paragraph_commodities(found)
     candidates: list[Candidate] = []
-    for statement in statements(text):
+    for statement in found:
         candidates += context.read(statement, doc.name)
     return [c.event for c in drop_earlier_quotas(merge(candidates))]
 
@@ -119,7 +122,7 @@ class _DocumentContext:
 
     def __init__(self, text: str, title: str | None, published: date | None) -> None:
         self.published = published or _reference_date(text)
-        self.default_commodities = _document_commodities(text, title)
+        self.default_commodities = document_commodities(text, title)
         self.default_actor = dominant_place(text) or ("CN" if _CHINA.search(text) else None)
         self.phases: dict[str, str] = {}
         self.section_date: str | None = None
@@ -132,13 +135,16 @@ class _DocumentContext:
         self.last_event_date: str | None = None  # of the document's last dated event
         self.policy_date: str | None = None  # of the named regulation the document leads with
         self.block_is_item = False  # the paragraph is a numbered or bulleted item
+        self.paragraph_commodities: dict[int, tuple[str, ...]] = {}
+        self.last_candidate: Candidate | None = None
+        self.lead_date: str | None = None  # of the first dated event of the lead: what the document reports
         self.stance_scope = (0, 0)  # the text a stance is read from: the clause, or the whole statement
 
     def read(self, statement: Statement, doc_name: str) -> list[Candidate]:
         if statement.block != self.block:
             self.block, self.block_date, self.block_actor, self.block_commodities = statement.block, None, None, ()
             self.block_event_date = None
-            self.block_is_item = bool(_ITEM_START.match(statement.text))
+            self.block_is_item = bool(ITEM_START.match(statement.text))
         text = to_simplified(statement.text)  # same length, so spans still index the clean text
         dates = find_event_dates(text, self.published)
         mentions = event_mentions(text)
@@ -154,10 +160,35 @@ class _DocumentContext:
             self._heading(text, dates)
             return []
         found = self._candidates(statement, text, dates, mentions, commodities, doc_name)
+        scoped = self.last_candidate
+        if (
+            found
+            and scoped is not None
+            and SCOPE.search(text)
+            and all(c.event.type == scoped.event.type for c in found)
+        ):
+            # the scope of the measure just reported: its commodities join that event
+            more = tuple(c for f in found for c in f.event.commodities)
+            merged = keep_commodities(tuple(dict.fromkeys(scoped.event.commodities + more)))
+            scoped.event = replace(scoped.event, commodities=merged)
+            return []
+        effective = [d.value for d in dates if d.kind != "relative"]
+        if found:
+            self.last_candidate = found[-1]
+        elif (
+            self.last_candidate is not None
+            and self.last_candidate.block == statement.block
+            and effective
+            and TAKES_EFFECT.search(text)
+        ):
+            # "The announcement takes effect on 1 December": the date the measure just stated starts
+            self.last_candidate.alt_dates.append(effective[0])
         if dates and dates[0].start <= 30 and dates[0].kind != "relative":
             self.block_date = dates[0].value
         dated = [c.event.date for c in found if c.event.date]
-        named = [c.event.date for c in found if c.event.date and (c.anchor or _NAMED_POLICY.search(text))]
+        named = [c.event.date for c in found if c.event.date and (c.anchor or NAMED_POLICY.search(text))]
+        if dated and self.lead_date is None and statement.block <= _LEAD_BLOCKS:
+            self.lead_date = dated[0]
         if named and self.policy_date is None and statement.block <= _LEAD_BLOCKS:
             self.policy_date = named[0]  # the document leads with the regulation it is about
         if dated:
@@ -220,7 +251,7 @@ class _DocumentContext:
             part = text[low:high]
             if HEDGE.search(LEGAL_POWER.sub(" ", part)) and not PROHIBITION.search(part):
                 continue  # "could", "may", "可能": this clause does not state that anything happened
-            if COMMENTARY.search(part):
+            if COMMENTARY.search(part) or ATTRIBUTED_VIEW.search(text[:high]):
                 continue
             inside = [f for f in found if low <= f[1] < high and (f[0].weight >= 2 or named)]
             if inside:
@@ -247,9 +278,7 @@ class _DocumentContext:
         trigger, t_start, t_end = found
         if trigger.wording_class == "quota" and re.search(r"(?i)export|出口", text + " " + self.topic):
             trigger = Trigger("export_control", "export_quota", trigger.weight, trigger.pattern)
-        if trigger.type == "export_control" and re.search(
-            r"(?i)technolog|know-how|技术", text[max(low, t_start - 120) : t_end + 40]
-        ):
+        if trigger.type == "export_control" and about_technology(text, max(low, t_start - 120), t_start, t_end):
             trigger = Trigger("technology_restriction", "technology_export", trigger.weight, trigger.pattern)
         return trigger, t_start, t_end
 
@@ -275,30 +304,40 @@ class _DocumentContext:
             return None  # it names only minerals outside the vocabulary (gallium, antimony): not ours
         event_commodities = in_clause or commodities or self.block_commodities
         if not event_commodities:
-            # a foreign government's measure that names no commodity is not about this document's
+            # a foreign government's measure that names no commodity is not about this document's,
+            # unless it is a named law whose paragraph goes on to say what it covers
             if choose_actor(actors) not in (None, "CN", "WORLD") and min((a.rank for a in actors), default=9) >= 6:
-                return None
-            event_commodities = self.default_commodities
+                covered = self.paragraph_commodities.get(statement.block, ())
+                if not (covered and NAMED_POLICY.search(text)):
+                    return None
+                event_commodities = covered
+            event_commodities = event_commodities or self.default_commodities
         if not event_commodities:
             return None
         date_mention = _nearest_date(dates, t_start, t_end, text, clause)
+        cause = max((m.end() for m in _CAUSE.finditer(text, 0, t_start)), default=-1)
+        if date_mention is not None and date_mention.end <= cause:
+            # "exports slumped in May, as a licensing regime held up shipments": May dates the data
+            date_mention = None
         if statement.timeline_year:
             event_date: str | None = statement.timeline_year
         elif date_mention is not None:
             event_date = date_mention.value
         elif trigger.type == "supply_disruption" and self.block_event_date:
             event_date = self.block_event_date  # a consequence dates from its cause, stated just before
-        elif _SAME_OCCASION.search(text[:t_start]) and self.last_event_date:
-            event_date = self.last_event_date
-        elif _CONTINUING.search(text[max(clause[0], t_start - 30) : t_start]):
+        elif CONTINUING.search(text[max(clause[0], t_start - 30) : t_start]):
             event_date = None
+        elif SAME_OCCASION.search(text[:t_start]) and self.last_event_date:
+            event_date = self.last_event_date
         else:
             event_date = self.block_date or self.section_date
-        if event_date is None and trigger.type == "supply_disruption" and _UNDER_WAY.search(text) and self.published:
+        if event_date is None and trigger.type == "supply_disruption" and UNDER_WAY.search(text) and self.published:
             event_date = self.published.strftime("%Y-%m")
         if event_date is None and self.block_is_item and self.policy_date:
             event_date = self.policy_date  # a provision listed under a named regulation takes its date
-        actor, rank = self._actor(actors, trigger.type)
+        if event_date is None and DIRECTIVE.search(text[:t_start]) and self.lead_date:
+            event_date = self.lead_date  # "local governments are told to ...": an instruction of the measure reported
+        actor, rank = self._actor(actors, trigger.type, trigger.wording_class)
         scope_text = text[self.stance_scope[0] : self.stance_scope[1]]
         stance = stance_for(trigger.type, trigger.wording_class, scope_text)
         q_start, q_end = _quote_span(statement, t_start, t_end, mentions, date_mention)
@@ -315,12 +354,24 @@ class _DocumentContext:
             rule=f"event.{trigger.type}.{trigger.wording_class}",
             rule_version=EVENT_RULES_VERSION,
         )
-        additional = bool(_ADDITIONAL.search(text[clause[0] : t_start]) or _ADDITIONAL.search(text[:t_start][:40]))
+        additional = bool(ADDITIONAL.search(text[clause[0] : t_start]) or ADDITIONAL.search(text[:t_start][:40]))
+        effective = [
+            d.value
+            for d in dates
+            if d.value != event_date and TAKES_EFFECT.search(text[max(0, d.start - 30) : d.start + 1])
+        ]
         return Candidate(
-            event, trigger.wording_class, _anchor(text), rank, quotes=[event.quote], additional=additional
+            event,
+            trigger.wording_class,
+            _anchor(text),
+            rank,
+            quotes=[event.quote],
+            additional=additional,
+            block=statement.block,
+            alt_dates=effective,
         )
 
-    def _actor(self, actors: list[ActorMention], event_type: str) -> tuple[str, int]:
+    def _actor(self, actors: list[ActorMention], event_type: str, wording_class: str) -> tuple[str, int]:
         if event_type in _NATIONAL_TYPES:
             # only states set export controls and tariffs: a province or a firm named beside one is not the actor
             actors = [a for a in actors if a.rank in (1, 6, 7)]
@@ -332,7 +383,9 @@ class _DocumentContext:
             chosen, rank = self.block_actor
         if chosen is None:
             chosen = "CN" if event_type in _NATIONAL_TYPES else (self.default_actor or "WORLD")
-        if chosen in ("CN", "WORLD") and event_type in ("export_control", "technology_restriction") and rank > 1:
+        if chosen in ("CN", "WORLD", "CN:MOFCOM") and wording_class in _CUSTOMS_CLASSES and rank > 1:
+            chosen = "CN:GACC"  # smuggling and inspections at the border are enforced by customs
+        elif chosen in ("CN", "WORLD") and event_type in ("export_control", "technology_restriction") and rank > 1:
             chosen = "CN:MOFCOM"  # China's export controls are MOFCOM's; these documents are about China's minerals
         if rank <= 5:
             self.block_actor = (chosen, rank)
@@ -421,21 +474,6 @@ def _anchor(text: str) -> str | None:
     words = [re.sub(r"(?:ies)$", "y", w) for w in re.findall(r"\w+", title)]
     words = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words]
     return " ".join(w for w in words if w not in {"the", "of", "on", "a", "and"})
-
-
-def _document_commodities(text: str, title: str | None) -> tuple[str, ...]:
-    """The commodities a document is about: the commonest family, its two commonest ids."""
-    counts = Counter(
-        m.value
-        for m in event_mentions(((title or "") + "\n") * 3 + text)
-        if m.kind == COMMODITY and m.value in _known()
-    )
-    if not counts:
-        return ()
-    ranked = counts.most_common(2)
-    top = ranked[0][1]
-    # a second commodity shares the document when it is named at least a third as often
-    return tuple(c for c, n in ranked if n * 3 >= top)
 
 
 def _reference_date(text: str) -> date | None:

@@ -16,11 +16,11 @@ Classes of wording handled (each has sentences in tests/extract/test_facts_*.py,
   in H1 2013", "fell 74% from a year earlier to", "同比增长13.45%", "环比下降", "较2018年增长9.47%", "较去年同期减少",
   "按年增長" (HK), "(+50.76% YoY)"; the cue next to the number wins ("环比增长6.8%,同比增长0.6%"); a baseline
   named by a period gives pct_yoy (the year before) or pct_mom/pct_qoq (the month/quarter before), else pct_change;
-- shares: "accounting for 91.6% of the global total", "85% of China's total reserves", "占全球产量的70%",
-  "占出口总量的96%", "market share of over 87%", "陕西地区产量占比约60%", a destination's share of exports;
-- approval rates: "25% of license applications approved";
-- not facts: absolute changes ("rose 30,000 yuan/t", "下调5万元/吨至…", "an increase of 1,554 mt, 1,516 mt and
-  1,129 mt respectively"), comparisons without a time baseline ("20% lower than other countries"), ratios of
+- shares and approval rates ("25% of applications approved"): "accounting for 91.6% of the global total",
+  "85% of China's total reserves", "占全球产量的70%", "占出口总量的96%", "market share of over 87%",
+  "陕西地区产量占比约60%", a destination's share of exports;
+- not facts: absolute changes ("rose 30,000 yuan/t", "下调5万元/吨至…", "increases of 900 mt and 450 mt
+  respectively"), comparisons without a time baseline ("20% lower than other countries"), ratios of
   two different measures ("exports equal to 30% of output", "出口量占国内产量的三成"), purity and grades
   ("99.9%min", "94-97% C", "N52"), years, counts, HS codes, zero values, percentage points;
 - context: a paragraph's commodity, metric, subject place and period carry to later sentences; a heading,
@@ -114,8 +114,7 @@ def extract_facts(doc: Document) -> list[Fact]:
     text = doc.clean_text or ""
     if not text.strip():
         return []
-    reader = _Reader(doc, text)
-    return reader.run()
+    return _Reader(doc, text).run()
 
 
 class _Reader:

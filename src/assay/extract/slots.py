@@ -262,6 +262,15 @@ def choose_geo(
         ]  # "Liaoning, in northeast China, …": China only locates Liaoning
         before = [m for m in subjects if m.end <= q.start]
         after_in_clause = [m for m in subjects if m.start >= q.end and m.end <= clause.end]
+        wholes_just_before = [
+            m
+            for m in places
+            if roles.get(m.start) == "whole" and 0 <= q.start - m.end <= 30 and q.kind is not QuantityKind.PERCENT
+        ]  # "world output of 940,000 tonnes": a whole before a level is its place
+        if wholes_just_before:
+            in_clause_before = [*in_clause_before, wholes_just_before[-1]]
+        if not in_clause_before and any(m.value == "WORLD" for m in after_in_clause):
+            in_clause_before = [m for m in after_in_clause if m.value == "WORLD"]  # "22 Mt worldwide"
         if in_clause_before:
             geo = in_clause_before[-1].value  # "Vietnam with 22 Mt and Brazil with 21 Mt": the nearest
         elif before:

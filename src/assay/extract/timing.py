@@ -44,10 +44,13 @@ class Timing:
 
     def baseline_period(self, q: Quantity, sentence: Sentence) -> PeriodMention | None:
         """The period a change is measured from: `from 2019`, `compared to 2024`, `than in H1 2013`, `较2018年`."""
-        for region_start, region_end, period in self.baseline_regions(sentence):
-            if region_start >= q.end and region_start - q.end < 60 and period is not None:
+        regions = [r for r in self.baseline_regions(sentence) if r[2] is not None]
+        for region_start, _, period in regions:  # "5.6% less than in October 2021"
+            if region_start >= q.end and region_start - q.end < 60:
                 return period
-            if region_end <= q.start and q.start - region_end < 6 and period is not None:
+        for _, region_end, period in regions:  # "较2018年增长9.47%": only a movement word between
+            gap = self.text[region_end : q.start]
+            if region_end <= q.start and len(gap) < 6 and not re.search(r"\band\b|[,，;；、]", gap):
                 return period
         return None
 

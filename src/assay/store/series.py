@@ -7,10 +7,12 @@ writes. Analysis code works on `StoredFactRecord`, never on ORM rows.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Select, select
@@ -18,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
+
+T = TypeVar("T")
 
 # Hosts whose statements are a government's own figures (customs, ministries).
 OFFICIAL_HOST_SUFFIXES = (".gov.cn", ".gov", ".gov.uk", ".europa.eu", "usgs.gov")
@@ -44,7 +48,34 @@ class FactSelection:
     limit: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a query builds its records.
+
+    A broad series query allocates hundreds of thousands of small acyclic objects; each
+    allocation burst triggers collections that walk every live object (a quarter of the time).
+    Reference counting frees them all the same. The collector is re-enabled only if it was on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def frozen_from_dict(cls: type[T], values: dict[str, Any]) -> T:
+    """An instance of a frozen, non-slots dataclass `cls` whose fields are `values` (every field).
+
+    A frozen dataclass's __init__ sets each field through object.__setattr__; the hot loops of
+    series queries build several records per statement (thousands per query), and setting the
+    instance dict at once is about three times faster. Tests compare with the real constructor."""
+    instance = object.__new__(cls)
+    object.__setattr__(instance, "__dict__", values)
+    return instance
+
+
+@dataclass(frozen=True)  # not slots: built with `frozen_from_dict` in select_facts
 class StoredFactRecord:
     """A stored fact with its provenance, as analysis reads it."""
 
@@ -103,7 +134,7 @@ _COLUMNS = (
     FactRow.rule,
     FactRow.rule_version,
 )
-_IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
+_IN_CHUNK = 2000  # ids per IN (...) list: well under SQLite's (32,766) and PostgreSQL's bound-parameter limits
 
 
 def _statement(selection: FactSelection) -> Select[*tuple[Any, ...]]:
@@ -167,19 +198,19 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 
 
 def _document_provenance(connection: Connection, document_ids: set[int]) -> dict[int, _Provenance]:
+    """The documents of a query's facts, read once each (not joined once per fact)."""
+    columns = (
+        DocumentRow.id,
+        DocumentRow.name,
+        DocumentRow.published,
+        DocumentRow.url,
+        DocumentRow.source_name,
+        DocumentRow.duplicate_of,
+    )
     rows = [
         row
         for chunk in _chunks(document_ids)
-        for row in connection.execute(
-            select(
-                DocumentRow.id,
-                DocumentRow.name,
-                DocumentRow.published,
-                DocumentRow.url,
-                DocumentRow.source_name,
-                DocumentRow.duplicate_of,
-            ).where(DocumentRow.id.in_(chunk))
-        )
+        for row in connection.execute(select(*columns).where(DocumentRow.id.in_(chunk))).all()
     ]
     parent: dict[int, int | None] = {row[0]: row[5] for row in rows}
     origin_of = _follow(connection, parent) if any(row[5] is not None for row in rows) else {}
@@ -196,7 +227,9 @@ def _dataset_provenance(connection: Connection, dataset_ids: set[int]) -> dict[i
     out: dict[int, _Provenance] = {}
     for chunk in _chunks(dataset_ids):
         stmt = select(DatasetRow.id, DatasetRow.name, DatasetRow.kind, DatasetRow.published, DatasetRow.official)
-        for dataset_id, name, kind, published, official in connection.execute(stmt.where(DatasetRow.id.in_(chunk))):
+        for dataset_id, name, kind, published, official in connection.execute(
+            stmt.where(DatasetRow.id.in_(chunk))
+        ).all():
             out[dataset_id] = _Provenance(name, published, None, kind, bool(official), None, kind)
     return out
 
@@ -204,7 +237,11 @@ def _dataset_provenance(connection: Connection, dataset_ids: set[int]) -> dict[i
 def select_facts(session: Session, selection: FactSelection) -> list[StoredFactRecord]:
     """The facts matching `selection`, ordered by period start, with their provenance."""
     # Core rows on the session's connection: no ORM entity or row processing per fact
-    connection = session.connection()
+    with gc_paused():
+        return _select_facts(session.connection(), selection)
+
+
+def _select_facts(connection: Connection, selection: FactSelection) -> list[StoredFactRecord]:
     rows = connection.execute(_statement(selection)).all()
     documents = _document_provenance(connection, {row[1] for row in rows if row[1] is not None})
     datasets = _dataset_provenance(connection, {row[2] for row in rows if row[2] is not None})
@@ -236,18 +273,21 @@ def select_facts(session: Session, selection: FactSelection) -> list[StoredFactR
             share_of, value_high, form, _APPROX[approx] if approx else None, rule, rule_version,
         )  # fmt: skip
         append(
-            StoredFactRecord(
-                fact_id,
-                fact,
-                document_id,
-                dataset_id,
-                dataset_name,
-                dataset_kind,
-                official,
-                published,
-                url,
-                source_name,
-                origin,
+            frozen_from_dict(
+                StoredFactRecord,
+                {
+                    "id": fact_id,
+                    "fact": fact,
+                    "document_id": document_id,
+                    "dataset_id": dataset_id,
+                    "dataset": dataset_name,
+                    "dataset_kind": dataset_kind,
+                    "official": official,
+                    "published": published,
+                    "url": url,
+                    "source_name": source_name,
+                    "origin_id": origin,
+                },
             )
         )
     return out

@@ -11,14 +11,8 @@ from typing import Any
 from alembic import context
 from sqlalchemy import create_engine
 
+from assay.store.db import include_name, objects_of_dialect
 from assay.store.schema import Base
-
-FULL_TEXT_OBJECTS = ("documents_fts", "ix_documents_fts")
-
-
-def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """Leave the full-text search objects, which schema.py does not describe, to the migrations."""
-    return not (name and name.startswith(FULL_TEXT_OBJECTS))
 
 
 def run_migrations(connection: Any) -> None:
@@ -26,6 +20,7 @@ def run_migrations(connection: Any) -> None:
         connection=connection,
         target_metadata=Base.metadata,
         include_name=include_name,
+        include_object=objects_of_dialect(connection.dialect.name),
         compare_type=True,
         # SQLite cannot ALTER most things; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",

@@ -1,0 +1,124 @@
+"""Cues the event rules read around a trigger, and the commodity readings they need.
+
+Cues: wordings that say which occasion, date or scope a statement belongs to ("in the same
+announcement", "the rules cover", "takes effect on"), and titled legal texts. Commodity
+readings beyond the gazetteer's: a Chinese compound whose last character the gazetteer reads
+alone (菱镁 "magnesite", read as 镁 "magnesium"), and process words that name a product by how
+it is made (graphitisation plants make synthetic graphite).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from functools import cache
+
+from assay.extract.event_text import Statement
+from assay.extract.gazetteer import COMMODITY, Mention, find_mentions, to_simplified
+from assay.vocab import commodities
+
+# A titled legal text ("Regulations on the Administration of Rare Earths", 《稀土管理条例》): the
+# provisions listed after it take its date.
+NAMED_POLICY = re.compile(
+    r"(?:Regulations?|Measures|Provisions|Rules|Catalogue|Opinions?|Act|Law) (?:on|of|for) (?:the )?[A-Z]"
+    r"|(?:[A-Z][a-z]+\s+){1,5}(?:Act|Law)\b|《[^》]{2,40}(?:条例|办法|规定|法|意见|目录)》"
+)
+# "In the same announcement the ministry lifted...", "与此同时": a second measure of the occasion just reported
+SAME_OCCASION = re.compile(
+    r"(?i)\b(?:in|under|with|by) the same (?:announcement|notice|statement|decision|order|rules?|move|document|decree)"
+    r"|\bat the same time\b|\balongside (?:this|these|it)\b|与此同时|(?<!的)同时(?!期)|同一(?:公告|通知|文件)"
+)
+ITEM_START = re.compile(r"^\s*(?:\(?\d{1,2}[.)、]|[一二三四五六七八九十]+、|[•·▪●◦‣∗*]|[-–](?=\s))")
+# "It also said that ...", "此外": a further measure of the same occasion, not a restatement of the first
+ADDITIONAL = re.compile(r"(?i)\b(?:also|additionally|in addition|further(?:more)?)\b|此外|另外|还(?:将|对|要求)")
+# "will continue to crack down", "将继续": an ongoing practice, dated by no announcement around it
+CONTINUING = re.compile(r"(?i)\b(?:continu\w*|ongoing|keep\w* up)\b|继续|持续")
+# "some have cut runs", "are said to be losing money": a disruption under way as the document is written
+UNDER_WAY = re.compile(
+    r"(?i)\b(?:have|has)\s+(?:\w+\s+)?(?:cut|halted|stopped|suspended|closed|shut|idled|reduced)\b"
+    r"|\b(?:are|is)\s+(?:said to be\s+)?(?:cutting|halting|losing|running at)\b|目前|正在|已经?(?:停产|减产|限产)"
+)
+# "Local governments are told to step up inspections", "要求各地": an instruction that comes with the measure
+DIRECTIVE = re.compile(
+    r"(?i)\b(?:are|is|were|was)\s+(?:told|required|asked|instructed|ordered|urged|directed)\s+to\b|要求各地|责令|通知要求"
+)
+# "The rules cover ...", "纳入出口管制的物项包括": what the measure just reported applies to
+SCOPE = re.compile(
+    r"(?i)^\W*(?:the|these|its|their) (?:new )?(?:export )?"
+    r"(?:rules|controls|measures|restrictions|licen[cs]es|regulations|curbs) (?:cover|covers|apply to|include|target)\b"
+    r"|^\W*(?:根据[^，,]{0,8}[,，])?纳入.{0,8}(?:的)?(?:物项|范围|产品)(?:包括|有)"
+    r"|^\W*(?:管制|管控)(?:物项|范围)(?:包括|为)"
+)
+TAKES_EFFECT = re.compile(
+    r"(?i)\b(?:takes?|took|taking) effect\b|\b(?:comes?|came) into (?:force|effect)\b|\beffective (?:from|on|as of)\b"
+    r"|起(?:正式)?(?:实施|施行|生效|执行)|正式(?:实施|生效)"
+)
+# 菱镁(矿/产业/行业), 菱苦土: the magnesite industry, not magnesium metal
+_MAGNESITE_BEFORE = re.compile(r"菱$")
+_PROCESS_WORDS = (
+    (re.compile(r"(?i)\bgraphiti[sz]ation\b|\bgraphiti[sz]ing\b|石墨化"), "synthetic_graphite"),
+    (re.compile(r"菱苦土"), "magnesia"),
+)
+
+
+def event_mentions(text: str) -> list[Mention]:
+    """The gazetteer's mentions, with 菱镁 read as magnesite and process words as their product."""
+    found: list[Mention] = []
+    for mention in find_mentions(text):
+        if (
+            mention.kind == COMMODITY
+            and mention.value == "magnesium"
+            and _MAGNESITE_BEFORE.search(text[max(0, mention.start - 1) : mention.start])
+        ):
+            mention = replace(mention, start=mention.start - 1, value="magnesite")
+        found.append(mention)
+    for pattern, commodity in _PROCESS_WORDS:
+        for m in pattern.finditer(text):
+            if not any(f.start <= m.start() < f.end for f in found if f.kind == COMMODITY):
+                found.append(Mention(m.start(), m.end(), COMMODITY, commodity))
+    return sorted(found, key=lambda m: (m.start, m.end))
+
+
+def about_technology(text: str, low: int, t_start: int, t_end: int) -> bool:
+    """Whether the licence or ban is on know-how: a technology word in the trigger's own noun
+    phrase, not in a second one joined by "and" ("graphite export licences ... and the rare
+    earth technology ban")."""
+    window = text[low : t_end + 40]
+    offset = t_start - low
+    for m in re.finditer(r"(?i)technolog|know-how|技术", window):
+        between = window[min(m.start(), offset) : max(m.start(), offset + (t_end - t_start))]
+        if not re.search(r"(?i)\band the\b|\bwhile\b|[;；]", between):
+            return True
+    return False
+
+
+def paragraph_commodities(found: list[Statement]) -> dict[int, tuple[str, ...]]:
+    """The commodities each paragraph names, in order of first mention."""
+    named: dict[int, list[str]] = {}
+    for statement in found:
+        values = named.setdefault(statement.block, [])
+        for m in event_mentions(to_simplified(statement.text)):
+            if m.kind == COMMODITY and m.value in _known() and m.value not in values:
+                values.append(m.value)
+    return {block: tuple(values) for block, values in named.items()}
+
+
+def document_commodities(text: str, title: str | None) -> tuple[str, ...]:
+    """The commodities a document is about: the commonest family, its two commonest ids."""
+    counts = Counter(
+        m.value
+        for m in event_mentions(((title or "") + "\n") * 3 + text)
+        if m.kind == COMMODITY and m.value in _known()
+    )
+    if not counts:
+        return ()
+    ranked = counts.most_common(2)
+    top = ranked[0][1]
+    # a second commodity shares the document when it is named at least a third as often
+    return tuple(c for c, n in ranked if n * 3 >= top)
+
+
+@cache
+def _known() -> frozenset[str]:
+    return frozenset(commodities())
