@@ -4,4 +4,4 @@
 `assay ingest` re-extracts documents read by an older version.
 """
 
-EXTRACTOR_VERSION = "facts-0.7.0"
+EXTRACTOR_VERSION = "facts-0.8.0"

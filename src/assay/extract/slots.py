@@ -50,6 +50,7 @@ _GOVERNMENT_VERB = re.compile(
     r"\bBeijing(?:'s)?\s+(?:has\s+|had\s+|will\s+)?(?:set|sets|raised|cut|issued|imposed|announced|approved|"
     r"allocated|lifted|kept|plans?|decided|ordered)\b"
 )
+_OF_FOR = re.compile(r"\s*(?:of|for)\s+(?:the\s+|all\s+)?", re.IGNORECASE)
 _LOCATIVE = re.compile(r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+|central\s+)?$|[在于]\s*$", re.I)
 _LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)\s*$", re.IGNORECASE)
 
@@ -129,9 +130,9 @@ def choose_metric(
         return "trade_value"
     if metric in TRADE and ("value" in in_clause or "trade_value" in in_clause):
         return "trade_value"
-    if metric == "value":
+    if metric == "value":  # "Their value fell 25.7%" after a sentence on exports
         trade = [m.value for m in cues if m.value in TRADE]
-        return "trade_value" if trade else None
+        return "trade_value" if trade or carried in TRADE else None
     if metric == "quota":
         nxt = min((o.start for o in sentence.quantities if o.start >= q.end), default=clause.end)
         ahead = Span(q.start, min(nxt, clause.end) if nxt > q.start else clause.end)
@@ -148,6 +149,9 @@ def choose_metric(
 def commodity_of(mentions: Sequence[Mention], q: Quantity, clause: Span, text: str) -> tuple[str, str | None] | None:
     """The commodity nearest the number; a list of several (镁锭、镁合金、镁粉) gives their common parent."""
     items = [m for m in mentions if m.kind == COMMODITY]
+    for m in items:  # "Rmb 660 a tonne for caustic calcined magnesia", "22,966 tonnes of magnesium ingot"
+        if m.start >= q.end and _OF_FOR.fullmatch(text[q.end : m.start]):
+            return m.value, m.form
     found = nearest(items, q, clause)
     if found is None:
         return None
