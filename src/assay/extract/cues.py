@@ -85,6 +85,12 @@ SHARE_AFTER = re.compile(
     r"of\s+(?:the\s+)?(?:\w+\s+){0,3}(?:total|market|production|output|reserves|capacity|exports|imports|supply))",
     re.IGNORECASE,
 )
+ZH_WHOLE_BEFORE = re.compile(r"(?:全国|全球|世界|全省|全市|国内)(?:总量|总产量|产量|储量)?的\s*(?:[约近]|超过)?\s*$")
+# amounts in words that are fractions: read_quantities gives 0.75 for "three quarters", 0.5 for 一半
+FRACTION_WORD = re.compile(
+    r"\b(?:half|halves|thirds?|quarters?|fifths?|tenths?)\b|一半|半数|[二两三四五六七八九十]分之[一二三四五六七八九]",
+    re.IGNORECASE,
+)
 MARKET_SHARE = re.compile(r"\bmarket share\b|市场份额|市场占有率", re.IGNORECASE)
 APPROVAL = re.compile(r"\bapprov(?:ed|al)\b|获批|通过率", re.IGNORECASE)
 

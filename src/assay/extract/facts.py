@@ -266,6 +266,9 @@ class _Reader:
         after = text[q.end : sentence.span.end]
         if cues.NOT_A_FACT_AFTER.match(after) or cues.NOT_A_FACT_BEFORE.search(clause_before[-20:]):
             return []
+        if q.kind is QuantityKind.NUMBER and 0 < q.value < 1 and cues.FRACTION_WORD.search(self.text, q.start, q.end):
+            # "three quarters of the world's", "rises of around a fifth", "超过全国的一半": a share or change in words
+            q = replace(q, kind=QuantityKind.PERCENT, value=round(q.value * 100, 4), unit="%")
         if q.kind is QuantityKind.PERCENT:
             return self._percent_facts(q, sentence, clause, carry, heading)
         kinds = LEVEL_METRICS.get(q.kind)
@@ -321,7 +324,11 @@ class _Reader:
         prev_q = max((o.end for o in sentence.quantities if o.end <= q.start), default=sentence.span.start)
         near_before = text[max(prev_q, q.start - 48) : q.start]
         is_change = q.signed or bool(cues.CHANGE_BEFORE.search(near_before)) or bool(cues.CHANGE_AFTER.match(after))
-        is_share = bool(cues.SHARE.search(clause_before[-80:])) or bool(cues.SHARE_AFTER.match(after))
+        is_share = (
+            bool(cues.SHARE.search(clause_before[-80:]))
+            or bool(cues.SHARE_AFTER.match(after))
+            or bool(cues.ZH_WHOLE_BEFORE.search(clause_before[-12:]))
+        )
         if is_share and not q.signed and not re.match(r"^\s*(?:higher|lower|more|less|rise|increase|decrease)", after):
             return self._share_fact(q, sentence, clause, carry, heading, before, clause_before, after)
         if cues.APPROVAL.search(after[:80]) and not is_change:

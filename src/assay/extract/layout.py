@@ -144,7 +144,8 @@ def _ends_with_abbreviation(text: str, end: int) -> bool:
 # --- tables as text extraction leaves them (read by tables.py) ---------------------------------
 
 SPACE_ROW = re.compile(  # "China 210,000 240,000": a row of a table aligned with spaces
-    r"^(?P<label>[^\d|\t]*[^\W\d_][^|\t]*?|(?:19|20)\d\d)[ \t]+"
+    # the label's first letter is found atomically: retrying later letters only re-scans the line (quadratic)
+    r"^(?P<label>(?>[^\d|\t]*?[^\W\d_])[^|\t]*?|(?:19|20)\d\d)[ \t]+"
     r"(?P<values>\d[\d,]*(?:\.\d+)?%?(?:[ \t]+\d[\d,]*(?:\.\d+)?%?)+)[ \t]*$"
 )
 

@@ -275,7 +275,9 @@ SENTENCE_END = re.compile(r"[。！？；\n]|[.!?;](?=\s|$)")
 ANCHOR = re.compile(
     r"(?P<digits>(?<![\d.,])(?:\d{4}|\d{1,2})(?![\d]|[.,]\d))"
     r"|(?P<word>year|month|quarter|half)"
-    r"|(?P<name>[JFMASOND]|[QH](?=[1-4])|(?:jan|feb|apr|jun|jul|aug|sep|oct|nov|dec)(?=[a-z]*\b))"
+    # month names open with one of these (a lone capital letter would anchor every "Sales" and "Magnesia")
+    r"|(?P<name>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
+    r"|[QH](?=[1-4])|(?<![A-Za-z])(?:jan|feb|apr|jun|jul|sep|oct|nov|dec))"
     r"|(?P<cjk>[年月季期]|十[一二三四五]五)"
 )
 LOOKBACK = {
@@ -284,4 +286,13 @@ LOOKBACK = {
     "name": 12,  # `from January`, `16 September`, `2025 January-September`
     "cjk": 14,  # 2024年1-9月, 上年同期, 与2018年相比
 }
-START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]|[^\x00-\x7f]")
+# A wording that starts with a Chinese character holds its anchor within a few characters of the start
+# (较2024年, 到 2025, 第1季度, 前十一个月, 十一至十二月, 上年度同期); every Chinese character is a
+# start, so trying only these few keeps Chinese text from costing forty tries per digit.
+CJK_LOOKBACK = {"digits": 4, "word": 2, "name": 2, "cjk": 8}
+# Where a wording can start: an ASCII word, a month name run into the word before it by careless
+# extraction ("Export DynamicsSeptember Volume"), or any Chinese character (searched apart, see CJK_LOOKBACK).
+START_ASCII = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z0-9]|(?<=[a-z])(?=(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)[A-Z]"
+)
+START_CJK = re.compile(r"[^\x00-\x7f]")

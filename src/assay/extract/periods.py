@@ -21,6 +21,7 @@ from datetime import date
 
 from assay.extract.period_patterns import (
     ANCHOR,
+    CJK_LOOKBACK,
     CHINESE_MONTHS,
     CHINESE_QUARTERS,
     FIVE_YEAR_PLANS,
@@ -29,7 +30,8 @@ from assay.extract.period_patterns import (
     ORDINAL_WORDS,
     PATTERN_BY_START,
     SENTENCE_END,
-    START,
+    START_ASCII,
+    START_CJK,
 )
 
 _ADJACENT = re.compile(r"\s?(?:of\s+|的)?")
@@ -121,11 +123,13 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
     for anchor in ANCHOR.finditer(text):
         if anchor.start() < tried:
             continue
-        back = LOOKBACK[anchor.lastgroup or "word"]
-        for start in START.finditer(text, max(tried, anchor.start() - back), anchor.start() + 1):
-            first = start.group()
-            kind = ("d" if first.isdigit() else "l") if first.isascii() else "c"
-            m = PATTERN_BY_START[kind].match(text, start.start())
+        at, anchor_kind = anchor.start(), anchor.lastgroup or "word"
+        lo = max(tried, at - LOOKBACK[anchor_kind])
+        starts = [(s.start(), "d" if s.group().isdigit() else "l") for s in START_ASCII.finditer(text, lo, at + 1)]
+        lo = max(tried, at - CJK_LOOKBACK[anchor_kind])
+        cjk = [(s.start(), "c") for s in START_CJK.finditer(text, lo, at + 1)]
+        for position, kind in sorted(starts + cjk) if starts and cjk else starts or cjk:
+            m = PATTERN_BY_START[kind].match(text, position)
             if m:
                 yield m
                 tried = m.end()

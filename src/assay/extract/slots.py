@@ -52,6 +52,15 @@ _GOVERNMENT_VERB = re.compile(
 )
 _OF_FOR = re.compile(r"\s*(?:of|for)\s+(?:the\s+|all\s+)?", re.IGNORECASE)
 _LOCATIVE = re.compile(r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+|central\s+)?$|[在于]\s*$", re.I)
+_OF_AFTER = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:total\s+)?(?:of\s+)?(?:the\s+)?$|\s*的\s*$", re.IGNORECASE)
+_WORLD_LEVEL_GAP = re.compile(
+    r"(?:'s|’s)?\s*(?:[a-z]+\s+){0,2}?(?:output|production|reserves|resources|total|consumption|demand|supply|capacity)"
+    r"\s*(?:of|at|was|were|is|stood at|came to|reached|totall?ed|[:：])?\s*"
+    r"(?:about|around|some|roughly|nearly|approximately|an estimated|only)?\s*(?:US\$|\$|RMB|CNY)?\s*"
+    r"|[\u4e00-\u9fff]{0,4}?(?:总产量|产量|储量|总储量|消费量|产能|总量)\s*(?:为|达|达到|约|约为|仅)?\s*",
+    re.IGNORECASE,
+)
+_WHOLE_GAP = re.compile(r"\s*(?:的|'s|’s)?\s*(?:[约近超]|超过|约为)?\s*")
 _LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)\s*$", re.IGNORECASE)
 
 
@@ -250,10 +259,14 @@ def choose_geo(
     sentence: Sentence, q: Quantity, clause: Span, text: str, metric: str | None, carry: Carry
 ) -> tuple[str | None, str | None]:
     """(geo, partner) of a number: the subject place or company, and the other side of a trade flow."""
+    is_share = bool(metric and metric.endswith("_share"))
     metric = metric.removesuffix("_share") if metric else None
     roles = geo_roles(sentence, text, metric)
     places = [m for m in sentence.mentions if m.kind in (GEO, COMPANY)]
     subjects = [m for m in places if roles.get(m.start) == "geo"]
+    if is_share:  # "77% of world output", "22% of the world's": the world is the whole, never the subject
+        subjects = [m for m in subjects if m.value != "WORLD" and not _OF_AFTER.match(text, q.end, m.start)]
+    world_level = _world_level(places, q, text)
     partners = [m for m in places if roles.get(m.start) == "partner" and m.kind == GEO]
     geo: str | None = None
     companies = [m for m in subjects if m.kind == COMPANY and m.start < q.start]
@@ -275,8 +288,12 @@ def choose_geo(
             in_clause_before = [*in_clause_before, wholes_just_before[-1]]
         if not in_clause_before and any(m.value == "WORLD" for m in after_in_clause):
             in_clause_before = [m for m in after_in_clause if m.value == "WORLD"]  # "22 Mt worldwide"
-        if in_clause_before:
+        if world_level is not None:
+            geo = world_level
+        elif in_clause_before:
             geo = in_clause_before[-1].value  # "Vietnam with 22 Mt and Brazil with 21 Mt": the nearest
+        elif before and is_share:
+            geo = before[-1].value  # "Liaoning's resources at 3.52 bn t, some 85% of the national total"
         elif before:
             geo = before[0].value
         elif after_in_clause:
@@ -294,6 +311,16 @@ def choose_geo(
             if not lead and not _is_country(home) and _labels_number(text, geo, subjects, q, sentence):
                 partner, geo = geo, None
     return geo, partner
+
+
+def _world_level(places: Sequence[Mention], q: Quantity, text: str) -> str | None:
+    """`world output of 940,000 tonnes`, `全球产量为94万吨`: a level of the world named just before it."""
+    if q.kind is QuantityKind.PERCENT:
+        return None
+    for m in places:
+        if m.value == "WORLD" and 0 <= q.start - m.end <= 40 and _WORLD_LEVEL_GAP.fullmatch(text, m.end, q.start):
+            return "WORLD"
+    return None
 
 
 def _labels_number(text: str, code: str, subjects: Sequence[Mention], q: Quantity, sentence: Sentence) -> bool:
@@ -317,6 +344,13 @@ def choose_whole(sentence: Sentence, q: Quantity, text: str, geo: str, partner: 
     after = [
         m for m in sentence.mentions if m.kind == GEO and roles.get(m.start) == "whole" and 0 <= m.start - q.end < 60
     ]
+    just_before = [
+        m
+        for m in sentence.mentions
+        if m.kind == GEO and roles.get(m.start) == "whole" and _WHOLE_GAP.fullmatch(text, m.end, q.start)
+    ]  # 约占全国的85%、全球的22%: the whole written right before its number wins over the next one's
+    if just_before:
+        return just_before[-1].value
     if after:
         return after[0].value
     nxt = min((o.start for o in sentence.quantities if o.start >= q.end), default=sentence.span.end)
@@ -326,6 +360,14 @@ def choose_whole(sentence: Sentence, q: Quantity, text: str, geo: str, partner: 
         return "WORLD"
     if re.search(r"chin|national|domestic|全国|国内|我国", window):
         return "CN"
+    if geo.startswith("CN-") and re.search(r"全省|本省|the province\b", before[-12:] + window[:20]):
+        return geo.split(":", 1)[0]  # 鞍山的资源量占全省的86%: the province the place is in
+    if not partner and re.search(r"\bof\s+the\s+total\b", window[:20]) and not geo.startswith(("CN-", "company:")):
+        # "World production was 1.6 Mt, so China mined about 77% of the total": a country's share of a
+        # world figure given just before (the sentence or the one before it)
+        lookback = text[max(0, q.start - 250) : q.start].lower()
+        if re.search(r"\b(?:world|global|worldwide)\b|全球|世界", lookback):
+            return "WORLD"
     if partner or re.search(r"\btotal\b|总量|总额|总", window[:30] + before[-10:]):
         return geo
     if geo.startswith("CN-"):

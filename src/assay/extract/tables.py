@@ -254,7 +254,7 @@ class TableReader:
             year = re.search(r"((?:19|20)\d\d)", head)  # "First batch 2024"
         unit, scale = _unit_of(head)
         if unit is None:
-            unit, scale = _unit_of(context)
+            unit, scale = _nearest_unit(context)
         return Column(
             period=year.group(1) if year else None,
             unit=unit,
@@ -470,6 +470,16 @@ def _is_number(cell: str) -> bool:
 def _unit_of(text: str) -> tuple[str | None, float]:
     for pattern, unit, scale in _UNIT_HINTS:
         if pattern.search(text):
+            return unit, scale
+    return None, 1.0
+
+
+def _nearest_unit(context: str) -> tuple[str | None, float]:
+    """The unit of a table from its header and caption lines, the line nearest the table first, so that a
+    paragraph above ("出口24.3万吨") does not override the caption "表1 出口量（吨）"."""
+    for part in reversed(context.split("\n")):
+        unit, scale = _unit_of(part)
+        if unit is not None:
             return unit, scale
     return None, 1.0
 
