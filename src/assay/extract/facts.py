@@ -94,6 +94,8 @@ from assay.extract.slots import (
     commodity_of,
     common_parent,
     metrics_in,
+    respective_commodities,
+    respective_runs,
 )
 from assay.extract.tables import TableReader
 from assay.extract.timing import Timing
@@ -148,6 +150,8 @@ class _Reader:
         self.absolute_changes: set[int] = set()
         self._carry_from_sentence = False
         self._examples_at: tuple[int, list[tuple[int, int]]] = (-1, [])
+        self._run_lead: dict[int, Quantity] = {}
+        self._respective: tuple[tuple[str, str | None] | None, str | None] = (None, None)
 
     def run(self) -> list[Fact]:
         tables = TableReader(self.text, self.mentions, self.quantities, self.reference, self.title_carry.geo or "CN")
@@ -169,8 +173,12 @@ class _Reader:
                 last_block = block
             carry = carry_by_block.get(block) or self._opening_carry(running)
             made_here = False
+            runs = respective_runs(sentence, self.text)
+            self._run_lead = {o.start: run[0] for run in runs for o in run[1:]}
+            in_sentence: list[Fact] = []
             for q in sentence.quantities:
                 self._carry_from_sentence = made_here
+                self._respective = self._respective_slots(q, sentence, runs, in_sentence)
                 if any(s <= q.start < e for s, e in in_tables):
                     continue
                 made = self._facts_for(q, sentence, carry, heading_carry, facts)
@@ -187,11 +195,30 @@ class _Reader:
                         local=True,
                     )
                 facts.extend(made)
+                in_sentence.extend(made)
                 made_here = made_here or bool(made)
             carry = self._carry_of(sentence, carry, made_here)
             carry_by_block[block] = carry
             running = carry
         return dedupe(facts)
+
+    def _respective_slots(
+        self, q: Quantity, sentence: Sentence, runs: Sequence[Sequence[Quantity]], earlier: Sequence[Fact]
+    ) -> tuple[tuple[str, str | None] | None, str | None]:
+        """(commodity, metric) that a `respectively`/分别 list gives this number, by its place in the list."""
+        run = next((r for r in runs if q in r), None)
+        if run is None:
+            return None, None
+        index = list(run).index(q)
+        items = respective_commodities(sentence, run, self.text)
+        if items is not None:
+            return (items[index].value, items[index].form), None
+        if q.kind is QuantityKind.PERCENT:  # "指标为25.5万吨，…为24万吨，分别较2022年增长21.4%和18.8%"
+            levels = [f.metric for f in earlier if f.unit not in ("%", "pct_yoy", "pct_mom", "pct_qoq", "pct_change")]
+            metrics = list(dict.fromkeys(levels))
+            if len(metrics) == len(run):
+                return None, metrics[index]
+        return None, None
 
     def _opening_carry(self, previous: Carry) -> Carry:
         """A new paragraph keeps the document's running commodity and place, not its metric or period."""
@@ -321,8 +348,9 @@ class _Reader:
         before = text[sentence.span.start : q.start]
         clause_before = text[clause.start : q.start]
         after = text[q.end : sentence.span.end]
-        prev_q = max((o.end for o in sentence.quantities if o.end <= q.start), default=sentence.span.start)
-        near_before = text[max(prev_q, q.start - 48) : q.start]
+        lead = self._run_lead.get(q.start, q)  # "增长21.4%和18.8%": the list's first value carries the cue
+        prev_q = max((o.end for o in sentence.quantities if o.end <= lead.start), default=sentence.span.start)
+        near_before = text[max(prev_q, lead.start - 48) : lead.start]
         is_change = q.signed or bool(cues.CHANGE_BEFORE.search(near_before)) or bool(cues.CHANGE_AFTER.match(after))
         is_share = (
             bool(cues.SHARE.search(clause_before[-80:]))
@@ -414,7 +442,9 @@ class _Reader:
         text = self.text
         examples = self._examples(sentence)
         usable = [m for m in sentence.mentions if not any(a <= m.start < b for a, b in examples)]
-        found = commodity_of(usable, q, clause, text)
+        found = self._respective[0] or commodity_of(usable, q, clause, text)
+        if self._respective[1] and not metric.endswith("_share"):
+            metric = self._respective[1]
         geo, partner = choose_geo(sentence, q, clause, text, metric, carry)
         local_only = metric in ("investment", "output_value", "revenue", "net_profit") and not (geo or "").startswith(
             "company:"

@@ -25,6 +25,8 @@ _ABBREVIATIONS = (
     "U.S.", "U.K.", "E.U.", "Co.", "Ltd.", "Inc.", "Corp.", "No.", "vs.", "e.g.", "i.e.", "approx.", "St.",
     "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.", "Mr.", "Dr.",
 )  # fmt: skip
+_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")  # "J. Smith"
+_FIGURE_WITH_UNIT = re.compile(r"\d[\d,.]*\s*(?:%|t\b|tons?|tonnes|吨|元|美元)")  # a heading states no figure
 _CLAUSE_BREAK = re.compile(r"[,，;；:：(（)）\[\]【】]|\s[-–—]\s|—|(?<=\S)\s+(?:while|whereas|but)\s")
 _HEADING_MAX = 90
 
@@ -81,7 +83,7 @@ def _is_heading(line: str) -> bool:
         return False
     if stripped[-1] in ".。!！?？;；,，:" or stripped.startswith(("•", "-", "*")):
         return stripped[-1] in ":：" and len(stripped) < 40
-    return not re.search(r"\d[\d,.]*\s*(?:%|t\b|tons?|tonnes|吨|元|美元)", stripped)
+    return not _FIGURE_WITH_UNIT.search(stripped)
 
 
 def _numeric_comma(text: str, pos: int) -> bool:
@@ -138,7 +140,7 @@ def _cap_lengths(text: str, starts: list[int]) -> list[int]:
 
 def _ends_with_abbreviation(text: str, end: int) -> bool:
     window = text[max(0, end - 8) : end]
-    return any(window.endswith(a) for a in _ABBREVIATIONS) or bool(re.search(r"(?:^|\s)[A-Z]\.$", window))
+    return window.endswith(_ABBREVIATIONS) or bool(_INITIAL.search(window))
 
 
 # --- tables as text extraction leaves them (read by tables.py) ---------------------------------

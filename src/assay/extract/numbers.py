@@ -255,7 +255,7 @@ def _read_after_core(text: str, r: Reading, zh: bool) -> None:
 
 _AFTER_CORE_ZH = "成打 \t\u3000"
 _AFTER_CORE_LATIN = (
-    "".join(sorted({w[0] for w in u.MULTIPLIER_LOOKUP} | {w[0].upper() for w in u.MULTIPLIER_LOOKUP})) + " \t\u00a0"
+    "".join(sorted({w[0] for w in u.MULTIPLIER_LOOKUP} | {w[0].upper() for w in u.MULTIPLIER_LOOKUP})) + " \t\u00a0\n"
 )
 
 
@@ -311,6 +311,10 @@ def _read_multiplier(text: str, r: Reading) -> None:
     if not mult:
         return
     word = mult["mult"].lower()
+    if mult["newline"] and (
+        len(word) < 5 or not mult["mult"].islower() or text[mult.end() : mult.end() + 1].isalpha()
+    ):  # a wrapped line goes on with a whole lower-case word ("100\nbillion"), not "5\nk" or "5\nMillions"
+        return
     glued = mult.start("mult") == r.end
     if word == "b" and not glued:
         return

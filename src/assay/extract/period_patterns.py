@@ -141,7 +141,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ("zh_month", rf"(?:(?P<zm_y>{_Y}){_S}年{_S})?(?<![\d.])(?P<zm_m>{_ZH_M}){_S}月(?:份)?(?![日号號])"),
     (
         "year_span",
-        rf"(?:(?i:from|between)\s+)?(?P<ys_a>{_Y}){_S}年?{_S}(?:{_DASH}|(?i:to|and|through)\b|至|到|/){_S}(?P<ys_b>{_Y}|\d{{2}}(?![\d%,.]))(?:{_S}年)?",
+        # 2021-25 and 2021/22 abbreviate the second year; "2022 and 54 kt" does not
+        rf"(?:(?i:from|between)\s+)?(?P<ys_a>{_Y}){_S}年?{_S}"
+        rf"(?:(?:{_DASH}|(?i:to|and|through)\b|至|到|/){_S}(?P<ys_b>{_Y})|(?:{_DASH}|/){_S}(?P<ys_b2>\d{{2}}(?![\d%,.])))"
+        rf"{_UNIT_AFTER}(?:{_S}年)?",
     ),
     (
         "plan",
@@ -151,7 +154,7 @@ _PATTERNS: list[tuple[str, str]] = [
         "en_month_range",
         rf"(?:(?P<mr_y0>{_Y})\s+)?(?:(?i:from)\s+)?{_m('mr_a')}\s*(?:{_DASH}|(?i:to|through|thru|until)\b)\s*{_m('mr_b')}(?:,?\s+(?P<mr_y>{_Y}))?",
     ),
-    ("en_month_rel", rf"{_m('mrl_m')}\s+(?P<mrl_w>last|this|next|previous)\s+year\b"),
+    ("en_month_rel", rf"{_m('mrl_m')}\s+(?:of\s+)?(?:the\s+)?(?P<mrl_w>last|this|next|previous)\s+year\b"),
     ("en_month_year", rf"{_m('my_m')},?\s+(?:of\s+)?(?P<my_y>{_Y}|['’]\d{{2}}(?!\d))"),
     ("en_month_day", rf"{_m('md_m')}\s+(?P<md_d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]\d|\d)"),
     ("en_date_dmy", rf"(?<!\d)(?P<dmy_d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+{_m('dmy_m')},?\s+(?P<dmy_y>{_Y})"),
@@ -292,7 +295,5 @@ LOOKBACK = {
 CJK_LOOKBACK = {"digits": 4, "word": 2, "name": 2, "cjk": 8}
 # Where a wording can start: an ASCII word, a month name run into the word before it by careless
 # extraction ("Export DynamicsSeptember Volume"), or any Chinese character (searched apart, see CJK_LOOKBACK).
-START_ASCII = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z0-9]|(?<=[a-z])(?=(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)[A-Z]"
-)
+START_ASCII = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]|(?<=[a-z])[A-Z]")  # searched with endpos: no lookahead
 START_CJK = re.compile(r"[^\x00-\x7f]")

@@ -321,7 +321,7 @@ def _read(m: re.Match[str]) -> _Pending | None:
         return _Pending(s, e, "half", _year(g["zh_y"]), 1 if g["zh_n"] == "上" else 2)
     if kind == "year_span":
         first = int(g["ys_a"])
-        second = g["ys_b"]
+        second = g["ys_b"] or g["ys_b2"]
         last = int(second) if len(second) == 4 else first // 100 * 100 + int(second)
         if last <= first:  # 2024-10 is no span; keep the year
             at = m.start("ys_a")

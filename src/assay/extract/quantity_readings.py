@@ -12,6 +12,14 @@ from assay.model import Approx, Quantity, QuantityKind
 _ANY_LETTER_AFTER = re.compile(r"[ \t]*[A-Za-z]")
 _DATE_JOINER = re.compile(r"\d[-/.]")
 _DATE_JOINER_AFTER = re.compile(r"[-/.]\d")
+# "rose from X to Y" names two levels; "ranged from X to Y", "prices from X to Y t" one range
+_CHANGE_WORD = re.compile(
+    r"(?i:\b(?:ros(?:e|en)|ris(?:e|es|ing)|increas\w*|gr[eo]w\w*|growth|fell|fall\w*|dropp?\w*|declin\w*|decreas\w*"
+    r"|climb\w*|jump\w*|surg\w*|soar\w*|slipp?\w*|slid\w*|sink\w*|sank|plung\w*|tumbl\w*|expan\w*|rais\w*|cut\w*"
+    r"|reduc\w*|boost\w*|lift\w*|went|go(?:es|ne|ing)?|mov\w*|chang\w*|doubl\w*|tripl\w*|shr[aiu]nk\w*|edg\w*"
+    r"|ramp\w*|upgrad\w*|widen\w*|narrow\w*|recover\w*|rebound\w*|revis\w*|adjust\w*|up|down)\b)"
+)
+_CLAUSE_START = re.compile(r"[.;:!?\n。；：！？][^.;:!?\n。；：！？]*\Z")
 
 
 @dataclass(slots=True)
@@ -84,7 +92,7 @@ def _as_range(text: str, low: Reading, high: Reading, gap: str) -> Reading | Non
     word = (sep["word"] or "").lower()
     if word == "and" and low.lead != "between":
         return None
-    if word in ("to", "through", "至", "到") and low.lead == "from":
+    if word in ("to", "through", "至", "到") and low.lead == "from" and _changes_level(text, low):
         return None
     if sep["dash"] and (high.signed or _in_date(text, low, high)):
         return None
@@ -111,6 +119,13 @@ def _as_range(text: str, low: Reading, high: Reading, gap: str) -> Reading | Non
     )
     merged.high = high.value
     return merged
+
+
+def _changes_level(text: str, low: Reading) -> bool:
+    """A verb or noun of change before `from X`, in the same clause: X and Y are two levels, not a range."""
+    window = text[max(0, low.start - 80) : low.start]
+    clause = _CLAUSE_START.search(window)
+    return bool(_CHANGE_WORD.search(window, clause.start() if clause else 0))
 
 
 def _compatible(low: Reading, high: Reading) -> bool:

@@ -45,7 +45,10 @@ _OF_WHOLE = re.compile(r"(?:\bof(?:\s+the)?(?:\s+total)?\s*$|\bin\s*$|占\s*$|�
 _SUPERLATIVE_AFTER = re.compile(
     r"^(?:'s|’s)?\s+(?:largest|biggest|leading|top|second|third|main|major|no\.|number)", re.IGNORECASE
 )
-_ZH_WHOLE_AFTER = re.compile(r"^(?:的|总量的|储量的|产量的)\s*[约近超]?\s*\d")
+_ZH_WHOLE_AFTER = re.compile(
+    r"^(?:的|总量的|储量的|产量的)\s*[约近超]?\s*(?:\d|一半|半数|[二两三四五六七八九十]分之|[一二三四五六七八九]成)"
+)
+_ZH_SHARE_VERB = re.compile(r"占|(?:超过|超出|接近|相当于|达到)\s*$")
 _GOVERNMENT_VERB = re.compile(
     r"\bBeijing(?:'s)?\s+(?:has\s+|had\s+|will\s+)?(?:set|sets|raised|cut|issued|imposed|announced|approved|"
     r"allocated|lifted|kept|plans?|decided|ordered)\b"
@@ -219,7 +222,7 @@ def _geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, s
             roles[m.start] = "skip"
         elif m.kind == GEO and _OF_WHOLE.search(before) and _share_before(text, sentence.span.start, m.start):
             roles[m.start] = "whole"
-        elif m.kind == GEO and _ZH_WHOLE_AFTER.match(after) and "占" in text[sentence.span.start : m.start]:
+        elif m.kind == GEO and _ZH_WHOLE_AFTER.match(after) and _ZH_SHARE_VERB.search(text[sentence.span.start : m.start]):
             roles[m.start] = "whole"  # 约占全国的85%、全球的22%
         elif m.kind == GEO and _is_dateline(text, m):
             roles[m.start] = "skip"  # a dateline: "SHANGHAI, Nov 24 (SMM) -"
@@ -341,9 +344,15 @@ def _labels_number(text: str, code: str, subjects: Sequence[Mention], q: Quantit
 def choose_whole(sentence: Sentence, q: Quantity, text: str, geo: str, partner: str | None) -> str:
     """What a share is a share of: the place named after `of`/占, else the exporter (for a destination), else WORLD."""
     roles = geo_roles(sentence, text, None)
+    following = min((o.start for o in sentence.quantities if o.start >= q.end), default=sentence.span.end)
     after = [
-        m for m in sentence.mentions if m.kind == GEO and roles.get(m.start) == "whole" and 0 <= m.start - q.end < 60
-    ]
+        m
+        for m in sentence.mentions
+        if m.kind == GEO
+        and roles.get(m.start) == "whole"
+        and 0 <= m.start - q.end < 60
+        and not (m.end <= following and _WHOLE_GAP.fullmatch(text, m.end, following))
+    ]  # "占全省的86%，其中海城又占鞍山的70%": 鞍山 is the next number's whole
     just_before = [
         m
         for m in sentence.mentions
@@ -397,3 +406,38 @@ def adjacent_price(text: str, q: Quantity, sentence: Sentence) -> bool:
         if o.kind is QuantityKind.PRICE and 0 <= o.start - q.end <= 12:
             return bool(re.fullmatch(r"\s*(?:to|from|at)\s*", text[q.end : o.start]))
     return False
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b|分别|各为|依次为", re.IGNORECASE)
+_VALUE_GLUE = re.compile(r"\s*(?:,|，|、|和|及|与|and|,\s*and)\s*", re.IGNORECASE)
+
+
+def respective_runs(sentence: Sentence, text: str) -> list[list[Quantity]]:
+    """Lists of values of one kind that a `respectively`/分别 sentence pairs, in order, with a list of
+    products or measures: "镁锭和镁合金出口量分别为30万吨和12万吨", "were 300,000 t and 120,000 t respectively"."""
+    if not _RESPECTIVELY.search(text, sentence.span.start, sentence.span.end):
+        return []
+    runs: list[list[Quantity]] = []
+    for q in sentence.quantities:
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.kind is q.kind and _VALUE_GLUE.fullmatch(text, last.end, q.start):
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    return [run for run in runs if len(run) >= 2]
+
+
+def respective_commodities(sentence: Sentence, run: Sequence[Quantity], text: str) -> list[Mention] | None:
+    """The list of distinct products written before a run of values, when it is as long as the run."""
+    items = [m for m in sentence.mentions if m.kind == COMMODITY and m.end <= run[0].start and m.value != "-"]
+    if len(items) < len(run):
+        return None
+    group = [items[-1]]
+    for m in reversed(items[:-1]):
+        if _LIST_GLUE.match(text[m.end : group[0].start]):
+            group.insert(0, m)
+        else:
+            break
+    if len(group) != len(run) or len({(m.value, m.form) for m in group}) != len(group):
+        return None
+    return group

@@ -17,7 +17,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +27,13 @@ from assay.store.schema import Base
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_CACHE_KIB = 64 * 1024  # page cache per connection; the default 2 MB thrashes on the FTS and facts indexes
+# Planner statistics: a table is analysed when it has at least this many rows and none were
+# gathered, or it grew or shrank by STALE_RATIO since; ANALYZE reads at most ANALYSIS_LIMIT rows per index.
+ANALYZE_MIN_ROWS = 500
+STALE_RATIO = 2.0
+ANALYSIS_LIMIT = 1000
+ANALYSED_TABLES = ("documents", "facts", "events", "event_mentions", "event_commodities")
 # Objects that live beside schema.py's tables on purpose (full-text search); schema
 # comparisons leave them out.
 FULL_TEXT_OBJECTS = ("documents_fts", "ix_documents_fts")
@@ -56,6 +63,12 @@ class Store:
     def session(self) -> Session:
         return self._sessions()
 
+    def write_session(self) -> Session:
+        """A session for a writer that reads before it writes: on SQLite its transactions take the
+        write lock when they begin (BEGIN IMMEDIATE, waiting up to the busy timeout), so a read
+        never leaves a snapshot that another process's commit makes too stale to write from."""
+        return Session(self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE"), expire_on_commit=False)
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session that commits when the block ends normally and rolls back otherwise."""
@@ -81,7 +94,69 @@ def open_store(url: str) -> Store:
     except (SQLAlchemyError, OSError) as exc:
         engine.dispose()
         raise StoreError(display_url(url), describe_error(exc)) from exc
-    return Store(url=url, engine=engine, dialect=engine.dialect.name)
+    store = Store(url=url, engine=engine, dialect=engine.dialect.name)
+    try:
+        refresh_statistics(store)
+    except SQLAlchemyError:
+        pass  # a read-only or busy database still opens; its statistics are refreshed another time
+    return store
+
+
+def refresh_statistics(store: Store, min_rows: int = ANALYZE_MIN_ROWS) -> list[str]:
+    """Gather planner statistics for tables that have none or whose size changed a lot; returns their names.
+
+    An unanalysed SQLite store lets the planner guess, and it guesses wrong on facts (the
+    metric/period index instead of the covering series index). Cheap when nothing is stale:
+    one lookup of the statistics and of each table's largest id.
+    """
+    with store.engine.begin() as connection:
+        if store.dialect == "sqlite":
+            stale = _stale_sqlite_tables(connection, min_rows)
+            if stale:
+                connection.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+                for table in stale:
+                    connection.exec_driver_sql(f"ANALYZE {table}")
+        elif store.dialect == "postgresql":
+            stale = _stale_postgresql_tables(connection, min_rows)
+            for table in stale:
+                connection.exec_driver_sql(f"ANALYZE {table}")
+        else:
+            stale = []
+    return stale
+
+
+def _stale_sqlite_tables(connection: Connection, min_rows: int) -> list[str]:
+    known: dict[str, int] = {}
+    if connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        for table, stat in connection.exec_driver_sql("SELECT tbl, stat FROM sqlite_stat1"):
+            if stat and str(stat).split()[0].isdigit():
+                known[table] = max(known.get(table, 0), int(str(stat).split()[0]))
+    stale = []
+    for table in ANALYSED_TABLES:
+        # max(id) is one index probe; ids only grow, so it bounds the row count from above
+        rows = (
+            connection.exec_driver_sql(f"SELECT max(rowid) FROM {table}").scalar() or 0
+        )  # table names are our constants
+        analysed = known.get(table)
+        if analysed is None:
+            if rows >= min_rows:
+                stale.append(table)
+        elif max(rows, 1) > STALE_RATIO * max(analysed, 1) and rows >= min_rows:
+            stale.append(table)
+    return stale
+
+
+def _stale_postgresql_tables(connection: Connection, min_rows: int) -> list[str]:
+    query = (
+        "SELECT relname, n_live_tup, n_mod_since_analyze, last_analyze, last_autoanalyze "
+        "FROM pg_stat_user_tables WHERE relname = ANY(%(tables)s)"
+    )
+    stale = []
+    for name, live, modified, manual, automatic in connection.exec_driver_sql(query, {"tables": list(ANALYSED_TABLES)}):
+        never = manual is None and automatic is None
+        if modified >= min_rows and (never or modified * STALE_RATIO > max(live, 1)):
+            stale.append(str(name))
+    return sorted(stale)
 
 
 def normalise_url(url: str) -> str:
@@ -190,6 +265,8 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         # WAL makes NORMAL durable against process crashes; only a power cut can lose the last commit.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        cursor.execute("PRAGMA temp_store=MEMORY")
     finally:
         cursor.close()
 

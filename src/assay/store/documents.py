@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import and_, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from assay.model import Document
@@ -104,8 +104,8 @@ def save_document(
     commodity_families: Sequence[str] = (),
     extracted_with: str | None = None,
 ) -> int:
-    """Insert a document and return its id (flushed, not committed)."""
-    row = DocumentRow(
+    """Insert a document and return its id (not committed)."""
+    values = dict(
         name=doc.name[:300],
         source=doc.source,
         url=doc.url,
@@ -125,9 +125,11 @@ def save_document(
         minhash=minhash,
         extracted_with=extracted_with,
     )
-    session.add(row)
-    session.flush()
-    return row.id
+    # A Core insert: the ORM's unit of work costs more than the row itself here.
+    result = session.execute(insert(DocumentRow).values(values))
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row always yields its key
+    return int(key[0])
 
 
 def mark_extracted(session: Session, document_id: int, extracted_with: str, commodity_families: Sequence[str]) -> None:
@@ -189,8 +191,7 @@ def iter_originals_for_dedupe(session: Session) -> Iterator[tuple[int, str, byte
 
 
 def record_failure(session: Session, source: str, reason: str) -> None:
-    session.add(IngestFailureRow(source=source, reason=reason, at=_naive_utc(datetime.now(UTC))))
-    session.flush()
+    session.execute(insert(IngestFailureRow).values(source=source, reason=reason, at=_naive_utc(datetime.now(UTC))))
 
 
 def recent_failures(session: Session, limit: int = 50) -> list[tuple[str, str, datetime]]:

@@ -1,0 +1,147 @@
+"""Wording classes of shares and lists, in English and Chinese sentences written for these tests:
+fractions in words, wholes named before or after the number, world levels, `respectively`/分别 lists,
+measurement bases (contained MgO) and table units from the caption nearest the table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assay.extract.facts import extract_facts
+from assay.model import Document
+
+
+def facts_of(text: str, published: str | None = "2025-06-15") -> list[dict[str, Any]]:
+    doc = Document(name="t", source="t", raw_sha256="x", clean_text=text, published=published)
+    out = []
+    for fact in extract_facts(doc):
+        assert text[fact.start : fact.end] == fact.quote, "the quote must be the span it claims"
+        out.append(fact.to_factspec())
+    return out
+
+
+def one(facts: list[dict[str, Any]], **want: Any) -> dict[str, Any]:
+    found = [f for f in facts if all(f.get(k) == v for k, v in want.items())]
+    assert len(found) == 1, f"expected one fact with {want}, got {found} among {facts}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("China mined about three quarters of the world's natural graphite in 2023.", 75),
+        ("In 2022 China produced two thirds of the world's magnesium.", 66.67),
+        ("China mined half of the world's rare earths in 2021.", 50),
+    ],
+)
+def test_a_fraction_in_words_is_a_share(text: str, value: float) -> None:
+    share = one(facts_of(text), unit="%")
+    assert share["metric"] == "production_share" and share["geo"] == "CN" and share["share_of"] == "WORLD"
+    assert share["value"] == pytest.approx(value, rel=0.005)
+
+
+def test_a_chinese_fraction_of_the_nation_is_a_share() -> None:
+    share = one(facts_of("2022年，榆林市原镁产量超过全国的一半。"), unit="%")
+    assert share["commodity"] == "magnesium" and share["metric"] == "production_share"
+    assert share["geo"] == "CN-SN:Yulin" and share["share_of"] == "CN" and share["value"] == 50
+
+
+def test_a_fraction_in_words_after_a_movement_is_a_change() -> None:
+    fact = one(facts_of("China's magnesium exports fell by a third in 2023."), metric="exports")
+    assert fact["value"] == pytest.approx(-33.33, rel=0.005) and fact["unit"] in ("pct_yoy", "pct_change")
+    zh = one(facts_of("2023年我国稀土开采指标增长约五分之一。"), metric="mining_quota")
+    assert zh["value"] == 20 and zh["unit"] in ("pct_yoy", "pct_change")
+
+
+def test_the_world_is_the_whole_of_a_share_not_its_subject() -> None:
+    facts = facts_of(
+        "China mined 1.2 million tonnes of natural graphite in 2023, about 77% of world output of 1.6 million tonnes."
+    )
+    share = one(facts, unit="%")
+    assert share["geo"] == "CN" and share["share_of"] == "WORLD" and share["metric"] == "production_share"
+    world = one(facts, value=1600000)
+    assert world["geo"] == "WORLD"
+
+
+def test_a_share_of_the_total_after_a_world_figure() -> None:
+    facts = facts_of(
+        "The survey puts world reserves of rare earths at 110 million tonnes. "
+        "China has 44 million tonnes, or 40% of the total."
+    )
+    assert one(facts, value=110000000)["geo"] == "WORLD"
+    assert one(facts, value=44000000)["geo"] == "CN"
+    share = one(facts, unit="%")
+    assert share["metric"] == "reserves_share" and share["geo"] == "CN" and share["share_of"] == "WORLD"
+
+
+def test_a_province_share_of_the_nation_and_of_the_world() -> None:
+    facts = facts_of(
+        "Chinese surveys put Liaoning's magnesite reserves at 3.5 billion tonnes, "
+        "some 85% of the national total and 22% of the world's."
+    )
+    assert one(facts, value=85)["geo"] == "CN-LN" and one(facts, value=85)["share_of"] == "CN"
+    assert one(facts, value=22)["geo"] == "CN-LN" and one(facts, value=22)["share_of"] == "WORLD"
+
+
+def test_chinese_wholes_written_before_each_number() -> None:
+    facts = facts_of("辽宁菱镁矿保有资源量约35亿吨，约占全国的85%、全球的22%。鞍山的资源量占全省的86%，其中海城又占鞍山的70%。")
+    assert one(facts, value=85)["share_of"] == "CN"
+    assert one(facts, value=22)["share_of"] == "WORLD"
+    anshan = one(facts, value=86)
+    assert anshan["geo"] == "CN-LN:Anshan" and anshan["share_of"] == "CN-LN"
+    haicheng = one(facts, value=70)
+    assert haicheng["geo"] == "CN-LN:Haicheng" and haicheng["share_of"] == "CN-LN:Anshan"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chinese smelters made 830,000 tonnes of magnesium in 2023, out of world output of 940,000 tonnes.",
+        "2023年中国原镁产量83万吨，全球产量为94万吨。",
+    ],
+)
+def test_a_world_level_named_just_before_the_number(text: str) -> None:
+    facts = facts_of(text)
+    assert one(facts, value=830000)["geo"] == "CN"
+    assert one(facts, value=940000)["geo"] == "WORLD"
+
+
+def test_respectively_pairs_products_with_values_in_order() -> None:
+    en = facts_of("Exports of magnesium ingot and magnesium alloy were 300,000 t and 120,000 t respectively in 2024.")
+    assert one(en, value=300000)["commodity"] == "magnesium"
+    assert one(en, value=120000)["commodity"] == "magnesium_alloy"
+    zh = facts_of("2024年镁锭、镁合金出口量分别为30万吨、12万吨，同比分别增长5%和8%。")
+    assert one(zh, value=120000)["commodity"] == "magnesium_alloy"
+    assert one(zh, value=5)["commodity"] == "magnesium" and one(zh, value=5)["unit"] == "pct_yoy"
+    assert one(zh, value=8)["commodity"] == "magnesium_alloy" and one(zh, value=8)["unit"] == "pct_yoy"
+
+
+def test_fenbie_pairs_changes_with_the_measures_before_them() -> None:
+    facts = facts_of("2023年全年稀土开采总量控制指标为25.5万吨，冶炼分离总量控制指标为24万吨，分别较2022年增长21.4%和18.8%。")
+    assert one(facts, value=21.4)["metric"] == "mining_quota"
+    smelting = one(facts, value=18.8)
+    assert smelting["metric"] == "smelting_quota" and smelting["unit"] == "pct_yoy"
+
+
+def test_contained_mgo_measures_magnesite_and_compounds_are_magnesia() -> None:
+    facts = facts_of(
+        "Measured as contained magnesium oxide, China mined 13 million tonnes in 2023. "
+        "U.S. imports of magnesium compounds were 570,000 tonnes in 2023."
+    )
+    assert one(facts, value=13000000)["commodity"] == "magnesite"
+    imports = one(facts, value=570000)
+    assert imports["commodity"] == "magnesia" and imports["geo"] == "US"
+
+
+def test_a_table_takes_its_unit_from_the_caption_next_to_it() -> None:
+    text = (
+        "2019年镁锭出口24.3万吨，同比增长13.45%。\n"
+        "表1 2019年镁粉出口量（吨）\n"
+        "| 品种 | 2018年 | 2019年 |\n"
+        "| --- | --- | --- |\n"
+        "| 镁粉 | 78360 | 84332 |\n"
+    )
+    facts = facts_of(text)
+    assert one(facts, value=78360)["unit"] == "t"
+    assert one(facts, value=84332)["period"] == "2019"
