@@ -17,7 +17,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -114,10 +114,8 @@ def ingest(inputs: Sequence[str], options: IngestOptions, store: Store) -> Inges
     finally:
         run.close()
     if run.report.added or run.report.reextracted:
-        try:
+        with suppress(SQLAlchemyError):  # statistics only guide the planner; a busy store gets them on next open
             refresh_statistics(store)
-        except SQLAlchemyError:
-            pass  # statistics only guide the planner; a busy store gets them on its next open
     return run.report
 
 

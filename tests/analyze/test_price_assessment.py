@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from assay.analyze.money import PriceUnitError, convert_price
-from assay.analyze.prices import PriceQuery, assess_prices, outlier_reasons, parse_window
+from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, outlier_reasons, parse_window
 from assay.model import Fact
 
 
@@ -86,3 +86,21 @@ def test_one_source_with_most_quotes_is_named(kb, fact: Callable[..., Fact]) -> 
 def test_nothing_stored_says_so(kb) -> None:
     result = assess_prices(kb.session, PriceQuery("dysprosium"))
     assert result.mid is None and result.warnings == ("no price quotes stored",)
+
+
+def test_forms_never_mix_unless_one_is_chosen(kb, fact: Callable[..., Fact]) -> None:
+    kb.doc("oxide-desk", price(fact, 525000, "2023-10-20"), published="2023-10-20")
+    metal = fact(
+        642500,
+        "PrNd metal 642500 CNY/t",
+        commodity="prnd",
+        metric="price",
+        unit="CNY/t",
+        form="metal",
+        period="2023-10-20",
+    )
+    kb.doc("metal-desk", metal, published="2023-10-20")
+    with pytest.raises(PriceQueryError, match="several forms \\(metal, oxide\\)"):
+        assess_prices(kb.session, PriceQuery("prnd"))
+    oxide = assess_prices(kb.session, PriceQuery("prnd", "oxide"))
+    assert (oxide.n_quotes, oxide.mid) == (1, 525000)

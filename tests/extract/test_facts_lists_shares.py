@@ -145,3 +145,24 @@ def test_a_table_takes_its_unit_from_the_caption_next_to_it() -> None:
     facts = facts_of(text)
     assert one(facts, value=78360)["unit"] == "t"
     assert one(facts, value=84332)["period"] == "2019"
+
+
+def test_the_province_or_region_replaces_a_city_carried_from_before() -> None:
+    en = facts_of(
+        "Haicheng holds most of the magnesite mines. The plan aims at two mining groups in the province "
+        "and output value of more than RMB 100 billion by 2030."
+    )
+    assert one(en, metric="output_value")["geo"] == "CN-LN"
+    region = facts_of(
+        "Baotou hosts the magnet plants. The region plans to lift its capacity for rare earth magnets "
+        "to 100,000 tonnes a year by 2025."
+    )
+    assert one(region, metric="capacity")["geo"] == "CN-NM"
+    zh = facts_of("海城是菱镁矿主产区。到2030年，全省菱镁产业产值突破1000亿元。")
+    value = one(zh, metric="output_value")
+    assert value["geo"] == "CN-LN" and value["commodity"] == "magnesite"
+
+
+def test_europe_is_the_eu_for_prices() -> None:
+    fact = one(facts_of("In Europe the average magnesium price was $5,011 a tonne in 2021."), metric="price")
+    assert fact["geo"] == "EU" and fact["period"] == "2021"

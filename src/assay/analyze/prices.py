@@ -184,6 +184,12 @@ def assess_prices(session: Session, query: PriceQuery) -> PriceAssessment:
     )
     if not records:
         return PriceAssessment(query, unit, None, None, None, None, 0, 0, (), (), ("no price quotes stored",))
+    forms = sorted({r.fact.form for r in records if r.fact.form})
+    if query.form is None and len(forms) > 1:
+        # oxide and metal trade at different prices: one assessment over both would describe neither
+        raise PriceQueryError(
+            f"{query.commodity} prices are quoted for several forms ({', '.join(forms)}): choose one with --form"
+        )
     as_of = query.as_of or max(Period.parse(r.fact.period).end for r in records if r.fact.period)
     start = as_of - timedelta(days=query.window_days - 1)
     in_window = [r for r in records if r.fact.period and Period.parse(r.fact.period).start >= start]

@@ -222,7 +222,10 @@ def prices_command(
         raise _usage(f"--window/--as-of: {exc}") from exc
     query = PriceQuery(commodity, form, days, day, currency.upper(), per, geo)
     with _session() as session:
-        result = assess_prices(session, query)
+        try:
+            result = assess_prices(session, query)
+        except PriceQueryError as exc:
+            raise _usage(str(exc)) from exc
     if as_json:
         _print_json(result.as_json())
         return

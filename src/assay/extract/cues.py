@@ -85,6 +85,10 @@ SHARE_AFTER = re.compile(
     r"of\s+(?:the\s+)?(?:\w+\s+){0,3}(?:total|market|production|output|reserves|capacity|exports|imports|supply))",
     re.IGNORECASE,
 )
+WHOLE_PROVINCE = re.compile(
+    r"\b(?:the|whole|entire|its)\s+(?:autonomous\s+)?(?:province|region)\b|province-wide|全省|全区|全自治区|省内|区内",
+    re.IGNORECASE,
+)
 ZH_WHOLE_BEFORE = re.compile(r"(?:全国|全球|世界|全省|全市|国内)(?:总量|总产量|产量|储量)?的\s*(?:[约近]|超过)?\s*$")
 # amounts in words that are fractions: read_quantities gives 0.75 for "three quarters", 0.5 for 一半
 FRACTION_WORD = re.compile(

@@ -44,6 +44,7 @@ from assay.extract.event_lexicon import (
     TYPE_PRIORITY,
     Trigger,
 )
+from assay.extract.event_prefilter import PatternSet
 from assay.extract.event_merge import Candidate, drop_earlier_quotas, keep_commodities, merge
 from assay.extract.event_stance import (
     ATTRIBUTED_VIEW,
@@ -392,9 +393,15 @@ class _DocumentContext:
         return chosen, rank
 
 
+_TRIGGER_INDEX = PatternSet([trigger.pattern for trigger in TRIGGERS])
+
+
 def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
     found: list[tuple[Trigger, int, int]] = []
-    for trigger in TRIGGERS:
+    possible = _TRIGGER_INDEX.possible(text)
+    for index, trigger in enumerate(TRIGGERS):
+        if index not in possible:
+            continue  # none of its opening words is in the text
         for m in trigger.pattern.finditer(text):
             before = text[max(0, m.start() - 40) : m.start()]
             if NEGATION_EN.search(before) or NEGATION_ZH.search(before):

@@ -464,6 +464,8 @@ class _Reader:
         commodity, form = found
         if geo is None:
             geo = carried_geo(carry.geo, metric, self.title_carry.geo)
+            if geo and ":" in geo and cues.WHOLE_PROVINCE.search(text, sentence.span.start, sentence.span.end):
+                geo = geo.split(":", 1)[0]  # "two or three mining groups in the province": not the city named before
         if metric not in ("exports", "imports", "exports_share", "imports_share"):
             partner = None
         period = self.timing.period(q, sentence, carry, heading, metric, self._carry_from_sentence)

@@ -143,7 +143,7 @@ _PATTERNS: list[tuple[str, str]] = [
         "year_span",
         # 2021-25 and 2021/22 abbreviate the second year; "2022 and 54 kt" does not
         rf"(?:(?i:from|between)\s+)?(?P<ys_a>{_Y}){_S}年?{_S}"
-        rf"(?:(?:{_DASH}|(?i:to|and|through)\b|至|到|/){_S}(?P<ys_b>{_Y})|(?:{_DASH}|/){_S}(?P<ys_b2>\d{{2}}(?![\d%,.])))"
+        rf"(?:(?:{_DASH}|(?i:to|and|through)\b|至|到|/){_S}(?P<ys_b>{_Y})|(?:{_DASH}|/){_S}(?P<ys_b2>\d{{2}}(?![\d%]|[,.]\d)))"
         rf"{_UNIT_AFTER}(?:{_S}年)?",
     ),
     (

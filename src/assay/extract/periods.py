@@ -21,9 +21,9 @@ from datetime import date
 
 from assay.extract.period_patterns import (
     ANCHOR,
-    CJK_LOOKBACK,
     CHINESE_MONTHS,
     CHINESE_QUARTERS,
+    CJK_LOOKBACK,
     FIVE_YEAR_PLANS,
     LOOKBACK,
     MONTHS,

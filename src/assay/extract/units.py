@@ -320,7 +320,8 @@ SUFFIX = re.compile(
 
 MULTIPLIER_RE = re.compile(
     # one line break may fall between a number and its multiplier ("RMB 100\nbillion"); see numbers.py
-    rf"{INLINE_SPACE}*(?P<newline>\n{INLINE_SPACE}*)?(?P<mult>(?i:{alternation(k for k in MULTIPLIER if k not in ('万', '萬', '亿', '億'))}))"
+    rf"{INLINE_SPACE}*(?P<newline>\n{INLINE_SPACE}*)?"
+    rf"(?P<mult>(?i:{alternation(k for k in MULTIPLIER if k not in ('万', '萬', '亿', '億'))}))"
 )
 
 # After a currency prefix, `m` means million: `$5m`, `£3.2m`.

@@ -8,7 +8,7 @@ by an older assay is migrated in place and a new file gets the whole schema.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,10 +95,8 @@ def open_store(url: str) -> Store:
         engine.dispose()
         raise StoreError(display_url(url), describe_error(exc)) from exc
     store = Store(url=url, engine=engine, dialect=engine.dialect.name)
-    try:
+    with suppress(SQLAlchemyError):  # a read-only or busy database still opens; statistics can wait
         refresh_statistics(store)
-    except SQLAlchemyError:
-        pass  # a read-only or busy database still opens; its statistics are refreshed another time
     return store
 
 

@@ -126,10 +126,7 @@ def save_document(
         extracted_with=extracted_with,
     )
     # A Core insert: the ORM's unit of work costs more than the row itself here.
-    result = session.execute(insert(DocumentRow).values(values))
-    key = result.inserted_primary_key
-    assert key is not None  # an INSERT of one row always yields its key
-    return int(key[0])
+    return int(session.execute(insert(DocumentRow).values(values).returning(DocumentRow.id)).scalar_one())
 
 
 def mark_extracted(session: Session, document_id: int, extracted_with: str, commodity_families: Sequence[str]) -> None:
