@@ -120,12 +120,8 @@ def ingest(inputs: Sequence[str], options: IngestOptions, store: Store) -> Inges
 
 
 class _Batch:
-    """One session whose transaction several documents share, committed every few documents or a fraction of a second.
-
-    Each document writes inside `document()`, a savepoint: a document that fails is rolled back
-    alone and the batch goes on. On SQLite the transaction takes the write lock when it begins,
-    so a lookup followed by an insert never meets a snapshot another writer made stale.
-    """
+    """A transaction several documents share, each writing in a savepoint of its own (`document()`) so
+    that one failing is rolled back alone; committed every few documents or a fraction of a second."""
 
     def __init__(self, store: Store) -> None:
         self.session = store.write_session()
@@ -140,9 +136,10 @@ class _Batch:
             yield self.session
 
     def done_one(self) -> None:
-        """Count a document handled; commit once the batch is large or old enough."""
-        if self.opened_at is None:
+        if not self.session.in_transaction():
             return
+        if self.opened_at is None:  # only lookups so far, yet on SQLite they hold the write lock too
+            self.opened_at = time.monotonic()
         self.documents += 1
         if self.documents >= COMMIT_EVERY_DOCUMENTS or time.monotonic() - self.opened_at >= COMMIT_EVERY_SECONDS:
             self.commit()

@@ -85,7 +85,9 @@ def test_a_province_share_of_the_nation_and_of_the_world() -> None:
 
 
 def test_chinese_wholes_written_before_each_number() -> None:
-    facts = facts_of("辽宁菱镁矿保有资源量约35亿吨，约占全国的85%、全球的22%。鞍山的资源量占全省的86%，其中海城又占鞍山的70%。")
+    facts = facts_of(
+        "辽宁菱镁矿保有资源量约35亿吨，约占全国的85%、全球的22%。鞍山的资源量占全省的86%，其中海城又占鞍山的70%。"
+    )
     assert one(facts, value=85)["share_of"] == "CN"
     assert one(facts, value=22)["share_of"] == "WORLD"
     anshan = one(facts, value=86)
@@ -118,7 +120,9 @@ def test_respectively_pairs_products_with_values_in_order() -> None:
 
 
 def test_fenbie_pairs_changes_with_the_measures_before_them() -> None:
-    facts = facts_of("2023年全年稀土开采总量控制指标为25.5万吨，冶炼分离总量控制指标为24万吨，分别较2022年增长21.4%和18.8%。")
+    facts = facts_of(
+        "2023年全年稀土开采总量控制指标为25.5万吨，冶炼分离总量控制指标为24万吨，分别较2022年增长21.4%和18.8%。"
+    )
     assert one(facts, value=21.4)["metric"] == "mining_quota"
     smelting = one(facts, value=18.8)
     assert smelting["metric"] == "smelting_quota" and smelting["unit"] == "pct_yoy"
@@ -166,3 +170,31 @@ def test_the_province_or_region_replaces_a_city_carried_from_before() -> None:
 def test_europe_is_the_eu_for_prices() -> None:
     fact = one(facts_of("In Europe the average magnesium price was $5,011 a tonne in 2021."), metric="price")
     assert fact["geo"] == "EU" and fact["period"] == "2021"
+
+
+def test_a_table_takes_its_period_from_the_caption_line_above_it() -> None:
+    text = (
+        "From January to October 2022 exports reached 229,570 tonnes, up 7.1% on the same months of 2021.\n\n"
+        "Top destinations of magnesium ingot exports, October 2022\n\n"
+        "Destination     | Tonnes | Share of total\n"
+        "Netherlands     | 6,280  | 27%\n"
+        "Turkey          | 3,196  | 14%\n"
+    )
+    facts = facts_of(text, "2022-11-24")
+    netherlands = one(facts, value=6280)
+    assert netherlands["period"] == "2022-10" and netherlands["partner"] == "NL"
+    assert one(facts, value=14)["period"] == "2022-10"
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("In the first six months of 2014 China's magnesia exports rose to 281,981 tonnes.", "2014-H1"),
+        ("From January to March 2024 China's magnesium exports reached 98,000 tonnes.", "2024-Q1"),
+        ("2024年1-12月，我国镁锭出口量为30万吨。", "2024"),
+        ("From January to September 2025 China's magnet exports reached 39,817 tonnes.", "2025-01/2025-09"),
+    ],
+)
+def test_an_interval_that_is_a_half_quarter_or_year_is_named_so(text: str, period: str) -> None:
+    fact = one(facts_of(text, "2025-11-01"), unit="t")
+    assert fact["period"] == period

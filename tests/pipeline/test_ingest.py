@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 from assay.extract import EXTRACTOR_VERSION
+from assay.model import Document
 from assay.pipeline import IngestOptions, families_of, ingest, keyword_families
 from assay.sources import SourceOptions
 from assay.store.db import Store, open_store
@@ -349,3 +350,36 @@ def test_a_folder_given_from_another_working_directory_is_recognised(
     assert (second.added, second.duplicates, second.skipped_unchanged) == (0, 0, len(ARTICLES))
     with store.session() as session:
         assert all(Path(d.source).is_absolute() for d in list_documents(session))
+
+
+def test_documents_finished_before_an_interrupt_are_kept(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assay.pipeline as pipeline
+
+    write_corpus(tmp_path / "wire")
+    real_extract = pipeline.extract
+    calls: list[str] = []
+
+    def interrupted_on_the_third(doc: Document) -> pipeline.Extraction:
+        calls.append(doc.name)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_extract(doc)
+
+    monkeypatch.setattr(pipeline, "extract", interrupted_on_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([str(tmp_path / "wire")], quiet(), store)
+    # the two documents done before are committed whole (facts included), though their batch was not full
+    assert count(store, "SELECT count(*) FROM documents") == 2
+    assert count(store, "SELECT count(*) FROM documents WHERE extracted_with IS NOT NULL") == 2
+    monkeypatch.setattr(pipeline, "extract", real_extract)
+    rerun = ingest([str(tmp_path / "wire")], quiet(), store)
+    assert rerun.skipped_unchanged == 2 and rerun.added == len(ARTICLES) - 2
+
+
+def test_an_input_named_twice_in_one_batch_is_stored_once(store: Store, tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path / "wire")
+    report = ingest([str(paths[0]), str(paths[1]), str(paths[0])], quiet(), store)
+    assert report.added == 2 and report.skipped_unchanged == 1
+    assert count(store, "SELECT count(*) FROM documents") == 2

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
 
-from assay.store.db import Store, StoreError, normalise_url, open_store, schema_differences
-from assay.store.schema import Base
+from assay.store.db import (
+    ANALYZE_MIN_ROWS,
+    SQLITE_CACHE_KIB,
+    Store,
+    StoreError,
+    normalise_url,
+    open_store,
+    refresh_statistics,
+    schema_differences,
+)
+from assay.store.schema import Base, DocumentRow, FactRow
 
 
 def test_migrated_schema_matches_schema_py(any_store: Store) -> None:
@@ -116,3 +126,87 @@ def test_processes_opening_a_new_file_at_once_all_succeed(tmp_path: Path) -> Non
     assert [child.returncode for child in children] == [0, 0, 0, 0], errors
     with open_store(url) as opened:
         assert schema_differences(opened) == []
+
+
+def _add_facts(store: Store, how_many: int, first_id: int = 1) -> None:
+    with store.transaction() as session:
+        if session.get(DocumentRow, 1) is None:
+            session.execute(
+                insert(DocumentRow).values(
+                    id=1,
+                    name="d",
+                    source="/d.txt",
+                    raw_sha256="a" * 64,
+                    text_sha256="b" * 64,
+                    fetched_at=datetime(2025, 1, 1),
+                    raw_text="",
+                    clean_text="",
+                    cleaning_steps=[],
+                    commodity_families=[],
+                )
+            )
+        rows = [
+            {
+                "id": first_id + i,
+                "document_id": 1,
+                "commodity": ("magnesium", "graphite", "prnd")[i % 3],
+                "metric": ("exports", "production")[i % 2],
+                "geo": f"G{i % 40}",
+                "period": str(2000 + i % 25),
+                "period_start": date(2000 + i % 25, 1, 1),
+                "value": float(i),
+                "unit": "t",
+                "basis": "actual",
+                "quote": "q",
+                "rule": "r",
+                "rule_version": "1",
+            }
+            for i in range(how_many)
+        ]
+        session.execute(insert(FactRow), rows)
+
+
+def test_statistics_are_gathered_for_large_tables_and_again_after_they_grow(store: Store) -> None:
+    _add_facts(store, 600)
+    assert "facts" in refresh_statistics(store, min_rows=500)
+    assert refresh_statistics(store, min_rows=500) == []  # fresh statistics are left alone
+    _add_facts(store, 2000, first_id=601)
+    assert "facts" in refresh_statistics(store, min_rows=500)
+    with store.engine.connect() as conn:
+        analysed = {row[0] for row in conn.execute(text("SELECT tbl FROM sqlite_stat1"))}
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT value, quote FROM facts WHERE commodity = 'magnesium' "
+                    "AND metric = 'exports' AND geo = 'G3' AND partner IS NULL ORDER BY period_start"
+                )
+            )
+        )
+    assert "facts" in analysed
+    assert "ix_facts_series_covering" in plan
+
+
+def test_small_tables_are_not_analysed(store: Store) -> None:
+    _add_facts(store, 10)
+    assert refresh_statistics(store, min_rows=500) == []
+
+
+def test_opening_a_store_gathers_missing_statistics(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'grown.db'}"
+    with open_store(url) as first:
+        _add_facts(first, ANALYZE_MIN_ROWS + 10)
+    with open_store(url) as second, second.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'facts'")).scalar_one() > 0
+
+
+def test_refreshing_statistics_works_on_postgresql(pg_store: Store) -> None:
+    _add_facts(pg_store, 50)
+    assert refresh_statistics(pg_store, min_rows=500) == []  # too few changes to be worth an ANALYZE
+
+
+def test_sqlite_connections_use_a_large_cache_and_memory_temp_store(store: Store) -> None:
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -SQLITE_CACHE_KIB
+        assert conn.execute(text("PRAGMA temp_store")).scalar() == 2  # MEMORY
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL, durable under WAL

@@ -7,12 +7,22 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
 from assay.model import Event, Stance
 from assay.store.db import Store
-from assay.store.events import EventFilter, EventStoreError, StoredEvent, get_event, query_events, record_events
+from assay.store.events import (
+    KEY_LIMIT,
+    EventFilter,
+    EventStoreError,
+    StoredEvent,
+    get_event,
+    query_events,
+    record_events,
+)
 from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
+from assay.vocab import commodities
 
 
 def add_document(store: Store, name: str, published: str | None = "2025-10-20") -> int:
@@ -179,3 +189,55 @@ def test_undated_reports_merge_only_with_the_same_actor_and_commodity(store: Sto
     record(store, second, [event("b", date=None, commodities=("rare_earths",))])
     record(store, third, [event("c", date=None, commodities=("samarium",))])
     assert sorted(len(e.mentions) for e in timeline(store)) == [1, 2]
+
+
+@pytest.mark.parametrize("any_store", ["sqlite", "postgresql"], indirect=True)
+def test_events_with_one_truncated_key_get_numbered_keys(any_store: Store) -> None:
+    # a key names type, month, commodities and actor, cut at 300 characters: with every commodity
+    # named, two actors that do not agree share the cut key, and the later events get "#2", "#3"
+    everything = tuple(sorted(commodities()))
+    first, second = add_document(any_store, "a"), add_document(any_store, "b")
+    record(any_store, first, [event("a", commodities=everything, actor="US:DOC")])
+    record(
+        any_store,
+        second,
+        [event("b", commodities=everything, actor="CN:MOFCOM"), event("b", commodities=everything, actor="JP")],
+    )
+    keys = [row.key for row in event_rows(any_store)]
+    assert len(keys[0]) == KEY_LIMIT
+    assert keys[1:] == [keys[0][: KEY_LIMIT - 6] + "#2", keys[0][: KEY_LIMIT - 6] + "#3"]
+    # the second document again, as a re-extraction: its events keep their rows and keys
+    record(
+        any_store,
+        second,
+        [event("b", commodities=everything, actor="CN:MOFCOM"), event("b", commodities=everything, actor="JP")],
+    )
+    assert [row.key for row in event_rows(any_store)] == keys
+
+
+def test_a_document_of_many_events_is_recorded_in_a_few_statements(store: Store) -> None:
+    first = add_document(store, "a")
+    many = [
+        event("a", date=f"20{10 + i}-0{1 + i % 9}", quote=f"a: measure {i}", commodities=(name,))
+        for i, name in enumerate(("graphite", "magnesium", "magnesite", "rare_earths", "dysprosium") * 4)
+    ]
+    statements: list[str] = []
+
+    def count_statement(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    sqlalchemy_event.listen(store.engine, "before_cursor_execute", count_statement)
+    try:
+        assert record(store, first, many) == 20
+    finally:
+        sqlalchemy_event.remove(store.engine, "before_cursor_execute", count_statement)
+    # no query per event: the stored events a document may join are read once, rows are inserted together
+    assert len(statements) <= 10, statements
+    assert count(store, EventRow) == 20
+    assert count(store, EventCommodityRow) == 20
+    assert count(store, EventMentionRow) == 20
+
+
+def event_rows(store: Store) -> list[EventRow]:
+    with store.session() as session:
+        return list(session.scalars(select(EventRow).order_by(EventRow.id)))

@@ -85,6 +85,16 @@ SHARE_AFTER = re.compile(
     r"of\s+(?:the\s+)?(?:\w+\s+){0,3}(?:total|market|production|output|reserves|capacity|exports|imports|supply))",
     re.IGNORECASE,
 )
+# "rose to 580 t from 487 t": the level a change started from (dated the year before when the sentence's is a year)
+FROM_LEVEL_BEFORE = re.compile(
+    r"(?:\bfrom|由|从)\s*(?:about|around|some|roughly|nearly|an estimated)?\s*(?:US\$|\$|RMB|CNY|Rmb)?\s*$", re.I
+)
+TO_LEVEL_BEFORE = re.compile(r"(?:\bto|增至|降至|增加到|减少到|增长到|下降到|达到)\s*(?:about|around|some|roughly)?\s*\S{0,4}$", re.I)
+OWN_TIME_AFTER = re.compile(
+    r"^\s*(?:a year\s+|per year\s+)?(?:in|during|for|as of|at the end of|today|now|currently|a year earlier|"
+    r"a year before|last year)\b|^\s*[（(]?\s*(?:19|20)\d\d",
+    re.IGNORECASE,
+)
 WHOLE_PROVINCE = re.compile(
     r"\b(?:the|whole|entire|its)\s+(?:autonomous\s+)?(?:province|region)\b|province-wide|全省|全区|全自治区|省内|区内",
     re.IGNORECASE,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from assay.extract.event_prefilter import PatternSet
 from assay.extract.gazetteer import GEO, Mention, find_mentions
 
 # (actor, rank, wordings): rank 1 is the most specific kind of actor.
@@ -151,8 +152,9 @@ def slug(name: str) -> str:
 
 
 @cache
-def _compiled_bodies() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((actor, re.compile("|".join(words), re.IGNORECASE)) for actor, words in _BODIES)
+def _compiled_bodies() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], PatternSet]:
+    bodies = tuple((actor, re.compile("|".join(words), re.IGNORECASE)) for actor, words in _BODIES)
+    return bodies, PatternSet([pattern for _, pattern in bodies])
 
 
 @cache
@@ -161,16 +163,20 @@ def _known_companies_zh() -> re.Pattern[str]:
 
 
 @cache
-def _compiled_countries() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((code, re.compile(source)) for code, source in _COUNTRIES)
+def _compiled_countries() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], PatternSet]:
+    countries = tuple((code, re.compile(source)) for code, source in _COUNTRIES)
+    return countries, PatternSet([pattern for _, pattern in countries])
 
 
 def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[ActorMention]:
     """Actor mentions in the text; a mention inside a longer one is dropped. `mentions` are the
     gazetteer's for this text, when the caller has them already."""
     found: list[ActorMention] = []
-    for actor, pattern in _compiled_bodies():
-        found += [ActorMention(m.start(), m.end(), actor, 1) for m in pattern.finditer(text)]
+    bodies, body_index = _compiled_bodies()
+    possible = body_index.possible(text)
+    for index, (actor, pattern) in enumerate(bodies):
+        if index in possible:  # the others' opening words are not in the text
+            found += [ActorMention(m.start(), m.end(), actor, 1) for m in pattern.finditer(text)]
     located_until = -1  # end of the last place read as a location: a place right after it is one too
     for place in find_mentions(text) if mentions is None else mentions:
         # provinces and cities from the gazetteer; "Beijing" in policy news is the central government
@@ -196,8 +202,11 @@ def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[Ac
         found.append(ActorMention(m.start(), m.end(), f"company:{slug(name)}", 5))
     for m in _known_companies_zh().finditer(text):
         found.append(ActorMention(m.start(), m.end(), f"company:{_KNOWN_COMPANIES[m.group()]}", 5))
-    for code, pattern in _compiled_countries():
-        found += [ActorMention(m.start(), m.end(), code, 6) for m in pattern.finditer(text)]
+    countries, country_index = _compiled_countries()
+    possible = country_index.possible(text)
+    for index, (code, pattern) in enumerate(countries):
+        if index in possible:
+            found += [ActorMention(m.start(), m.end(), code, 6) for m in pattern.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "WORLD", 7) for m in _WORLD.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "CN:GACC", 6) for m in _CUSTOMS.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "CN", 6) for m in _AUTHORITIES_ZH.finditer(text)]

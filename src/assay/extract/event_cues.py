@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
@@ -93,12 +94,16 @@ def about_technology(text: str, low: int, t_start: int, t_end: int) -> bool:
     return False
 
 
-def paragraph_commodities(found: list[Statement]) -> dict[int, tuple[str, ...]]:
-    """The commodities each paragraph names, in order of first mention."""
+def paragraph_commodities(
+    found: Sequence[Statement], mentions: Sequence[Sequence[Mention]] | None = None
+) -> dict[int, tuple[str, ...]]:
+    """The commodities each paragraph names, in order of first mention. `mentions` are the
+    statements' own `event_mentions`, when the caller has them already."""
     named: dict[int, list[str]] = {}
-    for statement in found:
+    for index, statement in enumerate(found):
         values = named.setdefault(statement.block, [])
-        for m in event_mentions(to_simplified(statement.text)):
+        read = event_mentions(to_simplified(statement.text)) if mentions is None else mentions[index]
+        for m in read:
             if m.kind == COMMODITY and m.value in _known() and m.value not in values:
                 values.append(m.value)
     return {block: tuple(values) for block, values in named.items()}

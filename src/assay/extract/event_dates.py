@@ -7,9 +7,12 @@ document's publication date: the latest such month not after it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from assay.extract.event_prefilter import PatternSet
 
 MONTHS = {
     "jan": 1,
@@ -187,20 +190,31 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
     return None
 
 
+_PATTERN_INDEX = PatternSet([pattern for _, pattern in _PATTERNS])
+
+
 def find_event_dates(text: str, published: date | None) -> list[DateMention]:
     """Every date the text states, longest reading first where readings overlap."""
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
+    # the spans taken so far never overlap one another: kept sorted, a new span can only
+    # overlap its two neighbours
+    starts: list[int] = []
+    ends: list[int] = []
+    possible = _PATTERN_INDEX.possible(text)
+    for index, (kind, pattern) in enumerate(_PATTERNS):
+        if index not in possible:
+            continue  # none of its opening words is in the text
         for m in pattern.finditer(text):
-            if any(m.start() < end and start < m.end() for start, end in taken):
+            at = bisect.bisect_right(starts, m.start())
+            if any(starts[j] < m.end() and m.start() < ends[j] for j in (at - 1, at) if 0 <= j < len(starts)):
                 continue
             if kind == "rel_month" and m.group("mon") == "May" and not _looks_like_month(text, m):
                 continue
             reading = _read(kind, m, published)
             if reading is None:
                 continue
-            taken.append((m.start(), m.end()))
+            starts.insert(at, m.start())
+            ends.insert(at, m.end())
             found.append(DateMention(m.start(), m.end(), reading[0], reading[1]))
     return sorted(found, key=lambda d: d.start)
 

@@ -181,7 +181,12 @@ def _headline_of(group: Candidate, groups: list[Candidate]) -> Candidate | None:
 def merge(candidates: list[Candidate]) -> list[Candidate]:
     groups: list[Candidate] = []
     for candidate in candidates:
-        home = next((g for g in groups if _same(g, candidate)), None)
+        # `_same` holds only for one type or one anchor, and merging changes neither: a cheap test first
+        kind, anchor = candidate.event.type, candidate.anchor
+        home = next(
+            (g for g in groups if (g.event.type == kind or (anchor and g.anchor == anchor)) and _same(g, candidate)),
+            None,
+        )
         if home is None:
             groups.append(candidate)
         else:

@@ -12,24 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-import ahocorasick
-
-# re's parser is private but stable; mypy has no stubs for it.
+# re's parser is private but stable since 3.11; its parse tree is untyped (Any below).
 from re import _constants as sre  # type: ignore[attr-defined]  # no public parse-tree API
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # no public parse-tree API
+from typing import Any
+
+import ahocorasick
 
 _MAX_OPENINGS = 64  # per pattern: beyond this the opening read so far is kept, shorter but still required
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
-def _class_chars(items: Sequence[tuple[object, object]]) -> list[str] | None:
+def _class_chars(items: Sequence[tuple[Any, Any]]) -> list[str] | None:
     chars: list[str] = []
     for op, av in items:
         if op is sre.LITERAL:
-            chars.append(chr(av))  # type: ignore[call-overload]  # av is a code point here
+            chars.append(chr(av))
         elif op is sre.RANGE:
-            low, high = av  # type: ignore[misc]  # av is a (low, high) pair here
+            low, high = av
             if high - low > 30:
                 return None
             chars += [chr(c) for c in range(low, high + 1)]
@@ -38,20 +39,20 @@ def _class_chars(items: Sequence[tuple[object, object]]) -> list[str] | None:
     return chars
 
 
-def _extend(openings: set[str], items: Iterable[tuple[object, object]]) -> tuple[set[str], bool]:
+def _extend(openings: set[str], items: Iterable[tuple[Any, Any]]) -> tuple[set[str], bool]:
     """The openings after reading `items`; False when reading stopped before their end."""
     for op, av in items:
         if op in _ZERO_WIDTH:
             continue  # an assertion consumes nothing: leaving it out only widens the openings
         if op is sre.LITERAL:
-            openings = {o + chr(av) for o in openings}  # type: ignore[call-overload]  # a code point
+            openings = {o + chr(av) for o in openings}
         elif op is sre.IN:
-            chars = _class_chars(av)  # type: ignore[arg-type]  # a class's item list
+            chars = _class_chars(av)
             if chars is None or len(openings) * len(chars) > _MAX_OPENINGS:
                 return openings, False
             openings = {o + c for o in openings for c in chars}
         elif op is sre.SUBPATTERN:
-            _, add_flags, del_flags, sub = av  # type: ignore[misc]  # (group, add, del, pattern)
+            _, add_flags, del_flags, sub = av
             if add_flags or del_flags:
                 return openings, False
             openings, complete = _extend(openings, sub)
@@ -60,7 +61,7 @@ def _extend(openings: set[str], items: Iterable[tuple[object, object]]) -> tuple
         elif op is sre.BRANCH:
             merged: set[str] = set()
             complete = True
-            for alternative in av[1]:  # type: ignore[index]  # (None, alternatives)
+            for alternative in av[1]:
                 more, whole = _extend(openings, alternative)
                 merged |= more
                 complete = complete and whole
@@ -69,9 +70,9 @@ def _extend(openings: set[str], items: Iterable[tuple[object, object]]) -> tuple
             openings = merged
             if not complete:
                 return openings, False
-        elif op in _REPEATS and av[0] >= 1:  # type: ignore[index]  # (min, max, pattern)
+        elif op in _REPEATS and av[0] >= 1:
             # one repetition is certain; what follows it is not
-            return _extend(openings, av[2])[0], False  # type: ignore[index]  # (min, max, pattern)
+            return _extend(openings, av[2])[0], False
         else:
             return openings, False
     return openings, True

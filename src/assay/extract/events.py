@@ -44,8 +44,8 @@ from assay.extract.event_lexicon import (
     TYPE_PRIORITY,
     Trigger,
 )
-from assay.extract.event_prefilter import PatternSet
 from assay.extract.event_merge import Candidate, drop_earlier_quotas, keep_commodities, merge
+from assay.extract.event_prefilter import PatternSet
 from assay.extract.event_stance import (
     ATTRIBUTED_VIEW,
     COMMENTARY,
@@ -111,10 +111,14 @@ def _extract(doc: Document) -> list[Event]:
     published = parse_published(doc.published)
     context = _DocumentContext(text, doc.title, published)
     found = statements(text)
-    context.paragraph_commodities = paragraph_commodities(found)
+    # each statement's Simplified text (same length, so spans still index the clean text) and
+    # gazetteer mentions, read once for both passes
+    simplified = [to_simplified(statement.text) for statement in found]
+    mentions = [event_mentions(body) for body in simplified]
+    context.paragraph_commodities = paragraph_commodities(found, mentions)
     candidates: list[Candidate] = []
-    for statement in found:
-        candidates += context.read(statement, doc.name)
+    for statement, body, named in zip(found, simplified, mentions, strict=True):
+        candidates += context.read(statement, doc.name, body, named)
     return [c.event for c in drop_earlier_quotas(merge(candidates))]
 
 
@@ -141,14 +145,14 @@ class _DocumentContext:
         self.lead_date: str | None = None  # of the first dated event of the lead: what the document reports
         self.stance_scope = (0, 0)  # the text a stance is read from: the clause, or the whole statement
 
-    def read(self, statement: Statement, doc_name: str) -> list[Candidate]:
+    def read(self, statement: Statement, doc_name: str, text: str, mentions: list[Mention]) -> list[Candidate]:
+        """The candidates one statement states; `text` is its Simplified text, `mentions` its
+        `event_mentions`."""
         if statement.block != self.block:
             self.block, self.block_date, self.block_actor, self.block_commodities = statement.block, None, None, ()
             self.block_event_date = None
             self.block_is_item = bool(ITEM_START.match(statement.text))
-        text = to_simplified(statement.text)  # same length, so spans still index the clean text
         dates = find_event_dates(text, self.published)
-        mentions = event_mentions(text)
         commodities = _ordered_unique(m.value for m in mentions if m.kind == COMMODITY and m.value in _known())
         if not commodities:
             # "China Rare Earth Group was set up": the company's name says what it is about

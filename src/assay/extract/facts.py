@@ -50,7 +50,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assay.extract import EXTRACTOR_VERSION, cues
+from assay.extract import FACT_RULES_VERSION, cues
 from assay.extract.gazetteer import (
     COMMODITY,
     COMPANY,
@@ -94,11 +94,12 @@ from assay.extract.slots import (
     commodity_of,
     common_parent,
     metrics_in,
+    near_quantities,
     respective_commodities,
     respective_runs,
 )
 from assay.extract.tables import TableReader
-from assay.extract.timing import Timing
+from assay.extract.timing import Timing, bare_quarters, canonical_period
 from assay.model import Approx, Basis, Document, Fact, Quantity, QuantityKind
 from assay.vocab import units
 
@@ -134,6 +135,9 @@ class _Reader:
         self.mentions = find_mentions(text)
         found = [p for p in find_periods(text, self.reference) if valid_period(p.period)]
         self.periods = month_of_last_year(text, with_bare_years(text, found + glued_months(text, self.reference)))
+        quarters = bare_quarters(text, self.reference, self.periods)
+        if quarters:
+            self.periods = sorted([*self.periods, *quarters], key=lambda p: p.start)
         self.quantities = repair(text, read_quantities(text))
         title = doc.title or ""
         title_mentions = find_mentions(title)
@@ -151,6 +155,7 @@ class _Reader:
         self._carry_from_sentence = False
         self._examples_at: tuple[int, list[tuple[int, int]]] = (-1, [])
         self._run_lead: dict[int, Quantity] = {}
+        self._run_position: dict[int, tuple[int, int]] = {}
         self._respective: tuple[tuple[str, str | None] | None, str | None] = (None, None)
 
     def run(self) -> list[Fact]:
@@ -175,6 +180,7 @@ class _Reader:
             made_here = False
             runs = respective_runs(sentence, self.text)
             self._run_lead = {o.start: run[0] for run in runs for o in run[1:]}
+            self._run_position = {o.start: (r, i) for r, run in enumerate(runs) for i, o in enumerate(run)}
             in_sentence: list[Fact] = []
             for q in sentence.quantities:
                 self._carry_from_sentence = made_here
@@ -200,17 +206,17 @@ class _Reader:
             carry = self._carry_of(sentence, carry, made_here)
             carry_by_block[block] = carry
             running = carry
-        return dedupe(facts)
+        return dedupe([replace(f, period=canonical_period(f.period)) for f in facts])
 
     def _respective_slots(
         self, q: Quantity, sentence: Sentence, runs: Sequence[Sequence[Quantity]], earlier: Sequence[Fact]
     ) -> tuple[tuple[str, str | None] | None, str | None]:
         """(commodity, metric) that a `respectively`/分别 list gives this number, by its place in the list."""
-        run = next((r for r in runs if q in r), None)
-        if run is None:
+        at = self._run_position.get(q.start)
+        if at is None:
             return None, None
-        index = list(run).index(q)
-        items = respective_commodities(sentence, run, self.text)
+        run, index = runs[at[0]], at[1]
+        items = respective_commodities(sentence, run, self.text) if index < len(run) else None
         if items is not None:
             return (items[index].value, items[index].form), None
         if q.kind is QuantityKind.PERCENT:  # "指标为25.5万吨，…为24万吨，分别较2022年增长21.4%和18.8%"
@@ -324,7 +330,22 @@ class _Reader:
         if q.kind is QuantityKind.MASS and metric == "capacity" and q.unit == "t":
             q = replace(q, unit="t/yr")  # "capacity of 50,000 tonnes" is a yearly rate
         fact = self._fill(q, sentence, clause, carry, heading, metric, q.unit or "", before, clause_before)
+        if fact is not None and self._is_starting_level(q, sentence, clause_before, after):
+            # "output rose to 38,000 tonnes from 12,000 tonnes" in a sentence about a year: the year before
+            year = fact.period or ""
+            if re.fullmatch(r"(?:19|20)\d\d", year):
+                fact = replace(fact, period=str(int(year) - 1))
         return [fact] if fact else []
+
+    def _is_starting_level(self, q: Quantity, sentence: Sentence, clause_before: str, after: str) -> bool:
+        if not cues.FROM_LEVEL_BEFORE.search(clause_before[-24:]) or cues.OWN_TIME_AFTER.match(after):
+            return False
+        if any(0 <= p.start - q.end <= 6 for p in sentence.periods):
+            return False  # "from 670 tons a year ago": the level has its own period
+        return any(
+            o.kind is q.kind and cues.TO_LEVEL_BEFORE.search(self.text, max(0, o.start - 16), o.start)
+            for o in near_quantities(sentence, q, 120)
+        )
 
     def _is_absolute_change(self, q: Quantity, sentence: Sentence, clause_before: str, after: str) -> bool:
         if q.signed and q.kind is not QuantityKind.PERCENT:
@@ -470,9 +491,14 @@ class _Reader:
             partner = None
         period = self.timing.period(q, sentence, carry, heading, metric, self._carry_from_sentence)
         basis = self._basis(q, sentence, clause, metric, before, clause_before)
-        if basis is Basis.TARGET and period is None:
-            target = next((p for p in sentence.periods if p.target), None)
-            period = target.period if target else None
+        if basis is Basis.TARGET:
+            # "by 2030" right after the number is its deadline, over a stage ("from 2026 to 2030") named earlier
+            deadline = next((p for p in sentence.periods if p.target and 0 <= p.start - q.end <= 30), None)
+            if deadline is not None:
+                period = deadline.period
+            elif period is None:
+                target = next((p for p in sentence.periods if p.target), None)
+                period = target.period if target else None
         approx = q.approx or cues.approx_of(clause_before, text[q.end : clause.end])
         start, end = self._quote_span(q, sentence, clause)
         value = q.value
@@ -493,7 +519,7 @@ class _Reader:
             form=form,
             approx=approx if isinstance(approx, Approx) else None,
             rule=f"prose.{metric}",
-            rule_version=EXTRACTOR_VERSION,
+            rule_version=FACT_RULES_VERSION,
         )
 
     def _basis(
@@ -536,4 +562,4 @@ class _Reader:
 
     def _finish_table_fact(self, fact: Fact) -> Fact:
         quote = self.original[fact.start : fact.end]
-        return replace(fact, doc=self.doc.name, quote=quote, rule_version=EXTRACTOR_VERSION)
+        return replace(fact, doc=self.doc.name, quote=quote, rule_version=FACT_RULES_VERSION)

@@ -14,12 +14,12 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-_SENTENCE_END = re.compile(
-    r"(?<=[.!?])(?=[\"'”’)]?\s+[\"'“‘(]?[A-Z0-9\u4e00-\u9fff])"  # Latin full stop before a capital or digit
-    r"|(?<=[a-z0-9%)]\.)(?=[A-Z][a-z])"  # a full stop with the space lost: "year-on-year.Jan-Sep"
-    r"|(?<=[。！？；;])"  # Chinese full stops and semicolons always end one
+_SENTENCE_END = re.compile(  # each wording consumes the character before the cut, so scanning skips fast
+    r"[.!?](?=[\"'”’)]?\s+[\"'“‘(]?[A-Z0-9\u4e00-\u9fff])"  # Latin full stop before a capital or digit
+    r"|\.(?<=[a-z0-9%)]\.)(?=[A-Z][a-z])"  # a full stop with the space lost: "year-on-year.Jan-Sep"
+    r"|[。！？；;]"  # Chinese full stops and semicolons always end one
     r"|\n(?![ \t]*[a-z0-9])"  # a line break, unless a wrapped line goes on in lower case or digits
-    r"|(?<=[a-z]{3})(?=[A-Z][a-z]{2,}|[A-Z]{2,}[:：])"  # a label run into the text: "DynamicsSeptember Volume:"
+    r"|[a-z](?<=[a-z]{3})(?=[A-Z][a-z]{2,}|[A-Z]{2,}[:：])"  # a label run into the text: "DynamicsSeptember Volume:"
 )
 _ABBREVIATIONS = (
     "U.S.", "U.K.", "E.U.", "Co.", "Ltd.", "Inc.", "Corp.", "No.", "vs.", "e.g.", "i.e.", "approx.", "St.",
@@ -107,8 +107,9 @@ def analyse(text: str) -> Layout:
 
     starts = [0]
     for m in _SENTENCE_END.finditer(text):
-        cut = m.end() if m.group().startswith("\n") else m.start()
-        if text[m.start() - 1 : m.start()] == "." and _ends_with_abbreviation(text, m.start()):
+        cut = m.end()
+        end = m.start() if m.group() == "\n" else cut  # where the sentence's own text stops
+        if text[end - 1 : end] == "." and _ends_with_abbreviation(text, end):
             continue
         if cut > starts[-1]:
             starts.append(cut)

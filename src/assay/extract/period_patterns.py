@@ -271,6 +271,34 @@ PATTERN_BY_START: dict[str, re.Pattern[str]] = {
     start: re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS if start in _STARTS_WITH[name]))
     for start in "dlc"
 }
+# The first letters (lower case) an English wording can open with: at a word starting with `x` only the
+# wordings listed for `x` are tried, a handful instead of the twenty the `l` alternation holds.
+_MONTH_LETTERS = "jfmasond"
+_LETTERS = {
+    "en_date_mdy": _MONTH_LETTERS,
+    "year_span": "fb",
+    "en_month_range": _MONTH_LETTERS,
+    "en_month_rel": _MONTH_LETTERS,
+    "en_month_year": _MONTH_LETTERS,
+    "en_month_day": _MONTH_LETTERS,
+    "en_month": _MONTH_LETTERS,
+    "quarter_span": "q",
+    "quarter_code": "q",
+    "en_quarters": "tf",
+    "en_first_months": "tf",
+    "en_quarter": "tfs",
+    "half_code": "h",
+    "en_half": "tfs",
+    "en_baseline": "tayl",
+    "en_base_year": "cvaft",
+    "target_year": "but",
+    "en_relyear": "ltnpc",
+    "en_relmonth": "ltp",
+}
+PATTERN_BY_LETTER: dict[str, re.Pattern[str]] = {
+    letter: re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS if letter in _LETTERS.get(name, "")))
+    for letter in sorted(set("".join(_LETTERS.values())))
+}
 SENTENCE_END = re.compile(r"[。！？；\n]|[.!?;](?=\s|$)")
 
 # Every period wording holds one of these; see periods._matches. Digits that are part of a larger
@@ -293,7 +321,14 @@ LOOKBACK = {
 # (较2024年, 到 2025, 第1季度, 前十一个月, 十一至十二月, 上年度同期); every Chinese character is a
 # start, so trying only these few keeps Chinese text from costing forty tries per digit.
 CJK_LOOKBACK = {"digits": 4, "word": 2, "name": 2, "cjk": 8}
-# Where a wording can start: an ASCII word, a month name run into the word before it by careless
-# extraction ("Export DynamicsSeptember Volume"), or any Chinese character (searched apart, see CJK_LOOKBACK).
-START_ASCII = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]|(?<=[a-z])[A-Z]")  # searched with endpos: no lookahead
+# Where a wording can start: a digit, one of the words an English wording opens with, a month name
+# run into the word before it by careless extraction ("Export DynamicsSeptember Volume"), or any
+# Chinese character (searched apart, see CJK_LOOKBACK). Searched up to START_REACH past the anchor.
+START_ASCII = re.compile(
+    r"(?<![A-Za-z0-9])(?:[0-9]|(?=(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|from|between|[qh][1-4]"
+    r"|the|first|second|third|fourth|a\b|year|last|this|next|previous|prior|current|past|compared|versus|vs"
+    r"|against|than|by|until|till|before))[A-Za-z])"
+    r"|(?<=[a-z])[A-Z]"
+)
+START_REACH = 12
 START_CJK = re.compile(r"[^\x00-\x7f]")

@@ -28,10 +28,12 @@ from assay.extract.period_patterns import (
     LOOKBACK,
     MONTHS,
     ORDINAL_WORDS,
+    PATTERN_BY_LETTER,
     PATTERN_BY_START,
     SENTENCE_END,
     START_ASCII,
     START_CJK,
+    START_REACH,
 )
 
 _ADJACENT = re.compile(r"\s?(?:of\s+|的)?")
@@ -125,11 +127,16 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
             continue
         at, anchor_kind = anchor.start(), anchor.lastgroup or "word"
         lo = max(tried, at - LOOKBACK[anchor_kind])
-        starts = [(s.start(), "d" if s.group().isdigit() else "l") for s in START_ASCII.finditer(text, lo, at + 1)]
+        starts = [
+            (s.start(), "d" if s.group().isdigit() else "l")
+            for s in START_ASCII.finditer(text, lo, at + START_REACH)
+            if s.start() <= at
+        ]
         lo = max(tried, at - CJK_LOOKBACK[anchor_kind])
         cjk = [(s.start(), "c") for s in START_CJK.finditer(text, lo, at + 1)]
         for position, kind in sorted(starts + cjk) if starts and cjk else starts or cjk:
-            m = PATTERN_BY_START[kind].match(text, position)
+            pattern = PATTERN_BY_START[kind] if kind != "l" else PATTERN_BY_LETTER.get(text[position].lower())
+            m = pattern.match(text, position) if pattern is not None else None
             if m:
                 yield m
                 tried = m.end()
@@ -267,7 +274,7 @@ def _year(value: str | None) -> int | None:
 
 def _read(m: re.Match[str]) -> _Pending | None:
     kind = m.lastgroup
-    g = m.groupdict()
+    g = m  # a Match reads its groups by name, without groupdict's dict of every group
     s, e = m.start(), m.end()
     if kind == "en_date_mdy":
         return _Pending(s, e, "day", _year(g["mdy_y"]), _num(g["mdy_m"]), int(g["mdy_d"]))

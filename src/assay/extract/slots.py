@@ -7,6 +7,7 @@ document's title. Each rule is written for a class of wording, not for one docum
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -222,7 +223,11 @@ def _geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, s
             roles[m.start] = "skip"
         elif m.kind == GEO and _OF_WHOLE.search(before) and _share_before(text, sentence.span.start, m.start):
             roles[m.start] = "whole"
-        elif m.kind == GEO and _ZH_WHOLE_AFTER.match(after) and _ZH_SHARE_VERB.search(text[sentence.span.start : m.start]):
+        elif (
+            m.kind == GEO
+            and _ZH_WHOLE_AFTER.match(after)
+            and _ZH_SHARE_VERB.search(text[sentence.span.start : m.start])
+        ):
             roles[m.start] = "whole"  # 约占全国的85%、全球的22%
         elif m.kind == GEO and _is_dateline(text, m):
             roles[m.start] = "skip"  # a dateline: "SHANGHAI, Nov 24 (SMM) -"
@@ -409,6 +414,7 @@ def adjacent_price(text: str, q: Quantity, sentence: Sentence) -> bool:
 
 
 _RESPECTIVELY = re.compile(r"\brespectively\b|分别|各为|依次为", re.IGNORECASE)
+_LONGEST_LIST = 8  # a longer run of numbers is a table or a series, not a list paired with products
 _VALUE_GLUE = re.compile(r"\s*(?:,|，|、|和|及|与|and|,\s*and)\s*", re.IGNORECASE)
 
 
@@ -424,7 +430,7 @@ def respective_runs(sentence: Sentence, text: str) -> list[list[Quantity]]:
             runs[-1].append(q)
         else:
             runs.append([q])
-    return [run for run in runs if len(run) >= 2]
+    return [run for run in runs if 2 <= len(run) <= _LONGEST_LIST]
 
 
 def respective_commodities(sentence: Sentence, run: Sequence[Quantity], text: str) -> list[Mention] | None:
@@ -441,3 +447,20 @@ def respective_commodities(sentence: Sentence, run: Sequence[Quantity], text: st
     if len(group) != len(run) or len({(m.value, m.form) for m in group}) != len(group):
         return None
     return group
+
+
+_STARTS: dict[tuple[int, int], list[int]] = {}
+
+
+def near_quantities(sentence: Sentence, q: Quantity, reach: int) -> list[Quantity]:
+    """The sentence's other numbers starting within `reach` characters of `q`, found by bisection so that a
+    sentence of a million numbers costs a logarithm per number, not a scan."""
+    key = (sentence.span.start, sentence.span.end)
+    starts = _STARTS.get(key)
+    if starts is None or len(starts) != len(sentence.quantities):
+        if len(_STARTS) > 4096:
+            _STARTS.clear()
+        starts = _STARTS[key] = [o.start for o in sentence.quantities]
+    lo = bisect.bisect_left(starts, q.start - reach)
+    hi = bisect.bisect_right(starts, q.end + reach)
+    return [o for o in sentence.quantities[lo:hi] if o is not q]

@@ -406,8 +406,19 @@ class TableReader:
         return max(years) if years else None
 
     def _caption_year(self, caption: str) -> str | None:
+        """The period a caption gives its table: one year in the whole caption, else the one period of the
+        line nearest the table ("Top destinations, October 2022" under a paragraph with other years)."""
         years = re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", caption)
-        return years[-1] if len(years) == 1 else None
+        if len(years) == 1:
+            return str(years[0])
+        nearest = next((line for line in reversed(caption.split("\n")) if line.strip()), "")
+        if len(nearest) > 80:
+            return None  # a paragraph of prose, not a caption
+        periods = {p.period for p in find_periods(nearest, self.reference) if not p.relative and not p.target}
+        if len(periods) == 1:
+            return periods.pop()
+        in_line = {str(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", nearest)}
+        return in_line.pop() if len(in_line) == 1 and not periods else None
 
 
 @lru_cache(maxsize=256)

@@ -9,6 +9,7 @@ pct_qoq from its wording or from how its baseline period relates to its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from assay.extract import cues
@@ -16,7 +17,7 @@ from assay.extract.gazetteer import GEO
 from assay.extract.layout import Layout
 from assay.extract.periods import PeriodMention
 from assay.extract.readings import compare_periods, shift
-from assay.extract.slots import Carry, Sentence, is_bound_to_other
+from assay.extract.slots import Carry, Sentence, is_bound_to_other, near_quantities
 from assay.model import Quantity, QuantityKind
 
 _FLOWS = ("exports", "imports", "production", "consumption", "exports_share", "imports_share", "production_share")
@@ -71,6 +72,8 @@ class Timing:
             nxt = text[m.end() : m.end() + 3].lstrip()
             if word in ("than", "over", "above", "below") and nxt[:1].isdigit():
                 continue  # "more than 300,000 t", "over 80%": an approximation
+            if word in ("over", "during", "in") and not any(q.start < m.start() for q in sentence.quantities):
+                continue  # "Over the first nine months China sold …": the span of time, before any number
             clause = self.layout.clause(m.start())
             period = next((p for p in sentence.periods if p.start >= m.end() and p.end <= clause.end + 30), None)
             if period is None:
@@ -130,9 +133,16 @@ class Timing:
         q_region = region_of(q.start)
         report_day = self.published.isoformat() if self.published and metric != "price" else None
         ranked: list[tuple[int, int, int, PeriodMention]] = []
+        now = self._current(q, sentence, metric)
+        if now is not None:
+            return now
         for p in sentence.periods:
             if p.start < q.end and p.end > q.start:
                 continue
+            if _RELEASE_BEFORE.search(text, max(sentence.span.start, p.start - 30), p.start) or _RELEASE_AFTER.match(
+                text, p.end
+            ):
+                continue  # "the quotas for 2024, released in August, were …": the date of the release
             if p.period == report_day:
                 continue  # a dateline ("SHANGHAI, Nov 24 (SMM) -") dates the report, not the number
             if metric in _FLOWS and p.period.count("-") == 2 and "/" not in p.period:
@@ -171,6 +181,8 @@ class Timing:
             r"\b(?:current(?:ly)?|now|at present)\b|目前|当前", text[sentence.span.start : q.start]
         ):
             return self.published.isoformat()
+        if metric in ("reserves", "reserves_share"):
+            return None  # a stock the sentence does not date: another sentence's year is not its period
         for ctx in (carry, heading, self.title_carry):
             if ctx.period:
                 return ctx.period
@@ -178,8 +190,68 @@ class Timing:
             return self.published.isoformat()
         return None
 
+    def _current(self, q: Quantity, sentence: Sentence, metric: str) -> str | None:
+        """"from 45,000 tonnes a year today to …", "由目前的4.5万吨/年": the level now, in the year of publication."""
+        if self.published is None:
+            return None
+        near = near_quantities(sentence, q, 40)
+        lo = max([sentence.span.start, q.start - 24, *(o.end for o in near if o.end <= q.start)])
+        hi = min([sentence.span.end, q.end + 16, *(o.start for o in near if o.start >= q.end)])
+        before, after = self.text[lo : q.start], self.text[q.end : hi]
+        if _NOW_BEFORE.search(before) or _NOW_AFTER.match(after):
+            return self.published.isoformat() if metric == "price" else str(self.published.year)
+        return None
+
     def anchor(self, sentence: Sentence, relative: PeriodMention, carry: Carry) -> str | None:
         others = [p for p in sentence.periods if p is not relative and p.start < relative.start]
         if others:
             return others[-1].period
         return carry.period
+
+
+_RELEASE_BEFORE = re.compile(
+    r"\b(?:released|announced|published|issued|unveiled|reported|made public|set|approved)\s+(?:on|in|at)\s+"
+    r"(?:early|late|mid-?)?\s*$",
+    re.IGNORECASE,
+)
+_RELEASE_AFTER = re.compile(r"\s*(?:下达|发布|公布|印发|出台)")
+_NOW_BEFORE = re.compile(r"(?:目前|现有|当前|现阶段)的?\s*$|\bcurrent(?:ly)?\s+(?:of\s+)?$", re.IGNORECASE)
+_NOW_AFTER = re.compile(r"^\s*(?:a year\s+|per year\s+|/yr\s+)?(?:today|now|at present|currently)\b", re.I)
+_SPAN = re.compile(r"((?:19|20)\d\d)-(\d\d)/((?:19|20)\d\d)-(\d\d)")
+_NAMED_SPANS = {("01", "03"): "Q1", ("04", "06"): "Q2", ("07", "09"): "Q3", ("10", "12"): "Q4",
+                ("01", "06"): "H1", ("07", "12"): "H2"}  # fmt: skip
+
+
+def canonical_period(period: str | None) -> str | None:
+    """An interval of months that is a quarter, a half or a whole year is written as one
+    ("the first six months of 2014" → 2014-H1, "January–December 2024" → 2024); others stay intervals."""
+    if period is None:
+        return None
+    found = _SPAN.fullmatch(period)
+    if found is None or found.group(1) != found.group(3):
+        return period
+    year, first, last = found.group(1), found.group(2), found.group(4)
+    if (first, last) == ("01", "12"):
+        return year
+    named = _NAMED_SPANS.get((first, last))
+    return f"{year}-{named}" if named else period
+
+
+_BARE_QUARTER = re.compile(r"(?:((?:19|20)\d\d)\s*年\s*)?第\s*([一二三四1-4])\s*季(?!度)")
+_QUARTER_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def bare_quarters(text: str, reference: date | None, found: Sequence[PeriodMention]) -> list[PeriodMention]:
+    """Quarters written without 度, as Taiwan and Hong Kong filings do ("第三季財報", "2025年第三季"),
+    that the period reader has not taken; a quarter without a year is in the year of the reference date."""
+    taken = [(p.start, p.end) for p in found]
+    out: list[PeriodMention] = []
+    for m in _BARE_QUARTER.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        year = m.group(1) or (str(reference.year) if reference else None)
+        if year is None:
+            continue
+        quarter = _QUARTER_NUMBER[m.group(2)]
+        out.append(PeriodMention(m.start(), m.end(), m.group(), f"{year}-Q{quarter}", m.group(1) is None, False))
+    return out

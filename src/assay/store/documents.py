@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from assay.model import Document
@@ -33,6 +33,18 @@ SUMMARY_COLUMNS = (
     DocumentRow.duplicate_of,
     DocumentRow.commodity_families,
     DocumentRow.extracted_with,
+)
+# Built once with bound parameters: the pipeline runs these per document, and building a statement
+# (and its cache key) from literal values cost more than the database work. They run on the session's
+# connection: Core, without the ORM's unit of work and result machinery.
+_INSERT_DOCUMENT = insert(DocumentRow).returning(DocumentRow.id)
+_BY_SOURCE_AND_HASH = select(*SUMMARY_COLUMNS).where(
+    DocumentRow.source == bindparam("source"), DocumentRow.raw_sha256 == bindparam("raw_sha256")
+)
+_MARK_EXTRACTED = (
+    update(DocumentRow)
+    .where(DocumentRow.id == bindparam("document_id"))
+    .values(extracted_with=bindparam("extracted_with"), commodity_families=bindparam("families"))
 )
 SNIPPET_CHARS = 80
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
@@ -125,16 +137,12 @@ def save_document(
         minhash=minhash,
         extracted_with=extracted_with,
     )
-    # A Core insert: the ORM's unit of work costs more than the row itself here.
-    return int(session.execute(insert(DocumentRow).values(values).returning(DocumentRow.id)).scalar_one())
+    return int(session.connection().execute(_INSERT_DOCUMENT, values).scalar_one())
 
 
 def mark_extracted(session: Session, document_id: int, extracted_with: str, commodity_families: Sequence[str]) -> None:
-    session.execute(
-        update(DocumentRow)
-        .where(DocumentRow.id == document_id)
-        .values(extracted_with=extracted_with, commodity_families=list(commodity_families))
-    )
+    values = {"document_id": document_id, "extracted_with": extracted_with, "families": list(commodity_families)}
+    session.execute(_MARK_EXTRACTED, values)
 
 
 def get_document(session: Session, document_id: int) -> Document | None:
@@ -170,8 +178,7 @@ def list_documents(
 
 def find_by_source_and_hash(session: Session, source: str, raw_sha256: str) -> DocumentSummary | None:
     """The document stored from this exact input (same source, same bytes), if any."""
-    query = select(*SUMMARY_COLUMNS).where(DocumentRow.source == source, DocumentRow.raw_sha256 == raw_sha256)
-    row = session.execute(query).first()
+    row = session.connection().execute(_BY_SOURCE_AND_HASH, {"source": source, "raw_sha256": raw_sha256}).first()
     return None if row is None else _to_summary(row)
 
 

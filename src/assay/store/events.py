@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from assay.extract.event_dates import dates_compatible, month_start
@@ -142,24 +142,42 @@ def _validate(document_id: int, event: Event) -> None:
         raise EventStoreError(f"document {document_id}: event {event.type!r} has an unreadable date {event.date!r}")
 
 
-def _find_event(session: Session, event: Event) -> EventRow | None:
-    """The stored event this report is about, if any (see the module docstring for "same")."""
-    same_time = EventRow.date.is_(None) if event.date is None else EventRow.date.startswith(event.date[:4])
-    rows = session.scalars(select(EventRow).where(EventRow.type == event.type, same_time).order_by(EventRow.id))
-    matches = [row for row in rows if _same_event(row, event)]
+def _candidates(session: Session, events: Sequence[Event]) -> list[EventRow]:
+    """In one query, every stored event one of `events` could be about: same type, and undated
+    or of the same year. `_find_event` picks among them."""
+    years = sorted({e.date[:4] for e in events if e.date is not None})
+    same_time = [EventRow.date.startswith(year) for year in years]
+    if any(e.date is None for e in events):
+        same_time.append(EventRow.date.is_(None))
+    types = sorted({e.type for e in events})
+    statement = select(EventRow).where(EventRow.type.in_(types), or_(*same_time)).order_by(EventRow.id)
+    return list(session.scalars(statement))
+
+
+def _find_event(rows: Sequence[EventRow], event: Event) -> EventRow | None:
+    """The event this report is about among `rows` (oldest first), if any (see the module docstring
+    for "same")."""
+    matches = [
+        row
+        for row in rows
+        if row.type == event.type
+        and (row.date is None if event.date is None else row.date is not None and row.date.startswith(event.date[:4]))
+        and _same_event(row, event)
+    ]
     if not matches:
         return None
-    # the best match agrees on the actor exactly, then on the date exactly
-    return min(matches, key=lambda r: (r.actor != event.actor, r.date != event.date, r.id))
+    # the best match agrees on the actor exactly, then on the date exactly, then is the oldest
+    return min(enumerate(matches), key=lambda m: (m[1].actor != event.actor, m[1].date != event.date, m[0]))[1]
 
 
-def _new_event(session: Session, event: Event) -> EventRow:
+def _new_event(event: Event, taken_keys: set[str]) -> EventRow:
     key = event_key(event)
     suffix = 1
-    while session.scalar(select(EventRow.id).where(EventRow.key == key)) is not None:
+    while key in taken_keys:
         suffix += 1  # a key taken by an event that the tolerant match told apart
         key = f"{event_key(event)[: KEY_LIMIT - 6]}#{suffix}"
-    row = EventRow(
+    taken_keys.add(key)
+    return EventRow(
         key=key,
         type=event.type,
         actor=event.actor,
@@ -169,15 +187,25 @@ def _new_event(session: Session, event: Event) -> EventRow:
         geo=event.geo,
         stance=event.stance.value,
     )
-    session.add(row)
-    session.flush()
-    for commodity in sorted(set(event.commodities)):
-        session.add(EventCommodityRow(event_id=row.id, commodity=commodity))
-    return row
 
 
-def _enrich(session: Session, row: EventRow, event: Event) -> None:
-    """A later report may be more precise: a day instead of a month, a body instead of a country."""
+def _columns(row: EventRow) -> dict[str, Any]:
+    """A new event's column values, for a bulk insert."""
+    return {
+        "key": row.key,
+        "type": row.type,
+        "actor": row.actor,
+        "date": row.date,
+        "date_start": row.date_start,
+        "commodities": row.commodities,
+        "geo": row.geo,
+        "stance": row.stance,
+    }
+
+
+def _enrich(session: Session, row: EventRow, event: Event, stored: bool) -> None:
+    """A later report may be more precise: a day instead of a month, a body instead of a country.
+    A `stored` row gets its new commodities' index rows here; a new row gets them all when inserted."""
     if event.date and (row.date is None or (event.date.startswith(row.date) and len(event.date) > len(row.date))):
         row.date, row.date_start = event.date, month_start(event.date)
     if row.actor in _VAGUE_ACTORS or (event.actor.startswith((row.actor + ":", row.actor + "-"))):
@@ -186,8 +214,8 @@ def _enrich(session: Session, row: EventRow, event: Event) -> None:
     new = sorted(c for c in set(event.commodities) - set(row.commodities) if commodity_family(c) in families)
     if new:
         row.commodities = sorted(set(row.commodities) | set(new))
-        for commodity in new:
-            session.add(EventCommodityRow(event_id=row.id, commodity=commodity))
+        if stored:
+            session.add_all(EventCommodityRow(event_id=row.id, commodity=commodity) for commodity in new)
 
 
 def record_events(session: Session, document_id: int, events: Sequence[Event]) -> int:
@@ -202,32 +230,61 @@ def record_events(session: Session, document_id: int, events: Sequence[Event]) -
         session.scalars(select(EventMentionRow.event_id).where(EventMentionRow.document_id == document_id)).all()
     )
     session.execute(delete(EventMentionRow).where(EventMentionRow.document_id == document_id))
-    recorded = 0
+    if not events:
+        _drop_orphans(session, touched)
+        return 0
+    # a few queries per document, whatever its number of events: the stored events it may
+    # join are read once, new events and all mentions are inserted together
+    rows = _candidates(session, events)
+    stored_count = len(rows)
+    # a key starts with the type and the month of the event's first report, and later reports only
+    # make its date more precise: any stored key a new event's key may collide with is among these
+    taken_keys = {row.key for row in rows}
+    reports: list[tuple[EventRow, Event]] = []
     seen: set[tuple[int, str]] = set()
     for event in events:
-        row = _find_event(session, event)
+        row = _find_event(rows, event)
         if row is None:
-            row = _new_event(session, event)
+            row = _new_event(event, taken_keys)
+            rows.append(row)
         else:
-            _enrich(session, row, event)
-        if (row.id, event.quote) in seen:
+            _enrich(session, row, event, stored=rows.index(row) < stored_count)
+        if (id(row), event.quote) in seen:
             continue
-        seen.add((row.id, event.quote))
-        session.add(
-            EventMentionRow(
-                event_id=row.id,
-                document_id=document_id,
-                quote=event.quote,
-                span_start=event.start,
-                span_end=event.end,
-                rule=event.rule,
-                rule_version=event.rule_version,
-            )
+        seen.add((id(row), event.quote))
+        reports.append((row, event))
+    new_rows = rows[stored_count:]
+    if new_rows:
+        # bulk inserts (one executemany each), and the new ids read back by their unique keys
+        session.execute(insert(EventRow), [_columns(row) for row in new_rows])
+        keys = [row.key for row in new_rows]
+        ids = {
+            key: id_ for key, id_ in session.execute(select(EventRow.key, EventRow.id).where(EventRow.key.in_(keys)))
+        }
+        for row in new_rows:
+            row.id = ids[row.key]
+        session.execute(
+            insert(EventCommodityRow),
+            [{"event_id": row.id, "commodity": commodity} for row in new_rows for commodity in row.commodities],
         )
-        recorded += 1
+    session.execute(
+        insert(EventMentionRow),
+        [
+            {
+                "event_id": row.id,
+                "document_id": document_id,
+                "quote": event.quote,
+                "span_start": event.start,
+                "span_end": event.end,
+                "rule": event.rule,
+                "rule_version": event.rule_version,
+            }
+            for row, event in reports
+        ],
+    )
     session.flush()
     _drop_orphans(session, touched)
-    return recorded
+    return len(reports)
 
 
 def _drop_orphans(session: Session, event_ids: set[int]) -> None:
