@@ -44,8 +44,7 @@ from assay.store.facts import replace_facts
 from assay.vocab import ancestors, commodities, read_rows
 
 PROGRESS_ABOVE = 5  # documents; shorter runs print no bar
-# A commit (an fsync of the WAL, the FTS segment merge) costs as much as storing a few documents;
-# batches amortise it while a killed run still loses at most half a second of work.
+# A commit (WAL write, FTS segment flush) costs as much as storing a few documents; a batch shares it.
 COMMIT_EVERY_DOCUMENTS = 20
 COMMIT_EVERY_SECONDS = 0.5
 IN_FLIGHT_PER_WORKER = 4  # documents queued per worker process before the parent waits
@@ -183,8 +182,7 @@ class _Run:
 
     @property
     def index(self) -> DuplicateIndex:
-        """The duplicate index, loaded from the store when a first new document needs it (a re-run of
-        unchanged inputs never does)."""
+        """The duplicate index, loaded from the store when a new document first needs it (re-runs may never)."""
         if self._index is None:
             self._index = DuplicateIndex()
             for doc_id, digest, signature in repo.iter_originals_for_dedupe(self.batch.session):
@@ -280,9 +278,10 @@ class _Run:
         families = extraction.families if extraction else keyword_families(doc.title, doc.clean_text)
         try:
             with self.batch.document() as session:
-                doc_id = repo.save_document(session, doc, digest, signature, families)
+                version = EXTRACTOR_VERSION if extraction is not None else None
+                doc_id = repo.save_document(session, doc, digest, signature, families, extracted_with=version)
                 if extraction is not None:
-                    problems.extend(self._write_extraction(session, doc_id, extraction))
+                    problems.extend(self._write_extraction(session, doc_id, extraction, mark=False))
         except IntegrityError as exc:
             self._stored_meanwhile(doc, exc)
             return
@@ -332,12 +331,11 @@ class _Run:
         for problem in problems:
             self.fail(pending.source, problem)
 
-    def _write_extraction(self, session: Session, doc_id: int, extraction: Extraction) -> list[str]:
-        """Store facts and events, each in a savepoint: what the store refuses is reported, the rest kept."""
+    def _write_extraction(self, session: Session, doc_id: int, extraction: Extraction, mark: bool = True) -> list[str]:
+        """Store facts and events (what the store refuses is reported, the rest kept); `mark`: set extracted_with."""
         problems: list[str] = []
-        try:
-            with session.begin_nested():
-                self.report.facts += replace_facts(session, doc_id, extraction.facts)
+        try:  # no savepoint needed: replace_facts refuses before it writes anything
+            self.report.facts += replace_facts(session, doc_id, extraction.facts)
         except ValueError as exc:
             problems.append(f"facts could not be stored: {exc}")
         try:
@@ -345,7 +343,8 @@ class _Run:
                 self.report.events += record_events(session, doc_id, extraction.events)
         except ValueError as exc:
             problems.append(f"events could not be stored: {exc}")
-        repo.mark_extracted(session, doc_id, EXTRACTOR_VERSION, extraction.families)
+        if mark:
+            repo.mark_extracted(session, doc_id, EXTRACTOR_VERSION, extraction.families)
         return problems
 
 

@@ -89,7 +89,9 @@ SHARE_AFTER = re.compile(
 FROM_LEVEL_BEFORE = re.compile(
     r"(?:\bfrom|由|从)\s*(?:about|around|some|roughly|nearly|an estimated)?\s*(?:US\$|\$|RMB|CNY|Rmb)?\s*$", re.I
 )
-TO_LEVEL_BEFORE = re.compile(r"(?:\bto|增至|降至|增加到|减少到|增长到|下降到|达到)\s*(?:about|around|some|roughly)?\s*\S{0,4}$", re.I)
+TO_LEVEL_BEFORE = re.compile(
+    r"(?:\bto|增至|降至|增加到|减少到|增长到|下降到|达到)\s*(?:about|around|some|roughly)?\s*\S{0,4}$", re.I
+)
 OWN_TIME_AFTER = re.compile(
     r"^\s*(?:a year\s+|per year\s+)?(?:in|during|for|as of|at the end of|today|now|currently|a year earlier|"
     r"a year before|last year)\b|^\s*[（(]?\s*(?:19|20)\d\d",

@@ -81,7 +81,10 @@ def _extend(openings: set[str], items: Iterable[tuple[Any, Any]]) -> tuple[set[s
 def openings(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Strings one of which starts every match of `pattern` (lower case when it ignores case);
     None when they cannot be read."""
-    found, _ = _extend({""}, sre_parse.parse(pattern.pattern, pattern.flags))
+    try:
+        found, _ = _extend({""}, sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a parse tree of another shape (re's internals change): the pattern always runs
+        return None
     if pattern.flags & re.IGNORECASE:
         if not all(_plain(o) for o in found):
             return None

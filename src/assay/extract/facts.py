@@ -38,6 +38,16 @@ Classes of wording handled (each has sentences in tests/extract/test_facts_*.py,
   publication date, other undated prices too;
 - basis: will/expected/预计 → forecast, plans/target/by 2025/规划/目标 → target, estimated → estimate,
   current/目前 → actual; a quota that has been set is actual;
+- fractions in words: "three quarters of the world's", "a fifth", "超过全国的一半" are shares or changes in %;
+- lists: "镁锭、镁合金出口量分别为30万吨、12万吨", "were 300,000 t and 120,000 t respectively" pair products (or
+  the measures stated before, "…分别较2022年增长21.4%和18.8%") with values in order;
+- wholes: "77% of world output" (the world is the whole, not the subject), "40% of the total" after a world
+  figure, "约占全国的85%、全球的22%" (the whole written before each number), "占全省的86%"; "world output of
+  940,000 tonnes" is the world's level; "in the province"/"the region" lifts a carried city to its province;
+- more periods: release dates ("released in August") are skipped; "today"/目前 is the publication year; "by
+  2030" after a target wins over its stage; "to 38,000 t from 12,000 t" dates the start a year earlier;
+  undated reserves take no carried year; "Over the first nine months" opens a period, not a baseline;
+  第三季 without 度; month intervals that are a quarter, half or year are written so (2014-H1);
 - tables: "a | b | c" rows (markdown too, blank lines between rows), one cell per line, and columns aligned
   with spaces (PDF); years, dates, units (元/吨, 万美元, thousand tonnes, US$ per kilogram), measures
   ("Mining quota"), low/high and change columns read from the header, the row label and the caption;

@@ -201,11 +201,14 @@ def _unit_follows(text: str, at: int) -> bool:
 
 def _arabic(core: str) -> float | None:
     try:
-        value = float(
-            core.replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u2009", "").replace("\u202f", "")
-        )
+        value = float(core.replace(",", ""))  # most numbers: 1,026 or 3.52, one replace
     except ValueError:
-        return None
+        try:
+            value = float(
+                core.replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u2009", "").replace("\u202f", "")
+            )
+        except ValueError:
+            return None
     return value if math.isfinite(value) else None
 
 

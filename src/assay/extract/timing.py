@@ -191,7 +191,7 @@ class Timing:
         return None
 
     def _current(self, q: Quantity, sentence: Sentence, metric: str) -> str | None:
-        """"from 45,000 tonnes a year today to …", "由目前的4.5万吨/年": the level now, in the year of publication."""
+        """ "from 45,000 tonnes a year today to …", "由目前的4.5万吨/年": the level now, in the year of publication."""
         if self.published is None:
             return None
         near = near_quantities(sentence, q, 40)
