@@ -216,7 +216,8 @@ class _Reader:
             carry = self._carry_of(sentence, carry, made_here)
             carry_by_block[block] = carry
             running = carry
-        return dedupe([replace(f, period=canonical_period(f.period)) for f in facts])
+        # most periods are canonical already: copy a fact only when its period changes
+        return dedupe([f if (p := canonical_period(f.period)) == f.period else replace(f, period=p) for f in facts])
 
     def _respective_slots(
         self, q: Quantity, sentence: Sentence, runs: Sequence[Sequence[Quantity]], earlier: Sequence[Fact]

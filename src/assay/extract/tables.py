@@ -478,6 +478,7 @@ def _is_number(cell: str) -> bool:
     return bool(_CELL_NUMBER.match(cell)) and not _YEAR.match(cell)
 
 
+@lru_cache(maxsize=4096)  # a pure function of a header, and headers repeat column after column
 def _unit_of(text: str) -> tuple[str | None, float]:
     for pattern, unit, scale in _UNIT_HINTS:
         if pattern.search(text):
