@@ -11,22 +11,17 @@ edits only the [events] section of quality/floors.toml; the other sections belon
 from __future__ import annotations
 
 import argparse
-import json
-import math
-import re
-import subprocess
 import sys
-import tempfile
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared"
-SAMPLE = REPO / "src" / "assay" / "sample"
-FLOORS_FILE = REPO / "quality" / "floors.toml"
+import gate
+
+SHARED = gate.SHARED
+FLOORS_FILE = gate.FLOORS_FILE
 SECTION = "events"
-ASSAY = [sys.executable, "-c", "from assay.cli import main; main()"]
+COMMENT = "per corpus: event F1 from ../shared/eval/score_events.py (tests/extract/test_events_gate.py)"
+floor_for = gate.floor_for
 
 
 @dataclass(frozen=True)
@@ -43,45 +38,13 @@ class EventScore:
 
 
 def find_corpora() -> list[tuple[str, Path]]:
-    found: list[tuple[str, Path]] = []
-    if (SHARED / "corpus").is_dir():
-        found += [
-            (folder.name, folder.resolve())
-            for folder in sorted((SHARED / "corpus").iterdir())
-            if (folder / "events.jsonl").is_file()
-        ]
-    if (SAMPLE / "events.jsonl").is_file():
-        found.append(("sample", SAMPLE))
-    return found
+    return [(corpus.name, corpus.path) for corpus in gate.find_corpora("events.jsonl")]
 
 
 def score_corpus(name: str, folder: Path) -> EventScore:
     """Extract events from the corpus as a user would, and score them against its gold."""
-    with tempfile.TemporaryDirectory(prefix="assay-events-") as tmp:
-        predicted = Path(tmp) / "events.jsonl"
-        run = subprocess.run(
-            [*ASSAY, "extract", str(folder), "--format", "eventspec", "--output", str(predicted)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if run.returncode not in (0, 1) or not predicted.exists():  # 1: some inputs failed, the rest was read
-            raise RuntimeError(f"{folder}: assay extract failed: {run.stderr.strip().splitlines()[-1:]}")
-        scored = subprocess.run(
-            [
-                sys.executable,
-                str(SHARED / "eval" / "score_events.py"),
-                str(folder / "events.jsonl"),
-                str(predicted),
-                "--json",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    figures = next((json.loads(line) for line in scored.stdout.splitlines() if line.startswith("{")), None)
-    if scored.returncode != 0 or figures is None:
-        raise RuntimeError(f"{folder}: score_events.py failed: {scored.stderr.strip()[-300:]}")
+    corpus = gate.Corpus(name, folder, shared=name != "sample")
+    figures = gate.extract_and_score(corpus, "eventspec", "events.jsonl", "score_events.py").figures
     event = figures["event"]
     return EventScore(
         name,
@@ -98,31 +61,12 @@ def score_corpus(name: str, folder: Path) -> EventScore:
 
 def read_floors(path: Path = FLOORS_FILE) -> dict[str, float]:
     """corpus name -> event F1 floor, from the [events] section."""
-    section = tomllib.loads(path.read_text(encoding="utf-8")).get(SECTION, {})
-    return {name: float(values["event_f1"]) for name, values in section.items()}
-
-
-def floor_for(measured: float) -> float:
-    """Just below the measured score, rounded down to the hundredth: 0.932 -> 0.92."""
-    return max(0.0, math.floor(round(measured * 100, 6)) / 100 - 0.01)
+    return {name: values["event_f1"] for name, values in gate.read_section(path, SECTION).items()}
 
 
 def write_floors(floors: dict[str, float], path: Path = FLOORS_FILE) -> None:
     """Rewrite the [events] section only; comments and other sections stay as they are."""
-    text = path.read_text(encoding="utf-8")
-    body = "\n".join(f"{name} = {{ event_f1 = {value:.2f} }}" for name, value in sorted(floors.items()))
-    section = (
-        f"[{SECTION}]\n# per corpus: event F1 from ../shared/eval/score_events.py "
-        "(tests/extract/test_events_gate.py)\n" + body + "\n"
-    )
-    pattern = re.compile(rf"^\[{SECTION}\]\n(?:(?!^\[).*\n?)*", re.MULTILINE)
-    found = pattern.search(text)
-    if found is None:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        following = text[found.end() :]
-        text = text[: found.start()] + section + ("\n" + following if following else "")
-    path.write_text(text, encoding="utf-8")
+    gate.write_section(path, SECTION, COMMENT, {name: {"event_f1": v} for name, v in floors.items()}, ["event_f1"])
 
 
 def main(argv: list[str] | None = None) -> int:

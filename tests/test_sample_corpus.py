@@ -25,26 +25,13 @@ import pypdf
 import pytest
 from pptx import Presentation
 
+from assay.extract.event_lexicon import EVENT_TYPES
 from assay.model import Approx, Basis, Period, Stance
 from assay.vocab import commodities, metrics, places, units
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "src" / "assay" / "sample"
 FORMATS = {".txt", ".md", ".html", ".pdf", ".pptx", ".docx"}
-EVENT_TYPES = {
-    "export_control",
-    "technology_restriction",
-    "production_quota",
-    "consolidation",
-    "stockpiling",
-    "environmental_enforcement",
-    "capacity_plan",
-    "industrial_policy",
-    "trade_measure",
-    "subsidy",
-    "recycling_mandate",
-    "supply_disruption",
-}
 ORIGINAL, SYNDICATED = "eb-liaoning-consolidation", "mp-liaoning-magnesite-plan"
 
 
