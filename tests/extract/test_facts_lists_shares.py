@@ -4,27 +4,10 @@ measurement bases (contained MgO) and table units from the caption nearest the t
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from fact_helpers import facts_reader, one
 
-from assay.extract.facts import extract_facts
-from assay.model import Document
-
-
-def facts_of(text: str, published: str | None = "2025-06-15") -> list[dict[str, Any]]:
-    doc = Document(name="t", source="t", raw_sha256="x", clean_text=text, published=published)
-    out = []
-    for fact in extract_facts(doc):
-        assert text[fact.start : fact.end] == fact.quote, "the quote must be the span it claims"
-        out.append(fact.to_factspec())
-    return out
-
-
-def one(facts: list[dict[str, Any]], **want: Any) -> dict[str, Any]:
-    found = [f for f in facts if all(f.get(k) == v for k, v in want.items())]
-    assert len(found) == 1, f"expected one fact with {want}, got {found} among {facts}"
-    return found[0]
+facts_of = facts_reader("2025-06-15")
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ Kept apart from the rules so that each stays short; nothing here knows about sen
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -128,16 +129,36 @@ def month_of_last_year(text: str, periods: list[PeriodMention]) -> list[PeriodMe
 _IN_YEAR = re.compile(r"\b(?:in|for|during)\s+((?:19|20)\d\d)(?![\d,.]\d)\b")
 
 
+class _Covered:
+    """Spans sorted by start, asked by bisection (a long document holds thousands of periods)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = [s for s, _ in spans]
+        self.reach: list[int] = []  # the furthest end among the spans up to each index
+        furthest = -1
+        for _, end in spans:
+            furthest = max(furthest, end)
+            self.reach.append(furthest)
+
+    def touches(self, lo: int, hi: int) -> bool:
+        """Whether a span holds `lo`, or starts within [lo, hi)."""
+        i = bisect.bisect_right(self.starts, lo)
+        if i > 0 and self.reach[i - 1] > lo:
+            return True
+        j = bisect.bisect_left(self.starts, lo)
+        return j < len(self.starts) and self.starts[j] < hi
+
+
 def with_bare_years(text: str, periods: list[PeriodMention]) -> list[PeriodMention]:
     """`2019年` and `in 2022` stand for that year even where the period reader saw something else
     (`2019年中国…` is not 年中, mid-year; `89 kt in 2022 and 54 kt in 2021` names two years)."""
     periods = sorted(periods, key=lambda p: p.start)
-    covered = [(p.start, p.end) for p in periods]
+    covered = _Covered([(p.start, p.end) for p in periods])
     extra = [
         PeriodMention(m.start(1), m.end(), text[m.start(1) : m.end()], m.group(1), False, False)
         for pattern in (_BARE_YEAR, _IN_YEAR)
         for m in pattern.finditer(text)
-        if not any(s <= m.start(1) < e or m.start(1) <= s < m.end() for s, e in covered)
+        if not covered.touches(m.start(1), m.end())
     ]
     if not extra:
         return periods
