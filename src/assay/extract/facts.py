@@ -119,6 +119,7 @@ _ALL_METRICS = (
     "trading_volume", "capacity", "revenue", "net_profit", "investment", "output_value", "trade_value", "value",
     "price", "shipments",
 )  # fmt: skip
+_LIST_JOIN = re.compile(r"\s*(?:,|、|/|and|or|和|及|与)\s*")
 _YEAR_BEFORE = re.compile(r"last|previous|prior|ago|earlier|上年|去年|同期", re.IGNORECASE)
 
 
@@ -164,6 +165,7 @@ class _Reader:
         self.absolute_changes: set[int] = set()
         self._carry_from_sentence = False
         self._examples_at: tuple[int, list[tuple[int, int]]] = (-1, [])
+        self._usable_at: tuple[int, list[Mention]] = (-1, [])
         self._run_lead: dict[int, Quantity] = {}
         self._run_position: dict[int, tuple[int, int]] = {}
         self._respective: tuple[tuple[str, str | None] | None, str | None] = (None, None)
@@ -263,20 +265,26 @@ class _Reader:
             self._examples_at = (sentence.span.start, example_spans(self.text, sentence.span))
         return self._examples_at[1]
 
+    def _usable(self, sentence: Sentence) -> list[Mention]:
+        """The sentence's mentions outside its examples (`such as …`); every number in it asks for them."""
+        if self._usable_at[0] != sentence.span.start:
+            examples = self._examples(sentence)
+            usable = [m for m in sentence.mentions if not any(a <= m.start < b for a, b in examples)]
+            self._usable_at = (sentence.span.start, usable)
+        return self._usable_at[1]
+
     def _carry_of(self, sentence: Sentence, carry: Carry, made_facts: bool = False) -> Carry:
         """Context a sentence leaves for the next: its last commodity, metric, subject place and period."""
         commodity, form, metric, period, geo = carry.commodity, carry.form, carry.metric, carry.period, carry.geo
         local = carry.local
-        items = [m for m in sentence.mentions if m.kind == COMMODITY and m.value != "-"]
-        examples = self._examples(sentence)
-        items = [m for m in items if not any(a <= m.start < b for a, b in examples)]
+        items = [m for m in self._usable(sentence) if m.kind == COMMODITY and m.value != "-"]
         if items and not made_facts and commodity in {m.value for m in items}:
             items = []  # the sentence goes on about the same commodity
         if items and not made_facts:  # a sentence that stated numbers leaves the commodity of its facts
             last = items[0]  # the subject: "natural graphite ... to feed its spherical graphite plants"
             group = [last]
             for m in items[1:]:
-                if re.fullmatch(r"\s*(?:,|、|/|and|or|和|及|与)\s*", self.text[group[-1].end : m.start]):
+                if _LIST_JOIN.fullmatch(self.text, group[-1].end, m.start):
                     group.append(m)
                 else:
                     break
@@ -472,9 +480,7 @@ class _Reader:
         clause_before: str,
     ) -> Fact | None:
         text = self.text
-        examples = self._examples(sentence)
-        usable = [m for m in sentence.mentions if not any(a <= m.start < b for a, b in examples)]
-        found = self._respective[0] or commodity_of(usable, q, clause, text)
+        found = self._respective[0] or commodity_of(self._usable(sentence), q, clause, text)
         if self._respective[1] and not metric.endswith("_share"):
             metric = self._respective[1]
         geo, partner = choose_geo(sentence, q, clause, text, metric, carry)

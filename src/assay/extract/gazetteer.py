@@ -86,6 +86,8 @@ _OPENCC_LIMIT = 200_000  # pure-Python OpenCC is slow; longer texts use the char
 
 def to_simplified(text: str) -> str:
     """Simplified Chinese of the same length: OpenCC when that keeps the length, else char for char."""
+    if text.isascii():  # the table maps no ASCII character: skip a per-character pass
+        return text
     by_char = text.translate(_t2s_table())
     if by_char == text or len(text) > _OPENCC_LIMIT:
         return by_char
@@ -95,6 +97,8 @@ def to_simplified(text: str) -> str:
 
 def normalise(text: str) -> str:
     """The matching copy of `text`: same length, Simplified, lower case, straight quotes."""
+    if text.isascii():  # neither the Simplified table nor the quote folding touches ASCII
+        return text.lower()
     folded = to_simplified(text).translate(_PUNCT_FOLD)
     lowered = folded.lower()
     if len(lowered) == len(folded):
@@ -204,12 +208,6 @@ def _automaton() -> ahocorasick.Automaton:
 _is_word_char = frozenset(string.ascii_letters + string.digits).__contains__
 
 
-def _word_bounded(text: str, start: int, end: int, key: str) -> bool:
-    if _is_word_char(key[0]) and start > 0 and _is_word_char(text[start - 1]):
-        return False
-    return not (_is_word_char(key[-1]) and end < len(text) and _is_word_char(text[end]))
-
-
 def _case_bounded(text: str, start: int, end: int) -> bool:
     """An upper-case abbreviation run into a lower-case word still stands apart: `DivergenceUS:`."""
     left = start == 0 or not _is_word_char(text[start - 1]) or (text[start - 1].islower() and text[start].isupper())
@@ -223,9 +221,16 @@ def find_mentions(text: str) -> list[Mention]:
         return []
     norm = normalise(text)
     hits: list[tuple[int, int, Entry]] = []
+    size = len(norm)
+    is_word = _is_word_char
     for last, (key, bucket) in _automaton().iter(norm):
         start, end = last - len(key) + 1, last + 1
-        bounded = _word_bounded(norm, start, end, key)
+        # a key that starts or ends with a letter or digit must not run into the word beside it;
+        # inlined because this runs for every automaton hit
+        bounded = not (
+            (is_word(key[0]) and start > 0 and is_word(norm[start - 1]))
+            or (is_word(key[-1]) and end < size and is_word(norm[end]))
+        )
         for entry in bucket:
             if not bounded and not (entry.case_sensitive and _case_bounded(text, start, end)):
                 continue

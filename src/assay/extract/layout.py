@@ -117,7 +117,10 @@ def analyse(text: str) -> Layout:
     merged = _cap_lengths(text, sorted(set(starts) | set(layout._block_starts)))
     layout._sentence_starts = merged
     layout.sentences = [Span(s, merged[i + 1] if i + 1 < len(merged) else len(text)) for i, s in enumerate(merged)]
-    layout._clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text) if not _numeric_comma(text, m.start())]
+    # only a comma can sit inside a number: other breaks skip the call
+    layout._clause_breaks = [
+        m.start() for m in _CLAUSE_BREAK.finditer(text) if m.group() != "," or not _numeric_comma(text, m.start())
+    ]
     return layout
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -84,9 +85,11 @@ _BARE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*年(?!\s*\d)")
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")  # fmt: skip
+# the month name leads the pattern so the scan skips to capitals; the glued letter is checked after
 _GLUED_MONTH = re.compile(
-    r"(?<=[a-z])(January|February|March|April|June|July|August|September|October|November|December)(?=[ \t:])"
+    r"(January|February|March|April|June|July|August|September|October|November|December)(?=[ \t:])"
 )
+_LOWER_ASCII = frozenset(string.ascii_lowercase)
 
 
 def glued_months(text: str, reference: date | None) -> list[PeriodMention]:
@@ -95,6 +98,8 @@ def glued_months(text: str, reference: date | None) -> list[PeriodMention]:
     if reference is None:
         return out
     for m in _GLUED_MONTH.finditer(text):
+        if m.start() == 0 or text[m.start() - 1] not in _LOWER_ASCII:
+            continue  # no month name is a suffix of another, so a skipped match hides no glued one
         month = _MONTHS.index(m.group(1).lower()) + 1
         year = reference.year if month <= reference.month else reference.year - 1
         out.append(PeriodMention(m.start(), m.end(), m.group(), f"{year:04d}-{month:02d}", True, False))
@@ -102,6 +107,10 @@ def glued_months(text: str, reference: date | None) -> list[PeriodMention]:
 
 
 _OF_LAST_YEAR = re.compile(r"\s*(?:of\s+)?(?:last|the previous|the prior)\s+year", re.IGNORECASE)
+
+
+_YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 def month_of_last_year(text: str, periods: list[PeriodMention]) -> list[PeriodMention]:
@@ -114,8 +123,8 @@ def month_of_last_year(text: str, periods: list[PeriodMention]) -> list[PeriodMe
         nxt = periods[i + 1] if i + 1 < len(periods) else None
         if (
             nxt is not None
-            and re.fullmatch(r"\d{4}-\d{2}", p.period)
-            and re.fullmatch(r"\d{4}", nxt.period)
+            and _YEAR_MONTH.fullmatch(p.period)
+            and _FOUR_DIGITS.fullmatch(nxt.period)
             and _OF_LAST_YEAR.fullmatch(text[p.end : nxt.end])
         ):
             period = f"{nxt.period}-{p.period[5:7]}"
@@ -156,7 +165,7 @@ def with_bare_years(text: str, periods: list[PeriodMention]) -> list[PeriodMenti
     covered = _Covered([(p.start, p.end) for p in periods])
     extra = [
         PeriodMention(m.start(1), m.end(), text[m.start(1) : m.end()], m.group(1), False, False)
-        for pattern in (_BARE_YEAR, _IN_YEAR)
+        for pattern in ((_BARE_YEAR, _IN_YEAR) if "年" in text else (_IN_YEAR,))  # every _BARE_YEAR holds 年
         for m in pattern.finditer(text)
         if not covered.touches(m.start(1), m.end())
     ]
@@ -165,25 +174,30 @@ def with_bare_years(text: str, periods: list[PeriodMention]) -> list[PeriodMenti
     return sorted([*periods, *extra], key=lambda p: p.start)
 
 
+_AGO_AFTER = re.compile(r"\s*(?:ago|earlier|before)\b")
+_PER_YEAR_TAIL = re.compile(r"\s*(?:a|per|/)\s*(?:year|yr)$")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_RANGE_TO_NUMBER = re.compile(r"\s*(?:to|-|–|至)\s*\d")
+_NOT_A_NUMBER = re.compile(r"[^\d\s.,]")
+
+
 def repair(text: str, quantities: list[Quantity]) -> list[Quantity]:
     """Readings the slot filler must see differently: `from 2019 to 35,539t` and `from 45,000 t/yr to 100,000
     t/yr` are two numbers, not a range; `(Rmb) 5,000/tonne` is a price in yuan."""
     out: list[Quantity] = []
     for q in quantities:
-        if q.kind is QuantityKind.RATE and re.match(r"\s*(?:ago|earlier|before)\b", text[q.end : q.end + 10]):
-            cut = re.search(r"\s*(?:a|per|/)\s*(?:year|yr)$", q.text)
+        if q.kind is QuantityKind.RATE and _AGO_AFTER.match(text[q.end : q.end + 10]):
+            cut = _PER_YEAR_TAIL.search(q.text)
             if cut is not None:  # "670 tons a year ago" is a tonnage and a period, not a rate
                 q = replace(q, kind=QuantityKind.MASS, unit="t", text=q.text[: cut.start()], end=q.start + cut.start())
-        if re.fullmatch(r"(?:19|20)\d\d", q.text.strip()) and re.match(
-            r"\s*(?:to|-|–|至)\s*\d", text[q.end : q.end + 6]
-        ):
+        if _YEAR.fullmatch(q.text.strip()) and _RANGE_TO_NUMBER.match(text[q.end : q.end + 6]):
             continue  # "from 2019 to 35,539t": a year, not a tonnage
         if q.value_high is not None:
             split = _RANGE_TO.search(q.text)
             if split is not None:
                 low_text, high_text = q.text[: split.start()], q.text[split.end() :]
-                year_low = re.fullmatch(r"(?:19|20)\d\d", low_text.strip()) is not None
-                own_unit = bool(re.search(r"[^\d\s.,]", low_text.strip().lstrip("$¥€")))
+                year_low = _YEAR.fullmatch(low_text.strip()) is not None
+                own_unit = bool(_NOT_A_NUMBER.search(low_text.strip().lstrip("$¥€")))
                 if year_low or own_unit:
                     high_start = q.start + split.end()
                     if not year_low:
