@@ -6,13 +6,20 @@ Command modules (`docs.py`, `extract.py`, `knowledge.py`, `events.py`) add their
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from assay.store.db import Store
 
 app = typer.Typer(
     name="assay",
@@ -55,3 +62,38 @@ def main_options(
     ] = None,
 ) -> None:
     _settings.database_url = database_url_for(db)
+
+
+EXIT_INPUT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def print_error(message: str) -> None:
+    """One line on standard error, prefixed `error:`, never wrapped, never read as markup."""
+    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+def usage_exit(message: str) -> typer.Exit:
+    """Report a usage error; the caller raises what this returns (exit status 2)."""
+    print_error(message)
+    return typer.Exit(EXIT_USAGE)
+
+
+def print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+@contextmanager
+def configured_store(url: str | None = None) -> Iterator[Store]:
+    """The store `--db`/`ASSAY_DATABASE_URL` names; one that cannot be opened is a one-line error, exit 1."""
+    from assay.store.db import StoreError, open_store
+
+    try:
+        store = open_store(url or settings().database_url)
+    except StoreError as exc:
+        print_error(str(exc))
+        raise typer.Exit(EXIT_INPUT_FAILED) from exc
+    try:
+        yield store
+    finally:
+        store.close()

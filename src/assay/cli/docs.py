@@ -5,10 +5,8 @@ The pipeline and the store load inside the commands, so `assay --help` stays fas
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,15 +15,16 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from assay.cli.app import app, console, database_url_for, err_console, settings
+from assay.cli.app import EXIT_INPUT_FAILED, app, console, database_url_for, settings
+from assay.cli.app import configured_store as _open
+from assay.cli.app import print_error as _error
+from assay.cli.app import print_json as _print_json
 
 if TYPE_CHECKING:
     from assay.pipeline import IngestReport
     from assay.store.db import Store
     from assay.store.documents import StoreCounts
 
-EXIT_INPUT_FAILED = 1
-EXIT_USAGE = 2
 
 docs_app = typer.Typer(help="List, show and search stored documents.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
@@ -228,14 +227,6 @@ def _print_failures(report: IngestReport) -> None:
         _error(f"{source}: {reason}")
 
 
-def _error(message: str) -> None:
-    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
-
-
-def _print_json(payload: Sequence[Any] | dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-
-
 def _guarded(store: Store, run: Callable[[], IngestReport]) -> IngestReport:
     """Run an ingest; a database failure mid-run is one line and exit 1 (what was committed stays)."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -247,19 +238,3 @@ def _guarded(store: Store, run: Callable[[], IngestReport]) -> IngestReport:
     except SQLAlchemyError as exc:
         _error(f"{display_url(store.url)}: {describe_error(exc)}")
         raise typer.Exit(EXIT_INPUT_FAILED) from exc
-
-
-@contextmanager
-def _open(url: str | None = None) -> Iterator[Store]:
-    """Open the configured store; a store that cannot be opened is a one-line error and exit 1."""
-    from assay.store.db import StoreError, open_store
-
-    try:
-        store = open_store(url or settings().database_url)
-    except StoreError as exc:
-        _error(str(exc))
-        raise typer.Exit(EXIT_INPUT_FAILED) from exc
-    try:
-        yield store
-    finally:
-        store.close()

@@ -6,24 +6,20 @@ document that reported it, and the series of its commodities before and after it
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from assay.cli.app import app, console, err_console, settings
+from assay.cli.app import EXIT_INPUT_FAILED, app, console, usage_exit
+from assay.cli.app import configured_store as _open
+from assay.cli.app import print_error as _error
+from assay.cli.app import print_json as _print_json
 
 if TYPE_CHECKING:
     from assay.analyze.impact import SeriesImpact
-    from assay.store.db import Store
     from assay.store.events import StoredEvent
 
-EXIT_INPUT_FAILED = 1
-EXIT_USAGE = 2
 
 events_app = typer.Typer(
     help="The timeline of policy and market events (oldest first), and one event in detail.",
@@ -59,15 +55,15 @@ def timeline_command(
     from assay.vocab import commodities
 
     if event_type is not None and event_type not in EVENT_TYPES:
-        _usage(f"--type {event_type}: not an event type (one of {', '.join(EVENT_TYPES)})")
+        raise usage_exit(f"--type {event_type}: not an event type (one of {', '.join(EVENT_TYPES)})")
     if commodity is not None and commodity not in commodities():
-        _usage(f"--commodity {commodity}: not a commodity id (see vocab/data/commodities.csv)")
+        raise usage_exit(f"--commodity {commodity}: not a commodity id (see vocab/data/commodities.csv)")
     flt = EventFilter(commodity=commodity, type=event_type, actor=actor, since=since, until=until, limit=limit)
     with _open() as store, store.session() as session:
         try:
             found = query_events(session, flt)
         except EventStoreError as exc:
-            _usage(f"--since/--until {exc}")
+            raise usage_exit(f"--since/--until {exc}") from exc
     if as_json:
         _print_json([e.as_json() for e in found])
         return
@@ -163,32 +159,3 @@ def _source_line(doc: str, url: str | None, quote: str) -> str:
     if len(quote) > 160:
         quote = quote[:157] + "..."
     return f"{url or doc}: “{quote}”"
-
-
-def _usage(message: str) -> None:
-    _error(message)
-    raise typer.Exit(EXIT_USAGE)
-
-
-def _error(message: str) -> None:
-    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
-
-
-def _print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-
-
-@contextmanager
-def _open() -> Iterator[Store]:
-    """Open the configured store; a store that cannot be opened is a one-line error and exit 1."""
-    from assay.store.db import StoreError, open_store
-
-    try:
-        store = open_store(settings().database_url)
-    except StoreError as exc:
-        _error(str(exc))
-        raise typer.Exit(EXIT_INPUT_FAILED) from exc
-    try:
-        yield store
-    finally:
-        store.close()

@@ -7,9 +7,8 @@ modules load inside the commands so that `assay --help` stays fast.
 from __future__ import annotations
 
 import csv
-import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from assay.cli.app import app, console, err_console, settings
+from assay.cli.app import EXIT_INPUT_FAILED, app, console, err_console
+from assay.cli.app import configured_store as _open
+from assay.cli.app import print_error as _error
+from assay.cli.app import print_json as _print_json
+from assay.cli.app import usage_exit as _usage
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -27,8 +30,6 @@ if TYPE_CHECKING:
     from assay.analyze.reference import ParsedDataset
     from assay.store.reference import ImportResult
 
-EXIT_INPUT_FAILED = 1
-EXIT_USAGE = 2
 
 import_app = typer.Typer(help="Import reference data: USGS MCS world tables, daily price tables.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -37,34 +38,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 CommodityOpt = Annotated[str, typer.Option("--commodity", "-c", help="Commodity id, e.g. magnesium, prnd, graphite.")]
 
 
-def _error(message: str) -> None:
-    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
-
-
-def _usage(message: str) -> typer.Exit:
-    _error(message)
-    return typer.Exit(EXIT_USAGE)
-
-
-def _print_json(payload: Sequence[Any] | dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-
-
 @contextmanager
 def _session() -> Iterator[Session]:
     """A session on the configured store; a store that cannot be opened is a one-line error, exit 1."""
-    from assay.store.db import StoreError, open_store
-
-    try:
-        store = open_store(settings().database_url)
-    except StoreError as exc:
-        _error(str(exc))
-        raise typer.Exit(EXIT_INPUT_FAILED) from exc
-    try:
-        with store.session() as session:
-            yield session
-    finally:
-        store.close()
+    with _open() as store, store.session() as session:
+        yield session
 
 
 def _check_commodity(commodity: str | None) -> None:
