@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
+from store_rows import add_document as add_row
 
 from assay.model import Event, Stance
 from assay.store.db import Store
@@ -21,27 +22,13 @@ from assay.store.events import (
     query_events,
     record_events,
 )
-from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
+from assay.store.schema import EventCommodityRow, EventMentionRow, EventRow
 from assay.vocab import commodities
 
 
 def add_document(store: Store, name: str, published: str | None = "2025-10-20") -> int:
-    with store.transaction() as session:
-        row = DocumentRow(
-            name=name,
-            source=f"/corpus/{name}.txt",
-            url=f"https://news.example.org/{name}",
-            raw_sha256=name.ljust(64, "0")[:64],
-            text_sha256=name.ljust(64, "1")[:64],
-            fetched_at=datetime(2025, 10, 21),
-            published=published,
-            raw_text="",
-            clean_text="",
-            cleaning_steps=[],
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+    url = f"https://news.example.org/{name}"
+    return add_row(store, name, url=url, published=published, fetched_at=datetime(2025, 10, 21))
 
 
 def event(doc: str, **changes: Any) -> Event:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
+from store_rows import add_document
 
 from assay.model import Approx, Basis, Fact
 from assay.store.db import Store
@@ -19,25 +20,6 @@ from assay.store.facts import (
     replace_facts,
 )
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
-
-
-def add_document(store: Store, name: str, url: str | None = None, published: str | None = None) -> int:
-    with store.transaction() as session:
-        row = DocumentRow(
-            name=name,
-            source=f"/corpus/{name}.txt",
-            url=url,
-            raw_sha256=name.ljust(64, "0")[:64],
-            text_sha256=name.ljust(64, "1")[:64],
-            fetched_at=datetime(2025, 1, 1),
-            published=published,
-            raw_text="",
-            clean_text="",
-            cleaning_steps=[],
-        )
-        session.add(row)
-        session.flush()
-        return row.id
 
 
 def fact(doc: str, **changes: object) -> Fact:
