@@ -25,7 +25,7 @@ import pypdf
 import pytest
 from pptx import Presentation
 
-from assay.extract.event_lexicon import EVENT_TYPES
+from assay.extract.events.lexicon import EVENT_TYPES
 from assay.model import Approx, Basis, Period, Stance
 from assay.vocab import commodities, metrics, places, units
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assay.extract.event_text import is_heading, statements
 from assay.extract.events import extract_events
+from assay.extract.events.statements import is_heading, statements
 from assay.model import Document, Event
 
 

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assay.extract.event_actors import _compiled_bodies, _compiled_countries
-from assay.extract.event_dates import _PATTERN_INDEX, _PATTERNS
-from assay.extract.event_lexicon import TRIGGERS
-from assay.extract.event_prefilter import PatternSet, openings
-from assay.extract.event_text import statements
-from assay.extract.events import _TRIGGER_INDEX
-from assay.extract.gazetteer import to_simplified
+from assay.extract.events.actors import _compiled_bodies, _compiled_countries
+from assay.extract.events.dates import _PATTERN_INDEX, _PATTERNS
+from assay.extract.events.extractor import _TRIGGER_INDEX
+from assay.extract.events.lexicon import TRIGGERS
+from assay.extract.events.prefilter import PatternSet, openings
+from assay.extract.events.statements import statements
+from assay.extract.text.gazetteer import to_simplified
 
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "assay" / "sample"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assay.extract.event_lexicon import EVENT_TYPES
 from assay.extract.events import extract_events
+from assay.extract.events.lexicon import EVENT_TYPES
 from assay.model import Document
 from assay.vocab import commodities
 

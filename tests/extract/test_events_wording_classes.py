@@ -303,14 +303,14 @@ def test_data_month_does_not_date_the_regime_behind_it() -> None:
 
 
 def test_place_inside_a_company_name_is_not_an_actor() -> None:
-    from assay.extract.event_actors import find_actors
+    from assay.extract.events.actors import find_actors
 
     actors = {a.actor for a in find_actors("2025年3月，某稀土集团整合了包头稀土集团的冶炼业务。")}
     assert "CN-NM" not in actors
 
 
 def test_place_where_a_company_was_set_up_is_no_actor_of_rank() -> None:
-    from assay.extract.event_actors import find_actors
+    from assay.extract.events.actors import find_actors
 
     found = find_actors("中国北方稀土集团在内蒙古包头成立。")
     assert all(a.rank >= 5 for a in found)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assay.extract.gazetteer import company_slug, find_mentions, normalise, to_simplified
+from assay.extract.text.gazetteer import company_slug, find_mentions, normalise, to_simplified
 
 
 def kinds(text: str) -> list[tuple[str, str, str | None, str]]:

@@ -28,7 +28,7 @@ from assay.analyze.series import (
     selection_for,
     series_from_records,
 )
-from assay.extract.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
+from assay.extract.text.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
 from assay.model import Period
 from assay.store.series import select_facts
 from assay.vocab import commodities, metrics, places
@@ -119,7 +119,7 @@ class Answer:
 def _external_period_reader() -> Callable[..., Any] | None:
     """The extract stage's `find_periods`, when that module is installed."""
     try:
-        module = importlib.import_module("assay.extract.periods")
+        module = importlib.import_module("assay.extract.periods.finder")
     except ImportError:
         return None
     reader = getattr(module, "find_periods", None)

@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from assay.analyze.series import Observation, Series, SeriesQuery, build_series
-from assay.extract.event_dates import month_start
+from assay.extract.events.dates import month_start
 from assay.model import Period
 from assay.store.events import StoredEvent
 

@@ -50,7 +50,7 @@ def timeline_command(
     """Events in time order, oldest first (undated last), each with its sources."""
     if ctx.invoked_subcommand is not None:
         return
-    from assay.extract.event_lexicon import EVENT_TYPES
+    from assay.extract.events.lexicon import EVENT_TYPES
     from assay.store.events import EventFilter, EventStoreError, query_events
     from assay.vocab import commodities
 

@@ -23,9 +23,9 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from assay.extract.event_dates import dates_compatible, month_start
-from assay.extract.event_merge import related
-from assay.extract.gazetteer import commodity_family
+from assay.extract.events.dates import dates_compatible, month_start
+from assay.extract.events.merge import related
+from assay.extract.text.gazetteer import commodity_family
 from assay.model import Event, Period
 from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
 from assay.vocab import ancestors, commodities

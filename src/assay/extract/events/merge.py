@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from assay.extract.event_dates import dates_compatible, month_start, more_precise
-from assay.extract.gazetteer import commodity_family
+from assay.extract.events.dates import dates_compatible, month_start, more_precise
+from assay.extract.text.gazetteer import commodity_family
 from assay.model import Event, Stance
 from assay.vocab import ancestors
 

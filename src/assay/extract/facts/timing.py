@@ -12,12 +12,12 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from assay.extract import cues
-from assay.extract.gazetteer import GEO
-from assay.extract.layout import Layout
-from assay.extract.periods import PeriodMention
-from assay.extract.readings import compare_periods, shift
-from assay.extract.slots import Carry, Sentence, is_bound_to_other, near_quantities
+from assay.extract.facts import cues
+from assay.extract.facts.readings import compare_periods, shift
+from assay.extract.facts.slots import Carry, Sentence, is_bound_to_other, near_quantities
+from assay.extract.periods.finder import PeriodMention
+from assay.extract.text.gazetteer import GEO
+from assay.extract.text.layout import Layout
 from assay.model import Quantity, QuantityKind
 
 _FLOWS = ("exports", "imports", "production", "consumption", "exports_share", "imports_share", "production_share")

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from assay.extract.period_patterns import (
+from assay.extract.periods.patterns import (
     ANCHOR,
     CHINESE_MONTHS,
     CHINESE_QUARTERS,

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from assay.extract.gazetteer import COMMODITY, Mention
-from assay.extract.layout import Span
-from assay.extract.periods import PeriodMention
+from assay.extract.periods.finder import PeriodMention
+from assay.extract.text.gazetteer import COMMODITY, Mention
+from assay.extract.text.layout import Span
 from assay.model import Fact, Period, Quantity, QuantityKind
 
 

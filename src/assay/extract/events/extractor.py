@@ -17,8 +17,8 @@ from dataclasses import replace
 from datetime import date
 from functools import cache
 
-from assay.extract.event_actors import ActorMention, choose_actor, dominant_place, find_actors
-from assay.extract.event_cues import (
+from assay.extract.events.actors import ActorMention, choose_actor, dominant_place, find_actors
+from assay.extract.events.cues import (
     ADDITIONAL,
     CONTINUING,
     DIRECTIVE,
@@ -33,20 +33,20 @@ from assay.extract.event_cues import (
     event_mentions,
     paragraph_commodities,
 )
-from assay.extract.event_dates import (
+from assay.extract.events.dates import (
     DateMention,
     find_event_dates,
     month_start,
     parse_published,
 )
-from assay.extract.event_lexicon import (
+from assay.extract.events.lexicon import (
     TRIGGERS,
     TYPE_PRIORITY,
     Trigger,
 )
-from assay.extract.event_merge import Candidate, drop_earlier_quotas, keep_commodities, merge
-from assay.extract.event_prefilter import PatternSet
-from assay.extract.event_stance import (
+from assay.extract.events.merge import Candidate, drop_earlier_quotas, keep_commodities, merge
+from assay.extract.events.prefilter import PatternSet
+from assay.extract.events.stance import (
     ATTRIBUTED_VIEW,
     COMMENTARY,
     DATA_REPORT,
@@ -57,8 +57,8 @@ from assay.extract.event_stance import (
     PROHIBITION,
     stance_for,
 )
-from assay.extract.event_text import Statement, statements, strip_label
-from assay.extract.gazetteer import COMMODITY, COMPANY, Mention, to_simplified
+from assay.extract.events.statements import Statement, statements, strip_label
+from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, to_simplified
 from assay.model import Document, Event
 from assay.vocab import commodities
 

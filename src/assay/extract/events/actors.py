@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from assay.extract.event_prefilter import PatternSet
-from assay.extract.gazetteer import GEO, Mention, find_mentions
+from assay.extract.events.prefilter import PatternSet
+from assay.extract.text.gazetteer import GEO, Mention, find_mentions
 
 # (actor, rank, wordings): rank 1 is the most specific kind of actor.
 _BODIES: tuple[tuple[str, tuple[str, ...]], ...] = (

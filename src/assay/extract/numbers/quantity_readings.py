@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assay.extract import units as u
+from assay.extract.numbers import units as u
 from assay.model import Approx, Quantity, QuantityKind
 
 _ANY_LETTER_AFTER = re.compile(r"[ \t]*[A-Za-z]")

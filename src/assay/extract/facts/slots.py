@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assay.extract.gazetteer import COMMODITY, COMPANY, GEO, METRIC, Mention
-from assay.extract.layout import Span
-from assay.extract.periods import PeriodMention
+from assay.extract.periods.finder import PeriodMention
+from assay.extract.text.gazetteer import COMMODITY, COMPANY, GEO, METRIC, Mention
+from assay.extract.text.layout import Span
 from assay.model import Quantity, QuantityKind
 from assay.vocab import ancestors
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assay.extract.event_prefilter import PatternSet
+from assay.extract.events.prefilter import PatternSet
 
 MONTHS = {
     "jan": 1,

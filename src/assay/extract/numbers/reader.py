@@ -23,11 +23,11 @@ import math
 import re
 from typing import NamedTuple
 
-from assay.extract import units as u
-from assay.extract.en_numerals import EN_NUMBER_RUN, parse_en_run
-from assay.extract.number_roles import NumberRole, number_role
-from assay.extract.quantity_readings import Reading, join_readings, to_quantity
-from assay.extract.zh_numerals import DIGIT_CHARS, ZH_BIG_UNITS, ZH_DIGITS, parse_zh_number
+from assay.extract.numbers import units as u
+from assay.extract.numbers.chinese import DIGIT_CHARS, ZH_BIG_UNITS, ZH_DIGITS, parse_zh_number
+from assay.extract.numbers.english import EN_NUMBER_RUN, parse_en_run
+from assay.extract.numbers.quantity_readings import Reading, join_readings, to_quantity
+from assay.extract.numbers.roles import NumberRole, number_role
 from assay.model import Approx, Quantity
 
 __all__ = ["NumberRole", "Quantity", "number_role", "read_quantities"]

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from assay.extract.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
-from assay.extract.layout import SPACE_ROW, is_cell_line, next_is_bar, pipe_follows
-from assay.extract.periods import find_periods
+from assay.extract.periods.finder import find_periods
+from assay.extract.text.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
+from assay.extract.text.layout import SPACE_ROW, is_cell_line, next_is_bar, pipe_follows
 from assay.model import Basis, Fact, Quantity
 
 _CELL_NUMBER = re.compile(

@@ -60,21 +60,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assay.extract import FACT_RULES_VERSION, cues
-from assay.extract.gazetteer import (
-    COMMODITY,
-    COMPANY,
-    GEO,
-    METRIC,
-    Mention,
-    company_commodities,
-    find_mentions,
-    to_simplified,
-)
-from assay.extract.layout import Layout, Span, analyse
-from assay.extract.numbers import read_quantities
-from assay.extract.periods import PeriodMention, find_periods
-from assay.extract.readings import (
+from assay.extract import FACT_RULES_VERSION
+from assay.extract.facts import cues
+from assay.extract.facts.readings import (
     base_metric,
     carried_geo,
     dedupe,
@@ -92,7 +80,7 @@ from assay.extract.readings import (
     valid_period,
     with_bare_years,
 )
-from assay.extract.slots import (
+from assay.extract.facts.slots import (
     LEVEL_METRICS,
     SHARE_METRICS,
     Carry,
@@ -108,8 +96,21 @@ from assay.extract.slots import (
     respective_commodities,
     respective_runs,
 )
-from assay.extract.tables import TableReader
-from assay.extract.timing import Timing, bare_quarters, canonical_period
+from assay.extract.facts.tables import TableReader
+from assay.extract.facts.timing import Timing, bare_quarters, canonical_period
+from assay.extract.numbers.reader import read_quantities
+from assay.extract.periods.finder import PeriodMention, find_periods
+from assay.extract.text.gazetteer import (
+    COMMODITY,
+    COMPANY,
+    GEO,
+    METRIC,
+    Mention,
+    company_commodities,
+    find_mentions,
+    to_simplified,
+)
+from assay.extract.text.layout import Layout, Span, analyse
 from assay.model import Approx, Basis, Document, Fact, Quantity, QuantityKind
 from assay.vocab import units
 

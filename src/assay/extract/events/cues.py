@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
-from assay.extract.event_text import Statement
-from assay.extract.gazetteer import COMMODITY, Mention, find_mentions, to_simplified
+from assay.extract.events.statements import Statement
+from assay.extract.text.gazetteer import COMMODITY, Mention, find_mentions, to_simplified
 from assay.vocab import commodities
 
 # A titled legal text ("Regulations on the Administration of Rare Earths", 《稀土管理条例》): the
