@@ -65,12 +65,26 @@ def test_every_class_in_the_data_is_used() -> None:
 def test_every_cue_in_the_data_is_read_by_a_rule() -> None:
     source = rule_source()
     keys = read_data("cues.toml")["pattern"]
-    unread = [key for key in keys if f'cue("{key}")' not in source]
+    # product words are read by commodity id: cue(f"cues.word.{commodity}") over a tuple of ids
+    unread = [
+        key
+        for key in keys
+        if f'cue("{key}")' not in source
+        and not (key.startswith("cues.word.") and f'"{key.removeprefix("cues.word.")}"' in source)
+    ]
     assert not unread, f"cues nobody reads: {unread}"
     for key in keys:
         assert cue(key).pattern
     read = set(re.findall(r'cue\("([\w.]+)"\)', source))
     assert read <= set(keys), f"cues read but missing from the data: {read - set(keys)}"
+
+
+def test_element_groups_are_vocabulary_ids() -> None:
+    from assay.vocab import commodities
+
+    groups = read_data("cues.toml")["table"]["element_groups"]
+    assert set(groups.values()) <= set(commodities())
+    assert not set(groups) & set(commodities()), "an element with an id of its own needs no group"
 
 
 def test_actor_tables_load() -> None:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import cache
 
 from assay.extract.events.statements import Statement
-from assay.extract.events.words import cue
+from assay.extract.events.words import cue, table
 from assay.extract.text.gazetteer import COMMODITY, Mention, find_mentions, to_simplified
 from assay.vocab import commodities
 
@@ -37,11 +37,16 @@ DIRECTIVE = cue("cues.DIRECTIVE")
 # "The rules cover ...", "纳入出口管制的物项包括": what the measure just reported applies to
 SCOPE = cue("cues.SCOPE")
 TAKES_EFFECT = cue("cues.TAKES_EFFECT")
+# an undated event the page reports as current ("has climbed", "in recent weeks", "近日") takes the page's date
+CURRENT = cue("cues.CURRENT")
 # 菱镁(矿/产业/行业), 菱苦土: the magnesite industry, not magnesium metal
 _MAGNESITE_BEFORE = cue("cues.MAGNESITE_BEFORE")
-_PROCESS_WORDS = (
-    (re.compile(r"(?i)\bgraphiti[sz]ation\b|\bgraphiti[sz]ing\b|石墨化"), "synthetic_graphite"),
-    (re.compile(r"菱苦土"), "magnesia"),
+_PROCESS_WORDS = tuple((cue(f"cues.word.{commodity}"), commodity) for commodity in ("synthetic_graphite", "magnesia"))
+# elements the vocabulary has no id for, read as the group an event on them touches ("thulium" is a
+# heavy rare earth): a quote that names thulium then carries heavy_rare_earths
+_GROUP_WORDS = tuple(
+    (re.compile(rf"(?i)\b{word}\b" if word.isascii() else word), group)
+    for word, group in table("element_groups").items()
 )
 
 
@@ -56,7 +61,7 @@ def event_mentions(text: str) -> list[Mention]:
         ):
             mention = replace(mention, start=mention.start - 1, value="magnesite")
         found.append(mention)
-    for pattern, commodity in _PROCESS_WORDS:
+    for pattern, commodity in (*_PROCESS_WORDS, *_GROUP_WORDS):
         for m in pattern.finditer(text):
             if not any(f.start <= m.start() < f.end for f in found if f.kind == COMMODITY):
                 found.append(Mention(m.start(), m.end(), COMMODITY, commodity))

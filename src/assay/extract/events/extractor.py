@@ -21,6 +21,7 @@ from assay.extract.events.actors import ActorMention, choose_actor, dominant_pla
 from assay.extract.events.cues import (
     ADDITIONAL,
     CONTINUING,
+    CURRENT,
     DIRECTIVE,
     ITEM_START,
     NAMED_POLICY,
@@ -58,6 +59,7 @@ from assay.extract.events.stance import (
     stance_for,
 )
 from assay.extract.events.statements import Statement, statements, strip_label
+from assay.extract.events.words import cue
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, to_simplified
 from assay.model import Document, Event
 from assay.vocab import commodities
@@ -85,8 +87,13 @@ _TRAILING = " \t\n.,;:，。；：、"
 _EVENT_CLAUSE_CUT = re.compile(
     r"[;；]\s*|,\s+and\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])"
     r"|\s+and\s+(?=(?:added|placed|put|imposed|banned|lifted|removed|extended|expanded|suspended|restricted)\s)"
+    r"|,?\s+and\s+(?=(?:leading|causing|triggering|forcing|prompting)\s)|,\s+(?=(?:leading|causing|triggering|forcing)\s)"
 )
-_CAUSE = re.compile(r"(?i),\s+as\s+|\b(?:because of|due to|amid)\s+|,\s*(?:由于|受)")
+_CAUSE = re.compile(
+    r"(?i),\s+as\s+|\b(?:because of|due to|amid|(?:spurred|driven|prompted|triggered|caused) by)\s+|,\s*(?:由于|受)"
+)
+_CAUSE_CLAUSE = cue("extractor.CAUSE_CLAUSE")
+_CONSEQUENCE = cue("extractor.CONSEQUENCE")
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
 _LEAD_BLOCKS = 3  # title, dateline and lead paragraph: where a note names the regulation it is about
 _QUOTE_REACH = 120  # characters between the trigger and the date or commodity a quote takes in
@@ -127,6 +134,7 @@ class _DocumentContext:
 
     def __init__(self, text: str, title: str | None, published: date | None) -> None:
         self.published = published or _reference_date(text)
+        self.page_dated = published is not None  # else the month of `published` is a guess
         self.default_commodities = document_commodities(text, title)
         self.default_actor = dominant_place(text) or ("CN" if _CHINA.search(text) else None)
         self.phases: dict[str, str] = {}
@@ -252,6 +260,10 @@ class _DocumentContext:
         named = [a for a in actors if a.rank <= 3]
         clauses = _event_clauses(text)
         chosen: list[tuple[Trigger, int, int]] = []
+        causes = [c for c in clauses if _CAUSE_CLAUSE.search(text[c[0] : c[1]])]
+        if causes and any(not any(c[0] <= f[1] < c[1] for c in causes) for f in found):
+            # "为因应美国高额关税, 中国将...列入出口管制清单": the tariff is the cause, the listing the event
+            clauses = [c for c in clauses if c not in causes]
         for low, high in clauses:
             part = text[low:high]
             if HEDGE.search(LEGAL_POWER.sub(" ", part)) and not PROHIBITION.search(part):
@@ -338,6 +350,12 @@ class _DocumentContext:
             event_date = self.block_date or self.section_date
         if event_date is None and trigger.type == "supply_disruption" and UNDER_WAY.search(text) and self.published:
             event_date = self.published.strftime("%Y-%m")
+        if event_date is None and self.published and not statement.heading:
+            window = text[max(clause[0], t_start - 100) : min(clause[1], t_end + 100)]
+            if CURRENT.search(window) or trigger.wording_class == "licence_granted":
+                # reported as recent ("in recent weeks", "近日"), or licences granted, which the news
+                # reports as they come: the page's own date
+                event_date = self.published.strftime("%Y-%m") if self.page_dated else str(self.published.year)
         if event_date is None and self.block_is_item and self.policy_date:
             event_date = self.policy_date  # a provision listed under a named regulation takes its date
         if event_date is None and DIRECTIVE.search(text[:t_start]) and self.lead_date:
@@ -346,6 +364,11 @@ class _DocumentContext:
         scope_text = text[self.stance_scope[0] : self.stance_scope[1]]
         stance = stance_for(trigger.type, trigger.wording_class, scope_text)
         q_start, q_end = _quote_span(statement, t_start, t_end, mentions, date_mention)
+        # a commodity the quote names is one the event touches ("... and thulium"), whatever the clause said
+        quoted = tuple(
+            m.value for m in mentions if m.kind == COMMODITY and q_start <= m.start < q_end and m.value in _known()
+        )
+        event_commodities = tuple(dict.fromkeys((*event_commodities, *quoted)))
         event = Event(
             doc=doc_name,
             type=trigger.type,
@@ -419,10 +442,13 @@ def _nearest_date(
 ) -> DateMention | None:
     """The date of the trigger's own clause if it has one, else the nearest; stated dates before
     relative ones; baselines ("up 12% from 2023") and report dates ("data showed on Friday") left out."""
+    # "..., 导致4月和5月出口量下降", "leading to a slump in May": the consequence's dates are its own
+    consequence = min((m.start() for m in _CONSEQUENCE.finditer(text, t_end)), default=len(text))
     usable = [
         d
         for d in dates
-        if not _BASELINE_BEFORE.search(text[max(0, d.start - 80) : d.start])
+        if d.start < consequence
+        and not _BASELINE_BEFORE.search(text[max(0, d.start - 80) : d.start])
         and not _REPORTED_BEFORE.search(text[max(0, d.start - 30) : d.start])
     ]
     if not usable:

@@ -24,6 +24,9 @@ _TIGHTEN_ZH = cue("stance.TIGHTEN_ZH")
 # "no new mines", "不得", "规范", "整治".
 _REGULATING = cue("stance.REGULATING")
 
+# "suspend the export controls for a year", "暂停...出口管制措施": a control put on hold
+_SUSPENDED_CONTROL = cue("stance.SUSPENDED_CONTROL")
+
 _DEFAULT_STANCE = {
     "export_control": Stance.TIGHTEN,
     "technology_restriction": Stance.TIGHTEN,
@@ -56,6 +59,8 @@ def stance_for(event_type: str, wording_class: str, text: str) -> Stance:
             return Stance.LOOSEN
         return Stance.TIGHTEN
     if event_type in ("export_control", "technology_restriction"):
+        if wording_class == "licence_granted" or _SUSPENDED_CONTROL.search(text):
+            return Stance.LOOSEN  # licences granted, or controls suspended, ease the control
         if _NEUTRAL_EN.search(text):
             return Stance.NEUTRAL
         if wording_class == "trade_deal" or (loosen and not tighten and wording_class != "export_licence"):

@@ -1,0 +1,128 @@
+"""Classes of news wording: licences granted, truces, recent events dated by the page, company
+capacity plans, shortfalls, causes and consequences around a measure, dates relative to the page.
+
+Every sentence here is written for these tests; none is copied from an article.
+"""
+
+from __future__ import annotations
+
+from assay.extract.events import extract_events
+from assay.model import Document, Event, Stance
+
+
+def events_of(text: str, published: str | None = "2025-06-20") -> list[Event]:
+    doc = Document(name="t", source="t.txt", raw_sha256="0", clean_text=text, published=published)
+    return extract_events(doc)
+
+
+def of_type(found: list[Event], type_: str) -> list[Event]:
+    return [e for e in found if e.type == type_]
+
+
+def test_licences_granted_loosen_and_stay_apart_from_the_control() -> None:
+    text = (
+        "Beijing imposed export controls on graphite in December 2023. "
+        "Regulators have since approved more export licences for graphite anodes, traders said."
+    )
+    controls = of_type(events_of(text, "2024-03-10"), "export_control")
+    assert {e.stance for e in controls} == {Stance.TIGHTEN, Stance.LOOSEN}
+    granted = next(e for e in controls if e.stance is Stance.LOOSEN)
+    assert granted.date is not None and granted.date.startswith("2024")
+
+
+def test_licence_still_required_is_not_a_grant() -> None:
+    found = events_of("Exporters must obtain export licences for gallium and graphite from the commerce ministry.")
+    assert all(e.stance is not Stance.LOOSEN for e in found)
+
+
+def test_zh_licence_obtained_loosens() -> None:
+    found = of_type(events_of("公司近日已获得商务部颁发的稀土永磁出口许可证。", "2025-08-02"), "export_control")
+    assert found and found[0].stance is Stance.LOOSEN and found[0].date == "2025-08"
+
+
+def test_zh_hant_licence_obtained_loosens() -> None:
+    found = of_type(events_of("該公司日前已取得稀土磁鐵出口許可證。", "2025-08-02"), "export_control")
+    assert found and found[0].stance is Stance.LOOSEN
+
+
+def test_truce_is_a_loosening_trade_measure() -> None:
+    found = of_type(
+        events_of("A rare earth truce between the US and China was signed in Geneva in May 2025."), "trade_measure"
+    )
+    assert found and found[0].stance is Stance.LOOSEN and found[0].date == "2025-05"
+
+
+def test_zh_agreement_reached_is_a_trade_measure() -> None:
+    found = of_type(events_of("中美两国今年5月达成贸易协议后，稀土磁体出口逐步恢复。"), "trade_measure")
+    assert found and found[0].stance is Stance.LOOSEN
+
+
+def test_suspended_controls_loosen() -> None:
+    found = of_type(events_of("北京承诺暂停10月宣布的稀土出口管制措施一年。", "2025-11-05"), "export_control")
+    assert found and found[0].stance is Stance.LOOSEN
+
+
+def test_recent_shutdown_takes_the_page_month() -> None:
+    found = of_type(
+        events_of("Several carmakers have shut down assembly lines in recent weeks because of magnet shortages."),
+        "supply_disruption",
+    )
+    assert found and found[0].date == "2025-06"
+
+
+def test_undated_background_has_no_date() -> None:
+    found = events_of("The government has been merging rare earth producers into a few large groups.")
+    assert found and all(e.date is None for e in found)
+
+
+def test_company_capacity_plan_in_tonnes_per_year() -> None:
+    found = of_type(
+        events_of("Acme Magnetics plans to raise its NdFeB magnet output to 20,000 t/yr by 2027."), "capacity_plan"
+    )
+    assert found and found[0].date == "2027" and "ndfeb_magnets" in found[0].commodities
+
+
+def test_zh_company_capacity_project() -> None:
+    found = of_type(events_of("公司公告拟建设年产3000吨高性能钕铁硼磁材项目。"), "capacity_plan")
+    assert found
+
+
+def test_capacity_already_reached_is_not_a_plan() -> None:
+    assert not of_type(events_of("全县原镁实际产能已达到50万吨/年。"), "capacity_plan")
+
+
+def test_shortfall_pausing_production_is_a_disruption() -> None:
+    found = events_of(
+        "Export curbs on magnets caused shortfalls, leading two automakers to pause production in May 2025."
+    )
+    assert of_type(found, "supply_disruption")
+
+
+def test_cause_clause_is_not_a_second_event() -> None:
+    found = events_of("2025年4月，为因应美国高额关税，中国将7种中重稀土和磁体列入出口管制清单，导致5月出口量大幅下降。")
+    assert not of_type(found, "trade_measure")
+    controls = of_type(found, "export_control")
+    assert controls and controls[0].date == "2025-04"
+
+
+def test_threatened_tariff_is_not_an_event() -> None:
+    assert not events_of("美国总统威胁将对中方稀土磁体加征100%关税。")
+
+
+def test_day_of_last_year() -> None:
+    found = events_of(
+        "Exports rose after the removal of export tax and quotas on magnesia from January 1 last year.", "2018-01-20"
+    )
+    assert any(e.date == "2017-01-01" for e in found)
+
+
+def test_zh_month_of_last_year() -> None:
+    found = events_of("去年12月1日起，中国对石墨物项实施出口管制。", "2024-02-01")
+    assert any(e.date == "2023-12-01" for e in found)
+
+
+def test_commodity_named_in_the_quote_is_in_the_event() -> None:
+    text = "Beijing added holmium, erbium and thulium to its export control list in October 2025."
+    found = of_type(events_of(text, "2025-11-01"), "export_control")
+    assert found and "thulium" in found[0].quote
+    assert "heavy_rare_earths" in found[0].commodities  # thulium has no id of its own: its group
