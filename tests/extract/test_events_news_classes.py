@@ -126,3 +126,45 @@ def test_commodity_named_in_the_quote_is_in_the_event() -> None:
     found = of_type(events_of(text, "2025-11-01"), "export_control")
     assert found and "thulium" in found[0].quote
     assert "heavy_rare_earths" in found[0].commodities  # thulium has no id of its own: its group
+
+
+def test_past_weeks_are_counted_back_from_the_page() -> None:
+    text = "Customs in Tianjin has tightened checks on magnesium ingot exports over the past two weeks."
+    found = of_type(events_of(text, "2016-01-04"), "export_control")
+    assert found and found[0].date == "2015-12"
+
+
+def test_cause_after_the_measure_keeps_its_own_date() -> None:
+    text = "Customs has stepped up inspections of magnesium powder exports, following a blast at a port in August."
+    found = of_type(events_of(text, "2016-01-04"), "export_control")
+    assert found and found[0].date != "2015-08"
+
+
+def test_market_disruption_told_in_the_past_takes_the_report_month() -> None:
+    text = "Rare earth prices rose in October 2020. Separation plants cut production to ease the glut."
+    found = of_type(events_of(text, "2020-10-13"), "supply_disruption")
+    assert found and found[0].date == "2020-10"
+
+
+def test_habitual_enforcement_stays_undated() -> None:
+    found = events_of("主管部门将继续严厉打击稀土非法开采。", "2023-03-01")
+    assert found and all(e.date is None for e in found)
+
+
+def test_news_source_named_platform_is_not_a_new_platform() -> None:
+    text = "Magnesium exports will fall 8% in 2015, the Northeast Asia Magnesia Trading Center said on Tuesday."
+    assert not of_type(events_of(text, "2015-12-01"), "industrial_policy")
+
+
+def test_foreign_cause_in_another_clause_does_not_hide_a_disruption() -> None:
+    text = (
+        "China restricted rare earth magnet exports in April 2025. Those curbs, a reply to U.S. tariffs, "
+        "delayed licences, disrupting supply chains and leading automakers to pause production due to shortages."
+    )
+    assert of_type(events_of(text), "supply_disruption")
+
+
+def test_zh_baseline_year_does_not_date_a_licence() -> None:
+    text = "公司已获得稀土磁体出口许可证，原材料库存较2024年末增长107%。"
+    found = of_type(events_of(text, "2025-08-20"), "export_control")
+    assert found and found[0].date != "2024"

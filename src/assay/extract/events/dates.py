@@ -88,6 +88,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("dm", rf"(?<![\d,.])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+{_m('mon')}\b(?!,?\s*\d{{4}})"),
         ("weekday", r"\b(?:on|last|this)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
         ("today", r"(?i)\b(?:today|this week|yesterday)\b|今天|今日|本周|昨日|即日起"),
+        # "over the past two weeks", "in the last few days": a time just before the page
+        (
+            "past_days",
+            r"(?i)\b(?:over|in|during) the (?:past|last) (?P<n>\d{1,2}|two|three|four|few|several)"
+            r" (?P<unit>days|weeks)\b",
+        ),
         ("quarter", rf"(?i)\b(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth)[- ]quarter)\s*(?:of\s*)?{_y('y')}"),
         ("half", rf"(?i)\b(?:H(?P<h>[12])|(?P<hw>first|second)[- ]half)\s*(?:of\s*)?{_y('y')}"),
         (
@@ -180,6 +186,10 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
     if kind == "weekday" and published is not None:
         back = (published.weekday() - _WEEKDAYS.index(g["wd"].lower())) % 7
         return (published - timedelta(days=back)).isoformat(), "relative"
+    if kind == "past_days" and published is not None:
+        count = {"two": 2, "three": 3, "four": 4, "few": 2, "several": 3}.get(g["n"].lower()) or int(g["n"])
+        back = published - timedelta(days=count * (7 if g["unit"].lower() == "weeks" else 1))
+        return back.strftime("%Y-%m"), "relative"
     if kind == "today" and published is not None:
         return published.isoformat(), "relative"
     if kind in ("zh_rel_day", "md", "dm"):

@@ -69,7 +69,7 @@ log = logging.getLogger(__name__)
 EVENT_RULES_VERSION = "2"
 _CLAUSE_CUT = re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+")
 _BASELINE_BEFORE = re.compile(
-    r"(?i)(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
+    r"(?i)(?:较|相比|同比|比)\s*$|(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
     r"\bfrom\s+(?:[\w'’-]+\s+){0,4}$|\b(?:than(?!\s+\w+ed\b)|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,6}$"
 )
 _PHASE = re.compile(
@@ -94,6 +94,10 @@ _CAUSE = re.compile(
 )
 _CAUSE_CLAUSE = cue("extractor.CAUSE_CLAUSE")
 _CONSEQUENCE = cue("extractor.CONSEQUENCE")
+_REPORTED_PAST = cue("extractor.REPORTED_PAST")
+_NOT_YET = cue("extractor.NOT_YET")
+_NAMED_SOURCE = cue("extractor.NAMED_SOURCE")
+_MARKET_NEWS_TYPES = ("supply_disruption", "environmental_enforcement")
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
 _LEAD_BLOCKS = 3  # title, dateline and lead paragraph: where a note names the regulation it is about
 _QUOTE_REACH = 120  # characters between the trigger and the date or commodity a quote takes in
@@ -135,6 +139,14 @@ class _DocumentContext:
     def __init__(self, text: str, title: str | None, published: date | None) -> None:
         self.published = published or _reference_date(text)
         self.page_dated = published is not None  # else the month of `published` is a guess
+        # the latest time the text itself names, not after the page: what a market report is about
+        latest = _reference_date(text, self.published)
+        if latest is None or self.published is None:
+            self.news_date: str | None = None
+        elif self.page_dated and (latest.year, latest.month) == (self.published.year, self.published.month):
+            self.news_date = latest.strftime("%Y-%m")
+        else:
+            self.news_date = str(latest.year)
         self.default_commodities = document_commodities(text, title)
         self.default_actor = dominant_place(text) or ("CN" if _CHINA.search(text) else None)
         self.phases: dict[str, str] = {}
@@ -323,7 +335,10 @@ class _DocumentContext:
         if not event_commodities:
             # a foreign government's measure that names no commodity is not about this document's,
             # unless it is a named law whose paragraph goes on to say what it covers
-            if choose_actor(actors) not in (None, "CN", "WORLD") and min((a.rank for a in actors), default=9) >= 6:
+            # (the actors of the trigger's own clause: "introduced in response to U.S. tariffs, ... leading
+            # automakers to pause production" is no US measure)
+            own = [a for a in actors if clause[0] <= a.start < clause[1]]
+            if choose_actor(own) not in (None, "CN", "WORLD") and min((a.rank for a in own), default=9) >= 6:
                 covered = self.paragraph_commodities.get(statement.block, ())
                 if not (covered and NAMED_POLICY.search(text)):
                     return None
@@ -350,12 +365,19 @@ class _DocumentContext:
             event_date = self.block_date or self.section_date
         if event_date is None and trigger.type == "supply_disruption" and UNDER_WAY.search(text) and self.published:
             event_date = self.published.strftime("%Y-%m")
+        page_dated = False  # the date is the page's, not one the text gives
         if event_date is None and self.published and not statement.heading:
             window = text[max(clause[0], t_start - 100) : min(clause[1], t_end + 100)]
             if CURRENT.search(window) or trigger.wording_class == "licence_granted":
                 # reported as recent ("in recent weeks", "近日"), or licences granted, which the news
                 # reports as they come: the page's own date
-                event_date = self.published.strftime("%Y-%m") if self.page_dated else str(self.published.year)
+                event_date = self._page_date()
+                page_dated = True
+        if event_date is None and self.published and trigger.type in _MARKET_NEWS_TYPES:
+            window = text[clause[0] : clause[1]]
+            if _REPORTED_PAST.search(window) and not _NOT_YET.search(window):
+                event_date = self.news_date
+                page_dated = event_date is not None
         if event_date is None and self.block_is_item and self.policy_date:
             event_date = self.policy_date  # a provision listed under a named regulation takes its date
         if event_date is None and DIRECTIVE.search(text[:t_start]) and self.lead_date:
@@ -397,7 +419,14 @@ class _DocumentContext:
             additional=additional,
             block=statement.block,
             alt_dates=effective,
+            page_dated=page_dated,
         )
+
+    def _page_date(self) -> str | None:
+        """The page's month, or only its year when the publication date was read off the text."""
+        if self.published is None:
+            return None
+        return self.published.strftime("%Y-%m") if self.page_dated else str(self.published.year)
 
     def _actor(self, actors: list[ActorMention], event_type: str, wording_class: str) -> tuple[str, int]:
         if event_type in _NATIONAL_TYPES:
@@ -433,8 +462,16 @@ def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
             before = text[max(0, m.start() - 40) : m.start()]
             if NEGATION_EN.search(before) or NEGATION_ZH.search(before):
                 continue
+            if trigger.wording_class == "platform" and _NAMED_SOURCE.search(_name_before(text, m.end())):
+                continue
             found.append((trigger, m.start(), m.end()))
     return found
+
+
+def _name_before(text: str, end: int) -> str:
+    """The run of capitalised words that ends at `end` ("Northeast Asia Magnesia Material Trading Center")."""
+    m = re.search(r"(?:[A-Z][\w-]*\s+){0,8}[A-Z][\w-]*$", text[max(0, end - 120) : end])
+    return m.group() if m else ""
 
 
 def _nearest_date(
@@ -443,6 +480,7 @@ def _nearest_date(
     """The date of the trigger's own clause if it has one, else the nearest; stated dates before
     relative ones; baselines ("up 12% from 2023") and report dates ("data showed on Friday") left out."""
     # "..., 导致4月和5月出口量下降", "leading to a slump in May": the consequence's dates are its own
+    # "..., following a fatal explosion in August": the cause's date is not the measure's either
     consequence = min((m.start() for m in _CONSEQUENCE.finditer(text, t_end)), default=len(text))
     usable = [
         d
@@ -513,13 +551,20 @@ def _anchor(text: str) -> str | None:
     return " ".join(w for w in words if w not in {"the", "of", "on", "a", "and"})
 
 
-def _reference_date(text: str) -> date | None:
-    """For a document without a publication date: the latest month or year it names as past."""
+def _reference_date(text: str, until: date | None = None) -> date | None:
+    """For a document without a publication date: the latest month or year it names as past
+    (with one, `until`: the latest it names up to then)."""
     latest: date | None = None
-    for mention in find_event_dates(text, None):
-        if mention.kind not in ("day", "month", "year"):
+    for mention in find_event_dates(text, until):
+        if mention.kind not in ("day", "month", "year", "span"):
             continue
-        start = month_start(mention.value)
+        # a span ("January to October 2021") reaches its last month; a plan's years are no report date
+        last = mention.value.split("/")[-1]
+        if mention.kind == "span" and len(last) == 4:
+            continue
+        start = month_start(last)
+        if start is not None and until is not None and start > until:
+            continue
         if start is not None and (latest is None or start > latest):
             latest = start
     if latest is None:
