@@ -188,8 +188,8 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
         return (published - timedelta(days=back)).isoformat(), "relative"
     if kind == "past_days" and published is not None:
         count = {"two": 2, "three": 3, "four": 4, "few": 2, "several": 3}.get(g["n"].lower()) or int(g["n"])
-        back = published - timedelta(days=count * (7 if g["unit"].lower() == "weeks" else 1))
-        return back.strftime("%Y-%m"), "relative"
+        earlier = published - timedelta(days=count * (7 if g["unit"].lower() == "weeks" else 1))
+        return earlier.strftime("%Y-%m"), "relative"
     if kind == "today" and published is not None:
         return published.isoformat(), "relative"
     if kind in ("zh_rel_day", "md", "dm"):
