@@ -168,3 +168,33 @@ def test_zh_baseline_year_does_not_date_a_licence() -> None:
     text = "公司已获得稀土磁体出口许可证，原材料库存较2024年末增长107%。"
     found = of_type(events_of(text, "2025-08-20"), "export_control")
     assert found and found[0].date != "2024"
+
+
+def test_measure_named_as_background_is_not_dated_by_the_dateline() -> None:
+    text = "2026-01-14 尽管中国对稀土物项与技术实施出口管制，中国2025年稀土出口仍增长12.9%。"
+    found = [e for e in events_of(text, "2026-01-14") if e.type in ("export_control", "technology_restriction")]
+    assert found and all(e.date is None for e in found)
+
+
+def test_agreement_reported_in_a_january_review_takes_the_year_reviewed() -> None:
+    text = "中国2025年稀土出口增长12.9%。受惠于中国和美国达成的一系列协议，中国稀土出口量逐渐回升。"
+    found = of_type(events_of(text, "2026-01-14"), "trade_measure")
+    assert found and found[0].date == "2025"
+
+
+def test_domestic_output_drive_is_a_capacity_plan() -> None:
+    found = events_of("为减少对中国稀土的依赖，美国加大了提高国内产量、采用替代材料的努力。")
+    plans = of_type(found, "capacity_plan")
+    assert plans and plans[0].actor == "US"
+
+
+def test_two_companies_plans_in_one_sentence_are_two_events() -> None:
+    text = (
+        "Acme Magnetics aims to make 10,000 t/yr of NdFeB magnets by 2028, while Beta Materials will begin 2,000 t/yr."
+    )
+    assert len(of_type(events_of(text), "capacity_plan")) == 2
+
+
+def test_the_actor_of_a_measure_is_in_its_own_clause() -> None:
+    found = of_type(events_of("2025年4月，为因应美国高额关税，中国将7种中重稀土列入出口管制清单。"), "export_control")
+    assert found and found[0].actor in ("CN", "CN:MOFCOM")

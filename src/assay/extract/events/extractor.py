@@ -85,7 +85,7 @@ _TRAILING = " \t\n.,;:，。；：、"
 # clauses: after a semicolon, ", and", a comma between Chinese characters, and "and" before a second
 # governing verb ("added holmium to the list and placed the technologies under licence")
 _EVENT_CLAUSE_CUT = re.compile(
-    r"[;；]\s*|,\s+and\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])"
+    r"[;；]\s*|,\s+and\s+|,\s+while\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])"
     r"|\s+and\s+(?=(?:added|placed|put|imposed|banned|lifted|removed|extended|expanded|suspended|restricted)\s)"
     r"|,?\s+and\s+(?=(?:leading|causing|triggering|forcing|prompting)\s)|,\s+(?=(?:leading|causing|triggering|forcing)\s)"
 )
@@ -97,6 +97,7 @@ _CONSEQUENCE = cue("extractor.CONSEQUENCE")
 _REPORTED_PAST = cue("extractor.REPORTED_PAST")
 _NOT_YET = cue("extractor.NOT_YET")
 _NAMED_SOURCE = cue("extractor.NAMED_SOURCE")
+_CONCESSIVE = cue("extractor.CONCESSIVE")
 _MARKET_NEWS_TYPES = ("supply_disruption", "environmental_enforcement")
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
 _LEAD_BLOCKS = 3  # title, dateline and lead paragraph: where a note names the regulation it is about
@@ -140,7 +141,7 @@ class _DocumentContext:
         self.published = published or _reference_date(text)
         self.page_dated = published is not None  # else the month of `published` is a guess
         # the latest time the text itself names, not after the page: what a market report is about
-        latest = _reference_date(text, self.published)
+        latest = _reference_date(text, self.published, skip=published.isoformat() if published else None)
         if latest is None or self.published is None:
             self.news_date: str | None = None
         elif self.page_dated and (latest.year, latest.month) == (self.published.year, self.published.month):
@@ -285,7 +286,9 @@ class _DocumentContext:
             inside = [f for f in found if low <= f[1] < high and (f[0].weight >= 2 or named)]
             if inside:
                 best = self._typed(max(inside, key=_trigger_rank), text[:high], low)
-                if all(best[0].type != c[0].type for c in chosen):
+                # several companies' plans in one sentence ("A aims to make 10,000 t/yr, while B will
+                # begin 2,000 t/yr") are several events; other types are one event per sentence
+                if best[0].wording_class == "company_capacity" or all(best[0].type != c[0].type for c in chosen):
                     chosen.append(best)
         if len(chosen) > 1:
             # "规划提出, ...", "the policy says ...": a generic policy word beside a measure only attributes it
@@ -346,13 +349,22 @@ class _DocumentContext:
             event_commodities = event_commodities or self.default_commodities
         if not event_commodities:
             return None
+        if trigger.wording_class == "company_capacity":
+            dates = [d for d in dates if clause[0] <= d.start < clause[1]]  # each company's plan has its own date
         date_mention = _nearest_date(dates, t_start, t_end, text, clause)
         cause = max((m.end() for m in _CAUSE.finditer(text, 0, t_start)), default=-1)
         if date_mention is not None and date_mention.end <= cause:
             # "exports slumped in May, as a licensing regime held up shipments": May dates the data
             date_mention = None
-        if statement.timeline_year:
-            event_date: str | None = statement.timeline_year
+        # "尽管中国对稀土实施出口管制", "despite export controls": a measure named as background is dated
+        # only by what its own concessive clause says
+        concession = max((m.end() for m in _CONCESSIVE.finditer(text, clause[0], t_start)), default=-1)
+        if concession >= 0 and date_mention is not None and date_mention.start < concession:
+            date_mention = None
+        if concession >= 0 and date_mention is None:
+            event_date: str | None = None
+        elif statement.timeline_year:
+            event_date = statement.timeline_year
         elif date_mention is not None:
             event_date = date_mention.value
         elif trigger.type == "supply_disruption" and self.block_event_date:
@@ -367,22 +379,27 @@ class _DocumentContext:
             event_date = self.published.strftime("%Y-%m")
         page_dated = False  # the date is the page's, not one the text gives
         if event_date is None and self.published and not statement.heading:
-            window = text[max(clause[0], t_start - 100) : min(clause[1], t_end + 100)]
+            window = text[max(clause[0], concession, t_start - 100) : min(clause[1], t_end + 100)]
             if CURRENT.search(window) or trigger.wording_class == "licence_granted":
                 # reported as recent ("in recent weeks", "近日"), or licences granted, which the news
                 # reports as they come: the page's own date
                 event_date = self._page_date()
                 page_dated = True
-        if event_date is None and self.published and trigger.type in _MARKET_NEWS_TYPES:
-            window = text[clause[0] : clause[1]]
+        market_news = trigger.type in _MARKET_NEWS_TYPES or trigger.wording_class == "trade_deal"
+        if event_date is None and concession < 0 and self.published and market_news:
+            window = text[: clause[1]]  # "exports have dropped, triggering shortfalls": the tense is the sentence's
             if _REPORTED_PAST.search(window) and not _NOT_YET.search(window):
                 event_date = self.news_date
                 page_dated = event_date is not None
-        if event_date is None and self.block_is_item and self.policy_date:
+        if event_date is None and concession < 0 and self.block_is_item and self.policy_date:
             event_date = self.policy_date  # a provision listed under a named regulation takes its date
-        if event_date is None and DIRECTIVE.search(text[:t_start]) and self.lead_date:
+        if event_date is None and concession < 0 and DIRECTIVE.search(text[:t_start]) and self.lead_date:
             event_date = self.lead_date  # "local governments are told to ...": an instruction of the measure reported
-        actor, rank = self._actor(actors, trigger.type, trigger.wording_class)
+        # the actor of the trigger's own clause ("为因应美国关税, 中国将...": China acts, not the US)
+        own_actors = [a for a in actors if clause[0] <= a.start < clause[1]]
+        if trigger.wording_class == "company_capacity":
+            own_actors = [a for a in own_actors if a.rank == 5] or own_actors  # the company plans
+        actor, rank = self._actor(own_actors or actors, trigger.type, trigger.wording_class)
         scope_text = text[self.stance_scope[0] : self.stance_scope[1]]
         stance = stance_for(trigger.type, trigger.wording_class, scope_text)
         q_start, q_end = _quote_span(statement, t_start, t_end, mentions, date_mention)
@@ -551,12 +568,12 @@ def _anchor(text: str) -> str | None:
     return " ".join(w for w in words if w not in {"the", "of", "on", "a", "and"})
 
 
-def _reference_date(text: str, until: date | None = None) -> date | None:
+def _reference_date(text: str, until: date | None = None, skip: str | None = None) -> date | None:
     """For a document without a publication date: the latest month or year it names as past
-    (with one, `until`: the latest it names up to then)."""
+    (with one, `until`: the latest it names up to then; `skip`: the page's own dateline)."""
     latest: date | None = None
     for mention in find_event_dates(text, until):
-        if mention.kind not in ("day", "month", "year", "span"):
+        if mention.kind not in ("day", "month", "year", "span") or mention.value == skip:
             continue
         # a span ("January to October 2021") reaches its last month; a plan's years are no report date
         last = mention.value.split("/")[-1]
