@@ -190,7 +190,8 @@ def test_domestic_output_drive_is_a_capacity_plan() -> None:
 
 def test_two_companies_plans_in_one_sentence_are_two_events() -> None:
     text = (
-        "Acme Magnetics aims to make 10,000 t/yr of NdFeB magnets by 2028, while Beta Materials will begin 2,000 t/yr."
+        "Magnet makers outside China\n\n"  # a headline: the sentence below is not the first block
+        "Acme Magnetics aims to produce 10,000 t/yr of magnets by 2028, while Beta Materials will begin 2,000 t/yr."
     )
     assert len(of_type(events_of(text), "capacity_plan")) == 2
 
