@@ -137,7 +137,13 @@ def answer_question(session: Session, text: str) -> Answer:
         # a trade value's direction is only in its quote: exports are not imports
         records = [r for r in records if _states_flow(r, q.flow)]
     found = series_from_records(records)
-    fitting = [s for s in found if s.fields["partner"] == q.partner and _unit_fits(str(s.fields["unit"]), q)]
+    fitting = [
+        s
+        for s in found
+        if s.fields["partner"] == q.partner
+        and _unit_fits(str(s.fields["unit"]), q)
+        and (q.form is None or s.fields["form"] in (q.form, None))  # metal is not oxide: no near form
+    ]
     if q.kind == CHANGE:
         stated = _stated_change(fitting, q)
         if stated is not None:

@@ -58,10 +58,10 @@ _CHANGE = re.compile(
     r"\b(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|increased|decrease|decreased|drop|dropped"
     r"|change|changed|climb|climbed|decline|declined|jump|jumped|slump|slumped)\b"
     r"|\bhow much (?:higher|lower|more|less)\b|\b(?:growth|change|increase|decrease|decline) (?:rate|in|of)\b"
-    r"|\byear[- ]on[- ]year\b|\byoy\b|\bmonth[- ]on[- ]month\b"
+    r"|\byear[- ]on[- ]year\b|\byoy\b|\bmonth[- ]on[- ]month\b|\bpercent(?:age)? change\b|按年|按月"
     r"|(?:增长|增加|下降|减少|下跌|上涨|回落|变化|变动|降低|提高)了?(?:多少|几多|百分之几|几成)|同比|环比|增幅|降幅|涨幅|跌幅|增速"
 )
-_MONTH_ON_MONTH = re.compile(r"(?i)\bmonth[- ]on[- ]month\b|\bmom\b|\bfrom the previous month\b|环比")
+_MONTH_ON_MONTH = re.compile(r"(?i)\bmonth[- ]on[- ]month\b|\bmom\b|\bfrom the previous month\b|环比|按月")
 _VALUE = re.compile(
     r"(?i)\bworth\b|\bvalue[ds]? (?:of|at)\b|\b(?:what|the) (?:was |is )?(?:the )?value\b|\bhow much money\b"
     r"|\bin (?:us )?dollars\b|\bin (?:yuan|rmb|renminbi|euros?)\b|价值|金额|多少钱|值多少|几多钱|贸易额|出口额|进口额"
@@ -78,6 +78,7 @@ _PER_UNIT: tuple[tuple[str, re.Pattern[str]], ...] = (
 _WORLD_WHOLE = re.compile(r"(?i)\b(?:world|global|worldwide)\b|全球|世界")
 _EXPORT_WORDS = re.compile(r"(?i)export|出口")
 _IMPORT_WORDS = re.compile(r"(?i)import|进口")
+_SMELTING = re.compile(r"(?i)smelt|separat|冶炼|分离")
 _SHARE_BASES = ("production", "reserves", "capacity", "exports", "imports")
 _MONEY_METRICS = ("trade_value", "revenue", "net_profit", "output_value", "investment")
 
@@ -136,10 +137,13 @@ def parse_question(text: str) -> Question:
     folded = to_simplified(text)  # same length: Traditional questions read like Simplified ones
     mentions = find_mentions(folded)
     found_commodities = [m for m in mentions if m.kind == COMMODITY]
-    commodity = max(found_commodities, key=lambda m: m.end - m.start, default=None)
+    # the longest wording; of two as long, the later one: the head noun (稀土磁铁 is a magnet)
+    commodity = max(found_commodities, key=lambda m: (m.end - m.start, m.start), default=None)
     named_metrics = [m.value for m in mentions if m.kind == METRIC]
     # "production capacity", "产能": capacity is the head noun, production only qualifies it
     metric = "capacity" if "capacity" in named_metrics else next(iter(named_metrics), None)
+    if metric == "quota":  # 配额: a smelting quota when the question says so, else a mining quota
+        metric = "smelting_quota" if _SMELTING.search(folded) else "mining_quota"
     kind = _kind(folded)
     geo_mentions = [m for m in mentions if m.kind == GEO]
     share_of = None
@@ -149,6 +153,9 @@ def parse_question(text: str) -> Question:
         share_of = "WORLD" if whole or _WORLD_WHOLE.search(folded) else None
         geo_mentions = [m for m in geo_mentions if m.value != "WORLD"]
     geo, partner = _places(folded, geo_mentions)
+    if partner is not None and not _is_flow(metric, folded):
+        # "output that came from China": only a trade flow has a partner; elsewhere it is the place
+        geo, partner = geo or partner, None
     # the gazetteer may read 中国稀土 as the company China Rare Earth: a question means the words
     name, form = (commodity.value, commodity.form) if commodity else (_vocab_match(folded, _commodity_words()), None)
     geo = geo or _vocab_match(folded, _place_words())
@@ -174,13 +181,21 @@ def parse_question(text: str) -> Question:
     )
 
 
+def _is_flow(metric: str | None, text: str) -> bool:
+    return metric in ("exports", "imports", "trade_value") or bool(
+        _EXPORT_WORDS.search(text) or _IMPORT_WORDS.search(text)
+    )
+
+
 def _kind(text: str) -> str:
     if _SHARE.search(text):
         return SHARE
     if _CHANGE.search(text):
         return CHANGE
-    if re.search(r"(?i)\bprices?\b|\bcosts?\b|价格|价位|报价|单价", text):
-        return PRICE
+    per_unit = any(words.search(text) for _, words in _PER_UNIT)
+    currency = any(words.search(text) for _, words in _CURRENCIES)
+    if re.search(r"(?i)\bprices?\b|\bcosts?\b|价格|价位|报价|单价", text) or (per_unit and currency):
+        return PRICE  # "每公斤多少美元", "how many dollars a kilo": money per unit is a price
     if _VALUE.search(text):
         return VALUE
     return LEVEL
