@@ -199,3 +199,13 @@ def test_two_companies_plans_in_one_sentence_are_two_events() -> None:
 def test_the_actor_of_a_measure_is_in_its_own_clause() -> None:
     found = of_type(events_of("2025年4月，为因应美国高额关税，中国将7种中重稀土列入出口管制清单。"), "export_control")
     assert found and found[0].actor in ("CN", "CN:MOFCOM")
+
+
+def test_scant_approvals_are_the_control_biting_not_a_grant() -> None:
+    text = (
+        "Beijing imposed export controls on seven rare earths in April 2025.\n\n"
+        "Only 25% of European firms' licence applications were approved, forcing partial production halts."
+    )
+    found = events_of(text)
+    assert not [e for e in found if e.type == "export_control" and e.stance is Stance.LOOSEN]
+    assert of_type(found, "supply_disruption")

@@ -98,6 +98,8 @@ _REPORTED_PAST = cue("extractor.REPORTED_PAST")
 _NOT_YET = cue("extractor.NOT_YET")
 _NAMED_SOURCE = cue("extractor.NAMED_SOURCE")
 _CONCESSIVE = cue("extractor.CONCESSIVE")
+_SCANT = cue("extractor.SCANT")
+_GRANTED = re.compile(r"(?i)\b(?:approv\w*|grant\w*|issued|received)\b|批准|获批|颁发|获得")
 _MARKET_NEWS_TYPES = ("supply_disruption", "environmental_enforcement")
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
 _LEAD_BLOCKS = 3  # title, dateline and lead paragraph: where a note names the regulation it is about
@@ -481,8 +483,18 @@ def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
                 continue
             if trigger.wording_class == "platform" and _NAMED_SOURCE.search(_name_before(text, m.end())):
                 continue
+            if trigger.wording_class in ("licence_granted", "export_licence") and _scant_grant(
+                text, m.start(), m.end()
+            ):
+                continue  # "only 25% of applications approved", "just 5 of 180 licences": the control biting
             found.append((trigger, m.start(), m.end()))
     return found
+
+
+def _scant_grant(text: str, start: int, end: int) -> bool:
+    """Licences granted told as scant ("only 25% of applications approved", "仅少数获批")."""
+    window = text[max(0, start - 60) : end + 30]
+    return bool(_SCANT.search(text[max(0, start - 60) : end]) and _GRANTED.search(window))
 
 
 def _name_before(text: str, end: int) -> str:
