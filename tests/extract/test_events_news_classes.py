@@ -209,3 +209,9 @@ def test_scant_approvals_are_the_control_biting_not_a_grant() -> None:
     found = events_of(text)
     assert not [e for e in found if e.type == "export_control" and e.stance is Stance.LOOSEN]
     assert of_type(found, "supply_disruption")
+
+
+def test_the_world_in_a_clause_is_not_its_actor() -> None:
+    text = "China's rare earth plan\n\nProduction targets: build the world's largest rare earth materials base by 2025."
+    found = events_of(text)
+    assert found and all(e.actor != "WORLD" for e in found)

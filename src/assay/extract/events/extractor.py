@@ -99,6 +99,7 @@ _NOT_YET = cue("extractor.NOT_YET")
 _NAMED_SOURCE = cue("extractor.NAMED_SOURCE")
 _CONCESSIVE = cue("extractor.CONCESSIVE")
 _SCANT = cue("extractor.SCANT")
+_SUPERLATIVE = re.compile(r"['’]s\s+(?:\w+est|most|biggest|top|leading|first)\b|(?:最大|最高|最多|第一|领先)")
 _GRANTED = re.compile(r"(?i)\b(?:approv\w*|grant\w*|issued|received)\b|批准|获批|颁发|获得")
 _MARKET_NEWS_TYPES = ("supply_disruption", "environmental_enforcement")
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
@@ -272,6 +273,8 @@ class _DocumentContext:
         actors = find_actors(text, mentions) + [
             ActorMention(m.start, m.end, m.value, 5) for m in mentions if m.kind == COMPANY
         ]
+        # "the world's largest base", "全球最大": a superlative, not the world acting
+        actors = [a for a in actors if not (a.actor == "WORLD" and _SUPERLATIVE.match(text, a.end))]
         named = [a for a in actors if a.rank <= 3]
         clauses = _event_clauses(text)
         chosen: list[tuple[Trigger, int, int]] = []
