@@ -44,6 +44,7 @@ _MAGNESITE_BEFORE = cue("cues.MAGNESITE_BEFORE")
 _PROCESS_WORDS = tuple((cue(f"cues.word.{commodity}"), commodity) for commodity in ("synthetic_graphite", "magnesia"))
 # elements the vocabulary has no id for, read as the group an event on them touches ("thulium" is a
 # heavy rare earth): a quote that names thulium then carries heavy_rare_earths
+_GROUP_KEYS = tuple(table("element_groups"))
 _GROUP_WORDS = tuple(
     (re.compile(rf"(?i)\b{word}\b" if word.isascii() else word), group)
     for word, group in table("element_groups").items()
@@ -61,7 +62,9 @@ def event_mentions(text: str) -> list[Mention]:
         ):
             mention = replace(mention, start=mention.start - 1, value="magnesite")
         found.append(mention)
-    for pattern, commodity in (*_PROCESS_WORDS, *_GROUP_WORDS):
+    lowered = text.lower()
+    groups = [(p, c) for (p, c), word in zip(_GROUP_WORDS, _GROUP_KEYS, strict=True) if word in lowered]
+    for pattern, commodity in (*_PROCESS_WORDS, *groups):
         for m in pattern.finditer(text):
             if not any(f.start <= m.start() < f.end for f in found if f.kind == COMMODITY):
                 found.append(Mention(m.start(), m.end(), COMMODITY, commodity))

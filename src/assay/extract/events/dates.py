@@ -91,7 +91,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "over the past two weeks", "in the last few days": a time just before the page
         (
             "past_days",
-            r"(?i)\b(?:over|in|during) the (?:past|last) (?P<n>\d{1,2}|two|three|four|few|several)"
+            r"(?i)(?<=\bthe )(?:past|last) (?P<n>\d{1,2}|two|three|four|few|several)"
             r" (?P<unit>days|weeks)\b",
         ),
         ("quarter", rf"(?i)\b(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth)[- ]quarter)\s*(?:of\s*)?{_y('y')}"),

@@ -143,14 +143,8 @@ class _DocumentContext:
     def __init__(self, text: str, title: str | None, published: date | None) -> None:
         self.published = published or _reference_date(text)
         self.page_dated = published is not None  # else the month of `published` is a guess
-        # the latest time the text itself names, not after the page: what a market report is about
-        latest = _reference_date(text, self.published, skip=published.isoformat() if published else None)
-        if latest is None or self.published is None:
-            self.news_date: str | None = None
-        elif self.page_dated and (latest.year, latest.month) == (self.published.year, self.published.month):
-            self.news_date = latest.strftime("%Y-%m")
-        else:
-            self.news_date = str(latest.year)
+        self.text = text
+        self._news_date: tuple[str | None] | None = None  # read on first use: few documents need it
         self.default_commodities = document_commodities(text, title)
         self.default_actor = dominant_place(text) or ("CN" if _CHINA.search(text) else None)
         self.phases: dict[str, str] = {}
@@ -443,6 +437,23 @@ class _DocumentContext:
             alt_dates=effective,
             page_dated=page_dated,
         )
+
+    @property
+    def news_date(self) -> str | None:
+        """The latest time the text itself names, not after the page and not its dateline: what
+        a market report is about (its month when that is the page's month, else its year)."""
+        if self._news_date is None:
+            published = self.published
+            skip = published.isoformat() if published and self.page_dated else None
+            latest = _reference_date(self.text, published, skip=skip) if published else None
+            if latest is None or published is None:
+                value = None
+            elif self.page_dated and (latest.year, latest.month) == (published.year, published.month):
+                value = latest.strftime("%Y-%m")
+            else:
+                value = str(latest.year)
+            self._news_date = (value,)
+        return self._news_date[0]
 
     def _page_date(self) -> str | None:
         """The page's month, or only its year when the publication date was read off the text."""
