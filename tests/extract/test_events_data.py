@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from importlib import resources
 from pathlib import Path
 
 import pytest
 
-from assay.extract.events import lexicon
+from assay.extract.events import extract_events, lexicon
 from assay.extract.events.lexicon import EVENT_TYPES, TRIGGERS
 from assay.extract.events.words import cue, read_data
+from assay.model import Document
 
 PACKAGE = Path(lexicon.__file__).parent
+EXAMPLES = Path(__file__).with_name("event_class_examples.toml")
 SPEC = Path(__file__).resolve().parents[2] / ".." / "shared" / "spec" / "events.md"
 
 
@@ -49,14 +52,17 @@ def test_every_class_the_rules_name_is_in_the_data() -> None:
 
 
 def test_every_class_in_the_data_is_used() -> None:
-    # each class is carried into the event's rule name (event.<type>.<class>) and read by the
-    # stance rules by type; a class must have at least one trigger strong enough to fire alone
-    # or beside a named government (weight >= 1) and a pattern that compiles to something
-    by_class: dict[tuple[str, str], list[int]] = {}
-    for trigger in TRIGGERS:
-        by_class.setdefault((trigger.type, trigger.wording_class), []).append(trigger.weight)
-        assert trigger.pattern.pattern, trigger
-    assert all(max(weights) >= 1 for weights in by_class.values())
+    """Each class of trigger wording has a sentence of ours (event_class_examples.toml) that the
+    rules read as that class: a class no rule can produce is dead data."""
+    examples = tomllib.loads(EXAMPLES.read_text(encoding="utf-8"))["example"]
+    classes = {f"{trigger.type}.{trigger.wording_class}" for trigger in TRIGGERS}
+    assert classes == set(examples), f"classes without an example: {classes - set(examples)}"
+    unread = []
+    for name, sentence in examples.items():
+        doc = Document(name="t", source="t.txt", raw_sha256="0", clean_text=sentence, published="2025-06-20")
+        if f"event.{name}" not in {event.rule for event in extract_events(doc)}:
+            unread.append(name)
+    assert not unread, f"classes the rules do not produce from their example: {unread}"
     rows = read_data("triggers.toml")["trigger"]
     assert len(rows) == len(TRIGGERS)
     assert {row["lang"] for row in rows} <= {"en", "en_cased", "zh"}
