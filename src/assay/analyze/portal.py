@@ -23,7 +23,7 @@ from assay.store.series import FactSelection, gc_paused, select_facts
 # The figures a commodity's overview leads with, in this order of preference.
 KEY_METRICS = ("production", "exports", "imports", "reserves", "capacity", "consumption", "mining_quota")
 HISTORY_DAYS = 365 * 30  # a price history reaches back this far
-BOARD_WINDOW_DAYS = 30
+BOARD_WINDOWS_DAYS = (30, 90, 365)  # the board takes the shortest window that holds quotes
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def price_history(session: Session, product: Product) -> tuple[PricePoint, ...]:
     return tuple(sorted(points, key=lambda p: (Period.parse(p.period).end, p.period)))
 
 
-def assess(session: Session, product: Product, window_days: int = BOARD_WINDOW_DAYS) -> PriceAssessment | None:
+def assess(session: Session, product: Product, window_days: int) -> PriceAssessment | None:
     """The product's latest assessment over `window_days`; None when its forms cannot be told apart."""
     try:
         return assess_prices(
@@ -146,8 +146,19 @@ def assess(session: Session, product: Product, window_days: int = BOARD_WINDOW_D
         return None
 
 
-def board_row(session: Session, product: Product, window_days: int = BOARD_WINDOW_DAYS) -> BoardRow | None:
-    assessment = assess(session, product, window_days)
+def latest_assessment(session: Session, product: Product) -> PriceAssessment | None:
+    """The assessment over the shortest of BOARD_WINDOWS_DAYS that holds quotes (sparse prices
+    are often yearly): 30 days when quotes are daily, a year when they are annual."""
+    assessment = None
+    for days in BOARD_WINDOWS_DAYS:
+        assessment = assess(session, product, days)
+        if assessment is None or assessment.mid is not None:
+            return assessment
+    return assessment
+
+
+def board_row(session: Session, product: Product) -> BoardRow | None:
+    assessment = latest_assessment(session, product)
     if assessment is None or assessment.mid is None or assessment.window is None:
         return None
     history = price_history(session, product)

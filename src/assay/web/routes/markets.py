@@ -12,6 +12,7 @@ from assay.analyze.impact import CAVEAT, ImpactOptions, event_impacts
 from assay.analyze.portal import (
     Product,
     assess,
+    latest_assessment,
     exports_by_destination,
     exports_by_month,
     key_figures,
@@ -120,14 +121,15 @@ def price_page(
     session: SessionDep,
     commodity_id: str,
     form: OptText = None,
-    window: str = "30d",
+    window: OptText = None,
 ) -> Response:
     from assay.analyze.prices import PriceQueryError, parse_window
 
     if commodity_id not in commodities():
         raise NotFound(f"no commodity with id {commodity_id!r}")
+    chosen = filters.text(window, 20)
     try:
-        days = parse_window(window)
+        days = parse_window(chosen) if chosen else None
     except PriceQueryError as exc:
         raise BadFilter(f"window {window!r}: {exc}") from exc
     wanted = filters.text(form, 20)
@@ -135,13 +137,13 @@ def price_page(
     if not found:
         raise NotFound(f"no prices stored for {commodity_id} {wanted or ''}".strip())
     product = found[0]
-    assessment = assess(session, product, days)
+    assessment = assess(session, product, days) if days else latest_assessment(session, product)
     loc = get_locale(request)
     context = {
         "product": product,
         "assessment": assessment,
         "chart": _price_chart(session, product, loc),
-        "window": window,
+        "window": chosen or "",
     }
     return render(request, "price.html", context)
 
