@@ -12,10 +12,10 @@ from assay.analyze.impact import CAVEAT, ImpactOptions, event_impacts
 from assay.analyze.portal import (
     Product,
     assess,
-    latest_assessment,
     exports_by_destination,
     exports_by_month,
     key_figures,
+    latest_assessment,
     price_board,
     price_history,
     production_by_country,
