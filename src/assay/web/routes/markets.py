@@ -88,7 +88,7 @@ def _price_chart(session: Session, product: Product, loc: Locale) -> Any:
         )
         for p in history
     ]
-    title = f"{loc.commodity(product.commodity)} {product.form or ''} {loc.t('commodity.price')}"
+    title = f"{loc.commodity(product.commodity)} {loc.form(product.form)} {loc.t('commodity.price')}"
     return line_chart(points, loc.unit(unit), title)
 
 
