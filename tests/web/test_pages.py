@@ -143,3 +143,25 @@ def test_an_empty_store_shows_how_to_ingest(tmp_path) -> None:  # type: ignore[n
         assert home.status_code == 200 and "assay ingest" in home.text
         for path in ("/news", "/facts", "/events", "/prices", "/commodities", "/commodities/graphite", "/search?q=x"):
             assert empty.get(path).status_code == 200, path
+
+
+def test_the_portal_answers_on_postgresql(pg_store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The same pages and API on PostgreSQL: full-text search, filters and analyses, no 500."""
+    from assay.cli.docs import sample_corpus_dir
+    from assay.pipeline import IngestOptions, ingest
+
+    corpus = sample_corpus_dir()
+    assert corpus is not None
+    ingest([str(corpus)], IngestOptions(), pg_store)
+    with TestClient(create_app(WebSettings(database_url=pg_store.url))) as pg:
+        for path in [
+            *PAGES, "/news?q=graphite&lang=en&since=2023", "/news?q=稀土", "/news?commodity=magnesium",
+            "/news.atom?q=graphite", "/documents/1", "/prices/neodymium?form=oxide", "/commodities/magnesium",
+            "/facts?commodity=rare_earths&sort=newest&page=2", "/facts.xlsx?commodity=graphite",
+            "/events?commodity=graphite",
+            "/search?q=稀土", "/api/v1/facts?q=graphite", "/api/v1/documents?q=export+controls",
+            "/api/v1/ask?q=中国2023年稀土产量",
+        ]:  # fmt: skip
+            response = pg.get(path)
+            assert response.status_code == 200, (path, response.text[:300])
+        assert "doc-item" in pg.get("/news", params={"q": "稀土"}).text

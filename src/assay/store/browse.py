@@ -13,6 +13,7 @@ Filter semantics of `DocumentQuery`:
 
 from __future__ import annotations
 
+import json
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -130,8 +131,9 @@ def document_choices(session: Session) -> DocumentChoices:
         return tuple(sorted(v for v in session.scalars(select(column).distinct()) if v))
 
     families: set[str] = set()
-    for listed in session.scalars(select(DocumentRow.commodity_families).distinct()):
-        families.update(listed or ())
+    # distinct over the JSON as text: PostgreSQL has no equality for json values
+    for listed in session.scalars(select(cast(DocumentRow.commodity_families, Text)).distinct()):
+        families.update(json.loads(listed) if listed else ())
     return DocumentChoices(
         values(DocumentRow.lang),
         values(DocumentRow.source_name),
