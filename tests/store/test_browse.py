@@ -37,7 +37,8 @@ DOCS = {
             "2023-06-01",
             "en",
             "Graphite output",
-            "China produced 1.23 million tonnes of natural graphite in 2023. India produced 9,000 t of graphite in 2023.",
+            "China produced 1.23 million tonnes of natural graphite in 2023. "
+            "India produced 9,000 t of graphite in 2023.",
         ),
         (
             "ree-quota",
