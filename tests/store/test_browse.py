@@ -87,8 +87,8 @@ def test_each_filter_narrows_the_list(filled: Store) -> None:
     assert names(filled, DocumentQuery(source="zh-news")) == ["zh-xitu"]
     assert names(filled, DocumentQuery(kind="html")) == []
     assert names(filled, DocumentQuery(since="2024-03", until="2024")) == ["mg-exports", "zh-xitu"]
-    assert names(filled, DocumentQuery(commodity="magnesium")) == ["mg-exports"]
-    assert names(filled, DocumentQuery(commodity="prnd")) == ["zh-xitu", "ree-quota"]  # the rare-earth family
+    assert names(filled, DocumentQuery(family="magnesium")) == ["mg-exports"]
+    assert names(filled, DocumentQuery(family="rare_earths")) == ["zh-xitu", "ree-quota"]
 
 
 def test_full_text_search_finds_english_and_chinese_words(filled: Store) -> None:

@@ -77,6 +77,10 @@ def test_news_filters_and_chinese_full_text_search(client: TestClient) -> None:
     assert 'class="pill">en<' not in only_zh and 'class="pill">zh<' in only_zh
     graphite = client.get("/news", params={"commodity": "graphite", "since": "2024"}).text
     assert 'class="doc-item"' in graphite
+    magnets = client.get("/news", params={"commodity": "magnets"}).text  # a family, as the filter offers
+    same = client.get("/news", params={"commodity": "ndfeb_magnets"}).text  # or any commodity of it
+    assert 'class="doc-item"' in magnets and magnets.count("doc-item") == same.count("doc-item")
+    assert client.get("/news", params={"commodity": "bogus"}).status_code == 400
 
 
 def test_atom_feed_lists_the_same_documents(client: TestClient) -> None:

@@ -13,6 +13,7 @@ from importlib import resources
 import pycountry
 
 from assay.model import Period
+from assay.pipeline import FAMILY_OF_ROOT
 from assay.vocab import commodities, metrics, places
 
 LANGUAGES = ("en", "zh")
@@ -164,6 +165,15 @@ class Locale:
             if chinese:
                 return min(reversed(chinese), key=len)
         return item.name.split(" (")[0]  # "rare earths in aggregate (usually REO)": the reader needs the first part
+
+    def family(self, family: str) -> str:
+        """A commodity family as stored on documents (`magnets`, `rare_earths`), by its main commodity's name."""
+        if f"family.{family}" in catalogue(self.lang):
+            return self.t(f"family.{family}")
+        if family in commodities():
+            return self.commodity(family)
+        root = next((r for r, f in FAMILY_OF_ROOT.items() if f == family), None)
+        return self.commodity(root) if root else family
 
     def metric(self, metric_id: str | None) -> str:
         if self.lang == "zh" and metric_id in _METRICS_ZH:

@@ -85,7 +85,7 @@ def news_query(
 ) -> DocumentQuery:
     """The document filters of /news, /news.atom and /api/v1/documents, checked."""
     return DocumentQuery(
-        commodity=filters.commodity(commodity),
+        family=filters.family(commodity),
         lang=filters.lang(lang),
         source=filters.text(source, 300),
         kind=filters.text(kind, 16),
@@ -119,7 +119,6 @@ def news(
         "page": page,
         "size": size,
         "choices": document_choices(session),
-        "families": FAMILIES,
     }
     return render(request, "news.html", context)
 
