@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gettext
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -50,6 +51,7 @@ _METRICS_ZH = {
     "mining_quota": "开采配额",
     "smelting_quota": "冶炼分离配额",
 }
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
 _PARTS_ZH = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度", "H1": "上半年", "H2": "下半年"}
 _STANCES_ZH = {"tighten": "收紧", "loosen": "放松", "neutral": "中性"}
 
@@ -164,7 +166,7 @@ class Locale:
             chinese = [w for w in item.wordings if any("\u4e00" <= ch <= "\u9fff" for ch in w)]
             if chinese:
                 return min(reversed(chinese), key=len)
-        return item.name.split(" (")[0]  # "rare earths in aggregate (usually REO)": the reader needs the first part
+        return _TRAILING_NOTE.sub("", item.name)  # "rare earths in aggregate (usually REO)" reads without the note
 
     def family(self, family: str) -> str:
         """A commodity family as stored on documents (`magnets`, `rare_earths`), by its main commodity's name."""

@@ -18,8 +18,9 @@ T = TypeVar("T")
 class ViewCache:
     """Values keyed by name, recomputed when the store's fingerprint changes or after `seconds`."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, max_entries: int = 1024) -> None:
         self.seconds = seconds
+        self.max_entries = max_entries
         self._values: dict[Hashable, tuple[float, tuple[int, int, int], Any]] = {}
         self._lock = threading.Lock()
 
@@ -33,5 +34,8 @@ class ViewCache:
             return value
         value = compute()
         with self._lock:
+            self._values.pop(key, None)
             self._values[key] = (now, fingerprint, value)
+            while len(self._values) > self.max_entries:  # the oldest first: dicts keep insertion order
+                del self._values[next(iter(self._values))]
         return value

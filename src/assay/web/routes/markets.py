@@ -49,7 +49,7 @@ def _commodity_overview(session: Session, commodity: str, loc: Locale) -> dict[s
         charts["production"] = bar_chart(bars, title)
     if monthly:
         points = [
-            LinePoint(o.period, o.value, tip=f"{loc.period(o.period)}: {loc.amount(o.value, o.unit)}")
+            LinePoint(loc.period(o.period), o.value, tip=f"{loc.period(o.period)}: {loc.amount(o.value, o.unit)}")
             for o in monthly.observations
         ]
         charts["exports_month"] = line_chart(
@@ -80,7 +80,7 @@ def _price_chart(session: Session, product: Product, loc: Locale) -> Any:
     unit = f"{product.currency}/{product.mass}"
     points = [
         LinePoint(
-            p.period,
+            loc.period(p.period),
             p.mid,
             p.low,
             p.high,
@@ -254,7 +254,11 @@ def series_page(
     charts = [
         line_chart(
             [
-                LinePoint(o.period, o.value, tip=f"{loc.period(o.period)}: {loc.amount(o.value, o.unit, o.value_high)}")
+                LinePoint(
+                    loc.period(o.period),
+                    o.value,
+                    tip=f"{loc.period(o.period)}: {loc.amount(o.value, o.unit, o.value_high)}",
+                )
                 for o in s.observations
             ],
             loc.unit(str(s.fields["unit"])),
