@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from assay.analyze.ask import answer_question
 from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.portal import fact_context, key_figures, price_board
-from assay.store.browse import DocumentQuery, document_choices, duplicates_of, query_documents
-from assay.store.documents import get_document, get_families, store_counts
+from assay.store.browse import DocumentQuery, document_choices, duplicates_of, query_documents, store_fingerprint
+from assay.store.documents import get_document, get_families
 from assay.store.events import EventFilter, query_events
 from assay.store.facts import FactFilter, query_facts
 from assay.vocab import commodities
@@ -53,12 +53,12 @@ def _dashboard(session: Session) -> dict[str, Any]:
 
 @router.get("/")
 def dashboard(request: Request, session: SessionDep) -> Response:
-    counts = store_counts(session)
-    if counts.documents == 0 and counts.facts == 0:
+    documents, _, last_fact = store_fingerprint(session)
+    if documents == 0 and last_fact == 0:
         return render(request, "empty.html", {})
     views = request.app.state.views.get(session, "dashboard", lambda: _dashboard(session))
     latest = query_documents(session, DocumentQuery(limit=8))
-    return render(request, "dashboard.html", {**views, "latest": latest.documents, "counts": counts})
+    return render(request, "dashboard.html", {**views, "latest": latest.documents})
 
 
 @router.get("/language")
@@ -118,7 +118,7 @@ def news(
         "query": query,
         "page": page,
         "size": size,
-        "choices": document_choices(session),
+        "choices": request.app.state.views.get(session, "choices", lambda: document_choices(session)),
     }
     return render(request, "news.html", context)
 
@@ -167,22 +167,21 @@ def document_page(request: Request, session: SessionDep, document_id: int) -> Re
     doc = get_document(session, document_id) if 0 < document_id < 2**62 else None
     if doc is None:
         raise NotFound(f"no document with id {document_id}")
-    facts = query_facts(session, FactFilter(document_id=document_id))
-    contexts = request.app.state.views.get(
-        session, ("document-facts", document_id), lambda: {f.id: fact_context(session, f) for f in facts}
-    )
+
+    def around() -> dict[str, Any]:
+        """What the page shows beside the text: facts with their series points, events, copies."""
+        facts = query_facts(session, FactFilter(document_id=document_id))
+        return {
+            "facts": facts,
+            "contexts": {f.id: fact_context(session, f) for f in facts},
+            "events": query_events(session, EventFilter(document_id=document_id)),
+            "duplicates": duplicates_of(session, document_id),
+            "families": get_families(session, document_id),
+        }
+
+    beside = request.app.state.views.get(session, ("document", document_id), around)
     original = get_document(session, doc.duplicate_of) if doc.duplicate_of else None
-    context = {
-        "doc": doc,
-        "pieces": highlight(doc.clean_text, facts),
-        "facts": facts,
-        "by_id": {f.id: f for f in facts},
-        "contexts": contexts,
-        "events": query_events(session, EventFilter(document_id=document_id)),
-        "duplicates": duplicates_of(session, document_id),
-        "original": original,
-        "families": get_families(session, document_id),
-    }
+    context = {"doc": doc, "pieces": highlight(doc.clean_text, beside["facts"]), "original": original, **beside}
     return render(request, "document.html", context)
 
 
