@@ -15,7 +15,7 @@ from assay.analyze.ask import answer_question
 from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.portal import fact_context, key_figures, price_board
 from assay.store.browse import DocumentQuery, document_choices, duplicates_of, query_documents, store_fingerprint
-from assay.store.documents import get_document, get_families
+from assay.store.documents import get_document, get_families, list_documents
 from assay.store.events import EventFilter, query_events
 from assay.store.facts import FactFilter, query_facts
 from assay.vocab import commodities
@@ -57,8 +57,8 @@ def dashboard(request: Request, session: SessionDep) -> Response:
     if documents == 0 and last_fact == 0:
         return render(request, "empty.html", {})
     views = request.app.state.views.get(session, "dashboard", lambda: _dashboard(session))
-    latest = query_documents(session, DocumentQuery(limit=8))
-    return render(request, "dashboard.html", {**views, "latest": latest.documents})
+    latest = list_documents(session, limit=8, include_duplicates=False)
+    return render(request, "dashboard.html", {**views, "latest": latest})
 
 
 @router.get("/language")
