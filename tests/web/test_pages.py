@@ -169,3 +169,21 @@ def test_the_portal_answers_on_postgresql(pg_store, tmp_path) -> None:  # type: 
             response = pg.get(path)
             assert response.status_code == 200, (path, response.text[:300])
         assert "doc-item" in pg.get("/news", params={"q": "稀土"}).text
+
+
+def test_every_route_depends_on_the_current_user(sample_db: str) -> None:
+    """Accounts plug in by replacing one dependency: here a reader who may see nothing."""
+    from fastapi import HTTPException
+
+    from assay.web.deps import current_user
+
+    app = create_app(WebSettings(database_url=sample_db))
+
+    def nobody() -> None:
+        raise HTTPException(403, "not allowed")
+
+    app.dependency_overrides[current_user] = nobody
+    with TestClient(app) as guarded:
+        for path in [*PAGES, "/documents/1", "/facts.csv", "/news.atom", "/api/v1/facts", "/api/v1/ask?q=x"]:
+            assert guarded.get(path).status_code == 403, path
+        assert guarded.get("/static/style.css").status_code == 200
