@@ -14,7 +14,14 @@ from assay.web.rendering import render
 
 log = logging.getLogger("assay.web")
 PROBLEM = "application/problem+json"
-_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable", 500: "Server error"}
+_TITLES = {
+    400: "Bad request",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    500: "Server error",
+}
 
 
 class PortalError(Exception):
