@@ -13,9 +13,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from assay.store.db import open_store
+from assay.web.deps import ViewCache
 from assay.web.errors import install_error_handlers
 from assay.web.routes import register_routes
-from assay.web.views import ViewCache
 
 # Scripts and styles from our own origin only: no inline script, no inline style, no plugins, no framing.
 CONTENT_SECURITY_POLICY = (
