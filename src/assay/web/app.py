@@ -36,7 +36,7 @@ class WebSettings:
 
     database_url: str = "sqlite:///assay.db"
     page_size: int = 25
-    cache_seconds: float = 60.0
+    cache_seconds: float = 300.0  # also recomputed at once when documents or facts are added
 
 
 def create_app(settings: WebSettings) -> FastAPI:
