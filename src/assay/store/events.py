@@ -53,6 +53,7 @@ class EventFilter:
     since: str | None = None
     until: str | None = None
     limit: int | None = None
+    document_id: int | None = None  # only events this document reports
 
 
 @dataclass(frozen=True)
@@ -332,6 +333,9 @@ def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
     if flt.commodity:
         members = select(EventCommodityRow.event_id).where(EventCommodityRow.commodity.in_(_descendants(flt.commodity)))
         where.append(EventRow.id.in_(members))
+    if flt.document_id is not None:
+        reported = select(EventMentionRow.event_id).where(EventMentionRow.document_id == flt.document_id)
+        where.append(EventRow.id.in_(reported))
     if flt.since:
         where.append(EventRow.date_start >= _period_bounds(flt.since, end=False))
     if flt.until:
