@@ -92,7 +92,13 @@ def test_atom_feed_lists_the_same_documents(client: TestClient) -> None:
 def test_facts_export_in_three_formats_matches_the_filter(client: TestClient) -> None:
     params = {"commodity": "graphite", "metric": "production"}
     rows = list(csv.DictReader(io.StringIO(client.get("/facts.csv", params=params).text)))
-    assert rows and {r["commodity"] for r in rows} <= {"graphite", "flake_graphite", "synthetic_graphite", "amorphous_graphite", "spherical_graphite"}
+    assert rows and {r["commodity"] for r in rows} <= {
+        "graphite",
+        "flake_graphite",
+        "synthetic_graphite",
+        "amorphous_graphite",
+        "spherical_graphite",
+    }
     assert {r["metric"] for r in rows} == {"production"}
     book = load_workbook(io.BytesIO(client.get("/facts.xlsx", params=params).content))
     assert book.active is not None and book.active.max_row == len(rows) + 1

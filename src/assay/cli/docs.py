@@ -159,7 +159,7 @@ def demo_command(
         Path | None, typer.Option("--db", help="SQLite file to fill (default ./assay.db); ASSAY_DATABASE_URL wins.")
     ] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Do not show a progress bar.")] = False,
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Stop after ingesting; do not start the portal.")] = False,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Do not start the portal afterwards.")] = False,
     host: Annotated[str, typer.Option("--host", help="Address the portal listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port the portal listens on.")] = 8000,
 ) -> None:

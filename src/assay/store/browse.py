@@ -13,6 +13,7 @@ Filter semantics of `DocumentQuery`:
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,7 +78,7 @@ def _date_bound(value: str, *, end: bool) -> str:
 
 
 def _filtered(query: DocumentQuery, ids: list[int] | None) -> Select[Any]:
-    stmt = select(*SUMMARY_COLUMNS)
+    stmt = typing.cast("Select[Any]", select(*SUMMARY_COLUMNS))  # Select's generic form differs across SQLAlchemy 2.x
     if not query.include_duplicates:
         stmt = stmt.where(DocumentRow.duplicate_of.is_(None))
     for column, wanted in (

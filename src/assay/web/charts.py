@@ -32,7 +32,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     first = math.floor(low / step) * step
-    ticks = []
+    ticks: list[float] = []
     value = first
     while value <= high + step * 0.5 and len(ticks) < 12:
         ticks.append(round(value, 10))
@@ -83,12 +83,13 @@ def line_chart(points: Sequence[LinePoint], y_label: str, title: str, width: int
     label_every = max(1, math.ceil(len(points) / 8))
     for i, p in enumerate(points):
         parts.append(
-            f'<circle class="dot" cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="3.5"><title>{escape(p.tip or p.label)}</title>'
-            "</circle>"
+            f'<circle class="dot" cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="3.5">'
+            f"<title>{escape(p.tip or p.label)}</title></circle>"
         )
         if i % label_every == 0 or i == len(points) - 1:
             parts.append(
-                f'<text class="tick" x="{x(i):.1f}" y="{height - bottom + 18}" text-anchor="middle">{escape(p.label)}</text>'
+                f'<text class="tick" x="{x(i):.1f}" y="{height - bottom + 18}" text-anchor="middle">'
+                f"{escape(p.label)}</text>"
             )
     parts.append(
         f'<line class="axis" x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}"/>'

@@ -64,6 +64,6 @@ def facts_jsonl(facts: Sequence[StoredFact]) -> str:
 
 
 def facts_response(facts: Sequence[StoredFact], fmt: str) -> Response:
-    body: str | bytes = {"csv": facts_csv, "xlsx": facts_xlsx, "jsonl": facts_jsonl}[fmt](facts)
+    body: str | bytes = facts_xlsx(facts) if fmt == "xlsx" else facts_csv(facts) if fmt == "csv" else facts_jsonl(facts)
     headers = {"Content-Disposition": f'attachment; filename="assay-facts.{fmt}"'}
     return Response(body, media_type=_MEDIA[fmt], headers=headers)

@@ -4,10 +4,13 @@ each reader expects numbers, units, dates and periods: 1.12 million t / 112‰∏áÂê
 
 from __future__ import annotations
 
+import gettext
 import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+import pycountry
 
 from assay.model import Period
 from assay.vocab import commodities, metrics, places
@@ -160,7 +163,7 @@ class Locale:
             chinese = [w for w in item.wordings if any("\u4e00" <= ch <= "\u9fff" for ch in w)]
             if chinese:
                 return min(reversed(chinese), key=len)
-        return item.name
+        return item.name.split(" (")[0]  # "rare earths in aggregate (usually REO)": the reader needs the first part
 
     def metric(self, metric_id: str | None) -> str:
         if self.lang == "zh" and metric_id in _METRICS_ZH:
@@ -168,16 +171,37 @@ class Locale:
         return (metric_id or "").replace("_", " ") if metric_id in metrics() else (metric_id or "")
 
     def place(self, code: str | None) -> str:
+        """A geo code as a name: vocabulary places first, then ISO countries (Chinese names from
+        pycountry's iso3166-1 catalogue); anything else as given."""
         if not code:
             return ""
+        if code == "WORLD" and self.lang == "en":
+            return "World"
         known = places().get(code)
-        if known is None:
+        if known is not None:
+            name = known.chinese if self.lang == "zh" else known.name.split(" / ")[0]
+            return name or code
+        country = pycountry.countries.get(alpha_2=code) if len(code) == 2 and code.isalpha() else None
+        if country is None:
             return code
-        name = known.chinese if self.lang == "zh" else known.name
-        return name or code
+        name = str(getattr(country, "common_name", None) or country.name)
+        return _countries_zh().gettext(str(country.name)) if self.lang == "zh" else name
+
+    def event_type(self, event_type: str) -> str:
+        return self.t(f"event.type.{event_type}") if f"event.type.{event_type}" in catalogue(self.lang) else event_type
+
+    def form(self, form: str | None) -> str:
+        if not form:
+            return ""
+        return self.t(f"form.{form}") if f"form.{form}" in catalogue(self.lang) else form
 
     def stance(self, stance: str) -> str:
         return _STANCES_ZH.get(stance, stance) if self.lang == "zh" else stance
+
+
+@cache
+def _countries_zh() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True)
 
 
 def _trim(value: float) -> str:

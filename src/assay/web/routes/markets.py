@@ -12,10 +12,10 @@ from assay.analyze.impact import CAVEAT, ImpactOptions, event_impacts
 from assay.analyze.portal import (
     Product,
     assess,
-    latest_assessment,
     exports_by_destination,
     exports_by_month,
     key_figures,
+    latest_assessment,
     price_board,
     price_history,
     production_by_country,
@@ -88,7 +88,7 @@ def _price_chart(session: Session, product: Product, loc: Locale) -> Any:
         )
         for p in history
     ]
-    title = f"{loc.commodity(product.commodity)} {product.form or ''} {loc.t('commodity.price')}"
+    title = f"{loc.commodity(product.commodity)} {loc.form(product.form)} {loc.t('commodity.price')}"
     return line_chart(points, loc.unit(unit), title)
 
 

@@ -37,11 +37,16 @@ def _dashboard(session: Session) -> dict[str, Any]:
         found = key_figures(session, family, limit=1)
         if found:
             figures.append((family, found[0]))
-    events = [e for e in query_events(session, EventFilter()) if e.date]
+    # newest by when they were reported: a plan dated 2030 is not news for years
+    events = sorted(
+        query_events(session, EventFilter()),
+        key=lambda e: (max((m.published or "" for m in e.mentions), default=""), e.id),
+        reverse=True,
+    )
     return {
         "board": price_board(session),
         "figures": figures,
-        "events": sorted(events, key=lambda e: (e.date or "", e.id), reverse=True)[:8],
+        "events": events[:8],
         "contradictions": run_checks(session, CheckOptions(kinds=("contradiction",)))[:8],
     }
 
