@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
-from assay.extract.gazetteer import commodity_family
+from assay.extract.text.gazetteer import commodity_family
 from assay.model import Period
 from assay.store.documents import SUMMARY_COLUMNS, DocumentSummary, _to_summary, make_snippet, search_ids
 from assay.store.facts import commodity_and_descendants

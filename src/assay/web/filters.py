@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from assay.extract.event_lexicon import EVENT_TYPES
+from assay.extract.events.lexicon import EVENT_TYPES
 from assay.model import Period
 from assay.store.facts import FACT_ORDERS
 from assay.vocab import commodities, metrics, units
