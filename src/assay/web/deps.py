@@ -1,7 +1,5 @@
-"""What route handlers depend on: the store's session, the reader's language, and the current user.
-
-Accounts (issue 11) replace `current_user` alone; every route already depends on it.
-"""
+"""What route handlers depend on: the store's session, the reader's language, and the current user
+(identified once per request by `assay.web.auth.authorize`)."""
 
 from __future__ import annotations
 
@@ -20,9 +18,11 @@ LANGUAGE_COOKIE = "assay_lang"
 
 @dataclass(frozen=True)
 class User:
-    """Who is asking. Without accounts everyone is the anonymous reader."""
+    """Who is asking: an account (by session cookie or API key), or the anonymous reader."""
 
     name: str | None = None
+    role: str | None = None
+    via: str | None = None  # session, key
 
     @property
     def anonymous(self) -> bool:
@@ -33,7 +33,11 @@ ANONYMOUS = User()
 
 
 def current_user(request: Request) -> User:
-    return ANONYMOUS
+    user = getattr(request.state, "user", None)
+    return user if isinstance(user, User) else ANONYMOUS
+
+
+UserDep = Annotated[User, Depends(current_user)]
 
 
 def get_store(request: Request) -> Store:

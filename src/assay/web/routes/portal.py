@@ -14,13 +14,15 @@ from sqlalchemy.orm import Session
 from assay.analyze.ask import answer_question
 from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.portal import fact_context, key_figures, price_board
+from assay.editorial.roles import Permission, can
 from assay.store.browse import DocumentQuery, document_choices, duplicates_of, query_documents
+from assay.store.corrections import standing_for_document
 from assay.store.documents import get_document, get_families, store_counts
 from assay.store.events import EventFilter, query_events
 from assay.store.facts import FactFilter, query_facts
 from assay.vocab import commodities
 from assay.web import filters
-from assay.web.deps import LANGUAGE_COOKIE, SessionDep
+from assay.web.deps import LANGUAGE_COOKIE, SessionDep, current_user
 from assay.web.errors import NotFound
 from assay.web.highlight import highlight
 from assay.web.i18n import LANGUAGES
@@ -183,7 +185,11 @@ def document_page(request: Request, session: SessionDep, document_id: int) -> Re
         "duplicates": duplicates_of(session, document_id),
         "original": original,
         "families": get_families(session, document_id),
+        "can_correct": can(current_user(request).role, Permission.CORRECT_FACTS),
     }
+    standing = standing_for_document(session, document_id)
+    context["corrected"] = {c.fact_id: c for c in standing if c.action == "correct" and c.fact_id is not None}
+    context["rejected"] = [c for c in standing if c.action == "reject"]
     return render(request, "document.html", context)
 
 
