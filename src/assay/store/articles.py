@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from assay.store.facts import commodity_and_descendants
 from assay.store.schema import ArticleRow, ArticleVersionRow
 
 ARTICLE_KINDS = ("news", "blog", "interview", "analysis", "report")
@@ -75,6 +76,8 @@ class ArticleQuery:
     kind: str | None = None
     lang: str | None = None
     text: str | None = None
+    since: str | None = None  # a date or its prefix (2024, 2024-05), on the publication date
+    until: str | None = None
     limit: int = 50
     offset: int = 0
 
@@ -132,8 +135,11 @@ def list_articles(session: Session, query: ArticleQuery) -> tuple[list[Article],
     rows = session.scalars(
         stmt.order_by(func.coalesce(ArticleRow.published_at, ArticleRow.updated_at).desc(), ArticleRow.id.desc())
     ).all()
-    if query.commodity:
-        rows = [row for row in rows if query.commodity in (row.commodities or [])]
+    if query.commodity:  # the commodity or one under it: `rare_earths` finds an article about `prnd`
+        family = set(commodity_and_descendants(query.commodity))
+        rows = [row for row in rows if family & set(row.commodities or [])]
+    if query.since or query.until:
+        rows = [row for row in rows if _within(row.published_at, query.since, query.until)]
     if query.text:
         words = query.text.lower().split()
         rows = [row for row in rows if all(w in f"{row.title}\n{row.body}".lower() for w in words)]
@@ -216,6 +222,13 @@ def _article(row: ArticleRow, last_editor: str) -> Article:
         row.id, row.slug, fields, row.state, row.version, row.author, row.created_at, row.updated_at, row.published_at,
         last_editor,
     )  # fmt: skip
+
+
+def _within(published: dt.datetime | None, since: str | None, until: str | None) -> bool:
+    if published is None:
+        return False
+    day = published.date().isoformat()
+    return (since is None or day >= since) and (until is None or day[: len(until)] <= until)
 
 
 def _now() -> dt.datetime:

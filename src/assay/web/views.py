@@ -20,7 +20,7 @@ class ViewCache:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._values: dict[Hashable, tuple[float, tuple[int, int, int], Any]] = {}
+        self._values: dict[Hashable, tuple[float, tuple[int, ...], Any]] = {}
         self._lock = threading.Lock()
 
     def get(self, session: Session, key: Hashable, compute: Callable[[], T]) -> T:

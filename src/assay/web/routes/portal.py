@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from assay.analyze.ask import answer_question
 from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.portal import fact_context, key_figures, price_board
+from assay.editorial.markdown import plain_text
 from assay.editorial.roles import Permission, can
+from assay.store.articles import Article, ArticleQuery, list_articles, search_articles
 from assay.store.browse import DocumentQuery, document_choices, duplicates_of, query_documents
 from assay.store.corrections import standing_for_document
 from assay.store.documents import get_document, get_families, store_counts
@@ -60,7 +62,9 @@ def dashboard(request: Request, session: SessionDep) -> Response:
         return render(request, "empty.html", {})
     views = request.app.state.views.get(session, "dashboard", lambda: _dashboard(session))
     latest = query_documents(session, DocumentQuery(limit=8))
-    return render(request, "dashboard.html", {**views, "latest": latest.documents, "counts": counts})
+    newest_articles, _ = list_articles(session, ArticleQuery(limit=4))
+    context = {**views, "latest": latest.documents, "counts": counts, "articles": newest_articles}
+    return render(request, "dashboard.html", context)
 
 
 @router.get("/language")
@@ -99,6 +103,16 @@ def news_query(
     )
 
 
+def news_articles(session: Session, query: DocumentQuery, limit: int = 10) -> list[Article]:
+    """Published articles that pass the news filters (kind and source are documents' alone)."""
+    if query.source or query.kind:
+        return []
+    wanted = ArticleQuery(
+        commodity=query.commodity, lang=query.lang, text=query.text, since=query.since, until=query.until, limit=limit
+    )
+    return list_articles(session, wanted)[0]
+
+
 @router.get("/news")
 def news(
     request: Request,
@@ -117,6 +131,7 @@ def news(
     found = query_documents(session, query)
     context = {
         "found": found,
+        "articles": news_articles(session, query) if page == 1 else [],
         "query": query,
         "page": page,
         "size": size,
@@ -149,6 +164,18 @@ def news_feed(
     newest = max((d.published or d.fetched_at.date().isoformat() for d in found.documents), default="1970-01-01")
     ElementTree.SubElement(feed, f"{{{atom}}}updated").text = f"{newest}T00:00:00Z"
     ElementTree.SubElement(feed, f"{{{atom}}}link", href=base + "/news", rel="alternate")
+    for article in news_articles(session, query):
+        entry = ElementTree.SubElement(feed, f"{{{atom}}}entry")
+        link = f"{base}/articles/{article.slug}"
+        ElementTree.SubElement(entry, f"{{{atom}}}title").text = article.fields.title
+        ElementTree.SubElement(entry, f"{{{atom}}}id").text = link
+        ElementTree.SubElement(entry, f"{{{atom}}}link", href=link)
+        stamp = article.published_at or article.updated_at
+        ElementTree.SubElement(entry, f"{{{atom}}}updated").text = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        author = ElementTree.SubElement(entry, f"{{{atom}}}author")
+        ElementTree.SubElement(author, f"{{{atom}}}name").text = article.author
+        ElementTree.SubElement(entry, f"{{{atom}}}category", term=article.fields.kind)
+        ElementTree.SubElement(entry, f"{{{atom}}}summary").text = plain_text(article.fields.body)
     for doc in found.documents:
         entry = ElementTree.SubElement(feed, f"{{{atom}}}entry")
         link = f"{base}/documents/{doc.id}"
@@ -196,8 +223,9 @@ def document_page(request: Request, session: SessionDep, document_id: int) -> Re
 @router.get("/search")
 def search_page(request: Request, session: SessionDep, q: OptText = None) -> Response:
     words = filters.text(q)
-    context: dict[str, Any] = {"q": words or "", "documents": None, "facts": [], "answer": None}
+    context: dict[str, Any] = {"q": words or "", "documents": None, "facts": [], "answer": None, "articles": []}
     if words:
+        context["articles"] = search_articles(session, words, limit=5)
         context["documents"] = query_documents(session, DocumentQuery(text=words, limit=10))
         context["facts"] = query_facts(session, FactFilter(text=words, limit=10, order="newest"))
         context["answer"] = answer_question(session, words)
