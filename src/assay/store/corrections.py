@@ -120,12 +120,14 @@ def apply_corrections(session: Session, document_id: int) -> int:
 
 def history(session: Session, fact_id: int) -> list[Correction]:
     """Every correction of the fact `fact_id` names (now or when it was corrected), oldest first."""
-    anchor = session.scalars(
-        select(FactCorrectionRow)
-        .where((FactCorrectionRow.fact_id == fact_id) | (FactCorrectionRow.first_fact_id == fact_id))
-        .order_by(FactCorrectionRow.id.desc())
-        .limit(1)
-    ).first()
+    # the fact as it is now first: SQLite may give a deleted fact's id to a new row
+    anchor = None
+    for column in (FactCorrectionRow.fact_id, FactCorrectionRow.first_fact_id):
+        anchor = session.scalars(
+            select(FactCorrectionRow).where(column == fact_id).order_by(FactCorrectionRow.id.desc()).limit(1)
+        ).first()
+        if anchor is not None:
+            break
     if anchor is None:
         return []
     rows = session.scalars(
