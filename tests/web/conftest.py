@@ -108,3 +108,72 @@ def screenshots() -> Path:
     folder.mkdir(exist_ok=True)
     print(f"\nscreenshots: {folder}")
     return folder
+
+
+# Accounts (issue 11): the signing key in a temporary file, a copy of the sample store with one user
+# per role and one published article, and a client logged in as each.
+PASSWORD = "a long enough password"
+ROLES = ("reader", "analyst", "admin")
+USER_OF_ROLE = {"reader": "rita", "analyst": "ana", "admin": "boss"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def secret_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Servers started by the tests keep their cookie-signing key here, not in the home folder."""
+    path = tmp_path_factory.mktemp("secret") / "session-key"
+    saved = os.environ.get("ASSAY_SECRET_FILE")
+    os.environ["ASSAY_SECRET_FILE"] = str(path)
+    yield path
+    if saved is None:
+        os.environ.pop("ASSAY_SECRET_FILE", None)
+    else:
+        os.environ["ASSAY_SECRET_FILE"] = saved
+
+
+def copy_store(url: str, target: Path) -> str:
+    """A copy of a SQLite store (through SQLite's backup, so the WAL is included); its URL."""
+    import sqlite3
+
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def accounts_db(sample_db: str, tmp_path: Path) -> str:
+    """The sample store, copied so that tests may change it, with users rita, ana and boss."""
+    from assay.editorial import accounts
+
+    url = copy_store(sample_db, tmp_path / "accounts.db")
+    with open_store(url) as store, store.transaction() as session:
+        for role, name in USER_OF_ROLE.items():
+            accounts.add_user(session, name, PASSWORD, role, "test")
+    return url
+
+
+def csrf_of(client: TestClient, path: str = "/login") -> str:
+    import re
+
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', client.get(path).text)
+    assert found is not None, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def log_in(client: TestClient, name: str, password: str = PASSWORD) -> httpx.Response:
+    return client.post(
+        "/login", data={"name": name, "password": password, "csrf": csrf_of(client)}, follow_redirects=False
+    )
+
+
+@pytest.fixture
+def clients(accounts_db: str) -> Iterator[dict[str | None, TestClient]]:
+    """One client per role (logged in) and one without an account (key None), on one app."""
+    app = create_app(WebSettings(database_url=accounts_db))
+    made: dict[str | None, TestClient] = {}
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        made[None] = anonymous
+        for role, name in USER_OF_ROLE.items():
+            client = TestClient(app, raise_server_exceptions=False)
+            assert log_in(client, name).status_code == 303
+            made[role] = client
+        yield made
