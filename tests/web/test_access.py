@@ -170,7 +170,6 @@ def test_a_revoked_key_is_refused_at_once(clients: dict[str | None, TestClient],
     revoked = reader.post(f"/account/keys/{key_id.group(1)}/revoke", data={"csrf": csrf_of_client(reader)})
     assert revoked.status_code == 200 and "revoked" in revoked.text
     with TestClient(reader.app) as fresh:  # type: ignore[arg-type]
-        assert fresh.get("/api/v1/facts", headers=headers).status_code == 200  # public reading is on...
-        assert (
-            fresh.post("/api/v1/facts/1/rejection", json={}, headers=headers).status_code == 401
-        )  # ...the key is dead
+        # refused even where no account is needed: a dead credential is an error, not a quiet downgrade
+        assert fresh.get("/api/v1/facts", headers=headers).status_code == 401
+        assert fresh.get("/api/v1/facts").status_code == 200
