@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from web_accounts import PASSWORD, USER_OF_ROLE, copy_store, log_in
 
 from assay.cli.docs import sample_corpus_dir
 from assay.pipeline import IngestOptions, ingest
@@ -112,9 +113,6 @@ def screenshots() -> Path:
 
 # Accounts (issue 11): the signing key in a temporary file, a copy of the sample store with one user
 # per role and one published article, and a client logged in as each.
-PASSWORD = "a long enough password"
-ROLES = ("reader", "analyst", "admin")
-USER_OF_ROLE = {"reader": "rita", "analyst": "ana", "admin": "boss"}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -130,15 +128,6 @@ def secret_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["ASSAY_SECRET_FILE"] = saved
 
 
-def copy_store(url: str, target: Path) -> str:
-    """A copy of a SQLite store (through SQLite's backup, so the WAL is included); its URL."""
-    import sqlite3
-
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
-    return f"sqlite:///{target}"
-
-
 @pytest.fixture
 def accounts_db(sample_db: str, tmp_path: Path) -> str:
     """The sample store, copied so that tests may change it, with users rita, ana and boss."""
@@ -149,20 +138,6 @@ def accounts_db(sample_db: str, tmp_path: Path) -> str:
         for role, name in USER_OF_ROLE.items():
             accounts.add_user(session, name, PASSWORD, role, "test")
     return url
-
-
-def csrf_of(client: TestClient, path: str = "/login") -> str:
-    import re
-
-    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', client.get(path).text)
-    assert found is not None, f"no CSRF token on {path}"
-    return found.group(1)
-
-
-def log_in(client: TestClient, name: str, password: str = PASSWORD) -> httpx.Response:
-    return client.post(
-        "/login", data={"name": name, "password": password, "csrf": csrf_of(client)}, follow_redirects=False
-    )
 
 
 @pytest.fixture

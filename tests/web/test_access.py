@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from web_accounts import csrf_of
 
 from assay.editorial import accounts, articles
 from assay.store.articles import ArticleFields
@@ -114,19 +115,13 @@ def test_every_route_with_each_role_does_what_the_table_says(
     ordered = sorted(WHO_MAY, key=lambda route: route == ("POST", "/logout"))  # logging out last
     wrong = []
     for role, client in clients.items():
-        csrf = csrf_of_client(client)
+        csrf = csrf_of(client)
         for method, path in ordered:
             got = outcome(*call(client, method, path, samples, csrf))
             want = expected(WHO_MAY[(method, path)], role, public_read)
             if got != want:
                 wrong.append(f"{role or 'no account'}: {method} {path}: {got}, expected {want}")
     assert wrong == []
-
-
-def csrf_of_client(client: TestClient) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', client.get("/login").text)
-    assert found is not None
-    return found.group(1)
 
 
 @pytest.fixture
@@ -167,7 +162,7 @@ def test_a_revoked_key_is_refused_at_once(clients: dict[str | None, TestClient],
     page = reader.get("/account").text
     key_id = re.search(r'action="/account/keys/(\d+)/revoke"', page)
     assert key_id is not None
-    revoked = reader.post(f"/account/keys/{key_id.group(1)}/revoke", data={"csrf": csrf_of_client(reader)})
+    revoked = reader.post(f"/account/keys/{key_id.group(1)}/revoke", data={"csrf": csrf_of(reader)})
     assert revoked.status_code == 200 and "revoked" in revoked.text
     with TestClient(reader.app) as fresh:  # type: ignore[arg-type]
         # refused even where no account is needed: a dead credential is an error, not a quiet downgrade

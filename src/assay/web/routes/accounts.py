@@ -8,7 +8,7 @@ import json
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -108,7 +108,7 @@ def create_key(request: Request, user: UserDep, name: Annotated[str, Form()] = "
 
 
 @router.post("/account/keys/{key_id}/revoke")
-def revoke_key(request: Request, user: UserDep, key_id: int) -> Response:
+def revoke_key(request: Request, user: UserDep, key_id: Annotated[int, Path(ge=1, le=2**53)]) -> Response:
     with get_store(request).transaction() as session:
         try:
             accounts.revoke_api_key(session, _account(session, user.name), key_id)

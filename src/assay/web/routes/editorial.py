@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Form, Request
+from fastapi import APIRouter, Body, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from assay.web.routes.api import Page, json_response, paged
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["api"])
 FormText = Annotated[str, Form()]
+FactId = Annotated[int, Path(ge=1, le=2**53, description="A fact's id.")]
 OptForm = Annotated[str, Form()]
 ARTICLES_PAGE = 20
 
@@ -234,7 +235,7 @@ def _document_of(session: Session, fact_id: int) -> int:
 def correct_fact_form(
     request: Request,
     user: UserDep,
-    fact_id: int,
+    fact_id: FactId,
     reason: FormText,
     value: OptForm = "",
     value_high: OptForm = "",
@@ -257,7 +258,7 @@ def correct_fact_form(
 
 
 @router.post("/facts/{fact_id}/reject")
-def reject_fact_form(request: Request, user: UserDep, fact_id: int, reason: FormText) -> Response:
+def reject_fact_form(request: Request, user: UserDep, fact_id: FactId, reason: FormText) -> Response:
     with get_store(request).transaction() as session:
         document_id = _document_of(session, fact_id)
         try:
@@ -320,7 +321,7 @@ def api_article(request: Request, session: SessionDep, slug: str) -> Response:
 
 
 @api.get("/facts/{fact_id}/history")
-def api_fact_history(request: Request, session: SessionDep, fact_id: int) -> Response:
+def api_fact_history(request: Request, session: SessionDep, fact_id: FactId) -> Response:
     """Every correction of a fact: who, when, why, before and after."""
     return json_response(request, [_correction_json(c) for c in corrections.history(session, fact_id)])
 
@@ -342,7 +343,7 @@ def _correction_json(c: corrections.Correction) -> dict[str, Any]:
 
 @api.post("/facts/{fact_id}/correction", status_code=201)
 def api_correct(
-    request: Request, user: UserDep, fact_id: int, payload: Annotated[dict[str, Any], Body()]
+    request: Request, user: UserDep, fact_id: FactId, payload: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
     """Correct a fact: {"reason": "...", "value": ..., "unit": ..., ...} (any of the correctable fields)."""
     reason = str(payload.get("reason") or "")
@@ -361,7 +362,7 @@ def api_correct(
 
 @api.post("/facts/{fact_id}/rejection", status_code=201)
 def api_reject(
-    request: Request, user: UserDep, fact_id: int, payload: Annotated[dict[str, Any], Body()]
+    request: Request, user: UserDep, fact_id: FactId, payload: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
     """Reject a fact: {"reason": "..."}."""
     with get_store(request).transaction() as session:
