@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -56,11 +57,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(sample_db: str) -> Iterator[str]:
-    """`assay serve` in a subprocess on the sample store; its base URL."""
+@contextmanager
+def serving(database_url: str) -> Iterator[str]:
+    """`assay serve` in a subprocess on a store; its base URL while the block runs."""
     port = free_port()
-    env = {**os.environ, "ASSAY_DATABASE_URL": sample_db}
+    env = {**os.environ, "ASSAY_DATABASE_URL": database_url}
     command = [sys.executable, "-c", "from assay.cli import main; main()", "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -80,6 +81,13 @@ def live_server(sample_db: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_db: str) -> Iterator[str]:
+    """`assay serve` in a subprocess on the sample store; its base URL."""
+    with serving(sample_db) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -152,3 +160,10 @@ def clients(accounts_db: str) -> Iterator[dict[str | None, TestClient]]:
             assert log_in(client, name).status_code == 303
             made[role] = client
         yield made
+
+
+@pytest.fixture
+def accounts_server(accounts_db: str) -> Iterator[str]:
+    """`assay serve` on the accounts store (users rita, ana, boss); its base URL."""
+    with serving(accounts_db) as base:
+        yield base
