@@ -3,8 +3,8 @@ time; what the filters can choose from; the documents that say most about a comm
 commodities and forms have prices. Every function takes a Session and never writes.
 
 Filter semantics of `DocumentQuery`:
-- `commodity` matches a document whose commodity families include the commodity's family
-  (`prnd` finds rare-earth documents);
+- `family` matches a document whose commodity families (magnesia, magnesium, graphite, rare_earths,
+  magnets: what the pipeline records per document) include it;
 - `lang`, `source` (the publisher's name) and `kind` (the content type: html, pdf, txt...) match exactly;
 - `since` / `until` are dates or their prefixes (`2024`, `2024-05`) on the publication date;
   undated documents pass only when neither is given;
@@ -13,6 +13,7 @@ Filter semantics of `DocumentQuery`:
 
 from __future__ import annotations
 
+import json
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,6 @@ from typing import Any
 from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
-from assay.extract.text.gazetteer import commodity_family
 from assay.model import Period
 from assay.store.documents import SUMMARY_COLUMNS, DocumentSummary, _to_summary, make_snippet, search_ids
 from assay.store.facts import commodity_and_descendants
@@ -38,7 +38,7 @@ class BrowseError(ValueError):
 class DocumentQuery:
     """Which documents to list; a field left None does not filter."""
 
-    commodity: str | None = None
+    family: str | None = None
     lang: str | None = None
     source: str | None = None
     kind: str | None = None
@@ -92,10 +92,9 @@ def _filtered(query: DocumentQuery, ids: list[int] | None) -> Select[Any]:
         stmt = stmt.where(DocumentRow.published >= _date_bound(query.since, end=False))
     if query.until:
         stmt = stmt.where(DocumentRow.published <= _date_bound(query.until, end=True))
-    if query.commodity:
-        family = commodity_family(query.commodity)
+    if query.family:
         # the families are a short JSON list of ids: the quoted id never matches a longer id by accident
-        stmt = stmt.where(cast(DocumentRow.commodity_families, Text).contains(f'"{family}"'))
+        stmt = stmt.where(cast(DocumentRow.commodity_families, Text).contains(f'"{query.family}"'))
     if ids is not None:
         stmt = stmt.where(DocumentRow.id.in_(ids))
     return stmt
@@ -130,8 +129,9 @@ def document_choices(session: Session) -> DocumentChoices:
         return tuple(sorted(v for v in session.scalars(select(column).distinct()) if v))
 
     families: set[str] = set()
-    for listed in session.scalars(select(DocumentRow.commodity_families).distinct()):
-        families.update(listed or ())
+    # distinct over the JSON as text: PostgreSQL has no equality for json values
+    for listed in session.scalars(select(cast(DocumentRow.commodity_families, Text)).distinct()):
+        families.update(json.loads(listed) if listed else ())
     return DocumentChoices(
         values(DocumentRow.lang),
         values(DocumentRow.source_name),

@@ -333,9 +333,6 @@ def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
     if flt.commodity:
         members = select(EventCommodityRow.event_id).where(EventCommodityRow.commodity.in_(_descendants(flt.commodity)))
         where.append(EventRow.id.in_(members))
-    if flt.document_id is not None:
-        reported = select(EventMentionRow.event_id).where(EventMentionRow.document_id == flt.document_id)
-        where.append(EventRow.id.in_(reported))
     if flt.since:
         where.append(EventRow.date_start >= _period_bounds(flt.since, end=False))
     if flt.until:
@@ -346,7 +343,15 @@ def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
 def query_events(session: Session, flt: EventFilter) -> list[StoredEvent]:
     """The events the filter selects, oldest first, undated last, each with its mentions."""
     undated_last = func.coalesce(EventRow.date_start, date(9999, 12, 31))
-    statement = select(EventRow).where(*_conditions(flt)).order_by(undated_last, EventRow.id)
+    where = _conditions(flt)
+    if flt.document_id is not None:
+        # the document's few event ids first (mentions are indexed by document); a subquery here
+        # lets SQLite walk every event in timeline order instead
+        reported = session.scalars(
+            select(EventMentionRow.event_id).where(EventMentionRow.document_id == flt.document_id)
+        ).all()
+        where.append(EventRow.id.in_(set(reported)))
+    statement = select(EventRow).where(*where).order_by(undated_last, EventRow.id)
     if flt.limit:
         statement = statement.limit(flt.limit)
     rows = list(session.scalars(statement))

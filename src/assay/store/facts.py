@@ -123,8 +123,12 @@ def query_facts(session: Session, flt: FactFilter) -> list[StoredFact]:
 
 def count_facts(session: Session, flt: FactFilter) -> int:
     """How many facts pass `flt`, ignoring its limit and offset (for pages of a list)."""
-    unbounded = _select(session, FactFilter(**{**flt.__dict__, "limit": None, "offset": 0}))
-    return int(session.scalar(select(func.count()).select_from(unbounded.order_by(None).subquery())) or 0)
+    counted = select(func.count(FactRow.id))
+    if flt.doc is not None:  # the only condition that needs the document or dataset
+        counted = counted.outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id).outerjoin(
+            DatasetRow, FactRow.dataset_id == DatasetRow.id
+        )
+    return int(session.scalar(counted.where(*_conditions(flt))) or 0)
 
 
 def stored_fact_json(item: StoredFact) -> dict[str, Any]:
@@ -203,6 +207,34 @@ def _row_values(document_id: int, fact: Fact) -> dict[str, Any]:
     return values
 
 
+def _conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions on facts (and, for `doc`, on the joined document or dataset)."""
+    where: list[ColumnElement[bool]] = []
+    if flt.commodity is not None:
+        where.append(FactRow.commodity.in_(commodity_and_descendants(flt.commodity)))
+    for column, wanted in (
+        (FactRow.metric, flt.metric),
+        (FactRow.geo, flt.geo),
+        (FactRow.partner, flt.partner),
+        (FactRow.unit, flt.unit),
+    ):
+        if wanted is not None:
+            where.append(column == wanted)
+    if flt.period is not None:
+        where.append(period_filter(FactRow.period, flt.period))
+    if flt.doc is not None:
+        where.append(or_(DocumentRow.name == flt.doc, DatasetRow.name == flt.doc))
+    if flt.document_id is not None:
+        where.append(FactRow.document_id == flt.document_id)
+    if flt.fact_id is not None:
+        where.append(FactRow.id == flt.fact_id)
+    if flt.ids is not None:
+        where.append(FactRow.id.in_(flt.ids))
+    for word in (flt.text or "").split():
+        where.append(FactRow.quote.icontains(word, autoescape=True))
+    return where
+
+
 def _select(session: Session, flt: FactFilter) -> Select[FactRow, str, str | None, str | None, str, bool]:
     stmt = (
         select(
@@ -216,28 +248,7 @@ def _select(session: Session, flt: FactFilter) -> Select[FactRow, str, str | Non
         .outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id)
         .outerjoin(DatasetRow, FactRow.dataset_id == DatasetRow.id)
     )
-    if flt.commodity is not None:
-        stmt = stmt.where(FactRow.commodity.in_(commodity_and_descendants(flt.commodity)))
-    for column, wanted in (
-        (FactRow.metric, flt.metric),
-        (FactRow.geo, flt.geo),
-        (FactRow.partner, flt.partner),
-        (FactRow.unit, flt.unit),
-    ):
-        if wanted is not None:
-            stmt = stmt.where(column == wanted)
-    if flt.period is not None:
-        stmt = stmt.where(period_filter(FactRow.period, flt.period))
-    if flt.doc is not None:
-        stmt = stmt.where(or_(DocumentRow.name == flt.doc, DatasetRow.name == flt.doc))
-    if flt.ids is not None:
-        stmt = stmt.where(FactRow.id.in_(flt.ids))
-    if flt.document_id is not None:
-        stmt = stmt.where(FactRow.document_id == flt.document_id)
-    if flt.fact_id is not None:
-        stmt = stmt.where(FactRow.id == flt.fact_id)
-    for word in (flt.text or "").split():
-        stmt = stmt.where(FactRow.quote.icontains(word, autoescape=True))
+    stmt = stmt.where(*_conditions(flt))
     if flt.order not in FACT_ORDERS:
         raise ValueError(f"order must be one of {', '.join(FACT_ORDERS)}, not {flt.order!r}")
     if flt.order == "newest":

@@ -30,11 +30,12 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
         high = low + (abs(low) or 1.0)
     raw = (high - low) / max(count - 1, 1)
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    normalised = raw / power  # rounded to 1, 2, 5 or 10: the nearest round step, not the next larger
+    step = power * (1 if normalised < 1.5 else 2 if normalised < 3 else 5 if normalised < 7 else 10)
     first = math.floor(low / step) * step
     ticks: list[float] = []
     value = first
-    while value <= high + step * 0.5 and len(ticks) < 12:
+    while (not ticks or ticks[-1] < high) and len(ticks) < 12:
         ticks.append(round(value, 10))
         value += step
     return ticks

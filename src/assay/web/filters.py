@@ -8,6 +8,7 @@ import re
 
 from assay.extract.events.lexicon import EVENT_TYPES
 from assay.model import Period
+from assay.pipeline import FAMILY_OF_ROOT, families_of
 from assay.store.facts import FACT_ORDERS
 from assay.vocab import commodities, metrics, units
 from assay.web.errors import BadFilter
@@ -37,6 +38,18 @@ def _known(name: str, value: str | None, known: list[str]) -> str | None:
 
 def commodity(value: str | None) -> str | None:
     return _known("commodity", value, sorted(commodities()))
+
+
+def family(value: str | None) -> str | None:
+    """A document family (magnesia, magnesium, graphite, rare_earths, magnets), also given as any
+    commodity id of it: `prnd` and `rare_earths` both select rare-earth documents."""
+    value = text(value, 120)
+    if value is None or value in FAMILY_OF_ROOT.values():
+        return value
+    if value in commodities():
+        return families_of([value])[0]
+    known = sorted(set(FAMILY_OF_ROOT.values()))
+    raise BadFilter(f"commodity {value!r}: neither a commodity id nor a family ({', '.join(known)})")
 
 
 def metric(value: str | None) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gettext
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -13,6 +14,7 @@ from importlib import resources
 import pycountry
 
 from assay.model import Period
+from assay.pipeline import FAMILY_OF_ROOT
 from assay.vocab import commodities, metrics, places
 
 LANGUAGES = ("en", "zh")
@@ -49,6 +51,7 @@ _METRICS_ZH = {
     "mining_quota": "开采配额",
     "smelting_quota": "冶炼分离配额",
 }
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
 _PARTS_ZH = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度", "H1": "上半年", "H2": "下半年"}
 _STANCES_ZH = {"tighten": "收紧", "loosen": "放松", "neutral": "中性"}
 
@@ -163,7 +166,16 @@ class Locale:
             chinese = [w for w in item.wordings if any("\u4e00" <= ch <= "\u9fff" for ch in w)]
             if chinese:
                 return min(reversed(chinese), key=len)
-        return item.name.split(" (")[0]  # "rare earths in aggregate (usually REO)": the reader needs the first part
+        return _TRAILING_NOTE.sub("", item.name)  # "rare earths in aggregate (usually REO)" reads without the note
+
+    def family(self, family: str) -> str:
+        """A commodity family as stored on documents (`magnets`, `rare_earths`), by its main commodity's name."""
+        if f"family.{family}" in catalogue(self.lang):
+            return self.t(f"family.{family}")
+        if family in commodities():
+            return self.commodity(family)
+        root = next((r for r, f in FAMILY_OF_ROOT.items() if f == family), None)
+        return self.commodity(root) if root else family
 
     def metric(self, metric_id: str | None) -> str:
         if self.lang == "zh" and metric_id in _METRICS_ZH:

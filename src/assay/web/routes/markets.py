@@ -22,10 +22,11 @@ from assay.analyze.portal import (
     products,
 )
 from assay.analyze.series import SeriesQuery, build_series
+from assay.extract.events.lexicon import EVENT_TYPES
 from assay.store.browse import documents_about, fact_counts_by_commodity
 from assay.store.events import EventFilter, get_event, query_events
 from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, query_facts
-from assay.vocab import commodities
+from assay.vocab import commodities, metrics
 from assay.web import exports, filters
 from assay.web.charts import LinePoint, bar_chart, line_chart
 from assay.web.deps import SessionDep, get_locale
@@ -49,7 +50,7 @@ def _commodity_overview(session: Session, commodity: str, loc: Locale) -> dict[s
         charts["production"] = bar_chart(bars, title)
     if monthly:
         points = [
-            LinePoint(o.period, o.value, tip=f"{loc.period(o.period)}: {loc.amount(o.value, o.unit)}")
+            LinePoint(loc.period(o.period), o.value, tip=f"{loc.period(o.period)}: {loc.amount(o.value, o.unit)}")
             for o in monthly.observations
         ]
         charts["exports_month"] = line_chart(
@@ -80,7 +81,7 @@ def _price_chart(session: Session, product: Product, loc: Locale) -> Any:
     unit = f"{product.currency}/{product.mass}"
     points = [
         LinePoint(
-            p.period,
+            loc.period(p.period),
             p.mid,
             p.low,
             p.high,
@@ -203,6 +204,7 @@ def facts_page(
         "page": page,
         "size": size,
         "known": sorted(commodities()),
+        "metrics": sorted(metrics()),
     }
     return render(request, "facts.html", context)
 
@@ -254,7 +256,11 @@ def series_page(
     charts = [
         line_chart(
             [
-                LinePoint(o.period, o.value, tip=f"{loc.period(o.period)}: {loc.amount(o.value, o.unit, o.value_high)}")
+                LinePoint(
+                    loc.period(o.period),
+                    o.value,
+                    tip=f"{loc.period(o.period)}: {loc.amount(o.value, o.unit, o.value_high)}",
+                )
                 for o in s.observations
             ],
             loc.unit(str(s.fields["unit"])),
@@ -286,7 +292,15 @@ def events_page(
         until=filters.period("until", until),
     )
     found = query_events(session, flt)
-    context = {"events": found[offset : offset + size], "total": len(found), "flt": flt, "page": page, "size": size}
+    context = {
+        "events": found[offset : offset + size],
+        "total": len(found),
+        "flt": flt,
+        "page": page,
+        "size": size,
+        "known": sorted(commodities()),
+        "types": EVENT_TYPES,
+    }
     return render(request, "events.html", context)
 
 

@@ -16,10 +16,11 @@ from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.portal import fact_context, key_figures, price_board
 from assay.editorial.markdown import plain_text
 from assay.editorial.roles import Permission, can
+from assay.pipeline import families_of
 from assay.store.articles import Article, ArticleQuery, list_articles, search_articles
-from assay.store.browse import DocumentQuery, document_choices, duplicates_of, query_documents
+from assay.store.browse import DocumentQuery, document_choices, duplicates_of, query_documents, store_fingerprint
 from assay.store.corrections import standing_for_document
-from assay.store.documents import get_document, get_families, store_counts
+from assay.store.documents import get_document, get_families, list_documents
 from assay.store.events import EventFilter, query_events
 from assay.store.facts import FactFilter, query_facts
 from assay.vocab import commodities
@@ -57,14 +58,13 @@ def _dashboard(session: Session) -> dict[str, Any]:
 
 @router.get("/")
 def dashboard(request: Request, session: SessionDep) -> Response:
-    counts = store_counts(session)
-    if counts.documents == 0 and counts.facts == 0:
+    documents, _, last_fact, *_ = store_fingerprint(session)
+    if documents == 0 and last_fact == 0:
         return render(request, "empty.html", {})
     views = request.app.state.views.get(session, "dashboard", lambda: _dashboard(session))
-    latest = query_documents(session, DocumentQuery(limit=8))
+    latest = list_documents(session, limit=8, include_duplicates=False)
     newest_articles, _ = list_articles(session, ArticleQuery(limit=4))
-    context = {**views, "latest": latest.documents, "counts": counts, "articles": newest_articles}
-    return render(request, "dashboard.html", context)
+    return render(request, "dashboard.html", {**views, "latest": latest, "articles": newest_articles})
 
 
 @router.get("/language")
@@ -91,7 +91,7 @@ def news_query(
 ) -> DocumentQuery:
     """The document filters of /news, /news.atom and /api/v1/documents, checked."""
     return DocumentQuery(
-        commodity=filters.commodity(commodity),
+        family=filters.family(commodity),
         lang=filters.lang(lang),
         source=filters.text(source, 300),
         kind=filters.text(kind, 16),
@@ -107,10 +107,11 @@ def news_articles(session: Session, query: DocumentQuery, limit: int = 10) -> li
     """Published articles that pass the news filters (kind and source are documents' alone)."""
     if query.source or query.kind:
         return []
-    wanted = ArticleQuery(
-        commodity=query.commodity, lang=query.lang, text=query.text, since=query.since, until=query.until, limit=limit
-    )
-    return list_articles(session, wanted)[0]
+    wanted = ArticleQuery(lang=query.lang, text=query.text, since=query.since, until=query.until, limit=1000)
+    found = list_articles(session, wanted)[0]
+    if query.family:  # the news filter names a family (magnesia, magnets...); an article names commodities
+        found = [a for a in found if query.family in families_of(a.fields.commodities)]
+    return found[:limit]
 
 
 @router.get("/news")
@@ -135,8 +136,7 @@ def news(
         "query": query,
         "page": page,
         "size": size,
-        "choices": document_choices(session),
-        "families": FAMILIES,
+        "choices": request.app.state.views.get(session, "choices", lambda: document_choices(session)),
     }
     return render(request, "news.html", context)
 
@@ -197,23 +197,22 @@ def document_page(request: Request, session: SessionDep, document_id: int) -> Re
     doc = get_document(session, document_id) if 0 < document_id < 2**62 else None
     if doc is None:
         raise NotFound(f"no document with id {document_id}")
-    facts = query_facts(session, FactFilter(document_id=document_id))
-    contexts = request.app.state.views.get(
-        session, ("document-facts", document_id), lambda: {f.id: fact_context(session, f) for f in facts}
-    )
+
+    def around() -> dict[str, Any]:
+        """What the page shows beside the text: facts with their series points, events, copies."""
+        facts = query_facts(session, FactFilter(document_id=document_id))
+        return {
+            "facts": facts,
+            "contexts": {f.id: fact_context(session, f) for f in facts},
+            "events": query_events(session, EventFilter(document_id=document_id)),
+            "duplicates": duplicates_of(session, document_id),
+            "families": get_families(session, document_id),
+        }
+
+    beside = request.app.state.views.get(session, ("document", document_id), around)
     original = get_document(session, doc.duplicate_of) if doc.duplicate_of else None
-    context = {
-        "doc": doc,
-        "pieces": highlight(doc.clean_text, facts),
-        "facts": facts,
-        "by_id": {f.id: f for f in facts},
-        "contexts": contexts,
-        "events": query_events(session, EventFilter(document_id=document_id)),
-        "duplicates": duplicates_of(session, document_id),
-        "original": original,
-        "families": get_families(session, document_id),
-        "can_correct": can(current_user(request).role, Permission.CORRECT_FACTS),
-    }
+    context = {"doc": doc, "pieces": highlight(doc.clean_text, beside["facts"]), "original": original, **beside}
+    context["can_correct"] = can(current_user(request).role, Permission.CORRECT_FACTS)
     standing = standing_for_document(session, document_id)
     context["corrected"] = {c.fact_id: c for c in standing if c.action == "correct" and c.fact_id is not None}
     context["rejected"] = [c for c in standing if c.action == "reject"]
