@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from assay.model import Period
@@ -26,6 +26,11 @@ CORRECTABLE = ("value", "value_high", "unit", "period", "commodity", "metric", "
 # What a snapshot keeps: enough to restore the fact whole.
 SNAPSHOT = (*CORRECTABLE, "form", "share_of", "basis", "approx", "quote", "rule_version")
 _IN_CHUNK = 2000
+_HAS_STANDING = (
+    select(FactCorrectionRow.id)
+    .where(FactCorrectionRow.document_id == bindparam("document_id"), FactCorrectionRow.superseded.is_(False))
+    .limit(1)
+)
 
 
 class CorrectionError(ValueError):
@@ -87,13 +92,14 @@ def reject_fact(session: Session, fact_id: int, reason: str, user: str) -> Corre
 
 def apply_corrections(session: Session, document_id: int) -> int:
     """Re-apply the standing corrections of a document whose facts were just replaced; returns how many."""
+    # A Core probe first: nearly every document has no correction, and ingest calls this once per document.
+    if session.connection().execute(_HAS_STANDING, {"document_id": document_id}).first() is None:
+        return 0
     standing = session.scalars(
         select(FactCorrectionRow).where(
             FactCorrectionRow.document_id == document_id, FactCorrectionRow.superseded.is_(False)
         )
     ).all()
-    if not standing:
-        return 0
     rows = session.execute(
         select(FactRow.id, FactRow.span_start, FactRow.span_end, FactRow.rule, FactRow.metric, FactRow.quote).where(
             FactRow.document_id == document_id
