@@ -140,6 +140,8 @@ def test_a_correction_shows_on_the_document_the_series_the_article_and_the_audit
     assert new_value in [row["value"] for row in series.json()]
     article = clients[None].get(f"/articles/{slug}").text
     assert "badge-corrected" in article and (shown in article or f"{new_value / 1000:.4g}" in article)
+    listed = clients[None].get("/facts", params={"commodity": x.commodity, "metric": x.metric, "geo": x.geo}).text
+    assert "badge-corrected" in listed
     audit = clients["admin"].get("/admin/audit").text
     assert "fact.correct" in audit and "fact.reject" in audit and "misprint" in audit
     exported = list(csv.DictReader(io.StringIO(clients["admin"].get("/admin/audit.csv").text)))
