@@ -46,7 +46,7 @@ def log_in(request: Request, name: FormText, password: FormText, next: Annotated
     address = request.client.host if request.client else "unknown"
     with store.session() as session, session.begin():
         try:
-            account, token = accounts.log_in(session, name, password, address)
+            _, token = accounts.log_in(session, name, password, address)
         except accounts.LoginRefused as exc:
             failure = str(exc)
         else:
@@ -63,7 +63,6 @@ def log_in(request: Request, name: FormText, password: FormText, next: Annotated
         samesite="lax",
         secure=request.url.scheme == "https",
     )
-    del account
     return response
 
 
