@@ -4,8 +4,9 @@
 
 Builds the store from bench/ingest.py's generated documents (the sample corpus's sentences),
 starts `assay serve` in a subprocess on a free localhost port, and sends each page `--requests`
-GETs from `--clients` concurrent clients (httpx, asyncio). The baseline is a static file served
-by the same server (/static/style.css). Prints one table. Traffic goes to 127.0.0.1 only.
+GETs from `--clients` concurrent clients (httpx, asyncio), after an untimed warm-up round. The
+baseline is a static file served by the same server (/static/style.css). Prints one table.
+Traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ async def measure(base: str, path: str, clients: int, requests: int) -> tuple[li
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(limits=limits, timeout=60) as session:
-        await session.get(base + path)  # warm: caches and connections
+        # a warm-up round, one request per client, not timed: every server process fills its caches
+        # (the dashboard, a commodity's overview) and the connections are open
+        await asyncio.gather(*(session.get(base + path) for _ in range(clients)))
         await asyncio.gather(*(client(session) for _ in range(clients)))
     return timings, failed
 

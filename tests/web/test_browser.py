@@ -123,6 +123,12 @@ def test_export_the_facts_to_csv_and_read_it(page, tmp_path: Path) -> None:  # t
     assert str(len(rows)) in shown.replace(",", "")
 
 
+def test_a_script_in_an_article_does_not_run(page, hostile_id: int) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"/documents/{hostile_id}")
+    assert page.evaluate("typeof window.hacked") == "undefined"
+    assert "<script>window.hacked=1</script>" in page.locator("article.doc-text").inner_text()
+
+
 # Accounts and editorial work (issue 11), on a copy of the sample store with users rita, ana and boss.
 
 

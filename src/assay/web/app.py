@@ -17,10 +17,10 @@ from itsdangerous import URLSafeTimedSerializer
 from assay.store.db import open_store
 from assay.web.auth import authorize
 from assay.web.csrf import CSRF_COOKIE, csrf_seed
+from assay.web.deps import ViewCache
 from assay.web.errors import install_error_handlers
 from assay.web.routes import register_routes
 from assay.web.secret_key import load_secret_key
-from assay.web.views import ViewCache
 
 # Scripts and styles from our own origin only: no inline script, no inline style, no plugins, no framing.
 CONTENT_SECURITY_POLICY = (
@@ -41,7 +41,7 @@ class WebSettings:
 
     database_url: str = "sqlite:///assay.db"
     page_size: int = 25
-    cache_seconds: float = 60.0
+    cache_seconds: float = 300.0  # also recomputed at once when documents or facts are added
     secret_file: Path | None = None  # where the cookie-signing key lives (see web/secret_key.py)
 
 

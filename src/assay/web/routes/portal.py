@@ -27,9 +27,8 @@ from assay.vocab import commodities
 from assay.web import filters
 from assay.web.deps import LANGUAGE_COOKIE, SessionDep, current_user
 from assay.web.errors import NotFound
-from assay.web.highlight import highlight
 from assay.web.i18n import LANGUAGES
-from assay.web.rendering import render
+from assay.web.rendering import highlight, render
 
 router = APIRouter(include_in_schema=False)
 OptText = Annotated[str | None, Query()]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from assay.pipeline import IngestOptions, ingest
 from assay.store.db import Store
-from assay.web.views import ViewCache
+from assay.web.deps import ViewCache
 
 
 def test_views_follow_the_store_and_stay_bounded(store: Store, tmp_path: Path) -> None:
