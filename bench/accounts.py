@@ -52,7 +52,7 @@ def build(store: Store, documents: int, per_document: int, corrected: int) -> li
             ids.append(save_document(session, doc, name.ljust(64, "1")[:64]))
             replace_facts(session, ids[-1], document_facts(per_document))
     with store.transaction() as session:
-        for doc_id in ids[:: max(1, documents // corrected)][:corrected]:
+        for doc_id in ids[:: max(1, documents // max(corrected, 1))][:corrected]:
             first = query_facts(session, FactFilter(document_id=doc_id, limit=1))[0]
             correct_fact(session, first.id, {"value": 1.0}, "bench", "bench")
     return ids
