@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 MIN_KEY_CHARS = 32
@@ -29,10 +30,7 @@ def load_secret_key(key_file: Path | None = None) -> str:
     except FileExistsError:
         if path.stat().st_mode & 0o077:
             raise ValueError(f"{path}: readable by others; chmod 600 it") from None
-        key = path.read_text(encoding="ascii").strip()
-        if len(key) < MIN_KEY_CHARS:
-            raise ValueError(f"{path}: the key is shorter than {MIN_KEY_CHARS} characters") from None
-        return key
+        return _read_key(path)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
         return load_secret_key(path)
@@ -40,3 +38,13 @@ def load_secret_key(key_file: Path | None = None) -> str:
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(key + "\n")
     return key
+
+
+def _read_key(path: Path) -> str:
+    """The key in `path`; waits a moment for one that another worker process is writing right now."""
+    for _ in range(50):
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) >= MIN_KEY_CHARS:
+            return key
+        time.sleep(0.02)
+    raise ValueError(f"{path}: the key is shorter than {MIN_KEY_CHARS} characters")
