@@ -118,6 +118,33 @@ def ingest(inputs: Sequence[str], options: IngestOptions, store: Store) -> Inges
     return run.report
 
 
+def reextract(store: Store, document_ids: Sequence[int] | None, options: IngestOptions) -> IngestReport:
+    """Run the current extractor again on stored originals (every one, or `document_ids`), as a new
+    extractor version does at ingest; analysts' corrections are applied again (store/corrections.py).
+    Raises LookupError naming an id that is not stored, before anything is written."""
+    run = _Run(replace(options, extract=True), store)
+    try:
+        session = run.batch.session
+        ids = list(document_ids) if document_ids is not None else repo.original_ids(session)
+        summaries = [repo.get_summary(session, doc_id) for doc_id in ids]
+        missing = [doc_id for doc_id, summary in zip(ids, summaries, strict=True) if summary is None]
+        if missing:
+            raise LookupError(f"no document {missing[0]}")
+        with _progress(options.show_progress, len(ids)) as advance:
+            for summary in summaries:
+                assert summary is not None
+                run.revisit(summary, force=True)
+                run.batch.done_one()
+                advance()
+            run.finish()
+    finally:
+        run.close()
+    if run.report.reextracted:
+        with suppress(SQLAlchemyError):  # statistics only guide the planner
+            refresh_statistics(store)
+    return run.report
+
+
 class _Batch:
     """A transaction several documents share, each writing in a savepoint of its own (`document()`) so
     that one failing is rolled back alone; committed every few documents or a fraction of a second."""
@@ -210,7 +237,7 @@ class _Run:
         source = stored_source(raw.source)
         stored = repo.find_by_source_and_hash(self.batch.session, source, raw_sha256)
         if stored is not None:
-            self._revisit(stored)
+            self.revisit(stored)
             return
         try:
             doc = replace(clean_document(raw, self.context), raw_sha256=raw_sha256, source=source)
@@ -228,9 +255,10 @@ class _Run:
             return
         self._save_original(doc, digest, signature)
 
-    def _revisit(self, stored: repo.DocumentSummary) -> None:
-        """An input already stored: re-extract it if the extractor changed, else skip it."""
-        if not self.options.extract or stored.duplicate_of is not None or stored.extracted_with == EXTRACTOR_VERSION:
+    def revisit(self, stored: repo.DocumentSummary, force: bool = False) -> None:
+        """An input already stored: re-extract it if the extractor changed (or `force`), else skip it."""
+        current = stored.extracted_with == EXTRACTOR_VERSION and not force
+        if not self.options.extract or stored.duplicate_of is not None or current:
             self.report.skipped_unchanged += 1
             return
         doc = repo.get_document(self.batch.session, stored.id)

@@ -9,11 +9,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from web_accounts import PASSWORD, USER_OF_ROLE, copy_store, log_in
 
 from assay.cli.docs import sample_corpus_dir
 from assay.pipeline import IngestOptions, ingest
@@ -55,11 +57,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(sample_db: str) -> Iterator[str]:
-    """`assay serve` in a subprocess on the sample store; its base URL."""
+@contextmanager
+def serving(database_url: str) -> Iterator[str]:
+    """`assay serve` in a subprocess on a store; its base URL while the block runs."""
     port = free_port()
-    env = {**os.environ, "ASSAY_DATABASE_URL": sample_db}
+    env = {**os.environ, "ASSAY_DATABASE_URL": database_url}
     command = [sys.executable, "-c", "from assay.cli import main; main()", "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -79,6 +81,13 @@ def live_server(sample_db: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_db: str) -> Iterator[str]:
+    """`assay serve` in a subprocess on the sample store; its base URL."""
+    with serving(sample_db) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -108,3 +117,53 @@ def screenshots() -> Path:
     folder.mkdir(exist_ok=True)
     print(f"\nscreenshots: {folder}")
     return folder
+
+
+# Accounts (issue 11): the signing key in a temporary file, a copy of the sample store with one user
+# per role and one published article, and a client logged in as each.
+
+
+@pytest.fixture(scope="session", autouse=True)
+def secret_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Servers started by the tests keep their cookie-signing key here, not in the home folder."""
+    path = tmp_path_factory.mktemp("secret") / "session-key"
+    saved = os.environ.get("ASSAY_SECRET_FILE")
+    os.environ["ASSAY_SECRET_FILE"] = str(path)
+    yield path
+    if saved is None:
+        os.environ.pop("ASSAY_SECRET_FILE", None)
+    else:
+        os.environ["ASSAY_SECRET_FILE"] = saved
+
+
+@pytest.fixture
+def accounts_db(sample_db: str, tmp_path: Path) -> str:
+    """The sample store, copied so that tests may change it, with users rita, ana and boss."""
+    from assay.editorial import accounts
+
+    url = copy_store(sample_db, tmp_path / "accounts.db")
+    with open_store(url) as store, store.transaction() as session:
+        for role, name in USER_OF_ROLE.items():
+            accounts.add_user(session, name, PASSWORD, role, "test")
+    return url
+
+
+@pytest.fixture
+def clients(accounts_db: str) -> Iterator[dict[str | None, TestClient]]:
+    """One client per role (logged in) and one without an account (key None), on one app."""
+    app = create_app(WebSettings(database_url=accounts_db))
+    made: dict[str | None, TestClient] = {}
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        made[None] = anonymous
+        for role, name in USER_OF_ROLE.items():
+            client = TestClient(app, raise_server_exceptions=False)
+            assert log_in(client, name).status_code == 303
+            made[role] = client
+        yield made
+
+
+@pytest.fixture
+def accounts_server(accounts_db: str) -> Iterator[str]:
+    """`assay serve` on the accounts store (users rita, ana, boss); its base URL."""
+    with serving(accounts_db) as base:
+        yield base

@@ -190,8 +190,16 @@ def _shorten(quote: str) -> str:
     return quote if len(quote) <= QUOTE_WIDTH else quote[: QUOTE_WIDTH - 1] + "…"
 
 
-@app.command("facts")
+facts_app = typer.Typer(
+    help="List stored facts; `correct`, `reject` and `history` record analysts' corrections.",
+    invoke_without_command=True,
+)
+app.add_typer(facts_app, name="facts")
+
+
+@facts_app.callback()
 def facts_command(
+    ctx: typer.Context,
     commodity: Annotated[
         str | None, typer.Option(help="Commodity id (includes its children: rare_earths lists prnd).")
     ] = None,
@@ -205,6 +213,8 @@ def facts_command(
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines: FactSpec plus id, span, url, ...")] = False,
 ) -> None:
     """List stored facts, with the quote each number comes from."""
+    if ctx.invoked_subcommand is not None:
+        return
     from assay import vocab
     from assay.model import Period
     from assay.store.facts import FactFilter, stored_fact_json

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from assay.model import Period
 from assay.store.documents import SUMMARY_COLUMNS, DocumentSummary, _to_summary, make_snippet, search_ids
 from assay.store.facts import commodity_and_descendants
-from assay.store.schema import DocumentRow, FactRow
+from assay.store.schema import DocumentRow, FactCorrectionRow, FactRow
 
 # Full-text search keeps at most this many best matches before the other filters apply.
 TEXT_MATCH_LIMIT = 2000
@@ -158,11 +158,13 @@ def documents_about(session: Session, commodity: str, limit: int = 10) -> list[t
     return [(_to_summary(row), int(row.n)) for row in rows]
 
 
-def store_fingerprint(session: Session) -> tuple[int, int, int]:
-    """Changes whenever documents or facts are added or removed: what cached views are keyed by."""
+def store_fingerprint(session: Session) -> tuple[int, ...]:
+    """Changes whenever documents or facts are added or removed, or a fact is corrected: what cached
+    views are keyed by."""
     documents = session.execute(select(func.count(), func.max(DocumentRow.id))).one()
     facts = session.scalar(select(func.max(FactRow.id))) or 0
-    return int(documents[0] or 0), int(documents[1] or 0), int(facts)
+    corrections = session.scalar(select(func.max(FactCorrectionRow.id))) or 0
+    return int(documents[0] or 0), int(documents[1] or 0), int(facts), int(corrections)
 
 
 def duplicates_of(session: Session, document_id: int) -> list[DocumentSummary]:

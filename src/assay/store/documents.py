@@ -180,6 +180,18 @@ def list_documents(
     return [_to_summary(row) for row in session.execute(query)]
 
 
+def get_summary(session: Session, document_id: int) -> DocumentSummary | None:
+    row = session.execute(select(*SUMMARY_COLUMNS).where(DocumentRow.id == document_id)).first()
+    return None if row is None else _to_summary(row)
+
+
+def original_ids(session: Session) -> list[int]:
+    """Ids of the documents that are not duplicates, oldest first (what extraction runs on)."""
+    return list(
+        session.scalars(select(DocumentRow.id).where(DocumentRow.duplicate_of.is_(None)).order_by(DocumentRow.id))
+    )
+
+
 def find_by_source_and_hash(session: Session, source: str, raw_sha256: str) -> DocumentSummary | None:
     """The document stored from this exact input (same source, same bytes), if any."""
     row = session.connection().execute(_BY_SOURCE_AND_HASH, {"source": source, "raw_sha256": raw_sha256}).first()

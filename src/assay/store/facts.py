@@ -18,15 +18,15 @@ the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact, Period
+from assay.store.corrections import apply_corrections, period_bounds, status_of
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
 from assay.vocab import commodities
 
@@ -46,6 +46,7 @@ class FactFilter:
     partner: str | None = None
     unit: str | None = None
     doc: str | None = None
+    ids: tuple[int, ...] | None = None  # these facts only
     limit: int | None = None
     document_id: int | None = None
     fact_id: int | None = None
@@ -70,6 +71,7 @@ class StoredFact:
     url: str | None
     published: str | None
     official: bool
+    status: str = "extracted"  # or "corrected" by an analyst (rejected facts are not listed)
 
 
 # Column widths of FactRow: checked before anything is deleted, so that PostgreSQL (which
@@ -94,13 +96,16 @@ _INSERT_FACT = insert(FactRow)
 def replace_facts(session: Session, document_id: int, facts: Sequence[Fact]) -> int:
     """Replace every fact of document `document_id` with `facts`; returns how many were stored.
 
-    Raises FactStoreError (before deleting anything) when a fact cannot be stored. The caller commits.
+    Analysts' standing corrections of the document are applied again to the new rows
+    (store/corrections.py). Raises FactStoreError (before deleting anything) when a fact cannot
+    be stored. The caller commits.
     """
     rows = [_row_values(document_id, fact) for fact in facts]
     # The delete goes through the session, so FactRows it already holds for this document are dropped too.
     session.execute(delete(FactRow).where(FactRow.document_id == document_id))
     if rows:
         session.connection().execute(_INSERT_FACT, rows)
+    apply_corrections(session, document_id)
     return len(rows)
 
 
@@ -109,7 +114,11 @@ def query_facts(session: Session, flt: FactFilter) -> list[StoredFact]:
     if flt.limit is not None and flt.limit < 0:
         raise ValueError(f"limit must be 0 or more, not {flt.limit}")
     stmt = _select(session, flt)
-    return [_stored(row) for row in session.execute(stmt)]
+    found = [_stored(row) for row in session.execute(stmt)]
+    marks = status_of(session, (item.id for item in found if item.document_id is not None))
+    if not marks:
+        return found
+    return [replace(item, status=marks[item.id]) if item.id in marks else item for item in found]
 
 
 def count_facts(session: Session, flt: FactFilter) -> int:
@@ -133,7 +142,17 @@ def stored_fact_json(item: StoredFact) -> dict[str, Any]:
     out["published"] = item.published
     out["span"] = [item.fact.start, item.fact.end]
     out["rule"] = out.get("rule", "")
+    if item.status != "extracted":
+        out["status"] = item.status
     return out
+
+
+def get_facts(session: Session, fact_ids: Iterable[int]) -> dict[int, StoredFact]:
+    """The stored facts with these ids (absent ids are left out), by id."""
+    ids = tuple(sorted(set(fact_ids)))
+    if not ids:
+        return {}
+    return {item.id: item for item in query_facts(session, FactFilter(ids=ids))}
 
 
 def commodity_and_descendants(commodity_id: str) -> list[str]:
@@ -184,19 +203,8 @@ def _row_values(document_id: int, fact: Fact) -> dict[str, Any]:
         text = values[name]
         if text is not None and len(text) > width:
             raise FactStoreError(f"{where}: {name} is longer than {width} characters: {text[:40]!r}…")
-    values["period_start"], values["period_end"] = _period_bounds(fact.period)
+    values["period_start"], values["period_end"] = period_bounds(fact.period)
     return values
-
-
-def _period_bounds(period: str | None) -> tuple[date | None, date | None]:
-    """The period's first and last day; None for no period or one that does not parse (kept as text)."""
-    if not period:
-        return None, None
-    try:
-        parsed = Period.parse(period)
-    except ValueError:
-        return None, None
-    return parsed.start, parsed.end
 
 
 def _conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
@@ -220,6 +228,8 @@ def _conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
         where.append(FactRow.document_id == flt.document_id)
     if flt.fact_id is not None:
         where.append(FactRow.id == flt.fact_id)
+    if flt.ids is not None:
+        where.append(FactRow.id.in_(flt.ids))
     for word in (flt.text or "").split():
         where.append(FactRow.quote.icontains(word, autoescape=True))
     return where

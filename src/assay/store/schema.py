@@ -162,3 +162,135 @@ class IngestFailureRow(Base):
     source: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+# Accounts, editorial work and corrections (migration 0003). Times are naive UTC, as fetched_at.
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(10))  # reader, analyst, admin
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LoginSessionRow(Base):
+    """A portal login; the cookie carries the token, the table only its SHA-256, so a copy of the
+    database opens no session."""
+
+    __tablename__ = "login_sessions"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16))  # shown in listings so a user can tell keys apart
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class LoginFailureRow(Base):
+    """Failed logins, counted per account and per address over a window to refuse guessing."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account: Mapped[str] = mapped_column(String(80), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class SettingRow(Base):
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class FactCorrectionRow(Base):
+    """An analyst's correction or rejection of one extracted fact.
+
+    The fact is named by what survives re-extraction: its document, quote span and rule name.
+    `fact_id` points at the row the correction is applied to now and follows it when the
+    document is re-extracted. `before` and `after` are the fact's fields as JSON (after is None
+    for a rejection). A newer correction of the same fact supersedes older ones; all are kept."""
+
+    __tablename__ = "fact_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fact_id: Mapped[int | None] = mapped_column(ForeignKey("facts.id", ondelete="SET NULL"), index=True)
+    first_fact_id: Mapped[int] = mapped_column(Integer, index=True)  # the id the analyst saw
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    span_start: Mapped[int] = mapped_column(Integer)
+    span_end: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(10))  # correct, reject
+    before: Mapped[dict[str, object]] = mapped_column(JSON)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    user_name: Mapped[str] = mapped_column(String(80))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(12))  # news, blog, interview, analysis, report
+    lang: Mapped[str] = mapped_column(String(8))
+    commodities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), index=True)  # draft, published, withdrawn
+    version: Mapped[int] = mapped_column(Integer)  # optimistic concurrency: a save names the version it edits
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+
+
+class ArticleVersionRow(Base):
+    """Every saved state of an article: the editing history."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10))
+    user_name: Mapped[str] = mapped_column(String(80))
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("article_id", "version", name="uq_article_versions"),)
+
+
+class AuditRow(Base):
+    """Everything an analyst or admin did: who, when, what, on which object, with details."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    user_name: Mapped[str] = mapped_column(String(80), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(120))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON)

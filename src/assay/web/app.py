@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -9,13 +10,17 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from itsdangerous import URLSafeTimedSerializer
 
 from assay.store.db import open_store
+from assay.web.auth import authorize
+from assay.web.csrf import CSRF_COOKIE, csrf_seed
 from assay.web.deps import ViewCache
 from assay.web.errors import install_error_handlers
 from assay.web.routes import register_routes
+from assay.web.secret_key import load_secret_key
 
 # Scripts and styles from our own origin only: no inline script, no inline style, no plugins, no framing.
 CONTENT_SECURITY_POLICY = (
@@ -37,6 +42,7 @@ class WebSettings:
     database_url: str = "sqlite:///assay.db"
     page_size: int = 25
     cache_seconds: float = 300.0  # also recomputed at once when documents or facts are added
+    secret_file: Path | None = None  # where the cookie-signing key lives (see web/secret_key.py)
 
 
 def create_app(settings: WebSettings) -> FastAPI:
@@ -52,16 +58,26 @@ def create_app(settings: WebSettings) -> FastAPI:
         docs_url=None,  # the default pages load their scripts from a CDN; /docs is ours, rendered offline
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(authorize)],  # every route: who is asking, may they (auth.ACCESS), CSRF
     )
     app.state.settings = settings
     app.state.store = open_store(settings.database_url)
     app.state.views = ViewCache(settings.cache_seconds)
+    secret = load_secret_key(settings.secret_file)
+    app.state.signer = URLSafeTimedSerializer(secret, salt="assay-session")
+    app.state.csrf_key = hashlib.sha256(f"csrf:{secret}".encode()).digest()
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if CSRF_COOKIE not in request.cookies:
+            csrf_seed(request)  # chosen now, so that a form rendered by this request carries a matching token
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        seed = getattr(request.state, "new_csrf_seed", None)
+        if seed:
+            secure = request.url.scheme == "https"
+            response.set_cookie(CSRF_COOKIE, seed, httponly=True, samesite="strict", secure=secure)
         return response
 
     static_dir = Path(str(resources.files("assay.web").joinpath("static")))

@@ -1,8 +1,7 @@
-"""What route handlers depend on: the store's session, the reader's language, the current user, and
-the views computed from the store that are kept while it does not change.
-
-Accounts (issue 11) replace `current_user` alone; every route already depends on it. The dashboard
-and commodity overviews run several analyses, and fifty readers a second need not repeat them.
+"""What route handlers depend on: the store's session, the reader's language, the current user
+(identified once per request by `assay.web.auth.authorize`), and the views computed from the store
+that are kept while it does not change. The dashboard and commodity overviews run several analyses,
+and fifty readers a second need not repeat them.
 """
 
 from __future__ import annotations
@@ -25,9 +24,11 @@ LANGUAGE_COOKIE = "assay_lang"
 
 @dataclass(frozen=True)
 class User:
-    """Who is asking. Without accounts everyone is the anonymous reader."""
+    """Who is asking: an account (by session cookie or API key), or the anonymous reader."""
 
     name: str | None = None
+    role: str | None = None
+    via: str | None = None  # session, key
 
     @property
     def anonymous(self) -> bool:
@@ -38,7 +39,11 @@ ANONYMOUS = User()
 
 
 def current_user(request: Request) -> User:
-    return ANONYMOUS
+    user = getattr(request.state, "user", None)
+    return user if isinstance(user, User) else ANONYMOUS
+
+
+UserDep = Annotated[User, Depends(current_user)]
 
 
 def get_store(request: Request) -> Store:
@@ -71,7 +76,7 @@ class ViewCache:
     def __init__(self, seconds: float, max_entries: int = 1024) -> None:
         self.seconds = seconds
         self.max_entries = max_entries
-        self._values: dict[Hashable, tuple[float, tuple[int, int, int], Any]] = {}
+        self._values: dict[Hashable, tuple[float, tuple[int, ...], Any]] = {}
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
 
@@ -97,7 +102,7 @@ class ViewCache:
                     self._computing.pop(oldest, None)
             return value
 
-    def _fresh(self, key: Hashable, fingerprint: tuple[int, int, int]) -> tuple[Any] | None:
+    def _fresh(self, key: Hashable, fingerprint: tuple[int, ...]) -> tuple[Any] | None:
         with self._lock:
             held = self._values.get(key)
         if held is not None and held[1] == fingerprint and time.monotonic() - held[0] < self.seconds:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assay.web.rendering import render
@@ -16,6 +17,7 @@ log = logging.getLogger("assay.web")
 PROBLEM = "application/problem+json"
 _TITLES = {
     400: "Bad request",
+    401: "Unauthorized",
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
@@ -50,7 +52,13 @@ def problem(status: int, detail: str) -> JSONResponse:
 
 def _respond(request: Request, status: int, detail: str) -> Response:
     if request.url.path.startswith("/api/") or request.url.path.endswith((".atom", ".csv", ".jsonl", ".xlsx")):
-        return problem(status, detail)
+        response: Response = problem(status, detail)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="assay"'
+        return response
+    if status == 401:  # a person without an account: to the login page, and back afterwards
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?" + urlencode({"next": here}), status_code=303)
     return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
 
 

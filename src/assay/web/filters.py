@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from assay.extract.event_lexicon import EVENT_TYPES
+from assay.extract.events.lexicon import EVENT_TYPES
 from assay.model import Period
 from assay.pipeline import FAMILY_OF_ROOT, families_of
 from assay.store.facts import FACT_ORDERS

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from assay.store.facts import StoredFact
 from assay.web import charts
+from assay.web.csrf import csrf_token
 from assay.web.deps import current_user, get_locale
 
 NAV = (
@@ -26,6 +27,7 @@ NAV = (
     ("/facts", "nav.facts"),
     ("/events", "nav.events"),
     ("/search", "nav.search"),
+    ("/articles", "nav.articles"),
     ("/docs", "nav.api"),
 )
 
@@ -67,6 +69,7 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "lang": locale.lang,
         "path": path,
         "user": current_user(request),
+        "csrf": csrf_token(request),
         "switch_url": "/language?" + urlencode({"hl": other, "next": next_url}),
         "with_query": lambda **changes: with_query(request, **changes),
         **context,

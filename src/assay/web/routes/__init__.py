@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from assay.web.deps import current_user
-from assay.web.routes import api, markets, portal
+from assay.web.routes import accounts, api, editorial, markets, portal
 
 
 def register_routes(app: FastAPI) -> None:
@@ -14,3 +14,6 @@ def register_routes(app: FastAPI) -> None:
     app.include_router(portal.router, dependencies=reader)
     app.include_router(markets.router, dependencies=reader)
     app.include_router(api.router, dependencies=reader)
+    app.include_router(accounts.router, dependencies=reader)
+    app.include_router(editorial.router, dependencies=reader)
+    app.include_router(editorial.api, dependencies=reader)

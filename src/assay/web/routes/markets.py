@@ -22,7 +22,7 @@ from assay.analyze.portal import (
     products,
 )
 from assay.analyze.series import SeriesQuery, build_series
-from assay.extract.event_lexicon import EVENT_TYPES
+from assay.extract.events.lexicon import EVENT_TYPES
 from assay.store.browse import documents_about, fact_counts_by_commodity
 from assay.store.events import EventFilter, get_event, query_events
 from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, query_facts

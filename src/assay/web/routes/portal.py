@@ -14,13 +14,18 @@ from sqlalchemy.orm import Session
 from assay.analyze.ask import answer_question
 from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.portal import fact_context, key_figures, price_board
+from assay.editorial.markdown import plain_text
+from assay.editorial.roles import Permission, can
+from assay.pipeline import families_of
+from assay.store.articles import Article, ArticleQuery, list_articles, search_articles
 from assay.store.browse import DocumentQuery, document_choices, duplicates_of, query_documents, store_fingerprint
+from assay.store.corrections import standing_for_document
 from assay.store.documents import get_document, get_families, list_documents
 from assay.store.events import EventFilter, query_events
 from assay.store.facts import FactFilter, query_facts
 from assay.vocab import commodities
 from assay.web import filters
-from assay.web.deps import LANGUAGE_COOKIE, SessionDep
+from assay.web.deps import LANGUAGE_COOKIE, SessionDep, current_user
 from assay.web.errors import NotFound
 from assay.web.i18n import LANGUAGES
 from assay.web.rendering import highlight, render
@@ -52,12 +57,13 @@ def _dashboard(session: Session) -> dict[str, Any]:
 
 @router.get("/")
 def dashboard(request: Request, session: SessionDep) -> Response:
-    documents, _, last_fact = store_fingerprint(session)
+    documents, _, last_fact, *_ = store_fingerprint(session)
     if documents == 0 and last_fact == 0:
         return render(request, "empty.html", {})
     views = request.app.state.views.get(session, "dashboard", lambda: _dashboard(session))
     latest = list_documents(session, limit=8, include_duplicates=False)
-    return render(request, "dashboard.html", {**views, "latest": latest})
+    newest_articles, _ = list_articles(session, ArticleQuery(limit=4))
+    return render(request, "dashboard.html", {**views, "latest": latest, "articles": newest_articles})
 
 
 @router.get("/language")
@@ -96,6 +102,17 @@ def news_query(
     )
 
 
+def news_articles(session: Session, query: DocumentQuery, limit: int = 10) -> list[Article]:
+    """Published articles that pass the news filters (kind and source are documents' alone)."""
+    if query.source or query.kind:
+        return []
+    wanted = ArticleQuery(lang=query.lang, text=query.text, since=query.since, until=query.until, limit=1000)
+    found = list_articles(session, wanted)[0]
+    if query.family:  # the news filter names a family (magnesia, magnets...); an article names commodities
+        found = [a for a in found if query.family in families_of(a.fields.commodities)]
+    return found[:limit]
+
+
 @router.get("/news")
 def news(
     request: Request,
@@ -114,6 +131,7 @@ def news(
     found = query_documents(session, query)
     context = {
         "found": found,
+        "articles": news_articles(session, query) if page == 1 else [],
         "query": query,
         "page": page,
         "size": size,
@@ -145,6 +163,18 @@ def news_feed(
     newest = max((d.published or d.fetched_at.date().isoformat() for d in found.documents), default="1970-01-01")
     ElementTree.SubElement(feed, f"{{{atom}}}updated").text = f"{newest}T00:00:00Z"
     ElementTree.SubElement(feed, f"{{{atom}}}link", href=base + "/news", rel="alternate")
+    for article in news_articles(session, query):
+        entry = ElementTree.SubElement(feed, f"{{{atom}}}entry")
+        link = f"{base}/articles/{article.slug}"
+        ElementTree.SubElement(entry, f"{{{atom}}}title").text = article.fields.title
+        ElementTree.SubElement(entry, f"{{{atom}}}id").text = link
+        ElementTree.SubElement(entry, f"{{{atom}}}link", href=link)
+        stamp = article.published_at or article.updated_at
+        ElementTree.SubElement(entry, f"{{{atom}}}updated").text = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        author = ElementTree.SubElement(entry, f"{{{atom}}}author")
+        ElementTree.SubElement(author, f"{{{atom}}}name").text = article.author
+        ElementTree.SubElement(entry, f"{{{atom}}}category", term=article.fields.kind)
+        ElementTree.SubElement(entry, f"{{{atom}}}summary").text = plain_text(article.fields.body)
     for doc in found.documents:
         entry = ElementTree.SubElement(feed, f"{{{atom}}}entry")
         link = f"{base}/documents/{doc.id}"
@@ -181,14 +211,19 @@ def document_page(request: Request, session: SessionDep, document_id: int) -> Re
     beside = request.app.state.views.get(session, ("document", document_id), around)
     original = get_document(session, doc.duplicate_of) if doc.duplicate_of else None
     context = {"doc": doc, "pieces": highlight(doc.clean_text, beside["facts"]), "original": original, **beside}
+    context["can_correct"] = can(current_user(request).role, Permission.CORRECT_FACTS)
+    standing = standing_for_document(session, document_id)
+    context["corrected"] = {c.fact_id: c for c in standing if c.action == "correct" and c.fact_id is not None}
+    context["rejected"] = [c for c in standing if c.action == "reject"]
     return render(request, "document.html", context)
 
 
 @router.get("/search")
 def search_page(request: Request, session: SessionDep, q: OptText = None) -> Response:
     words = filters.text(q)
-    context: dict[str, Any] = {"q": words or "", "documents": None, "facts": [], "answer": None}
+    context: dict[str, Any] = {"q": words or "", "documents": None, "facts": [], "answer": None, "articles": []}
     if words:
+        context["articles"] = search_articles(session, words, limit=5)
         context["documents"] = query_documents(session, DocumentQuery(text=words, limit=10))
         context["facts"] = query_facts(session, FactFilter(text=words, limit=10, order="newest"))
         context["answer"] = answer_question(session, words)
