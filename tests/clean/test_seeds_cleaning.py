@@ -77,8 +77,8 @@ def test_dev_documents_clean_with_languages() -> None:
             doc = clean_document(raw, context)
             assert doc.clean_text.strip()
             assert doc.lang == expected, doc.name
-    zh = [raw.name for raw in _raws(DEV) if raw.lang == "zh"]
-    assert len(zh) == 2
+    # the check above means little unless both languages are in the corpus (it grows; its size is not ours)
+    assert {raw.lang for raw in _raws(DEV)} >= {"en", "zh"}
 
 
 @pytest.mark.skipif(not DEV.is_dir(), reason=f"shared dev corpus not found at {DEV.resolve()}")
