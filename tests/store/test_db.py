@@ -13,6 +13,7 @@ from assay.store.db import (
     SQLITE_CACHE_KIB,
     Store,
     StoreError,
+    head_revision,
     normalise_url,
     open_store,
     refresh_statistics,
@@ -69,7 +70,7 @@ def test_reopening_keeps_data_and_does_not_migrate_twice(tmp_path: Path) -> None
         session.execute(text("INSERT INTO ingest_failures (source, reason, at) VALUES ('x', 'y', '2025-01-01')"))
     with open_store(url) as second, second.session() as session:
         assert session.execute(text("SELECT count(*) FROM ingest_failures")).scalar() == 1
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
 
 
 def test_a_plain_path_means_a_sqlite_file(tmp_path: Path) -> None:

@@ -98,7 +98,9 @@ def drop_repeated_lines(lines: list[str]) -> Removal:
         return Removal(lines, 0)
     ordered = sorted(noisy)
     truncated = {
-        line for line in counts if line not in noisy and len(line) >= MIN_REPEATED_LINE and _prefix_of_any(line, ordered)
+        line
+        for line in counts
+        if line not in noisy and len(line) >= MIN_REPEATED_LINE and _prefix_of_any(line, ordered)
     }
     noisy |= truncated
     companions = _companions(lines, noisy, counts)

@@ -22,6 +22,7 @@ from rich.table import Column, Table
 
 from assay.cli.app import app, console, err_console, settings
 from assay.model import Document, Event, Fact
+from assay.terminal import SafeConsole, safe_text
 
 if TYPE_CHECKING:
     from assay.store.facts import FactFilter, StoredFact
@@ -145,7 +146,7 @@ def table_console(out: TextIO) -> Console:
     """The terminal's own width when printing to one; else wide lines, since a file or pipe has no width."""
     if out is sys.stdout and console.is_terminal:
         return console
-    return Console(file=out, width=PIPED_WIDTH)
+    return SafeConsole(file=out, width=PIPED_WIDTH)
 
 
 def facts_table(rows: Sequence[tuple[int | None, Fact]]) -> Table:
@@ -167,7 +168,7 @@ def facts_table(rows: Sequence[tuple[int | None, Fact]]) -> Table:
             fact.unit,
             _shorten(fact.quote),
         ]
-        table.add_row(*([str(fact_id)] if with_ids else []), *cells)
+        table.add_row(*([str(fact_id)] if with_ids else []), *(safe_text(cell, single_line=True) for cell in cells))
     return table
 
 
@@ -245,7 +246,7 @@ def _query_store(flt: FactFilter) -> list[StoredFact]:
         say(f"error: {url}: no such database; `assay ingest PATH` creates it")
         raise typer.Exit(EXIT_INPUT_FAILED)
     try:
-        with open_store(url) as store, store.session() as session:
+        with open_store(url, gather_statistics=False) as store, store.session() as session:
             return query_facts(session, flt)
     except StoreError as exc:
         say(f"error: {exc}")

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any
+from typing import IO, Any
 
 MIB = 1024 * 1024
 INFLATE_CHUNK = 256 * 1024
@@ -54,7 +54,7 @@ class InputBudget:
         )
 
 
-class BudgetExceeded(BaseException):  # noqa: N818  # named for what happened, like KeyboardInterrupt
+class BudgetExceeded(BaseException):  # named for what happened, like KeyboardInterrupt
     """An input went over its budget. A BaseException so that readers' broad `except Exception`
     handlers (which turn library errors into "corrupt file") let it through unchanged."""
 
@@ -120,7 +120,7 @@ def checked_zip(data: bytes, budget: InputBudget) -> ZipShape:
 
     zipfile.BadZipFile (and friends) propagate for damaged containers, as the readers expect.
     """
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
     with zipfile.ZipFile(io.BytesIO(data)) as container:
         members = container.infolist()
@@ -213,7 +213,7 @@ class _Counter:
 
 def checked_markup(markup: str, budget: InputBudget) -> None:
     """Walk an HTML page with lxml's pull parser, counting elements, depth and width within `budget`."""
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
     counter = _Counter(budget)
     parser = etree.HTMLPullParser(events=("start", "end"), huge_tree=True, no_network=True)
@@ -230,7 +230,7 @@ def checked_markup(markup: str, budget: InputBudget) -> None:
 class _InflateMeter(io.RawIOBase):
     """A member's stream that counts the bytes it inflates against the budget as they come."""
 
-    def __init__(self, stream: io.BufferedIOBase | zipfile.ZipExtFile, counter: _Counter, declared: int) -> None:
+    def __init__(self, stream: IO[bytes], counter: _Counter, declared: int) -> None:
         self.stream = stream
         self.counter = counter
         self.declared = declared

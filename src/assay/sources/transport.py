@@ -10,6 +10,7 @@ a time cannot hold a run (the body is read as bytes arrive, never waiting for a 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
@@ -89,10 +90,8 @@ class _Watchdog:
         self.expired = True
         sock = self.connection.sock
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):  # already closed: nothing left to wait on
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed: nothing left to wait on
 
     def cancel(self) -> None:
         if self._timer is not None:

@@ -178,6 +178,8 @@ def _select(session: Session, flt: FactFilter) -> Select[FactRow, str, str | Non
         )
         .outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id)
         .outerjoin(DatasetRow, FactRow.dataset_id == DatasetRow.id)
+        # a superseded version's facts are history: `superseded_by` is NULL for current ones and datasets
+        .where(DocumentRow.superseded_by.is_(None))
     )
     if flt.commodity is not None:
         stmt = stmt.where(FactRow.commodity.in_(commodity_and_descendants(flt.commodity)))
