@@ -211,16 +211,22 @@ def _read_docx(raw: RawDocument, budget: InputBudget) -> Extracted:
         document = docx.Document(io.BytesIO(raw.data))
         lines: list[str] = []
         heading: str | None = None
+        # a paragraph's style name costs a scan of the styles part: looked up once per style id
+        style_names: dict[str | None, str] = {}
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 lines.extend(table_row(_distinct_cells(row)) for row in block.rows)
                 lines.append("")
             else:
-                lines.append(block.text)
+                text = block.text
+                lines.append(text)
                 lines.append("")
-                style = (block.style.name or "") if block.style is not None else ""
-                if heading is None and block.text.strip() and style.startswith(("Title", "Heading")):
-                    heading = block.text.strip()
+                if heading is None and text.strip():
+                    style_id = block._p.style
+                    if style_id not in style_names:
+                        style_names[style_id] = (block.style.name or "") if block.style is not None else ""
+                    if style_names[style_id].startswith(("Title", "Heading")):
+                        heading = text.strip()
         title = (document.core_properties.title or "").strip() or heading
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
         raise CleanError(raw.source, f"corrupt or truncated DOCX ({type(exc).__name__}: {_short(exc)})") from None

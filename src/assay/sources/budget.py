@@ -175,7 +175,11 @@ class _Counter:
         )
         try:
             self.count_events(events)
-        except etree.XMLSyntaxError:
+        except etree.XMLSyntaxError as exc:
+            if "depth" in str(exc).lower():  # libxml2's own nesting guard fired before ours could count
+                raise BudgetExceeded(
+                    f"nests XML deeper than {self.budget.max_depth} levels (raise with --max-depth)"
+                ) from None
             return  # a damaged part: the reader reports it in its own words
 
     def count_events(self, events: Iterable[tuple[str, Any]]) -> None:
@@ -213,7 +217,7 @@ class _Counter:
 
 def checked_markup(markup: str, budget: InputBudget) -> None:
     """Walk an HTML page with lxml's pull parser, counting elements, depth and width within `budget`."""
-    from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
+    from lxml import etree
 
     counter = _Counter(budget)
     parser = etree.HTMLPullParser(events=("start", "end"), huge_tree=True, no_network=True)
