@@ -179,13 +179,17 @@ def escape_text() -> tuple[str, str]:
         f"{title}\n\n"
         "China's magnesium ingot exports reached 35,000 t in May 2024, customs data showed. "
         + " ".join(ESCAPES)
-        + "\n\nPrices of magnesium ingot rose to 21,000 yuan per tonne."
+        + "\n\nPrices of magnesium ingot rose to 21,000 yuan per tonne.\n\n"
+        # ordinary prose around them, as in a real page (a text mostly of controls is refused as binary)
+        + "\n\n".join(
+            f"Traders in Fugu said demand from aluminium alloy makers was steady in week {n}." for n in range(80)
+        )
     )
     return title, body
 
 
 def deep_html(depth: int) -> bytes:
-    return (b"<html><body>" + b"<div>" * depth + b"<p>magnesium</p>" + b"</div>" * depth + b"</body></html>")
+    return b"<html><body>" + b"<div>" * depth + b"<p>magnesium</p>" + b"</div>" * depth + b"</body></html>"
 
 
 def wide_html(children: int) -> bytes:
