@@ -155,11 +155,11 @@ def repetitive_text(megabytes: float) -> str:
     return "\n".join(lines)
 
 
-def ordinary_text(megabytes: float) -> str:
-    """Unremarkable news prose of about `megabytes` MB, every paragraph different."""
+def ordinary_text(megabytes: float, seed: int = 0) -> str:
+    """Unremarkable news prose of about `megabytes` MB, every paragraph different (and different for each seed)."""
     paragraphs: list[str] = []
     size = 0
-    number = 0
+    number = seed * 7919
     while size < megabytes * MIB:
         paragraph = (
             f"Report {number}: China's magnesium ingot output reached {20_000 + number % 9_000:,} t in "
