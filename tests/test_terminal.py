@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 
-from hostile import ESCAPES
-
 from assay.terminal import SafeConsole, safe_text, visible
+from hostile import ESCAPES
 
 
 def test_escape_sequences_become_visible() -> None:

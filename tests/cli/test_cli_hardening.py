@@ -13,14 +13,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hostile import escape_text
 from typer.testing import CliRunner
 
-import assay.cli.docs  # noqa: F401  # registers the commands on the app
-import assay.cli.events  # noqa: F401
-import assay.cli.extract  # noqa: F401
+import assay.cli.docs  # registers the commands on the app
+import assay.cli.events
+import assay.cli.extract
 import assay.cli.knowledge  # noqa: F401
 from assay.cli.app import app
+from hostile import escape_text
 
 RAW_CONTROLS = ("\x1b", "\x9b", "\u202e", "\x07")
 

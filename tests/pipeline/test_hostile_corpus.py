@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+
+from assay.store.db import open_store
 from hostile import (
     deep_html,
     docx_bomb,
@@ -25,9 +28,6 @@ from hostile import (
     repetitive_text,
     xlsx_like_bomb,
 )
-from sqlalchemy import text
-
-from assay.store.db import open_store
 
 SECONDS = 60.0  # generous: a shared CI machine; the bench measures the real figures
 PEAK_MB = 700.0  # the interpreter with assay loaded is ~150 MB; before budgets a bomb took gigabytes

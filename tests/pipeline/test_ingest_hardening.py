@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-from hostile import docx_paragraphs, ordinary_text
 from sqlalchemy import func, select
 
 from assay.pipeline import IngestOptions, ingest
@@ -21,6 +20,7 @@ from assay.store.events import EventFilter, query_events
 from assay.store.facts import FactFilter, query_facts
 from assay.store.schema import DocumentRow, EventMentionRow, FactRow
 from assay.store.series import FactSelection, select_facts
+from hostile import docx_paragraphs, ordinary_text
 
 REPORT = (
     "Magnesium output\n\nChina's primary magnesium output reached {} t in May 2024, the association said. "

@@ -7,6 +7,9 @@ import time
 import zipfile
 
 import pytest
+
+from assay.sources import BudgetExceeded, InputBudget
+from assay.sources.budget import checked_markup, checked_zip, time_limit
 from hostile import (
     SAMPLE_DOCX,
     deep_html,
@@ -19,9 +22,6 @@ from hostile import (
     wide_html,
     xlsx_like_bomb,
 )
-
-from assay.sources import BudgetExceeded, InputBudget
-from assay.sources.budget import checked_markup, checked_zip, time_limit
 
 SMALL = InputBudget(max_inflated_bytes=8 * 1024 * 1024)
 
