@@ -139,19 +139,18 @@ def lying_zip_header(real: bytes, part: str, declared: int) -> bytes:
 
 
 def repetitive_text(megabytes: float) -> str:
-    """Text made of a few long lines repeated over and over (watermarks gone wild), with unique
-    lines between them: what made the repeated-line filter quadratic."""
+    """Blocks of distinct lines, each block printed three times over (a page body repeated by a broken
+    export): every line recurs, so every line is a candidate for the repeated-line filter. This made
+    it quadratic: 5 s for 1 MB, 20 s for 2 MB, 56 s for 4 MB before; linear since."""
     lines: list[str] = []
     size = 0
-    number = 0
+    unit = 0
     while size < megabytes * MIB:
-        if number % 3:
-            line = f"Download the full report at example.com/report/{number % 7} for more magnesium news"
-        else:
-            line = f"Paragraph {number} says magnesium output rose {number % 97} percent in the year to date."
-        lines.append(line)
-        size += len(line) + 1
-        number += 1
+        block = [f"Section {unit} line {i}: magnesium ingot output in Fugu rose {i % 40} percent" for i in range(500)]
+        for _ in range(3):
+            lines.extend(block)
+            size += sum(len(line) + 1 for line in block)
+        unit += 1
     return "\n".join(lines)
 
 

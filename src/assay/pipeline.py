@@ -187,6 +187,7 @@ class _Run:
         self.reader = store.session()
         self.progress = IngestProgress(False, None)
         self._index: DuplicateIndex | None = None
+        self._indexed_up_to = 0  # the largest document id the duplicate index has seen stored
         self.pool: ProcessPoolExecutor | None = None
         if options.extract and options.workers > 1:
             # spawn: children must not inherit the parent's open database connections; each child
@@ -204,11 +205,26 @@ class _Run:
         """The duplicate index, loaded from the store when a new document first needs it (re-runs may never)."""
         if self._index is None:
             self._index = DuplicateIndex()
-            for doc_id, digest, signature in repo.iter_originals_for_dedupe(self.reader):
-                if signature is not None:
-                    self._index.add(doc_id, digest, signature)
+            self._catch_up(self.reader)
             self.reader.rollback()
         return self._index
+
+    def _catch_up(self, session: Session) -> None:
+        """Add to the duplicate index the originals stored since it last looked (by other processes too)."""
+        assert self._index is not None
+        for doc_id, digest, signature in repo.iter_originals_for_dedupe(session, after_id=self._indexed_up_to):
+            if signature is not None:
+                self._index.add(doc_id, digest, signature)
+            self._indexed_up_to = max(self._indexed_up_to, doc_id)
+
+    def _stored_meanwhile_as_original(
+        self, session: Session, digest: str, signature: bytes, previous: repo.DocumentSummary | None
+    ) -> int | None:
+        """Under the write lock, just before storing an original: the original another process stored
+        since this one looked, if this text duplicates it. Concurrent runs then dedupe as one would."""
+        self._catch_up(session)
+        earlier = frozenset({previous.id} if previous is not None else ())
+        return self.index.find(digest, signature, exclude=earlier)
 
     def fail(self, source: str, reason: str) -> None:
         source, reason = redact_userinfo(source), _redact_in_text(reason)
@@ -333,6 +349,11 @@ class _Run:
         families = extraction.families if extraction else keyword_families(doc.title, doc.clean_text)
         try:
             with self.batch.document() as session:
+                late = self._stored_meanwhile_as_original(session, digest, signature, previous)
+                if late is not None:
+                    repo.save_document(session, replace(doc, duplicate_of=late), digest, signature)
+                    self.report.duplicates += 1
+                    return
                 version = EXTRACTOR_VERSION if extraction is not None else None
                 doc_id = repo.save_document(session, doc, digest, signature, families, extracted_with=version)
                 if extraction is not None:
@@ -361,6 +382,11 @@ class _Run:
         assert self.pool is not None
         try:
             with self.batch.document() as session:
+                late = self._stored_meanwhile_as_original(session, digest, signature, previous)
+                if late is not None:
+                    repo.save_document(session, replace(doc, duplicate_of=late), digest, signature)
+                    self.report.duplicates += 1
+                    return
                 doc_id = repo.save_document(session, doc, digest, signature)
         except IntegrityError as exc:
             self._stored_meanwhile(doc, exc)

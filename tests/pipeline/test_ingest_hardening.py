@@ -158,3 +158,26 @@ def _alive(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state not in ("Z", "X")  # a zombie has ended; only its exit status waits to be read
+
+
+def test_an_original_another_process_stored_meanwhile_is_seen_before_storing(store: Store, tmp_path: Path) -> None:
+    """Concurrent runs dedupe as one run would: the index catches up under the write lock."""
+    from assay.pipeline import _Run
+    from assay.sources.files import read_file
+
+    text = ordinary_text(0.02, seed=3)
+    (tmp_path / "first.txt").write_text("Wire copy\n\n" + text, encoding="utf-8")
+    (tmp_path / "copy.txt").write_text("Syndicated\n\n" + text, encoding="utf-8")
+    run = _Run(_options(), store)
+    try:
+        assert len(run.index) == 0  # loaded while the store is empty
+        other = ingest([str(tmp_path / "first.txt")], _options(), store)  # "another process" stores the original
+        assert other.added == 1
+        run.take(read_file(tmp_path / "copy.txt", SourceOptions()))
+        run.finish()
+    finally:
+        run.close()
+    assert run.report.duplicates == 1 and run.report.added == 0
+    with store.session() as session:
+        copy = [d for d in list_documents(session) if d.source.endswith("copy.txt")]
+        assert copy and copy[0].duplicate_of is not None

@@ -236,11 +236,12 @@ def superseded_document_ids() -> Select[Any]:
     return select(DocumentRow.id).where(DocumentRow.superseded_by.is_not(None))
 
 
-def iter_originals_for_dedupe(session: Session) -> Iterator[tuple[int, str, bytes | None]]:
-    """(id, text_sha256, minhash) of every document that is not itself a duplicate, oldest first."""
+def iter_originals_for_dedupe(session: Session, after_id: int = 0) -> Iterator[tuple[int, str, bytes | None]]:
+    """(id, text_sha256, minhash) of every current document that is not itself a duplicate, oldest
+    first; `after_id`: only those stored after that id (what another process added since)."""
     query = (
         select(DocumentRow.id, DocumentRow.text_sha256, DocumentRow.minhash)
-        .where(DocumentRow.duplicate_of.is_(None), DocumentRow.superseded_by.is_(None))
+        .where(DocumentRow.duplicate_of.is_(None), DocumentRow.superseded_by.is_(None), DocumentRow.id > after_id)
         .order_by(DocumentRow.id)
         .execution_options(yield_per=2000)
     )
