@@ -209,7 +209,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config()
     # On SQLite the migration takes the write lock first, so two processes opening a new file
     # at once run it one after the other instead of one failing on a stale read.
-    with engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE") as connection, connection.begin():
+    # One wait of the busy timeout, no more: a reader that must migrate first fails with one line
+    # rather than waiting out a long ingest.
+    options = {"sqlite_begin": "BEGIN IMMEDIATE", "writer_patience_s": 0.0}
+    with engine.connect().execution_options(**options) as connection, connection.begin():
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -304,7 +307,7 @@ def _sqlite_begin(connection: Any) -> None:
     if statement == "BEGIN":  # a reader: in WAL mode it never waits for a writer
         connection.exec_driver_sql(statement)
         return
-    give_up = time.monotonic() + WRITER_PATIENCE_S
+    give_up = time.monotonic() + connection.get_execution_options().get("writer_patience_s", WRITER_PATIENCE_S)
     while True:
         try:
             connection.exec_driver_sql(statement)
