@@ -181,3 +181,60 @@ def test_an_original_another_process_stored_meanwhile_is_seen_before_storing(sto
     with store.session() as session:
         copy = [d for d in list_documents(session) if d.source.endswith("copy.txt")]
         assert copy and copy[0].duplicate_of is not None
+
+
+def test_the_same_budget_holds_for_urls_and_feeds(store: Store, tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from hostile import docx_paragraphs as many_paragraphs
+
+    bomb = many_paragraphs(3_000)
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path == "/feed.xml":
+                body = (
+                    b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+                    b"<item><title>Report</title><link>/report.docx</link></item></channel></rss>"
+                )
+                kind = "application/rss+xml"
+            elif self.path == "/report.docx":
+                body, kind = bomb, docx_type
+            else:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        budget = InputBudget(max_paragraphs=1_000)
+        by_url = ingest(
+            [f"{base}/report.docx"],
+            IngestOptions(SourceOptions(allow_private_urls=True, budget=budget), show_progress=False),
+            store,
+        )
+        by_feed = ingest(
+            [f"{base}/feed.xml"],
+            IngestOptions(SourceOptions(allow_private_urls=True, feed=True, budget=budget), show_progress=False),
+            store,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    for report in (by_url, by_feed):
+        [(source, reason)] = report.failures
+        assert source.endswith("/report.docx") and "--max-paragraphs" in reason
+    assert _counts(store) == (0, 0, 0)
