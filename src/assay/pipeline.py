@@ -269,7 +269,7 @@ class _Run:
                 extraction: Extraction | None = None
                 problems: list[str] = []
                 if original is None and self.options.extract and self.pool is None:
-                    self.progress.document_stage(raw.name, size, "extracting", size // 2)
+                    self.progress.document_stage(raw.name, size, "extracting")
                     try:
                         extraction = extract(doc)
                     except Exception as exc:  # a rule bug must not stop the run; the input is reported
@@ -280,7 +280,7 @@ class _Run:
         except BudgetExceeded as exc:
             self.fail(raw.source, exc.reason)
             return
-        self.progress.document_stage(raw.name, size, "storing", size)
+        self.progress.document_stage(raw.name, size, "storing")
         if original is not None:
             self._save_duplicate(replace(doc, duplicate_of=original), digest, signature)
             return

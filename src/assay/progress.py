@@ -1,7 +1,7 @@
 """What a long ingest shows on standard error: a bar over the documents, and a line per long document.
 
-A document over LONG_DOCUMENT_BYTES gets a line of its own naming the stage it is in (reading,
-cleaning, extracting) with its size and the time spent, so an ingest of one 64 MB file is
+A document over LONG_DOCUMENT_BYTES gets a line of its own naming the stage it is in (cleaning,
+extracting, storing: "1/3" and so on) with its size and the time spent, so an ingest of one 64 MB file is
 visibly working rather than silent for minutes.
 """
 
@@ -22,6 +22,7 @@ from assay.terminal import visible
 
 LONG_DOCUMENT_BYTES = 1024 * 1024
 PROGRESS_ABOVE = 5  # documents; shorter runs print no bar
+DOCUMENT_STAGES = ("cleaning", "extracting", "storing")
 
 
 class IngestProgress:
@@ -58,19 +59,18 @@ class IngestProgress:
         if self._progress is not None and self._bar is not None:
             self._progress.advance(self._bar)
 
-    def document_stage(self, name: str, size: int, stage: str, done_bytes: int | None = None) -> None:
-        """Show (or update) the long document's line: its name, size in MB and the stage it is in."""
+    def document_stage(self, name: str, size: int, stage: str) -> None:
+        """Show (or update) the long document's line: its stage (as "n/3" of DOCUMENT_STAGES), name and size."""
         if self._progress is None or size < LONG_DOCUMENT_BYTES:
             return
-        megabytes = size / (1024 * 1024)
-        # the name comes from the input: shown as plain text with control characters made visible
-        label = f"{stage} {visible(name, single_line=True)} ({megabytes:.1f} MB)"
-        total = max(1, round(megabytes))
-        completed = total if done_bytes is None else min(total, round(done_bytes / (1024 * 1024)))
+        # the name comes from the input: shown with control characters made visible
+        label = f"{stage} {visible(name, single_line=True)} ({size / (1024 * 1024):.1f} MB)"
+        done = DOCUMENT_STAGES.index(stage) if stage in DOCUMENT_STAGES else 0
         if self._document is None:
-            self._document = self._progress.add_task("document", total=total, completed=completed, label=label)
+            total = len(DOCUMENT_STAGES)
+            self._document = self._progress.add_task("document", total=total, completed=done, label=label)
         else:
-            self._progress.update(self._document, completed=completed, label=label)
+            self._progress.update(self._document, completed=done, label=label)
 
     def document_done(self) -> None:
         if self._progress is not None and self._document is not None:
