@@ -32,6 +32,7 @@ from typing import Any
 import ahocorasick
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from assay.clean import CleanError, CleaningContext, clean_document
 from assay.clean.dedupe import DuplicateIndex, text_sha256
@@ -183,8 +184,10 @@ class _Run:
         self.report = IngestReport()
         self.context = CleaningContext(budget=options.sources.budget)
         self.batch = _Batch(store)
-        # lookups read through their own session, so the write lock is taken only to write
-        self.reader = store.session()
+        # lookups read through their own session, so the write lock is taken only to write (an
+        # in-memory database has one connection for everything: there the batch's session reads)
+        shared = isinstance(store.engine.pool, StaticPool)
+        self.reader = self.batch.session if shared else store.session()
         self.progress = IngestProgress(False, None)
         self._index: DuplicateIndex | None = None
         self._indexed_up_to = 0  # the largest document id the duplicate index has seen stored
@@ -206,7 +209,7 @@ class _Run:
         if self._index is None:
             self._index = DuplicateIndex()
             self._catch_up(self.reader)
-            self.reader.rollback()
+            self._end_read()
         return self._index
 
     def _catch_up(self, session: Session) -> None:
@@ -226,6 +229,11 @@ class _Run:
         earlier = frozenset({previous.id} if previous is not None else ())
         return self.index.find(digest, signature, exclude=earlier)
 
+    def _end_read(self) -> None:
+        """End the lookup's read transaction, so the next one sees what other writers committed since."""
+        if self.reader is not self.batch.session:
+            self.reader.rollback()
+
     def fail(self, source: str, reason: str) -> None:
         source, reason = redact_userinfo(source), _redact_in_text(reason)
         self.report.failures.append((source, reason))
@@ -241,14 +249,15 @@ class _Run:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
         self.batch.close()
-        self.reader.close()
+        if self.reader is not self.batch.session:
+            self.reader.close()
 
     def take(self, raw: RawDocument) -> None:
         raw_sha256 = hashlib.sha256(raw.data).hexdigest()
         source = stored_source(raw.source)
         stored = repo.find_by_source_and_hash(self.reader, source, raw_sha256)
         previous = repo.find_current_version(self.reader, source) if stored is None else None
-        self.reader.rollback()  # end the read: the next lookup sees what other writers committed since
+        self._end_read()
         if stored is not None:
             self._revisit(stored)
             return
@@ -301,7 +310,7 @@ class _Run:
             self.report.skipped_unchanged += 1
             return
         doc = repo.get_document(self.reader, stored.id)
-        self.reader.rollback()
+        self._end_read()
         assert doc is not None  # found a moment ago; documents are never deleted by ingest
         seconds = self.options.sources.budget.max_seconds
         if self.pool is not None:
