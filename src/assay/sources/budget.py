@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import signal
 import threading
-import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -136,7 +135,7 @@ def checked_zip(data: bytes, budget: InputBudget) -> ZipShape:
                 counter.pages += 1
                 counter.check("pages", counter.pages, budget.max_pages, "--max-pages")
             with container.open(info) as stream:
-                limited = _InflateMeter(stream, counter, info.file_size)
+                limited = _InflateMeter(stream, counter)
                 if info.filename.endswith((".xml", ".rels")):
                     counter.walk_xml(etree, limited)
                 else:
@@ -234,18 +233,15 @@ def checked_markup(markup: str, budget: InputBudget) -> None:
 class _InflateMeter(io.RawIOBase):
     """A member's stream that counts the bytes it inflates against the budget as they come."""
 
-    def __init__(self, stream: IO[bytes], counter: _Counter, declared: int) -> None:
+    def __init__(self, stream: IO[bytes], counter: _Counter) -> None:
         self.stream = stream
         self.counter = counter
-        self.declared = declared
-        self.produced = 0
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int = -1) -> bytes:
         chunk = self.stream.read(INFLATE_CHUNK if size is None or size < 0 else min(size, INFLATE_CHUNK))
-        self.produced += len(chunk)
         self.counter.add_bytes(len(chunk))
         return chunk
 
@@ -254,7 +250,3 @@ class _InflateMeter(io.RawIOBase):
         buffer[: len(chunk)] = chunk
         return len(chunk)
 
-
-def deadline_after(seconds: float) -> float:
-    """A monotonic clock reading `seconds` from now."""
-    return time.monotonic() + seconds
