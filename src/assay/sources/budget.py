@@ -249,4 +249,3 @@ class _InflateMeter(io.RawIOBase):
         chunk = self.read(len(buffer))
         buffer[: len(chunk)] = chunk
         return len(chunk)
-
