@@ -71,7 +71,8 @@ class WebFetcher:
             yield exc
 
     def page(self, url: str, title: str | None = None, published: str | None = None) -> RawDocument:
-        """One URL as a RawDocument, after checking robots.txt."""
+        """One URL as a RawDocument, after checking robots.txt (credentials in the URL are dropped)."""
+        url = redact_userinfo(url)
         self._check_robots(url)
         fetched = self.fetch(url)
         content_type = _content_type(fetched)
