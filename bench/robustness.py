@@ -93,6 +93,18 @@ def _replace_part(base: Path, part: str, text: str) -> bytes:
     return out.getvalue()
 
 
+def make_in_child(kind: str, megabytes: float, folder: Path) -> Path:
+    """Write the input in a child process: a child inherits its parent's peak memory on Linux, so
+    the parent that spawns the measurements must never itself hold a large document."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--make", kind, str(megabytes), str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Path(done.stdout.strip())
+
+
 def measure_in_child(mode: str, path: Path) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, __file__, "--child", mode, str(path)], capture_output=True, text=True, check=False
@@ -147,9 +159,13 @@ def main() -> None:
     parser.add_argument("--formats", default="txt,repeat,md,html,docx,pptx", help="repeat: text of repeated blocks")
     parser.add_argument("--stage", choices=("clean", "extract", "both"), default="clean")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--make", nargs=3, metavar=("FORMAT", "MB", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]))
+        return
+    if args.make:
+        print(write_input(args.make[0], float(args.make[1]), Path(args.make[2])))
         return
     sizes = [float(s) for s in args.sizes.split(",")]
     print(f"stage: {args.stage}; baseline: read the bytes and decode them as UTF-8")
@@ -158,7 +174,7 @@ def main() -> None:
         for kind in args.formats.split(","):
             previous: dict[str, float] | None = None
             for size in sizes:
-                path = write_input(kind, size, Path(tmp))
+                path = make_in_child(kind, size, Path(tmp))
                 measured = measure_in_child(args.stage, path)
                 baseline = measure_in_child("read", path)
                 time_growth = _growth(measured, previous, "seconds")
