@@ -75,7 +75,9 @@ def write_input(kind: str, megabytes: float, folder: Path) -> Path:
             "<?xml version='1.0' encoding='UTF-8'?>"
             '<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
             'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><p:cSld><p:spTree>'
-            f"<p:sp><p:txBody>{runs}</p:txBody></p:sp></p:spTree></p:cSld></p:sld>"
+            '<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>'
+            '<p:sp><p:nvSpPr><p:cNvPr id="2" name="Notes"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr/>'
+            f"<p:txBody><a:bodyPr/>{runs}</p:txBody></p:sp></p:spTree></p:cSld></p:sld>"
         )
         path.write_bytes(
             _replace_part(SAMPLE_REPORTS / "deck-2025-magnesia-magnesium.pptx", "ppt/slides/slide1.xml", slide)
