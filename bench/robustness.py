@@ -142,8 +142,19 @@ def child(mode: str, path: Path) -> None:
             if mode == "extract":
                 started = extracting  # the extraction alone
     seconds = time.perf_counter() - started
-    peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start_peak) / 1024
+    peak = (_peak_kib() - start_peak) / 1024
     print(json.dumps({"seconds": seconds, "peak_mb": peak}))
+
+
+def _peak_kib() -> int:
+    """This program's peak resident memory in KiB: VmHWM (ru_maxrss also carries the parent's peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _resident_kib() -> int:

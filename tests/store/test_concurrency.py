@@ -78,7 +78,7 @@ def test_readers_neither_wait_for_nor_take_the_write_lock(tmp_path: Path) -> Non
 
 def test_the_cli_reads_while_another_process_writes(tmp_path: Path) -> None:
     path = _filled(tmp_path)
-    with _writer_holding_the_lock(path, 10):
+    with _writer_holding_the_lock(path, 60):  # longer than the 30 s busy timeout a reader used to wait
         started = time.monotonic()
         done = subprocess.run(
             [
@@ -99,7 +99,7 @@ def test_the_cli_reads_while_another_process_writes(tmp_path: Path) -> None:
         elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     assert "magnesium" in done.stdout
-    assert elapsed < 8
+    assert elapsed < 25  # CLI start-up only (slow on a busy machine), never the writer's 60 s
 
 
 def test_a_writer_waits_its_turn_and_retries_instead_of_failing(
