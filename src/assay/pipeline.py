@@ -4,6 +4,10 @@
 
 Idempotent: an input whose (source, raw bytes) is already stored is skipped, unless it was
 extracted by another EXTRACTOR_VERSION, in which case its facts and events are extracted again.
+Versioned: an input whose source is stored with other bytes is a new version of that document;
+it is stored and extracted, and the earlier version is marked superseded (its facts and events
+stay, out of every analysis). Bounded: each document's cleaning and extraction run within the
+budget of SourceOptions.budget (bytes, elements, seconds); one over it is a failure, not stored.
 Crash-safe: documents are committed in small batches (every COMMIT_EVERY_DOCUMENTS documents or
 COMMIT_EVERY_SECONDS, whichever comes first), each document's writes in a savepoint of its own, so
 a killed run loses at most the last half second of work and a re-run finishes the job.
@@ -13,21 +17,22 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
+import re
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from assay.clean import CleanError, CleaningContext, clean_document
 from assay.clean.dedupe import DuplicateIndex, text_sha256
@@ -35,15 +40,18 @@ from assay.extract import EXTRACTOR_VERSION
 from assay.extract.events import extract_events
 from assay.extract.facts import extract_facts
 from assay.model import Document, Event, Fact
-from assay.sources import RawDocument, SourceError, SourceOptions, iter_sources
+from assay.progress import LONG_DOCUMENT_BYTES, IngestProgress
+from assay.sources import BudgetExceeded, RawDocument, SourceError, SourceOptions, iter_sources
 from assay.sources.base import SUFFIX_TYPES
+from assay.sources.budget import time_limit
+from assay.sources.web import redact_userinfo
 from assay.store import documents as repo
 from assay.store.db import Store, refresh_statistics
 from assay.store.events import record_events
 from assay.store.facts import replace_facts
 from assay.vocab import ancestors, commodities, read_rows
+from assay.workers import end_with_parent
 
-PROGRESS_ABOVE = 5  # documents; shorter runs print no bar
 # A commit (WAL write, FTS segment flush) costs as much as storing a few documents; a batch shares it.
 COMMIT_EVERY_DOCUMENTS = 20
 COMMIT_EVERY_SECONDS = 0.5
@@ -77,6 +85,7 @@ class IngestReport:
     duplicates: int = 0
     skipped_unchanged: int = 0
     reextracted: int = 0
+    new_versions: int = 0  # documents stored as a changed version of one already stored
     failures: list[tuple[str, str]] = field(default_factory=list)  # (input, reason)
     by_lang: Counter[str] = field(default_factory=Counter)
     by_source: Counter[str] = field(default_factory=Counter)
@@ -101,14 +110,16 @@ def ingest(inputs: Sequence[str], options: IngestOptions, store: Store) -> Inges
     run = _Run(options, store)
     items = iter_sources(inputs, options.sources)
     try:
-        with _progress(options.show_progress, _estimate_count(inputs, options.sources)) as advance:
+        with IngestProgress(options.show_progress, _estimate_count(inputs, options.sources)) as progress:
+            run.progress = progress
             for item in items:
                 if isinstance(item, SourceError):
                     run.fail(item.source, item.reason)
                 else:
                     run.take(item)
+                    progress.document_done()
                 run.batch.done_one()
-                advance()
+                progress.advance()
             run.finish()
     finally:
         run.close()
@@ -130,12 +141,13 @@ def reextract(store: Store, document_ids: Sequence[int] | None, options: IngestO
         missing = [doc_id for doc_id, summary in zip(ids, summaries, strict=True) if summary is None]
         if missing:
             raise LookupError(f"no document {missing[0]}")
-        with _progress(options.show_progress, len(ids)) as advance:
+        with IngestProgress(options.show_progress, len(ids)) as progress:
+            run.progress = progress
             for summary in summaries:
                 assert summary is not None
                 run.revisit(summary, force=True)
                 run.batch.done_one()
-                advance()
+                progress.advance()
             run.finish()
     finally:
         run.close()
@@ -198,13 +210,25 @@ class _Run:
         self.options = options
         self.store = store
         self.report = IngestReport()
-        self.context = CleaningContext()
+        self.context = CleaningContext(budget=options.sources.budget)
         self.batch = _Batch(store)
+        # lookups read through their own session, so the write lock is taken only to write (an
+        # in-memory database has one connection for everything: there the batch's session reads)
+        shared = isinstance(store.engine.pool, StaticPool)
+        self.reader = self.batch.session if shared else store.session()
+        self.progress = IngestProgress(False, None)
         self._index: DuplicateIndex | None = None
+        self._indexed_up_to = 0  # the largest document id the duplicate index has seen stored
         self.pool: ProcessPoolExecutor | None = None
         if options.extract and options.workers > 1:
-            # spawn: children must not inherit the parent's open database connections
-            self.pool = ProcessPoolExecutor(options.workers, mp_context=multiprocessing.get_context("spawn"))
+            # spawn: children must not inherit the parent's open database connections; each child
+            # ends with this process however it ends (workers.py)
+            self.pool = ProcessPoolExecutor(
+                options.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=end_with_parent,
+                initargs=(os.getpid(),),
+            )
         self.pending: deque[_Pending] = deque()
 
     @property
@@ -212,12 +236,34 @@ class _Run:
         """The duplicate index, loaded from the store when a new document first needs it (re-runs may never)."""
         if self._index is None:
             self._index = DuplicateIndex()
-            for doc_id, digest, signature in repo.iter_originals_for_dedupe(self.batch.session):
-                if signature is not None:
-                    self._index.add(doc_id, digest, signature)
+            self._catch_up(self.reader)
+            self._end_read()
         return self._index
 
+    def _catch_up(self, session: Session) -> None:
+        """Add to the duplicate index the originals stored since it last looked (by other processes too)."""
+        assert self._index is not None
+        for doc_id, digest, signature in repo.iter_originals_for_dedupe(session, after_id=self._indexed_up_to):
+            if signature is not None:
+                self._index.add(doc_id, digest, signature)
+            self._indexed_up_to = max(self._indexed_up_to, doc_id)
+
+    def _stored_meanwhile_as_original(
+        self, session: Session, digest: str, signature: bytes, previous: repo.DocumentSummary | None
+    ) -> int | None:
+        """Under the write lock, just before storing an original: the original another process stored
+        since this one looked, if this text duplicates it. Concurrent runs then dedupe as one would."""
+        self._catch_up(session)
+        earlier = frozenset({previous.id} if previous is not None else ())
+        return self.index.find(digest, signature, exclude=earlier)
+
+    def _end_read(self) -> None:
+        """End the lookup's read transaction, so the next one sees what other writers committed since."""
+        if self.reader is not self.batch.session:
+            self.reader.rollback()
+
     def fail(self, source: str, reason: str) -> None:
+        source, reason = redact_userinfo(source), _redact_in_text(reason)
         self.report.failures.append((source, reason))
         with self.batch.document() as session:
             repo.record_failure(session, source, reason)
@@ -231,43 +277,80 @@ class _Run:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
         self.batch.close()
+        if self.reader is not self.batch.session:
+            self.reader.close()
 
     def take(self, raw: RawDocument) -> None:
         raw_sha256 = hashlib.sha256(raw.data).hexdigest()
         source = stored_source(raw.source)
-        stored = repo.find_by_source_and_hash(self.batch.session, source, raw_sha256)
+        stored = repo.find_by_source_and_hash(self.reader, source, raw_sha256)
+        previous = repo.find_current_version(self.reader, source) if stored is None else None
+        self._end_read()
         if stored is not None:
             self.revisit(stored)
             return
+        index = self.index  # loaded before the clock starts: the store's size is not this document's cost
+        budget = self.options.sources.budget
+        size = len(raw.data)
+        if size >= LONG_DOCUMENT_BYTES:
+            self.batch.commit()  # other writers need not wait for this document's cleaning and extraction
+        started = time.monotonic()
         try:
-            doc = replace(clean_document(raw, self.context), raw_sha256=raw_sha256, source=source)
+            with time_limit(budget.max_seconds, "this document"):
+                self.progress.document_stage(raw.name, size, "cleaning")
+                doc = replace(clean_document(raw, self.context), raw_sha256=raw_sha256, source=source)
+                digest = text_sha256(doc.clean_text)
+                signature = index.signature(doc.clean_text)
+                earlier = frozenset({previous.id} if previous is not None else ())
+                original = index.find(digest, signature, exclude=earlier)
+                extraction: Extraction | None = None
+                problems: list[str] = []
+                if original is None and self.options.extract and self.pool is None:
+                    self.progress.document_stage(raw.name, size, "extracting")
+                    try:
+                        extraction = extract(doc)
+                    except Exception as exc:  # a rule bug must not stop the run; the input is reported
+                        problems.append(f"extraction failed: {type(exc).__name__}: {exc}")
         except CleanError as exc:
             self.fail(raw.source, exc.reason)
             return
-        if not doc.clean_text.strip():
-            self.fail(raw.source, "no text left after cleaning")
+        except BudgetExceeded as exc:
+            self.fail(raw.source, exc.reason)
             return
-        digest = text_sha256(doc.clean_text)
-        signature = self.index.signature(doc.clean_text)
-        original = self.index.find(digest, signature)
+        self.progress.document_stage(raw.name, size, "storing")
         if original is not None:
             self._save_duplicate(replace(doc, duplicate_of=original), digest, signature)
             return
-        self._save_original(doc, digest, signature)
+        if self.pool is not None:
+            seconds_left = max(1.0, budget.max_seconds - (time.monotonic() - started))
+            self._save_for_pool(doc, digest, signature, previous, seconds_left)
+            return
+        self._save_original(doc, digest, signature, previous, extraction, problems)
 
     def revisit(self, stored: repo.DocumentSummary, force: bool = False) -> None:
-        """An input already stored: re-extract it if the extractor changed (or `force`), else skip it."""
+        """An input already stored: re-extract it if the extractor changed (or `force`), else skip it. An
+        earlier version whose content came back (the source reverted) becomes the current version again."""
+        if stored.superseded_by is not None:
+            with self.batch.document() as session:
+                repo.make_current(session, stored.id, stored.source)
+            self.report.new_versions += 1
         current = stored.extracted_with == EXTRACTOR_VERSION and not force
         if not self.options.extract or stored.duplicate_of is not None or current:
             self.report.skipped_unchanged += 1
             return
-        doc = repo.get_document(self.batch.session, stored.id)
+        doc = repo.get_document(self.reader, stored.id)
+        self._end_read()
         assert doc is not None  # found a moment ago; documents are never deleted by ingest
+        seconds = self.options.sources.budget.max_seconds
         if self.pool is not None:
-            self._submit(_Pending(self.pool.submit(extract, doc), stored.id, stored.source, doc, reextract=True))
+            future = self.pool.submit(extract_within, doc, seconds)
+            self._submit(_Pending(future, stored.id, stored.source, doc, reextract=True))
             return
         try:
-            extraction = extract(doc)
+            extraction = extract_within(doc, seconds)
+        except BudgetExceeded as exc:
+            self.fail(stored.source, f"re-extraction {exc.reason}")
+            return
         except Exception as exc:  # a rule bug must not stop the run; the input is reported
             self.fail(stored.source, f"re-extraction failed: {type(exc).__name__}: {exc}")
             return
@@ -292,24 +375,28 @@ class _Run:
             raise exc
         self.report.skipped_unchanged += 1
 
-    def _save_original(self, doc: Document, digest: str, signature: bytes) -> None:
-        extraction: Extraction | None = None
-        problems: list[str] = []
-        if self.pool is not None:
-            self._save_for_pool(doc, digest, signature)
-            return
-        if self.options.extract:
-            try:
-                extraction = extract(doc)
-            except Exception as exc:  # a rule bug must not stop the run; the input is reported
-                problems.append(f"extraction failed: {type(exc).__name__}: {exc}")
+    def _save_original(
+        self,
+        doc: Document,
+        digest: str,
+        signature: bytes,
+        previous: repo.DocumentSummary | None,
+        extraction: Extraction | None,
+        problems: list[str],
+    ) -> None:
         families = extraction.families if extraction else keyword_families(doc.title, doc.clean_text)
         try:
             with self.batch.document() as session:
+                late = self._stored_meanwhile_as_original(session, digest, signature, previous)
+                if late is not None:
+                    repo.save_document(session, replace(doc, duplicate_of=late), digest, signature)
+                    self.report.duplicates += 1
+                    return
                 version = EXTRACTOR_VERSION if extraction is not None else None
                 doc_id = repo.save_document(session, doc, digest, signature, families, extracted_with=version)
                 if extraction is not None:
                     problems.extend(self._write_extraction(session, doc_id, extraction, mark=False))
+                self._supersede(session, previous, doc_id)
         except IntegrityError as exc:
             self._stored_meanwhile(doc, exc)
             return
@@ -321,10 +408,23 @@ class _Run:
         for problem in problems:
             self.fail(doc.source, problem)
 
-    def _save_for_pool(self, doc: Document, digest: str, signature: bytes) -> None:
+    def _supersede(self, session: Session, previous: repo.DocumentSummary | None, doc_id: int) -> None:
+        """Mark the source's earlier version superseded by `doc_id` (its facts and events leave the analyses)."""
+        if previous is not None:
+            repo.supersede(session, previous.id, doc_id)
+            self.report.new_versions += 1
+
+    def _save_for_pool(
+        self, doc: Document, digest: str, signature: bytes, previous: repo.DocumentSummary | None, seconds: float
+    ) -> None:
         assert self.pool is not None
         try:
             with self.batch.document() as session:
+                late = self._stored_meanwhile_as_original(session, digest, signature, previous)
+                if late is not None:
+                    repo.save_document(session, replace(doc, duplicate_of=late), digest, signature)
+                    self.report.duplicates += 1
+                    return
                 doc_id = repo.save_document(session, doc, digest, signature)
         except IntegrityError as exc:
             self._stored_meanwhile(doc, exc)
@@ -333,7 +433,8 @@ class _Run:
         self.report.added += 1
         self.report.by_lang[doc.lang or "unknown"] += 1
         self.report.by_source[doc.source_name or "unknown"] += 1
-        self._submit(_Pending(self.pool.submit(extract, doc), doc_id, doc.source, doc, reextract=False))
+        future = self.pool.submit(extract_within, doc, seconds)
+        self._submit(_Pending(future, doc_id, doc.source, doc, reextract=False, previous=previous))
 
     def _submit(self, pending: _Pending) -> None:
         self.pending.append(pending)
@@ -345,6 +446,15 @@ class _Run:
         pending = self.pending.popleft()
         try:
             extraction = pending.future.result()
+        except BudgetExceeded as exc:  # over its time: the document goes too (nothing stored for it)
+            if not pending.reextract:
+                with self.batch.document() as session:
+                    repo.delete_document(session, pending.doc_id)
+                self.report.added -= 1
+                self.report.by_lang[pending.doc.lang or "unknown"] -= 1
+                self.report.by_source[pending.doc.source_name or "unknown"] -= 1
+            self.fail(pending.source, exc.reason)
+            return
         except Exception as exc:  # a rule bug, or a worker that died: the input is reported
             if not pending.reextract:
                 self.report.by_family.update(keyword_families(pending.doc.title, pending.doc.clean_text) or ("none",))
@@ -352,6 +462,8 @@ class _Run:
             return
         with self.batch.document() as session:
             problems = self._write_extraction(session, pending.doc_id, extraction)
+            if not pending.reextract:
+                self._supersede(session, pending.previous, pending.doc_id)
         if pending.reextract:
             self.report.reextracted += 1
         else:
@@ -383,13 +495,29 @@ class _Pending:
     source: str
     doc: Document
     reextract: bool
+    previous: repo.DocumentSummary | None = None
 
 
 def stored_source(source: str) -> str:
-    """A file's absolute path (so a run from another folder finds it stored), or the URL as given."""
+    """A file's absolute path (so a run from another folder finds it stored), or the URL as given
+    (without credentials, which are never stored)."""
     if "://" in source:
-        return source
+        return redact_userinfo(source)
     return str(Path(source).resolve())
+
+
+_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
+
+
+def _redact_in_text(text: str) -> str:
+    """A message with any URL's `user:password@` removed."""
+    return _USERINFO.sub("", text) if "@" in text else text
+
+
+def extract_within(doc: Document, seconds: float) -> Extraction:
+    """`extract(doc)` within `seconds` (BudgetExceeded past them); what the worker processes run."""
+    with time_limit(seconds, "extracting this document"):
+        return extract(doc)
 
 
 def extract(doc: Document) -> Extraction:
@@ -484,43 +612,6 @@ def _estimate_count(inputs: Sequence[str], options: SourceOptions) -> int | None
         else:
             total += 1
     return total
-
-
-def _progress(show: bool, total: int | None) -> AbstractContextManager[_Advance]:
-    if not show or (total is not None and total <= PROGRESS_ABOVE):
-        return nullcontext(_Advance(None, None))
-    return _ProgressBar(total)
-
-
-class _Advance:
-    def __init__(self, progress: Progress | None, task: object) -> None:
-        self.progress = progress
-        self.task = task
-
-    def __call__(self) -> None:
-        if self.progress is not None:
-            self.progress.advance(self.task)  # type: ignore[arg-type]  # a TaskID, made by add_task
-
-
-class _ProgressBar(AbstractContextManager[_Advance]):
-    def __init__(self, total: int | None) -> None:
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("ingesting"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),  # stdout stays for results
-            transient=True,
-        )
-        self.total = total
-
-    def __enter__(self) -> _Advance:
-        self.progress.start()
-        return _Advance(self.progress, self.progress.add_task("ingest", total=self.total))
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
 
 
 def iter_failures(report: IngestReport) -> Iterator[str]:

@@ -59,12 +59,81 @@ def _normal_name(name: str | None) -> str | None:
     return _ALIASES.get(canonical, canonical)
 
 
+# Encodings the detector confuses on short texts. Our documents are Chinese or Western: a
+# Korean or Japanese reading loses to a Chinese one that reads as everyday Chinese, and a
+# Central European or Baltic reading of Latin letters loses to Windows-1252 (also what browsers
+# assume for a page that declares no charset).
+_EAST_ASIAN = ("gb18030", "big5hkscs", "cp949", "euc_kr", "johab", "shift_jis", "shift_jis_2004", "cp932")
+_EAST_ASIAN_PREFIXES = ("euc_j", "iso2022", "shift_jis", "big5", "utf_16", "utf-16")
+_CHINESE = ("gb18030", "big5hkscs")
+EVERYDAY_CHINESE_SHARE = 0.8
+_WESTERN = "cp1252"
+_PUNCTUATION = re.compile("[\u2000-\u206f\u3000-\u303f\uff00-\uffef\u00a0-\u00bf]")
+
+
 def _detect(data: bytes) -> tuple[str, str]:
-    best = charset_normalizer.from_bytes(data[:_DETECT_SAMPLE]).best()
+    sample = data[:_DETECT_SAMPLE]
+    best = charset_normalizer.from_bytes(sample).best()
     if best is None or best.encoding is None:
         raise NotText("binary data (no text encoding fits)")
     name = _normal_name(best.encoding) or best.encoding
+    text = data.decode(name, errors="replace")
+    if name in _EAST_ASIAN or name.startswith(_EAST_ASIAN_PREFIXES):
+        name = _likely_chinese(sample) or name
+    elif name != _WESTERN and _latin_letters_only(text) and _decodes(sample, _WESTERN):
+        name = _WESTERN
     return data.decode(name, errors="replace"), name
+
+
+def _likely_chinese(sample: bytes) -> str | None:
+    """GB18030 or Big5 when one decodes the bytes into mostly everyday characters (each encoding's
+    first level, its most frequent characters); a wrong reading scatters into rare ones."""
+    best: tuple[float, str] | None = None
+    for name in _CHINESE:
+        text = _strict(sample, name)
+        if text is None:
+            continue
+        # punctuation and letters both encodings share say nothing; kana or private-use characters
+        # in a "Chinese" reading count against it
+        scored = [char for char in text if ord(char) > 127 and not _PUNCTUATION.match(char)]
+        if not scored:
+            continue
+        share = sum(1 for char in scored if _everyday(char, name)) / len(scored)
+        if share >= EVERYDAY_CHINESE_SHARE and (best is None or share > best[0]):
+            best = (share, name)
+    return best[1] if best else None
+
+
+def _everyday(char: str, encoding: str) -> bool:
+    """In the first level of GB2312 (lead bytes B0-D7) or of Big5 (A4-C6)."""
+    try:
+        if encoding == "gb18030":
+            return 0xB0 <= char.encode("gb2312")[0] <= 0xD7
+        return 0xA4 <= char.encode("big5")[0] <= 0xC6
+    except UnicodeEncodeError:
+        return False
+
+
+def _strict(sample: bytes, encoding: str) -> str | None:
+    # a sample cut mid-character must not disqualify the right encoding
+    for trim in range(4):
+        try:
+            return sample[: len(sample) - trim].decode(encoding)
+        except UnicodeDecodeError:
+            if len(sample) < _DETECT_SAMPLE:
+                return None
+    return None
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
+    return _strict(sample, encoding) is not None
+
+
+def _latin_letters_only(text: str) -> bool:
+    """Every letter outside ASCII is a Latin letter (é, č, ł...): a Western script, not Cyrillic or Greek."""
+    return all(
+        unicodedata.name(char, "").startswith("LATIN") for char in set(text) if ord(char) > 127 and char.isalpha()
+    )
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:

@@ -76,7 +76,9 @@ class DuplicateIndex:
         self._signatures[doc_id] = values
         self._lsh.insert(doc_id, self._minhash(values), check_duplication=False)
 
-    def find(self, text_sha256: str, signature: bytes) -> int | None:
+    def find(self, text_sha256: str, signature: bytes, exclude: frozenset[int] = frozenset()) -> int | None:
+        """The original this text duplicates, if any. `exclude`: ids not to take as near-duplicates (a
+        source's own earlier version, which its changed text resembles by nature); same text still matches."""
         exact = self._exact.get(text_sha256)
         if exact is not None:
             return exact
@@ -85,6 +87,8 @@ class DuplicateIndex:
             return None
         best: tuple[float, int] | None = None
         for candidate in self._lsh.query(self._minhash(values)):
+            if candidate in exclude:
+                continue
             similarity = float(np.count_nonzero(self._signatures[candidate] == values)) / self.num_perm
             if similarity >= self.threshold and (best is None or (similarity, -candidate) > (best[0], -best[1])):
                 best = (similarity, candidate)

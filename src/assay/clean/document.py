@@ -13,7 +13,7 @@ from assay.clean.lang import detect_language
 from assay.clean.noise import SourceBoilerplate, drop_page_repeats, drop_repeated_body, drop_repeated_lines
 from assay.clean.text import CleanError, extract_text
 from assay.model import Document
-from assay.sources import RawDocument
+from assay.sources import InputBudget, RawDocument
 
 _LANGS = {"zh": "zh", "en": "en", "mixed": "mixed", "cn": "zh", "chi": "zh", "zho": "zh", "eng": "en"}
 _MAX_TITLE = 200
@@ -30,6 +30,7 @@ class CleaningContext:
     """
 
     boilerplate: SourceBoilerplate = field(default_factory=SourceBoilerplate)
+    budget: InputBudget = field(default_factory=InputBudget)
 
     def observe(self, source_name: str | None, clean_text: str) -> None:
         self.boilerplate.observe(source_name or "", clean_text.split("\n"))
@@ -37,7 +38,7 @@ class CleaningContext:
 
 def clean_document(raw: RawDocument, context: CleaningContext | None = None) -> Document:
     """Clean one document; raises CleanError (one line: input and reason) when it holds no usable text."""
-    extracted = extract_text(raw)
+    extracted = extract_text(raw, context.budget if context is not None else None)
     steps: list[str] = list(extracted.steps)
     pages: list[str] = []
     for page in extracted.pages:

@@ -38,8 +38,7 @@ _BLOCKS = {
     "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
     "table", "ul", "ol", "blockquote", "pre", "header", "footer", "dt", "dd", "figcaption",
 }  # fmt: skip
-_HIDDEN = re.compile(r"<(script|style|head|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAGS = re.compile(r"<[^>]*>")
+ARTICLE_MAX_CHARS = 2 * 1024 * 1024  # markup trafilatura reads; a longer page is read in one linear pass
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -57,22 +56,37 @@ class HtmlUnreadable(ValueError):
 
 
 def html_to_text(markup: str) -> HtmlText:
-    """Main text with one paragraph per line and table rows as `cell | cell |` lines."""
+    """Main text with one paragraph per line and table rows as `cell | cell |` lines.
+
+    Linear in the page: trafilatura, whose pruning grows faster than the page, reads pages up to
+    ARTICLE_MAX_CHARS; a longer one (a whole report as one page) is read by `fallback_text`.
+    """
     tree = _parse(markup)
     metas = _meta_map(tree)
     title = _title(tree, metas)
     published = _published(tree, metas)
-    with quiet_logger("trafilatura"):
-        text = trafilatura.extract(
-            tree, include_tables=True, include_comments=False, include_images=False, deduplicate=False, fast=True
-        )
+    page_text = _visible_text(tree)  # before trafilatura, which prunes the tree it is given
+    text: str | None = None
+    if len(markup) <= ARTICLE_MAX_CHARS:
+        with quiet_logger("trafilatura"):
+            text = trafilatura.extract(
+                tree, include_tables=True, include_comments=False, include_images=False, deduplicate=False, fast=True
+            )
     used_fallback = False
     if not text or not text.strip():
-        # trafilatura prunes the tree it is given; read the page afresh
-        text = fallback_text(_parse(markup))
+        text = fallback_text(_parse(markup))  # a fresh tree: trafilatura may have pruned this one
         used_fallback = True
-    page_text = _TAGS.sub("\n", _HIDDEN.sub(" ", markup))
     return HtmlText(text=text, title=title, published=published, used_fallback=used_fallback, page_text=page_text)
+
+
+def _visible_text(tree: lxml.html.HtmlElement) -> str:
+    """Every text node outside head, scripts and styles, one per line (where a byline date may be).
+    One pass over the tree: a regex over the markup was quadratic on unclosed <script> tags."""
+    nodes = tree.xpath(
+        "//text()[not(ancestor::head or ancestor::script or ancestor::style or ancestor::noscript"
+        " or ancestor::template)]"
+    )
+    return "\n".join(str(node) for node in nodes)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ Lines are compared after normalisation; blank lines are structure and never coun
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -85,32 +86,59 @@ def _remove_copy(lines: list[str], first: int, copy: int, length: int) -> list[s
 
 
 def drop_repeated_lines(lines: list[str]) -> Removal:
-    """Drop long lines recurring MIN_REPEATS+ times, their truncated variants and their companion crumbs."""
+    """Drop long lines recurring MIN_REPEATS+ times, their truncated variants and their companion crumbs.
+
+    Linear in the text (after one sort of the noisy lines): prefixes are found by binary search,
+    crumbs by looking up a line's own beginnings, never by comparing every line with every other.
+    """
     counts = Counter(line for line in lines if line)
     noisy = {line for line, n in counts.items() if n >= MIN_REPEATS and len(line) >= MIN_REPEATED_LINE}
     noisy = {line for line in noisy if not is_table_row(line)}
     if not noisy:
         return Removal(lines, 0)
-    for line in counts:
-        if line not in noisy and len(line) >= MIN_REPEATED_LINE and any(n.startswith(line) for n in noisy):
-            noisy.add(line)
+    ordered = sorted(noisy)
+    truncated = {
+        line
+        for line in counts
+        if line not in noisy and len(line) >= MIN_REPEATED_LINE and _prefix_of_any(line, ordered)
+    }
+    noisy |= truncated
     companions = _companions(lines, noisy, counts)
     noise = noisy | companions
+    crumb_lengths = sorted({len(crumb) for crumb in companions if len(crumb) >= 6}, reverse=True)
+    next_is_noise = _next_nonblank_in(lines, noise)
     kept: list[str] = []
     previous_noise = False
     for index, line in enumerate(lines):
         if line in noise:
             previous_noise = True
             continue
-        if line and companions and (previous_noise or _next_is_noise(lines, index, noise)):
-            for crumb in companions:
-                if len(crumb) >= 6 and line.startswith(crumb):
-                    line = line[len(crumb) :].strip()
+        if line and crumb_lengths and (previous_noise or next_is_noise[index]):
+            for length in crumb_lengths:
+                if len(line) >= length and line[:length] in companions:
+                    line = line[length:].strip()
                     break
         if line:
             previous_noise = False
         kept.append(line)
     return Removal(kept, len(noisy) + len(companions))
+
+
+def _prefix_of_any(line: str, ordered: list[str]) -> bool:
+    """Whether some line of the sorted list starts with `line` (those sort right after it)."""
+    at = bisect_left(ordered, line)
+    return at < len(ordered) and ordered[at].startswith(line)
+
+
+def _next_nonblank_in(lines: list[str], noise: set[str]) -> list[bool]:
+    """For each index, whether the next non-blank line after it is noise."""
+    flags = [False] * len(lines)
+    following = False
+    for index in range(len(lines) - 1, -1, -1):
+        flags[index] = following
+        if lines[index]:
+            following = lines[index] in noise
+    return flags
 
 
 def _companions(lines: list[str], noisy: set[str], counts: Counter[str]) -> set[str]:
@@ -123,13 +151,6 @@ def _companions(lines: list[str], noisy: set[str], counts: Counter[str]) -> set[
         if (i > 0 and nonblank[i - 1] in noisy) or (i + 1 < len(nonblank) and nonblank[i + 1] in noisy):
             beside[line] += 1
     return {line for line, n in beside.items() if n >= 2 and n == counts[line]}
-
-
-def _next_is_noise(lines: list[str], index: int, noise: set[str]) -> bool:
-    for following in range(index + 1, len(lines)):
-        if lines[following]:
-            return lines[following] in noise
-    return False
 
 
 def drop_page_repeats(pages: list[str]) -> tuple[list[str], int]:

@@ -17,6 +17,7 @@ from typing import Any
 from assay.clean.characters import NotText, declared_in_markup, decode_bytes
 from assay.clean.html import HtmlUnreadable, html_to_text, quiet_logger
 from assay.sources import RawDocument
+from assay.sources.budget import BudgetExceeded, InputBudget, checked_markup, checked_zip, megabytes
 
 
 class CleanError(Exception):
@@ -42,15 +43,25 @@ class Extracted:
     steps: tuple[str, ...] = ()
 
 
-def extract_text(raw: RawDocument) -> Extracted:
-    """The text of a RawDocument in its own format; CleanError with a one-line reason when it has none."""
+def extract_text(raw: RawDocument, budget: InputBudget | None = None) -> Extracted:
+    """The text of a RawDocument in its own format; CleanError with a one-line reason when it has none
+    or when reading it would go over `budget` (bytes after decompression, elements)."""
     reader = _READERS.get(raw.content_type)
     if reader is None:
         raise CleanError(raw.source, f"unsupported content type {raw.content_type!r}")
+    budget = budget or InputBudget()
     try:
-        extracted = reader(raw)
+        extracted = reader(raw, budget)
+        text_size = sum(len(page) for page in extracted.pages)
+        if text_size > budget.max_inflated_bytes:
+            raise BudgetExceeded(
+                f"has {megabytes(text_size)} of text, over the budget of {megabytes(budget.max_inflated_bytes)} "
+                "(raise with --max-inflated-bytes)"
+            )
     except CleanError:
         raise
+    except BudgetExceeded as exc:
+        raise CleanError(raw.source, exc.reason) from None
     except NotText as exc:
         raise CleanError(raw.source, f"not text: {exc}") from None
     if not any(page.strip() for page in extracted.pages):
@@ -58,7 +69,7 @@ def extract_text(raw: RawDocument) -> Extracted:
     return extracted
 
 
-def _read_txt(raw: RawDocument) -> Extracted:
+def _read_txt(raw: RawDocument, budget: InputBudget) -> Extracted:
     text, encoding = decode_bytes(raw.data, raw.charset)
     return Extracted(pages=(text,), steps=_encoding_step(encoding))
 
@@ -74,7 +85,7 @@ _MD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _MD_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 
-def _read_md(raw: RawDocument) -> Extracted:
+def _read_md(raw: RawDocument, budget: InputBudget) -> Extracted:
     text, encoding = decode_bytes(raw.data, raw.charset)
     title = published = None
     front = _MD_FRONT_MATTER.match(text)
@@ -101,9 +112,10 @@ def _front_matter_value(block: str, key: str) -> str | None:
     return found.group(1).strip().strip("'\"") or None
 
 
-def _read_html(raw: RawDocument) -> Extracted:
+def _read_html(raw: RawDocument, budget: InputBudget) -> Extracted:
     declared = raw.charset or declared_in_markup(raw.data[:4096])
     markup, encoding = decode_bytes(raw.data, declared)
+    checked_markup(markup, budget)  # depth and width before the HTML parsers build a tree
     try:
         found = html_to_text(markup)
     except HtmlUnreadable as exc:
@@ -114,7 +126,7 @@ def _read_html(raw: RawDocument) -> Extracted:
     )
 
 
-def _read_pdf(raw: RawDocument) -> Extracted:
+def _read_pdf(raw: RawDocument, budget: InputBudget) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
@@ -129,6 +141,10 @@ def _read_pdf(raw: RawDocument) -> Extracted:
                     unlocked = False
                 if not unlocked:
                     raise CleanError(raw.source, "encrypted PDF (a password is needed to read it)")
+            if len(reader.pages) > budget.max_pages:
+                raise BudgetExceeded(
+                    f"has {len(reader.pages):,} pages, over the budget of {budget.max_pages:,} (raise with --max-pages)"
+                )
             pages = tuple(page.extract_text() or "" for page in reader.pages)
             title = _pdf_title(reader)
     except CleanError:
@@ -155,10 +171,11 @@ def _pdf_title(reader: Any) -> str | None:
     return " ".join(str(title).split()) or None
 
 
-def _read_pptx(raw: RawDocument) -> Extracted:
+def _read_pptx(raw: RawDocument, budget: InputBudget) -> Extracted:
     from pptx import Presentation
 
     try:
+        checked_zip(raw.data, budget)
         deck = Presentation(io.BytesIO(raw.data))
         slides = tuple("\n".join(_shape_lines(slide.shapes)) for slide in deck.slides)
         title = (deck.core_properties.title or "").strip() or None
@@ -185,24 +202,31 @@ def _shape_lines(shapes: Any) -> Iterator[str]:
             yield ""
 
 
-def _read_docx(raw: RawDocument) -> Extracted:
+def _read_docx(raw: RawDocument, budget: InputBudget) -> Extracted:
     import docx
     from docx.table import Table
 
     try:
+        checked_zip(raw.data, budget)
         document = docx.Document(io.BytesIO(raw.data))
         lines: list[str] = []
         heading: str | None = None
+        # a paragraph's style name costs a scan of the styles part: looked up once per style id
+        style_names: dict[str | None, str] = {}
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 lines.extend(table_row(_distinct_cells(row)) for row in block.rows)
                 lines.append("")
             else:
-                lines.append(block.text)
+                text = block.text
+                lines.append(text)
                 lines.append("")
-                style = (block.style.name or "") if block.style is not None else ""
-                if heading is None and block.text.strip() and style.startswith(("Title", "Heading")):
-                    heading = block.text.strip()
+                if heading is None and text.strip():
+                    style_id = block._p.style
+                    if style_id not in style_names:
+                        style_names[style_id] = (block.style.name or "") if block.style is not None else ""
+                    if style_names[style_id].startswith(("Title", "Heading")):
+                        heading = text.strip()
         title = (document.core_properties.title or "").strip() or heading
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
         raise CleanError(raw.source, f"corrupt or truncated DOCX ({type(exc).__name__}: {_short(exc)})") from None

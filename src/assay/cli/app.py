@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+
+from assay.terminal import SafeConsole, visible
 
 if TYPE_CHECKING:
     from assay.store.db import Store
@@ -28,8 +29,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+# document text reaches the terminal only through these (controls made visible, no emoji codes)
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
 
 
 @dataclass
@@ -69,8 +71,9 @@ EXIT_USAGE = 2
 
 
 def print_error(message: str) -> None:
-    """One line on standard error, prefixed `error:`, never wrapped, never read as markup."""
-    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+    """One line on standard error, prefixed `error:`, never wrapped, never read as markup; a reason
+    quoting the input (a file name, a page title) has its control characters made visible."""
+    err_console.print(f"error: {visible(message, single_line=True)}", markup=False, highlight=False, soft_wrap=True)
 
 
 def usage_exit(message: str) -> typer.Exit:
@@ -84,12 +87,16 @@ def print_json(payload: Any) -> None:
 
 
 @contextmanager
-def configured_store(url: str | None = None) -> Iterator[Store]:
-    """The store `--db`/`ASSAY_DATABASE_URL` names; one that cannot be opened is a one-line error, exit 1."""
+def configured_store(url: str | None = None, writer: bool = False) -> Iterator[Store]:
+    """The store `--db`/`ASSAY_DATABASE_URL` names; one that cannot be opened is a one-line error, exit 1.
+
+    `writer`: the command writes (ingest, import), so it also refreshes planner statistics; a
+    reader never writes and never waits for a writer.
+    """
     from assay.store.db import StoreError, open_store
 
     try:
-        store = open_store(url or settings().database_url)
+        store = open_store(url or settings().database_url, gather_statistics=writer)
     except StoreError as exc:
         print_error(str(exc))
         raise typer.Exit(EXIT_INPUT_FAILED) from exc

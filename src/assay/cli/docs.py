@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from assay.cli.app import EXIT_INPUT_FAILED, app, console, database_url_for, settings
 from assay.cli.app import configured_store as _open
 from assay.cli.app import print_error as _error
 from assay.cli.app import print_json as _print_json
+from assay.terminal import safe_text
 
 if TYPE_CHECKING:
     from assay.pipeline import IngestReport
@@ -47,18 +47,57 @@ def ingest_command(
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Processes extracting facts and events in parallel.")
     ] = 1,
+    max_inflated_bytes: Annotated[
+        int | None,
+        typer.Option("--max-inflated-bytes", min=1, help="Budget: bytes of a document after decompression."),
+    ] = None,
+    max_elements: Annotated[
+        int | None, typer.Option("--max-elements", min=1, help="Budget: XML elements of an Office file.")
+    ] = None,
+    max_paragraphs: Annotated[
+        int | None, typer.Option("--max-paragraphs", min=1, help="Budget: paragraphs of an Office file.")
+    ] = None,
+    max_pages: Annotated[
+        int | None, typer.Option("--max-pages", min=1, help="Budget: pages of a PDF, slides of a deck.")
+    ] = None,
+    max_cells: Annotated[int | None, typer.Option("--max-cells", min=1, help="Budget: table cells.")] = None,
+    max_depth: Annotated[int | None, typer.Option("--max-depth", min=1, help="Budget: XML or HTML nesting.")] = None,
+    max_width: Annotated[
+        int | None, typer.Option("--max-width", min=1, help="Budget: children of one XML or HTML element.")
+    ] = None,
+    max_seconds: Annotated[
+        float | None,
+        typer.Option("--max-seconds", min=0.1, help="Budget: seconds to fetch, and to clean and extract, a document."),
+    ] = None,
 ) -> None:
-    """Read documents, clean them, drop duplicates, extract facts and events, and store them."""
-    from assay.pipeline import IngestOptions, ingest
-    from assay.sources import SourceOptions
+    """Read documents, clean them, drop duplicates, extract facts and events, and store them.
 
+    Each document is held to a budget (see docs/hardening.md); one over it fails with one line
+    and nothing of it is stored. The --max-* options raise (or lower) the budget's defaults.
+    """
+    from dataclasses import replace
+
+    from assay.pipeline import IngestOptions, ingest
+    from assay.sources import InputBudget, SourceOptions
+
+    given: dict[str, Any] = {
+        "max_inflated_bytes": max_inflated_bytes,
+        "max_elements": max_elements,
+        "max_paragraphs": max_paragraphs,
+        "max_pages": max_pages,
+        "max_cells": max_cells,
+        "max_depth": max_depth,
+        "max_width": max_width,
+        "max_seconds": max_seconds,
+    }
+    budget = replace(InputBudget(), **{name: value for name, value in given.items() if value is not None})
     options = IngestOptions(
-        sources=SourceOptions(max_bytes=max_bytes, allow_private_urls=allow_private_urls, feed=feed),
+        sources=SourceOptions(max_bytes=max_bytes, allow_private_urls=allow_private_urls, feed=feed, budget=budget),
         extract=not no_extract,
         show_progress=not no_progress and sys.stderr.isatty(),
         workers=workers,
     )
-    with _open() as store:
+    with _open(writer=True) as store:
         report = _guarded(store, lambda: ingest(inputs, options, store))
     _print_failures(report)
     console.print(_summary_line(report), soft_wrap=True, highlight=False)
@@ -80,14 +119,18 @@ def list_command(
     if as_json:
         _print_json([d.as_json() for d in found])
         return
-    table = Table("id", "published", "lang", "title", "source", "duplicate of")
+    table = Table("id", "published", "lang", "title", "source", "duplicate of", "superseded by")
     for d in found:
         table.add_row(
-            *map(Text, (str(d.id), d.published or "", d.lang or "", d.title or d.name, d.source_name or d.source)),
+            *(safe_text(cell, single_line=True) for cell in (d.id, d.published, d.lang, d.title or d.name)),
+            safe_text(d.source_name or d.source, single_line=True),
             str(d.duplicate_of or ""),
+            str(d.superseded_by or ""),
         )
     console.print(table)
-    console.print(f"{len(found)} documents", highlight=False)
+    superseded = sum(1 for d in found if d.superseded_by is not None)
+    note = f" ({superseded} superseded by a newer version of their source)" if superseded else ""
+    console.print(f"{len(found)} documents{note}", highlight=False)
 
 
 @docs_app.command("show")
@@ -96,11 +139,12 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
 ) -> None:
     """One document: its metadata, the cleaning steps applied, and its clean text."""
-    from assay.store.documents import get_document, get_families
+    from assay.store.documents import get_document, get_families, versions_of
 
     with _open() as store, store.session() as session:
         doc = get_document(session, document_id)
         families = get_families(session, document_id) if doc else ()
+        versions = versions_of(session, doc.source) if doc else []
     if doc is None:
         _error(f"no document with id {document_id}")
         raise typer.Exit(EXIT_INPUT_FAILED)
@@ -119,16 +163,26 @@ def show_command(
         "raw_sha256": doc.raw_sha256,
         "commodity_families": list(families),
         "cleaning_steps": list(doc.cleaning_steps),
+        "version": next((n for n, v in enumerate(versions, start=1) if v.id == doc.id), 1),
+        "versions": [v.id for v in versions],
+        "superseded_by": next((v.superseded_by for v in versions if v.id == doc.id), None),
     }
     if as_json:
         _print_json({**fields, "clean_text": doc.clean_text})
         return
     for key, value in fields.items():
-        shown = ", ".join(value) if isinstance(value, list) else value
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         console.print(f"[bold]{key}[/bold]: ", end="")
-        console.print("" if shown is None else str(shown), markup=False, highlight=False, soft_wrap=True)
+        console.print(safe_text("" if shown is None else shown, single_line=True), highlight=False, soft_wrap=True)
+    if fields["superseded_by"] is not None:
+        console.print(
+            f"superseded: its source changed; document {fields['superseded_by']} is the current version, "
+            "and this one's facts and events are kept as history only",
+            markup=False,
+            highlight=False,
+        )
     console.rule("clean text")
-    console.print(doc.clean_text, markup=False, highlight=False, soft_wrap=True)
+    console.print(safe_text(doc.clean_text), highlight=False, soft_wrap=True)
 
 
 @docs_app.command("search")
@@ -148,7 +202,8 @@ def search_command(
     table = Table("id", "published", "title", "snippet")
     for hit in hits:
         document = hit.document
-        table.add_row(*map(Text, (str(document.id), document.published or "", document.title or "", hit.snippet)))
+        cells = (document.id, document.published, document.title, hit.snippet)
+        table.add_row(*(safe_text(cell, single_line=True) for cell in cells))
     console.print(table)
     console.print(f"{len(hits)} documents", highlight=False)
 
@@ -173,7 +228,7 @@ def demo_command(
         raise typer.Exit(EXIT_INPUT_FAILED)
     url = database_url_for(db) if db is not None else settings().database_url
     options = IngestOptions(show_progress=not no_progress and sys.stderr.isatty())
-    with _open(url) as store:
+    with _open(url, writer=True) as store:
         report = _guarded(store, lambda: ingest([str(corpus)], options, store))
         with store.session() as session:
             counts = store_counts(session)
@@ -208,15 +263,15 @@ def _summary_table(counts: StoreCounts, duplicates: list[tuple[str, str]], repor
         ("by source", counts.by_source),
         ("by commodity family", counts.by_family),
     ):
-        table.add_row(title, Text(", ".join(f"{key} {n}" for key, n in counter.most_common())))
+        table.add_row(title, safe_text(", ".join(f"{key} {n}" for key, n in counter.most_common()), single_line=True))
     table.add_row("duplicates found", str(len(duplicates)))
     for copy, original in duplicates:
-        table.add_row("", Text(f"{copy} → {original}"))
+        table.add_row("", safe_text(f"{copy} → {original}", single_line=True))
     table.add_row("facts extracted", str(counts.facts))
     table.add_row("events extracted", f"{counts.events} ({counts.event_mentions} mentions)")
     table.add_row("failures this run", str(len(report.failures)))
     for source, reason in report.failures:
-        table.add_row("", Text(f"{source}: {reason}"))
+        table.add_row("", safe_text(f"{source}: {reason}", single_line=True))
     return table
 
 
@@ -225,6 +280,8 @@ def _summary_line(report: IngestReport) -> str:
     parts.append(f"{report.skipped_unchanged} already stored")
     if report.reextracted:
         parts.append(f"{report.reextracted} re-extracted")
+    if report.new_versions:
+        parts.append(f"{report.new_versions} new versions of stored documents (the earlier ones superseded)")
     parts.append(f"{len(report.failures)} failed")
     return ", ".join(parts) + f"; {report.facts} facts, {report.events} events extracted"
 

@@ -15,6 +15,7 @@ from assay.cli.app import EXIT_INPUT_FAILED, app, console, usage_exit
 from assay.cli.app import configured_store as _open
 from assay.cli.app import print_error as _error
 from assay.cli.app import print_json as _print_json
+from assay.terminal import safe_text
 
 if TYPE_CHECKING:
     from assay.analyze.impact import SeriesImpact
@@ -78,9 +79,8 @@ def timeline_command(
             soft_wrap=True,
         )
         for mention in event.mentions:
-            console.print(
-                f"    {_source_line(mention.doc, mention.url, mention.quote)}", highlight=False, soft_wrap=True
-            )
+            line = f"    {_source_line(mention.doc, mention.url, mention.quote)}"
+            console.print(safe_text(line, single_line=True), highlight=False, soft_wrap=True)
 
 
 @events_app.command("show")
@@ -120,7 +120,8 @@ def _print_event(event: StoredEvent) -> None:
         console.print(f"applies in: {event.geo}", highlight=False)
     for mention in event.mentions:
         where = mention.url or mention.doc
-        console.print(f"- {where} ({mention.published or 'undated'}): “{_one_line(mention.quote)}”", highlight=False)
+        line = f"- {where} ({mention.published or 'undated'}): “{_one_line(mention.quote)}”"
+        console.print(safe_text(line, single_line=True), highlight=False)
 
 
 def _print_impacts(event: StoredEvent, impacts: list[SeriesImpact]) -> None:

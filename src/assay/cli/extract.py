@@ -22,6 +22,7 @@ from rich.table import Column, Table
 
 from assay.cli.app import app, console, err_console, settings
 from assay.model import Document, Event, Fact
+from assay.terminal import SafeConsole, safe_text
 
 if TYPE_CHECKING:
     from assay.store.facts import FactFilter, StoredFact
@@ -85,6 +86,9 @@ def extract_command(
 
 
 def _extract_all(paths: Sequence[str], output_format: ExtractFormat, out: TextIO) -> ExtractRun:
+    from assay.sources import BudgetExceeded, InputBudget
+    from assay.sources.budget import time_limit
+
     run = ExtractRun()
     table_rows: list[Fact] = []
     for item in iter_documents(paths):
@@ -93,7 +97,12 @@ def _extract_all(paths: Sequence[str], output_format: ExtractFormat, out: TextIO
             say(f"error: {item}")
             continue
         try:
-            records = _extract_records(item, output_format)
+            with time_limit(InputBudget().max_seconds, "extracting this document"):
+                records = _extract_records(item, output_format)
+        except BudgetExceeded as exc:
+            run.failures += 1
+            say(f"error: {item.source}: {exc.reason}")
+            continue
         except Exception as exc:  # the extractors promise not to raise; if one does, report it and go on
             run.failures += 1
             say(f"error: {item.source}: extraction failed: {type(exc).__name__}: {exc}")
@@ -113,7 +122,8 @@ def _extract_all(paths: Sequence[str], output_format: ExtractFormat, out: TextIO
 def iter_documents(paths: Sequence[str]) -> Iterator[Document | str]:
     """Clean documents read from `paths`, or a one-line error ("INPUT: reason") for an input that failed."""
     from assay.clean import CleaningContext, clean_document
-    from assay.sources import SourceError, SourceOptions, iter_sources
+    from assay.sources import BudgetExceeded, SourceError, SourceOptions, iter_sources
+    from assay.sources.budget import time_limit
 
     context = CleaningContext()
     for raw in iter_sources(paths, SourceOptions()):
@@ -121,10 +131,16 @@ def iter_documents(paths: Sequence[str]) -> Iterator[Document | str]:
             yield str(raw)
             continue
         try:
-            yield clean_document(raw, context)
+            with time_limit(context.budget.max_seconds, "cleaning this document"):
+                document = clean_document(raw, context)
+        except BudgetExceeded as exc:
+            yield f"{raw.source}: {exc.reason}"
+            continue
         except Exception as exc:  # CleanError, or a parser's own error on a broken file: report it and go on
             reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
             yield f"{raw.source}: {reason}"
+            continue
+        yield document
 
 
 def _extract_records(doc: Document, output_format: ExtractFormat) -> Sequence[Fact | Event]:
@@ -145,7 +161,7 @@ def table_console(out: TextIO) -> Console:
     """The terminal's own width when printing to one; else wide lines, since a file or pipe has no width."""
     if out is sys.stdout and console.is_terminal:
         return console
-    return Console(file=out, width=PIPED_WIDTH)
+    return SafeConsole(file=out, width=PIPED_WIDTH)
 
 
 def facts_table(rows: Sequence[tuple[int | None, Fact]]) -> Table:
@@ -167,7 +183,7 @@ def facts_table(rows: Sequence[tuple[int | None, Fact]]) -> Table:
             fact.unit,
             _shorten(fact.quote),
         ]
-        table.add_row(*([str(fact_id)] if with_ids else []), *cells)
+        table.add_row(*([str(fact_id)] if with_ids else []), *(safe_text(cell, single_line=True) for cell in cells))
     return table
 
 
@@ -255,7 +271,7 @@ def _query_store(flt: FactFilter) -> list[StoredFact]:
         say(f"error: {url}: no such database; `assay ingest PATH` creates it")
         raise typer.Exit(EXIT_INPUT_FAILED)
     try:
-        with open_store(url) as store, store.session() as session:
+        with open_store(url, gather_statistics=False) as store, store.session() as session:
             return query_facts(session, flt)
     except StoreError as exc:
         say(f"error: {exc}")

@@ -39,9 +39,9 @@ CommodityOpt = Annotated[str, typer.Option("--commodity", "-c", help="Commodity 
 
 
 @contextmanager
-def _session() -> Iterator[Session]:
+def _session(writer: bool = False) -> Iterator[Session]:
     """A session on the configured store; a store that cannot be opened is a one-line error, exit 1."""
-    with _open() as store, store.session() as session:
+    with _open(writer=writer) as store, store.session() as session:
         yield session
 
 
@@ -325,7 +325,7 @@ def _run_imports(files: list[Path], importer: Any, verbose: bool) -> None:
     from assay.store.reference import ReferenceError
 
     failed = False
-    with _session() as session:
+    with _session(writer=True) as session:
         for path in files:
             try:
                 result, parsed = importer(session, path)

@@ -10,10 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from assay.sources.base import CONTENT_TYPES, RawDocument, SourceError, SourceOptions
+from assay.sources.budget import BudgetExceeded, InputBudget
 from assay.sources.files import FolderIndexes, iter_path
 from assay.sources.web import WebFetcher, looks_like_url
 
-__all__ = ["CONTENT_TYPES", "RawDocument", "SourceError", "SourceOptions", "iter_sources"]
+__all__ = [
+    "CONTENT_TYPES",
+    "BudgetExceeded",
+    "InputBudget",
+    "RawDocument",
+    "SourceError",
+    "SourceOptions",
+    "iter_sources",
+]
 
 
 def iter_sources(inputs: Sequence[str], options: SourceOptions) -> Iterator[RawDocument | SourceError]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from assay.sources.budget import InputBudget
 
 CONTENT_TYPES = ("txt", "md", "html", "pdf", "pptx", "docx")
 
@@ -44,13 +46,15 @@ class RawDocument:
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """Bounds on what a run may read: size cap, network safety and feed handling."""
+    """Bounds on what a run may read: size cap (bytes as stored or sent), network safety, feed handling,
+    and the budget each document is held to once read (bytes after decompression, elements, time)."""
 
     max_bytes: int = 100 * 1024 * 1024
     allow_private_urls: bool = False
-    timeout_s: float = 20.0
+    timeout_s: float = 20.0  # each wait for the network; a whole response has budget.max_seconds
     max_redirects: int = 5
     feed: bool = False
+    budget: InputBudget = field(default_factory=InputBudget)
 
 
 class SourceError(Exception):

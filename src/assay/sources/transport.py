@@ -2,12 +2,20 @@
 
 The fetcher resolves and vets the host itself, then asks the transport to connect to exactly that
 address, so a DNS answer cannot change between the safety check and the connection.
+
+Time is bounded twice: the socket timeout bounds each wait for bytes, and a watchdog shuts the
+socket when the request's deadline passes, so a server that drips its headers or body a byte at
+a time cannot hold a run (the body is read as bytes arrive, never waiting for a full chunk).
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import socket
 import ssl
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -23,6 +31,7 @@ class Request:
     address: str  # the vetted IP address to connect to
     port: int
     timeout_s: float
+    deadline: float | None = None  # time.monotonic() reading by which the whole response must be read
 
 
 class Response(Protocol):
@@ -51,8 +60,6 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self._address = address
 
     def connect(self) -> None:
-        import socket
-
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
@@ -62,17 +69,40 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._address = address
 
     def connect(self) -> None:
-        import socket
-
         sock = socket.create_connection((self._address, self.port), self.timeout)
         context = ssl.create_default_context()
         self.sock = context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _Watchdog:
+    """Shuts a connection's socket when its deadline passes; whatever read was waiting then ends."""
+
+    def __init__(self, connection: http.client.HTTPConnection, deadline: float | None) -> None:
+        self.connection = connection
+        self.expired = False
+        self._timer: threading.Timer | None = None
+        if deadline is not None:
+            self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._expire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _expire(self) -> None:
+        self.expired = True
+        sock = self.connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # already closed: nothing left to wait on
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
 
 
 @dataclass
 class _HttpClientResponse:
     connection: http.client.HTTPConnection
     raw: http.client.HTTPResponse
+    watchdog: _Watchdog
 
     @property
     def status(self) -> int:
@@ -86,13 +116,22 @@ class _HttpClientResponse:
         return self.raw.getheader(name)
 
     def chunks(self) -> Iterator[bytes]:
+        """The body as it arrives (read1: whatever one receive brings, up to CHUNK bytes)."""
         while True:
-            chunk = self.raw.read(CHUNK)
+            try:
+                chunk = self.raw.read1(CHUNK)
+            except Exception:
+                if self.watchdog.expired:
+                    raise TimeoutError("response deadline passed") from None
+                raise
+            if self.watchdog.expired:
+                raise TimeoutError("response deadline passed")
             if not chunk:
                 return
             yield chunk
 
     def close(self) -> None:
+        self.watchdog.cancel()
         self.connection.close()
 
 
@@ -109,6 +148,7 @@ class HttpClientTransport:
         path = request.url.path or "/"
         if request.url.query:
             path = f"{path}?{request.url.query}"
+        watchdog = _Watchdog(connection, request.deadline)
         try:
             connection.request(
                 "GET",
@@ -121,7 +161,10 @@ class HttpClientTransport:
                 },
             )
             raw = connection.getresponse()
-        except BaseException:
+        except BaseException as exc:
+            watchdog.cancel()
             connection.close()
+            if watchdog.expired and isinstance(exc, Exception):
+                raise TimeoutError("response deadline passed") from None
             raise
-        return _HttpClientResponse(connection, raw)
+        return _HttpClientResponse(connection, raw, watchdog)

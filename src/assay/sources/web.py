@@ -26,7 +26,6 @@ from assay.sources.base import SUFFIX_TYPES, RawDocument, SourceError, SourceOpt
 from assay.sources.transport import USER_AGENT, HttpClientTransport, Request, Response, Transport
 
 ROBOTS_MAX_BYTES = 512 * 1024
-READ_DEADLINE_FACTOR = 10  # whole-body reading may take this many connect timeouts
 REDIRECTS = {301, 302, 303, 307, 308}
 MIME_TYPES = {
     "text/html": "html",
@@ -61,6 +60,8 @@ class WebFetcher:
     _robots: dict[str, RobotFileParser | None] = field(default_factory=dict)
 
     def iter_url(self, url: str) -> Iterator[RawDocument | SourceError]:
+        """The page (or feed entries) at `url`; credentials in it are dropped before anything else."""
+        url = redact_userinfo(url)
         if self.options.feed:
             yield from self._iter_feed(url)
             return
@@ -70,7 +71,8 @@ class WebFetcher:
             yield exc
 
     def page(self, url: str, title: str | None = None, published: str | None = None) -> RawDocument:
-        """One URL as a RawDocument, after checking robots.txt."""
+        """One URL as a RawDocument, after checking robots.txt (credentials in the URL are dropped)."""
+        url = redact_userinfo(url)
         self._check_robots(url)
         fetched = self.fetch(url)
         content_type = _content_type(fetched)
@@ -93,17 +95,19 @@ class WebFetcher:
     def fetch(self, url: str, max_bytes: int | None = None) -> Fetched:
         """GET with redirects followed by hand, each hop vetted; raises SourceError naming `url`."""
         cap = self.options.max_bytes if max_bytes is None else max_bytes
+        seconds = self.options.budget.max_seconds
+        deadline = time.monotonic() + seconds
         seen: set[str] = set()
         current = url
         for _hop in range(self.options.max_redirects + 1):
             seen.add(current)
-            response = self._send(url, current)
+            response = self._send(url, current, deadline)
             try:
                 if response.status in REDIRECTS:
                     location = response.header("Location")
                     if not location:
                         raise SourceError(url, f"HTTP {response.status} redirect without a Location")
-                    following = urljoin(current, location.strip())
+                    following = redact_userinfo(urljoin(current, location.strip()))
                     if following in seen:
                         raise SourceError(url, f"redirect loop at {following}")
                     current = following
@@ -112,14 +116,15 @@ class WebFetcher:
                     raise SourceError(url, f"HTTP {response.status} {response.reason}".rstrip())
                 if not 200 <= response.status < 300:
                     raise SourceError(url, f"unexpected HTTP status {response.status}")
-                body = _read_capped(url, response, cap, self.options.timeout_s)
+                inflated_cap = min(cap, self.options.budget.max_inflated_bytes)
+                body = _read_capped(url, response, _Caps(cap, inflated_cap, deadline, seconds))
                 mime, charset = _parse_content_type(response.header("Content-Type"))
                 return Fetched(url=current, body=body, mime=mime, charset=charset)
             finally:
                 response.close()
         raise SourceError(url, f"more than {self.options.max_redirects} redirects")
 
-    def _send(self, original: str, url: str) -> Response:
+    def _send(self, original: str, url: str, deadline: float) -> Response:
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https"):
             raise SourceError(original, f"scheme {parts.scheme or '(none)'!r} refused; only http and https are fetched")
@@ -137,10 +142,13 @@ class WebFetcher:
                 raise SourceError(original, f"bad host name in {url}") from None
             parts = parts._replace(netloc=f"{host}:{port}")
         address = self._vetted_address(original, host, port)
-        request = Request(url=parts, address=address, port=port, timeout_s=self.options.timeout_s)
+        timeout = min(self.options.timeout_s, max(0.001, deadline - time.monotonic()))
+        request = Request(url=parts, address=address, port=port, timeout_s=timeout, deadline=deadline)
         try:
             return self.transport.send(request)
         except TimeoutError:
+            if time.monotonic() >= deadline:
+                raise SourceError(original, _deadline_reason(self.options.budget.max_seconds)) from None
             raise SourceError(original, f"timed out after {self.options.timeout_s:g}s waiting for {host}") from None
         except ConnectionRefusedError:
             raise SourceError(original, f"connection refused by {host}:{port}") from None
@@ -247,29 +255,54 @@ def url_slug(url: str) -> str:
     return slug[:120].rstrip("-")
 
 
-def _read_capped(url: str, response: Response, cap: int, timeout_s: float) -> bytes:
+def redact_userinfo(url: str) -> str:
+    """The URL without `user:password@`: credentials are never fetched with, printed or stored."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+
+
+@dataclass(frozen=True)
+class _Caps:
+    transfer: int  # bytes as sent
+    inflated: int  # bytes after Content-Encoding is undone
+    deadline: float  # time.monotonic() by which the whole body must be in
+    seconds: float  # the budget the deadline came from, for the message
+
+
+def _deadline_reason(seconds: float) -> str:
+    return f"timed out: the response took longer than the time budget of {seconds:g}s (raise with --max-seconds)"
+
+
+def _read_capped(url: str, response: Response, caps: _Caps) -> bytes:
+    cap = caps.transfer
     declared = response.header("Content-Length")
     if declared and declared.strip().isdigit() and int(declared) > cap:
         raise SourceError(url, f"response is {int(declared)} bytes, over the size cap of {cap} bytes")
     encoding = (response.header("Content-Encoding") or "").strip().lower()
     decoder = zlib.decompressobj(zlib.MAX_WBITS | 32) if encoding in ("gzip", "deflate", "x-gzip") else None
     parts: list[bytes] = []
-    size = 0
-    # the socket timeout bounds each read; this bounds a server that drips bytes forever
-    deadline = time.monotonic() + READ_DEADLINE_FACTOR * timeout_s
+    sent = size = 0
     try:
+        # the socket timeout bounds each read; the deadline bounds a server that drips bytes forever
         for chunk in response.chunks():
-            if time.monotonic() > deadline:
-                raise SourceError(url, f"timed out reading the response (over {READ_DEADLINE_FACTOR * timeout_s:g}s)")
-            if decoder is not None:
-                chunk = decoder.decompress(chunk, cap + 1 - size)
-            size += len(chunk)
-            if size > cap:
+            if time.monotonic() > caps.deadline:
+                raise SourceError(url, _deadline_reason(caps.seconds))
+            sent += len(chunk)
+            if sent > cap:
                 raise SourceError(url, f"response is over the size cap of {cap} bytes")
+            if decoder is not None:
+                chunk = decoder.decompress(chunk, caps.inflated + 1 - size)
+                if size + len(chunk) > caps.inflated:
+                    raise SourceError(url, f"response inflates to over {caps.inflated} bytes, over the size cap")
+            size += len(chunk)
             parts.append(chunk)
         if decoder is not None:
             parts.append(decoder.flush())
     except TimeoutError:
+        if time.monotonic() >= caps.deadline:
+            raise SourceError(url, _deadline_reason(caps.seconds)) from None
         raise SourceError(url, "timed out reading the response") from None
     except zlib.error:
         raise SourceError(url, f"corrupt {encoding} response body") from None

@@ -1,12 +1,19 @@
 """Opening a store: an engine, sessions, and the schema brought to head by Alembic.
 
 SQLite is the default (one file, WAL journal, foreign keys, FTS5 over clean text); PostgreSQL
-works through the same code. `open_store` always runs `alembic upgrade head`, so a file made
-by an older assay is migrated in place and a new file gets the whole schema.
+works through the same code. `open_store` reads the schema's revision without any lock and runs
+`alembic upgrade head` only when it is behind (under the write lock, so concurrent openers migrate
+once): a file made by an older assay is migrated in place, a new file gets the whole schema, and
+a reader of an up-to-date store never takes the write lock.
+
+Writers on SQLite take the write lock when their transaction begins (BEGIN IMMEDIATE); one that
+finds it busy waits (busy timeout) and tries again, up to WRITER_PATIENCE_S, instead of failing.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -17,9 +24,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -27,6 +35,9 @@ from assay.store.schema import Base
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# how long a writer keeps trying to begin (each try waits up to the busy timeout), and the pause between tries
+WRITER_PATIENCE_S = 1800.0
+WRITER_RETRY_PAUSE_S = 0.05
 SQLITE_CACHE_KIB = 64 * 1024  # page cache per connection; the default 2 MB thrashes on the FTS and facts indexes
 # Planner statistics: a table is analysed when it has at least this many rows and none were
 # gathered, or it grew or shrank by STALE_RATIO since; ANALYZE reads at most ANALYSIS_LIMIT rows per index.
@@ -85,19 +96,35 @@ class Store:
         self.close()
 
 
-def open_store(url: str) -> Store:
-    """Connect to `url` (any SQLAlchemy URL; a bare path means a SQLite file) and migrate to head."""
+def open_store(url: str, gather_statistics: bool = True) -> Store:
+    """Connect to `url` (any SQLAlchemy URL; a bare path means a SQLite file), migrated to head.
+
+    `gather_statistics=False` for readers: nothing is written unless the schema is behind.
+    """
     url = normalise_url(url)
     engine = _create_engine(url)
     try:
-        upgrade(engine)
+        if current_revision(engine) != head_revision():
+            upgrade(engine)
     except (SQLAlchemyError, OSError) as exc:
         engine.dispose()
         raise StoreError(display_url(url), describe_error(exc)) from exc
     store = Store(url=url, engine=engine, dialect=engine.dialect.name)
-    with suppress(SQLAlchemyError):  # a read-only or busy database still opens; statistics can wait
-        refresh_statistics(store)
+    if gather_statistics:
+        with suppress(SQLAlchemyError):  # a read-only or busy database still opens; statistics can wait
+            refresh_statistics(store)
     return store
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision id."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None for an empty one), read without taking any lock."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def refresh_statistics(store: Store, min_rows: int = ANALYZE_MIN_ROWS) -> list[str]:
@@ -182,7 +209,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config()
     # On SQLite the migration takes the write lock first, so two processes opening a new file
     # at once run it one after the other instead of one failing on a stale read.
-    with engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE") as connection, connection.begin():
+    # One wait of the busy timeout, no more: a reader that must migrate first fails with one line
+    # rather than waiting out a long ingest.
+    options = {"sqlite_begin": "BEGIN IMMEDIATE", "writer_patience_s": 0.0}
+    with engine.connect().execution_options(**options) as connection, connection.begin():
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -242,10 +272,13 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     if not in_memory:
         assert database is not None
         folder = Path(database).expanduser().resolve().parent
-        if not folder.is_dir():
-            raise StoreError(url, f"folder {folder} does not exist")
-        if Path(database).is_dir():
-            raise StoreError(url, "is a folder, not a database file")
+        try:
+            if not folder.is_dir():
+                raise StoreError(url, f"folder {folder} does not exist")
+            if Path(database).expanduser().is_dir():
+                raise StoreError(url, "is a folder, not a database file")
+        except OSError as exc:  # a folder on the way that we may not read (permission denied, ...)
+            raise StoreError(url, f"cannot use folder {folder}: {(exc.strerror or str(exc)).lower()}") from None
     extra: dict[str, Any] = {"poolclass": StaticPool} if in_memory else {}
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **extra)
     event.listen(engine, "connect", _sqlite_pragmas)
@@ -270,7 +303,28 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+    statement = connection.get_execution_options().get("sqlite_begin", "BEGIN")
+    if statement == "BEGIN":  # a reader: in WAL mode it never waits for a writer
+        connection.exec_driver_sql(statement)
+        return
+    give_up = time.monotonic() + connection.get_execution_options().get("writer_patience_s", WRITER_PATIENCE_S)
+    while True:
+        try:
+            connection.exec_driver_sql(statement)
+            return
+        except OperationalError as exc:
+            # another writer kept the lock past the busy timeout: wait our turn again, up to our patience
+            if not _is_busy(exc) or time.monotonic() >= give_up:
+                raise
+            time.sleep(WRITER_RETRY_PAUSE_S)
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    original = exc.orig
+    if isinstance(original, sqlite3.OperationalError):
+        text = str(original).lower()
+        return "locked" in text or "busy" in text
+    return False
 
 
 def describe_error(exc: BaseException) -> str:

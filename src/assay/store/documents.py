@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from assay.model import Document
@@ -33,6 +33,7 @@ SUMMARY_COLUMNS = (
     DocumentRow.duplicate_of,
     DocumentRow.commodity_families,
     DocumentRow.extracted_with,
+    DocumentRow.superseded_by,
 )
 # Built once with bound parameters: the pipeline runs these per document, and building a statement
 # (and its cache key) from literal values cost more than the database work. They run on the session's
@@ -69,6 +70,7 @@ class DocumentSummary:
     duplicate_of: int | None
     commodity_families: tuple[str, ...]
     extracted_with: str | None
+    superseded_by: int | None = None  # the newer version of this document, when its source changed
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +86,7 @@ class DocumentSummary:
             "fetched_at": self.fetched_at.isoformat(),
             "duplicate_of": self.duplicate_of,
             "commodity_families": list(self.commodity_families),
+            "superseded_by": self.superseded_by,
         }
 
 
@@ -198,11 +201,63 @@ def find_by_source_and_hash(session: Session, source: str, raw_sha256: str) -> D
     return None if row is None else _to_summary(row)
 
 
-def iter_originals_for_dedupe(session: Session) -> Iterator[tuple[int, str, bytes | None]]:
-    """(id, text_sha256, minhash) of every document that is not itself a duplicate, oldest first."""
+def find_current_version(session: Session, source: str) -> DocumentSummary | None:
+    """The latest stored version of `source` (the one no other supersedes), if any."""
+    query = (
+        select(*SUMMARY_COLUMNS)
+        .where(DocumentRow.source == source, DocumentRow.superseded_by.is_(None))
+        .order_by(DocumentRow.id.desc())
+        .limit(1)
+    )
+    row = session.execute(query).first()
+    return None if row is None else _to_summary(row)
+
+
+def supersede(session: Session, old_id: int, new_id: int) -> None:
+    """Mark document `old_id` superseded by `new_id`, and any version `old_id` superseded before."""
+    session.execute(update(DocumentRow).where(DocumentRow.id == old_id).values(superseded_by=new_id))
+    session.execute(
+        update(DocumentRow)
+        .where(DocumentRow.superseded_by == old_id, DocumentRow.id != new_id)
+        .values(superseded_by=new_id)
+    )
+
+
+def make_current(session: Session, document_id: int, source: str) -> int | None:
+    """Make a stored earlier version current again (its source went back to that content); returns
+    the id of the version it replaces, if any."""
+    current = find_current_version(session, source)
+    session.execute(update(DocumentRow).where(DocumentRow.id == document_id).values(superseded_by=None))
+    if current is None or current.id == document_id:
+        return None
+    supersede(session, current.id, document_id)
+    return current.id
+
+
+def versions_of(session: Session, source: str) -> list[DocumentSummary]:
+    """Every stored version of `source`, oldest first."""
+    rows = session.execute(select(*SUMMARY_COLUMNS).where(DocumentRow.source == source).order_by(DocumentRow.id))
+    return [_to_summary(row) for row in rows]
+
+
+def delete_document(session: Session, document_id: int) -> None:
+    """Remove a document stored moments ago whose processing then failed (its facts and mentions go with it)."""
+    session.execute(delete(EventMentionRow).where(EventMentionRow.document_id == document_id))
+    session.execute(delete(FactRow).where(FactRow.document_id == document_id))
+    session.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
+
+
+def superseded_document_ids() -> Select[Any]:
+    """A subquery: ids of documents a newer version superseded (analyses leave their facts out)."""
+    return select(DocumentRow.id).where(DocumentRow.superseded_by.is_not(None))
+
+
+def iter_originals_for_dedupe(session: Session, after_id: int = 0) -> Iterator[tuple[int, str, bytes | None]]:
+    """(id, text_sha256, minhash) of every current document that is not itself a duplicate, oldest
+    first; `after_id`: only those stored after that id (what another process added since)."""
     query = (
         select(DocumentRow.id, DocumentRow.text_sha256, DocumentRow.minhash)
-        .where(DocumentRow.duplicate_of.is_(None))
+        .where(DocumentRow.duplicate_of.is_(None), DocumentRow.superseded_by.is_(None), DocumentRow.id > after_id)
         .order_by(DocumentRow.id)
         .execution_options(yield_per=2000)
     )
@@ -366,6 +421,7 @@ def _to_summary(row: Any) -> DocumentSummary:
         duplicate_of=row.duplicate_of,
         commodity_families=tuple(row.commodity_families or ()),
         extracted_with=row.extracted_with,
+        superseded_by=row.superseded_by,
     )
 
 

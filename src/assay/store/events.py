@@ -27,6 +27,7 @@ from assay.extract.events.dates import dates_compatible, month_start
 from assay.extract.events.merge import related
 from assay.extract.text.gazetteer import commodity_family
 from assay.model import Event, Period
+from assay.store.documents import superseded_document_ids
 from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
 from assay.vocab import ancestors, commodities
 
@@ -319,7 +320,9 @@ def _period_bounds(value: str, *, end: bool) -> date:
 
 
 def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+    # an event only a superseded document version reported is history: it is not listed
+    current = select(EventMentionRow.event_id).where(EventMentionRow.document_id.not_in(superseded_document_ids()))
+    where: list[ColumnElement[bool]] = [EventRow.id.in_(current)]
     if flt.type:
         where.append(EventRow.type == flt.type)
     if flt.actor:
@@ -370,7 +373,7 @@ def _with_mentions(session: Session, rows: list[EventRow]) -> list[StoredEvent]:
     mention_rows = session.execute(
         select(EventMentionRow, DocumentRow.name, DocumentRow.url, DocumentRow.published)
         .join(DocumentRow, DocumentRow.id == EventMentionRow.document_id)
-        .where(EventMentionRow.event_id.in_(list(by_event)))
+        .where(EventMentionRow.event_id.in_(list(by_event)), DocumentRow.superseded_by.is_(None))
         .order_by(EventMentionRow.event_id, DocumentRow.published, EventMentionRow.id)
     )
     for mention, name, url, published in mention_rows:

@@ -247,6 +247,8 @@ def _select(session: Session, flt: FactFilter) -> Select[FactRow, str, str | Non
         )
         .outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id)
         .outerjoin(DatasetRow, FactRow.dataset_id == DatasetRow.id)
+        # a superseded version's facts are history: `superseded_by` is NULL for current ones and datasets
+        .where(DocumentRow.superseded_by.is_(None))
     )
     stmt = stmt.where(*_conditions(flt))
     if flt.order not in FACT_ORDERS:

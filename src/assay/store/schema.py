@@ -52,8 +52,16 @@ class DocumentRow(Base):
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     extracted_with: Mapped[str | None] = mapped_column(String(64))  # extractor version last run
+    # the newer version of this document (same source, other content); its facts and events are
+    # kept as history and left out of every analysis
+    superseded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", name="fk_documents_superseded_by"), index=True
+    )
 
-    __table_args__ = (UniqueConstraint("source", "raw_sha256", name="uq_documents_source_raw"),)
+    __table_args__ = (
+        UniqueConstraint("source", "raw_sha256", name="uq_documents_source_raw"),
+        Index("ix_documents_source", "source"),  # a source's current version, looked up per input
+    )
 
 
 class DatasetRow(Base):

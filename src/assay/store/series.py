@@ -15,10 +15,11 @@ from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, or_, select
 from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact
+from assay.store.documents import superseded_document_ids
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
 
 T = TypeVar("T")
@@ -138,7 +139,10 @@ _IN_CHUNK = 2000  # ids per IN (...) list: well under SQLite's (32,766) and Post
 
 
 def _statement(selection: FactSelection) -> Select[*tuple[Any, ...]]:
-    stmt = select(*_COLUMNS)
+    # facts of a superseded document version are history, not evidence (NOT IN over the few superseded ids)
+    stmt = select(*_COLUMNS).where(
+        or_(FactRow.document_id.is_(None), FactRow.document_id.not_in(superseded_document_ids()))
+    )
     if selection.commodity is not None:
         stmt = stmt.where(FactRow.commodity == selection.commodity)
     elif selection.commodities:
