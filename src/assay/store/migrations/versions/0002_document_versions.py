@@ -20,7 +20,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
+    if op.get_bind().dialect.name == "sqlite" and _has_column():
+        pass  # left in place, empty, by a SQLite downgrade (see below)
+    elif op.get_bind().dialect.name == "sqlite":
         # SQLite accepts a REFERENCES clause on an added NULL column; Alembic's way (batch mode)
         # would copy the table, and the copy would lose the full-text triggers
         op.execute(
@@ -37,5 +39,15 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_documents_source", table_name="documents")
     op.drop_index("ix_documents_superseded_by", table_name="documents")
-    with op.batch_alter_table("documents") as batch:
-        batch.drop_column("superseded_by")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite drops a column with a REFERENCES clause only by copying the table, and dropping the old
+        # documents table would cascade-delete every fact and lose the full-text triggers. The column
+        # stays, emptied; 0001's code never reads it and upgrading again finds it in place.
+        op.execute("UPDATE documents SET superseded_by = NULL")
+        return
+    op.drop_constraint("fk_documents_superseded_by", "documents", type_="foreignkey")
+    op.drop_column("documents", "superseded_by")
+
+
+def _has_column() -> bool:
+    return any(column["name"] == "superseded_by" for column in sa.inspect(op.get_bind()).get_columns("documents"))
