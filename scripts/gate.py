@@ -23,6 +23,10 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared"
 SAMPLE_CORPUS = REPO / "src" / "assay" / "sample"
 FLOORS_FILE = REPO / "quality" / "floors.toml"
+HELD_BACK = REPO / "quality" / "gold"  # our own blind labels of ../shared/corpus/unlabelled articles
+UNLABELLED = SHARED / "corpus" / "unlabelled"
+# Our label files name the gold file each scorer reads: facts.jsonl -> gold.jsonl, events.jsonl -> events.jsonl.
+HELD_BACK_FILES = {"gold.jsonl": "facts.jsonl", "events.jsonl": "events.jsonl"}
 ASSAY = [sys.executable, "-c", "from assay.cli import main; main()"]  # the installed CLI, from this Python
 MARGIN = 0.01  # floors sit this far below the measured score, so that reruns of the same code pass
 
@@ -54,7 +58,55 @@ def find_corpora(gold_name: str) -> list[Corpus]:
         ]
     if (SAMPLE_CORPUS / gold_name).is_file():
         found.append(Corpus("sample", SAMPLE_CORPUS, shared=False))
-    return found
+    return found + held_back_corpora(gold_name)
+
+
+def held_back_corpora(gold_name: str) -> list[Corpus]:
+    """Our labelled batches of ../shared/corpus/unlabelled (quality/gold/BATCH), as corpus folders.
+
+    The labels give character offsets, not quotes, so that no third-party sentence is copied into the
+    repository: each batch is laid out in a temporary folder (its documents, their index lines, and the
+    gold file with quotes cut from the texts) the first time it is asked for in this process.
+    """
+    if not UNLABELLED.is_dir() or not HELD_BACK.is_dir():
+        return []
+    return [
+        Corpus(folder.name, _laid_out(folder), shared=True)
+        for folder in sorted(HELD_BACK.iterdir())
+        if (folder / HELD_BACK_FILES[gold_name]).is_file()
+    ]
+
+
+_LAID_OUT: dict[Path, Path] = {}
+
+
+def _laid_out(batch: Path) -> Path:
+    if batch in _LAID_OUT:
+        return _LAID_OUT[batch]
+    target = Path(tempfile.mkdtemp(prefix=f"assay-{batch.name}-"))
+    docs = (batch / "docs.txt").read_text(encoding="utf-8").split()
+    index = {
+        json.loads(line)["doc"]: line
+        for line in (UNLABELLED / "index.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+    texts = {doc: (UNLABELLED / f"{doc}.txt").read_text(encoding="utf-8") for doc in docs}
+    for doc, text in texts.items():
+        (target / f"{doc}.txt").write_text(text, encoding="utf-8")
+    (target / "index.jsonl").write_text("".join(index[doc] + "\n" for doc in docs), encoding="utf-8")
+    for gold_name, label_name in HELD_BACK_FILES.items():
+        rows = []
+        for line in (batch / label_name).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            start, end = row.pop("start"), row.pop("end")
+            row.pop("note", None)
+            row["quote"] = texts[row["doc"]][start:end]
+            rows.append(json.dumps(row, ensure_ascii=False))
+        (target / gold_name).write_text("".join(row + "\n" for row in rows), encoding="utf-8")
+    _LAID_OUT[batch] = target
+    return target
 
 
 def extract_and_score(corpus: Corpus, output_format: str, gold_name: str, scorer: str) -> Scored:
