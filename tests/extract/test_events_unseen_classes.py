@@ -95,3 +95,36 @@ def test_zh_hant_inspection_follow_up_is_enforcement() -> None:
 def test_zh_relaxed_exports_are_an_export_control_that_loosens() -> None:
     found = of_type(events_of("2025年6月，中国有条件放宽稀土磁体出口。"), "export_control")
     assert [(e.date, e.stance) for e in found] == [("2025-06", Stance.LOOSEN)]
+
+
+def test_zh_price_agreed_among_producers_is_no_trade_deal() -> None:
+    found = events_of("2025年5月，府谷镁企对镁锭销售价格达成共识，不低于每吨1.6万元。")
+    assert of_type(found, "trade_measure") == []
+
+
+def test_zh_agreement_between_states_is_still_a_trade_deal() -> None:
+    found = of_type(events_of("2025年5月，中美两国就稀土出口达成贸易协议。"), "trade_measure")
+    assert [e.date for e in found] == ["2025-05"]
+
+
+def test_zh_stock_exchange_of_a_listing_is_no_platform() -> None:
+    found = events_of("股票上市交易所：上海证券交易所；股票简称：北方稀土；报告期未变更。", "2024-08-29")
+    assert of_type(found, "industrial_policy") == []
+
+
+def test_zh_hant_campaign_of_days_running_past_the_page_is_this_year() -> None:
+    found = of_type(
+        events_of("從9月18日至10月19日，環保巡察組將對菱鎂企業進行專項巡察。", "2018-09-25"),
+        "environmental_enforcement",
+    )
+    assert [e.date for e in found] == ["2018-09-18/2018-10-19"]
+
+
+def test_campaign_of_days_in_english() -> None:
+    found = of_type(
+        events_of(
+            "From September 18 to October 19, environmental inspectors will visit magnesite mines.", "2018-09-25"
+        ),
+        "environmental_enforcement",
+    )
+    assert [e.date for e in found] == ["2018-09-18/2018-10-19"]
