@@ -128,3 +128,17 @@ def test_campaign_of_days_in_english() -> None:
         "environmental_enforcement",
     )
     assert [e.date for e in found] == ["2018-09-18/2018-10-19"]
+
+
+def test_a_facility_under_construction_is_a_capacity_plan() -> None:
+    for sentence in (
+        "Lynas won a contract in 2022 to construct a heavy rare earths separation facility in Texas.",
+        "Construction of the rare earth processing plant in Malaysia advanced in 2022.",
+    ):
+        found = of_type(events_of(sentence), "capacity_plan")
+        assert [e.date for e in found] == ["2022"], sentence
+
+
+def test_zh_hant_capacity_that_started_producing() -> None:
+    found = of_type(events_of("該公司3000噸/年稀土分離產能於2025年1月開始正式生產。"), "capacity_plan")
+    assert [e.date for e in found] == ["2025-01"]
