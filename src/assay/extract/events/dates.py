@@ -72,6 +72,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "去年12月1日", "January 1 last year": a day or month placed by a year named relative to the page
         ("zh_rel_year_day", r"(?P<rel>去年|今年|明年)\s*(?P<mo>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"),
         ("rel_year_day", rf"\b{_m('mon')}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<rel>last|this|next)\s+year\b"),
+        # "9月18日至10月19日", "from September 18 to October 19": days of a campaign, placed by its first
+        (
+            "zh_day_span",
+            r"(?<![\d年])(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*(?:至|到|-|—|~)\s*"
+            r"(?P<mo2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日",
+        ),
+        (
+            "day_span",
+            rf"\b{_m('mon')}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:to|through|until|-|–)\s*{_m('mon2')}\s+"
+            r"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s*\d{4})",
+        ),
         ("zh_month_span", r"(?<![\d年])(?P<mo>\d{1,2})\s*月\s*(?:至|到|-|—|~)\s*(?P<mo2>\d{1,2})\s*月"),
         ("zh_rel_day", r"(?<![\d年])(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
         ("zh_rel_month", r"(?<![\d年])(?P<mo>\d{1,2})\s*月(?:份)?"),
@@ -171,6 +182,14 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
         if year is None or last < first:
             return None
         return f"{year}-{first:02d}/{year}-{last:02d}", "span"
+    if kind in ("zh_day_span", "day_span"):
+        first, last = (int(g[k]) if g.get(k) else _month_number(g[n]) for k, n in (("mo", "mon"), ("mo2", "mon2")))
+        days = int(g["d"]), int(g["d2"])
+        year = _year_for_month(first, published, future) if 1 <= first <= 12 and 1 <= last <= 12 else None
+        if year is None or not all(1 <= day <= 31 for day in days):
+            return None
+        end_year = year if (last, days[1]) >= (first, days[0]) else year + 1
+        return f"{year}-{first:02d}-{days[0]:02d}/{end_year}-{last:02d}-{days[1]:02d}", "span"
     if kind == "zh_month_span":
         first, last = int(g["mo"]), int(g["mo2"])
         year = _year_for_month(first, published, future) if 1 <= first <= last <= 12 else None
