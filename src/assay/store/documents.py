@@ -161,9 +161,12 @@ def list_documents(
     lang: str | None = None,
     source_name: str | None = None,
     include_duplicates: bool = True,
+    fetched_since: datetime | None = None,
 ) -> list[DocumentSummary]:
     """Documents newest first: by publication date, undated ones after, then latest stored first."""
     query = select(*SUMMARY_COLUMNS)
+    if fetched_since is not None:
+        query = query.where(DocumentRow.fetched_at >= _naive_utc(fetched_since))
     if lang:
         query = query.where(DocumentRow.lang == lang)
     if source_name:

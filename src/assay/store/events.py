@@ -53,6 +53,8 @@ class EventFilter:
     since: str | None = None
     until: str | None = None
     limit: int | None = None
+    after_id: int | None = None  # only events stored after this one (watch rules)
+    document_ids: tuple[int, ...] | None = None  # only events these documents report
 
 
 @dataclass(frozen=True)
@@ -336,6 +338,11 @@ def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
         where.append(EventRow.date_start >= _period_bounds(flt.since, end=False))
     if flt.until:
         where.append(EventRow.date_start <= _period_bounds(flt.until, end=True))
+    if flt.after_id is not None:
+        where.append(EventRow.id > flt.after_id)
+    if flt.document_ids is not None:
+        reported = select(EventMentionRow.event_id).where(EventMentionRow.document_id.in_(flt.document_ids))
+        where.append(EventRow.id.in_(reported))
     return where
 
 

@@ -46,6 +46,8 @@ class FactSelection:
     with_period_only: bool = True
     dataset_kind: str | None = None
     limit: int | None = None
+    after_fact_id: int | None = None  # only facts stored after this one (watch rules, digests)
+    document_ids: tuple[int, ...] | None = None  # only facts of these documents
 
 
 @contextmanager
@@ -168,6 +170,10 @@ def _statement(selection: FactSelection) -> Select[*tuple[Any, ...]]:
         stmt = stmt.where(
             FactRow.dataset_id.in_(select(DatasetRow.id).where(DatasetRow.kind == selection.dataset_kind))
         )
+    if selection.after_fact_id is not None:
+        stmt = stmt.where(FactRow.id > selection.after_fact_id)
+    if selection.document_ids is not None:
+        stmt = stmt.where(FactRow.document_id.in_(selection.document_ids))
     stmt = stmt.order_by(FactRow.period_start, FactRow.id)
     if selection.limit is not None:
         stmt = stmt.limit(selection.limit)
