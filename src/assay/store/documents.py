@@ -381,3 +381,13 @@ def _naive_utc(moment: datetime) -> datetime:
 def _storable(value: str) -> str:
     # PostgreSQL text cannot hold NUL; SQLite can, but the same document must store the same on both.
     return value.replace("\x00", "")
+
+
+def document_titles(session: Session, document_ids: Sequence[int]) -> dict[int, str | None]:
+    """Each document's title (None when it has none), for citations."""
+    wanted = sorted(set(document_ids))
+    out: dict[int, str | None] = {}
+    for i in range(0, len(wanted), 2000):  # bounded IN lists on both databases
+        rows = session.execute(select(DocumentRow.id, DocumentRow.title).where(DocumentRow.id.in_(wanted[i : i + 2000])))
+        out.update({int(doc_id): title for doc_id, title in rows})
+    return out

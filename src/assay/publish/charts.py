@@ -1,0 +1,80 @@
+"""Report charts drawn with matplotlib (Agg, no display) as SVG text to embed in HTML and PDF.
+
+Text stays text in the SVG (svg.fonttype "none"), so the PDF carries the chart's words and a
+reader (or pdftotext) can find them; Chinese labels use a Noto CJK font when one is installed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: no display is ever needed
+
+import matplotlib.pyplot as plt  # noqa: E402  # must follow matplotlib.use
+from matplotlib.axes import Axes  # noqa: E402  # same
+from matplotlib.figure import Figure  # noqa: E402  # same
+
+COLOURS = ("#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11", "#f4b183", "#70ad47", "#a9d18e", "#7f7f7f")
+FONTS = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Sans CJK JP"]
+SIZE = (6.4, 3.0)
+
+
+def _figure() -> tuple[Figure, Axes]:
+    plt.rcParams.update({"font.family": FONTS, "svg.fonttype": "none", "font.size": 9, "axes.spines.top": False,
+                         "axes.spines.right": False})  # fmt: skip
+    fig = Figure(figsize=SIZE)
+    return fig, fig.add_subplot()
+
+
+def _svg(fig: Figure) -> str:
+    buffer = io.StringIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="svg")
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]  # drop the XML prolog and doctype, so the SVG can sit inside HTML
+
+
+def share_chart(title: str, labels: Sequence[str], shares: Sequence[float], others: str) -> str:
+    """A horizontal bar per country, percent of the total; the long tail folded into `others`."""
+    shown_labels, shown = list(labels[:6]), list(shares[:6])
+    rest = 100.0 - sum(shares[:6]) if len(shares) > 6 else 0.0
+    if rest > 0.05:
+        shown_labels.append(others)
+        shown.append(rest)
+    fig, ax = _figure()
+    bars = ax.barh(shown_labels[::-1], shown[::-1], color=COLOURS[1])
+    ax.bar_label(bars, labels=[f"{v:.1f}%" for v in shown[::-1]], padding=3)
+    ax.set_xlim(0, max(shown) * 1.18)
+    ax.set_title(title)
+    return _svg(fig)
+
+
+def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], unit: str) -> str:
+    fig, ax = _figure()
+    ax.bar(list(labels), list(values), color=COLOURS[0])
+    ax.set_ylabel(unit)
+    ax.set_title(title)
+    if len(labels) > 6:
+        ax.tick_params(axis="x", labelrotation=45)
+    return _svg(fig)
+
+
+def price_chart(
+    title: str, points: Sequence[tuple[date, float]], band: tuple[float, float] | None, band_label: str, unit: str
+) -> str:
+    """Price per period end as a line with markers; the assessment band shaded across the chart."""
+    fig, ax = _figure()
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    ax.plot(xs, ys, marker="o", color=COLOURS[0], linewidth=1.2, markersize=3)
+    if band is not None:
+        ax.axhspan(band[0], band[1], color=COLOURS[4], alpha=0.45, label=band_label)
+        ax.legend(loc="best", frameon=False)
+    ax.set_ylabel(unit)
+    ax.set_title(title)
+    fig.autofmt_xdate()
+    return _svg(fig)
