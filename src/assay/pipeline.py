@@ -98,10 +98,17 @@ class Extraction:
 
 def ingest(inputs: Sequence[str], options: IngestOptions, store: Store) -> IngestReport:
     """Ingest every document the inputs name into `store`; failures are reported, never raised."""
-    run = _Run(options, store)
     items = iter_sources(inputs, options.sources)
+    return ingest_documents(items, options, store, _estimate_count(inputs, options.sources))
+
+
+def ingest_documents(
+    items: Iterable[RawDocument | SourceError], options: IngestOptions, store: Store, total: int | None = None
+) -> IngestReport:
+    """Ingest documents already fetched (a crawl's pages), the same way `ingest` does its inputs'."""
+    run = _Run(options, store)
     try:
-        with _progress(options.show_progress, _estimate_count(inputs, options.sources)) as advance:
+        with _progress(options.show_progress, total) as advance:
             for item in items:
                 if isinstance(item, SourceError):
                     run.fail(item.source, item.reason)

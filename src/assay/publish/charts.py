@@ -14,18 +14,26 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: no display is ever needed
 
-import matplotlib.pyplot as plt  # noqa: E402  # must follow matplotlib.use
-from matplotlib.axes import Axes  # noqa: E402  # same
-from matplotlib.figure import Figure  # noqa: E402  # same
+import matplotlib.pyplot as plt  # after matplotlib.use
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 COLOURS = ("#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11", "#f4b183", "#70ad47", "#a9d18e", "#7f7f7f")
 FONTS = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Sans CJK JP"]
 SIZE = (6.4, 3.0)
+EPOCH = date(1970, 1, 1).toordinal()
 
 
 def _figure() -> tuple[Figure, Axes]:
-    plt.rcParams.update({"font.family": FONTS, "svg.fonttype": "none", "font.size": 9, "axes.spines.top": False,
-                         "axes.spines.right": False})  # fmt: skip
+    plt.rcParams.update(
+        {
+            "font.family": FONTS,
+            "svg.fonttype": "none",
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
     fig = Figure(figsize=SIZE)
     return fig, fig.add_subplot()
 
@@ -68,8 +76,9 @@ def price_chart(
 ) -> str:
     """Price per period end as a line with markers; the assessment band shaded across the chart."""
     fig, ax = _figure()
-    xs = [p[0] for p in points]
+    xs = [float(p[0].toordinal() - EPOCH) for p in points]  # days since matplotlib's date epoch
     ys = [p[1] for p in points]
+    ax.xaxis_date()
     ax.plot(xs, ys, marker="o", color=COLOURS[0], linewidth=1.2, markersize=3)
     if band is not None:
         ax.axhspan(band[0], band[1], color=COLOURS[4], alpha=0.45, label=band_label)

@@ -76,7 +76,8 @@ TEXT: dict[str, dict[str, str]] = {
         "s_production": "{period}年{geo}{commodity}产量为{value}{cite}",
         "s_share": "，占全球总量的{share}{cite}",
         "s_level": "{period}{geo}{metric}为{value}{cite}",
-        "s_price": "截至{as_of}的{days}天内，评估价格为{low}至{high}（中值{mid}），基于{sources}个来源的{n}条报价{cite}",
+        "s_price": "截至{as_of}的{days}天内，评估价格为{low}至{high}（中值{mid}），"
+        "基于{sources}个来源的{n}条报价{cite}",
         "s_events": "共记录{n}项政策与市场事件；最新一项：{what}（{date}）{cite}",
         "s_checks": "来源之间仍有{n}处矛盾未解决（见下文）。",
         "s_no_checks": "来源之间没有未解决的矛盾。",

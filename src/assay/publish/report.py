@@ -61,7 +61,7 @@ def report_pdf(data: ReportData) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # font-matching chatter, not problems
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     pdf = weasyprint.HTML(string=report_html(data)).write_pdf()
-    assert pdf is not None  # write_pdf returns bytes when no target is given
+    assert isinstance(pdf, bytes)  # write_pdf returns bytes when no target is given
     return pdf
 
 
@@ -100,7 +100,8 @@ def _table_html(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: 
     numeric = numeric or set()
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f'<td{" class=num" if i in numeric else ""}>{_cited_html(c)}</td>' for i, c in enumerate(row))
+        "<tr>"
+        + "".join(f"<td{' class=num' if i in numeric else ''}>{_cited_html(c)}</td>" for i, c in enumerate(row))
         + "</tr>"
         for row in rows
     )
@@ -131,8 +132,11 @@ def report_html(data: ReportData) -> str:
         parts.append(f"<p>{t(lang, 'no_data')}</p>")
     parts.append(f"<h2>{t(lang, 'contradictions')}</h2>")
     if data.contradictions:
-        parts.append("<ul>" + "".join(f"<li>{_cited_html(c.message + ' ' + marks(c.cites))}</li>"
-                                      for c in data.contradictions) + "</ul>")  # fmt: skip
+        parts.append(
+            "<ul>"
+            + "".join(f"<li>{_cited_html(c.message + ' ' + marks(c.cites))}</li>" for c in data.contradictions)
+            + "</ul>"
+        )
     else:
         parts.append(f"<p>{t(lang, 'no_data')}</p>")
     parts.append(f"<h2>{t(lang, 'sources')}</h2><ol class=sources>")
@@ -141,7 +145,7 @@ def report_html(data: ReportData) -> str:
         when = f" ({t(lang, 'published')} {html.escape(c.published)})" if c.published else ""
         parts.append(
             f'<li id="src-{c.number}"><b>{html.escape(c.title or c.doc)}</b> [{html.escape(c.doc)}]{when}{link}'
-            f'<br><span class=quote>“{html.escape(c.quote)}”</span></li>'
+            f"<br><span class=quote>“{html.escape(c.quote)}”</span></li>"
         )
     parts.append("</ol></body></html>")
     return "\n".join(parts)
@@ -178,8 +182,11 @@ def chart_images(data: ReportData) -> list[str]:
         labels = [i18n.place_name(row.geo, lang) for row in data.shares.rows]
         out.append(charts.share_chart(title, labels, [row.share for row in data.shares.rows], t(lang, "others")))
     if len(data.exports) >= 2:
-        out.append(charts.bar_chart(t(lang, "chart_exports"), [p.label for p in data.exports],
-                                    [p.value for p in data.exports], "t"))  # fmt: skip
+        out.append(
+            charts.bar_chart(
+                t(lang, "chart_exports"), [p.label for p in data.exports], [p.value for p in data.exports], "t"
+            )
+        )
     if data.destinations:
         title = t(lang, "chart_destinations", period=data.destinations_period)
         labels = [i18n.place_name(p.label, lang) for p in data.destinations]
@@ -220,7 +227,10 @@ def report_markdown(data: ReportData) -> str:
     out += _chart_tables_md(data)
     out += [f"## {t(lang, 'events')}", ""]
     if data.timeline:
-        out += [_table_md([t(lang, k) for k in ("date", "event", "actor", "stance", "cited")], _stance_events(data)), ""]
+        out += [
+            _table_md([t(lang, k) for k in ("date", "event", "actor", "stance", "cited")], _stance_events(data)),
+            "",
+        ]
     else:
         out += [t(lang, "no_data"), ""]
     out += [f"## {t(lang, 'contradictions')}", ""]
@@ -246,8 +256,9 @@ def _chart_tables_md(data: ReportData) -> list[str]:
         rows = [[p.label, i18n.number(p.value, "t", lang), marks(p.cites)] for p in data.exports]
         out += [f"### {t(lang, 'chart_exports')}", "", _table_md(["", "t", ""], rows), ""]
     if data.destinations:
-        rows = [[i18n.place_name(p.label, lang), i18n.number(p.value, "t", lang), marks(p.cites)]
-                for p in data.destinations]  # fmt: skip
+        rows = [
+            [i18n.place_name(p.label, lang), i18n.number(p.value, "t", lang), marks(p.cites)] for p in data.destinations
+        ]
         title = t(lang, "chart_destinations", period=data.destinations_period)
         out += [f"### {title}", "", _table_md(["", "t", ""], rows), ""]
     return out

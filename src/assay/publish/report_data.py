@@ -25,8 +25,16 @@ from assay.store.events import EventFilter, EventMention, StoredEvent, query_eve
 from assay.store.facts import commodity_and_descendants
 from assay.store.series import FactSelection, StoredFactRecord, gc_paused, select_facts
 
-KEY_METRICS = ("production", "reserves", "capacity", "exports", "imports", "consumption", "mining_quota",
-               "smelting_quota")  # fmt: skip
+KEY_METRICS = (
+    "production",
+    "reserves",
+    "capacity",
+    "exports",
+    "imports",
+    "consumption",
+    "mining_quota",
+    "smelting_quota",
+)
 KEY_GEOS = ("CN", "WORLD")
 MAX_KEY_FIGURES = 12
 CITES_PER_FIGURE = 3
@@ -186,8 +194,14 @@ def gather_report(session: Session, commodity: str, options: ReportOptions) -> R
     prices = _prices(session, records, cites)
     events = query_events(session, EventFilter(commodity=commodity, since=options.since))
     timeline = tuple(
-        TimelineEntry(e.date, e.type, e.actor, e.stance, e.mentions[0].quote if e.mentions else "",
-                      tuple(cites.cite_mention(m) for m in e.mentions[:2]))  # fmt: skip
+        TimelineEntry(
+            e.date,
+            e.type,
+            e.actor,
+            e.stance,
+            e.mentions[0].quote if e.mentions else "",
+            tuple(cites.cite_mention(m) for m in e.mentions[:2]),
+        )
         for e in events
     )
     found = [_contradiction(f, cites) for f in contradictions(records)]
@@ -219,7 +233,7 @@ def _is_level(unit: str) -> bool:
 def _key_figures(commodity: str, series: list[Series], cites: Citations) -> tuple[KeyFigure, ...]:
     best: dict[tuple[str, str], Series] = {}
     for s in series:
-        c, form, metric, geo, partner, share_of, unit = s.key
+        _, _, metric, geo, partner, share_of, unit = s.key
         if partner or share_of or metric not in KEY_METRICS or geo not in KEY_GEOS or not _is_level(unit):
             continue
         slot = (metric, geo)
@@ -231,8 +245,19 @@ def _key_figures(commodity: str, series: list[Series], cites: Citations) -> tupl
     for (metric, geo), s in ordered[:MAX_KEY_FIGURES]:
         obs = s.observations[-1]
         out.append(
-            KeyFigure(s.key[0], s.key[1], metric, geo, obs.period, obs.value, obs.value_high, obs.unit, obs.n_independent,
-                      obs.spread, cites.cite_observation(obs))  # fmt: skip
+            KeyFigure(
+                s.key[0],
+                s.key[1],
+                metric,
+                geo,
+                obs.period,
+                obs.value,
+                obs.value_high,
+                obs.unit,
+                obs.n_independent,
+                obs.spread,
+                cites.cite_observation(obs),
+            )
         )
     return tuple(out)
 
@@ -300,9 +325,11 @@ def _exports(series: list[Series], cites: Citations) -> tuple[Point, ...]:
         return sum(1 for o in s.observations if len(o.period) == 7)
 
     chosen = max(candidates, key=lambda s: (monthly(s) >= 3, len(s.observations)))
-    wanted = [o for o in chosen.observations if len(o.period) == 7] if monthly(chosen) >= 3 else [
-        o for o in chosen.observations if len(o.period) == 4
-    ]  # fmt: skip
+    wanted = (
+        [o for o in chosen.observations if len(o.period) == 7]
+        if monthly(chosen) >= 3
+        else [o for o in chosen.observations if len(o.period) == 4]
+    )
     return tuple(Point(o.period, o.value, cites.cite_observation(o)[:1]) for o in wanted[-24:])
 
 
@@ -387,13 +414,14 @@ def _summary(
             continue
         values = dict(
             geo=i18n.place_name(figure.geo, lang),
-            commodity=i18n.commodity_name(figure.commodity, lang).lower() if lang == "en" else
-            i18n.commodity_name(figure.commodity, lang),
+            commodity=i18n.commodity_name(figure.commodity, lang).lower()
+            if lang == "en"
+            else i18n.commodity_name(figure.commodity, lang),
             metric=i18n.metric_name(figure.metric, lang),
             value=i18n.number(figure.value, figure.unit, lang),
             period=figure.period,
             cite=marks(figure.cites),
-        )  # fmt: skip
+        )
         key = "s_production" if figure.metric == "production" else "s_level"
         if lang == "en" and key == "s_level":
             values["metric"] = f"{i18n.commodity_name(figure.commodity, lang)} {values['metric']}"
@@ -402,15 +430,27 @@ def _summary(
         if figure.metric == "production" and shares is not None and same and shares.total_is_world:
             china = next((row for row in shares.rows if row.geo == "CN"), None)
             if china is not None:
-                sentence += t(lang, "s_share", share=f"{china.share:.1f}%", cite=marks(china.cites + shares.world_cites))
+                sentence += t(
+                    lang, "s_share", share=f"{china.share:.1f}%", cite=marks(china.cites + shares.world_cites)
+                )
         out.append(sentence.replace(" [", "[").strip() + end)
     if prices is not None and prices.assessment is not None and prices.assessment.mid is not None:
         a = prices.assessment
-        assert a.window is not None and a.low is not None and a.high is not None
+        assert a.window is not None and a.low is not None and a.high is not None and a.mid is not None
         out.append(
-            t(lang, "s_price", days=PRICE_WINDOW_DAYS, as_of=a.window[1].isoformat(), low=i18n.number(a.low, a.unit, lang),
-              high=i18n.number(a.high, a.unit, lang), mid=i18n.number(a.mid, a.unit, lang), n=a.n_quotes,
-              sources=a.n_sources, cite=marks(prices.cites)).replace(" [", "[") + end  # fmt: skip
+            t(
+                lang,
+                "s_price",
+                days=PRICE_WINDOW_DAYS,
+                as_of=a.window[1].isoformat(),
+                low=i18n.number(a.low, a.unit, lang),
+                high=i18n.number(a.high, a.unit, lang),
+                mid=i18n.number(a.mid, a.unit, lang),
+                n=a.n_quotes,
+                sources=a.n_sources,
+                cite=marks(prices.cites),
+            ).replace(" [", "[")
+            + end
         )
     dated = [e for e in events if e.date]
     if dated:

@@ -23,6 +23,7 @@ class Request:
     address: str  # the vetted IP address to connect to
     port: int
     timeout_s: float
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers (conditional GET)
 
 
 class Response(Protocol):
@@ -118,6 +119,7 @@ class HttpClientTransport:
                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
                     "Accept-Encoding": "gzip, deflate",
                     "Connection": "close",
+                    **dict(request.headers),
                 },
             )
             raw = connection.getresponse()

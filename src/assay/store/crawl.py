@@ -133,7 +133,9 @@ def page_validators(session: Session, url: str) -> Validators:
 def save_page_validators(session: Session, url: str, validators: Validators, now: datetime) -> None:
     row = session.get(CrawlPageRow, url[:2000])
     if row is None:
-        session.add(CrawlPageRow(url=url[:2000], etag=validators.etag, last_modified=validators.last_modified, checked_at=now))
+        session.add(
+            CrawlPageRow(url=url[:2000], etag=validators.etag, last_modified=validators.last_modified, checked_at=now)
+        )
     else:
         row.etag, row.last_modified, row.checked_at = validators.etag, validators.last_modified, now
 

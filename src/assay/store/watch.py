@@ -179,9 +179,9 @@ def claim_due(session: Session, now: datetime, limit: int = 100) -> list[Notific
     A sender that dies after sending and before `mark_sent` leaves the row `sending`; it is offered
     again when the lease runs out (webhooks carry the key as a delivery id for receivers to dedupe).
     """
-    due = (
-        (NotificationRow.state == PENDING) | (NotificationRow.state == SENDING)
-    ) & (NotificationRow.next_attempt_at <= now)
+    due = ((NotificationRow.state == PENDING) | (NotificationRow.state == SENDING)) & (
+        NotificationRow.next_attempt_at <= now
+    )
     rows = list(session.scalars(select(NotificationRow).where(due).order_by(NotificationRow.id).limit(limit)))
     for row in rows:
         row.state = SENDING
