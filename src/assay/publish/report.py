@@ -191,6 +191,14 @@ def chart_images(data: ReportData) -> list[str]:
         title = t(lang, "chart_destinations", period=data.destinations_period)
         labels = [i18n.place_name(p.label, lang) for p in data.destinations]
         out.append(charts.bar_chart(title, labels, [p.value for p in data.destinations], "t"))
+    if data.products:
+        title = t(lang, "chart_products", period=data.products_period)
+        labels = [i18n.commodity_name(p.label, lang) for p in data.products]
+        out.append(charts.bar_chart(title, labels, [p.value for p in data.products], "t"))
+    if data.history is not None:
+        figure, points = data.history
+        title = t(lang, "chart_history", figure=_figure_label(data, figure))
+        out.append(charts.bar_chart(title, [p.label for p in points], [p.value for p in points], figure.unit))
     prices = data.prices
     if prices is not None and len(prices.points) >= 2:
         a = prices.assessment
@@ -261,4 +269,15 @@ def _chart_tables_md(data: ReportData) -> list[str]:
         ]
         title = t(lang, "chart_destinations", period=data.destinations_period)
         out += [f"### {title}", "", _table_md(["", "t", ""], rows), ""]
+    if data.products:
+        rows = [
+            [i18n.commodity_name(p.label, lang), i18n.number(p.value, "t", lang), marks(p.cites)] for p in data.products
+        ]
+        title = t(lang, "chart_products", period=data.products_period)
+        out += [f"### {title}", "", _table_md(["", "t", ""], rows), ""]
+    if data.history is not None:
+        figure, points = data.history
+        rows = [[p.label, i18n.number(p.value, figure.unit, lang), marks(p.cites)] for p in points]
+        title = t(lang, "chart_history", figure=_figure_label(data, figure))
+        out += [f"### {title}", "", _table_md(["", figure.unit, ""], rows), ""]
     return out

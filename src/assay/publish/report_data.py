@@ -174,6 +174,9 @@ class ReportData:
     destinations: tuple[Point, ...]
     destinations_period: str | None
     prices: PriceHistory | None
+    products: tuple[Point, ...]  # China's exports by product (sub-commodity) in one period
+    products_period: str | None
+    history: tuple[KeyFigure, tuple[Point, ...]] | None  # the longest other series, when nothing else is charted
     timeline: tuple[TimelineEntry, ...]
     contradictions: tuple[Contradiction, ...]
     citations: tuple[Citation, ...]
@@ -192,6 +195,9 @@ def gather_report(session: Session, commodity: str, options: ReportOptions) -> R
     exports = _exports(series, cites)
     destinations, destinations_period = _destinations(series, cites)
     prices = _prices(session, records, cites)
+    products, products_period = _products(series, cites)
+    charted = shares is not None or len(exports) >= 2 or destinations or products or prices is not None
+    history = None if charted else _history(series, cites)
     events = query_events(session, EventFilter(commodity=commodity, since=options.since))
     timeline = tuple(
         TimelineEntry(
@@ -220,6 +226,9 @@ def gather_report(session: Session, commodity: str, options: ReportOptions) -> R
         destinations=destinations,
         destinations_period=destinations_period,
         prices=prices,
+        products=products,
+        products_period=products_period,
+        history=history,
         timeline=timeline,
         contradictions=tuple(found),
         citations=tuple(cites.resolve(session)),
@@ -304,7 +313,7 @@ def _shares(commodity: str, series: list[Series], cites: Citations) -> Shares | 
     total_is_world = world is not None and world.value >= summed * 0.5
     total = world.value if world is not None and total_is_world else summed
     rows = tuple(
-        ShareRow(g, o.value, o.value / total * 100 if total else 0.0, cites.cite_observation(o)[:1])
+        ShareRow(g, o.value, o.value / total * 100 if total else 0.0, cites.cite_observation(o))
         for g, o in sorted(countries.items(), key=lambda item: -item[1].value)
     )
     world_cites = cites.cite_observation(world)[:1] if world is not None and total_is_world else ()
@@ -330,7 +339,7 @@ def _exports(series: list[Series], cites: Citations) -> tuple[Point, ...]:
         if monthly(chosen) >= 3
         else [o for o in chosen.observations if len(o.period) == 4]
     )
-    return tuple(Point(o.period, o.value, cites.cite_observation(o)[:1]) for o in wanted[-24:])
+    return tuple(Point(o.period, o.value, cites.cite_observation(o)) for o in wanted[-24:])
 
 
 def _destinations(series: list[Series], cites: Citations) -> tuple[tuple[Point, ...], str | None]:
@@ -345,7 +354,47 @@ def _destinations(series: list[Series], cites: Citations) -> tuple[tuple[Point, 
         return (), None
     period = max(usable, key=lambda p: (Period.parse(p).end, len(by_period[p])) if _parses(p) else (date.min, 0))
     rows = sorted(by_period[period], key=lambda row: -row[1].value)[:10]
-    return tuple(Point(partner, o.value, cites.cite_observation(o)[:1]) for partner, o in rows), period
+    return tuple(Point(partner, o.value, cites.cite_observation(o)) for partner, o in rows), period
+
+
+def _products(series: list[Series], cites: Citations) -> tuple[tuple[Point, ...], str | None]:
+    """China's exports of each sub-commodity in the latest period that has two or more of them."""
+    by_period: dict[str, dict[str, Observation]] = {}
+    for s in series:
+        c, _, metric, geo, partner, share_of, unit = s.key
+        if metric == "exports" and geo == "CN" and not partner and not share_of and unit == "t":
+            for o in s.observations:
+                by_period.setdefault(o.period, {}).setdefault(c, o)
+    usable = [p for p, rows in by_period.items() if len(rows) >= 2 and _parses(p)]
+    if not usable:
+        return (), None
+    period = max(usable, key=lambda p: Period.parse(p).end)
+    rows = sorted(by_period[period].items(), key=lambda row: -row[1].value)[:10]
+    return tuple(Point(c, o.value, cites.cite_observation(o)) for c, o in rows), period
+
+
+def _history(series: list[Series], cites: Citations) -> tuple[KeyFigure, tuple[Point, ...]] | None:
+    """The longest level series with two periods or more, for a report that has no other chart."""
+    levels = [s for s in series if _is_level(s.key[6]) and not s.key[5] and len(s.observations) >= 2]
+    if not levels:
+        return None
+    s = max(levels, key=lambda s: (len(s.observations), _period_end(s.observations[-1].period)))
+    last = s.observations[-1]
+    figure = KeyFigure(
+        s.key[0],
+        s.key[1],
+        s.key[2],
+        s.key[3],
+        last.period,
+        last.value,
+        last.value_high,
+        last.unit,
+        last.n_independent,
+        last.spread,
+        (),
+    )
+    points = tuple(Point(o.period, o.value, cites.cite_observation(o)) for o in s.observations[-24:])
+    return figure, points
 
 
 def _parses(period: str) -> bool:

@@ -1,0 +1,147 @@
+"""Market reports: the summary's numbers cite their statements, charts are drawn, PDFs read as a person
+would (pdftotext for the words, pdftoppm for the pages), Chinese renders with a CJK font."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from knowledge_base import KnowledgeBase
+from publish_helpers import magnesium_market
+
+from assay.publish.report import chart_images, render_report, report_html, report_markdown
+from assay.publish.report_data import ReportOptions, gather_report
+from assay.store.db import Store
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
+    reason="poppler-utils is not installed (apt-get install poppler-utils)",
+)
+
+
+def pdf_text(pdf: bytes, tmp_path: Path, name: str = "report") -> str:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, timeout=60)
+    return done.stdout.decode("utf-8")
+
+
+def pdf_pages(pdf: bytes, tmp_path: Path, name: str) -> list[Path]:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(path), str(tmp_path / name)], check=True, timeout=120)
+    return sorted(tmp_path.glob(f"{name}-*.png"))
+
+
+def test_the_summary_states_the_figures_with_their_citations(kb: KnowledgeBase, store: Store) -> None:
+    magnesium_market(kb)
+    with store.session() as session:
+        data = gather_report(session, "magnesium", ReportOptions(format="md"))
+    production = next(s for s in data.summary if "900,000 t" in s)
+    assert production.startswith("China produced 900,000 t of primary magnesium metal in 2023[")
+    assert "90.0% of the world total[" in production
+    by_number = {c.number: c for c in data.citations}
+    cited = [int(n) for n in re.findall(r"\[(\d+)\]", production)]
+    assert {by_number[n].quote for n in cited} == {
+        "China produced 900,000 tonnes in 2023",
+        "World output was 1,000,000 tonnes in 2023",
+    }
+    price = next(s for s in data.summary if "assessed price" in s)
+    assert "17,000 CNY/t to 19,000 CNY/t" in price and "from 3 quotes" in price
+
+
+def test_every_number_in_the_summary_carries_a_citation(sample_store: Store) -> None:
+    for commodity in ("magnesium", "rare_earths", "graphite"):
+        with sample_store.session() as session:
+            data = gather_report(session, commodity, ReportOptions(format="md"))
+        assert data.citations, commodity
+        for sentence in data.summary:
+            if re.search(r"\d[\d,.]* (t|CNY/t)\b|\d%", sentence):
+                assert re.search(r"\[\d+\]", sentence), sentence
+        numbers = {int(n) for s in data.summary for n in re.findall(r"\[(\d+)\]", s)}
+        assert numbers <= {c.number for c in data.citations}
+
+
+def test_charts_show_shares_exports_destinations_and_prices(kb: KnowledgeBase, store: Store) -> None:
+    magnesium_market(kb)
+    with store.session() as session:
+        data = gather_report(session, "magnesium", ReportOptions())
+    assert data.shares is not None and [row.geo for row in data.shares.rows] == ["CN", "KZ", "IL"]
+    assert [p.label for p in data.exports] == ["2024-01", "2024-02", "2024-03"]
+    assert [(p.label, p.value) for p in data.destinations] == [("NL", 12_000), ("TR", 8_000)]
+    assert data.prices is not None and data.prices.assessment is not None
+    assert (data.prices.assessment.low, data.prices.assessment.high) == (17_000, 19_000)
+    svgs = chart_images(data)
+    assert len(svgs) == 4 and all(svg.startswith("<svg") for svg in svgs)
+    assert "production share by country, 2023" in svgs[0] and "Netherlands" in svgs[2]
+
+
+def test_contradictions_and_the_sources_appendix(kb: KnowledgeBase, store: Store) -> None:
+    magnesium_market(kb)
+    with store.session() as session:
+        data = gather_report(session, "magnesium", ReportOptions(format="md"))
+    assert len(data.contradictions) == 1 and data.contradictions[0].period == "2024-01"
+    text = report_markdown(data)
+    assert "## Open contradictions" in text and "blog-post says 40,000" in text
+    assert "<https://customs.example.com/2024-03>" in text and "“January exports were 20,000 t”" in text
+
+
+def test_an_empty_store_gives_a_report_that_says_so(store: Store) -> None:
+    text = render_report(store, "graphite", ReportOptions(format="md"))
+    assert isinstance(text, str) and "Nothing stored yet." in text
+
+
+def test_since_leaves_out_earlier_facts(kb: KnowledgeBase, store: Store) -> None:
+    magnesium_market(kb)
+    with store.session() as session:
+        data = gather_report(session, "magnesium", ReportOptions(since="2024"))
+    assert data.shares is None  # the production figures are of 2023
+    assert data.exports
+
+
+@needs_poppler
+def test_the_pdf_reads_as_a_report(kb: KnowledgeBase, store: Store, tmp_path: Path) -> None:
+    magnesium_market(kb)
+    pdf = render_report(store, "magnesium", ReportOptions(format="pdf"))
+    assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF-")
+    text = pdf_text(pdf, tmp_path)
+    flat = " ".join(text.split())
+    assert "Primary magnesium metal: market report" in flat
+    assert "China produced 900,000 t of primary magnesium metal in 2023" in flat
+    # the charts' words are text in the PDF: the charts are there
+    for title in ("production share by country, 2023", "Exports by period", "Exports by destination, 2024-03"):
+        assert title in flat, title
+    assert "price history (CNY/t) with the assessment band" in flat
+    # the sources appendix: titles, URLs and quotes
+    assert "https://customs.example.com/2024-03" in flat and "“China produced 900,000 tonnes in 2023”" in flat
+    pages = pdf_pages(pdf, tmp_path, "en")
+    assert len(pages) >= 2 and all(p.stat().st_size > 5_000 for p in pages)
+
+
+@needs_poppler
+def test_a_chinese_report_is_written_and_rendered_in_chinese(sample_store: Store, tmp_path: Path) -> None:
+    pdf = render_report(sample_store, "rare_earths", ReportOptions(format="pdf", lang="zh"))
+    assert isinstance(pdf, bytes)
+    flat = "".join(pdf_text(pdf, tmp_path, "zh").split())
+    for words in ("稀土市场报告", "摘要", "关键数据", "政策与事件时间线", "资料来源", "2023年中国稀土产量为240,000吨"):
+        assert words in flat, words
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "zh.pdf")], capture_output=True, check=True, timeout=60)
+    assert b"CJK" in fonts.stdout  # the Chinese text is set in a CJK font, not boxes
+    assert pdf_pages(pdf, tmp_path, "zh")
+
+
+@needs_poppler
+def test_every_commodity_of_the_sample_corpus_gets_a_pdf(sample_store: Store, tmp_path: Path) -> None:
+    for commodity in ("magnesium", "magnesia", "graphite", "rare_earths", "rare_earth_magnets"):
+        with sample_store.session() as session:
+            data = gather_report(session, commodity, ReportOptions())
+        html = report_html(data)
+        assert html.count("<svg") >= 1, commodity
+        pdf = render_report(sample_store, commodity, ReportOptions())
+        assert isinstance(pdf, bytes)
+        flat = " ".join(pdf_text(pdf, tmp_path, commodity).split())
+        for figure in data.key_figures[:3]:
+            assert f"{figure.value:,.0f}" in flat, (commodity, figure)
