@@ -88,7 +88,9 @@ class _HttpClientResponse:
 
     def chunks(self) -> Iterator[bytes]:
         while True:
-            chunk = self.raw.read(CHUNK)
+            # read1: whatever has arrived (up to CHUNK), so a server that drips bytes cannot hold one call
+            # for long and the reader's deadline is checked as the bytes come in
+            chunk = self.raw.read1(CHUNK)
             if not chunk:
                 return
             yield chunk
