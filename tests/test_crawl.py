@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import func, select
 
-from assay.crawl import CrawlOptions, Crawler
+from assay.crawl import Crawler, CrawlOptions
 from assay.sources import SourceOptions
 from assay.store import crawl as repo
 from assay.store.db import Store

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from knowledge_base import KnowledgeBase
 
 from assay.pipeline import IngestOptions, ingest
 from assay.store.db import Store, open_store
+from knowledge_base import KnowledgeBase
 
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "assay" / "sample"
 

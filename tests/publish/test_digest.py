@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from knowledge_base import KnowledgeBase, make_fact
 from publish_helpers import magnesium_market
 
 from assay.publish.digest import DigestOptions, digest_html, digest_markdown, gather_digest
 from assay.publish.timing import parse_duration, parse_since
 from assay.store.db import Store
 from assay.store.watch import utc_now
+from knowledge_base import KnowledgeBase, make_fact
 
 
 def test_what_was_stored_in_the_window_is_new(kb: KnowledgeBase, store: Store) -> None:

@@ -12,7 +12,6 @@ from email.message import Message as MailMessage
 from pathlib import Path
 
 import pytest
-from publish_helpers import SLOW_S, Received, smtp_server, webhook_receiver
 
 from assay.publish.notify import (
     DELIVERY_HEADER,
@@ -27,6 +26,7 @@ from assay.publish.notify import (
 )
 from assay.store.db import Store
 from assay.store.watch import Message, enqueue, list_notifications, utc_now
+from receivers import SLOW_S, Received, smtp_server, webhook_receiver
 
 SECRET = "test-secret"
 

@@ -9,12 +9,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from knowledge_base import KnowledgeBase
 from publish_helpers import magnesium_market
 
 from assay.publish.report import chart_images, render_report, report_html, report_markdown
 from assay.publish.report_data import ReportOptions, gather_report
 from assay.store.db import Store
+from knowledge_base import KnowledgeBase
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,

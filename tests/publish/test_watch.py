@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from knowledge_base import KnowledgeBase, make_fact
-from publish_helpers import Received, magnesium_market, webhook_receiver
+from publish_helpers import magnesium_market
 
 from assay.model import Basis, Event, Stance
 from assay.publish.notify import NotifySettings, WebhookSettings, deliver_due
@@ -13,6 +12,8 @@ from assay.publish.watch import evaluate, run_rules
 from assay.store.db import Store
 from assay.store.events import record_events
 from assay.store.watch import WatchRuleSpec, add_rule, get_rule, list_notifications
+from knowledge_base import KnowledgeBase, make_fact
+from receivers import Received, webhook_receiver
 
 
 def rule(store: Store, **fields: object) -> int:
