@@ -7,6 +7,7 @@ reader (or pdftotext) can find them; Chinese labels use a Noto CJK font when one
 from __future__ import annotations
 
 import io
+import statistics
 from collections.abc import Sequence
 from datetime import date
 
@@ -17,6 +18,7 @@ matplotlib.use("Agg")  # before pyplot: no display is ever needed
 import matplotlib.pyplot as plt  # after matplotlib.use
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 COLOURS = ("#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11", "#f4b183", "#70ad47", "#a9d18e", "#7f7f7f")
 FONTS = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Sans CJK JP"]
@@ -46,6 +48,11 @@ def _svg(fig: Figure) -> str:
     return text[text.index("<svg") :]  # drop the XML prolog and doctype, so the SVG can sit inside HTML
 
 
+def _x(day: date) -> float:
+    """Days since matplotlib's date epoch, the number its date axis reads."""
+    return float(day.toordinal() - EPOCH)
+
+
 def share_chart(title: str, labels: Sequence[str], shares: Sequence[float], others: str) -> str:
     """A horizontal bar per country, percent of the total; the long tail folded into `others`."""
     shown_labels, shown = list(labels[:6]), list(shares[:6])
@@ -64,6 +71,7 @@ def share_chart(title: str, labels: Sequence[str], shares: Sequence[float], othe
 def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], unit: str) -> str:
     fig, ax = _figure()
     ax.bar(list(labels), list(values), color=COLOURS[0])
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     ax.set_ylabel(unit)
     ax.set_title(title)
     if len(labels) > 6:
@@ -74,16 +82,20 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], unit: 
 def price_chart(
     title: str, points: Sequence[tuple[date, float]], band: tuple[float, float] | None, band_label: str, unit: str
 ) -> str:
-    """Price per period end as a line with markers; the assessment band shaded across the chart."""
+    """Each quote as a dot, the median of each date as a line; the assessment band shaded across the chart."""
     fig, ax = _figure()
-    xs = [float(p[0].toordinal() - EPOCH) for p in points]  # days since matplotlib's date epoch
-    ys = [p[1] for p in points]
+    by_date: dict[date, list[float]] = {}
+    for day, value in points:
+        by_date.setdefault(day, []).append(value)
+    days = sorted(by_date)
     ax.xaxis_date()
-    ax.plot(xs, ys, marker="o", color=COLOURS[0], linewidth=1.2, markersize=3)
+    ax.scatter([_x(day) for day, _ in points], [value for _, value in points], color=COLOURS[2], s=9, zorder=3)
+    ax.plot([_x(d) for d in days], [statistics.median(by_date[d]) for d in days], color=COLOURS[0], linewidth=1.2)
     if band is not None:
         ax.axhspan(band[0], band[1], color=COLOURS[4], alpha=0.45, label=band_label)
         ax.legend(loc="best", frameon=False)
     ax.set_ylabel(unit)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     ax.set_title(title)
     fig.autofmt_xdate()
     return _svg(fig)
