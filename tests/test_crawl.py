@@ -4,10 +4,11 @@ that changes between crawls, one that answers 500, one that redirects forever, o
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -20,6 +21,7 @@ from assay.store import crawl as repo
 from assay.store.db import Store
 from assay.store.schema import DocumentRow
 from assay.store.watch import utc_now
+from receivers import Received, webhook_receiver
 
 STORY = (
     "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
@@ -270,3 +272,16 @@ def test_a_stop_request_ends_forever_between_fetches(site: tuple[str, Site], sto
     worker.join(timeout=10)
     assert not worker.is_alive()
     assert crawler.summary.rounds >= 2 and crawler.summary.stopped
+
+
+def test_the_daily_digest_goes_out_once_a_day_after_crawls(site: tuple[str, Site], store: Store) -> None:
+    base, _ = site
+    add(store, f"{base}/news/steady.html", "page", timedelta(seconds=1))
+    received = Received()
+    with webhook_receiver(received) as url:
+        options = replace(OPTIONS, digest_to=(url,))
+        Crawler(store, options).run_once()
+        Crawler(store, options).run_once(now=utc_now() + timedelta(seconds=5))
+    (only,) = received.items
+    payload = json.loads(only[1])
+    assert payload["kind"] == "digest" and "Magnesium ingot holds steady" in payload["markdown"]

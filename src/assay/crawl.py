@@ -23,7 +23,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from assay.pipeline import IngestOptions, ingest_documents
-from assay.publish.notify import DeliveryError, deliver_due
+from assay.publish.digest import DigestOptions, gather_digest
+from assay.publish.notify import DeliveryError, deliver_due, digest_message
 from assay.publish.watch import run_rules
 from assay.sources import RawDocument, SourceError, SourceOptions
 from assay.sources.sitemap import parse_sitemap
@@ -31,10 +32,11 @@ from assay.sources.transport import HttpClientTransport, Request, Response, Tran
 from assay.sources.web import Fetched, WebFetcher, feed_entries, raw_document
 from assay.store import crawl as repo
 from assay.store.db import Store
-from assay.store.watch import utc_now
+from assay.store.watch import enqueue, utc_now
 
 RETRYABLE = ("HTTP 5", "timed out", "connection refused", "connection lost", "cannot reach", "bad HTTP response")
-IDLE_POLL = timedelta(seconds=60)  # forever: look for newly added sources at least this often
+IDLE_POLL = timedelta(seconds=60)
+DIGEST_WINDOW = timedelta(days=1)  # forever: look for newly added sources at least this often
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class CrawlOptions:
     max_pages_per_source: int = 200
     max_sitemap_depth: int = 3
     run_watch: bool = True
+    digest_to: tuple[str, ...] = ()  # subscribers of the daily digest (mailto: or webhook), sent after a round
     show_progress: bool = True
     workers: int = 1
 
@@ -279,6 +282,13 @@ class Crawler:
     def _watch(self) -> None:
         outcomes = run_rules(self.store)
         self.summary.watch_matches += sum(len(o.matches) for o in outcomes)
+        if self.options.digest_to:
+            now = utc_now()
+            with self.store.session() as session:
+                digest = gather_digest(session, DigestOptions(since=now - DIGEST_WINDOW))
+            with self.store.transaction() as session:
+                for target in self.options.digest_to:  # the key holds the day: one digest a day each
+                    enqueue(session, digest_message(digest, target, now))
         try:
             report = deliver_due(self.store)
         except DeliveryError as exc:  # an unreadable config file: the messages stay queued

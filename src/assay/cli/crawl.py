@@ -117,10 +117,20 @@ def crawl_command(
     retry_wait: Annotated[float, typer.Option("--retry-wait", min=0, help="Seconds before the first retry.")] = 2.0,
     max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Size cap per response.")] = 20 * 1024 * 1024,
     no_watch: Annotated[bool, typer.Option("--no-watch", help="Do not run the watch rules after crawling.")] = False,
+    digest_to: Annotated[
+        list[str] | None,
+        typer.Option("--digest-to", help="Send the last day's digest here (mailto: or URL) once a day; repeatable."),
+    ] = None,
 ) -> None:
     """Fetch the sources that are due, ingest what changed, run the watch rules; print a summary."""
     from assay.crawl import Crawler, CrawlOptions
+    from assay.publish.notify import check_target
     from assay.sources import SourceOptions
+
+    for target in digest_to or []:
+        problem = check_target(target)
+        if problem:
+            raise usage_exit(f"--digest-to {target}: {problem}")
 
     options = CrawlOptions(
         sources=SourceOptions(max_bytes=max_bytes, allow_private_urls=allow_private_urls, timeout_s=timeout),
@@ -128,6 +138,7 @@ def crawl_command(
         retries=retries,
         retry_base_s=retry_wait,
         run_watch=not no_watch,
+        digest_to=tuple(digest_to or ()),
     )
     stop = threading.Event()
 
