@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from assay.analyze.checks import Finding, contradictions
-from assay.analyze.series import SourceRef, series_from_records, source_ref
+from assay.analyze.series import SourceRef, observation, series_from_records, source_ref
 from assay.publish import i18n
 from assay.store.documents import DocumentSummary, list_documents
 from assay.store.events import EventFilter, StoredEvent, query_events
@@ -101,22 +101,23 @@ def _context(session: Session, fresh: list[StoredFactRecord]) -> list[StoredFact
 def previous_values(session: Session, records: list[StoredFactRecord]) -> dict[int, tuple[float, SourceRef]]:
     """For each record, the value of the period before its own in its series (same period length),
     from statements other than its own document's; records with nothing before are left out."""
-    context = _context(session, records)
+    # statements per series key and period, read once; each record then looks back within its key
+    by_key: dict[tuple[object, ...], dict[str, list[StoredFactRecord]]] = {}
+    for r in _context(session, records):
+        if r.fact.period:
+            by_key.setdefault(r.fact.series_key, {}).setdefault(r.fact.period, []).append(r)
     out: dict[int, tuple[float, SourceRef]] = {}
-    by_key: dict[tuple[object, ...], list[StoredFactRecord]] = {}
-    for r in context:
-        by_key.setdefault(r.fact.series_key, []).append(r)
     for r in records:
         f = r.fact
         if not f.period or f.unit.startswith("pct"):
             continue
-        others = [o for o in by_key.get(f.series_key, []) if o.document_id != r.document_id or o.id == r.id]
-        known = series_from_records([o for o in others if o.id != r.id])
-        if not known:
-            continue
-        earlier = [o for o in known[0].observations if o.period < f.period and len(o.period) == len(f.period)]
-        if earlier:
-            out[r.id] = (earlier[-1].value, earlier[-1].freshest)
+        periods = by_key.get(f.series_key, {})
+        for period in sorted((p for p in periods if p < f.period and len(p) == len(f.period)), reverse=True):
+            others = [o for o in periods[period] if o.document_id != r.document_id]
+            if others:
+                before = observation(period, others)
+                out[r.id] = (before.value, before.freshest)
+                break
     return out
 
 
