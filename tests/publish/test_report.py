@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from publish_helpers import magnesium_market
 
-from assay.publish.report import chart_images, render_report, report_html, report_markdown
+from assay.publish.report import chart_images, render_report, report_body_html, report_html, report_markdown
 from assay.publish.report_data import ReportOptions, gather_report
 from assay.store.db import Store
-from knowledge_base import KnowledgeBase
+from knowledge_base import KnowledgeBase, make_fact
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
@@ -145,3 +145,14 @@ def test_every_commodity_of_the_sample_corpus_gets_a_pdf(sample_store: Store, tm
         flat = " ".join(pdf_text(pdf, tmp_path, commodity).split())
         for figure in data.key_figures[:3]:
             assert f"{figure.value:,.0f}" in flat, (commodity, figure)
+
+
+def test_the_body_for_other_pages_has_charts_as_images_and_only_web_links(kb: KnowledgeBase, store: Store) -> None:
+    magnesium_market(kb)
+    kb.doc("odd", make_fact(31_000, "March exports were 31,000 t", period="2024-03"), url="javascript:alert(1)")
+    with store.session() as session:
+        data = gather_report(session, "magnesium", ReportOptions(format="html"))
+    body = report_body_html(data, charts_as_images=True)
+    assert "<html" not in body and "<style" not in body and "<svg" not in body
+    assert body.count('<img alt="" src="data:image/svg+xml;base64,') == 4
+    assert 'href="javascript:' not in body and 'href="https://customs.example.com/2024-03"' in body

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import logging
 import re
@@ -109,11 +110,20 @@ def _table_html(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: 
 
 
 def report_html(data: ReportData) -> str:
+    """A standalone page (its own styles, charts inline as SVG): what `--format html` writes and PDFs render."""
+    lang = data.options.lang
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(_title(data))}</title>'
+        f"<style>{CSS}</style></head><body>\n{report_body_html(data)}\n</body></html>"
+    )
+
+
+def report_body_html(data: ReportData, charts_as_images: bool = False) -> str:
+    """The report's content for a page that brings its own layout; `charts_as_images` puts each chart in an
+    <img> with a data: URL, for pages whose Content-Security-Policy forbids inline styles."""
     lang = data.options.lang
     t = i18n.text
     parts = [
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(_title(data))}</title>',
-        f"<style>{CSS}</style></head><body>",
         f"<h1>{html.escape(_title(data))}</h1><p class=meta>{html.escape(_meta(data))}</p>",
         f"<h2>{t(lang, 'summary')}</h2>",
     ]
@@ -123,7 +133,14 @@ def report_html(data: ReportData) -> str:
     chart_svgs = chart_images(data)
     if chart_svgs:
         parts.append(f"<h2>{t(lang, 'charts')}</h2>")
-        parts += [f"<figure>{svg}</figure>" for svg in chart_svgs]
+        if charts_as_images:
+            parts += [
+                f'<figure><img alt="" src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">'
+                "</figure>"
+                for svg in chart_svgs
+            ]
+        else:
+            parts += [f"<figure>{svg}</figure>" for svg in chart_svgs]
     parts.append(f"<h2>{t(lang, 'events')}</h2>")
     if data.timeline:
         headers = [t(lang, k) for k in ("date", "event", "actor", "stance", "cited")]
@@ -141,14 +158,19 @@ def report_html(data: ReportData) -> str:
         parts.append(f"<p>{t(lang, 'no_data')}</p>")
     parts.append(f"<h2>{t(lang, 'sources')}</h2><ol class=sources>")
     for c in data.citations:
-        link = f' <a href="{html.escape(c.url)}">{html.escape(c.url)}</a>' if c.url else ""
+        link = f' <a href="{html.escape(c.url)}">{html.escape(c.url)}</a>' if c.url and _linkable(c.url) else ""
         when = f" ({t(lang, 'published')} {html.escape(c.published)})" if c.published else ""
         parts.append(
             f'<li id="src-{c.number}"><b>{html.escape(c.title or c.doc)}</b> [{html.escape(c.doc)}]{when}{link}'
             f"<br><span class=quote>“{html.escape(c.quote)}”</span></li>"
         )
-    parts.append("</ol></body></html>")
+    parts.append("</ol>")
     return "\n".join(parts)
+
+
+def _linkable(url: str) -> bool:
+    """Only web addresses become links (a document's URL comes from its metadata, which anyone may write)."""
+    return url.lower().startswith(("http://", "https://"))
 
 
 def _key_figures_html(data: ReportData) -> str:
