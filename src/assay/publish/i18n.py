@@ -36,7 +36,7 @@ TEXT: dict[str, dict[str, str]] = {
         "undated": "undated",
         "s_production": "{geo} produced {value} of {commodity} in {period} {cite}",
         "s_share": ", {share} of the world total {cite}",
-        "s_level": "{metric} ({geo}) was {value} in {period} {cite}",
+        "s_level": "{geo}'s {metric} of {commodity} were {value} in {period} {cite}",
         "s_price": "The assessed price over the {days} days to {as_of} is {low} to {high} (mid {mid}), from "
         "{n} quotes of {sources} sources {cite}",
         "s_events": "{n} policy and market events are on record; the latest: {what} ({date}) {cite}",
@@ -75,9 +75,9 @@ TEXT: dict[str, dict[str, str]] = {
         "stance": "方向",
         "no_data": "暂无数据。",
         "undated": "日期不详",
-        "s_production": "{period}年{geo}{commodity}产量为{value}{cite}",
+        "s_production": "{period}{geo}{commodity}产量为{value}{cite}",
         "s_share": "，占全球总量的{share}{cite}",
-        "s_level": "{period}{geo}{metric}为{value}{cite}",
+        "s_level": "{period}{geo}{commodity}{metric}为{value}{cite}",
         "s_price": "截至{as_of}的{days}天内，评估价格为{low}至{high}（中值{mid}），"
         "基于{sources}个来源的{n}条报价{cite}",
         "s_events": "共记录{n}项政策与市场事件；最新一项：{what}（{date}）{cite}",
@@ -164,6 +164,33 @@ def place_name(code: str, lang: str) -> str:
         if country is not None:
             return str(getattr(country, "common_name", None) or country.name)
     return code
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def period_words(period: str, lang: str) -> str:
+    """2024 → "2024" / "2024年"; 2024-03 → "March 2024" / "2024年3月"; other periods as written."""
+    if len(period) == 4 and period.isdigit():
+        return f"{period}年" if lang == "zh" else period
+    if len(period) == 7 and period[:4].isdigit() and period[4] == "-" and period[5:].isdigit():
+        year, month = period[:4], int(period[5:])
+        if 1 <= month <= 12:
+            return f"{year}年{month}月" if lang == "zh" else f"{MONTHS[month - 1]} {year}"
+    return period
 
 
 def number(value: float, unit: str, lang: str) -> str:

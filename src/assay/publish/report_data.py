@@ -468,12 +468,10 @@ def _summary(
             else i18n.commodity_name(figure.commodity, lang),
             metric=i18n.metric_name(figure.metric, lang),
             value=i18n.number(figure.value, figure.unit, lang),
-            period=figure.period,
+            period=i18n.period_words(figure.period, lang),
             cite=marks(figure.cites),
         )
         key = "s_production" if figure.metric == "production" else "s_level"
-        if lang == "en" and key == "s_level":
-            values["metric"] = f"{i18n.commodity_name(figure.commodity, lang)} {values['metric']}"
         sentence = t(lang, key, **values)
         same = shares is not None and (shares.commodity, shares.year) == (figure.commodity, figure.period)
         if figure.metric == "production" and shares is not None and same and shares.total_is_world:
