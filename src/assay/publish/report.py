@@ -38,6 +38,7 @@ figure { margin: 8pt 0; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; }
 ol.sources li { margin-bottom: 4pt; font-size: 8pt; word-wrap: break-word; }
 ol.sources .quote { color: #444; font-style: italic; }
+@media screen { body { max-width: 46rem; margin: 2rem auto; padding: 0 1rem; } }
 """
 
 
