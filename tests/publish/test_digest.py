@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from publish_helpers import magnesium_market
 
-from assay.publish.digest import DigestOptions, digest_html, digest_markdown, gather_digest
+from assay.publish.digest import DigestOptions, digest_html, digest_json, digest_markdown, gather_digest
 from assay.publish.timing import parse_duration, parse_since
 from assay.store.db import Store
 from assay.store.watch import utc_now
@@ -60,3 +61,12 @@ def test_durations_and_dates() -> None:
     for bad in ("", "7", "-3d", "soon"):
         with pytest.raises(ValueError):
             parse_since(bad, now) if bad != "7" else parse_duration(bad)
+
+
+def test_the_digest_as_json(kb: KnowledgeBase, store: Store) -> None:
+    magnesium_market(kb)
+    with store.session() as session:
+        payload = gather_digest(session, DigestOptions(since=utc_now() - timedelta(days=1)))
+    as_json = json.loads(json.dumps(digest_json(payload)))
+    assert as_json["new_facts"] == 13 and len(as_json["documents"]) == 4
+    assert as_json["contradictions"][0]["kind"] == "contradiction"

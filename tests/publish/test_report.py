@@ -3,6 +3,7 @@ would (pdftotext for the words, pdftoppm for the pages), Chinese renders with a 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -11,7 +12,14 @@ from pathlib import Path
 import pytest
 from publish_helpers import magnesium_market
 
-from assay.publish.report import chart_images, render_report, report_body_html, report_html, report_markdown
+from assay.publish.report import (
+    chart_images,
+    render_report,
+    report_body_html,
+    report_html,
+    report_json,
+    report_markdown,
+)
 from assay.publish.report_data import ReportOptions, gather_report
 from assay.store.db import Store
 from knowledge_base import KnowledgeBase, make_fact
@@ -156,3 +164,16 @@ def test_the_body_for_other_pages_has_charts_as_images_and_only_web_links(kb: Kn
     assert "<html" not in body and "<style" not in body and "<svg" not in body
     assert body.count('<img alt="" src="data:image/svg+xml;base64,') == 4
     assert 'href="javascript:' not in body and 'href="https://customs.example.com/2024-03"' in body
+
+
+def test_the_report_as_json_cites_what_it_lists(kb: KnowledgeBase, store: Store) -> None:
+    magnesium_market(kb)
+    with store.session() as session:
+        payload = report_json(gather_report(session, "magnesium", ReportOptions()))
+    as_json = json.loads(json.dumps(payload))
+    numbers = {s["number"] for s in as_json["sources"]}
+    cited = {n for f in as_json["key_figures"] for n in f["cites"]} | {
+        n for r in as_json["exports"] for n in r["cites"]
+    }
+    assert cited <= numbers and as_json["price_assessment"]["low"] == 17_000
+    assert as_json["production_shares"]["rows"][0] == {"geo": "CN", "value": 900_000, "share": 90.0, "cites": [1]}

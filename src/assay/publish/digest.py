@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -219,7 +220,15 @@ def digest_markdown(digest: Digest) -> str:
 
 
 def digest_html(digest: Digest) -> str:
-    """The Markdown digest's content as an HTML page (for mail and the portal)."""
+    """The digest as an HTML page (for mail)."""
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(_title(digest))}'
+        "</title></head><body>" + digest_body_html(digest) + "</body></html>"
+    )
+
+
+def digest_body_html(digest: Digest) -> str:
+    """The Markdown digest's content as HTML, without a page around it (for the portal)."""
     body: list[str] = []
     in_list = False
     for line in digest_markdown(digest).splitlines():
@@ -240,10 +249,40 @@ def digest_html(digest: Digest) -> str:
             body.append(f"<p>{html.escape(line)}</p>")
     if in_list:
         body.append("</ul>")
-    return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(_title(digest))}'
-        "</title></head><body>" + "\n".join(body) + "</body></html>"
-    )
+    return "\n".join(body)
+
+
+def digest_json(digest: Digest) -> dict[str, Any]:
+    """The digest as JSON (for the API)."""
+
+    def change(c: Change) -> dict[str, Any]:
+        return {
+            "label": c.label,
+            "period": c.period,
+            "before": c.before,
+            "after": c.after,
+            "pct": c.pct,
+            "source": c.source.as_json(),
+            "previous": c.previous.as_json(),
+        }
+
+    return {
+        "since": digest.options.since.isoformat(),
+        "commodity": digest.options.commodity,
+        "documents": [
+            {"id": d.id, "name": d.name, "title": d.title, "url": d.url, "published": d.published}
+            for d in digest.documents
+        ],
+        "new_facts": digest.n_new_facts,
+        "facts": [
+            {"label": f.label, "period": f.period, "value": f.value, "source": f.source.as_json()}
+            for f in digest.new_facts
+        ],
+        "changed": [change(c) for c in digest.changed],
+        "moves": [change(c) for c in digest.moves],
+        "events": [e.as_json() for e in digest.events],
+        "contradictions": [f.as_json() for f in digest.contradictions],
+    }
 
 
 def render_digest(digest: Digest) -> str:

@@ -15,6 +15,7 @@ import html
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from assay.publish import charts, i18n
 from assay.publish.report_data import KeyFigure, ReportData, ReportOptions, gather_report, marks
@@ -230,6 +231,78 @@ def chart_images(data: ReportData) -> list[str]:
         title = t(lang, "chart_prices", commodity=i18n.commodity_name(prices.commodity, lang), unit="CNY/t")
         out.append(charts.price_chart(title, prices.points, band, label, "CNY/t"))
     return out
+
+
+def report_json(data: ReportData) -> dict[str, Any]:
+    """The report's content as JSON (for the API): sentences with their marks, figures, timeline, sources."""
+    return {
+        "commodity": data.commodity,
+        "lang": data.options.lang,
+        "since": data.options.since,
+        "title": _title(data),
+        "written": data.today.isoformat(),
+        "documents": data.n_documents,
+        "summary": list(data.summary),
+        "key_figures": [
+            {
+                "commodity": f.commodity,
+                "form": f.form,
+                "metric": f.metric,
+                "geo": f.geo,
+                "period": f.period,
+                "value": f.value,
+                "value_high": f.value_high,
+                "unit": f.unit,
+                "sources": f.n_sources,
+                "spread": f.spread if f.spread != float("inf") else None,
+                "cites": list(f.cites),
+            }
+            for f in data.key_figures
+        ],
+        "production_shares": None
+        if data.shares is None
+        else {
+            "commodity": data.shares.commodity,
+            "year": data.shares.year,
+            "unit": data.shares.unit,
+            "of_world_total": data.shares.total_is_world,
+            "rows": [
+                {"geo": r.geo, "value": r.value, "share": round(r.share, 3), "cites": list(r.cites)}
+                for r in data.shares.rows
+            ],
+        },
+        "exports": [{"period": p.label, "value": p.value, "cites": list(p.cites)} for p in data.exports],
+        "destinations": [{"partner": p.label, "value": p.value, "cites": list(p.cites)} for p in data.destinations],
+        "price_assessment": None
+        if data.prices is None or data.prices.assessment is None
+        else {
+            "commodity": data.prices.commodity,
+            "form": data.prices.form,
+            "unit": data.prices.assessment.unit,
+            "low": data.prices.assessment.low,
+            "high": data.prices.assessment.high,
+            "mid": data.prices.assessment.mid,
+            "cites": list(data.prices.cites),
+        },
+        "timeline": [
+            {"date": e.date, "type": e.type, "actor": e.actor, "stance": e.stance, "cites": list(e.cites)}
+            for e in data.timeline
+        ],
+        "contradictions": [
+            {"message": c.message, "period": c.period, "cites": list(c.cites)} for c in data.contradictions
+        ],
+        "sources": [
+            {
+                "number": c.number,
+                "doc": c.doc,
+                "title": c.title,
+                "url": c.url,
+                "published": c.published,
+                "quote": c.quote,
+            }
+            for c in data.citations
+        ],
+    }
 
 
 # ---- Markdown ----
