@@ -7,6 +7,7 @@ import email
 import hashlib
 import hmac
 import json
+import threading
 from datetime import timedelta
 from email.message import Message as MailMessage
 from pathlib import Path
@@ -24,7 +25,7 @@ from assay.publish.notify import (
     load_settings,
     retry_wait,
 )
-from assay.store.db import Store
+from assay.store.db import Store, open_store
 from assay.store.watch import Message, enqueue, list_notifications, utc_now
 from receivers import SLOW_S, Received, smtp_server, webhook_receiver
 
@@ -161,3 +162,24 @@ def test_settings_come_from_the_environment_over_the_config_file(tmp_path: Path)
 )
 def test_targets_are_checked(target: str, ok: bool) -> None:
     assert (check_target(target) is None) == ok
+
+
+def test_two_senders_at_once_send_each_message_once(store: Store) -> None:
+    received = Received()
+    with webhook_receiver(received) as url:
+        for number in range(6):
+            queue(store, url, key=f"k{number}")
+        second = open_store(store.url)
+        reports = []
+        threads = [
+            threading.Thread(target=lambda s=s: reports.append(deliver_due(s, settings=settings())))
+            for s in (store, second)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        second.close()
+    keys = sorted(h[DELIVERY_HEADER] for h, _ in received.items)
+    assert keys == [f"k{n}" for n in range(6)]
+    assert sum(len(r.sent) for r in reports) == 6

@@ -230,7 +230,7 @@ def deliver_due(store: Store, now: datetime | None = None, settings: NotifySetti
     now = now or utc_now()
     settings = settings or load_settings()
     report = DeliveryReport()
-    with store.transaction() as session:
+    with store.write_session() as session, session.begin():  # two senders never claim the same message
         due = claim_due(session, now)
     for notification in due:
         try:

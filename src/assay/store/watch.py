@@ -182,7 +182,9 @@ def claim_due(session: Session, now: datetime, limit: int = 100) -> list[Notific
     due = ((NotificationRow.state == PENDING) | (NotificationRow.state == SENDING)) & (
         NotificationRow.next_attempt_at <= now
     )
-    rows = list(session.scalars(select(NotificationRow).where(due).order_by(NotificationRow.id).limit(limit)))
+    # PostgreSQL: rows another sender is claiming are skipped; SQLite: callers claim in a write session
+    query = select(NotificationRow).where(due).order_by(NotificationRow.id).limit(limit)
+    rows = list(session.scalars(query.with_for_update(skip_locked=True)))
     for row in rows:
         row.state = SENDING
         row.next_attempt_at = now + CLAIM_LEASE
