@@ -177,3 +177,20 @@ def test_the_report_as_json_cites_what_it_lists(kb: KnowledgeBase, store: Store)
     }
     assert cited <= numbers and as_json["price_assessment"]["low"] == 17_000
     assert as_json["production_shares"]["rows"][0] == {"geo": "CN", "value": 900_000, "share": 90.0, "cites": [1]}
+
+
+def test_shares_choose_between_forms_without_comparing_none(kb: KnowledgeBase, store: Store) -> None:
+    kb.doc(
+        "two-forms",
+        *(
+            make_fact(v, f"{g} made {v} t", metric="production", geo=g, period="2023")
+            for g, v in (("CN", 9), ("KZ", 1))
+        ),
+        *(
+            make_fact(v, f"{g} metal {v} t", metric="production", geo=g, period="2023", form="metal")
+            for g, v in (("CN", 8), ("IL", 2), ("RU", 1))
+        ),
+    )
+    with store.session() as session:
+        data = gather_report(session, "magnesium", ReportOptions())
+    assert data.shares is not None and [row.geo for row in data.shares.rows] == ["CN", "IL", "RU"]

@@ -304,7 +304,8 @@ def _shares(commodity: str, series: list[Series], cites: Citations) -> Shares | 
     ]
     if not options:
         return None
-    *_, (c, form, unit) = best = max(options)
+    # the report's commodity, then the latest year, then the most countries (the key itself may hold None)
+    *_, (c, form, unit) = best = max(options, key=lambda option: option[:3])
     year = best[1]
     by_geo = groups[(c, form, unit)][year]
     countries = {g: o for g, o in by_geo.items() if g != "WORLD"}
