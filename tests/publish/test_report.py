@@ -22,6 +22,7 @@ from assay.publish.report import (
 )
 from assay.publish.report_data import ReportOptions, gather_report
 from assay.store.db import Store
+from assay.vocab import commodities
 from knowledge_base import KnowledgeBase, make_fact
 
 needs_poppler = pytest.mark.skipif(
@@ -194,3 +195,10 @@ def test_shares_choose_between_forms_without_comparing_none(kb: KnowledgeBase, s
     with store.session() as session:
         data = gather_report(session, "magnesium", ReportOptions())
     assert data.shares is not None and [row.geo for row in data.shares.rows] == ["CN", "IL", "RU"]
+
+
+def test_every_commodity_of_the_vocabulary_gets_a_report(sample_store: Store) -> None:
+    for commodity in commodities():
+        for lang in ("en", "zh"):
+            text = render_report(sample_store, commodity, ReportOptions(format="md", lang=lang))
+            assert isinstance(text, str) and text.startswith("# "), (commodity, lang)
