@@ -70,9 +70,9 @@ def gather_digest(session: Session, options: DigestOptions) -> Digest:
     documents = list_documents(session, fetched_since=options.since, include_duplicates=False)
     new_ids = {d.id for d in documents}
     with gc_paused():
-        fresh = select_facts(session, FactSelection(commodities=family, document_ids=tuple(new_ids))) if new_ids else []
+        fresh = select_facts(session, FactSelection(commodities=family, stored_since=options.since)) if new_ids else []
     events = (
-        query_events(session, EventFilter(commodity=options.commodity, document_ids=tuple(new_ids))) if new_ids else []
+        query_events(session, EventFilter(commodity=options.commodity, stored_since=options.since)) if new_ids else []
     )
     first_reported = [e for e in events if all(m.document_id in new_ids for m in e.mentions)]
     if options.commodity:  # only documents that say something about the commodity

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select
@@ -28,6 +28,7 @@ from assay.extract.event_merge import related
 from assay.extract.gazetteer import commodity_family
 from assay.model import Event, Period
 from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
+from assay.store.series import documents_stored_since
 from assay.vocab import ancestors, commodities
 
 KEY_LIMIT = 300
@@ -54,7 +55,7 @@ class EventFilter:
     until: str | None = None
     limit: int | None = None
     after_id: int | None = None  # only events stored after this one (watch rules)
-    document_ids: tuple[int, ...] | None = None  # only events these documents report
+    stored_since: datetime | None = None  # only events reported by original documents stored at or after
 
 
 @dataclass(frozen=True)
@@ -340,8 +341,9 @@ def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
         where.append(EventRow.date_start <= _period_bounds(flt.until, end=True))
     if flt.after_id is not None:
         where.append(EventRow.id > flt.after_id)
-    if flt.document_ids is not None:
-        reported = select(EventMentionRow.event_id).where(EventMentionRow.document_id.in_(flt.document_ids))
+    if flt.stored_since is not None:
+        new = documents_stored_since(flt.stored_since)
+        reported = select(EventMentionRow.event_id).where(EventMentionRow.document_id.in_(new))
         where.append(EventRow.id.in_(reported))
     return where
 
