@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from publish_helpers import magnesium_market
 
+from assay.model import Event, Stance
 from assay.publish.report import (
     chart_images,
     render_report,
@@ -22,6 +23,7 @@ from assay.publish.report import (
 )
 from assay.publish.report_data import ReportOptions, gather_report
 from assay.store.db import Store
+from assay.store.events import record_events
 from assay.vocab import commodities
 from knowledge_base import KnowledgeBase, make_fact
 
@@ -202,3 +204,26 @@ def test_every_commodity_of_the_vocabulary_gets_a_report(sample_store: Store) ->
         for lang in ("en", "zh"):
             text = render_report(sample_store, commodity, ReportOptions(format="md", lang=lang))
             assert isinstance(text, str) and text.startswith("# "), (commodity, lang)
+
+
+def test_a_long_timeline_lists_the_latest_events_and_counts_the_rest(kb: KnowledgeBase, store: Store) -> None:
+    doc_id = kb.doc("wire", make_fact(1, "placeholder"))
+    events = [
+        Event(
+            doc="wire",
+            type="export_control",
+            actor=f"CN:BODY{n}",
+            commodities=("magnesium",),
+            date=f"{2000 + n}",
+            stance=Stance.TIGHTEN,
+            quote=f"rule number {n} was announced",
+        )
+        for n in range(35)
+    ]
+    with store.transaction() as session:
+        record_events(session, doc_id, events)
+    with store.session() as session:
+        data = gather_report(session, "magnesium", ReportOptions(format="md"))
+    assert data.n_events == 35 and [e.date for e in data.timeline] == [str(2000 + n) for n in range(5, 35)]
+    assert "The latest 30 of 35 events" in report_markdown(data)
+    assert any(s.startswith("35 policy and market events are on record; the latest") for s in data.summary)

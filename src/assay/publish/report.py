@@ -84,6 +84,14 @@ def _figure_label(data: ReportData, figure: KeyFigure) -> str:
     return f"{name}: {i18n.metric_name(figure.metric, lang)}, {i18n.place_name(figure.geo, lang)}"
 
 
+def _more_events(data: ReportData) -> str:
+    return i18n.text(data.options.lang, "more_events", shown=len(data.timeline), n=data.n_events)
+
+
+def _more_contradictions(data: ReportData) -> str:
+    return i18n.text(data.options.lang, "more_contradictions", shown=len(data.contradictions), n=data.n_contradictions)
+
+
 def _stance_events(data: ReportData) -> list[tuple[str, str, str, str, str]]:
     lang = data.options.lang
     return [
@@ -147,6 +155,8 @@ def report_body_html(data: ReportData, charts_as_images: bool = False) -> str:
     if data.timeline:
         headers = [t(lang, k) for k in ("date", "event", "actor", "stance", "cited")]
         parts.append(_table_html(headers, _stance_events(data)))
+        if data.n_events > len(data.timeline):
+            parts.append(f"<p class=meta>{html.escape(_more_events(data))}</p>")
     else:
         parts.append(f"<p>{t(lang, 'no_data')}</p>")
     parts.append(f"<h2>{t(lang, 'contradictions')}</h2>")
@@ -156,6 +166,8 @@ def report_body_html(data: ReportData, charts_as_images: bool = False) -> str:
             + "".join(f"<li>{_cited_html(c.message + ' ' + marks(c.cites))}</li>" for c in data.contradictions)
             + "</ul>"
         )
+        if data.n_contradictions > len(data.contradictions):
+            parts.append(f"<p class=meta>{html.escape(_more_contradictions(data))}</p>")
     else:
         parts.append(f"<p>{t(lang, 'no_data')}</p>")
     parts.append(f"<h2>{t(lang, 'sources')}</h2><ol class=sources>")
@@ -288,6 +300,8 @@ def report_json(data: ReportData) -> dict[str, Any]:
             {"date": e.date, "type": e.type, "actor": e.actor, "stance": e.stance, "cites": list(e.cites)}
             for e in data.timeline
         ],
+        "events_on_record": data.n_events,
+        "contradictions_open": data.n_contradictions,
         "contradictions": [
             {"message": c.message, "period": c.period, "cites": list(c.cites)} for c in data.contradictions
         ],
@@ -335,10 +349,14 @@ def report_markdown(data: ReportData) -> str:
             _table_md([t(lang, k) for k in ("date", "event", "actor", "stance", "cited")], _stance_events(data)),
             "",
         ]
+        if data.n_events > len(data.timeline):
+            out += [f"_{_more_events(data)}_", ""]
     else:
         out += [t(lang, "no_data"), ""]
     out += [f"## {t(lang, 'contradictions')}", ""]
     out += [f"- {c.message} {marks(c.cites)}" for c in data.contradictions] or [t(lang, "no_data")]
+    if data.n_contradictions > len(data.contradictions):
+        out += ["", f"_{_more_contradictions(data)}_"]
     out += ["", f"## {t(lang, 'sources')}", ""]
     for c in data.citations:
         where = f" <{c.url}>" if c.url else ""

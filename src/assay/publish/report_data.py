@@ -39,6 +39,10 @@ KEY_GEOS = ("CN", "WORLD")
 MAX_KEY_FIGURES = 12
 CITES_PER_FIGURE = 3
 PRICE_WINDOW_DAYS = 365
+# A report is read, not searched: the timeline and contradictions list the latest ones and count the rest
+# (`assay events` and `assay check` list them all); this also keeps a PDF of a large store to a few pages.
+MAX_TIMELINE = 30
+MAX_CONTRADICTIONS = 15
 
 
 @dataclass(frozen=True)
@@ -177,8 +181,10 @@ class ReportData:
     products: tuple[Point, ...]  # China's exports by product (sub-commodity) in one period
     products_period: str | None
     history: tuple[KeyFigure, tuple[Point, ...]] | None  # the longest other series, when nothing else is charted
-    timeline: tuple[TimelineEntry, ...]
-    contradictions: tuple[Contradiction, ...]
+    timeline: tuple[TimelineEntry, ...]  # the latest MAX_TIMELINE events, oldest first
+    n_events: int  # all the events on record
+    contradictions: tuple[Contradiction, ...]  # the latest MAX_CONTRADICTIONS
+    n_contradictions: int
     citations: tuple[Citation, ...]
 
 
@@ -208,10 +214,12 @@ def gather_report(session: Session, commodity: str, options: ReportOptions) -> R
             e.mentions[0].quote if e.mentions else "",
             tuple(cites.cite_mention(m) for m in e.mentions[:2]),
         )
-        for e in events
+        for e in _latest_events(events)
     )
-    found = [_contradiction(f, cites) for f in contradictions(records)]
-    summary = _summary(options.lang, key_figures, shares, prices, events, found, cites)
+    findings = contradictions(records)
+    latest_first = sorted(findings, key=lambda f: _period_end(f.period or ""), reverse=True)
+    found = [_contradiction(f, cites) for f in latest_first[:MAX_CONTRADICTIONS]]
+    summary = _summary(options.lang, key_figures, shares, prices, events, len(findings), cites)
     documents = {r.document_id for r in records if r.document_id is not None}
     documents |= {m.document_id for e in events for m in e.mentions}
     return ReportData(
@@ -230,7 +238,9 @@ def gather_report(session: Session, commodity: str, options: ReportOptions) -> R
         products_period=products_period,
         history=history,
         timeline=timeline,
+        n_events=len(events),
         contradictions=tuple(found),
+        n_contradictions=len(findings),
         citations=tuple(cites.resolve(session)),
     )
 
@@ -439,7 +449,15 @@ def _prices(session: Session, records: list[StoredFactRecord], cites: Citations)
 
 
 def _contradiction(finding: Finding, cites: Citations) -> Contradiction:
-    return Contradiction(finding.message, finding.period, tuple(cites.cite(s) for s in finding.statements[:4]))
+    return Contradiction(finding.message, finding.period, tuple(cites.cite(s) for s in finding.statements[:2]))
+
+
+def _latest_events(events: list[StoredEvent]) -> list[StoredEvent]:
+    """All events when they are few; else the latest MAX_TIMELINE dated ones, oldest first."""
+    if len(events) <= MAX_TIMELINE:
+        return events
+    dated = [e for e in events if e.date]  # query_events gives them oldest first
+    return dated[-MAX_TIMELINE:]
 
 
 def marks(numbers: tuple[int, ...]) -> str:
@@ -452,7 +470,7 @@ def _summary(
     shares: Shares | None,
     prices: PriceHistory | None,
     events: list[StoredEvent],
-    found: list[Contradiction],
+    n_contradictions: int,
     cites: Citations,
 ) -> list[str]:
     """Sentences written from the facts; every number carries the citation marks of its statements."""
@@ -506,5 +524,5 @@ def _summary(
         what = f"{i18n.event_name(latest.type, lang)}, {latest.actor}"
         cite = marks(tuple(cites.cite_mention(m) for m in latest.mentions[:1]))
         out.append(t(lang, "s_events", n=len(events), what=what, date=latest.date, cite=cite).replace(" [", "[") + end)
-    out.append(t(lang, "s_checks", n=len(found)) if found else t(lang, "s_no_checks"))
+    out.append(t(lang, "s_checks", n=n_contradictions) if n_contradictions else t(lang, "s_no_checks"))
     return out
