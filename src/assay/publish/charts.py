@@ -24,6 +24,7 @@ COLOURS = ("#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11", "#f4b183", "#70ad47", "#a
 FONTS = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Sans CJK JP"]
 SIZE = (6.4, 3.0)
 EPOCH = date(1970, 1, 1).toordinal()
+MAX_PRICE_DATES = 120
 
 
 def _figure() -> tuple[Figure, Axes]:
@@ -74,23 +75,33 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], unit: 
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     ax.set_ylabel(unit)
     ax.set_title(title)
-    if len(labels) > 6:
-        ax.tick_params(axis="x", labelrotation=45)
+    if len(labels) > 6 or sum(len(label) for label in labels) > 60:  # long names would run into each other
+        ax.tick_params(axis="x", labelrotation=30)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
     return _svg(fig)
 
 
 def price_chart(
     title: str, points: Sequence[tuple[date, float]], band: tuple[float, float] | None, band_label: str, unit: str
 ) -> str:
-    """Each quote as a dot, the median of each date as a line; the assessment band shaded across the chart."""
+    """The median quote of each date (of each month, when there are many dates) as a line with dots, each
+    date's lowest and highest quote as a thin bar; the assessment band shaded across the chart."""
     fig, ax = _figure()
-    by_date: dict[date, list[float]] = {}
+    by_day: dict[date, list[float]] = {}
     for day, value in points:
-        by_date.setdefault(day, []).append(value)
-    days = sorted(by_date)
+        by_day.setdefault(day, []).append(value)
+    if len(by_day) > MAX_PRICE_DATES:  # a chart of thousands of dates is a blur, and slow to lay out
+        by_month: dict[date, list[float]] = {}
+        for day, values in by_day.items():
+            by_month.setdefault(day.replace(day=1), []).extend(values)
+        by_day = by_month
+    days = sorted(by_day)[-MAX_PRICE_DATES:]
+    xs = [_x(d) for d in days]
     ax.xaxis_date()
-    ax.scatter([_x(day) for day, _ in points], [value for _, value in points], color=COLOURS[2], s=9, zorder=3)
-    ax.plot([_x(d) for d in days], [statistics.median(by_date[d]) for d in days], color=COLOURS[0], linewidth=1.2)
+    ax.vlines(xs, [min(by_day[d]) for d in days], [max(by_day[d]) for d in days], color=COLOURS[2], linewidth=1)
+    medians = [statistics.median(by_day[d]) for d in days]
+    ax.plot(xs, medians, color=COLOURS[0], linewidth=1.2, marker="o", markersize=2.5)
     if band is not None:
         ax.axhspan(band[0], band[1], color=COLOURS[4], alpha=0.45, label=band_label)
         ax.legend(loc="best", frameon=False)
