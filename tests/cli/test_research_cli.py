@@ -218,3 +218,16 @@ def _crawl_log_lines(db: Path) -> int:
             return int(connection.execute("SELECT count(*) FROM crawl_log").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
+
+
+def test_a_digest_that_cannot_be_mailed_waits_in_the_outbox(
+    runner: CliRunner, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ASSAY_SMTP_HOST", raising=False)
+    monkeypatch.setenv("ASSAY_CONFIG", str(filled.parent / "no-config.toml"))
+    result = runner.invoke(app, ["--db", str(filled), "digest", "--send-to", "mailto:desk@example.com"])
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: mailto:desk@example.com: no SMTP server configured")
+    listed = json.loads(runner.invoke(app, ["--db", str(filled), "watch", "list", "--json"]).stdout)
+    assert listed["outbox"] == {"pending": 1}

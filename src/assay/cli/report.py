@@ -94,7 +94,9 @@ def digest_command(
         with store.transaction() as session:
             enqueue(session, digest_message(digest, send_to, now))
         report = deliver_due(store)
-    for line in report.lines():
-        console.print(line, highlight=False, soft_wrap=True)
+    for line in report.sent_lines():
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    for line in report.error_lines():
+        _error(line)
     if report.failed:
         raise typer.Exit(EXIT_INPUT_FAILED)

@@ -152,7 +152,9 @@ def run_command() -> None:
             highlight=False,
             markup=False,
         )
-    for line in report.lines():
+    for line in report.sent_lines():
         console.print(line, highlight=False, markup=False, soft_wrap=True)
+    for line in report.error_lines():
+        _error(line)
     if report.failed:
         raise typer.Exit(EXIT_INPUT_FAILED)

@@ -216,13 +216,15 @@ class DeliveryReport:
     def failed(self) -> int:
         return len(self.retrying)
 
-    def lines(self) -> list[str]:
-        out = [f"sent: {n.message.subject} → {n.message.target}" for n in self.sent]
-        out += [
-            f"error: {n.message.target}: {why} (attempt {n.attempts + 1}; retrying after {when:%Y-%m-%d %H:%M:%S} UTC)"
+    def sent_lines(self) -> list[str]:
+        return [f"sent: {n.message.subject} → {n.message.target}" for n in self.sent]
+
+    def error_lines(self) -> list[str]:
+        """One line per failed attempt, `TARGET: reason (...)`, for the CLI's `error:` lines."""
+        return [
+            f"{n.message.target}: {why} (attempt {n.attempts + 1}; retrying after {when:%Y-%m-%d %H:%M:%S} UTC)"
             for n, why, when in self.retrying
         ]
-        return out
 
 
 def deliver_due(store: Store, now: datetime | None = None, settings: NotifySettings | None = None) -> DeliveryReport:
