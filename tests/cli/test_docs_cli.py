@@ -227,14 +227,14 @@ def test_demo_ingests_the_bundled_sample(runner: CliRunner, tmp_path: Path) -> N
     if sample_corpus_dir() is None:
         pytest.fail("the bundled sample corpus (assay.sample) is missing")
     db = tmp_path / "demo.db"
-    result = runner.invoke(app, ["demo", "--db", str(db)])
+    result = runner.invoke(app, ["demo", "--no-serve", "--db", str(db)])
     assert result.exit_code == 0, result.output
     for heading in ("by language", "by source", "by commodity family", "facts", "events"):
         assert heading in result.stdout
     items = json.loads(runner.invoke(app, ["--db", str(db), "docs", "list", "--json"]).stdout)
     assert len(items) >= 5
     assert {"en", "zh"} <= {item["lang"] for item in items}
-    again = runner.invoke(app, ["demo", "--db", str(db)])
+    again = runner.invoke(app, ["demo", "--no-serve", "--db", str(db)])
     assert again.exit_code == 0 and "ingested 0 documents" in again.stdout
 
 

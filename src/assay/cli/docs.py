@@ -143,7 +143,7 @@ def search_command(
     with _open() as store, store.session() as session:
         hits = search(session, text, limit=limit)
     if as_json:
-        _print_json([{**h.document.as_json(), "snippet": h.snippet} for h in hits])
+        _print_json([h.as_json() for h in hits])
         return
     table = Table("id", "published", "title", "snippet")
     for hit in hits:
@@ -159,8 +159,11 @@ def demo_command(
         Path | None, typer.Option("--db", help="SQLite file to fill (default ./assay.db); ASSAY_DATABASE_URL wins.")
     ] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Do not show a progress bar.")] = False,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Do not start the portal afterwards.")] = False,
+    host: Annotated[str, typer.Option("--host", help="Address the portal listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port the portal listens on.")] = 8000,
 ) -> None:
-    """Ingest the bundled sample corpus and summarise what the store now holds."""
+    """Ingest the bundled sample corpus, summarise what the store now holds, then serve the portal on it."""
     from assay.pipeline import IngestOptions, ingest
     from assay.store.documents import duplicate_pairs, store_counts
 
@@ -180,6 +183,10 @@ def demo_command(
     console.print(_summary_table(counts, duplicates, report))
     if counts.documents == 0:
         raise typer.Exit(EXIT_INPUT_FAILED)
+    if not no_serve:
+        from assay.cli.serve import run_portal
+
+        run_portal(url, host, port)
 
 
 def sample_corpus_dir() -> Path | None:

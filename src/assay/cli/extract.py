@@ -207,7 +207,7 @@ def facts_command(
     """List stored facts, with the quote each number comes from."""
     from assay import vocab
     from assay.model import Period
-    from assay.store.facts import FactFilter
+    from assay.store.facts import FactFilter, stored_fact_json
 
     _check_id("commodity", commodity, sorted(vocab.commodities()))
     _check_id("metric", metric, sorted(vocab.metrics()))
@@ -253,20 +253,6 @@ def _query_store(flt: FactFilter) -> list[StoredFact]:
     except SQLAlchemyError as exc:
         say(f"error: {display_url(url)}: {str(exc).strip().splitlines()[0]}")
         raise typer.Exit(EXIT_INPUT_FAILED) from exc
-
-
-def stored_fact_json(item: StoredFact) -> dict[str, Any]:
-    """FactSpec plus where the fact is stored and where it came from."""
-    out: dict[str, Any] = {"id": item.id, **item.fact.to_factspec()}
-    out["document_id"] = item.document_id
-    if item.dataset is not None:
-        out["dataset"] = item.dataset
-        out["official"] = item.official
-    out["url"] = item.url
-    out["published"] = item.published
-    out["span"] = [item.fact.start, item.fact.end]
-    out["rule"] = out.get("rule", "")
-    return out
 
 
 def _check_id(option: str, value: str | None, known: list[str]) -> None:

@@ -92,6 +92,10 @@ class SearchHit:
     document: DocumentSummary
     snippet: str
 
+    def as_json(self) -> dict[str, Any]:
+        """What `assay docs search --json` prints per hit, and the API returns."""
+        return {**self.document.as_json(), "snippet": self.snippet}
+
 
 @dataclass(frozen=True, slots=True)
 class StoreCounts:
@@ -258,21 +262,26 @@ def search(session: Session, query_text: str, limit: int = 20) -> list[SearchHit
     too short for trigrams, fall back to a substring scan.
     """
     terms = _terms(query_text)
-    if not terms:
-        return []
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite" and all(len(t) >= 3 for t in terms) and _has_trigram_index(session):
-        ids = _sqlite_fts_ids(session, terms, limit)
-    elif dialect == "postgresql" and not any(_CJK.search(t) for t in terms):
-        ids = _postgres_fts_ids(session, terms, limit)
-    else:
-        ids = _substring_ids(session, terms, limit)
+    ids = search_ids(session, query_text, limit)
     if not ids:
         return []
     texts = dict(session.execute(select(DocumentRow.id, DocumentRow.clean_text).where(DocumentRow.id.in_(ids))).all())
     rows = session.execute(select(*SUMMARY_COLUMNS).where(DocumentRow.id.in_(ids)))
     summaries = {s.id: s for s in map(_to_summary, rows)}
     return [SearchHit(summaries[i], make_snippet(texts[i], terms)) for i in ids if i in summaries]
+
+
+def search_ids(session: Session, query_text: str, limit: int = 20) -> list[int]:
+    """The ids `search` finds, best first, without loading the documents (see `search`)."""
+    terms = _terms(query_text)
+    if not terms:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite" and all(len(t) >= 3 for t in terms) and _has_trigram_index(session):
+        return _sqlite_fts_ids(session, terms, limit)
+    if dialect == "postgresql" and not any(_CJK.search(t) for t in terms):
+        return _postgres_fts_ids(session, terms, limit)
+    return _substring_ids(session, terms, limit)
 
 
 def make_snippet(text_: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> str:

@@ -56,6 +56,7 @@ class EventFilter:
     limit: int | None = None
     after_id: int | None = None  # only events stored after this one (watch rules)
     stored_since: datetime | None = None  # only events reported by original documents stored at or after
+    document_id: int | None = None  # only events this document reports
 
 
 @dataclass(frozen=True)
@@ -351,7 +352,15 @@ def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
 def query_events(session: Session, flt: EventFilter) -> list[StoredEvent]:
     """The events the filter selects, oldest first, undated last, each with its mentions."""
     undated_last = func.coalesce(EventRow.date_start, date(9999, 12, 31))
-    statement = select(EventRow).where(*_conditions(flt)).order_by(undated_last, EventRow.id)
+    where = _conditions(flt)
+    if flt.document_id is not None:
+        # the document's few event ids first (mentions are indexed by document); a subquery here
+        # lets SQLite walk every event in timeline order instead
+        reported = session.scalars(
+            select(EventMentionRow.event_id).where(EventMentionRow.document_id == flt.document_id)
+        ).all()
+        where.append(EventRow.id.in_(set(reported)))
+    statement = select(EventRow).where(*where).order_by(undated_last, EventRow.id)
     if flt.limit:
         statement = statement.limit(flt.limit)
     rows = list(session.scalars(statement))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, insert, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact, Period
@@ -47,6 +47,15 @@ class FactFilter:
     unit: str | None = None
     doc: str | None = None
     limit: int | None = None
+    document_id: int | None = None
+    fact_id: int | None = None
+    text: str | None = None  # every word of it in the quote, case-insensitively
+    offset: int = 0  # skip this many (pages of a list)
+    order: str = "series"  # one of FACT_ORDERS
+
+
+# How `query_facts` may sort: by series key (the default above), newest document first, or largest value first.
+FACT_ORDERS = ("series", "newest", "value")
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,30 @@ def query_facts(session: Session, flt: FactFilter) -> list[StoredFact]:
         raise ValueError(f"limit must be 0 or more, not {flt.limit}")
     stmt = _select(session, flt)
     return [_stored(row) for row in session.execute(stmt)]
+
+
+def count_facts(session: Session, flt: FactFilter) -> int:
+    """How many facts pass `flt`, ignoring its limit and offset (for pages of a list)."""
+    counted = select(func.count(FactRow.id))
+    if flt.doc is not None:  # the only condition that needs the document or dataset
+        counted = counted.outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id).outerjoin(
+            DatasetRow, FactRow.dataset_id == DatasetRow.id
+        )
+    return int(session.scalar(counted.where(*_conditions(flt))) or 0)
+
+
+def stored_fact_json(item: StoredFact) -> dict[str, Any]:
+    """FactSpec plus where the fact is stored and where it came from (`assay facts --json`, the API)."""
+    out: dict[str, Any] = {"id": item.id, **item.fact.to_factspec()}
+    out["document_id"] = item.document_id
+    if item.dataset is not None:
+        out["dataset"] = item.dataset
+        out["official"] = item.official
+    out["url"] = item.url
+    out["published"] = item.published
+    out["span"] = [item.fact.start, item.fact.end]
+    out["rule"] = out.get("rule", "")
+    return out
 
 
 def commodity_and_descendants(commodity_id: str) -> list[str]:
@@ -166,6 +199,32 @@ def _period_bounds(period: str | None) -> tuple[date | None, date | None]:
     return parsed.start, parsed.end
 
 
+def _conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions on facts (and, for `doc`, on the joined document or dataset)."""
+    where: list[ColumnElement[bool]] = []
+    if flt.commodity is not None:
+        where.append(FactRow.commodity.in_(commodity_and_descendants(flt.commodity)))
+    for column, wanted in (
+        (FactRow.metric, flt.metric),
+        (FactRow.geo, flt.geo),
+        (FactRow.partner, flt.partner),
+        (FactRow.unit, flt.unit),
+    ):
+        if wanted is not None:
+            where.append(column == wanted)
+    if flt.period is not None:
+        where.append(period_filter(FactRow.period, flt.period))
+    if flt.doc is not None:
+        where.append(or_(DocumentRow.name == flt.doc, DatasetRow.name == flt.doc))
+    if flt.document_id is not None:
+        where.append(FactRow.document_id == flt.document_id)
+    if flt.fact_id is not None:
+        where.append(FactRow.id == flt.fact_id)
+    for word in (flt.text or "").split():
+        where.append(FactRow.quote.icontains(word, autoescape=True))
+    return where
+
+
 def _select(session: Session, flt: FactFilter) -> Select[FactRow, str, str | None, str | None, str, bool]:
     stmt = (
         select(
@@ -179,21 +238,17 @@ def _select(session: Session, flt: FactFilter) -> Select[FactRow, str, str | Non
         .outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id)
         .outerjoin(DatasetRow, FactRow.dataset_id == DatasetRow.id)
     )
-    if flt.commodity is not None:
-        stmt = stmt.where(FactRow.commodity.in_(commodity_and_descendants(flt.commodity)))
-    for column, wanted in (
-        (FactRow.metric, flt.metric),
-        (FactRow.geo, flt.geo),
-        (FactRow.partner, flt.partner),
-        (FactRow.unit, flt.unit),
-    ):
-        if wanted is not None:
-            stmt = stmt.where(column == wanted)
-    if flt.period is not None:
-        stmt = stmt.where(period_filter(FactRow.period, flt.period))
-    if flt.doc is not None:
-        stmt = stmt.where(or_(DocumentRow.name == flt.doc, DatasetRow.name == flt.doc))
-    stmt = stmt.order_by(*_ordering(session))
+    stmt = stmt.where(*_conditions(flt))
+    if flt.order not in FACT_ORDERS:
+        raise ValueError(f"order must be one of {', '.join(FACT_ORDERS)}, not {flt.order!r}")
+    if flt.order == "newest":
+        stmt = stmt.order_by(DocumentRow.published.desc().nulls_last(), FactRow.id.desc())
+    elif flt.order == "value":
+        stmt = stmt.order_by(FactRow.value.desc(), FactRow.id)
+    else:
+        stmt = stmt.order_by(*_ordering(session))
+    if flt.offset:
+        stmt = stmt.offset(flt.offset)
     if flt.limit is not None:
         stmt = stmt.limit(flt.limit)
     return stmt

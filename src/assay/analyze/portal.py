@@ -1,0 +1,279 @@
+"""What the portal's pages show, computed from stored facts: the price board, price histories,
+key figures, the charts of a commodity page, and a stored fact's series point.
+
+Pages and the API only render what these return; the numbers come from the same analysis as
+the CLI (`series`, `prices`, `checks`), so a figure on a page equals the command's.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from assay.analyze.bands import tolerance
+from assay.analyze.prices import PriceAssessment, PriceQuery, PriceQueryError, assess_prices
+from assay.analyze.series import Observation, Series, series_from_records
+from assay.model import Period
+from assay.store.facts import StoredFact, commodity_and_descendants
+from assay.store.series import FactSelection, gc_paused, select_facts
+
+# The figures a commodity's overview leads with, in this order of preference.
+KEY_METRICS = ("production", "exports", "imports", "reserves", "capacity", "consumption", "mining_quota")
+HISTORY_DAYS = 365 * 30  # a price history reaches back this far
+BOARD_WINDOWS_DAYS = (30, 90, 365)  # the board takes the shortest window that holds quotes
+
+
+@dataclass(frozen=True)
+class PricePoint:
+    """The quotes of one period, in the board's unit: lowest low, highest high, median value."""
+
+    period: str
+    low: float
+    high: float
+    mid: float
+    n_quotes: int
+
+
+@dataclass(frozen=True)
+class Product:
+    """Something with a price: a commodity in a form, quoted mostly in `currency` per `mass`."""
+
+    commodity: str
+    form: str | None
+    currency: str
+    mass: str
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    product: Product
+    assessment: PriceAssessment
+    previous_mid: float | None
+    history: tuple[PricePoint, ...]
+
+    @property
+    def change(self) -> float | None:
+        """Relative change of the mid against the previous period's, when both exist."""
+        mid = self.assessment.mid
+        if mid is None or not self.previous_mid:
+            return None
+        return (mid - self.previous_mid) / self.previous_mid
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    series: Series
+
+    @property
+    def latest(self) -> Observation:
+        return self.series.observations[-1]
+
+    @property
+    def values(self) -> list[float]:
+        return [o.value for o in self.series.observations]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title_period: str
+    unit: str
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class FactContext:
+    """A stored fact's series point: the consensus observation and whether the sources agree."""
+
+    observation: Observation | None
+    agree: bool
+
+
+def products(session: Session) -> list[Product]:
+    """Every commodity and form with stored prices per mass, with the unit most of its quotes use."""
+    records = select_facts(session, FactSelection(metric="price"))
+    units: dict[tuple[str, str | None], Counter[str]] = {}
+    for record in records:
+        unit = record.fact.unit
+        currency, _, mass = unit.partition("/")
+        if mass in ("t", "kg", "lb") and currency in ("CNY", "USD", "EUR"):
+            units.setdefault((record.fact.commodity, record.fact.form), Counter())[unit] += 1
+    out = []
+    for (commodity, form), counted in sorted(units.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        currency, _, mass = counted.most_common(1)[0][0].partition("/")
+        out.append(Product(commodity, form, currency, mass))
+    return out
+
+
+def price_history(session: Session, product: Product) -> tuple[PricePoint, ...]:
+    """Every period's quotes of `product` (outliers left out), oldest first, in its unit."""
+    query = PriceQuery(product.commodity, product.form, HISTORY_DAYS, None, product.currency, product.mass)
+    try:
+        assessed = assess_prices(session, query)
+    except PriceQueryError:
+        return ()
+    by_period: dict[str, list[tuple[float, float, float]]] = {}
+    for quote in assessed.used:
+        by_period.setdefault(quote.period, []).append((quote.low, quote.high, quote.value))
+    points = [
+        PricePoint(
+            period,
+            min(q[0] for q in quotes),
+            max(q[1] for q in quotes),
+            statistics.median(q[2] for q in quotes),
+            len(quotes),
+        )
+        for period, quotes in by_period.items()
+    ]
+    return tuple(sorted(points, key=lambda p: (Period.parse(p.period).end, p.period)))
+
+
+def assess(session: Session, product: Product, window_days: int) -> PriceAssessment | None:
+    """The product's latest assessment over `window_days`; None when its forms cannot be told apart."""
+    try:
+        return assess_prices(
+            session, PriceQuery(product.commodity, product.form, window_days, None, product.currency, product.mass)
+        )
+    except PriceQueryError:
+        return None
+
+
+def latest_assessment(session: Session, product: Product) -> PriceAssessment | None:
+    """The assessment over the shortest of BOARD_WINDOWS_DAYS that holds quotes (sparse prices
+    are often yearly): 30 days when quotes are daily, a year when they are annual."""
+    assessment = None
+    for days in BOARD_WINDOWS_DAYS:
+        assessment = assess(session, product, days)
+        if assessment is None or assessment.mid is not None:
+            return assessment
+    return assessment
+
+
+def board_row(session: Session, product: Product) -> BoardRow | None:
+    assessment = latest_assessment(session, product)
+    if assessment is None or assessment.mid is None or assessment.window is None:
+        return None
+    history = price_history(session, product)
+    window_start = assessment.window[0]
+    earlier = [p for p in history if Period.parse(p.period).end < window_start]
+    return BoardRow(product, assessment, earlier[-1].mid if earlier else None, history)
+
+
+def price_board(session: Session) -> list[BoardRow]:
+    """The latest assessment of every product, with the change against the period before its window."""
+    with gc_paused():
+        rows = [board_row(session, product) for product in products(session)]
+    return [row for row in rows if row is not None]
+
+
+def key_figures(session: Session, commodity: str, limit: int = 6) -> list[KeyFigure]:
+    """The commodity's longest series of its key metrics (totals, not flows to one partner)."""
+    selection = FactSelection(
+        commodities=tuple(commodity_and_descendants(commodity)), metrics=KEY_METRICS, partner_is_null=True
+    )
+    found = series_from_records(select_facts(session, selection))
+    ranked = sorted(
+        (s for s in found if s.fields["unit"] in ("t", "kt", "Mt")),
+        key=lambda s: (KEY_METRICS.index(str(s.fields["metric"])), -len(s.observations), [v or "" for v in s.key]),
+    )
+    chosen: list[KeyFigure] = []
+    seen: set[tuple[str | None, ...]] = set()
+    for series in ranked:
+        f = series.fields
+        short = (f["commodity"], f["metric"], f["geo"])
+        if short not in seen:
+            seen.add(short)
+            chosen.append(KeyFigure(series))
+    chosen.sort(key=lambda k: (-len(k.series.observations), KEY_METRICS.index(str(k.series.fields["metric"]))))
+    return chosen[:limit]
+
+
+def production_by_country(session: Session, commodity: str) -> BarChart | None:
+    """Production per country in the latest year that at least two countries report (tonnes)."""
+    selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True)
+    per_year: dict[str, dict[str, float]] = {}
+    for series in series_from_records(select_facts(session, selection)):
+        geo = str(series.fields["geo"])
+        if len(geo) != 2 or series.fields["form"] or series.fields["share_of"]:
+            continue  # countries only: WORLD and provinces are not bars beside them
+        for obs in series.observations:
+            if len(obs.period) == 4:
+                per_year.setdefault(obs.period, {})[geo] = obs.value
+    years = [y for y, geos in per_year.items() if len(geos) >= 2]
+    if not years:
+        return None
+    year = max(years)
+    bars = sorted((Bar(geo, value) for geo, value in per_year[year].items()), key=lambda b: -b.value)
+    return BarChart(year, "t", tuple(bars))
+
+
+def exports_by_month(session: Session, commodity: str) -> Series | None:
+    """China's monthly exports of the commodity, the longest such series."""
+    selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
+    monthly = [
+        Series(s.key, tuple(o for o in s.observations if len(o.period) == 7))
+        for s in series_from_records(select_facts(session, selection))
+        if s.fields["unit"] in ("t", "kt")
+    ]
+    monthly = [s for s in monthly if len(s.observations) >= 2]
+    return max(monthly, key=lambda s: len(s.observations)) if monthly else None
+
+
+def exports_by_destination(session: Session, commodity: str) -> BarChart | None:
+    """Exports per destination in the latest period that names at least two destinations."""
+    records = [
+        r
+        for r in select_facts(session, FactSelection(commodity=commodity, metric="exports"))
+        if r.fact.partner and r.fact.unit in ("t", "kt")
+    ]
+    per_period: dict[tuple[str, str], dict[str, float]] = {}
+    for series in series_from_records(records):
+        for obs in series.observations:
+            per_period.setdefault((obs.period, obs.unit), {})[str(series.fields["partner"])] = obs.value
+    candidates = [k for k, partners in per_period.items() if len(partners) >= 2]
+    if not candidates:
+        return None
+    period, unit = max(candidates, key=lambda k: (Period.parse(k[0]).end, len(per_period[k])))
+    bars = sorted((Bar(p, v) for p, v in per_period[(period, unit)].items()), key=lambda b: -b.value)
+    return BarChart(period, unit, tuple(bars))
+
+
+def fact_context(session: Session, stored: StoredFact) -> FactContext:
+    """Every source's statement of the same series point as `stored`, and whether they agree."""
+    fact = stored.fact
+    if not fact.period:
+        return FactContext(None, True)
+    try:
+        bounds = Period.parse(fact.period)
+    except ValueError:
+        return FactContext(None, True)
+    selection = FactSelection(
+        commodity=fact.commodity,
+        metric=fact.metric,
+        geo=fact.geo,
+        partner=fact.partner,
+        partner_is_null=fact.partner is None,
+        form=fact.form,
+        unit=fact.unit,
+        share_of=fact.share_of,
+        starts_on_or_after=bounds.start,
+        ends_on_or_before=bounds.end,
+    )
+    records = [r for r in select_facts(session, selection) if r.fact.period == fact.period]
+    found = series_from_records(records)
+    if not found:
+        return FactContext(None, True)
+    obs = found[0].observations[0]
+    used = [s.value for s in obs.sources if s.in_consensus and s.value is not None]
+    tol, absolute = tolerance(fact.metric, fact.unit, fact.period)
+    gap = (max(used) - min(used)) if used else 0.0
+    agree = obs.n_independent < 2 or (gap <= tol if absolute else obs.spread <= tol)
+    return FactContext(obs, agree)

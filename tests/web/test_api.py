@@ -1,0 +1,87 @@
+"""The REST API: the CLI's JSON shapes, pages with next links, ETags and problem+json errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from assay.cli import COMMAND_MODULES
+from assay.cli.app import app as cli_app
+
+
+@pytest.fixture(scope="module")
+def cli(sample_db: str) -> CliRunner:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"assay.cli.{name}")
+    return CliRunner(env={"ASSAY_DATABASE_URL": sample_db})
+
+
+def test_facts_have_the_shape_of_assay_facts_json(client: TestClient, cli: CliRunner) -> None:
+    result = cli.invoke(cli_app, ["facts", "--commodity", "graphite", "--metric", "production", "--json"])
+    expected = [json.loads(line) for line in result.stdout.splitlines()]
+    body = client.get("/api/v1/facts", params={"commodity": "graphite", "metric": "production", "per_page": 200}).json()
+    assert body["items"] == expected and body["total"] == len(expected)
+
+
+def test_events_and_series_have_the_cli_shapes(client: TestClient, cli: CliRunner) -> None:
+    events = json.loads(cli.invoke(cli_app, ["events", "--commodity", "graphite", "--json"]).stdout)
+    assert client.get("/api/v1/events", params={"commodity": "graphite", "per_page": 200}).json()["items"] == events
+    args = ["series", "-c", "graphite", "-m", "production", "--geo", "CN", "--json"]
+    series = json.loads(cli.invoke(cli_app, args).stdout)
+    api = client.get("/api/v1/series", params={"commodity": "graphite", "metric": "production", "geo": "CN"}).json()
+    assert api == series
+    asked = json.loads(cli.invoke(cli_app, ["ask", "China rare earth production 2023", "--json"]).stdout)
+    assert client.get("/api/v1/ask", params={"q": "China rare earth production 2023"}).json() == asked
+
+
+def test_pages_link_to_the_next_one_until_the_end(client: TestClient) -> None:
+    seen: list[int] = []
+    url: str | None = "/api/v1/documents?per_page=10"
+    while url:
+        response = client.get(url)
+        body = response.json()
+        seen += [d["id"] for d in body["items"]]
+        url = body["next"]
+        if url:
+            assert 'rel="next"' in response.headers["link"]
+    assert len(seen) == len(set(seen)) == body["total"] > 10
+
+
+def test_etag_gives_304_when_unchanged(client: TestClient) -> None:
+    first = client.get("/api/v1/documents/1")
+    tag = first.headers["etag"]
+    again = client.get("/api/v1/documents/1", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    assert client.get("/api/v1/documents/1", headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "detail"),
+    [
+        ("/api/v1/documents/987654", 404, "no document with id 987654"),
+        ("/api/v1/facts?period=soon", 400, "period 'soon'"),
+        ("/api/v1/facts?per_page=0", 400, "per_page"),
+        ("/api/v1/prices?commodity=neodymium&currency=XYZ", 400, "currency 'XYZ'"),
+        ("/api/v1/series?commodity=graphite", 400, "metric"),
+        ("/api/v1/nothing", 404, "nothing at /api/v1/nothing"),
+    ],
+)
+def test_errors_are_problem_json_with_the_reason(client: TestClient, path: str, status: int, detail: str) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status and detail in body["detail"]
+
+
+def test_openapi_describes_every_endpoint_and_docs_render_offline(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("documents", "documents/{document_id}", "facts", "series", "events", "prices", "search", "ask"):
+        assert f"/api/v1/{path}" in paths
+    docs = client.get("/docs").text
+    assert "/api/v1/facts" in docs and "cdn" not in docs.lower()
