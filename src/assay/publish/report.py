@@ -29,7 +29,7 @@ body { font-family: "DejaVu Sans", "Noto Sans CJK SC", sans-serif; font-size: 9.
 html[lang="zh"] body { font-family: "Noto Sans CJK SC", "DejaVu Sans", sans-serif; }
 h1 { font-size: 20pt; color: #1f4e79; margin-bottom: 2pt; }
 h2 { font-size: 13pt; color: #1f4e79; border-bottom: 1px solid #9dc3e6; margin-top: 16pt; }
-p.meta { color: #666; font-size: 8.5pt; }
+p.note { color: #666; font-size: 8.5pt; }
 table { border-collapse: collapse; width: 100%; margin: 6pt 0; font-size: 8.5pt; }
 th, td { border-bottom: 1px solid #ddd; padding: 3pt 4pt; text-align: left; vertical-align: top; }
 th { background: #eef3f9; }
@@ -134,7 +134,7 @@ def report_body_html(data: ReportData, charts_as_images: bool = False) -> str:
     lang = data.options.lang
     t = i18n.text
     parts = [
-        f"<h1>{html.escape(_title(data))}</h1><p class=meta>{html.escape(_meta(data))}</p>",
+        f"<h1>{html.escape(_title(data))}</h1><p class=note>{html.escape(_meta(data))}</p>",
         f"<h2>{t(lang, 'summary')}</h2>",
     ]
     parts += [f"<p>{_cited_html(sentence)}</p>" for sentence in data.summary]
@@ -156,7 +156,7 @@ def report_body_html(data: ReportData, charts_as_images: bool = False) -> str:
         headers = [t(lang, k) for k in ("date", "event", "actor", "stance", "cited")]
         parts.append(_table_html(headers, _stance_events(data)))
         if data.n_events > len(data.timeline):
-            parts.append(f"<p class=meta>{html.escape(_more_events(data))}</p>")
+            parts.append(f"<p class=note>{html.escape(_more_events(data))}</p>")
     else:
         parts.append(f"<p>{t(lang, 'no_data')}</p>")
     parts.append(f"<h2>{t(lang, 'contradictions')}</h2>")
@@ -167,7 +167,7 @@ def report_body_html(data: ReportData, charts_as_images: bool = False) -> str:
             + "</ul>"
         )
         if data.n_contradictions > len(data.contradictions):
-            parts.append(f"<p class=meta>{html.escape(_more_contradictions(data))}</p>")
+            parts.append(f"<p class=note>{html.escape(_more_contradictions(data))}</p>")
     else:
         parts.append(f"<p>{t(lang, 'no_data')}</p>")
     parts.append(f"<h2>{t(lang, 'sources')}</h2><ol class=sources>")

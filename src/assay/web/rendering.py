@@ -26,6 +26,7 @@ NAV = (
     ("/facts", "nav.facts"),
     ("/events", "nav.events"),
     ("/search", "nav.search"),
+    ("/reports", "nav.reports"),
     ("/docs", "nav.api"),
 )
 

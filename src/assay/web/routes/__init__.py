@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from assay.web.deps import current_user
-from assay.web.routes import api, markets, portal
+from assay.web.routes import api, markets, portal, reports
 
 
 def register_routes(app: FastAPI) -> None:
@@ -14,3 +14,5 @@ def register_routes(app: FastAPI) -> None:
     app.include_router(portal.router, dependencies=reader)
     app.include_router(markets.router, dependencies=reader)
     app.include_router(api.router, dependencies=reader)
+    app.include_router(reports.pages, dependencies=reader)
+    app.include_router(reports.api, dependencies=reader)
