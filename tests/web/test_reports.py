@@ -16,7 +16,7 @@ def test_the_reports_index_links_every_top_commodity(client: TestClient) -> None
 
 
 def test_a_report_page_has_the_report_with_charts_as_images_and_downloads(client: TestClient) -> None:
-    page = client.get("/reports/magnesium")
+    page = client.get("/reports/magnesium?hl=en")  # the session client may hold a zh cookie
     assert page.status_code == 200
     text = page.text
     assert "Primary magnesium metal: market report" in text and "China produced" in text
@@ -31,13 +31,13 @@ def test_a_report_page_in_chinese(client: TestClient) -> None:
 
 
 def test_downloads_are_files(client: TestClient, tmp_path: Path) -> None:
-    pdf = client.get("/reports/graphite/download?format=pdf")
+    pdf = client.get("/reports/graphite/download?format=pdf&hl=en")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-") and "attachment" in pdf.headers["content-disposition"]
     (tmp_path / "g.pdf").write_bytes(pdf.content)
     words = subprocess.run(["pdftotext", str(tmp_path / "g.pdf"), "-"], capture_output=True, check=True).stdout
     assert b"Natural graphite: market report" in words
-    md = client.get("/reports/graphite/download?format=md")
+    md = client.get("/reports/graphite/download?format=md&hl=en")
     assert md.status_code == 200 and md.text.startswith("# Natural graphite: market report")
 
 
@@ -62,7 +62,7 @@ def test_the_report_api_gives_json_with_numbered_sources(client: TestClient) -> 
 
 
 def test_the_digest_page_and_api(client: TestClient) -> None:
-    page = client.get("/digest?since=3650d&commodity=graphite")
+    page = client.get("/digest?since=3650d&commodity=graphite&hl=en")
     assert page.status_code == 200 and "New documents" in page.text
     digest = client.get("/api/v1/digest?since=3650d")
     assert digest.status_code == 200 and digest.json()["new_facts"] > 0
