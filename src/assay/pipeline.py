@@ -107,10 +107,17 @@ class Extraction:
 
 def ingest(inputs: Sequence[str], options: IngestOptions, store: Store) -> IngestReport:
     """Ingest every document the inputs name into `store`; failures are reported, never raised."""
-    run = _Run(options, store)
     items = iter_sources(inputs, options.sources)
+    return ingest_documents(items, options, store, _estimate_count(inputs, options.sources))
+
+
+def ingest_documents(
+    items: Iterable[RawDocument | SourceError], options: IngestOptions, store: Store, total: int | None = None
+) -> IngestReport:
+    """Ingest documents already fetched (a crawl's pages), the same way `ingest` does its inputs'."""
+    run = _Run(options, store)
     try:
-        with IngestProgress(options.show_progress, _estimate_count(inputs, options.sources)) as progress:
+        with IngestProgress(options.show_progress, total) as progress:
             run.progress = progress
             for item in items:
                 if isinstance(item, SourceError):

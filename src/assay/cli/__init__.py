@@ -7,7 +7,10 @@ import importlib
 from assay.cli.app import app
 
 # Each module adds its commands to `app` on import; a missing module is a packaging bug.
-COMMAND_MODULES = ("docs", "extract", "quantities", "knowledge", "events", "serve", "accounts", "editorial")
+COMMAND_MODULES = (
+    *("docs", "extract", "quantities", "knowledge", "events", "serve"),
+    *("accounts", "editorial", "report", "watch", "crawl"),
+)
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ class Request:
     port: int
     timeout_s: float
     deadline: float | None = None  # time.monotonic() reading by which the whole response must be read
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers (conditional GET)
 
 
 class Response(Protocol):
@@ -158,6 +159,7 @@ class HttpClientTransport:
                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
                     "Accept-Encoding": "gzip, deflate",
                     "Connection": "close",
+                    **dict(request.headers),
                 },
             )
             raw = connection.getresponse()

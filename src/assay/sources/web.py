@@ -49,6 +49,16 @@ class Fetched:
     body: bytes
     mime: str | None
     charset: str | None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False  # a conditional GET answered 304: the copy we have is current
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    url: str
+    title: str | None
+    published: str | None
 
 
 @dataclass
@@ -74,26 +84,26 @@ class WebFetcher:
         """One URL as a RawDocument, after checking robots.txt (credentials in the URL are dropped)."""
         url = redact_userinfo(url)
         self._check_robots(url)
-        fetched = self.fetch(url)
-        content_type = _content_type(fetched)
-        if content_type is None:
-            raise SourceError(url, f"unsupported content type {fetched.mime or 'unknown'}")
-        final = urlsplit(fetched.url)
-        return RawDocument(
-            name=url_slug(fetched.url),
-            source=url,
-            data=fetched.body,
-            content_type=content_type,
-            url=fetched.url,
-            fetched_at=datetime.now(UTC),
-            source_name=(final.hostname or "").removeprefix("www.") or None,
-            title=title,
-            published=published,
-            charset=fetched.charset,
-        )
+        return raw_document(url, self.fetch(url), title, published)
 
-    def fetch(self, url: str, max_bytes: int | None = None) -> Fetched:
-        """GET with redirects followed by hand, each hop vetted; raises SourceError naming `url`."""
+    def check_robots(self, url: str) -> None:
+        """Raises SourceError when the site's robots.txt disallows `url` for our user agent."""
+        self._check_robots(url)
+
+    def fetch(
+        self, url: str, max_bytes: int | None = None, etag: str | None = None, last_modified: str | None = None
+    ) -> Fetched:
+        """GET with redirects followed by hand, each hop vetted; raises SourceError naming `url`.
+
+        With `etag` or `last_modified` the GET is conditional: a 304 answer gives `not_modified`."""
+        conditional: list[tuple[str, str]] = []
+        if etag:
+            conditional.append(("If-None-Match", etag))
+        if last_modified:
+            conditional.append(("If-Modified-Since", last_modified))
+        return self._fetch(url, max_bytes, tuple(conditional))
+
+    def _fetch(self, url: str, max_bytes: int | None, conditional: tuple[tuple[str, str], ...]) -> Fetched:
         cap = self.options.max_bytes if max_bytes is None else max_bytes
         seconds = self.options.budget.max_seconds
         deadline = time.monotonic() + seconds
@@ -101,8 +111,11 @@ class WebFetcher:
         current = url
         for _hop in range(self.options.max_redirects + 1):
             seen.add(current)
-            response = self._send(url, current, deadline)
+            response = self._send(url, current, deadline, conditional)
             try:
+                if response.status == 304 and conditional:
+                    return Fetched(current, b"", None, None, response.header("ETag"), response.header("Last-Modified"),
+                                   not_modified=True)  # fmt: skip
                 if response.status in REDIRECTS:
                     location = response.header("Location")
                     if not location:
@@ -119,12 +132,13 @@ class WebFetcher:
                 inflated_cap = min(cap, self.options.budget.max_inflated_bytes)
                 body = _read_capped(url, response, _Caps(cap, inflated_cap, deadline, seconds))
                 mime, charset = _parse_content_type(response.header("Content-Type"))
-                return Fetched(url=current, body=body, mime=mime, charset=charset)
+                return Fetched(url=current, body=body, mime=mime, charset=charset, etag=response.header("ETag"),
+                               last_modified=response.header("Last-Modified"))  # fmt: skip
             finally:
                 response.close()
         raise SourceError(url, f"more than {self.options.max_redirects} redirects")
 
-    def _send(self, original: str, url: str, deadline: float) -> Response:
+    def _send(self, original: str, url: str, deadline: float, headers: tuple[tuple[str, str], ...] = ()) -> Response:
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https"):
             raise SourceError(original, f"scheme {parts.scheme or '(none)'!r} refused; only http and https are fetched")
@@ -143,7 +157,7 @@ class WebFetcher:
             parts = parts._replace(netloc=f"{host}:{port}")
         address = self._vetted_address(original, host, port)
         timeout = min(self.options.timeout_s, max(0.001, deadline - time.monotonic()))
-        request = Request(url=parts, address=address, port=port, timeout_s=timeout, deadline=deadline)
+        request = Request(url=parts, address=address, port=port, timeout_s=timeout, deadline=deadline, headers=headers)
         try:
             return self.transport.send(request)
         except TimeoutError:
@@ -202,26 +216,63 @@ class WebFetcher:
         except SourceError as exc:
             yield exc
             return
-        parsed = feedparser.parse(fetched.body)
-        entries = list(parsed.get("entries") or [])
-        if not entries:
-            reason = "not an RSS/Atom feed" if parsed.get("bozo") else "feed has no entries"
-            yield SourceError(url, reason)
+        try:
+            entries = feed_entries(url, fetched)
+        except SourceError as exc:
+            yield exc
             return
-        for number, entry in enumerate(entries, start=1):
-            link = entry.get("link")
-            if not isinstance(link, str) or not link.strip():
-                yield SourceError(f"{url}#entry-{number}", "feed entry has no link")
+        for entry in entries:
+            if isinstance(entry, SourceError):
+                yield entry
                 continue
-            title = entry.get("title")
             try:
-                yield self.page(
-                    urljoin(fetched.url, link.strip()),
-                    title=title.strip() if isinstance(title, str) and title.strip() else None,
-                    published=_entry_date(entry),
-                )
+                yield self.page(entry.url, title=entry.title, published=entry.published)
             except SourceError as exc:
                 yield exc
+
+
+def raw_document(url: str, fetched: Fetched, title: str | None = None, published: str | None = None) -> RawDocument:
+    """A fetched page as a RawDocument (raises SourceError for a format we cannot read)."""
+    content_type = _content_type(fetched)
+    if content_type is None:
+        raise SourceError(url, f"unsupported content type {fetched.mime or 'unknown'}")
+    final = urlsplit(fetched.url)
+    return RawDocument(
+        name=url_slug(fetched.url),
+        source=url,
+        data=fetched.body,
+        content_type=content_type,
+        url=fetched.url,
+        fetched_at=datetime.now(UTC),
+        source_name=(final.hostname or "").removeprefix("www.") or None,
+        title=title,
+        published=published,
+        charset=fetched.charset,
+    )
+
+
+def feed_entries(url: str, fetched: Fetched) -> list[FeedEntry | SourceError]:
+    """The entries of an RSS/Atom feed, each with its absolute link; raises SourceError for a body that is not one."""
+    parsed = feedparser.parse(fetched.body)
+    entries = list(parsed.get("entries") or [])
+    if not entries:
+        reason = "not an RSS/Atom feed" if parsed.get("bozo") else "feed has no entries"
+        raise SourceError(url, reason)
+    out: list[FeedEntry | SourceError] = []
+    for number, entry in enumerate(entries, start=1):
+        link = entry.get("link")
+        if not isinstance(link, str) or not link.strip():
+            out.append(SourceError(f"{url}#entry-{number}", "feed entry has no link"))
+            continue
+        title = entry.get("title")
+        out.append(
+            FeedEntry(
+                urljoin(fetched.url, link.strip()),
+                title.strip() if isinstance(title, str) and title.strip() else None,
+                _entry_date(entry),
+            )
+        )
+    return out
 
 
 def non_public_kind(address: str) -> str | None:

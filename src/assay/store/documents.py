@@ -168,9 +168,12 @@ def list_documents(
     lang: str | None = None,
     source_name: str | None = None,
     include_duplicates: bool = True,
+    fetched_since: datetime | None = None,
 ) -> list[DocumentSummary]:
     """Documents newest first: by publication date, undated ones after, then latest stored first."""
     query = select(*SUMMARY_COLUMNS)
+    if fetched_since is not None:
+        query = query.where(DocumentRow.fetched_at >= _naive_utc(fetched_since))
     if lang:
         query = query.where(DocumentRow.lang == lang)
     if source_name:
@@ -455,3 +458,28 @@ def _naive_utc(moment: datetime) -> datetime:
 def _storable(value: str) -> str:
     # PostgreSQL text cannot hold NUL; SQLite can, but the same document must store the same on both.
     return value.replace("\x00", "")
+
+
+def document_titles(session: Session, document_ids: Sequence[int]) -> dict[int, str | None]:
+    """Each document's title (None when it has none), for citations."""
+    wanted = sorted(set(document_ids))
+    out: dict[int, str | None] = {}
+    for i in range(0, len(wanted), 2000):  # bounded IN lists on both databases
+        rows = session.execute(
+            select(DocumentRow.id, DocumentRow.title).where(DocumentRow.id.in_(wanted[i : i + 2000]))
+        )
+        out.update({int(doc_id): title for doc_id, title in rows})
+    return out
+
+
+def documents_containing(session: Session, keyword: str, after_id: int = 0, limit: int = 200) -> list[DocumentSummary]:
+    """Original documents stored after `after_id` whose title or clean text contains `keyword` (any case)."""
+    pattern = f"%{keyword.lower()}%"
+    query = (
+        select(*SUMMARY_COLUMNS)
+        .where(DocumentRow.id > after_id, DocumentRow.duplicate_of.is_(None))
+        .where(or_(func.lower(DocumentRow.title).like(pattern), func.lower(DocumentRow.clean_text).like(pattern)))
+        .order_by(DocumentRow.id)
+        .limit(limit)
+    )
+    return [_to_summary(row) for row in session.execute(query)]

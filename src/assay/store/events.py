@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select
@@ -29,6 +29,7 @@ from assay.extract.text.gazetteer import commodity_family
 from assay.model import Event, Period
 from assay.store.documents import superseded_document_ids
 from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, EventRow
+from assay.store.series import documents_stored_since
 from assay.vocab import ancestors, commodities
 
 KEY_LIMIT = 300
@@ -54,6 +55,8 @@ class EventFilter:
     since: str | None = None
     until: str | None = None
     limit: int | None = None
+    after_id: int | None = None  # only events stored after this one (watch rules)
+    stored_since: datetime | None = None  # only events reported by original documents stored at or after
     document_id: int | None = None  # only events this document reports
 
 
@@ -340,6 +343,12 @@ def _conditions(flt: EventFilter) -> list[ColumnElement[bool]]:
         where.append(EventRow.date_start >= _period_bounds(flt.since, end=False))
     if flt.until:
         where.append(EventRow.date_start <= _period_bounds(flt.until, end=True))
+    if flt.after_id is not None:
+        where.append(EventRow.id > flt.after_id)
+    if flt.stored_since is not None:
+        new = documents_stored_since(flt.stored_since)
+        reported = select(EventMentionRow.event_id).where(EventMentionRow.document_id.in_(new))
+        where.append(EventRow.id.in_(reported))
     return where
 
 

@@ -302,3 +302,86 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(120))
     detail: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class WatchRuleRow(Base):
+    """A subscriber's standing question: which facts or events to be told about, and where."""
+
+    __tablename__ = "watch_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commodity: Mapped[str] = mapped_column(String(40), index=True)
+    metric: Mapped[str | None] = mapped_column(String(40))
+    geo: Mapped[str | None] = mapped_column(String(120))
+    change_pct: Mapped[float | None] = mapped_column(Float)
+    event_type: Mapped[str | None] = mapped_column(String(40))
+    keyword: Mapped[str | None] = mapped_column(String(200))
+    notify: Mapped[str] = mapped_column(Text)  # mailto:... or http(s)://...
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # facts and events with an id above these marks were not yet evaluated by `watch run`
+    last_fact_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_event_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_document_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class NotificationRow(Base):
+    """The outbox: one row per message to send; `key` makes a match send once, `state` tracks delivery."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)  # rule id + what matched
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("watch_rules.id", ondelete="SET NULL"), index=True)
+    target: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, object]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(10), index=True)  # pending, sending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class CrawlSourceRow(Base):
+    """A URL `assay crawl` fetches on a schedule, with what conditional GET and backoff need."""
+
+    __tablename__ = "crawl_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # feed, sitemap, page
+    every_s: Mapped[int] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    next_due: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    backoff_s: Mapped[int] = mapped_column(Integer, default=0)
+    last_crawled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class CrawlPageRow(Base):
+    """Validators of a page reached through a feed or sitemap, so the next crawl asks only for changes."""
+
+    __tablename__ = "crawl_pages"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class CrawlLogRow(Base):
+    """One line per fetch outcome: what was fetched, and what happened (ok, unchanged, error)."""
+
+    __tablename__ = "crawl_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_sources.id", ondelete="SET NULL"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(12))  # added, unchanged, not-modified, error
+    message: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

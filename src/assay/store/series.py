@@ -11,7 +11,7 @@ import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -47,6 +47,13 @@ class FactSelection:
     with_period_only: bool = True
     dataset_kind: str | None = None
     limit: int | None = None
+    after_fact_id: int | None = None  # only facts stored after this one (watch rules, digests)
+    stored_since: datetime | None = None  # only facts of original documents stored at or after (naive UTC)
+
+
+def documents_stored_since(moment: datetime) -> Select[Any]:
+    """The ids of original documents (not duplicates) stored at or after `moment`, as a subquery."""
+    return select(DocumentRow.id).where(DocumentRow.fetched_at >= moment, DocumentRow.duplicate_of.is_(None))
 
 
 @contextmanager
@@ -172,6 +179,10 @@ def _statement(selection: FactSelection) -> Select[*tuple[Any, ...]]:
         stmt = stmt.where(
             FactRow.dataset_id.in_(select(DatasetRow.id).where(DatasetRow.kind == selection.dataset_kind))
         )
+    if selection.after_fact_id is not None:
+        stmt = stmt.where(FactRow.id > selection.after_fact_id)
+    if selection.stored_since is not None:
+        stmt = stmt.where(FactRow.document_id.in_(documents_stored_since(selection.stored_since)))
     stmt = stmt.order_by(FactRow.period_start, FactRow.id)
     if selection.limit is not None:
         stmt = stmt.limit(selection.limit)

@@ -28,6 +28,7 @@ NAV = (
     ("/events", "nav.events"),
     ("/search", "nav.search"),
     ("/articles", "nav.articles"),
+    ("/reports", "nav.reports"),
     ("/docs", "nav.api"),
 )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from assay.web.deps import current_user
-from assay.web.routes import accounts, api, editorial, markets, portal
+from assay.web.routes import accounts, api, editorial, markets, portal, reports
 
 
 def register_routes(app: FastAPI) -> None:
@@ -17,3 +17,5 @@ def register_routes(app: FastAPI) -> None:
     app.include_router(accounts.router, dependencies=reader)
     app.include_router(editorial.router, dependencies=reader)
     app.include_router(editorial.api, dependencies=reader)
+    app.include_router(reports.pages, dependencies=reader)
+    app.include_router(reports.api, dependencies=reader)
