@@ -85,8 +85,13 @@ def time_limit(seconds: float, what: str = "this document") -> Iterator[None]:
         yield
         return
 
+    reason = f"took longer than the time budget of {seconds:g}s for {what} (raise with --max-seconds)"
+    expired = False
+
     def expire(signum: int, frame: FrameType | None) -> None:
-        raise BudgetExceeded(f"took longer than the time budget of {seconds:g}s for {what} (raise with --max-seconds)")
+        nonlocal expired
+        expired = True
+        raise BudgetExceeded(reason)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -95,6 +100,10 @@ def time_limit(seconds: float, what: str = "this document") -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    # The handler's exception is lost when the signal lands in a garbage-collector callback or a
+    # __del__ ("Exception ignored in ..."): the block then finishes, and is over budget all the same.
+    if expired:
+        raise BudgetExceeded(reason)
 
 
 @dataclass(frozen=True)
