@@ -2,6 +2,7 @@
 
     python scripts/quality_events.py            print event precision, recall and F1 per corpus
     python scripts/quality_events.py --update   raise the [events] floors to just below today's scores
+    python scripts/quality_events.py --update --allow-lower   also lower floors (say why in the commit)
 
 Corpora: ../shared/corpus/* (each folder with an events.jsonl) and the bundled sample corpus
 (src/assay/sample/events.jsonl). Scores come from ../shared/eval/score_events.py. This script
@@ -72,7 +73,10 @@ def write_floors(floors: dict[str, float], path: Path = FLOORS_FILE) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--update", action="store_true", help="raise the [events] floors to today's scores")
+    parser.add_argument("--allow-lower", action="store_true", help="with --update, lower floors too")
     args = parser.parse_args(argv)
+    if args.allow_lower and not args.update:
+        parser.error("--allow-lower only makes sense with --update")
     if not (SHARED / "eval" / "score_events.py").is_file():
         print(f"../shared is absent (looked in {SHARED.resolve()}): nothing to score", file=sys.stderr)
         return 2
@@ -89,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.update:
         updated = dict(floors)
         for s in scores:
-            updated[s.corpus] = max(floors.get(s.corpus, 0.0), floor_for(s.f1))
+            proposed = floor_for(s.f1)
+            updated[s.corpus] = proposed if args.allow_lower else max(floors.get(s.corpus, 0.0), proposed)
         write_floors(updated)
         print(f"wrote [{SECTION}] floors to {FLOORS_FILE}")
     return 0

@@ -1,24 +1,25 @@
 """Plain questions answered from stored facts, with citations: `assay ask "..."`.
 
-A question is read with the extraction gazetteer (commodity, metric, places) and a period
-reader; the answer is the matching observation of `build_series`. When the sources of that
-observation disagree beyond the metric's tolerance, the answer says so and shows each value;
-when nothing matching is stored, it says that instead of guessing. English and Chinese.
+`question.parse_question` reads what is asked: the subject and the kind of answer (a level, a
+share, a change, a value in a currency, a price in a currency and per-unit). The answer is the
+matching observation of `build_series`, in the metric and unit the question asks for; a change
+with no stated percentage is worked out from two stored levels, both cited. When the sources
+of that observation disagree beyond the metric's tolerance, the answer says so and shows each
+value. When nothing stored answers the question (another metric, unit, year or country), the
+answer is "unknown", never a near guess. English, Simplified and Traditional Chinese.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
 from assay.analyze.concentration import country_name, is_country
+from assay.analyze.question import CHANGE, LEVEL, PRICE, SHARE, VALUE, Question, parse_question, read_period
 from assay.analyze.series import (
     Observation,
     Series,
@@ -28,37 +29,13 @@ from assay.analyze.series import (
     selection_for,
     series_from_records,
 )
-from assay.extract.text.gazetteer import COMMODITY, GEO, METRIC, Mention, find_mentions
 from assay.model import Period
-from assay.store.series import select_facts
+from assay.store.series import StoredFactRecord, select_facts
 from assay.vocab import commodities, metrics, places
 
-_MONTHS = {
-    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
-}
-_ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), lambda m: f"{m[1]}-{m[2]}-{m[3]}"),
-    (re.compile(r"(\d{4})年(\d{1,2})[-—至到~](\d{1,2})月"), lambda m: f"{m[1]}-{int(m[2]):02d}/{m[1]}-{int(m[3]):02d}"),
-    (re.compile(r"(\d{4})年(\d{1,2})月"), lambda m: f"{m[1]}-{int(m[2]):02d}"),
-    (re.compile(r"(\d{4})年第?([一二三四1-4])季度"), lambda m: f"{m[1]}-Q{_ZH_DIGITS[m[2]]}"),
-    (re.compile(r"(\d{4})年(上|下)半年"), lambda m: f"{m[1]}-H{1 if m[2] == '上' else 2}"),
-    (re.compile(r"\bQ([1-4])\s*(\d{4})\b", re.IGNORECASE), lambda m: f"{m[2]}-Q{m[1]}"),
-    (re.compile(r"\b(\d{4})\s*Q([1-4])\b", re.IGNORECASE), lambda m: f"{m[1]}-Q{m[2]}"),
-    (
-        re.compile(r"\b(first|second) half of (\d{4})\b", re.IGNORECASE),
-        lambda m: f"{m[2]}-H{1 if m[1] == 'first' else 2}",
-    ),
-    (re.compile(r"\bH([12])\s*(\d{4})\b", re.IGNORECASE), lambda m: f"{m[2]}-H{m[1]}"),
-    (
-        re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b", re.IGNORECASE),
-        lambda m: f"{m[2]}-{_MONTHS[m[1].lower()]:02d}",
-    ),
-    (re.compile(r"(?<!\d)(\d{4})(?:年|\b)"), lambda m: m[1]),
-)
-_PARTNER_BEFORE = re.compile(r"(?:\bto|\bfrom|\binto|对|向|到|自|从|往)\s*(?:the\s+)?$", re.IGNORECASE)
-_ZH = re.compile(r"[\u4e00-\u9fff]")
-_UNIT_ZH = {
+__all__ = ["Answer", "Question", "answer_question", "parse_question", "read_period"]
+
+_ZH_UNITS = {
     "t": "吨",
     "t/yr": "吨/年",
     "CNY": "元",
@@ -66,20 +43,35 @@ _UNIT_ZH = {
     "CNY/t": "元/吨",
     "USD/t": "美元/吨",
     "CNY/kg": "元/千克",
+    "USD/kg": "美元/千克",
+    "%": "%",
+    "pct_yoy": "%（同比）",
+    "pct_mom": "%（环比）",
+    "pct_change": "%",
 }
-_METRIC_ZH = {"production": "产量", "exports": "出口量", "imports": "进口量", "reserves": "储量", "price": "价格"}
-
-
-@dataclass(frozen=True)
-class Question:
-    text: str
-    lang: str  # en or zh
-    commodity: str | None
-    form: str | None
-    metric: str | None
-    geo: str | None
-    partner: str | None
-    period: str | None
+_METRIC_ZH = {
+    "production": "产量",
+    "exports": "出口量",
+    "imports": "进口量",
+    "reserves": "储量",
+    "price": "价格",
+    "capacity": "产能",
+    "consumption": "消费量",
+    "trade_value": "贸易额",
+    "revenue": "营业收入",
+    "production_share": "产量份额",
+    "exports_share": "出口份额",
+    "reserves_share": "储量份额",
+    "capacity_share": "产能份额",
+}
+_CHANGE_WORDS = {
+    "pct_yoy": ("year on year", "同比"),
+    "pct_mom": ("month on month", "环比"),
+    "pct_qoq": ("quarter on quarter", "环比"),
+    "pct_change": ("change", "变化"),
+}
+_CHANGE_UNITS = ("pct_yoy", "pct_change", "pct_qoq", "pct_mom")
+_MONEY_METRICS = ("trade_value", "revenue", "net_profit", "output_value", "investment")
 
 
 @dataclass(frozen=True)
@@ -91,6 +83,12 @@ class Answer:
     sources: tuple[SourceRef, ...]
     text: str
     disagreement: bool = False
+    value_high: float | None = None  # the answer is a range
+    change_pct: float | None = None  # a change worked out from two levels: the percentage beside it
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
 
     def as_json(self) -> dict[str, Any]:
         q = self.question
@@ -105,8 +103,15 @@ class Answer:
                 "geo": q.geo,
                 "partner": q.partner,
             }
+            if self.value_high is not None:
+                answer["value_high"] = json_number(self.value_high)
+            if q.share_of:
+                answer["share_of"] = q.share_of
+            if self.change_pct is not None:
+                answer["change_pct"] = round(self.change_pct, 2)
         return {
             "answer": answer,
+            "kind": q.kind,
             "sources": [
                 {"doc": s.doc or s.dataset, "quote": s.quote, "dataset": s.dataset, "value": s.value}
                 for s in self.sources
@@ -116,117 +121,37 @@ class Answer:
         }
 
 
-def _external_period_reader() -> Callable[..., Any] | None:
-    """The extract stage's `find_periods`, when that module is installed."""
-    try:
-        module = importlib.import_module("assay.extract.periods.finder")
-    except ImportError:
-        return None
-    reader = getattr(module, "find_periods", None)
-    return reader if callable(reader) else None
-
-
-def read_period(text: str) -> str | None:
-    reader = _external_period_reader()
-    if reader is not None:
-        try:
-            mentions = reader(text, date.today())
-        except Exception:
-            mentions = []
-        for mention in mentions:
-            period = getattr(mention, "period", None)
-            if isinstance(period, str) and not getattr(mention, "relative", False):
-                return period
-    for pattern, build in _PERIOD_PATTERNS:
-        if m := pattern.search(text):
-            period = build(m)
-            try:
-                Period.parse(period)
-            except (ValueError, KeyError):
-                continue
-            return period
-    return None
-
-
-def parse_question(text: str) -> Question:
-    mentions = find_mentions(text)
-    found_commodities = [m for m in mentions if m.kind == COMMODITY]
-    commodity = max(found_commodities, key=lambda m: m.end - m.start, default=None)
-    metric = next((m.value for m in mentions if m.kind == METRIC), None)
-    if metric is None and re.search(r"price|cost|价格|价", text, re.IGNORECASE):
-        metric = "price"
-    geo, partner = _places(text, [m for m in mentions if m.kind == GEO])
-    # the gazetteer may read 中国稀土 as the company China Rare Earth: a question means the words
-    name, form = (commodity.value, commodity.form) if commodity else (_vocab_match(text, _commodity_words()), None)
-    geo = geo or _vocab_match(text, _place_words())
-    return Question(
-        text=text,
-        lang="zh" if _ZH.search(text) else "en",
-        commodity=name,
-        form=form,
-        metric=metric,
-        geo=geo,
-        partner=partner,
-        period=read_period(text),
-    )
-
-
-def _commodity_words() -> list[tuple[str, str]]:
-    return [(w, c.id) for c in commodities().values() for w in c.wordings if len(w) > 2 or _ZH.search(w)]
-
-
-def _place_words() -> list[tuple[str, str]]:
-    return [(w, p.code) for p in places().values() for w in (p.name, p.chinese) if w]
-
-
-def _vocab_match(text: str, words: list[tuple[str, str]]) -> str | None:
-    """The id of the longest wording found in `text` (case-insensitive), or None."""
-    lowered = text.lower()
-    hits = [(len(w), ident) for w, ident in words if w.lower() in lowered]
-    return max(hits)[1] if hits else None
-
-
-def _places(text: str, found: list[Mention]) -> tuple[str | None, str | None]:
-    geo: str | None = None
-    partner: str | None = None
-    for m in found:
-        if _PARTNER_BEFORE.search(text[max(0, m.start - 8) : m.start]) and partner is None:
-            partner = m.value
-        elif geo is None:
-            geo = m.value
-        elif partner is None and m.value != geo:
-            partner = m.value
-    return geo, partner
-
-
-def _pick_series(found: list[Series], q: Question) -> Series | None:
-    candidates = [s for s in found if s.fields["partner"] == q.partner]
-    if not candidates:
-        return None
-    typical = metrics()[q.metric].typical_units if q.metric in metrics() else ()
-
-    def rank(s: Series) -> tuple[int, int, int, int]:
-        f = s.fields
-        unit_rank = typical.index(str(f["unit"])) if f["unit"] in typical else len(typical)
-        geo_rank = 0 if q.geo else {"CN": 0, "WORLD": 1}.get(str(f["geo"]), 2)
-        return (int(f["form"] != q.form), unit_rank, geo_rank, -len(s.observations))
-
-    return min(candidates, key=rank)
-
-
 def answer_question(session: Session, text: str) -> Answer:
     q = parse_question(text)
+    if q.metric in _MONEY_METRICS and q.kind == LEVEL:
+        q = replace(q, kind=VALUE)  # "what was the revenue": an amount of money
     if q.commodity is None or q.metric is None:
         missing = " and ".join(w for w, v in (("commodity", q.commodity), ("figure", q.metric)) if v is None)
         return _nothing(q, f"I could not tell which {missing} the question is about; nothing was looked up.")
     selection = replace(
-        selection_for(SeriesQuery(q.commodity, q.metric, geo=q.geo, partner=q.partner)),
+        selection_for(SeriesQuery(q.commodity, q.metric, geo=q.geo, partner=q.partner, share_of=q.share_of)),
         partner_is_null=q.partner is None,  # a question without a partner asks for the total
     )
-    found = series_from_records(select_facts(session, selection))
-    series = _pick_series(found, q)
+    records = select_facts(session, selection)
+    if q.flow:
+        # a trade value's direction is only in its quote: exports are not imports
+        records = [r for r in records if _states_flow(r, q.flow)]
+    found = series_from_records(records)
+    fitting = [
+        s
+        for s in found
+        if s.fields["partner"] == q.partner
+        and _unit_fits(str(s.fields["unit"]), q)
+        and (q.form is None or s.fields["form"] in (q.form, None))  # metal is not oxide: no near form
+    ]
+    if q.kind == CHANGE:
+        stated = _stated_change(fitting, q)
+        if stated is not None:
+            return stated
+        return _worked_change(found, q)
+    series = _pick_series(fitting, q)
     if series is None or not series.observations:
-        return _nothing(q, f"Nothing is stored about {_subject(q)}.")
+        return _nothing(q, f"Nothing stored answers this: no {_wanted(q)} for {_subject(q)}.")
     if q.period:
         obs = next((o for o in series.observations if o.period == q.period), None)
         if obs is None:
@@ -234,8 +159,130 @@ def answer_question(session: Session, text: str) -> Answer:
             return _nothing(q, f"Nothing is stored about {_subject(q)} for {q.period} (known periods: {known}).")
     else:
         obs = series.observations[-1]
-    q = Question(q.text, q.lang, q.commodity, q.form, q.metric, str(series.fields["geo"]), q.partner, obs.period)
-    return _answer(q, obs)
+    return _answer(_settled(q, series, obs), obs)
+
+
+def _settled(q: Question, series: Series, obs: Observation) -> Question:
+    return replace(q, geo=str(series.fields["geo"]), period=obs.period, share_of=series.fields["share_of"])
+
+
+def _states_flow(record: StoredFactRecord, flow: str) -> bool:
+    quote = record.fact.quote.lower()
+    said = ("export" in quote or "出口" in quote, "import" in quote or "进口" in quote or "進口" in quote)
+    return said[0] and not said[1] if flow == "exports" else said[1] and not said[0]
+
+
+def _unit_fits(unit: str, q: Question) -> bool:
+    """Whether a series in `unit` answers the kind of question asked (never a near unit)."""
+    if q.kind == SHARE:
+        return unit == "%"
+    if q.kind == CHANGE:
+        if q.month_on_month:
+            return unit == "pct_mom"
+        return unit in _CHANGE_UNITS and unit != "pct_mom"
+    if unit.startswith("pct_") or (unit == "%" and not (q.metric or "").endswith("_share")):
+        return False  # a level question is not answered by a rate
+    if q.kind == VALUE:
+        return "/" not in unit and (q.currency is None or unit == q.currency) and _is_money(unit)
+    if q.kind == PRICE:
+        money, _, per = unit.partition("/")
+        return bool(per) and (q.currency is None or money == q.currency) and (q.per is None or per == q.per)
+    if q.currency is not None:
+        return unit.split("/")[0] == q.currency
+    return True
+
+
+def _is_money(unit: str) -> bool:
+    return unit.isalpha() and unit.isupper() and len(unit) == 3
+
+
+def _pick_series(candidates: list[Series], q: Question) -> Series | None:
+    if not candidates:
+        return None
+    typical = metrics()[q.metric].typical_units if q.metric in metrics() else ()
+
+    def rank(s: Series) -> tuple[int, int, int, int, int]:
+        f = s.fields
+        unit = str(f["unit"])
+        unit_rank = typical.index(unit) if unit in typical else len(typical)
+        change_rank = _CHANGE_UNITS.index(unit) if unit in _CHANGE_UNITS else 0
+        geo_rank = 0 if q.geo else {"CN": 0, "WORLD": 1}.get(str(f["geo"]), 2)
+        has_period = 0 if q.period is None or any(o.period == q.period for o in s.observations) else 1
+        return (has_period, int(f["form"] != q.form), change_rank, unit_rank * 3 + geo_rank, -len(s.observations))
+
+    return min(candidates, key=rank)
+
+
+def _stated_change(candidates: list[Series], q: Question) -> Answer | None:
+    """A percentage change the sources state for the period asked (or the latest one)."""
+    series = _pick_series(candidates, q)
+    if series is None:
+        return None
+    obs = next((o for o in series.observations if o.period == q.period), None) if q.period else series.observations[-1]
+    return None if obs is None else _answer(_settled(q, series, obs), obs)
+
+
+def _worked_change(found: list[Series], q: Question) -> Answer:
+    """A change worked out from two stored levels of one series: the period asked (or the latest)
+    against the one before it (a year earlier; a month earlier when asked month on month)."""
+    level_q = replace(q, kind=LEVEL)
+    levels = [s for s in found if s.fields["partner"] == q.partner and _unit_fits(str(s.fields["unit"]), level_q)]
+    best: tuple[Series, Observation, Observation] | None = None
+    for series in sorted(levels, key=lambda s: -len(s.observations)):
+        by_period = {o.period: o for o in series.observations}
+        periods = [q.period] if q.period else [o.period for o in reversed(series.observations)]
+        for period in periods:
+            before = _period_before(period, q.month_on_month)
+            if period in by_period and before in by_period:
+                best = (series, by_period[before], by_period[period])
+                break
+        if best:
+            break
+    if best is None:
+        wanted = "month-on-month" if q.month_on_month else "percentage"
+        return _nothing(
+            q, f"Nothing stored answers this: no {wanted} change, nor two levels to compare, for {_subject(q)}."
+        )
+    series, earlier, later = best
+    settled = _settled(q, series, later)
+    change = later.value - earlier.value
+    pct = change / earlier.value * 100 if earlier.value else None
+    unit = later.unit
+    used = (
+        tuple(s for s in later.sources if s.in_consensus)[:2] + tuple(s for s in earlier.sources if s.in_consensus)[:2]
+    )
+    cites = "; ".join(f"{s.doc or s.dataset}: “{s.quote}”" for s in used)
+    signed = f"{'+' if pct is not None and pct >= 0 else ''}{pct:.1f}%" if pct is not None else ""
+    if q.lang == "zh":
+        direction = "增加" if change >= 0 else "减少"
+        text = (
+            f"{_period_text(later.period, 'zh')}{_subject(settled, 'zh')}为{_amount(later.value, None, unit, 'zh')}，"
+            f"较{_period_text(earlier.period, 'zh')}的{_amount(earlier.value, None, unit, 'zh')}"
+            f"{direction}{_amount(abs(change), None, unit, 'zh')}（{signed}）。来源：{cites}"
+        )
+    else:
+        direction = "rose" if change >= 0 else "fell"
+        text = (
+            f"{_subject(settled)} {direction} by {_amount(abs(change), None, unit, 'en')} ({signed}), "
+            f"from {_amount(earlier.value, None, unit, 'en')} in {earlier.period} to "
+            f"{_amount(later.value, None, unit, 'en')} in {later.period}. Sources: {cites}"
+        )
+    return Answer(settled, change, unit, later.period, used, text, change_pct=pct)
+
+
+def _period_before(period: str, month_on_month: bool) -> str | None:
+    """The period a change is measured against: a year earlier, or the month before."""
+    try:
+        Period.parse(period)
+    except ValueError:
+        return None
+    head, _, rest = period.partition("-")
+    if not head.isdigit() or "/" in period:
+        return None
+    if month_on_month and rest.isdigit() and len(rest) == 2:
+        month = int(rest) - 1
+        return f"{head}-{month:02d}" if month else f"{int(head) - 1}-12"
+    return f"{int(head) - 1}{'-' + rest if rest else ''}"
 
 
 def _answer(q: Question, obs: Observation) -> Answer:
@@ -254,11 +301,10 @@ def _answer(q: Question, obs: Observation) -> Answer:
             )
             text = f"各来源说法不一：{each}。中位数为{amount}。"
         else:
-            text = f"{head}为{amount}（{obs.n_independent}个独立来源）。来源：{cites}"
+            joiner = "" if obs.unit in _CHANGE_WORDS else "为"  # "产量同比+4.2%", "产量为95.3万吨"
+            text = f"{head}{joiner}{amount}（{obs.n_independent}个独立来源）。来源：{cites}"
     else:
-        head = f"{_place(q.geo, 'en')} {_commodity_name(q.commodity, 'en')} {q.metric}"
-        if q.partner:
-            head += f" ({'to' if q.metric == 'exports' else 'from'} {_place(q.partner, 'en')})"
+        head = _subject(q)
         if disagree:
             each = "; ".join(
                 f"{s.doc or s.dataset} says {_amount(s.value or 0, s.value_high, obs.unit, 'en')}" for s in used
@@ -266,14 +312,14 @@ def _answer(q: Question, obs: Observation) -> Answer:
             text = f"Sources disagree on {head} in {obs.period}: {each}. The median is {amount}."
         else:
             text = f"{head} in {obs.period}: {amount} ({obs.n_independent} independent source(s)). Sources: {cites}"
-    return Answer(q, obs.value, obs.unit, obs.period, used, text.strip(), disagree)
+    return Answer(q, obs.value, obs.unit, obs.period, used, text.strip(), disagree, obs.value_high)
 
 
 def _nothing(q: Question, text_en: str) -> Answer:
-    text = text_en
+    text = f"unknown: {text_en}"
     if q.lang == "zh":
         text = (
-            "没有找到相关数据："
+            "未知：没有找到相关数据："
             + (_subject(q, "zh") or q.text)
             + (f"（{q.period}）" if q.period else "")
             + "。不做猜测。"
@@ -281,13 +327,25 @@ def _nothing(q: Question, text_en: str) -> Answer:
     return Answer(q, None, None, q.period, (), text)
 
 
+def _wanted(q: Question) -> str:
+    if q.kind == VALUE:
+        return f"value in {q.currency}" if q.currency else "money value"
+    if q.kind == PRICE:
+        money = q.currency or "any currency"
+        return f"price in {money}{'/' + q.per if q.per else ''}"
+    return {SHARE: "share", CHANGE: "change"}.get(q.kind, "figure")
+
+
 def _subject(q: Question, lang: str = "en") -> str:
+    metric = q.metric or ""
     if lang == "zh":
-        return (
-            f"{_place(q.geo, 'zh')}{_commodity_name(q.commodity, 'zh')}{_METRIC_ZH.get(q.metric or '', q.metric or '')}"
-        )
-    partner = f" with {_place(q.partner, 'en')}" if q.partner else ""
-    return f"{_place(q.geo, 'en')} {_commodity_name(q.commodity, 'en')} {q.metric}{partner}".strip()
+        of = "占全球" if q.share_of == "WORLD" else ""
+        return f"{_place(q.geo, 'zh')}{_commodity_name(q.commodity, 'zh')}{of}{_METRIC_ZH.get(metric, metric)}"
+    partner = ""
+    if q.partner:
+        partner = f" ({'to' if metric.startswith('exports') else 'from'} {_place(q.partner, 'en')})"
+    of = f" of {_place(q.share_of, 'en')}" if q.share_of else ""
+    return f"{_place(q.geo, 'en')} {_commodity_name(q.commodity, 'en')} {metric.replace('_', ' ')}{of}{partner}".strip()
 
 
 def _place(code: str | None, lang: str) -> str:
@@ -304,7 +362,7 @@ def _commodity_name(commodity: str | None, lang: str) -> str:
     if item is None:
         return commodity or ""
     if lang == "zh":
-        chinese = [w for w in item.wordings if _ZH.search(w)]
+        chinese = [w for w in item.wordings if re.search(r"[\u4e00-\u9fff]", w)]
         return min(reversed(chinese), key=len) if chinese else item.name
     return item.name
 
@@ -324,7 +382,11 @@ def _amount(value: float, high: float | None, unit: str, lang: str) -> str:
     def fmt(v: float) -> str:
         return f"{v:,.0f}" if abs(v) >= 100 or v == int(v) else f"{v:,.4g}"
 
+    if unit in _CHANGE_WORDS:
+        sign = "+" if value > 0 else ""
+        words = _CHANGE_WORDS[unit][1 if lang == "zh" else 0]
+        return f"{words}{sign}{value:.4g}%" if lang == "zh" else f"{sign}{value:.4g}% {words}"
     number = fmt(value) + (f"-{fmt(high)}" if high is not None else "")
     if lang == "zh":
-        return f"{number}{_UNIT_ZH.get(unit, ' ' + unit)}"
+        return f"{number}{_ZH_UNITS.get(unit, ' ' + unit)}"
     return f"{number} {unit}"

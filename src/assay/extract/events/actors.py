@@ -13,103 +13,26 @@ from dataclasses import dataclass
 from functools import cache
 
 from assay.extract.events.prefilter import PatternSet
+from assay.extract.events.words import cue, read_data
 from assay.extract.text.gazetteer import GEO, Mention, find_mentions
 
 # (actor, rank, wordings): rank 1 is the most specific kind of actor.
-_BODIES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "US:DOC",
-        (
-            r"(?:U\.?S\.?\s*)Department\s*of\s*Commerce",
-            r"Commerce\s*Department",
-            r"Bureau\s*of\s*Industry\s*and\s*Security",
-            r"\bBIS\b",
-            "美国商务部",
-        ),
-    ),
-    ("US:DOE", (r"Department\s*of\s*Energy", r"\bDOE\b", "美国能源部")),
-    ("US:DOD", (r"Department\s*of\s*Defen[cs]e", r"\bPentagon\b", r"\bDoD\b", "美国国防部")),
-    ("US:USTR", (r"\bUSTR\b", r"U\.?S\.?\s*Trade\s*Representative")),
-    ("CN:MOFCOM", (r"Ministry\s*of\s*Commerce", r"Commerce\s*Ministry", r"\bMOFCOM\b", "商务部")),
-    (
-        "CN:MIIT",
-        (
-            r"Ministry\s*of\s*Industry\s*and\s*Information\s*Technology",
-            r"Ministry\s*of\s*Information\s*and\s*Technology",
-            r"\bMIIT\b",
-            r"\bindustry\s+ministry\b",
-            "工业和信息化部",
-            "工信部",
-        ),
-    ),
-    ("CN:GACC", (r"General\s*Administration\s*of\s*Customs", r"\bGACC\b", "海关总署")),
-    (
-        "CN:NDRC",
-        (
-            r"National\s*Development\s*and\s*Reform\s*Commission",
-            r"\bNDRC\b",
-            "国家发展和改革委员会",
-            "国家发展改革委",
-            "发改委",
-            "发展改革委",
-        ),
-    ),
-    (
-        "CN:NFSRA",
-        (
-            r"National\s*Food\s*and\s*Strategic\s*Reserves?\s*Administration",
-            r"State\s*Reserve\s*Bureau",
-            "国家粮食和物资储备局",
-            "国家储备局",
-        ),
-    ),
-    ("CN:MNR", (r"Ministry\s*of\s*Natural\s*Resources", r"\bMNR\b", "自然资源部")),
-    (
-        "CN:MEE",
-        (
-            r"Ministry\s*of\s*(?:Ecology\s*and\s*)?Environment(?:al\s*Protection)?",
-            r"\bMEE\b",
-            "生态环境部",
-            "环境保护部",
-        ),
-    ),
-    ("CN:MOF", (r"Ministry\s*of\s*Finance", "财政部")),
-    ("CN:STATE_COUNCIL", (r"State\s*Council", "国务院")),
-    ("CN:CTC", (r"Customs\s*Tariff\s*Commission", "关税税则委员会")),
-    ("EU", (r"European\s*(?:Commission|Parliament|Council)", "欧盟委员会", "欧洲议会", "欧委会")),
+_BODIES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (row["actor"], tuple(row["wordings"])) for row in read_data("actors.toml")["body"]
 )
 # "主管部门", "有关部门": the competent authorities of a Chinese text are the central government
-_AUTHORITIES_ZH = re.compile(r"主管部门|有关部门|国家有关部门")
-_CUSTOMS = re.compile(r"(?i)\bcustoms\b|海关")
+_AUTHORITIES_ZH = cue("actors.AUTHORITIES_ZH")
+_CUSTOMS = cue("actors.CUSTOMS")
 
-_COUNTRIES: tuple[tuple[str, str], ...] = (
-    ("EU", r"\bEuropean\s*Union\b|\bEU\b|\bBrussels\b|欧盟"),
-    (
-        "US",
-        r"\b(?:Biden|Trump|Obama)\s+administration\b|\bWhite\s+House\b|\bUnited\s*States\b|\bU\.S\.(?:A\.)?|\bUS\b|\bUSA\b|\bWashington\b|\bAmerica\b|美国",
-    ),
-    ("JP", r"\bJapan(?:ese)?\b|日本"),
-    ("KR", r"\bSouth\s*Korea\b|\bKorea\b|韩国"),
-    ("AU", r"\bAustralia(?:n)?\b|澳大利亚"),
-    ("MM", r"\bMyanmar\b|\bBurma\b|缅甸"),
-    ("IN", r"\bIndia(?:n)?\b|印度"),
-    ("VN", r"\bVietnam(?:ese)?\b|越南"),
-    ("CA", r"\bCanada\b|\bCanadian\b|加拿大"),
-    ("SA", r"\bSaudi(?:\s*Arabia)?\b|沙特"),
-    ("RU", r"\bRussia(?:n)?\b|俄罗斯"),
-    ("CN", r"\bChina(?:'s|’s)?\b|\bChinese\b|\bBeijing\b|\bPRC\b|中国|我国|国务院"),
+_COUNTRIES: tuple[tuple[str, str], ...] = tuple(
+    (row["geo"], row["regex"]) for row in read_data("actors.toml")["country"]
 )
-_WORLD = re.compile(r"(?i)\bglobal(?:ly)?\b|\bworld(?:wide)?\b|\bwestern governments\b|全球|西方国家")
+_WORLD = cue("actors.WORLD")
 _COMPANY_AFTER_PLACE = re.compile(
     r"[\u4e00-\u9fff]{0,6}?(?:集团|公司|股份)|\s+(?:[A-Z][\w&-]*\s+){0,3}(?:Group|Co\b|Company|Corporation|Holdings)"
 )
-_LOCATIVE_BEFORE = re.compile(r"(?i)\b(?:in|at|based in|headquartered in)\s+$|(?:在|于|落户)$")
-_GOVERNMENT_WORDS = re.compile(
-    r"(?i)^\W{0,3}(?:local\s+|provincial\s+|municipal\s+|city\s+|regional\s+|people['’]s\s+)*(?:government|authorit)"
-    r"|^(?:省|市|县)?(?:人民)?政府|^(?:省|市)委"
-    # a place as the subject of a governing verb: "Yulin ordered its smelters", "榆林市要求"
-    r"|^\s+(?:ordered|instructed|told|required|issued|imposed|announced)\b|^(?:市|县)?(?:要求|印发|出台|发布|责令)"
-)
+_LOCATIVE_BEFORE = cue("actors.LOCATIVE_BEFORE")
+_GOVERNMENT_WORDS = cue("actors.GOVERNMENT_WORDS")
 
 _COMPANY_SUFFIX = (
     r"Group|Co\.?|Company|Corp\.?|Corporation|Inc\.?|Ltd\.?|Limited|Holdings|Materials?|Magnetics|Mining"
@@ -119,22 +42,8 @@ _COMPANY_EN = re.compile(
     rf"\b(?P<name>(?:[A-Z][\w&'’.-]*\s+){{0,4}}?[A-Z][\w&-]*\s+(?:{_COMPANY_SUFFIX}))(?![\w])(?!\s+(?:Science|Cent|Base|Industr))"
 )
 # Chinese company names that have a usual English form: the slug is made from it.
-_KNOWN_COMPANIES = {
-    "北方稀土": "china-northern-rare-earth",
-    "中国稀土集团": "china-rare-earth-group",
-    "盛和资源": "shenghe-resources",
-    "厦门钨业": "xiamen-tungsten",
-    "正海磁材": "zhenghai-magnetic-materials",
-    "金力永磁": "jl-mag-rare-earth",
-    "宁波韵升": "ningbo-yunsheng",
-    "中科三环": "zhong-ke-san-huan",
-    "广晟有色": "guangsheng-nonferrous",
-    "包钢股份": "baotou-steel",
-    "云海金属": "yunhai-metals",
-}
-_NOT_COMPANY_START = re.compile(
-    r"(?i)^(?:rare|the|critical|new|global|chinese|china['’]s|magnesium|graphite|magnet|high|all|and|a|in|on|for|of)\b"
-)
+_KNOWN_COMPANIES: dict[str, str] = read_data("actors.toml")["company_slug"]
+_NOT_COMPANY_START = cue("actors.NOT_COMPANY_START")
 _COMPANY_STOP = {"co", "co.", "ltd", "ltd.", "inc", "inc.", "corp", "corp.", "limited"}
 
 

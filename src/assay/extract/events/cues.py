@@ -16,50 +16,38 @@ from dataclasses import replace
 from functools import cache
 
 from assay.extract.events.statements import Statement
+from assay.extract.events.words import cue, table
 from assay.extract.text.gazetteer import COMMODITY, Mention, find_mentions, to_simplified
 from assay.vocab import commodities
 
 # A titled legal text ("Regulations on the Administration of Rare Earths", 《稀土管理条例》): the
 # provisions listed after it take its date.
-NAMED_POLICY = re.compile(
-    r"(?:Regulations?|Measures|Provisions|Rules|Catalogue|Opinions?|Act|Law) (?:on|of|for) (?:the )?[A-Z]"
-    r"|(?:[A-Z][a-z]+\s+){1,5}(?:Act|Law)\b|《[^》]{2,40}(?:条例|办法|规定|法|意见|目录)》"
-)
+NAMED_POLICY = cue("cues.NAMED_POLICY")
 # "In the same announcement the ministry lifted...", "与此同时": a second measure of the occasion just reported
-SAME_OCCASION = re.compile(
-    r"(?i)\b(?:in|under|with|by) the same (?:announcement|notice|statement|decision|order|rules?|move|document|decree)"
-    r"|\bat the same time\b|\balongside (?:this|these|it)\b|与此同时|(?<!的)同时(?!期)|同一(?:公告|通知|文件)"
-)
-ITEM_START = re.compile(r"^\s*(?:\(?\d{1,2}[.)、]|[一二三四五六七八九十]+、|[•·▪●◦‣∗*]|[-–](?=\s))")
+SAME_OCCASION = cue("cues.SAME_OCCASION")
+ITEM_START = cue("cues.ITEM_START")
 # "It also said that ...", "此外": a further measure of the same occasion, not a restatement of the first
-ADDITIONAL = re.compile(r"(?i)\b(?:also|additionally|in addition|further(?:more)?)\b|此外|另外|还(?:将|对|要求)")
+ADDITIONAL = cue("cues.ADDITIONAL")
 # "will continue to crack down", "将继续": an ongoing practice, dated by no announcement around it
-CONTINUING = re.compile(r"(?i)\b(?:continu\w*|ongoing|keep\w* up)\b|继续|持续")
+CONTINUING = cue("cues.CONTINUING")
 # "some have cut runs", "are said to be losing money": a disruption under way as the document is written
-UNDER_WAY = re.compile(
-    r"(?i)\b(?:have|has)\s+(?:\w+\s+)?(?:cut|halted|stopped|suspended|closed|shut|idled|reduced)\b"
-    r"|\b(?:are|is)\s+(?:said to be\s+)?(?:cutting|halting|losing|running at)\b|目前|正在|已经?(?:停产|减产|限产)"
-)
+UNDER_WAY = cue("cues.UNDER_WAY")
 # "Local governments are told to step up inspections", "要求各地": an instruction that comes with the measure
-DIRECTIVE = re.compile(
-    r"(?i)\b(?:are|is|were|was)\s+(?:told|required|asked|instructed|ordered|urged|directed)\s+to\b|要求各地|责令|通知要求"
-)
+DIRECTIVE = cue("cues.DIRECTIVE")
 # "The rules cover ...", "纳入出口管制的物项包括": what the measure just reported applies to
-SCOPE = re.compile(
-    r"(?i)^\W*(?:the|these|its|their) (?:new )?(?:export )?"
-    r"(?:rules|controls|measures|restrictions|licen[cs]es|regulations|curbs) (?:cover|covers|apply to|include|target)\b"
-    r"|^\W*(?:根据[^，,]{0,8}[,，])?纳入.{0,8}(?:的)?(?:物项|范围|产品)(?:包括|有)"
-    r"|^\W*(?:管制|管控)(?:物项|范围)(?:包括|为)"
-)
-TAKES_EFFECT = re.compile(
-    r"(?i)\b(?:takes?|took|taking) effect\b|\b(?:comes?|came) into (?:force|effect)\b|\beffective (?:from|on|as of)\b"
-    r"|起(?:正式)?(?:实施|施行|生效|执行)|正式(?:实施|生效)"
-)
+SCOPE = cue("cues.SCOPE")
+TAKES_EFFECT = cue("cues.TAKES_EFFECT")
+# an undated event the page reports as current ("has climbed", "in recent weeks", "近日") takes the page's date
+CURRENT = cue("cues.CURRENT")
 # 菱镁(矿/产业/行业), 菱苦土: the magnesite industry, not magnesium metal
-_MAGNESITE_BEFORE = re.compile(r"菱$")
-_PROCESS_WORDS = (
-    (re.compile(r"(?i)\bgraphiti[sz]ation\b|\bgraphiti[sz]ing\b|石墨化"), "synthetic_graphite"),
-    (re.compile(r"菱苦土"), "magnesia"),
+_MAGNESITE_BEFORE = cue("cues.MAGNESITE_BEFORE")
+_PROCESS_WORDS = tuple((cue(f"cues.word.{commodity}"), commodity) for commodity in ("synthetic_graphite", "magnesia"))
+# elements the vocabulary has no id for, read as the group an event on them touches ("thulium" is a
+# heavy rare earth): a quote that names thulium then carries heavy_rare_earths
+_GROUP_KEYS = tuple(table("element_groups"))
+_GROUP_WORDS = tuple(
+    (re.compile(rf"(?i)\b{word}\b" if word.isascii() else word), group)
+    for word, group in table("element_groups").items()
 )
 
 
@@ -74,7 +62,9 @@ def event_mentions(text: str) -> list[Mention]:
         ):
             mention = replace(mention, start=mention.start - 1, value="magnesite")
         found.append(mention)
-    for pattern, commodity in _PROCESS_WORDS:
+    lowered = text.lower()
+    groups = [(p, c) for (p, c), word in zip(_GROUP_WORDS, _GROUP_KEYS, strict=True) if word in lowered]
+    for pattern, commodity in (*_PROCESS_WORDS, *groups):
         for m in pattern.finditer(text):
             if not any(f.start <= m.start() < f.end for f in found if f.kind == COMMODITY):
                 found.append(Mention(m.start(), m.end(), COMMODITY, commodity))

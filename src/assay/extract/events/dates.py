@@ -69,6 +69,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("zh_month", rf"{_y('y')}\s*年\s*(?P<mo>\d{{1,2}})\s*月"),
         ("zh_target", rf"(?:到|至|截至)\s*{_y('y')}\s*年|{_y('y2')}\s*年(?:前|底前)"),
         ("zh_year", rf"{_y('y')}\s*年"),
+        # "去年12月1日", "January 1 last year": a day or month placed by a year named relative to the page
+        ("zh_rel_year_day", r"(?P<rel>去年|今年|明年)\s*(?P<mo>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"),
+        ("rel_year_day", rf"\b{_m('mon')}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<rel>last|this|next)\s+year\b"),
         ("zh_month_span", r"(?<![\d年])(?P<mo>\d{1,2})\s*月\s*(?:至|到|-|—|~)\s*(?P<mo2>\d{1,2})\s*月"),
         ("zh_rel_day", r"(?<![\d年])(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
         ("zh_rel_month", r"(?<![\d年])(?P<mo>\d{1,2})\s*月(?:份)?"),
@@ -85,6 +88,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("dm", rf"(?<![\d,.])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+{_m('mon')}\b(?!,?\s*\d{{4}})"),
         ("weekday", r"\b(?:on|last|this)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
         ("today", r"(?i)\b(?:today|this week|yesterday)\b|今天|今日|本周|昨日|即日起"),
+        # "over the past two weeks", "in the last few days": a time just before the page
+        (
+            "past_days",
+            r"(?i)(?<=\bthe )(?:past|last) (?P<n>\d{1,2}|two|three|four|few|several)"
+            r" (?P<unit>days|weeks)\b",
+        ),
         ("quarter", rf"(?i)\b(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth)[- ]quarter)\s*(?:of\s*)?{_y('y')}"),
         ("half", rf"(?i)\b(?:H(?P<h>[12])|(?P<hw>first|second)[- ]half)\s*(?:of\s*)?{_y('y')}"),
         (
@@ -166,9 +175,21 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
         first, last = int(g["mo"]), int(g["mo2"])
         year = _year_for_month(first, published, future) if 1 <= first <= last <= 12 else None
         return (f"{year}-{first:02d}/{year}-{last:02d}", "span") if year else None
+    if kind in ("zh_rel_year_day", "rel_year_day") and published is not None:
+        shift = {"last": -1, "去年": -1, "next": 1, "明年": 1}.get(g["rel"].lower(), 0)
+        month = int(g["mo"]) if g.get("mo") else _month_number(g["mon"])
+        if not 1 <= month <= 12:
+            return None
+        if g.get("d"):
+            return f"{published.year + shift}-{month:02d}-{int(g['d']):02d}", "day"
+        return f"{published.year + shift}-{month:02d}", "month"
     if kind == "weekday" and published is not None:
         back = (published.weekday() - _WEEKDAYS.index(g["wd"].lower())) % 7
         return (published - timedelta(days=back)).isoformat(), "relative"
+    if kind == "past_days" and published is not None:
+        count = {"two": 2, "three": 3, "four": 4, "few": 2, "several": 3}.get(g["n"].lower()) or int(g["n"])
+        earlier = published - timedelta(days=count * (7 if g["unit"].lower() == "weeks" else 1))
+        return earlier.strftime("%Y-%m"), "relative"
     if kind == "today" and published is not None:
         return published.isoformat(), "relative"
     if kind in ("zh_rel_day", "md", "dm"):

@@ -21,6 +21,7 @@ from assay.extract.events.actors import ActorMention, choose_actor, dominant_pla
 from assay.extract.events.cues import (
     ADDITIONAL,
     CONTINUING,
+    CURRENT,
     DIRECTIVE,
     ITEM_START,
     NAMED_POLICY,
@@ -58,6 +59,7 @@ from assay.extract.events.stance import (
     stance_for,
 )
 from assay.extract.events.statements import Statement, statements, strip_label
+from assay.extract.events.words import cue
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, to_simplified
 from assay.model import Document, Event
 from assay.vocab import commodities
@@ -67,7 +69,7 @@ log = logging.getLogger(__name__)
 EVENT_RULES_VERSION = "2"
 _CLAUSE_CUT = re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+")
 _BASELINE_BEFORE = re.compile(
-    r"(?i)(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
+    r"(?i)(?:较|相比|同比|比)\s*$|(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
     r"\bfrom\s+(?:[\w'’-]+\s+){0,4}$|\b(?:than(?!\s+\w+ed\b)|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,6}$"
 )
 _PHASE = re.compile(
@@ -83,10 +85,23 @@ _TRAILING = " \t\n.,;:，。；：、"
 # clauses: after a semicolon, ", and", a comma between Chinese characters, and "and" before a second
 # governing verb ("added holmium to the list and placed the technologies under licence")
 _EVENT_CLAUSE_CUT = re.compile(
-    r"[;；]\s*|,\s+and\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])"
+    r"[;；]\s*|,\s+and\s+|,\s+while\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])"
     r"|\s+and\s+(?=(?:added|placed|put|imposed|banned|lifted|removed|extended|expanded|suspended|restricted)\s)"
+    r"|,?\s+and\s+(?=(?:leading|causing|triggering|forcing|prompting)\s)|,\s+(?=(?:leading|causing|triggering|forcing)\s)"
 )
-_CAUSE = re.compile(r"(?i),\s+as\s+|\b(?:because of|due to|amid)\s+|,\s*(?:由于|受)")
+_CAUSE = re.compile(
+    r"(?i),\s+as\s+|\b(?:because of|due to|amid|(?:spurred|driven|prompted|triggered|caused) by)\s+|,\s*(?:由于|受)"
+)
+_CAUSE_CLAUSE = cue("extractor.CAUSE_CLAUSE")
+_CONSEQUENCE = cue("extractor.CONSEQUENCE")
+_REPORTED_PAST = cue("extractor.REPORTED_PAST")
+_NOT_YET = cue("extractor.NOT_YET")
+_NAMED_SOURCE = cue("extractor.NAMED_SOURCE")
+_CONCESSIVE = cue("extractor.CONCESSIVE")
+_SCANT = cue("extractor.SCANT")
+_SUPERLATIVE = re.compile(r"['’]s\s+(?:\w+est|most|biggest|top|leading|first)\b|(?:最大|最高|最多|第一|领先)")
+_GRANTED = re.compile(r"(?i)\b(?:approv\w*|grant\w*|issued|received)\b|批准|获批|颁发|获得")
+_MARKET_NEWS_TYPES = ("supply_disruption", "environmental_enforcement")
 _REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
 _LEAD_BLOCKS = 3  # title, dateline and lead paragraph: where a note names the regulation it is about
 _QUOTE_REACH = 120  # characters between the trigger and the date or commodity a quote takes in
@@ -127,6 +142,9 @@ class _DocumentContext:
 
     def __init__(self, text: str, title: str | None, published: date | None) -> None:
         self.published = published or _reference_date(text)
+        self.page_dated = published is not None  # else the month of `published` is a guess
+        self.text = text
+        self._news_date: tuple[str | None] | None = None  # read on first use: few documents need it
         self.default_commodities = document_commodities(text, title)
         self.default_actor = dominant_place(text) or ("CN" if _CHINA.search(text) else None)
         self.phases: dict[str, str] = {}
@@ -249,9 +267,15 @@ class _DocumentContext:
         actors = find_actors(text, mentions) + [
             ActorMention(m.start, m.end, m.value, 5) for m in mentions if m.kind == COMPANY
         ]
+        # "the world's largest base", "全球最大": a superlative, not the world acting
+        actors = [a for a in actors if not (a.actor == "WORLD" and _SUPERLATIVE.match(text, a.end))]
         named = [a for a in actors if a.rank <= 3]
         clauses = _event_clauses(text)
         chosen: list[tuple[Trigger, int, int]] = []
+        causes = [c for c in clauses if _CAUSE_CLAUSE.search(text[c[0] : c[1]])]
+        if causes and any(not any(c[0] <= f[1] < c[1] for c in causes) for f in found):
+            # "为因应美国高额关税, 中国将...列入出口管制清单": the tariff is the cause, the listing the event
+            clauses = [c for c in clauses if c not in causes]
         for low, high in clauses:
             part = text[low:high]
             if HEDGE.search(LEGAL_POWER.sub(" ", part)) and not PROHIBITION.search(part):
@@ -261,7 +285,9 @@ class _DocumentContext:
             inside = [f for f in found if low <= f[1] < high and (f[0].weight >= 2 or named)]
             if inside:
                 best = self._typed(max(inside, key=_trigger_rank), text[:high], low)
-                if all(best[0].type != c[0].type for c in chosen):
+                # several companies' plans in one sentence ("A aims to make 10,000 t/yr, while B will
+                # begin 2,000 t/yr") are several events; other types are one event per sentence
+                if best[0].wording_class == "company_capacity" or all(best[0].type != c[0].type for c in chosen):
                     chosen.append(best)
         if len(chosen) > 1:
             # "规划提出, ...", "the policy says ...": a generic policy word beside a measure only attributes it
@@ -311,7 +337,10 @@ class _DocumentContext:
         if not event_commodities:
             # a foreign government's measure that names no commodity is not about this document's,
             # unless it is a named law whose paragraph goes on to say what it covers
-            if choose_actor(actors) not in (None, "CN", "WORLD") and min((a.rank for a in actors), default=9) >= 6:
+            # (the actors of the trigger's own clause: "introduced in response to U.S. tariffs, ... leading
+            # automakers to pause production" is no US measure)
+            own = [a for a in actors if clause[0] <= a.start < clause[1]]
+            if choose_actor(own) not in (None, "CN", "WORLD") and min((a.rank for a in own), default=9) >= 6:
                 covered = self.paragraph_commodities.get(statement.block, ())
                 if not (covered and NAMED_POLICY.search(text)):
                     return None
@@ -319,13 +348,22 @@ class _DocumentContext:
             event_commodities = event_commodities or self.default_commodities
         if not event_commodities:
             return None
+        if trigger.wording_class == "company_capacity":
+            dates = [d for d in dates if clause[0] <= d.start < clause[1]]  # each company's plan has its own date
         date_mention = _nearest_date(dates, t_start, t_end, text, clause)
         cause = max((m.end() for m in _CAUSE.finditer(text, 0, t_start)), default=-1)
         if date_mention is not None and date_mention.end <= cause:
             # "exports slumped in May, as a licensing regime held up shipments": May dates the data
             date_mention = None
-        if statement.timeline_year:
-            event_date: str | None = statement.timeline_year
+        # "尽管中国对稀土实施出口管制", "despite export controls": a measure named as background is dated
+        # only by what its own concessive clause says
+        concession = max((m.end() for m in _CONCESSIVE.finditer(text, clause[0], t_start)), default=-1)
+        if concession >= 0 and date_mention is not None and date_mention.start < concession:
+            date_mention = None
+        if concession >= 0 and date_mention is None:
+            event_date: str | None = None
+        elif statement.timeline_year:
+            event_date = statement.timeline_year
         elif date_mention is not None:
             event_date = date_mention.value
         elif trigger.type == "supply_disruption" and self.block_event_date:
@@ -338,14 +376,37 @@ class _DocumentContext:
             event_date = self.block_date or self.section_date
         if event_date is None and trigger.type == "supply_disruption" and UNDER_WAY.search(text) and self.published:
             event_date = self.published.strftime("%Y-%m")
-        if event_date is None and self.block_is_item and self.policy_date:
+        page_dated = False  # the date is the page's, not one the text gives
+        if event_date is None and self.published and not statement.heading:
+            window = text[max(clause[0], concession, t_start - 100) : min(clause[1], t_end + 100)]
+            if CURRENT.search(window) or trigger.wording_class == "licence_granted":
+                # reported as recent ("in recent weeks", "近日"), or licences granted, which the news
+                # reports as they come: the page's own date
+                event_date = self._page_date()
+                page_dated = True
+        market_news = trigger.type in _MARKET_NEWS_TYPES or trigger.wording_class == "trade_deal"
+        if event_date is None and concession < 0 and self.published and market_news:
+            window = text[: clause[1]]  # "exports have dropped, triggering shortfalls": the tense is the sentence's
+            if _REPORTED_PAST.search(window) and not _NOT_YET.search(window):
+                event_date = self.news_date
+                page_dated = event_date is not None
+        if event_date is None and concession < 0 and self.block_is_item and self.policy_date:
             event_date = self.policy_date  # a provision listed under a named regulation takes its date
-        if event_date is None and DIRECTIVE.search(text[:t_start]) and self.lead_date:
+        if event_date is None and concession < 0 and DIRECTIVE.search(text[:t_start]) and self.lead_date:
             event_date = self.lead_date  # "local governments are told to ...": an instruction of the measure reported
-        actor, rank = self._actor(actors, trigger.type, trigger.wording_class)
+        # the actor of the trigger's own clause ("为因应美国关税, 中国将...": China acts, not the US)
+        own_actors = [a for a in actors if clause[0] <= a.start < clause[1]]
+        if trigger.wording_class == "company_capacity":
+            own_actors = [a for a in own_actors if a.rank == 5] or own_actors  # the company plans
+        actor, rank = self._actor(own_actors or actors, trigger.type, trigger.wording_class)
         scope_text = text[self.stance_scope[0] : self.stance_scope[1]]
         stance = stance_for(trigger.type, trigger.wording_class, scope_text)
         q_start, q_end = _quote_span(statement, t_start, t_end, mentions, date_mention)
+        # a commodity the quote names is one the event touches ("... and thulium"), whatever the clause said
+        quoted = tuple(
+            m.value for m in mentions if m.kind == COMMODITY and q_start <= m.start < q_end and m.value in _known()
+        )
+        event_commodities = tuple(dict.fromkeys((*event_commodities, *quoted)))
         event = Event(
             doc=doc_name,
             type=trigger.type,
@@ -374,7 +435,31 @@ class _DocumentContext:
             additional=additional,
             block=statement.block,
             alt_dates=effective,
+            page_dated=page_dated,
         )
+
+    @property
+    def news_date(self) -> str | None:
+        """The latest time the text itself names, not after the page and not its dateline: what
+        a market report is about (its month when that is the page's month, else its year)."""
+        if self._news_date is None:
+            published = self.published
+            skip = published.isoformat() if published and self.page_dated else None
+            latest = _reference_date(self.text, published, skip=skip) if published else None
+            if latest is None or published is None:
+                value = None
+            elif self.page_dated and (latest.year, latest.month) == (published.year, published.month):
+                value = latest.strftime("%Y-%m")
+            else:
+                value = str(latest.year)
+            self._news_date = (value,)
+        return self._news_date[0]
+
+    def _page_date(self) -> str | None:
+        """The page's month, or only its year when the publication date was read off the text."""
+        if self.published is None:
+            return None
+        return self.published.strftime("%Y-%m") if self.page_dated else str(self.published.year)
 
     def _actor(self, actors: list[ActorMention], event_type: str, wording_class: str) -> tuple[str, int]:
         if event_type in _NATIONAL_TYPES:
@@ -410,8 +495,26 @@ def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
             before = text[max(0, m.start() - 40) : m.start()]
             if NEGATION_EN.search(before) or NEGATION_ZH.search(before):
                 continue
+            if trigger.wording_class == "platform" and _NAMED_SOURCE.search(_name_before(text, m.end())):
+                continue
+            if trigger.wording_class in ("licence_granted", "export_licence") and _scant_grant(
+                text, m.start(), m.end()
+            ):
+                continue  # "only 25% of applications approved", "just 5 of 180 licences": the control biting
             found.append((trigger, m.start(), m.end()))
     return found
+
+
+def _scant_grant(text: str, start: int, end: int) -> bool:
+    """Licences granted told as scant ("only 25% of applications approved", "仅少数获批")."""
+    window = text[max(0, start - 60) : end + 30]
+    return bool(_SCANT.search(text[max(0, start - 60) : end]) and _GRANTED.search(window))
+
+
+def _name_before(text: str, end: int) -> str:
+    """The run of capitalised words that ends at `end` ("Northeast Asia Magnesia Material Trading Center")."""
+    m = re.search(r"(?:[A-Z][\w-]*\s+){0,8}[A-Z][\w-]*$", text[max(0, end - 120) : end])
+    return m.group() if m else ""
 
 
 def _nearest_date(
@@ -419,10 +522,14 @@ def _nearest_date(
 ) -> DateMention | None:
     """The date of the trigger's own clause if it has one, else the nearest; stated dates before
     relative ones; baselines ("up 12% from 2023") and report dates ("data showed on Friday") left out."""
+    # "..., 导致4月和5月出口量下降", "leading to a slump in May": the consequence's dates are its own
+    # "..., following a fatal explosion in August": the cause's date is not the measure's either
+    consequence = min((m.start() for m in _CONSEQUENCE.finditer(text, t_end)), default=len(text))
     usable = [
         d
         for d in dates
-        if not _BASELINE_BEFORE.search(text[max(0, d.start - 80) : d.start])
+        if d.start < consequence
+        and not _BASELINE_BEFORE.search(text[max(0, d.start - 80) : d.start])
         and not _REPORTED_BEFORE.search(text[max(0, d.start - 30) : d.start])
     ]
     if not usable:
@@ -487,13 +594,20 @@ def _anchor(text: str) -> str | None:
     return " ".join(w for w in words if w not in {"the", "of", "on", "a", "and"})
 
 
-def _reference_date(text: str) -> date | None:
-    """For a document without a publication date: the latest month or year it names as past."""
+def _reference_date(text: str, until: date | None = None, skip: str | None = None) -> date | None:
+    """For a document without a publication date: the latest month or year it names as past
+    (with one, `until`: the latest it names up to then; `skip`: the page's own dateline)."""
     latest: date | None = None
-    for mention in find_event_dates(text, None):
-        if mention.kind not in ("day", "month", "year"):
+    for mention in find_event_dates(text, until):
+        if mention.kind not in ("day", "month", "year", "span") or mention.value == skip:
             continue
-        start = month_start(mention.value)
+        # a span ("January to October 2021") reaches its last month; a plan's years are no report date
+        last = mention.value.split("/")[-1]
+        if mention.kind == "span" and len(last) == 4:
+            continue
+        start = month_start(last)
+        if start is not None and until is not None and start > until:
+            continue
         if start is not None and (latest is None or start > latest):
             latest = start
     if latest is None:

@@ -31,6 +31,7 @@ class Candidate:
     additional: bool = False  # worded as a further measure ("also", "此外"): not a restatement
     block: int = -1  # the paragraph it was read from
     alt_dates: list[str] = field(default_factory=list)  # the effective date of an announced measure
+    page_dated: bool = False  # its date is the page's (reported as recent), not one the text states
 
 
 def related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -93,6 +94,8 @@ def _same(a: Candidate, b: Candidate) -> bool:
         return False
     if b.additional and ea.quote != eb.quote:
         return False
+    if (a.page_dated or b.page_dated) and a.wording_class != b.wording_class:
+        return False  # a page's date is shared by everything it reports: it does not make two reports one
     if ea.date is not None and eb.date is not None:
         if ea.type in ENUMERATED_TYPES and a.wording_class != b.wording_class and a.block != b.block:
             return False  # a plan's phase lists several measures under one date: a minimum scale, a park
