@@ -1,0 +1,383 @@
+"""Company results: a listed company's revenue and net profit, their changes, and analysts' forecasts.
+
+A results statement names a measure (营业收入, 归母净利润, 扣非净利润, revenue, net loss), then its amount and
+its changes (同比增长4.33%, 环比下降0.08%, -52.24% year over year). The reader cuts the text into statements
+(sentences, list items, `[1]` footnotes), and each measure word opens a segment that runs to the next one;
+a segment's first amount is the level and its percents the changes, so a number takes its slots from its own
+statement, never from a distant line. Words for other measures (毛利率, gross margin, EPS, adjusted EBITDA,
+inventories) open segments whose numbers are not facts. The company is the one named in the statement, the
+last one named before it in the paragraph, or the one of the title ("金力永磁(300748):…"); the period is the
+one named before the amount (2025H1, Q3 2024, Q1-Q3 … in 2024, 前三季度), else the statement's last one, else
+the document's first results period. Forecast rows ("预计2025-2027年归母净利润分别为7.03/9.36/11.05亿元，对应
+同比增长141.43%/33.15%/18.11%") give one fact per year.
+
+Wordings live in `vocab/data/results_cues.csv`; the reader claims the numbers it has read so that the
+prose reader does not read them again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from assay.extract import FACT_RULES_VERSION
+from assay.extract.facts import cues
+from assay.extract.periods.finder import PeriodMention
+from assay.extract.text.gazetteer import COMMODITY, COMPANY, GEO, Mention, company_commodities
+from assay.model import Basis, Fact, Quantity, QuantityKind
+from assay.vocab import read_rows
+
+_RESULT_KINDS = frozenset({"revenue", "net_profit", "net_loss", "operating_income"})
+_METRIC_OF = {"revenue": "revenue", "net_profit": "net_profit", "net_loss": "net_profit", "operating_income": "revenue"}
+# statement boundaries: sentence ends, line breaks, footnote marks, list dashes and bullets
+_BREAK = re.compile(r"[。！？!?\n]|\[\d+\]|(?<=[^\s\d.])\.\s+(?=[A-Z\"“(])|(?<=\S)\s+[-–•·]\s+|^\s*[-–•·]\s+", re.M)
+_COMPARED_AFTER = re.compile(r"\s*(?:more|higher|greater|less|lower|above|below)\s+than\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,，;；]")
+_POINTS_AFTER = re.compile(r"\s*(?:个百分点|百分点|个pct|pct\b|pcts?\b|percentage points?|pp\b|ppts?\b|bps\b)", re.I)
+_LATIN_CHANGE_AFTER = re.compile(
+    r"\s*[)）]?\s*(?:(?P<yoy>year[- ]over[- ]year|year[- ]on[- ]year|yoy|y-o-y|y/y|from a year (?:earlier|ago))"
+    r"|(?P<qoq>month[- ]on[- ]month|month[- ]over[- ]month|mom|m-o-m|qoq|q-o-q|q/q|quarter[- ]on[- ]quarter|"
+    r"quarter[- ]over[- ]quarter|sequentially|from the previous quarter))\b",
+    re.IGNORECASE,
+)
+_ZH_QOQ = re.compile(r"环比|季增|季减|按季|较上季|比上季")
+_MOVED = re.compile(
+    r"\b(?:up|down|rose|fell|grew|increased?|decreased?|declined?|dropped|jumped|surged|plunged|climbed|"
+    r"growth|gain|gained)\b|增长|增加|上升|上涨|提高|提升|下降|减少|下滑|下跌|增|降|减",
+    re.IGNORECASE,
+)
+_FORECAST = re.compile(
+    r"预计|预测|预期|盈利预测|\b(?:expects?|expected|forecasts?|forecasted|projects?|projected|estimates?|"
+    r"guidance|outlook|consensus)\b",
+    re.IGNORECASE,
+)
+_COMPANY_WORD = re.compile(r"公司|集团|\b(?:the company|the group|its)\b", re.IGNORECASE)
+_YEAR_RANGE = re.compile(r"(20\d\d)\s*(?:E|年)?\s*(?:[-–~～至到]|/)\s*(20\d\d)\s*(?:E|年)?")
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_LIST = re.compile(
+    rf"(?P<cur>RMB|CNY|US\$|\$|¥|￥)?\s*(?P<values>-?{_NUM}%?(?:\s*[/、]\s*-?{_NUM}%?){{1,5}})\s*"
+    r"(?P<unit>亿元|亿|百万元|万元|(?:billion|bn|million|mn)(?:\s+(?:yuan|RMB|CNY|dollars|USD))?)?",
+    re.IGNORECASE,
+)
+_LIST_SCALE = (
+    (re.compile(r"亿元?", re.I), 1e8), (re.compile(r"百万元", re.I), 1e6), (re.compile(r"万元", re.I), 1e4),
+    (re.compile(r"billion|bn", re.I), 1e9), (re.compile(r"million|mn", re.I), 1e6),
+)  # fmt: skip
+_ACCOUNTING_NEGATIVE = re.compile(rf"(?:US)?\$\s*\(\s*({_NUM})\s*\)\s*(billion|million|thousand)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    start: int
+    end: int
+    kind: str  # revenue, net_profit, net_loss, operating_income, or other (a measure that is not a fact)
+
+
+@cache
+def _cue_pattern() -> re.Pattern[str]:
+    cues_by_length = sorted(read_rows("results_cues.csv"), key=lambda r: -len(r["cue"]))
+    parts = []
+    for row in cues_by_length:
+        cue = re.escape(row["cue"].strip())
+        parts.append(rf"\b{cue}\b" if cue[:1].isascii() and cue[:1].isalpha() else cue)
+    return re.compile("|".join(f"({p})" for p in parts), re.IGNORECASE)
+
+
+@cache
+def _cue_kinds() -> tuple[str, ...]:
+    return tuple(row["kind"] for row in sorted(read_rows("results_cues.csv"), key=lambda r: -len(r["cue"])))
+
+
+def find_cues(text: str) -> list[Cue]:
+    """Every results measure word in `text` (Simplified), longest first at each place."""
+    kinds = _cue_kinds()
+    out = []
+    for m in _cue_pattern().finditer(text):
+        index = m.lastindex or 1
+        out.append(Cue(m.start(), m.end(), kinds[index - 1]))
+    return out
+
+
+def statements(text: str) -> list[tuple[int, int]]:
+    """Spans of the statements of `text`: sentences, lines, list items and footnoted runs."""
+    spans = []
+    start = 0
+    for m in _BREAK.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def subject_company(
+    text: str, start: int, end: int, mentions: Sequence[Mention], title_mentions: Sequence[Mention]
+) -> str | None:
+    """The company that "the company"/"公司" in text[start:end] refers to: the title's, else the only one named."""
+    if not _COMPANY_WORD.search(text, start, end):
+        return None
+    title = next((m.value for m in title_mentions if m.kind == COMPANY), None)
+    if title:
+        return title
+    distinct = {m.value for m in mentions if m.kind == COMPANY}
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsInput:
+    """What the results reader needs of a document, read once by the fact extractor."""
+
+    text: str  # Simplified copy of the clean text
+    original: str
+    mentions: Sequence[Mention]
+    quantities: Sequence[Quantity]
+    periods: Sequence[PeriodMention]
+    title_mentions: Sequence[Mention]
+    block_starts: Sequence[int]  # start offset of each paragraph
+    doc_commodity: str | None
+
+
+class ResultsReader:
+    """Facts of company results statements; `claimed` holds the starts of the numbers it has read."""
+
+    def __init__(self, given: ResultsInput) -> None:
+        self.given = given
+        self.text = given.text
+        self.claimed: set[int] = set()
+        self.companies = [m for m in given.mentions if m.kind == COMPANY]
+        self.title_company = next((m.value for m in given.title_mentions if m.kind == COMPANY), None)
+        self.main_period: str | None = None
+
+    def facts(self) -> list[Fact]:
+        text = self.text
+        if not _cue_pattern().search(text):
+            return []
+        all_cues = find_cues(text)
+        cue_starts = [c.start for c in all_cues]
+        out: list[Fact] = []
+        for start, end in statements(text):
+            lo, hi = bisect.bisect_left(cue_starts, start), bisect.bisect_left(cue_starts, end)
+            found = all_cues[lo:hi]
+            if not found:
+                continue
+            company = self._company(start, end, found)
+            if company is None:
+                continue
+            out.extend(self._statement(start, end, found, company))
+        return out
+
+    # --- who ---------------------------------------------------------------------------------
+
+    def _company(self, start: int, end: int, found: Sequence[Cue]) -> str | None:
+        first_cue = next((c.start for c in found if c.kind in _RESULT_KINDS), found[0].start)
+        named = [m for m in self.companies if start <= m.start < end]
+        before = [m for m in named if m.start < first_cue]
+        if before:
+            return before[-1].value
+        if named:
+            return named[0].value
+        places = [m for m in self.given.mentions if m.kind == GEO and start <= m.start < first_cue]
+        if places:
+            return None  # "中国稀土行业营收…": a place's industry, not a company
+        block = self.given.block_starts[max(0, bisect.bisect_right(self.given.block_starts, start) - 1)]
+        earlier = [m for m in self.companies if block <= m.start < start]
+        if earlier:
+            return earlier[-1].value
+        if self.title_company:
+            return self.title_company
+        return subject_company(self.text, start, end, self.given.mentions, self.given.title_mentions)
+
+    def _commodity(self, company: str, start: int, cue: Cue) -> tuple[str, str | None] | None:
+        label = [
+            m
+            for m in self.given.mentions
+            if m.kind == COMMODITY and max(start, cue.start - 12) <= m.start and m.end <= cue.start and m.value != "-"
+        ]
+        if label:  # a product's revenue: "钕铁硼磁钢产品收入"
+            return label[-1].value, label[-1].form
+        main = company_commodities().get(company) or self.given.doc_commodity
+        return (main, None) if main else None
+
+    # --- one statement -------------------------------------------------------------------------
+
+    def _statement(self, start: int, end: int, found: Sequence[Cue], company: str) -> list[Fact]:
+        text = self.text
+        quantities = [q for q in self.given.quantities if start <= q.start < end and q.start not in self.claimed]
+        out: list[Fact] = []
+        out.extend(self._forecast_lists(start, end, found, company))
+        quantities = [q for q in quantities if q.start not in self.claimed]
+        period: str | None = None
+        anchor = start
+        for i, cue in enumerate(found):
+            stop = found[i + 1].start if i + 1 < len(found) else end
+            mine = [q for q in quantities if cue.end <= q.start < stop]
+            if cue.kind not in _RESULT_KINDS:
+                # "毛利率16.39%同比提高7.73个百分点", "库存11.58亿元": numbers of other measures, up to the clause's end
+                clause_end = _CLAUSE_END.search(text, cue.end, stop)
+                until = clause_end.start() if clause_end else stop
+                self.claimed.update(
+                    q.start for q in mine if q.start < until and q.kind in (QuantityKind.PERCENT, QuantityKind.MONEY)
+                )
+                continue
+            if not mine and cue.kind != "net_loss":
+                continue
+            level = next((q for q in mine if q.kind is QuantityKind.MONEY), None)
+            value_at = level.start if level else (mine[0].start if mine else stop)
+            named = self._period(anchor, value_at) or self._period_after(value_at, mine, stop)
+            period = named or period or self.main_period
+            if named and self.main_period is None:
+                self.main_period = named
+            basis = Basis.FORECAST if _FORECAST.search(text, start, cue.start) else Basis.ACTUAL
+            commodity = self._commodity(company, anchor, cue)
+            if commodity is None:
+                continue
+            slots = _Slots(company, commodity, _METRIC_OF[cue.kind], period, basis)
+            made = self._level(cue, level, stop, slots)
+            out.extend(made)
+            for q in mine:
+                if q.kind is QuantityKind.PERCENT:
+                    out.extend(self._change(q, cue, mine, slots))
+            if mine:
+                anchor = max(q.end for q in mine)
+        return out
+
+    def _period(self, start: int, end: int) -> str | None:
+        """The period named between `start` and the amount: the most specific, then the nearest."""
+        named = [p for p in self.given.periods if start <= p.start < end and not p.baseline and not p.target]
+        if not named:
+            return None
+        specific = [p for p in named if not re.fullmatch(r"\d{4}", p.period)]
+        return (specific or named)[-1].period
+
+    def _period_after(self, value_at: int, mine: Sequence[Quantity], stop: int) -> str | None:
+        """A period right after the amount: "net loss of $41.8 million for the third quarter of 2025"."""
+        following = [q.start for q in mine if q.start > value_at]
+        return self._period(value_at + 1, min([*following, stop, value_at + 60]))
+
+    def _level(self, cue: Cue, level: Quantity | None, stop: int, slots: _Slots) -> list[Fact]:
+        value: float
+        if level is not None and level.unit in ("CNY", "USD"):
+            if cue.kind == "operating_income" and level.unit != "CNY":
+                self.claimed.add(level.start)
+                return []  # US operating income is a profit, not revenue; translated 营业收入 is in yuan
+            value, start, end = level.value, level.start, level.end
+            if cue.kind == "net_loss" and value > 0:
+                value = -value
+            self.claimed.add(level.start)
+            unit = level.unit
+        else:
+            m = _ACCOUNTING_NEGATIVE.search(self.text, cue.end, stop)  # "net loss of $(22.4) million"
+            if m is None:
+                return []
+            scale = {"billion": 1e9, "million": 1e6, "thousand": 1e3}.get((m.group(2) or "").lower(), 1.0)
+            value, start, end, unit = -float(m.group(1).replace(",", "")) * scale, m.start(), m.end(), "USD"
+            self.claimed.update(q.start for q in self.given.quantities if start <= q.start < end)
+        return [self._fact(slots, value, unit, cue.start, end)]
+
+    def _change(self, q: Quantity, cue: Cue, mine: Sequence[Quantity], slots: _Slots) -> list[Fact]:
+        text = self.text
+        after_end = min([o.start for o in mine if o.start > q.start] + [q.end + 30])
+        after = text[q.end : after_end]
+        if _POINTS_AFTER.match(after):
+            self.claimed.add(q.start)  # 同比提高7.73个百分点: a change in points is not a fact
+            return []
+        previous = max([o.end for o in mine if o.end <= q.start] + [cue.end])
+        before = text[previous : q.start]
+        latin = _LATIN_CHANGE_AFTER.match(after)
+        if latin:
+            unit = "pct_yoy" if latin.group("yoy") else "pct_qoq"
+        elif _ZH_QOQ.search(before) or cues.QOQ.search(before) or cues.MOM.search(before):
+            unit = "pct_qoq"
+        elif cues.YOY.search(before) or q.signed or _MOVED.search(before) or _COMPARED_AFTER.match(after):
+            unit = "pct_yoy"  # results compare with the same period a year before unless they say otherwise
+        else:
+            return []  # "占营收的30%": a share, left to the prose reader
+        value = q.value
+        if not q.signed and cues.change_direction(before[-40:], after[:16]) < 0:
+            value = -value
+        self.claimed.add(q.start)
+        near = before[-12:]
+        mover = _MOVED.search(near) or cues.YOY.search(near) or _ZH_QOQ.search(near)
+        start = q.start - len(near) + mover.start() if mover else q.start
+        return [self._fact(slots, value, unit, start, q.end)]
+
+    # --- forecast rows -------------------------------------------------------------------------
+
+    def _forecast_lists(self, start: int, end: int, found: Sequence[Cue], company: str) -> list[Fact]:
+        """One value per year of the range: "2025-2027年归母净利润分别为7.03/9.36/11.05亿元"."""
+        text = self.text
+        years = _YEAR_RANGE.search(text, start, end)
+        if years is None:
+            return []
+        first, last = int(years.group(1)), int(years.group(2))
+        count = last - first + 1
+        if not 2 <= count <= 6:
+            return []
+        out: list[Fact] = []
+        money_metric: str | None = None
+        for m in _LIST.finditer(text, start, end):
+            values = [v.strip().rstrip("%") for v in re.split(r"[/、]", m.group("values"))]
+            percent = m.group("values").endswith("%")
+            if len(values) != count or not (percent or m.group("unit")):
+                continue
+            cue = next((c for c in reversed(found) if c.end <= m.start()), None)
+            covered = [q.start for q in self.given.quantities if m.start() <= q.start < m.end()]
+            if percent:
+                if money_metric is None or cue is None:
+                    continue
+                if not (cues.YOY.search(text, cue.end, m.start()) or _MOVED.search(text, cue.end, m.start())):
+                    continue
+                metric, unit, scale = money_metric, "pct_yoy", 1.0
+            else:
+                if cue is None or cue.kind not in _RESULT_KINDS:
+                    self.claimed.update(covered)
+                    continue
+                metric = _METRIC_OF[cue.kind]
+                money_metric = metric
+                unit = (
+                    "USD"
+                    if (m.group("cur") or "").endswith("$") or re.search(r"dollar|USD", m.group("unit") or "")
+                    else "CNY"
+                )
+                scale = next((s for p, s in _LIST_SCALE if p.search(m.group("unit") or "")), 1.0)
+            commodity = company_commodities().get(company) or self.given.doc_commodity
+            if commodity is None:
+                continue
+            quote_start = cue.start if cue is not None and cue.start >= start else m.start()
+            for i, raw in enumerate(values):
+                slots = _Slots(company, (commodity, None), metric, str(first + i), Basis.FORECAST)
+                out.append(self._fact(slots, float(raw.replace(",", "")) * scale, unit, quote_start, m.end()))
+            self.claimed.update(covered)
+        return out
+
+    def _fact(self, slots: _Slots, value: float, unit: str, start: int, end: int) -> Fact:
+        commodity, form = slots.commodity
+        return Fact(
+            doc="",
+            commodity=commodity,
+            metric=slots.metric,
+            geo=slots.company,
+            period=slots.period,
+            value=round(value, 6),
+            unit=unit,
+            basis=slots.basis,
+            quote=self.given.original[start:end],
+            start=start,
+            end=end,
+            form=form,
+            rule=f"results.{slots.metric}",
+            rule_version=FACT_RULES_VERSION,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Slots:
+    company: str
+    commodity: tuple[str, str | None]
+    metric: str
+    period: str | None
+    basis: Basis
