@@ -97,3 +97,21 @@ def test_cues_and_statements_read_the_longest_wording() -> None:
     assert kinds == ["net_profit", "other", "other"]
     text = "a. - b [1] c。d"
     assert [text[s:e].strip() for s, e in statements(text)] == ["a.", "b", "c", "d"]
+
+
+def test_a_subsidiary_named_in_passing_does_not_take_the_results() -> None:
+    text = "公司通过控股银海新材建设回收项目。预计2026-2028年营业收入分别为80.1/95.2/110.3亿元。"
+    facts = facts_of(text, title="金力永磁(300748):产能持续增长")
+    assert {f["geo"] for f in facts if f["metric"] == "revenue"} == {"company:jl-mag-rare-earth"}
+
+
+def test_a_paragraph_keeps_the_company_whose_results_it_gives() -> None:
+    text = "宁波韵升2025年前三季度营业收入40.5亿元。归母净利润2.1亿元，同比增长35.0%。"
+    facts = facts_of(text, title="稀土永磁行业三季报综述")
+    assert {f["geo"] for f in facts} == {"company:ningbo-yunsheng"}
+    assert one(facts, metric="net_profit", unit="CNY")["period"] == "2025-01/2025-09"
+
+
+def test_a_company_is_found_by_its_listing_code() -> None:
+    facts = facts_of("中国稀土(000831)前三季度营业收入25.6亿元，同比增长12.0%。")
+    assert one(facts, unit="CNY")["geo"] == "company:china-rare-earth-resources"

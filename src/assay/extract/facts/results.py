@@ -151,6 +151,7 @@ class ResultsReader:
         self.companies = [m for m in given.mentions if m.kind == COMPANY]
         self.title_company = next((m.value for m in given.title_mentions if m.kind == COMPANY), None)
         self.main_period: str | None = None
+        self.reported: tuple[int, str | None] = (-1, None)  # paragraph start, company named in its results
 
     def facts(self) -> list[Fact]:
         text = self.text
@@ -176,17 +177,17 @@ class ResultsReader:
         first_cue = next((c.start for c in found if c.kind in _RESULT_KINDS), found[0].start)
         named = [m for m in self.companies if start <= m.start < end]
         before = [m for m in named if m.start < first_cue]
-        if before:
-            return before[-1].value
-        if named:
-            return named[0].value
+        block = self.given.block_starts[max(0, bisect.bisect_right(self.given.block_starts, start) - 1)]
+        if before or named:
+            company = (before[-1] if before else named[0]).value
+            if any(c.kind in _RESULT_KINDS for c in found):
+                self.reported = (block, company)
+            return company
         places = [m for m in self.given.mentions if m.kind == GEO and start <= m.start < first_cue]
         if places:
             return None  # "中国稀土行业营收…": a place's industry, not a company
-        block = self.given.block_starts[max(0, bisect.bisect_right(self.given.block_starts, start) - 1)]
-        earlier = [m for m in self.companies if block <= m.start < start]
-        if earlier:
-            return earlier[-1].value
+        if self.reported[0] == block and self.reported[1]:
+            return self.reported[1]  # the company whose results the paragraph has been giving
         if self.title_company:
             return self.title_company
         return subject_company(self.text, start, end, self.given.mentions, self.given.title_mentions)
