@@ -115,3 +115,14 @@ def test_a_paragraph_keeps_the_company_whose_results_it_gives() -> None:
 def test_a_company_is_found_by_its_listing_code() -> None:
     facts = facts_of("中国稀土(000831)前三季度营业收入25.6亿元，同比增长12.0%。")
     assert one(facts, unit="CNY")["geo"] == "company:china-rare-earth-resources"
+
+
+def test_results_period_from_the_sentence_before_and_year_to_date() -> None:
+    text = (
+        "Energy Fuels (NYSE: UUUU) reported Q2 2025 results on Tuesday. Revenue was $80.2M, with a net loss "
+        "of $12.5 million. Year to date, revenue reached $150.4 million."
+    )
+    facts = facts_of(text, "2025-08-06")
+    assert one(facts, metric="revenue", value=80_200_000)["period"] == "2025-Q2"
+    assert one(facts, metric="net_profit")["period"] == "2025-Q2"
+    assert one(facts, metric="revenue", value=150_400_000)["period"] == "2025-H1"  # January to June

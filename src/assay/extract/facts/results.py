@@ -69,6 +69,18 @@ _LIST_SCALE = (
 _ACCOUNTING_NEGATIVE = re.compile(rf"(?:US)?\$\s*\(\s*({_NUM})\s*\)\s*(billion|million|thousand)?", re.IGNORECASE)
 
 
+_YEAR_TO_DATE = re.compile(r"\byear[- ]to[- ]date\b|\bYTD\b|年初至今|年初至报告期末|今年以来", re.IGNORECASE)
+
+
+def _year_to_date(period: str | None) -> str | None:
+    """The months from January to the end of `period` (2025-Q3 → 2025-01/2025-09)."""
+    m = re.fullmatch(r"(\d{4})-([QH])([1-4])", period or "")
+    if m is None:
+        return None
+    last = int(m.group(3)) * (3 if m.group(2) == "Q" else 6)
+    return f"{m.group(1)}-01/{m.group(1)}-{last:02d}" if last > 3 else period
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     start: int
@@ -152,6 +164,7 @@ class ResultsReader:
         self.title_company = next((m.value for m in given.title_mentions if m.kind == COMPANY), None)
         self.main_period: str | None = None
         self.reported: tuple[int, str | None] = (-1, None)  # paragraph start, company named in its results
+        self.statement_starts: list[int] = []
 
     def facts(self) -> list[Fact]:
         text = self.text
@@ -160,7 +173,9 @@ class ResultsReader:
         all_cues = find_cues(text)
         cue_starts = [c.start for c in all_cues]
         out: list[Fact] = []
-        for start, end in statements(text):
+        spans = statements(text)
+        self.statement_starts = [s for s, _ in spans]
+        for start, end in spans:
             lo, hi = bisect.bisect_left(cue_starts, start), bisect.bisect_left(cue_starts, end)
             found = all_cues[lo:hi]
             if not found:
@@ -188,9 +203,16 @@ class ResultsReader:
             return None  # "中国稀土行业营收…": a place's industry, not a company
         if self.reported[0] == block and self.reported[1]:
             return self.reported[1]  # the company whose results the paragraph has been giving
+        openers = [m for m in self.companies if block <= m.start < start and self._opens_statement(m.start)]
+        if openers:  # "Energy Fuels reported Q2 results. Revenue was …": the subject of a sentence before
+            return openers[-1].value
         if self.title_company:
             return self.title_company
         return subject_company(self.text, start, end, self.given.mentions, self.given.title_mentions)
+
+    def _opens_statement(self, offset: int) -> bool:
+        i = bisect.bisect_right(self.statement_starts, offset) - 1
+        return i >= 0 and not self.text[self.statement_starts[i] : offset].strip(" \t-•·")
 
     def _commodity(self, company: str, start: int, cue: Cue) -> tuple[str, str | None] | None:
         label = [
@@ -229,7 +251,9 @@ class ResultsReader:
             level = next((q for q in mine if q.kind is QuantityKind.MONEY), None)
             value_at = level.start if level else (mine[0].start if mine else stop)
             named = self._period(anchor, value_at) or self._period_after(value_at, mine, stop)
-            period = named or period or self.main_period
+            if named is None and _YEAR_TO_DATE.search(text, anchor, value_at):
+                named = _year_to_date(period or self.main_period or self._earlier_period(start))
+            period = named or period or self.main_period or self._earlier_period(start)
             if named and self.main_period is None:
                 self.main_period = named
             basis = Basis.FORECAST if _FORECAST.search(text, start, cue.start) else Basis.ACTUAL
@@ -253,6 +277,16 @@ class ResultsReader:
             return None
         specific = [p for p in named if not re.fullmatch(r"\d{4}", p.period)]
         return (specific or named)[-1].period
+
+    def _earlier_period(self, start: int) -> str | None:
+        """The paragraph's last quarter or half: "MP Materials reported Q3 2025 results. Revenue was …"."""
+        block = self.given.block_starts[max(0, bisect.bisect_right(self.given.block_starts, start) - 1)]
+        named = [
+            p
+            for p in self.given.periods
+            if block <= p.start < start and not p.baseline and not p.target and re.search(r"[QH/]", p.period)
+        ]
+        return named[-1].period if named else None
 
     def _period_after(self, value_at: int, mine: Sequence[Quantity], stop: int) -> str | None:
         """A period right after the amount: "net loss of $41.8 million for the third quarter of 2025"."""
