@@ -62,6 +62,7 @@ from dataclasses import replace
 
 from assay.extract import FACT_RULES_VERSION
 from assay.extract.facts import cues
+from assay.extract.facts.labels import labelled_place
 from assay.extract.facts.readings import (
     base_metric,
     carried_geo,
@@ -501,6 +502,9 @@ class _Reader:
         if self._respective[1] and not metric.endswith("_share"):
             metric = self._respective[1]
         geo, partner = choose_geo(sentence, q, clause, text, metric, carry)
+        label = labelled_place(text, sentence.span.start, q.start, sentence.mentions)
+        if label is not None:  # "山西:230,739噸,…。陜西:181,123噸": the item's own label
+            geo = label
         if geo is None and not any(m.kind in (GEO, COMPANY) for m in sentence.mentions):
             # "the company's output rose 40%": the company of the title, not the country carried along
             geo = subject_company(text, sentence.span.start, q.start, self.mentions, self.title_mentions)
