@@ -126,3 +126,47 @@ def test_results_period_from_the_sentence_before_and_year_to_date() -> None:
     assert one(facts, metric="revenue", value=80_200_000)["period"] == "2025-Q2"
     assert one(facts, metric="net_profit")["period"] == "2025-Q2"
     assert one(facts, metric="revenue", value=150_400_000)["period"] == "2025-H1"  # January to June
+
+
+def test_english_results_table_with_period_columns() -> None:
+    text = (
+        "Energy Fuels condensed results (in millions of US$)\n\n"
+        "| | Q2 2025 | Q2 2024 | Change |\n"
+        "| Revenue | 40.2 | 31.5 | 28% |\n"
+        "| Net loss | (12.3) | (9.8) | |\n"
+        "| Adjusted EBITDA | (7.1) | (5.0) | |\n"
+    )
+    facts = facts_of(text, "2025-08-06")
+    assert sorted((f["metric"], f["period"], f["value"]) for f in facts) == [
+        ("net_profit", "2024-Q2", -9_800_000),
+        ("net_profit", "2025-Q2", -12_300_000),
+        ("revenue", "2024-Q2", 31_500_000),
+        ("revenue", "2025-Q2", 40_200_000),
+    ]
+    assert {f["geo"] for f in facts} == {"company:energy-fuels"}
+
+
+def test_chinese_forecast_table_keeps_the_reported_year_actual() -> None:
+    text = (
+        "盈利预测（单位：百万元）\n指标 | 2024A | 2025E | 2026E\n"
+        "营业收入 | 5,120 | 6,300 | 7,450\n毛利率 | 12.1% | 14.0% | 15.2%\n"
+    )
+    facts = facts_of(text, title="正海磁材(300224)深度报告")
+    assert [(f["period"], f["value"], f["basis"]) for f in facts] == [
+        ("2024", 5_120_000_000, "actual"),
+        ("2025", 6_300_000_000, "forecast"),
+        ("2026", 7_450_000_000, "forecast"),
+    ]
+
+
+def test_table_months_ended_columns() -> None:
+    text = (
+        "Lynas Rare Earths results, in millions of US$\n"
+        "| | Three months ended September 30, 2025 | Nine months ended September 30, 2025 |\n"
+        "| Revenue | 120.5 | 380.2 |\n"
+    )
+    facts = facts_of(text, "2025-10-30")
+    assert sorted((f["period"], f["value"]) for f in facts) == [
+        ("2025-01/2025-09", 380_200_000),
+        ("2025-Q3", 120_500_000),
+    ]

@@ -82,6 +82,7 @@ from assay.extract.facts.readings import (
     with_bare_years,
 )
 from assay.extract.facts.results import ResultsInput, ResultsReader, subject_company
+from assay.extract.facts.results_tables import results_table_facts
 from assay.extract.facts.slots import (
     LEVEL_METRICS,
     SHARE_METRICS,
@@ -193,6 +194,12 @@ class _Reader:
             )
         )
         facts.extend(self._finish_table_fact(f) for f in results.facts())
+        taken = [(f.start, f.end) for f in facts]
+        for f in results_table_facts(
+            self.text, self.reference, results.company_near, results.commodity_of_company, taken
+        ):
+            results.claim(f.start, f.end)
+            facts.append(self._finish_table_fact(f))
         claimed = results.claimed
         sentences = self._sentences()
         carry_by_block: dict[int, Carry] = {}

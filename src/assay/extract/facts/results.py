@@ -210,6 +210,22 @@ class ResultsReader:
             return self.title_company
         return subject_company(self.text, start, end, self.given.mentions, self.given.title_mentions)
 
+    def company_near(self, start: int, end: int) -> str | None:
+        """The company of a table: named in its caption or header, else the title's, else the only one named."""
+        named = [m for m in self.companies if start <= m.start < end]
+        if named:
+            return named[-1].value
+        if self.title_company:
+            return self.title_company
+        distinct = {m.value for m in self.companies}
+        return distinct.pop() if len(distinct) == 1 else None
+
+    def commodity_of_company(self, company: str) -> str | None:
+        return company_commodities().get(company) or self.given.doc_commodity
+
+    def claim(self, start: int, end: int) -> None:
+        self.claimed.update(q.start for q in self.given.quantities if start <= q.start < end)
+
     def _opens_statement(self, offset: int) -> bool:
         i = bisect.bisect_right(self.statement_starts, offset) - 1
         return i >= 0 and not self.text[self.statement_starts[i] : offset].strip(" \t-•·")
