@@ -170,3 +170,15 @@ def test_table_months_ended_columns() -> None:
         ("2025-01/2025-09", 380_200_000),
         ("2025-Q3", 120_500_000),
     ]
+
+
+def test_amount_before_the_measure_and_loans_that_are_not_results() -> None:
+    text = (
+        "MP Materials posted $48.2 million in revenue for the second quarter of 2025, up 12% year over year. "
+        "It also drew a $90.0 million project loan from the Department of Energy."
+    )
+    facts = facts_of(text, "2025-08-10")
+    revenue = one(facts, metric="revenue", unit="USD")
+    assert revenue["value"] == 48_200_000 and revenue["period"] == "2025-Q2"
+    assert one(facts, metric="revenue", unit="pct_yoy")["value"] == 12.0
+    assert all(f["value"] != 90_000_000 for f in facts)

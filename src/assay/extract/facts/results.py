@@ -35,6 +35,7 @@ _METRIC_OF = {"revenue": "revenue", "net_profit": "net_profit", "net_loss": "net
 # statement boundaries: sentence ends, line breaks, footnote marks, list dashes and bullets
 _BREAK = re.compile(r"[。！？!?\n]|\[\d+\]|(?<=[^\s\d.])\.\s+(?=[A-Z\"“(])|(?<=\S)\s+[-–•·]\s+|^\s*[-–•·]\s+", re.M)
 _COMPARED_AFTER = re.compile(r"\s*(?:more|higher|greater|less|lower|above|below)\s+than\b", re.IGNORECASE)
+_AMOUNT_OF = re.compile(r"\s+(?:in|of)\s+(?:total\s+|quarterly\s+|annual\s+)?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,，;；]")
 _POINTS_AFTER = re.compile(r"\s*(?:个百分点|百分点|个pct|pct\b|pcts?\b|percentage points?|pp\b|ppts?\b|bps\b)", re.I)
 _LATIN_CHANGE_AFTER = re.compile(
@@ -261,10 +262,16 @@ class ResultsReader:
                 self.claimed.update(
                     q.start for q in mine if q.start < until and q.kind in (QuantityKind.PERCENT, QuantityKind.MONEY)
                 )
+                owed = self._money_before(quantities, cue, 40)  # "a $150.0 million project loan"
+                if owed is not None and not _CLAUSE_END.search(text, owed.end, cue.start):
+                    self.claimed.add(owed.start)
                 continue
-            if not mine and cue.kind != "net_loss":
+            ahead = self._money_before(quantities, cue, 24)
+            if ahead is not None and not _AMOUNT_OF.fullmatch(text, ahead.end, cue.start):
+                ahead = None  # only "$53.6 million in revenue", "$12 million of net loss"
+            if not mine and ahead is None and cue.kind != "net_loss":
                 continue
-            level = next((q for q in mine if q.kind is QuantityKind.MONEY), None)
+            level = next((q for q in mine if q.kind is QuantityKind.MONEY), None) or ahead
             value_at = level.start if level else (mine[0].start if mine else stop)
             named = self._period(anchor, value_at) or self._period_after(value_at, mine, stop)
             if named is None and _YEAR_TO_DATE.search(text, anchor, value_at):
@@ -285,6 +292,15 @@ class ResultsReader:
             if mine:
                 anchor = max(q.end for q in mine)
         return out
+
+    def _money_before(self, quantities: Sequence[Quantity], cue: Cue, reach: int) -> Quantity | None:
+        """The unclaimed amount that ends at most `reach` characters before the measure word."""
+        near = [
+            q
+            for q in quantities
+            if q.kind is QuantityKind.MONEY and q.end <= cue.start <= q.end + reach and q.start not in self.claimed
+        ]
+        return near[-1] if near else None
 
     def _period(self, start: int, end: int) -> str | None:
         """The period named between `start` and the amount: the most specific, then the nearest."""
@@ -315,7 +331,7 @@ class ResultsReader:
             if cue.kind == "operating_income" and level.unit != "CNY":
                 self.claimed.add(level.start)
                 return []  # US operating income is a profit, not revenue; translated 营业收入 is in yuan
-            value, start, end = level.value, level.start, level.end
+            value, start, end = level.value, min(level.start, cue.start), max(level.end, cue.end)
             if cue.kind == "net_loss" and value > 0:
                 value = -value
             self.claimed.add(level.start)
@@ -327,7 +343,7 @@ class ResultsReader:
             scale = {"billion": 1e9, "million": 1e6, "thousand": 1e3}.get((m.group(2) or "").lower(), 1.0)
             value, start, end, unit = -float(m.group(1).replace(",", "")) * scale, m.start(), m.end(), "USD"
             self.claimed.update(q.start for q in self.given.quantities if start <= q.start < end)
-        return [self._fact(slots, value, unit, cue.start, end)]
+        return [self._fact(slots, value, unit, min(start, cue.start), end)]
 
     def _change(self, q: Quantity, cue: Cue, mine: Sequence[Quantity], slots: _Slots) -> list[Fact]:
         text = self.text
