@@ -182,3 +182,11 @@ def test_amount_before_the_measure_and_loans_that_are_not_results() -> None:
     assert revenue["value"] == 48_200_000 and revenue["period"] == "2025-Q2"
     assert one(facts, metric="revenue", unit="pct_yoy")["value"] == 12.0
     assert all(f["value"] != 90_000_000 for f in facts)
+
+
+def test_a_project_of_yearly_output_is_capacity_and_yearly_output_is_production() -> None:
+    facts = facts_of("公司拟建设年产8000吨高性能钕铁硼磁材项目。", title="宁波韵升(600366)公告点评")
+    fact = one(facts, value=8000)
+    assert fact["metric"] == "capacity" and fact["unit"] == "t/yr" and fact["geo"] == "company:ningbo-yunsheng"
+    facts = facts_of("2024年全国原镁年产量为82万吨。")
+    assert one(facts, value=820_000)["metric"] == "production"
