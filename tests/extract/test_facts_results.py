@@ -190,3 +190,16 @@ def test_a_project_of_yearly_output_is_capacity_and_yearly_output_is_production(
     assert fact["metric"] == "capacity" and fact["unit"] == "t/yr" and fact["geo"] == "company:ningbo-yunsheng"
     facts = facts_of("2024年全国原镁年产量为82万吨。")
     assert one(facts, value=820_000)["metric"] == "production"
+
+
+def test_measures_listed_with_respectively() -> None:
+    text = "2024年公司实现营业收入、归母净利润分别为52.30亿元、3.15亿元，同比分别增长6.5%、下降21.0%。"
+    facts = facts_of(text, title="正海磁材(300224):年报点评")
+    assert one(facts, metric="revenue", unit="CNY")["value"] == 5_230_000_000
+    assert one(facts, metric="net_profit", unit="CNY")["value"] == 315_000_000
+    assert one(facts, metric="revenue", unit="pct_yoy")["value"] == 6.5
+    assert one(facts, metric="net_profit", unit="pct_yoy")["value"] == -21.0
+    text = "In 2024 revenue and net income were $310.5 million and $12.2 million, respectively."
+    facts = facts_of(text, "2025-03-01", title="Lynas Rare Earths: annual results")
+    assert one(facts, metric="net_profit")["value"] == 12_200_000
+    assert one(facts, metric="revenue")["value"] == 310_500_000

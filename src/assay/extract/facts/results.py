@@ -36,6 +36,8 @@ _METRIC_OF = {"revenue": "revenue", "net_profit": "net_profit", "net_loss": "net
 _BREAK = re.compile(r"[。！？!?\n]|\[\d+\]|(?<=[^\s\d.])\.\s+(?=[A-Z\"“(])|(?<=\S)\s+[-–•·]\s+|^\s*[-–•·]\s+", re.M)
 _COMPARED_AFTER = re.compile(r"\s*(?:more|higher|greater|less|lower|above|below)\s+than\b", re.IGNORECASE)
 _AMOUNT_OF = re.compile(r"\s+(?:in|of)\s+(?:total\s+|quarterly\s+|annual\s+)?", re.IGNORECASE)
+_LIST_JOIN = re.compile(r"\s*(?:、|,|，|/|和|及|与|以及|and|&)\s*", re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"分别|respectively", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,，;；]")
 _POINTS_AFTER = re.compile(r"\s*(?:个百分点|百分点|个pct|pct\b|pcts?\b|percentage points?|pp\b|ppts?\b|bps\b)", re.I)
 _LATIN_CHANGE_AFTER = re.compile(
@@ -252,9 +254,19 @@ class ResultsReader:
         quantities = [q for q in quantities if q.start not in self.claimed]
         period: str | None = None
         anchor = start
+        grouped = self._respective_groups(found)
         for i, cue in enumerate(found):
             stop = found[i + 1].start if i + 1 < len(found) else end
             mine = [q for q in quantities if cue.end <= q.start < stop]
+            if i in grouped:
+                group = grouped[i]
+                if group:  # the last measure of "营业收入、归母净利润分别为67.51亿元、2.91亿元"
+                    made = self._respective(group, mine, company, start, period)
+                    out.extend(made)
+                    if made:
+                        period = made[0].period
+                        anchor = max(q.end for q in mine)
+                continue
             if cue.kind not in _RESULT_KINDS:
                 # "毛利率16.39%同比提高7.73个百分点", "库存11.58亿元": numbers of other measures, up to the clause's end
                 clause_end = _CLAUSE_END.search(text, cue.end, stop)
@@ -291,6 +303,53 @@ class ResultsReader:
                     out.extend(self._change(q, cue, mine, slots))
             if mine:
                 anchor = max(q.end for q in mine)
+        return out
+
+    def _respective_groups(self, found: Sequence[Cue]) -> dict[int, list[Cue]]:
+        """Measures joined into a list ("营业收入、归母净利润", "revenue and net profit"): index → the group at
+        its last member, an empty list at the others."""
+        groups: dict[int, list[Cue]] = {}
+        i = 0
+        while i < len(found):
+            j = i
+            while (
+                j + 1 < len(found)
+                and found[j].kind in _RESULT_KINDS
+                and found[j + 1].kind in _RESULT_KINDS
+                and _LIST_JOIN.fullmatch(self.text, found[j].end, found[j + 1].start)
+            ):
+                j += 1
+            if j > i and found[i].kind in _RESULT_KINDS:
+                limit = found[j + 1].start if j + 1 < len(found) else found[j].end + 90
+                tail = self.text[found[j].end : min(limit, found[j].end + 90)]
+                if _RESPECTIVELY.search(tail):
+                    for k in range(i, j):
+                        groups[k] = []
+                    groups[j] = list(found[i : j + 1])
+            i = j + 1
+        return groups
+
+    def _respective(
+        self, group: Sequence[Cue], mine: Sequence[Quantity], company: str, start: int, carried: str | None
+    ) -> list[Fact]:
+        """One level per measure, in order; the changes that follow in sets of the same length."""
+        n = len(group)
+        levels = [q for q in mine if q.kind is QuantityKind.MONEY][:n]
+        if len(levels) != n:
+            return []
+        percents = [q for q in mine if q.kind is QuantityKind.PERCENT and not _POINTS_AFTER.match(self.text, q.end)]
+        period = self._period(start, levels[0].start) or carried or self.main_period or self._earlier_period(start)
+        basis = Basis.FORECAST if _FORECAST.search(self.text, start, group[0].start) else Basis.ACTUAL
+        out: list[Fact] = []
+        for k, (cue, level) in enumerate(zip(group, levels, strict=True)):
+            commodity = self._commodity(company, start, group[0])
+            if commodity is None:
+                return []
+            slots = _Slots(company, commodity, _METRIC_OF[cue.kind], period, basis)
+            out.extend(self._level(cue, level, level.end, slots))
+            if len(percents) % n == 0:
+                for q in percents[k::n]:
+                    out.extend(self._change(q, cue, mine, slots))
         return out
 
     def _money_before(self, quantities: Sequence[Quantity], cue: Cue, reach: int) -> Quantity | None:
