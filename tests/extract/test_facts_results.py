@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.extract.fact_helpers import facts_reader, one
 
-from assay.extract.facts.results import find_cues, statements
+from assay.extract.facts.results_cues import find_cues, statements
 
 facts_of = facts_reader("2025-10-28")
 

@@ -21,19 +21,17 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from assay.extract import FACT_RULES_VERSION
 from assay.extract.facts import cues
+from assay.extract.facts.results_cues import Cue, find_cues, statements
 from assay.extract.periods.finder import PeriodMention
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, GEO, Mention, company_commodities
 from assay.model import Basis, Fact, Quantity, QuantityKind
-from assay.vocab import read_rows
 
 _RESULT_KINDS = frozenset({"revenue", "net_profit", "net_loss", "operating_income"})
 _METRIC_OF = {"revenue": "revenue", "net_profit": "net_profit", "net_loss": "net_profit", "operating_income": "revenue"}
 # statement boundaries: sentence ends, line breaks, footnote marks, list dashes and bullets
-_BREAK = re.compile(r"[。！？!?\n]|\[\d+\]|(?<=[^\s\d.])\.\s+(?=[A-Z\"“(])|(?<=\S)\s+[-–•·]\s+|^\s*[-–•·]\s+", re.M)
 _COMPARED_AFTER = re.compile(r"\s*(?:more|higher|greater|less|lower|above|below)\s+than\b", re.IGNORECASE)
 _AMOUNT_OF = re.compile(r"\s+(?:in|of)\s+(?:total\s+|quarterly\s+|annual\s+)?", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"\s*(?:、|,|，|/|和|及|与|以及|and|&)\s*", re.IGNORECASE)
@@ -84,51 +82,6 @@ def _year_to_date(period: str | None) -> str | None:
     return f"{m.group(1)}-01/{m.group(1)}-{last:02d}" if last > 3 else period
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
-    start: int
-    end: int
-    kind: str  # revenue, net_profit, net_loss, operating_income, or other (a measure that is not a fact)
-
-
-@cache
-def _cue_pattern() -> re.Pattern[str]:
-    cues_by_length = sorted(read_rows("results_cues.csv"), key=lambda r: -len(r["cue"]))
-    parts = []
-    for row in cues_by_length:
-        cue = re.escape(row["cue"].strip())
-        parts.append(rf"\b{cue}\b" if cue[:1].isascii() and cue[:1].isalpha() else cue)
-    return re.compile("|".join(f"({p})" for p in parts), re.IGNORECASE)
-
-
-@cache
-def _cue_kinds() -> tuple[str, ...]:
-    return tuple(row["kind"] for row in sorted(read_rows("results_cues.csv"), key=lambda r: -len(r["cue"])))
-
-
-def find_cues(text: str) -> list[Cue]:
-    """Every results measure word in `text` (Simplified), longest first at each place."""
-    kinds = _cue_kinds()
-    out = []
-    for m in _cue_pattern().finditer(text):
-        index = m.lastindex or 1
-        out.append(Cue(m.start(), m.end(), kinds[index - 1]))
-    return out
-
-
-def statements(text: str) -> list[tuple[int, int]]:
-    """Spans of the statements of `text`: sentences, lines, list items and footnoted runs."""
-    spans = []
-    start = 0
-    for m in _BREAK.finditer(text):
-        if m.start() > start:
-            spans.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
 def subject_company(
     text: str, start: int, end: int, mentions: Sequence[Mention], title_mentions: Sequence[Mention]
 ) -> str | None:
@@ -164,6 +117,13 @@ class ResultsReader:
         self.text = given.text
         self.claimed: set[int] = set()
         self.companies = [m for m in given.mentions if m.kind == COMPANY]
+        # sorted copies for bisection
+        self._by_mention = sorted(given.mentions, key=lambda m: m.start)
+        self._by_quantity = sorted(given.quantities, key=lambda q: q.start)
+        self._by_period = sorted(given.periods, key=lambda p: p.start)
+        self._mention_starts = [m.start for m in self._by_mention]
+        self._quantity_starts = [q.start for q in self._by_quantity]
+        self._period_starts = [p.start for p in self._by_period]
         self.title_company = next((m.value for m in given.title_mentions if m.kind == COMPANY), None)
         self.main_period: str | None = None
         self.reported: tuple[int, str | None] = (-1, None)  # paragraph start, company named in its results
@@ -171,9 +131,9 @@ class ResultsReader:
 
     def facts(self) -> list[Fact]:
         text = self.text
-        if not _cue_pattern().search(text):
-            return []
         all_cues = find_cues(text)
+        if not all_cues:
+            return []
         cue_starts = [c.start for c in all_cues]
         out: list[Fact] = []
         spans = statements(text)
@@ -201,7 +161,7 @@ class ResultsReader:
             if any(c.kind in _RESULT_KINDS for c in found):
                 self.reported = (block, company)
             return company
-        places = [m for m in self.given.mentions if m.kind == GEO and start <= m.start < first_cue]
+        places = [m for m in self._mentions(start, first_cue) if m.kind == GEO]
         if places:
             return None  # "中国稀土行业营收…": a place's industry, not a company
         if self.reported[0] == block and self.reported[1]:
@@ -212,6 +172,19 @@ class ResultsReader:
         if self.title_company:
             return self.title_company
         return subject_company(self.text, start, end, self.given.mentions, self.given.title_mentions)
+
+    def _mentions(self, start: int, end: int) -> Sequence[Mention]:
+        """The mentions that start in [start, end), found by bisection: pages are long, statements many."""
+        lo, hi = bisect.bisect_left(self._mention_starts, start), bisect.bisect_left(self._mention_starts, end)
+        return self._by_mention[lo:hi]
+
+    def _quantities(self, start: int, end: int) -> Sequence[Quantity]:
+        lo, hi = bisect.bisect_left(self._quantity_starts, start), bisect.bisect_left(self._quantity_starts, end)
+        return self._by_quantity[lo:hi]
+
+    def _periods(self, start: int, end: int) -> Sequence[PeriodMention]:
+        lo, hi = bisect.bisect_left(self._period_starts, start), bisect.bisect_left(self._period_starts, end)
+        return self._by_period[lo:hi]
 
     def company_near(self, start: int, end: int) -> str | None:
         """The company of a table: named in its caption or header, else the title's, else the only one named."""
@@ -227,7 +200,7 @@ class ResultsReader:
         return company_commodities().get(company) or self.given.doc_commodity
 
     def claim(self, start: int, end: int) -> None:
-        self.claimed.update(q.start for q in self.given.quantities if start <= q.start < end)
+        self.claimed.update(q.start for q in self._quantities(start, end))
 
     def _opens_statement(self, offset: int) -> bool:
         i = bisect.bisect_right(self.statement_starts, offset) - 1
@@ -236,8 +209,8 @@ class ResultsReader:
     def _commodity(self, company: str, start: int, cue: Cue) -> tuple[str, str | None] | None:
         label = [
             m
-            for m in self.given.mentions
-            if m.kind == COMMODITY and max(start, cue.start - 12) <= m.start and m.end <= cue.start and m.value != "-"
+            for m in self._mentions(max(start, cue.start - 12), cue.start)
+            if m.kind == COMMODITY and m.end <= cue.start and m.value != "-"
         ]
         if label:  # a product's revenue: "钕铁硼磁钢产品收入"
             return label[-1].value, label[-1].form
@@ -248,7 +221,7 @@ class ResultsReader:
 
     def _statement(self, start: int, end: int, found: Sequence[Cue], company: str) -> list[Fact]:
         text = self.text
-        quantities = [q for q in self.given.quantities if start <= q.start < end and q.start not in self.claimed]
+        quantities = [q for q in self._quantities(start, end) if q.start not in self.claimed]
         out: list[Fact] = []
         out.extend(self._forecast_lists(start, end, found, company))
         quantities = [q for q in quantities if q.start not in self.claimed]
@@ -363,7 +336,7 @@ class ResultsReader:
 
     def _period(self, start: int, end: int) -> str | None:
         """The period named between `start` and the amount: the most specific, then the nearest."""
-        named = [p for p in self.given.periods if start <= p.start < end and not p.baseline and not p.target]
+        named = [p for p in self._periods(start, end) if not p.baseline and not p.target]
         if not named:
             return None
         specific = [p for p in named if not re.fullmatch(r"\d{4}", p.period)]
@@ -373,9 +346,7 @@ class ResultsReader:
         """The paragraph's last quarter or half: "MP Materials reported Q3 2025 results. Revenue was …"."""
         block = self.given.block_starts[max(0, bisect.bisect_right(self.given.block_starts, start) - 1)]
         named = [
-            p
-            for p in self.given.periods
-            if block <= p.start < start and not p.baseline and not p.target and re.search(r"[QH/]", p.period)
+            p for p in self._periods(block, start) if not p.baseline and not p.target and re.search(r"[QH/]", p.period)
         ]
         return named[-1].period if named else None
 
@@ -401,7 +372,7 @@ class ResultsReader:
                 return []
             scale = {"billion": 1e9, "million": 1e6, "thousand": 1e3}.get((m.group(2) or "").lower(), 1.0)
             value, start, end, unit = -float(m.group(1).replace(",", "")) * scale, m.start(), m.end(), "USD"
-            self.claimed.update(q.start for q in self.given.quantities if start <= q.start < end)
+            self.claimed.update(q.start for q in self._quantities(start, end))
         return [self._fact(slots, value, unit, min(start, cue.start), end)]
 
     def _change(self, q: Quantity, cue: Cue, mine: Sequence[Quantity], slots: _Slots) -> list[Fact]:
@@ -451,7 +422,7 @@ class ResultsReader:
             if len(values) != count or not (percent or m.group("unit")):
                 continue
             cue = next((c for c in reversed(found) if c.end <= m.start()), None)
-            covered = [q.start for q in self.given.quantities if m.start() <= q.start < m.end()]
+            covered = [q.start for q in self._quantities(m.start(), m.end())]
             if percent:
                 if money_metric is None or cue is None:
                     continue

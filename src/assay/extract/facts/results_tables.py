@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from assay.extract import FACT_RULES_VERSION
-from assay.extract.facts.results import find_cues
+from assay.extract.facts.results_cues import find_cues
 from assay.extract.periods.finder import find_periods
 from assay.model import Basis, Fact
 
