@@ -62,6 +62,7 @@ from dataclasses import replace
 
 from assay.extract import FACT_RULES_VERSION
 from assay.extract.facts import cues
+from assay.extract.facts.labels import labelled_place
 from assay.extract.facts.readings import (
     base_metric,
     carried_geo,
@@ -80,6 +81,8 @@ from assay.extract.facts.readings import (
     valid_period,
     with_bare_years,
 )
+from assay.extract.facts.results import ResultsInput, ResultsReader, subject_company
+from assay.extract.facts.results_tables import results_table_facts
 from assay.extract.facts.slots import (
     LEVEL_METRICS,
     SHARE_METRICS,
@@ -153,6 +156,7 @@ class _Reader:
         self.quantities = repair(text, read_quantities(text))
         title = doc.title or ""
         title_mentions = find_mentions(title)
+        self.title_mentions = title_mentions
         title_periods = [p for p in find_periods(title, self.reference) if valid_period(p.period)]
         self.title_carry = Carry(
             commodity=first(title_mentions, COMMODITY),
@@ -177,6 +181,26 @@ class _Reader:
         for table_fact in tables.facts():
             facts.append(self._finish_table_fact(table_fact))
         in_tables = tables.covered
+        results = ResultsReader(
+            ResultsInput(
+                self.text,
+                self.original,
+                self.mentions,
+                [q for q in self.quantities if not any(s <= q.start < e for s, e in in_tables)],
+                self.periods,
+                self.title_mentions,
+                [b.start for b in self.layout.blocks],
+                self.doc_commodity,
+            )
+        )
+        facts.extend(self._finish_table_fact(f) for f in results.facts())
+        taken = [(f.start, f.end) for f in facts]
+        for f in results_table_facts(
+            self.text, self.reference, results.company_near, results.commodity_of_company, taken
+        ):
+            results.claim(f.start, f.end)
+            facts.append(self._finish_table_fact(f))
+        claimed = results.claimed
         sentences = self._sentences()
         carry_by_block: dict[int, Carry] = {}
         heading_carry: Carry = Carry()
@@ -198,7 +222,7 @@ class _Reader:
             for q in sentence.quantities:
                 self._carry_from_sentence = made_here
                 self._respective = self._respective_slots(q, sentence, runs, in_sentence)
-                if any(s <= q.start < e for s, e in in_tables):
+                if q.start in claimed or any(s <= q.start < e for s, e in in_tables):
                     continue
                 made = self._facts_for(q, sentence, carry, heading_carry, facts)
                 for fact in made:
@@ -485,6 +509,12 @@ class _Reader:
         if self._respective[1] and not metric.endswith("_share"):
             metric = self._respective[1]
         geo, partner = choose_geo(sentence, q, clause, text, metric, carry)
+        label = labelled_place(text, sentence.span.start, q.start, sentence.mentions)
+        if label is not None:  # "山西:230,739噸,…。陜西:181,123噸": the item's own label
+            geo = label
+        if geo is None and not any(m.kind in (GEO, COMPANY) for m in sentence.mentions):
+            # "the company's output rose 40%": the company of the title, not the country carried along
+            geo = subject_company(text, sentence.span.start, q.start, self.mentions, self.title_mentions)
         local_only = metric in ("investment", "output_value", "revenue", "net_profit") and not (geo or "").startswith(
             "company:"
         )

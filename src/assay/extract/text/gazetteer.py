@@ -265,12 +265,25 @@ def _ticker_companies(text: str) -> list[Mention]:
     found: list[Mention] = []
     if "(" not in text and "（" not in text:
         return found
+    listed = _listed_companies()
     for m in _TICKER.finditer(text):
-        name = m["name"]
-        found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{company_slug(name)}"))
+        slug = listed.get(_ticker_code(m["ticker"])) or company_slug(m["name"])
+        found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{slug}"))
     for m in _ZH_TICKER.finditer(text):
-        found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{m['name']}"))
+        slug = listed.get(_ticker_code(m["ticker"])) or m["name"]  # 中国稀土(000831): the listed company
+        found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{slug}"))
     return found
+
+
+def _ticker_code(ticker: str) -> str:
+    """`300748.SZ`, `300748` and `NYSE: MP` all name a listing by its code: `300748`, `MP`."""
+    return re.split(r"[.:：]", ticker)[-1 if ":" in ticker or "：" in ticker else 0].strip().upper()
+
+
+@cache
+def _listed_companies() -> dict[str, str]:
+    """Slug of each known company by its listing code (`300748` → jl-mag-rare-earth)."""
+    return {_ticker_code(row["ticker"]): row["slug"] for row in read_rows("companies.csv") if row["ticker"].strip()}
 
 
 def commodity_family(commodity_id: str) -> str:
