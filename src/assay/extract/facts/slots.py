@@ -10,7 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import cast
 
 from assay.extract.periods.finder import PeriodMention
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, GEO, METRIC, Mention
@@ -44,15 +45,31 @@ _PARTNER_TO = re.compile(
 _FROM = re.compile(r"(?:\b(?:from|out of)(?:\s+the)?\s*$)|(?:自|从|来自|进口自)\s*$", re.IGNORECASE)
 _OF_WHOLE = re.compile(r"(?:\bof(?:\s+the)?(?:\s+total)?\s*$|\bin\s*$|占\s*$|占到\s*$|在\s*$)", re.IGNORECASE)
 _SUPERLATIVE_AFTER = re.compile(
-    r"^(?:'s|’s)?\s+(?:largest|biggest|leading|top|second|third|main|major|no\.|number)", re.IGNORECASE
+    r"^(?:'s|’s)?\s+(?:largest|biggest|leading|top|second|third|main|major|no\.|number)"
+    r"|^(?:范围内)?(?:最大|第一|最主要|最重要|领先|头号|第[一二三]大)",
+    re.IGNORECASE,
 )
 _ZH_WHOLE_AFTER = re.compile(
     r"^(?:的|总量的|储量的|产量的)\s*[约近超]?\s*(?:\d|一半|半数|[二两三四五六七八九十]分之|[一二三四五六七八九]成)"
 )
 _ZH_SHARE_VERB = re.compile(r"占|(?:超过|超出|接近|相当于|达到)\s*$")
-_GOVERNMENT_VERB = re.compile(
-    r"\bBeijing(?:'s)?\s+(?:has\s+|had\s+|will\s+)?(?:set|sets|raised|cut|issued|imposed|announced|approved|"
-    r"allocated|lifted|kept|plans?|decided|ordered)\b"
+# A capital named as a government ("Beijing promised", "北京当时承诺", "Beijing's export controls") is an
+# actor, the country, not the place of a number. The text is the Simplified matching copy.
+_CAPITAL_OF = {"CN-BJ": "CN"}
+_GOVERNMENT_AFTER = re.compile(
+    r"(?:(?:'s|’s)\s+(?:government|authorities|officials?|leaders?|export\s+controls?|controls?|curbs?|"
+    r"restrictions?|ban|bans|decision|move|moves|policy|policies|crackdown|response|retaliation|quotas?)\b)"
+    r"|(?:\s+(?:government|authorities|officials?)\b)"
+    r"|(?:\s+(?:(?:has|had|have|will|would|is|was|also|then|later|quickly|already|again|recently|in\s+turn)\s+)*"
+    r"(?:set|sets|raised|cut|issued|imposed|imposes|announced|announces|approved|allocated|lifted|kept|plans?|"
+    r"planned|decided|ordered|promised|promises|pledged|agreed|vowed|banned|restricted|restricts|suspended|"
+    r"paused|halted|tightened|eased|introduced|retaliated|unveiled|granted|warned|threatened|urged|"
+    r"insisted|insists|responded|moved\s+to)\b)"
+    r"|(?:方面|当局|政府|官方)"
+    r"|(?:(?:当时|已经|已|曾|将|再次|随后|也|还|正|近日|此前|日前|今年|去年)*"
+    r"(?:承诺|宣布|表示|决定|下令|批准|实施|实行|出台|发布|推出|暂停|限制|加强|收紧|放宽|同意|要求|禁止|管制|"
+    r"反制|回应|施压))",
+    re.IGNORECASE,
 )
 _OF_FOR = re.compile(r"\s*(?:of|for)\s+(?:the\s+|all\s+)?", re.IGNORECASE)
 _LOCATIVE = re.compile(r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+|central\s+)?$|[在于]\s*$", re.I)
@@ -65,6 +82,7 @@ _WORLD_LEVEL_GAP = re.compile(
     re.IGNORECASE,
 )
 _WHOLE_GAP = re.compile(r"\s*(?:的|'s|’s)?\s*(?:[约近超]|超过|约为)?\s*")
+_LABEL_GAP = re.compile(r"[ \t]*[:：][ \t]*")
 _LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)\s*$", re.IGNORECASE)
 
 
@@ -89,6 +107,9 @@ class Sentence:
     mentions: Sequence[Mention]
     periods: Sequence[PeriodMention]
     quantities: Sequence[Quantity]
+    # What is worked out once per sentence (geo roles, number starts) lives and dies with the sentence,
+    # so one document's positions can never be handed to another's sentence at the same span.
+    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _distance(m_start: int, m_end: int, q: Quantity) -> int:
@@ -168,7 +189,7 @@ def commodity_of(mentions: Sequence[Mention], q: Quantity, clause: Span, text: s
     found = nearest(items, q, clause)
     if found is None:
         return None
-    if found.start >= q.end and found.end > clause.end:
+    if found.start >= q.end and found.end > clause.end and not _opening_phrase_subject(items, found, q, clause, text):
         return None  # a later clause's product ("13 Mt in 2023 (contained MgO)"): leave it to the context
     group = [found]
     i = items.index(found)
@@ -187,6 +208,24 @@ def commodity_of(mentions: Sequence[Mention], q: Quantity, clause: Span, text: s
     return (common, None) if common else (found.value, found.form)
 
 
+# "Closing at CNY 31,000 per tonne, lanthanum oxide …", "At $4,300/t, the price of cerium oxide …":
+# a sentence that opens on a price phrase names its product right after the comma
+_OPENING_PRICE_PHRASE = re.compile(
+    r"\s*(?:(?:closing|finishing|ending|settling|trading|standing|holding)\s+)?(?:at|around|near)?\s*\Z", re.I
+)
+_SUBJECT_AFTER_COMMA = re.compile(r"[,，]\s*(?:the\s+)?(?:(?:price|prices|cost)\s+of\s+(?:the\s+)?)?\Z", re.I)
+
+
+def _opening_phrase_subject(items: Sequence[Mention], found: Mention, q: Quantity, clause: Span, text: str) -> bool:
+    """A product named right after an opening price phrase, with no product before the number."""
+    if any(m.start < q.start for m in items):
+        return False
+    return bool(
+        _OPENING_PRICE_PHRASE.match(text[clause.start : q.start])
+        and _SUBJECT_AFTER_COMMA.search(text, clause.end, found.start)
+    )
+
+
 def common_parent(ids: Sequence[str]) -> str | None:
     chains = [ancestors(i) for i in ids if i != "-"]
     if not chains:
@@ -197,19 +236,14 @@ def common_parent(ids: Sequence[str]) -> str | None:
     return None
 
 
-_ROLES: dict[tuple[int, str, str | None], dict[int, str]] = {}
-
-
 def geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, str]:
     """For each geo or company mention of a sentence (by start), its role: geo, partner, whole, skip.
     Roles depend on the sentence and on whether the number is an import; they are worked out once."""
-    key = (sentence.span.start, text[sentence.span.start : sentence.span.end], metric if metric in TRADE else None)
-    cached = _ROLES.get(key)
+    key = ("roles", metric if metric in TRADE else None)
+    cached = sentence.memo.get(key)
     if cached is None:
-        if len(_ROLES) > 4096:
-            _ROLES.clear()  # bounded: only the document being read needs its entries
-        cached = _ROLES[key] = _geo_roles(sentence, text, metric)
-    return cached
+        cached = sentence.memo[key] = _geo_roles(sentence, text, metric)
+    return cast(dict[int, str], cached)  # the memo holds under this key only what this function stored
 
 
 def _geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, str]:
@@ -240,6 +274,16 @@ def _geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, s
         else:
             roles[m.start] = "geo"
     return roles
+
+
+def governments_as_countries(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """Mentions with each capital named as a government ("Beijing set the quota") turned into its country."""
+    out = list(mentions)
+    for i, m in enumerate(out):
+        country = _CAPITAL_OF.get(m.value) if m.kind == GEO else None
+        if country and _GOVERNMENT_AFTER.match(text, m.end):
+            out[i] = Mention(m.start, m.end, GEO, country, m.form)
+    return out
 
 
 def _is_dateline(text: str, m: Mention) -> bool:
@@ -294,6 +338,9 @@ def choose_geo(
         ]  # "world output of 940,000 tonnes": a whole before a level is its place
         if wholes_just_before:
             in_clause_before = [*in_clause_before, wholes_just_before[-1]]
+        labelled = [m for m in subjects if m.end <= q.start and _LABEL_GAP.fullmatch(text, m.end, q.start)]
+        if labelled:  # "山西:230,739吨", "Shanxi: 230,739 t": a place written as the label of its number
+            in_clause_before = [labelled[-1]]
         if not in_clause_before and any(m.value == "WORLD" for m in after_in_clause):
             in_clause_before = [m for m in after_in_clause if m.value == "WORLD"]  # "22 Mt worldwide"
         if world_level is not None:
@@ -306,8 +353,6 @@ def choose_geo(
             geo = before[0].value
         elif after_in_clause:
             geo = after_in_clause[0].value
-    if geo == "CN-BJ" and _GOVERNMENT_VERB.search(text[sentence.span.start : q.start]):
-        geo = "CN"  # "Beijing set the quota": the government, not the city
     partner: str | None = None
     if metric in TRADE:
         found = nearest(partners, q, clause)
@@ -449,18 +494,13 @@ def respective_commodities(sentence: Sentence, run: Sequence[Quantity], text: st
     return group
 
 
-_STARTS: dict[tuple[int, int], list[int]] = {}
-
-
 def near_quantities(sentence: Sentence, q: Quantity, reach: int) -> list[Quantity]:
     """The sentence's other numbers starting within `reach` characters of `q`, found by bisection so that a
     sentence of a million numbers costs a logarithm per number, not a scan."""
-    key = (sentence.span.start, sentence.span.end)
-    starts = _STARTS.get(key)
-    if starts is None or len(starts) != len(sentence.quantities):
-        if len(_STARTS) > 4096:
-            _STARTS.clear()
-        starts = _STARTS[key] = [o.start for o in sentence.quantities]
+    starts = sentence.memo.get("starts")
+    if starts is None:
+        starts = sentence.memo["starts"] = [o.start for o in sentence.quantities]
+    starts = cast(list[int], starts)
     lo = bisect.bisect_left(starts, q.start - reach)
     hi = bisect.bisect_right(starts, q.end + reach)
     return [o for o in sentence.quantities[lo:hi] if o is not q]

@@ -1,0 +1,44 @@
+"""Prices, one wording class per test, in sentences written for these tests: an amount glossed in a
+second currency with the mass written once, a product named after an opening price phrase, per
+kilogram against per tonne, weekly lists of quotes, and Chinese prices without 元."""
+
+from __future__ import annotations
+
+from fact_helpers import facts_reader, one
+
+from assay.extract.numbers import read_quantities
+
+facts_of = facts_reader("2024-03-15")
+
+
+def test_a_price_glossed_in_a_second_currency_shares_its_mass() -> None:
+    units = [q.unit for q in read_quantities("Dysprosium rose to CNY 2,150 ($298.60) per kilogram.")]
+    assert units == ["CNY/kg", "USD/kg"]
+    units = [q.unit for q in read_quantities("Cerium stood at CNY 7,000 per tonne ($972) this week.")]
+    assert units == ["CNY/t", "USD/t"]
+    units = [q.unit for q in read_quantities("Gadolinium fell to 195,000 yuan （US$27,000） per metric ton.")]
+    assert units == ["CNY/t", "USD/t"]
+
+
+def test_two_amounts_in_brackets_without_a_mass_stay_money() -> None:
+    units = [q.unit for q in read_quantities("The plant cost CNY 1.2 billion ($166 million) per the filing.")]
+    assert units == ["CNY", "USD"]
+
+
+def test_a_glossed_price_is_one_fact_per_currency() -> None:
+    facts = facts_of("Holmium oxide settled at CNY 480,000 ($66,300) per metric ton this week.")
+    assert one(facts, unit="CNY/t")["value"] == 480000
+    assert one(facts, unit="USD/t")["value"] == 66300
+    assert {f["commodity"] for f in facts} == {"holmium"}
+
+
+def test_an_opening_price_phrase_belongs_to_the_product_named_after_it() -> None:
+    text = (
+        "Europium oxide gained 3 percent to CNY 2,400 ($333) per kilogram. "
+        "Closing at CNY 31,000 ($4,300) per metric ton, lanthanum oxide was flat for the week. "
+        "At CNY 26,000 ($3,610) per metric ton, cerium oxide did not move."
+    )
+    facts = facts_of(text)
+    assert one(facts, unit="CNY/t", value=31000)["commodity"] == "lanthanum"
+    assert one(facts, unit="CNY/t", value=26000)["commodity"] == "cerium"
+    assert one(facts, unit="CNY/kg")["commodity"] == "europium"
