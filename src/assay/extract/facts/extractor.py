@@ -91,6 +91,7 @@ from assay.extract.facts.slots import (
     choose_whole,
     commodity_of,
     common_parent,
+    governments_as_countries,
     metrics_in,
     near_quantities,
     respective_commodities,
@@ -144,7 +145,7 @@ class _Reader:
         self.published = parse_published(doc.published)
         self.reference = reference_date(text, self.published)
         self.layout: Layout = analyse(text)
-        self.mentions = find_mentions(text)
+        self.mentions = governments_as_countries(find_mentions(text), text)
         found = [p for p in find_periods(text, self.reference) if valid_period(p.period)]
         self.periods = month_of_last_year(text, with_bare_years(text, found + glued_months(text, self.reference)))
         quarters = bare_quarters(text, self.reference, self.periods)

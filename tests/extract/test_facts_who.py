@@ -1,0 +1,64 @@
+"""Who a number is about, one wording class per test, in sentences written for these tests: mainland
+China under its other names, a capital acting as a government, the reporting country of a total
+with no named exporter, a place written as the label of its number."""
+
+from __future__ import annotations
+
+import pytest
+from fact_helpers import facts_reader, one
+
+from assay.extract.text.gazetteer import GEO, find_mentions
+
+facts_of = facts_reader("2025-11-20")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "大陸10月稀土磁鐵出口量為5,100噸。",
+        "大陆10月稀土磁铁出口量为5,100吨。",
+        "內地10月稀土磁鐵出口量為5,100噸。",
+        "中國大陸10月稀土磁鐵出口量為5,100噸。",
+        "Rare earth magnet exports from the mainland reached 5,100 tonnes in October.",
+    ],
+)
+def test_mainland_china_under_its_other_names(text: str) -> None:
+    assert one(facts_of(text), value=5100)["geo"] == "CN"
+
+
+def test_a_continent_or_shelf_is_not_the_mainland() -> None:
+    geos = [m.value for m in find_mentions("非洲大陆的矿产与大陆架的油气") if m.kind == GEO]
+    assert "CN" not in geos
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beijing promised to pause the new controls for a year. Magnet exports to the US rose to 650 tonnes in October.",
+        "北京當時承諾暫停出口管制措施一年。對美國的稀土磁鐵出口量為650噸。",
+        "Beijing's export controls were paused. Magnet exports to the US rose to 650 tonnes in October.",
+    ],
+)
+def test_a_capital_acting_as_a_government_is_the_country(text: str) -> None:
+    fact = one(facts_of(text), value=650)
+    assert (fact["geo"], fact["partner"]) == ("CN", "US")
+
+
+def test_the_city_itself_stays_the_city() -> None:
+    facts = facts_of("Beijing produced 1,200 tonnes of magnets in 2024.")
+    assert one(facts, value=1200)["geo"] == "CN-BJ"
+
+
+def test_a_total_with_no_named_exporter_belongs_to_the_reporting_country() -> None:
+    zh = facts_of("作為全球最大稀土磁鐵生產國和出口國，大陸10月份稀土磁鐵總出口量為5473噸。")
+    assert one(zh, value=5473)["geo"] == "CN"
+    en = facts_of("As the world's largest producer, China exported 5,473 tonnes of magnets in October.")
+    assert one(en, value=5473)["geo"] == "CN"
+
+
+def test_a_place_written_as_the_label_of_its_number() -> None:
+    zh = facts_of("1-9月主要产区原镁产量：山西：230,739吨，同比增加3.6%，河南：14,588吨，下降21%。")
+    assert one(zh, value=230739)["geo"] == "CN-SX"
+    assert one(zh, value=14588)["geo"] == "CN-HA"
+    en = facts_of("Primary magnesium output in January-September by region: Shanxi: 230,739 t, Henan: 14,588 t.")
+    assert one(en, value=14588)["geo"] == "CN-HA"
