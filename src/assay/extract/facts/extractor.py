@@ -506,6 +506,16 @@ class _Reader:
             geo = carried_geo(carry.geo, metric, self.title_carry.geo)
             if geo and ":" in geo and cues.WHOLE_PROVINCE.search(text, sentence.span.start, sentence.span.end):
                 geo = geo.split(":", 1)[0]  # "two or three mining groups in the province": not the city named before
+        if metric in ("mining_quota", "smelting_quota") and geo == "WORLD":
+            # "mine production … equal to that year's mining quota, out of a world total of 240,000 t": a quota
+            # is a country's, never the world's; the world total is of the sentence's other measure
+            others = [
+                m.value for m in sentence.mentions if m.kind == METRIC and m.value in LEVEL_METRICS.get(q.kind, ())
+            ]
+            measure = next((m for m in others if m not in ("mining_quota", "smelting_quota", "quota")), None)
+            if measure is None:
+                return None
+            metric = measure
         if metric not in ("exports", "imports", "exports_share", "imports_share"):
             partner = None
         period = self.timing.period(q, sentence, carry, heading, metric, self._carry_from_sentence)

@@ -136,6 +136,9 @@ class Timing:
         now = self._current(q, sentence, metric)
         if now is not None:
             return now
+        described = self._described_period(q, sentence)
+        if described is not None:
+            return described
         for p in sentence.periods:
             if p.start < q.end and p.end > q.start:
                 continue
@@ -190,6 +193,23 @@ class Timing:
             return self.published.isoformat()
         return None
 
+    def _described_period(self, q: Quantity, sentence: Sentence) -> str | None:
+        """`… than in August, when exports had reached 6,146 tonnes`: a number inside a clause that describes a
+        period (`, when`, `，当时`) holds in that period, with no other period or number between them."""
+        for p in reversed(sentence.periods):
+            if p.end > q.start:
+                continue
+            lead = _WHEN_CLAUSE.match(self.text, p.end)
+            if lead is None or lead.end() > q.start:
+                return None
+            between = self.text[lead.end() : q.start]
+            if _CLAUSE_END.search(between) or any(
+                p.end <= o.start < q.start and o.kind is not QuantityKind.NUMBER for o in sentence.quantities
+            ):
+                return None
+            return p.period
+        return None
+
     def _current(self, q: Quantity, sentence: Sentence, metric: str) -> str | None:
         """ "from 45,000 tonnes a year today to …", "由目前的4.5万吨/年": the level now, in the year of publication."""
         if self.published is None:
@@ -214,6 +234,10 @@ _RELEASE_BEFORE = re.compile(
     r"(?:early|late|mid-?)?\s*$",
     re.IGNORECASE,
 )
+_WHEN_CLAUSE = re.compile(
+    r"\s*[,，]\s*(?:(?:when|at which (?:time|point)|by which time)\b|当时|那时|其时)", re.IGNORECASE
+)
+_CLAUSE_END = re.compile(r"[.;。；!?！？]")
 _RELEASE_AFTER = re.compile(r"\s*(?:下达|发布|公布|印发|出台)")
 _NOW_BEFORE = re.compile(r"(?:目前|现有|当前|现阶段)的?\s*$|\bcurrent(?:ly)?\s+(?:of\s+)?$", re.IGNORECASE)
 _NOW_AFTER = re.compile(r"^\s*(?:a year\s+|per year\s+|/yr\s+)?(?:today|now|at present|currently)\b", re.I)
