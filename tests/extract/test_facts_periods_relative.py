@@ -26,3 +26,24 @@ def test_a_world_total_beside_a_quota_is_not_a_quota() -> None:
     )
     world = one(facts, value=240000)
     assert (world["geo"], world["metric"]) == ("WORLD", "production")
+
+
+def test_an_undated_page_does_not_date_a_month_by_another_statements_year() -> None:
+    text = (
+        "China produced 900,000 tonnes of primary magnesium in 2023, the association said.\n\n"
+        "In May, magnesium ingot exports rose to 40,000 tonnes."
+    )
+    facts = facts_of(text, None)
+    assert one(facts, value=900000)["period"] == "2023"
+    assert one(facts, value=40000).get("period") is None
+
+
+def test_an_undated_page_dates_a_month_by_the_year_of_its_own_time() -> None:
+    text = (
+        "For the first seven months of 2025, magnet exports amounted to 27,897 tonnes.\n\n"
+        "In July, Germany received 1,116 tonnes of magnets, against 900,000 tonnes of ore mined in 2010."
+    )
+    facts = facts_of(text, None)
+    assert one(facts, value=1116)["period"] == "2025-07"
+    titled = facts_of("In May, magnesium ingot exports rose to 40,000 tonnes.", None, title="May 2024 exports")
+    assert one(titled, value=40000)["period"] == "2024-05"

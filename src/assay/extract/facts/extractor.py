@@ -143,10 +143,12 @@ class _Reader:
         self.text = to_simplified(text)
         text = self.text
         self.published = parse_published(doc.published)
-        self.reference = reference_date(text, self.published)
+        self.reference = reference_date(text, self.published, to_simplified(doc.title or ""))
         self.layout: Layout = analyse(text)
         self.mentions = governments_as_countries(find_mentions(text), text)
-        found = [p for p in find_periods(text, self.reference) if valid_period(p.period)]
+        # a page with no year of its own resolves a month only by a year of the month's own sentence
+        own_years = self.reference is None
+        found = [p for p in find_periods(text, self.reference, own_sentence_years=own_years) if valid_period(p.period)]
         self.periods = month_of_last_year(text, with_bare_years(text, found + glued_months(text, self.reference)))
         quarters = bare_quarters(text, self.reference, self.periods)
         if quarters:
