@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
+from assay.extract.facts import cues
 from assay.extract.periods.finder import PeriodMention
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, GEO, METRIC, Mention
 from assay.extract.text.layout import Span
@@ -44,33 +45,10 @@ _PARTNER_TO = re.compile(
 )
 _FROM = re.compile(r"(?:\b(?:from|out of)(?:\s+the)?\s*$)|(?:自|从|来自|进口自)\s*$", re.IGNORECASE)
 _OF_WHOLE = re.compile(r"(?:\bof(?:\s+the)?(?:\s+total)?\s*$|\bin\s*$|占\s*$|占到\s*$|在\s*$)", re.IGNORECASE)
-_SUPERLATIVE_AFTER = re.compile(
-    r"^(?:'s|’s)?\s+(?:largest|biggest|leading|top|second|third|main|major|no\.|number)"
-    r"|^(?:范围内)?(?:最大|第一|最主要|最重要|领先|头号|第[一二三]大)",
-    re.IGNORECASE,
-)
 _ZH_WHOLE_AFTER = re.compile(
     r"^(?:的|总量的|储量的|产量的)\s*[约近超]?\s*(?:\d|一半|半数|[二两三四五六七八九十]分之|[一二三四五六七八九]成)"
 )
 _ZH_SHARE_VERB = re.compile(r"占|(?:超过|超出|接近|相当于|达到)\s*$")
-# A capital named as a government ("Beijing promised", "北京当时承诺", "Beijing's export controls") is an
-# actor, the country, not the place of a number. The text is the Simplified matching copy.
-_CAPITAL_OF = {"CN-BJ": "CN"}
-_GOVERNMENT_AFTER = re.compile(
-    r"(?:(?:'s|’s)\s+(?:government|authorities|officials?|leaders?|export\s+controls?|controls?|curbs?|"
-    r"restrictions?|ban|bans|decision|move|moves|policy|policies|crackdown|response|retaliation|quotas?)\b)"
-    r"|(?:\s+(?:government|authorities|officials?)\b)"
-    r"|(?:\s+(?:(?:has|had|have|will|would|is|was|also|then|later|quickly|already|again|recently|in\s+turn)\s+)*"
-    r"(?:set|sets|raised|cut|issued|imposed|imposes|announced|announces|approved|allocated|lifted|kept|plans?|"
-    r"planned|decided|ordered|promised|promises|pledged|agreed|vowed|banned|restricted|restricts|suspended|"
-    r"paused|halted|tightened|eased|introduced|retaliated|unveiled|granted|warned|threatened|urged|"
-    r"insisted|insists|responded|moved\s+to)\b)"
-    r"|(?:方面|当局|政府|官方)"
-    r"|(?:(?:当时|已经|已|曾|将|再次|随后|也|还|正|近日|此前|日前|今年|去年)*"
-    r"(?:承诺|宣布|表示|决定|下令|批准|实施|实行|出台|发布|推出|暂停|限制|加强|收紧|放宽|同意|要求|禁止|管制|"
-    r"反制|回应|施压))",
-    re.IGNORECASE,
-)
 _OF_FOR = re.compile(r"\s*(?:of|for)\s+(?:the\s+|all\s+)?", re.IGNORECASE)
 _LOCATIVE = re.compile(r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+|central\s+)?$|[在于]\s*$", re.I)
 _OF_AFTER = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:total\s+)?(?:of\s+)?(?:the\s+)?$|\s*的\s*$", re.IGNORECASE)
@@ -208,21 +186,13 @@ def commodity_of(mentions: Sequence[Mention], q: Quantity, clause: Span, text: s
     return (common, None) if common else (found.value, found.form)
 
 
-# "Closing at CNY 31,000 per tonne, lanthanum oxide …", "At $4,300/t, the price of cerium oxide …":
-# a sentence that opens on a price phrase names its product right after the comma
-_OPENING_PRICE_PHRASE = re.compile(
-    r"\s*(?:(?:closing|finishing|ending|settling|trading|standing|holding)\s+)?(?:at|around|near)?\s*\Z", re.I
-)
-_SUBJECT_AFTER_COMMA = re.compile(r"[,，]\s*(?:the\s+)?(?:(?:price|prices|cost)\s+of\s+(?:the\s+)?)?\Z", re.I)
-
-
 def _opening_phrase_subject(items: Sequence[Mention], found: Mention, q: Quantity, clause: Span, text: str) -> bool:
     """A product named right after an opening price phrase, with no product before the number."""
     if any(m.start < q.start for m in items):
         return False
     return bool(
-        _OPENING_PRICE_PHRASE.match(text[clause.start : q.start])
-        and _SUBJECT_AFTER_COMMA.search(text, clause.end, found.start)
+        cues.OPENING_PRICE_PHRASE.match(text[clause.start : q.start])
+        and cues.SUBJECT_AFTER_COMMA.search(text, clause.end, found.start)
     )
 
 
@@ -253,7 +223,7 @@ def _geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, s
             continue
         before = text[max(sentence.span.start, m.start - 24) : m.start]
         after = text[m.end : min(sentence.span.end, m.end + 24)]
-        if m.kind == GEO and m.value == "WORLD" and _SUPERLATIVE_AFTER.match(after):
+        if m.kind == GEO and m.value == "WORLD" and cues.SUPERLATIVE_AFTER.match(after):
             roles[m.start] = "skip"
         elif m.kind == GEO and _OF_WHOLE.search(before) and _share_before(text, sentence.span.start, m.start):
             roles[m.start] = "whole"
@@ -280,8 +250,8 @@ def governments_as_countries(mentions: Sequence[Mention], text: str) -> list[Men
     """Mentions with each capital named as a government ("Beijing set the quota") turned into its country."""
     out = list(mentions)
     for i, m in enumerate(out):
-        country = _CAPITAL_OF.get(m.value) if m.kind == GEO else None
-        if country and _GOVERNMENT_AFTER.match(text, m.end):
+        country = cues.CAPITAL_OF.get(m.value) if m.kind == GEO else None
+        if country and cues.GOVERNMENT_AFTER.match(text, m.end):
             out[i] = Mention(m.start, m.end, GEO, country, m.form)
     return out
 

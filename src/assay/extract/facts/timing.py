@@ -199,7 +199,7 @@ class Timing:
         for p in reversed(sentence.periods):
             if p.end > q.start:
                 continue
-            lead = _WHEN_CLAUSE.match(self.text, p.end)
+            lead = cues.WHEN_CLAUSE.match(self.text, p.end)
             if lead is None or lead.end() > q.start:
                 return None
             between = self.text[lead.end() : q.start]
@@ -233,9 +233,6 @@ _RELEASE_BEFORE = re.compile(
     r"\b(?:released|announced|published|issued|unveiled|reported|made public|set|approved)\s+(?:on|in|at)\s+"
     r"(?:early|late|mid-?)?\s*$",
     re.IGNORECASE,
-)
-_WHEN_CLAUSE = re.compile(
-    r"\s*[,，]\s*(?:(?:when|at which (?:time|point)|by which time)\b|当时|那时|其时)", re.IGNORECASE
 )
 _CLAUSE_END = re.compile(r"[.;。；!?！？]")
 _RELEASE_AFTER = re.compile(r"\s*(?:下达|发布|公布|印发|出台)")
