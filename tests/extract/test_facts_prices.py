@@ -42,3 +42,15 @@ def test_an_opening_price_phrase_belongs_to_the_product_named_after_it() -> None
     assert one(facts, unit="CNY/t", value=31000)["commodity"] == "lanthanum"
     assert one(facts, unit="CNY/t", value=26000)["commodity"] == "cerium"
     assert one(facts, unit="CNY/kg")["commodity"] == "europium"
+
+
+def test_neodymium_praseodymium_in_either_order_is_prnd() -> None:
+    facts = facts_of("Neodymium-praseodymium oxide was quoted at 402,000 yuan/ton this week.")
+    assert one(facts, value=402000)["commodity"] == "prnd"
+    zh = facts_of("氧化钕镨报价40.2万元/吨。")
+    assert one(zh, value=402000)["commodity"] == "prnd"
+
+
+def test_a_capital_m_after_a_currency_amount_is_million() -> None:
+    units = [(q.value, q.unit) for q in read_quantities("powders ($105M) and sheets (US$8.3M)")]
+    assert units == [(105_000_000, "USD"), (8_300_000, "USD")]

@@ -62,3 +62,15 @@ def test_a_place_written_as_the_label_of_its_number() -> None:
     assert one(zh, value=14588)["geo"] == "CN-HA"
     en = facts_of("Primary magnesium output in January-September by region: Shanxi: 230,739 t, Henan: 14,588 t.")
     assert one(en, value=14588)["geo"] == "CN-HA"
+
+
+def test_magnesium_product_in_the_singular_is_magnesium_products() -> None:
+    facts = facts_of("China's magnesium product exports are expected to reach around 400,000 mt in 2015.")
+    assert one(facts, value=400000)["commodity"] == "magnesium_products"
+    zh = facts_of("2019年镁制品出口量0.52万吨，镁加工材出口量0.25万吨。")
+    assert {f["commodity"] for f in zh} == {"magnesium_products"}
+
+
+def test_a_gap_written_as_higher_by_is_a_change() -> None:
+    facts = facts_of("中國12月稀土出口量較去年同期高出32%。")
+    assert one(facts, value=32)["unit"] == "pct_yoy"

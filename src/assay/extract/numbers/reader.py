@@ -376,7 +376,7 @@ def _sign_stands_alone(text: str, sign_at: int, spaced: bool) -> bool:
 def _read_unit(text: str, r: Reading) -> None:
     """Unit after the number (and its multiplier), then approximation words after the unit."""
     if not r.percent:
-        if r.currency and text[r.end : r.end + 1] == "m":
+        if r.currency and text[r.end : r.end + 1] in ("m", "M"):
             m_mult = u.MONEY_M_RE.match(text, r.end)
             if m_mult:
                 r.value *= 1e6

@@ -332,7 +332,7 @@ MULTIPLIER_RE = re.compile(
 )
 
 # After a currency prefix, `m` means million: `$5m`, `£3.2m`.
-MONEY_M_RE = re.compile(r"(?P<mult>m)(?![A-Za-z])")
+MONEY_M_RE = re.compile(r"(?P<mult>[mM])(?![A-Za-z])")
 
 APPROX_AFTER_RE = re.compile(rf"{INLINE_SPACE}*(?P<after>{alternation(APPROX_AFTER)})")
 
