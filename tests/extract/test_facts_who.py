@@ -41,7 +41,7 @@ def test_a_continent_or_shelf_is_not_the_mainland() -> None:
 )
 def test_a_capital_acting_as_a_government_is_the_country(text: str) -> None:
     fact = one(facts_of(text), value=650)
-    assert (fact["geo"], fact["partner"]) == ("CN", "US")
+    assert (fact["geo"], fact.get("partner")) == ("CN", "US")
 
 
 def test_the_city_itself_stays_the_city() -> None:
@@ -74,3 +74,27 @@ def test_magnesium_product_in_the_singular_is_magnesium_products() -> None:
 def test_a_gap_written_as_higher_by_is_a_change() -> None:
     facts = facts_of("中國12月稀土出口量較去年同期高出32%。")
     assert one(facts, value=32)["unit"] == "pct_yoy"
+
+
+def test_a_foreign_country_receiving_exports_is_the_destination() -> None:
+    facts = facts_of("China's magnet exports rose in July. In July, Germany received 1,116 tons of magnets.")
+    fact = one(facts, value=1116)
+    assert (fact["geo"], fact.get("partner")) == ("CN", "DE")
+
+
+def test_a_foreign_country_written_as_exporter_stays_the_exporter() -> None:
+    facts = facts_of("China's magnet exports rose in July. Japan exported 300 tons of magnets in July.")
+    assert one(facts, value=300)["geo"] == "JP"
+
+
+def test_a_list_of_origins_pairs_with_a_list_of_changes() -> None:
+    facts = facts_of("China's rare earth imports from the U.S. and Myanmar slipped by 14.6% and 31.6% in 2024.")
+    assert one(facts, value=-14.6).get("partner") == "US"
+    assert one(facts, value=-31.6).get("partner") == "MM"
+    assert {f["geo"] for f in facts} == {"CN"}
+
+
+def test_a_list_of_destinations_gives_no_single_partner_and_no_exporter() -> None:
+    facts = facts_of("China's graphite exports to Japan and the US fell in December to 1,200 tonnes.")
+    fact = one(facts, value=1200)
+    assert (fact["geo"], fact.get("partner")) == ("CN", None)

@@ -94,6 +94,7 @@ from assay.extract.facts.slots import (
     governments_as_countries,
     metrics_in,
     near_quantities,
+    percent_runs,
     respective_commodities,
     respective_runs,
 )
@@ -196,6 +197,8 @@ class _Reader:
             made_here = False
             runs = respective_runs(sentence, self.text)
             self._run_lead = {o.start: run[0] for run in runs for o in run[1:]}
+            for run in percent_runs(sentence, self.text):  # "slipped by 14.6% and 31.6%": one cue for the list
+                self._run_lead.update({o.start: run[0] for o in run[1:] if o.start not in self._run_lead})
             self._run_position = {o.start: (r, i) for r, run in enumerate(runs) for i, o in enumerate(run)}
             in_sentence: list[Fact] = []
             for q in sentence.quantities:

@@ -243,7 +243,58 @@ def _geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, s
             roles[m.start] = "partner" if metric == "imports" else ("geo" if metric == "exports" else "skip")
         else:
             roles[m.start] = "geo"
+    for places in partner_lists(sentence, text, metric):
+        for m in places:
+            roles[m.start] = "skip"  # no single partner, unless a run of as many values pairs them
     return roles
+
+
+def partner_lists(sentence: Sentence, text: str, metric: str | None) -> list[list[Mention]]:
+    """Lists of places on the other side of a trade flow: "to Japan and the US", "from the U.S. and Myanmar"."""
+    key = ("partner_lists", metric if metric in TRADE else None)
+    cached = sentence.memo.get(key)
+    if cached is not None:
+        return cast(list[list[Mention]], cached)
+    geos = [m for m in sentence.mentions if m.kind == GEO]
+    lists: list[list[Mention]] = []
+    i = 0
+    while i < len(geos):
+        m = geos[i]
+        before = text[max(sentence.span.start, m.start - 24) : m.start]
+        to_side = bool(_PARTNER_TO.search(before)) and metric != "imports"
+        from_side = bool(_FROM.search(before)) and metric == "imports"
+        group = [m]
+        while (to_side or from_side) and i + 1 < len(geos):
+            nxt = geos[i + 1]
+            if not cues.LIST_MEMBER_GLUE.fullmatch(text, group[-1].end, nxt.start):
+                break
+            group.append(nxt)
+            i += 1
+        if len(group) > 1:
+            lists.append(group)
+        i += 1
+    sentence.memo[key] = lists
+    return lists
+
+
+def _paired_partner(sentence: Sentence, q: Quantity, text: str, metric: str) -> str | None:
+    """ "Imports from the U.S. and Myanmar slipped by 14.6% and 31.6%": the n-th value is the n-th place's."""
+    run: list[int] = []  # starts of a run of values of one kind; q may be a re-signed copy of its reading
+    kinds = {o.start: o.kind for o in sentence.quantities}
+    ends = {o.start: o.end for o in sentence.quantities}
+    for o in sentence.quantities:
+        if run and kinds[run[-1]] is o.kind and _VALUE_GLUE.fullmatch(text, ends[run[-1]], o.start):
+            run.append(o.start)
+        elif q.start in run:
+            break
+        else:
+            run = [o.start]
+    if q.start not in run or len(run) < 2:
+        return None
+    for places in partner_lists(sentence, text, metric):
+        if len(places) == len(run) and places[-1].end <= run[0]:
+            return places[run.index(q.start)].value
+    return None
 
 
 def governments_as_countries(mentions: Sequence[Mention], text: str) -> list[Mention]:
@@ -326,14 +377,29 @@ def choose_geo(
     partner: str | None = None
     if metric in TRADE:
         found = nearest(partners, q, clause)
-        if found is not None and not (found.start > q.end and found.start - q.end > 40):
+        paired = _paired_partner(sentence, q, text, metric)
+        if paired is not None:
+            partner = paired
+        elif found is not None and not (found.start > q.end and found.start - q.end > 40):
             partner = found.value
         elif geo is not None and _is_country(geo):
             lead = [m for m in places if m.kind == GEO and m.value in ("CN",) and roles.get(m.start) == "geo"]
             home = carry.geo or "CN"
-            if not lead and not _is_country(home) and _labels_number(text, geo, subjects, q, sentence):
+            labelled = _labels_number(text, geo, subjects, q, sentence)
+            if (
+                not lead
+                and not _is_country(home)
+                and (labelled or (metric == "exports" and _destination_subject(text, geo, subjects, q)))
+            ):
                 partner, geo = geo, None
     return geo, partner
+
+
+def _destination_subject(text: str, code: str, subjects: Sequence[Mention], q: Quantity) -> bool:
+    """In a home country's export statement, a foreign country that is not written as the exporter
+    ("Germany received 1,116 tons") is where the goods went."""
+    mentions = [m for m in subjects if m.value == code and m.end <= q.start]
+    return bool(mentions) and not cues.EXPORTER_AFTER.match(text, mentions[-1].end)
 
 
 def _world_level(places: Sequence[Mention], q: Quantity, text: str) -> str | None:
@@ -442,6 +508,21 @@ def respective_runs(sentence: Sentence, text: str) -> list[list[Quantity]]:
     for q in sentence.quantities:
         last = runs[-1][-1] if runs else None
         if last is not None and last.kind is q.kind and _VALUE_GLUE.fullmatch(text, last.end, q.start):
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    return [run for run in runs if 2 <= len(run) <= _LONGEST_LIST]
+
+
+def percent_runs(sentence: Sentence, text: str) -> list[list[Quantity]]:
+    """Lists of percents joined by commas or `and` ("slipped by 14.6% and 31.6%"), with or without
+    `respectively`: the movement word before the first is every item's."""
+    runs: list[list[Quantity]] = []
+    for q in sentence.quantities:
+        last = runs[-1][-1] if runs else None
+        if q.kind is not QuantityKind.PERCENT:
+            continue
+        if last is not None and _VALUE_GLUE.fullmatch(text, last.end, q.start):
             runs[-1].append(q)
         else:
             runs.append([q])
