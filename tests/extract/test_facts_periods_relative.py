@@ -47,3 +47,21 @@ def test_an_undated_page_dates_a_month_by_the_year_of_its_own_time() -> None:
     assert one(facts, value=1116)["period"] == "2025-07"
     titled = facts_of("In May, magnesium ingot exports rose to 40,000 tonnes.", None, title="May 2024 exports")
     assert one(titled, value=40000)["period"] == "2024-05"
+
+
+def test_a_period_joined_by_de_is_the_numbers_own() -> None:
+    facts = facts_of("大陸10月稀土磁鐵出口量為5473噸，較9月的5774噸減少5.2%，較2024年同期的4725噸增長15.8%。")
+    assert one(facts, value=5473)["period"] == "2025-10"
+    assert one(facts, value=5774)["period"] == "2025-09"
+    assert one(facts, value=4725)["period"] == "2024-10"
+
+
+def test_a_later_paragraph_on_the_same_flow_takes_the_pages_lead_period() -> None:
+    text = (
+        "中国10月稀土磁铁出口量为5473吨。\n\n"
+        "北京当时承诺暂停稀土出口管制措施一年。\n\n"
+        "按国家划分，稀土磁铁出口量最大的目的地为德国。其中对德国的出口达到1118吨。"
+    )
+    facts = facts_of(text)
+    germany = one(facts, value=1118)
+    assert (germany["commodity"], germany["period"], germany.get("partner")) == ("rare_earth_magnets", "2025-10", "DE")

@@ -174,6 +174,7 @@ class _Reader:
         self._run_lead: dict[int, Quantity] = {}
         self._run_position: dict[int, tuple[int, int]] = {}
         self._respective: tuple[tuple[str, str | None] | None, str | None] = (None, None)
+        self._lede: Fact | None = None  # the page's first dated fact from prose: what it is about, and when
 
     def run(self) -> list[Fact]:
         tables = TableReader(self.text, self.mentions, self.quantities, self.reference, self.title_carry.geo or "CN")
@@ -221,6 +222,8 @@ class _Reader:
                     )
                 facts.extend(made)
                 in_sentence.extend(made)
+                if self._lede is None:
+                    self._lede = next((f for f in made if f.period and not f.unit.startswith("pct")), None)
                 made_here = made_here or bool(made)
             carry = self._carry_of(sentence, carry, made_here)
             carry_by_block[block] = carry
@@ -524,6 +527,11 @@ class _Reader:
         if metric not in ("exports", "imports", "exports_share", "imports_share"):
             partner = None
         period = self.timing.period(q, sentence, carry, heading, metric, self._carry_from_sentence)
+        lede = self._lede
+        if period is None and lede is not None and (lede.metric, lede.commodity) == (metric, commodity):
+            # a later paragraph goes on about the flow the page opened with ("其中对德国的出口…达到1118吨")
+            # and names no time of its own: the page's lead period
+            period = lede.period
         basis = self._basis(q, sentence, clause, metric, before, clause_before)
         if basis is Basis.TARGET:
             # "by 2030" right after the number is its deadline, over a stage ("from 2026 to 2030") named earlier

@@ -136,7 +136,7 @@ class Timing:
         now = self._current(q, sentence, metric)
         if now is not None:
             return now
-        described = self._described_period(q, sentence)
+        described = self._described_period(q, sentence) or self._own_period(q, sentence, carry)
         if described is not None:
             return described
         for p in sentence.periods:
@@ -208,6 +208,23 @@ class Timing:
             ):
                 return None
             return p.period
+        return None
+
+    def _own_period(self, q: Quantity, sentence: Sentence, carry: Carry) -> str | None:
+        """`较9月的5774吨`, `2024年同期的4725吨`: a period joined to the number by 的 is that number's own;
+        `同期` after a year is the same months as the sentence's own period, in that year."""
+        for p in sentence.periods:
+            if p.end > q.start or q.start - p.end > 6:
+                continue
+            glue = cues.OWN_PERIOD_GLUE.fullmatch(self.text, p.end, q.start)
+            if glue is None:
+                continue
+            if not glue.group("same") and not p.text.endswith("同期"):
+                return p.period
+            months = next((o.period for o in sentence.periods if o is not p and len(o.period) > 4), carry.period)
+            if len(p.period) == 4 and months and re.fullmatch(r"\d{4}-.+", months) and "/" not in months:
+                return p.period + months[4:]
+            return None
         return None
 
     def _current(self, q: Quantity, sentence: Sentence, metric: str) -> str | None:
