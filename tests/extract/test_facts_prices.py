@@ -54,3 +54,21 @@ def test_neodymium_praseodymium_in_either_order_is_prnd() -> None:
 def test_a_capital_m_after_a_currency_amount_is_million() -> None:
     units = [(q.value, q.unit) for q in read_quantities("powders ($105M) and sheets (US$8.3M)")]
     assert units == [(105_000_000, "USD"), (8_300_000, "USD")]
+
+
+def test_a_chinese_quote_without_yuan_is_in_yuan() -> None:
+    facts = facts_of("本周府谷镁锭主流报价2.3-2.35万/吨，金属镝报价2450/公斤。")
+    ingot = one(facts, value=23000)
+    assert (ingot["commodity"], ingot["unit"], ingot["value_high"]) == ("magnesium", "CNY/t", 23500)
+    assert one(facts, value=2450)["unit"] == "CNY/kg"
+
+
+def test_a_weekly_list_after_an_apposition_pairs_each_element_with_its_quote() -> None:
+    facts = facts_of(
+        "Prices of light rare earths, praseodymium-neodymium and neodymium oxides, last week held stable at "
+        "282,000-285,000 yuan/mt and 284,000-287,000 yuan/mt, respectively, their lowest since late May.",
+        "2019-11-18",
+    )
+    prnd, nd = one(facts, value=282000), one(facts, value=284000)
+    assert (prnd["commodity"], nd["commodity"]) == ("prnd", "neodymium")
+    assert not prnd["period"].startswith("2019-05")

@@ -540,6 +540,10 @@ def respective_commodities(sentence: Sentence, run: Sequence[Quantity], text: st
             group.insert(0, m)
         else:
             break
+    if len(group) > len(run) and re.fullmatch(
+        r"\s*[,，、]\s*", text[group[-len(run) - 1].end : group[-len(run)].start]
+    ):
+        group = group[-len(run) :]  # "light rare earths, PrNd and Nd oxides": the list after an apposition
     if len(group) != len(run) or len({(m.value, m.form) for m in group}) != len(group):
         return None
     return group

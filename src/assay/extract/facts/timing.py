@@ -146,6 +146,8 @@ class Timing:
                 text, p.end
             ):
                 continue  # "the quotas for 2024, released in August, were …": the date of the release
+            if cues.SINCE_BEFORE.search(text, max(sentence.span.start, p.start - 20), p.start):
+                continue  # "their lowest since late May", "自5月以来": where a run began, not when the number holds
             if p.period == report_day:
                 continue  # a dateline ("SHANGHAI, Nov 24 (SMM) -") dates the report, not the number
             if metric in _FLOWS and p.period.count("-") == 2 and "/" not in p.period:

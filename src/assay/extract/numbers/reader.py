@@ -461,6 +461,8 @@ def _apply_suffix(r: Reading, m: re.Match[str]) -> None:
         r.per_year = bool(m["yr"])
     elif m["pmass2"]:
         r.per_mass = u.mass_unit(m["pmass2"])
+        if not r.currency and not m["pmass2"].isascii():
+            r.currency = "CNY"  # 报价2.3-2.35万/吨: a Chinese quote per tonne without 元 is in yuan
     else:
         return
     r.end = m.end()
