@@ -98,3 +98,17 @@ def test_a_list_of_destinations_gives_no_single_partner_and_no_exporter() -> Non
     facts = facts_of("China's graphite exports to Japan and the US fell in December to 1,200 tonnes.")
     fact = one(facts, value=1200)
     assert (fact["geo"], fact.get("partner")) == ("CN", None)
+
+
+def test_refractories_are_not_a_magnesia_product() -> None:
+    facts = facts_of(
+        "China's magnesia exports fell in 2019. Monolithic refractory production was 10.30 Mt in 2019, and "
+        "the export value of refractory products was USD 1.60 billion."
+    )
+    assert [f for f in facts if f["value"] in (10_300_000, 1_600_000_000)] == []
+
+
+def test_grade_codes_name_their_magnesia() -> None:
+    facts = facts_of("Prices were FM97 at RMB 3100/tonne (USD 443/t) and DBM95 at RMB 1800/tonne (USD 257/t).")
+    assert one(facts, value=3100)["commodity"] == "fused_magnesia"
+    assert one(facts, value=257)["commodity"] == "dead_burned_magnesia"
