@@ -72,3 +72,9 @@ def test_a_weekly_list_after_an_apposition_pairs_each_element_with_its_quote() -
     prnd, nd = one(facts, value=282000), one(facts, value=284000)
     assert (prnd["commodity"], nd["commodity"]) == ("prnd", "neodymium")
     assert not prnd["period"].startswith("2019-05")
+
+
+def test_a_thousands_group_after_a_space_before_a_tonnage() -> None:
+    read = [(q.value, q.unit) for q in read_quantities("output was 82 600 tons and exports 13 885.92 tons in 2010")]
+    assert read[:2] == [(82600, "t"), (13885.92, "t")]
+    assert [q.value for q in read_quantities("in 2019 431 tons")] == [2019, 431]

@@ -57,6 +57,8 @@ _ARABIC = (
     r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     r"|\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+(?![\d,.]\d)"
     r"|\d{1,3}(?: \d{3}){2,}(?![\d,.]\d)"
+    # "82 600 tons", "13 885.92 tons": one group after a space, only when a tonnage follows
+    r"|(?<![\d.,])\d{1,3} \d{3}(?:\.\d+)?(?=[ \t]?(?:(?i:tons?|tonnes?|metric|kt|mt|t)(?![A-Za-z])|[吨噸]))"
     r"|\d+(?:\.\d+)?"
     r"|(?<![\w.])\.\d+)"
     r"(?:[eE][+-]?\d{1,3}(?![\w.]))?"
