@@ -112,3 +112,13 @@ def test_grade_codes_name_their_magnesia() -> None:
     facts = facts_of("Prices were FM97 at RMB 3100/tonne (USD 443/t) and DBM95 at RMB 1800/tonne (USD 257/t).")
     assert one(facts, value=3100)["commodity"] == "fused_magnesia"
     assert one(facts, value=257)["commodity"] == "dead_burned_magnesia"
+
+
+def test_pinyin_glosses_of_machine_converted_pages_do_not_hide_places() -> None:
+    text = "2011年1-9月國(guó)內(nèi)原鎂產(chǎn)量:內(nèi)蒙古:3,635噸,下降89%。寧夏回族自治區(qū):70,750噸,同比增加15%。"
+    facts = facts_of(text)
+    assert one(facts, value=3635)["geo"] == "CN-NM"
+    assert one(facts, value=70750)["geo"] == "CN-NX"
+    assert one(facts, value=15)["geo"] == "CN-NX"
+    assert {f["period"] for f in facts} == {"2011-01/2011-09"}
+    assert all(text[text.index(f["quote"]) :].startswith(f["quote"]) for f in facts)

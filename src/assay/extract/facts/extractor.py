@@ -70,6 +70,7 @@ from assay.extract.facts.readings import (
     example_spans,
     first,
     first_form,
+    fold_pinyin_glosses,
     glued_months,
     home_like,
     month_of_last_year,
@@ -141,7 +142,7 @@ class _Reader:
         self.doc = doc
         self.original = text
         # rules read a Simplified copy of the same length; quotes come from the original
-        self.text = to_simplified(text)
+        self.text = fold_pinyin_glosses(to_simplified(text))
         text = self.text
         self.published = parse_published(doc.published)
         self.reference = reference_date(text, self.published, to_simplified(doc.title or ""))

@@ -18,6 +18,25 @@ from assay.extract.text.gazetteer import COMMODITY, Mention
 from assay.extract.text.layout import Span
 from assay.model import Fact, Period, Quantity, QuantityKind
 
+_TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_GLOSS = rf"[(（](?=[^)）]{{0,6}}[{_TONE_MARKS}])[a-zü{_TONE_MARKS}]{{1,7}}[)）]"
+_GLOSSED_RUN = re.compile(rf"[\u4e00-\u9fff]+{_GLOSS}(?:[\u4e00-\u9fff]+(?:{_GLOSS})?)*")
+_HAS_TONE_MARK = re.compile(f"[{_TONE_MARKS}]")
+
+
+def fold_pinyin_glosses(text: str) -> str:
+    """Machine-converted pages gloss characters with pinyin: 內(nèi)蒙古, 產(chǎn)量. The matching copy keeps
+    its length but moves each run's characters together, the blanks after them ("内蒙古     "), so words are
+    found whole; numbers and the run's first character keep their offsets."""
+    if not _HAS_TONE_MARK.search(text):
+        return text
+
+    def packed(m: re.Match[str]) -> str:
+        han = re.sub(_GLOSS, "", m.group())
+        return han + " " * (len(m.group()) - len(han))
+
+    return _GLOSSED_RUN.sub(packed, text)
+
 
 def parse_published(published: str | None) -> date | None:
     if not published:

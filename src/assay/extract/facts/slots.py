@@ -360,6 +360,11 @@ def choose_geo(
         if wholes_just_before:
             in_clause_before = [*in_clause_before, wholes_just_before[-1]]
         labelled = [m for m in subjects if m.end <= q.start and _LABEL_GAP.fullmatch(text, m.end, q.start)]
+        previous = [o for o in sentence.quantities if o.end <= q.start]
+        if not labelled and previous and not any(previous[-1].end <= m.start < q.start for m in subjects):
+            # "山西:230,739吨,同比增加3.6%": a change right after a labelled level is the same place's
+            lead = previous[-1]
+            labelled = [m for m in subjects if m.end <= lead.start and _LABEL_GAP.fullmatch(text, m.end, lead.start)]
         if labelled:  # "山西:230,739吨", "Shanxi: 230,739 t": a place written as the label of its number
             in_clause_before = [labelled[-1]]
         if not in_clause_before and any(m.value == "WORLD" for m in after_in_clause):
