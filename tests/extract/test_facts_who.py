@@ -122,3 +122,12 @@ def test_pinyin_glosses_of_machine_converted_pages_do_not_hide_places() -> None:
     assert one(facts, value=15)["geo"] == "CN-NX"
     assert {f["period"] for f in facts} == {"2011-01/2011-09"}
     assert all(text[text.index(f["quote"]) :].startswith(f["quote"]) for f in facts)
+
+
+def test_a_place_written_after_its_number_with_in() -> None:
+    facts = facts_of(
+        "China produced 744.2 kt of primary magnesium in 2021. Of the total, 455.7 kt was produced in Shaanxi "
+        "and 162.3 kt in Shanxi."
+    )
+    assert one(facts, value=455700)["geo"] == "CN-SN"
+    assert one(facts, value=162300)["geo"] == "CN-SX"

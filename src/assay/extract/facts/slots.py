@@ -60,6 +60,7 @@ _WORLD_LEVEL_GAP = re.compile(
     re.IGNORECASE,
 )
 _WHOLE_GAP = re.compile(r"\s*(?:的|'s|’s)?\s*(?:[约近超]|超过|约为)?\s*")
+_PLACE_AFTER_GAP = re.compile(r"\s*(?:(?:was|were)\s+(?:produced|mined|made|output)\s+)?(?:in|at)\s+(?:the\s+)?", re.I)
 _LABEL_GAP = re.compile(r"[ \t]*[:：][ \t]*")
 _LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)\s*$", re.IGNORECASE)
 
@@ -369,10 +370,21 @@ def choose_geo(
             in_clause_before = [labelled[-1]]
         if not in_clause_before and any(m.value == "WORLD" for m in after_in_clause):
             in_clause_before = [m for m in after_in_clause if m.value == "WORLD"]  # "22 Mt worldwide"
+        placed_after = next(
+            (m for m in after_in_clause if m.kind == GEO and _PLACE_AFTER_GAP.fullmatch(text, q.end, m.start)), None
+        )
+        if placed_after is not None and in_clause_before:
+            last = in_clause_before[-1]  # "455.7 kt in Shaanxi and 162.3 kt in Shanxi": Shaanxi is the first's
+            if any(
+                o.end <= last.start and _PLACE_AFTER_GAP.fullmatch(text, o.end, last.start) for o in sentence.quantities
+            ):
+                in_clause_before = []
         if world_level is not None:
             geo = world_level
         elif in_clause_before:
             geo = in_clause_before[-1].value  # "Vietnam with 22 Mt and Brazil with 21 Mt": the nearest
+        elif placed_after is not None:
+            geo = placed_after.value  # "455.7 kt was produced in Shaanxi, 162.3 kt in Shanxi"
         elif before and is_share:
             geo = before[-1].value  # "Liaoning's resources at 3.52 bn t, some 85% of the national total"
         elif before:
