@@ -78,3 +78,12 @@ def test_a_thousands_group_after_a_space_before_a_tonnage() -> None:
     read = [(q.value, q.unit) for q in read_quantities("output was 82 600 tons and exports 13 885.92 tons in 2010")]
     assert read[:2] == [(82600, "t"), (13885.92, "t")]
     assert [q.value for q in read_quantities("in 2019 431 tons")] == [2019, 431]
+
+
+def test_an_assessment_name_and_a_grade_name_the_product_not_its_content() -> None:
+    facts = facts_of(
+        "Magnesia, calcined, 90-92% MgO, fob China was trading at $205-230 per tonne. The price of fused "
+        "magnesia, basis 97% MgO, lump, fob China, was $1,200-1,300 per tonne."
+    )
+    assert one(facts, value=205)["commodity"] == "caustic_calcined_magnesia"
+    assert one(facts, value=1200)["commodity"] == "fused_magnesia"
