@@ -65,3 +65,13 @@ def test_a_later_paragraph_on_the_same_flow_takes_the_pages_lead_period() -> Non
     facts = facts_of(text)
     germany = one(facts, value=1118)
     assert (germany["commodity"], germany["period"], germany.get("partner")) == ("rare_earth_magnets", "2025-10", "DE")
+
+
+def test_a_change_against_the_same_period_of_a_named_year_is_year_on_year() -> None:
+    zh = facts_of("中國12月稀土出口量為4400噸，比2024年同期的3326噸高出32%。")
+    assert one(zh, value=32)["unit"] == "pct_yoy"
+    en = facts_of(
+        "Flake graphite exports in January-February 2024 were 3,235 tonnes, a 77.66% decrease from 14,483 "
+        "tonnes recorded in the same timeframe in 2023."
+    )
+    assert one(en, value=-77.66)["unit"] == "pct_yoy"
