@@ -87,3 +87,13 @@ def test_an_assessment_name_and_a_grade_name_the_product_not_its_content() -> No
     )
     assert one(facts, value=205)["commodity"] == "caustic_calcined_magnesia"
     assert one(facts, value=1200)["commodity"] == "fused_magnesia"
+
+
+def test_a_weekly_move_before_its_element_and_quote_is_a_price_change() -> None:
+    facts = facts_of(
+        "With a 9.4 percent climb, yttrium claimed the week's largest gain, settling at CNY 290.00 ($47.39) "
+        "per kilogram.",
+        "2013-08-28",
+    )
+    change = one(facts, value=9.4)
+    assert (change["commodity"], change["metric"], change["unit"]) == ("yttrium", "price", "pct_change")

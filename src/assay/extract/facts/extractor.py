@@ -426,6 +426,8 @@ class _Reader:
                 metric = "price"
         if metric is None:
             metric = carry.metric or heading.metric or self.title_carry.metric
+        if metric is None and any(o.kind is QuantityKind.PRICE for o in sentence.quantities):
+            metric = "price"  # "With a 9.4 percent climb, yttrium …, settling at CNY 290.00 per kilogram"
         if metric is None or metric in ("quota", "value"):
             return []
         sign = -1.0 if (not q.signed and cues.change_direction(near_before[-40:], after[:16]) < 0) else 1.0
