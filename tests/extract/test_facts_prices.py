@@ -97,3 +97,8 @@ def test_a_weekly_move_before_its_element_and_quote_is_a_price_change() -> None:
     )
     change = one(facts, value=9.4)
     assert (change["commodity"], change["metric"], change["unit"]) == ("yttrium", "price", "pct_change")
+
+
+def test_a_purity_before_a_product_still_names_the_product() -> None:
+    facts = facts_of("Fugu Xintian Magnesium Alloy offered 99.9% magnesium ingot at Yuan 42,000/mt.", "2021-12-10")
+    assert one(facts, value=42000)["commodity"] == "magnesium"

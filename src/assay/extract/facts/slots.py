@@ -61,8 +61,18 @@ _WORLD_LEVEL_GAP = re.compile(
 )
 _WHOLE_GAP = re.compile(r"\s*(?:的|'s|’s)?\s*(?:[约近超]|超过|约为)?\s*")
 _PLACE_AFTER_GAP = re.compile(r"\s*(?:(?:was|were)\s+(?:produced|mined|made|output)\s+)?(?:in|at)\s+(?:the\s+)?", re.I)
-# "fused magnesia, basis 97% MgO", "90-92% MgO": a grade names the content, not the product
+# "fused magnesia, basis 97% MgO", "90-92% MgO": a percent of an oxide is a grade, the content, not the
+# product ("99.9% magnesium ingot" names the product)
 _GRADE_BEFORE = re.compile(r"\d\s*%\s*\Z")
+_OXIDE_FORMULA = re.compile(r"(?:[A-Z][a-z]?\d?O\d?|T?REO)")
+
+
+def _is_grade(m: Mention, text: str) -> bool:
+    return bool(
+        _OXIDE_FORMULA.fullmatch(text, m.start, m.end) and _GRADE_BEFORE.search(text, max(0, m.start - 12), m.start)
+    )
+
+
 _LABEL_GAP = re.compile(r"[ \t]*[:：][ \t]*")
 _LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)\s*$", re.IGNORECASE)
 
@@ -163,9 +173,7 @@ def choose_metric(
 
 def commodity_of(mentions: Sequence[Mention], q: Quantity, clause: Span, text: str) -> tuple[str, str | None] | None:
     """The commodity nearest the number; a list of several (镁锭、镁合金、镁粉) gives their common parent."""
-    items = [
-        m for m in mentions if m.kind == COMMODITY and not _GRADE_BEFORE.search(text, max(0, m.start - 12), m.start)
-    ]
+    items = [m for m in mentions if m.kind == COMMODITY and not _is_grade(m, text)]
     for m in items:  # "Rmb 660 a tonne for caustic calcined magnesia", "22,966 tonnes of magnesium ingot"
         if m.start >= q.end and _OF_FOR.fullmatch(text[q.end : m.start]):
             return m.value, m.form
