@@ -71,6 +71,7 @@ from assay.extract.facts.readings import (
     example_spans,
     first,
     first_form,
+    fold_pinyin_glosses,
     glued_months,
     home_like,
     month_of_last_year,
@@ -94,8 +95,10 @@ from assay.extract.facts.slots import (
     choose_whole,
     commodity_of,
     common_parent,
+    governments_as_countries,
     metrics_in,
     near_quantities,
+    percent_runs,
     respective_commodities,
     respective_runs,
 )
@@ -142,13 +145,15 @@ class _Reader:
         self.doc = doc
         self.original = text
         # rules read a Simplified copy of the same length; quotes come from the original
-        self.text = to_simplified(text)
+        self.text = fold_pinyin_glosses(to_simplified(text))
         text = self.text
         self.published = parse_published(doc.published)
-        self.reference = reference_date(text, self.published)
+        self.reference = reference_date(text, self.published, to_simplified(doc.title or ""))
         self.layout: Layout = analyse(text)
-        self.mentions = find_mentions(text)
-        found = [p for p in find_periods(text, self.reference) if valid_period(p.period)]
+        self.mentions = governments_as_countries(find_mentions(text), text)
+        # a page with no year of its own resolves a month only by a year of the month's own sentence
+        own_years = self.reference is None
+        found = [p for p in find_periods(text, self.reference, own_sentence_years=own_years) if valid_period(p.period)]
         self.periods = month_of_last_year(text, with_bare_years(text, found + glued_months(text, self.reference)))
         quarters = bare_quarters(text, self.reference, self.periods)
         if quarters:
@@ -174,6 +179,7 @@ class _Reader:
         self._run_lead: dict[int, Quantity] = {}
         self._run_position: dict[int, tuple[int, int]] = {}
         self._respective: tuple[tuple[str, str | None] | None, str | None] = (None, None)
+        self._lede: Fact | None = None  # the page's first dated fact from prose: what it is about, and when
 
     def run(self) -> list[Fact]:
         tables = TableReader(self.text, self.mentions, self.quantities, self.reference, self.title_carry.geo or "CN")
@@ -217,6 +223,8 @@ class _Reader:
             made_here = False
             runs = respective_runs(sentence, self.text)
             self._run_lead = {o.start: run[0] for run in runs for o in run[1:]}
+            for run in percent_runs(sentence, self.text):  # "slipped by 14.6% and 31.6%": one cue for the list
+                self._run_lead.update({o.start: run[0] for o in run[1:] if o.start not in self._run_lead})
             self._run_position = {o.start: (r, i) for r, run in enumerate(runs) for i, o in enumerate(run)}
             in_sentence: list[Fact] = []
             for q in sentence.quantities:
@@ -239,6 +247,8 @@ class _Reader:
                     )
                 facts.extend(made)
                 in_sentence.extend(made)
+                if self._lede is None:
+                    self._lede = next((f for f in made if f.period and not f.unit.startswith("pct")), None)
                 made_here = made_here or bool(made)
             carry = self._carry_of(sentence, carry, made_here)
             carry_by_block[block] = carry
@@ -440,6 +450,8 @@ class _Reader:
                 metric = "price"
         if metric is None:
             metric = carry.metric or heading.metric or self.title_carry.metric
+        if metric is None and any(o.kind is QuantityKind.PRICE for o in sentence.quantities):
+            metric = "price"  # "With a 9.4 percent climb, yttrium …, settling at CNY 290.00 per kilogram"
         if metric is None or metric in ("quota", "value"):
             return []
         sign = -1.0 if (not q.signed and cues.change_direction(near_before[-40:], after[:16]) < 0) else 1.0
@@ -535,9 +547,24 @@ class _Reader:
             geo = carried_geo(carry.geo, metric, self.title_carry.geo)
             if geo and ":" in geo and cues.WHOLE_PROVINCE.search(text, sentence.span.start, sentence.span.end):
                 geo = geo.split(":", 1)[0]  # "two or three mining groups in the province": not the city named before
+        if metric in ("mining_quota", "smelting_quota") and geo == "WORLD":
+            # "mine production … equal to that year's mining quota, out of a world total of 240,000 t": a quota
+            # is a country's, never the world's; the world total is of the sentence's other measure
+            others = [
+                m.value for m in sentence.mentions if m.kind == METRIC and m.value in LEVEL_METRICS.get(q.kind, ())
+            ]
+            measure = next((m for m in others if m not in ("mining_quota", "smelting_quota", "quota")), None)
+            if measure is None:
+                return None
+            metric = measure
         if metric not in ("exports", "imports", "exports_share", "imports_share"):
             partner = None
         period = self.timing.period(q, sentence, carry, heading, metric, self._carry_from_sentence)
+        lede = self._lede
+        if period is None and lede is not None and (lede.metric, lede.commodity) == (metric, commodity):
+            # a later paragraph goes on about the flow the page opened with ("其中对德国的出口…达到1118吨")
+            # and names no time of its own: the page's lead period
+            period = lede.period
         basis = self._basis(q, sentence, clause, metric, before, clause_before)
         if basis is Basis.TARGET:
             # "by 2030" right after the number is its deadline, over a stage ("from 2026 to 2030") named earlier

@@ -136,6 +136,9 @@ class Timing:
         now = self._current(q, sentence, metric)
         if now is not None:
             return now
+        described = self._described_period(q, sentence) or self._own_period(q, sentence, carry)
+        if described is not None:
+            return described
         for p in sentence.periods:
             if p.start < q.end and p.end > q.start:
                 continue
@@ -143,6 +146,8 @@ class Timing:
                 text, p.end
             ):
                 continue  # "the quotas for 2024, released in August, were …": the date of the release
+            if cues.SINCE_BEFORE.search(text, max(sentence.span.start, p.start - 20), p.start):
+                continue  # "their lowest since late May", "自5月以来": where a run began, not when the number holds
             if p.period == report_day:
                 continue  # a dateline ("SHANGHAI, Nov 24 (SMM) -") dates the report, not the number
             if metric in _FLOWS and p.period.count("-") == 2 and "/" not in p.period:
@@ -190,6 +195,40 @@ class Timing:
             return self.published.isoformat()
         return None
 
+    def _described_period(self, q: Quantity, sentence: Sentence) -> str | None:
+        """`… than in August, when exports had reached 6,146 tonnes`: a number inside a clause that describes a
+        period (`, when`, `，当时`) holds in that period, with no other period or number between them."""
+        for p in reversed(sentence.periods):
+            if p.end > q.start:
+                continue
+            lead = cues.WHEN_CLAUSE.match(self.text, p.end)
+            if lead is None or lead.end() > q.start:
+                return None
+            between = self.text[lead.end() : q.start]
+            if _CLAUSE_END.search(between) or any(
+                p.end <= o.start < q.start and o.kind is not QuantityKind.NUMBER for o in sentence.quantities
+            ):
+                return None
+            return p.period
+        return None
+
+    def _own_period(self, q: Quantity, sentence: Sentence, carry: Carry) -> str | None:
+        """`较9月的5774吨`, `2024年同期的4725吨`: a period joined to the number by 的 is that number's own;
+        `同期` after a year is the same months as the sentence's own period, in that year."""
+        for p in sentence.periods:
+            if p.end > q.start or q.start - p.end > 6:
+                continue
+            glue = cues.OWN_PERIOD_GLUE.fullmatch(self.text, p.end, q.start)
+            if glue is None:
+                continue
+            if not glue.group("same") and not p.text.endswith("同期"):
+                return p.period
+            months = next((o.period for o in sentence.periods if o is not p and len(o.period) > 4), carry.period)
+            if len(p.period) == 4 and months and re.fullmatch(r"\d{4}-.+", months) and "/" not in months:
+                return p.period + months[4:]
+            return None
+        return None
+
     def _current(self, q: Quantity, sentence: Sentence, metric: str) -> str | None:
         """ "from 45,000 tonnes a year today to …", "由目前的4.5万吨/年": the level now, in the year of publication."""
         if self.published is None:
@@ -214,6 +253,7 @@ _RELEASE_BEFORE = re.compile(
     r"(?:early|late|mid-?)?\s*$",
     re.IGNORECASE,
 )
+_CLAUSE_END = re.compile(r"[.;。；!?！？]")
 _RELEASE_AFTER = re.compile(r"\s*(?:下达|发布|公布|印发|出台)")
 _NOW_BEFORE = re.compile(r"(?:目前|现有|当前|现阶段)的?\s*$|\bcurrent(?:ly)?\s+(?:of\s+)?$", re.IGNORECASE)
 _NOW_AFTER = re.compile(r"^\s*(?:a year\s+|per year\s+|/yr\s+)?(?:today|now|at present|currently)\b", re.I)

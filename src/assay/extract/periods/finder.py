@@ -68,8 +68,9 @@ class _Pending:
     offset: int = 0  # relyear / relmonth: shift from the publication date
 
 
-def find_periods(text: str, published: date | None) -> list[PeriodMention]:
-    """Every period named in `text`, sorted by start."""
+def find_periods(text: str, published: date | None, *, own_sentence_years: bool = False) -> list[PeriodMention]:
+    """Every period named in `text`, sorted by start. Without a publication date a month or quarter takes
+    the last year named before it; with `own_sentence_years` only a year named in its own sentence."""
     if not text:
         return []
     pending = [p for m in _matches(text) if (p := _read(m)) is not None]
@@ -89,9 +90,13 @@ def find_periods(text: str, published: date | None) -> list[PeriodMention]:
                 year = sentence_year[1]
             elif published is not None:
                 year = _year_before(published, _last_month(p))
-            else:
+            elif not own_sentence_years:
                 year = last_year
-        period = _period(p, year, published)
+        anchor = published
+        own = sentence_year is not None and sentence_year[0] == sentence
+        if anchor is None and own_sentence_years and p.shape == "relyear" and own and sentence_year:
+            anchor = date(sentence_year[1], 12, 31)  # "In 2022 … a year earlier": the year before the sentence's own
+        period = _period(p, year, anchor)
         if period is None:
             continue
         if not relative and not p.baseline:

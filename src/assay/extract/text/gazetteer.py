@@ -250,6 +250,9 @@ def find_mentions(text: str) -> list[Mention]:
         elif start >= taken_end:
             out.append(Mention(start, end, entry.kind, entry.value, entry.form))
             taken_end, taken_span = end, (start, end)
+    # geo_aliases.csv maps wordings that only look like a place (大陆架, 非洲大陆) to `-`: they win the
+    # leftmost-longest choice over the place inside them, then are dropped
+    out = [m for m in out if not (m.kind == GEO and m.value == "-")]
     companies = _ticker_companies(text)
     if companies:
         spans = [(c.start, c.end) for c in companies]

@@ -1,0 +1,77 @@
+"""Periods relative to a page or to another statement, one wording class per test, in sentences written
+for these tests: a clause that describes a period, a world total beside a quota, undated pages."""
+
+from __future__ import annotations
+
+from fact_helpers import facts_reader, one
+
+facts_of = facts_reader("2025-10-20")
+
+
+def test_a_clause_describing_a_period_holds_in_that_period() -> None:
+    en = facts_of(
+        "Magnet exports eased to 5,774 tonnes in September, 6.1% less than in August, "
+        "when exports had reached a seven-month high of 6,146 tonnes."
+    )
+    assert one(en, value=6146)["period"] == "2025-08"
+    assert one(en, value=5774)["period"] == "2025-09"
+    zh = facts_of("9月稀土永磁出口5,774吨，低于8月，当时出口量达到6,146吨。")
+    assert one(zh, value=6146)["period"] == "2025-08"
+
+
+def test_a_world_total_beside_a_quota_is_not_a_quota() -> None:
+    facts = facts_of(
+        "China's rare earth mine production in 2020 was 140,000 tonnes, equal to that year's mining quota, "
+        "out of a world total of 240,000 tonnes."
+    )
+    world = one(facts, value=240000)
+    assert (world["geo"], world["metric"]) == ("WORLD", "production")
+
+
+def test_an_undated_page_does_not_date_a_month_by_another_statements_year() -> None:
+    text = (
+        "China produced 900,000 tonnes of primary magnesium in 2023, the association said.\n\n"
+        "In May, magnesium ingot exports rose to 40,000 tonnes."
+    )
+    facts = facts_of(text, None)
+    assert one(facts, value=900000)["period"] == "2023"
+    assert one(facts, value=40000).get("period") is None
+
+
+def test_an_undated_page_dates_a_month_by_the_year_of_its_own_time() -> None:
+    text = (
+        "For the first seven months of 2025, magnet exports amounted to 27,897 tonnes.\n\n"
+        "In July, Germany received 1,116 tonnes of magnets, against 900,000 tonnes of ore mined in 2010."
+    )
+    facts = facts_of(text, None)
+    assert one(facts, value=1116)["period"] == "2025-07"
+    titled = facts_of("In May, magnesium ingot exports rose to 40,000 tonnes.", None, title="May 2024 exports")
+    assert one(titled, value=40000)["period"] == "2024-05"
+
+
+def test_a_period_joined_by_de_is_the_numbers_own() -> None:
+    facts = facts_of("大陸10月稀土磁鐵出口量為5473噸，較9月的5774噸減少5.2%，較2024年同期的4725噸增長15.8%。")
+    assert one(facts, value=5473)["period"] == "2025-10"
+    assert one(facts, value=5774)["period"] == "2025-09"
+    assert one(facts, value=4725)["period"] == "2024-10"
+
+
+def test_a_later_paragraph_on_the_same_flow_takes_the_pages_lead_period() -> None:
+    text = (
+        "中国10月稀土磁铁出口量为5473吨。\n\n"
+        "北京当时承诺暂停稀土出口管制措施一年。\n\n"
+        "按国家划分，稀土磁铁出口量最大的目的地为德国。其中对德国的出口达到1118吨。"
+    )
+    facts = facts_of(text)
+    germany = one(facts, value=1118)
+    assert (germany["commodity"], germany["period"], germany.get("partner")) == ("rare_earth_magnets", "2025-10", "DE")
+
+
+def test_a_change_against_the_same_period_of_a_named_year_is_year_on_year() -> None:
+    zh = facts_of("中國12月稀土出口量為4400噸，比2024年同期的3326噸高出32%。")
+    assert one(zh, value=32)["unit"] == "pct_yoy"
+    en = facts_of(
+        "Flake graphite exports in January-February 2024 were 3,235 tonnes, a 77.66% decrease from 14,483 "
+        "tonnes recorded in the same timeframe in 2023."
+    )
+    assert one(en, value=-77.66)["unit"] == "pct_yoy"
