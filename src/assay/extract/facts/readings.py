@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from assay.extract.periods.finder import PeriodMention, find_periods
+from assay.extract.periods.finder import PeriodMention
 from assay.extract.text.gazetteer import COMMODITY, Mention
 from assay.extract.text.layout import Span
 from assay.model import Fact, Period, Quantity, QuantityKind
@@ -70,15 +70,23 @@ def reference_date(text: str, published: date | None, title: str = "") -> date |
         return None
     dated = {int(y) for y in _YEAR.findall(title)}
     dated |= {year for year, n in counts.items() if n > 1}
-    for mention in find_periods(body, None):
-        if not mention.relative and _SUB_YEAR.search(mention.period):
-            dated |= {int(y) for y in _YEAR.findall(mention.period)}
+    for m in _YEAR_WITH_MONTHS.finditer(body):
+        dated.add(int(next(y for y in m.groups() if y)))
     dated &= set(counts) | {int(y) for y in _YEAR.findall(title)}
     return date(max(dated), 12, 31) if dated else None
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
-_SUB_YEAR = re.compile(r"\d{4}-(?:\d\d|Q[1-4]|H[12])")
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# a year written with a month, quarter or half: one regex pass, so dating an undated page stays cheap
+_YEAR_WITH_MONTHS = re.compile(
+    rf"\b{_MONTH_NAME}\s+(?:\d{{1,2}},?\s+)?((?:19|20)\d\d)\b"
+    r"|((?:19|20)\d\d)\s*年\s*(?:\d{1,2}\s*[月\-–~]|[一二三四上下前第全]|1-)"
+    r"|\b((?:19|20)\d\d)[-/](?:0?[1-9]|1[0-2])\b(?![-/]?\d{3})"
+    r"|\b(?:Q[1-4]|H[12])\s*((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\s*(?:Q[1-4]|H[12])\b"
+    r"|\b(?:quarter|half|months)\s+of\s+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 
 
 def carried_geo(carried: str | None, metric: str, title_geo: str | None = None) -> str:
