@@ -43,7 +43,8 @@ def _is_word(c: str) -> bool:
 
 def find_cues(text: str) -> list[Cue]:
     """Every results measure word in `text` (Simplified), leftmost-longest; Latin cues as whole words."""
-    norm = normalise(text)
+    lowered = text.lower()  # the reader's text is Simplified already: case is all that is left to fold
+    norm = lowered if len(lowered) == len(text) else normalise(text)
     hits: list[tuple[int, int, str]] = []
     for last, (cue, kind) in _automaton().iter(norm):
         start, end = last - len(cue) + 1, last + 1
