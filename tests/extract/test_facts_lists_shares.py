@@ -181,3 +181,14 @@ def test_a_table_takes_its_period_from_the_caption_line_above_it() -> None:
 def test_an_interval_that_is_a_half_quarter_or_year_is_named_so(text: str, period: str) -> None:
     fact = one(facts_of(text, "2025-11-01"), unit="t")
     assert fact["period"] == period
+
+
+def test_a_share_of_world_supply_is_a_share_of_production() -> None:
+    english = facts_of("Magnesium ingot prices in China, which represents about 85% of world supply, eased.")
+    share = one(english, metric="production_share")
+    assert (share["geo"], share["value"], share["share_of"]) == ("CN", 85, "WORLD")
+    simplified = one(facts_of("中国占全球镁供应的85%。"), metric="production_share")
+    assert (simplified["commodity"], simplified["value"]) == ("magnesium", 85)
+    traditional = one(facts_of("中國佔到全球鎂供應量的約85%。"), metric="production_share")
+    assert traditional["geo"] == "CN"
+    assert not facts_of("Supply stayed tight in China, with 85% of magnesium plants idle.")

@@ -138,6 +138,14 @@ def extract_facts(doc: Document) -> list[Fact]:
     return _Reader(doc, text).run()
 
 
+# The world's supply as the whole of a share: what the world produces
+_SUPPLY_WHOLE = re.compile(
+    r"^\s*(?:of\s+)?(?:the\s+)?(?:world|global|worldwide)(?:'s|’s)?\s+(?:[a-z-]+\s+){0,2}supply\b"
+    r"|(?:占|佔)(?:到)?(?:全球|世界)(?:的)?(?:[\u4e00-\u9fff]{0,4})?供(?:应|應|给|給)(?:量)?(?:的)?\s*(?:约|約|近|超过|超過)?\s*$",
+    re.IGNORECASE,
+)
+
+
 class _Reader:
     """One document being read: its layout, mentions and carried context."""
 
@@ -489,6 +497,9 @@ class _Reader:
             whole_metric = next((m.value for m in metrics if q.end <= m.start < clause.end), None)
             part_metric = next((m.value for m in reversed(metrics) if m.end <= q.start), None)
         whole_metric, part_metric = trade(whole_metric), trade(part_metric)
+        if whole_metric is None and _SUPPLY_WHOLE.search(text[q.end : clause.end][:60] + "|" + clause_before[-24:]):
+            whole_metric = "production"  # "80% of world supply", "占全球供应量的80%": a share of what is produced
+            part_metric = part_metric if part_metric in SHARE_METRICS else None  # not "the price …, which represents"
         if cues.MARKET_SHARE.search(text[max(sentence.span.start, q.start - 30) : q.end + 10]):
             part_metric = part_metric or "production"
         if whole_metric and part_metric and whole_metric != part_metric:
