@@ -3,7 +3,7 @@ for these tests: a clause that describes a period, a world total beside a quota,
 
 from __future__ import annotations
 
-from fact_helpers import facts_reader, one
+from fact_helpers import facts_reader, one, read_facts
 
 facts_of = facts_reader("2025-10-20")
 
@@ -75,3 +75,22 @@ def test_a_change_against_the_same_period_of_a_named_year_is_year_on_year() -> N
         "tonnes recorded in the same timeframe in 2023."
     )
     assert one(en, value=-77.66)["unit"] == "pct_yoy"
+
+
+def test_this_week_against_last_week_dates_each_quote() -> None:
+    facts = read_facts(
+        "Neodymium oxide was quoted at 900,000 yuan per tonne this week, against 850,000 yuan per tonne last week.",
+        "2025-06-13",
+    )
+    assert one(facts, value=900000)["period"] == "2025-06-13"
+    assert one(facts, value=850000)["period"] == "2025-06-06"
+    zh = read_facts("本周氧化镨钕价格为45万元/吨，上周为44万元/吨。", "2025-06-13")
+    assert one(zh, value=450000)["period"] == "2025-06-13"
+    assert one(zh, value=440000)["period"] == "2025-06-06"
+    hant = read_facts("本週氧化鏑報價為265萬元/噸，上週為260萬元/噸。", "2025-06-13")
+    assert one(hant, value=2600000)["period"] == "2025-06-06"
+
+
+def test_a_weekly_wraps_lone_last_week_is_the_week_it_reports() -> None:
+    facts = read_facts("Samarium oxide traded sideways last week, around CNY 23,000 per metric ton.", "2025-06-16")
+    assert one(facts, value=23000)["period"] == "2025-06-16"

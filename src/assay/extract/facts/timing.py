@@ -155,6 +155,12 @@ class Timing:
             p_region = region_of(p.start)
             if p_region is not None and p_region != q_region:
                 continue
+            if (
+                p.start >= q.end
+                and _CLAUSE_GAP.fullmatch(text, q.end, p.start)
+                and any(o.start >= p.end and not _CLAUSE_END.search(text, p.end, o.start) for o in sentence.quantities)
+            ):
+                continue  # "45万元/吨，上周为44万元/吨": a period opening the next clause dates its number
             bound = is_bound_to_other(p, q, sentence.quantities, text)
             tight = p.start >= q.end and p.start - q.end <= 4
             if getattr(p, "baseline", False) and p_region is None and not tight:
@@ -254,6 +260,7 @@ _RELEASE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[.;。；!?！？]")
+_CLAUSE_GAP = re.compile(r"\s*[,，;；]\s*")
 _RELEASE_AFTER = re.compile(r"\s*(?:下达|发布|公布|印发|出台)")
 _NOW_BEFORE = re.compile(r"(?:目前|现有|当前|现阶段)的?\s*$|\bcurrent(?:ly)?\s+(?:of\s+)?$", re.IGNORECASE)
 _NOW_AFTER = re.compile(r"^\s*(?:a year\s+|per year\s+|/yr\s+)?(?:today|now|at present|currently)\b", re.I)
