@@ -102,3 +102,8 @@ def test_a_weekly_move_before_its_element_and_quote_is_a_price_change() -> None:
 def test_a_purity_before_a_product_still_names_the_product() -> None:
     facts = facts_of("Fugu Xintian Magnesium Alloy offered 99.9% magnesium ingot at Yuan 42,000/mt.", "2021-12-10")
     assert one(facts, value=42000)["commodity"] == "magnesium"
+
+
+def test_a_price_raised_by_an_amount_is_not_a_price() -> None:
+    facts = facts_of("春节后烧结镁砂燃料煤价格上调了15元/吨左右，镁砂报价为2,200元/吨。")
+    assert [f["value"] for f in facts if f["unit"] == "CNY/t"] == [2200]

@@ -34,7 +34,7 @@ def test_a_continent_or_shelf_is_not_the_mainland() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Beijing promised to pause the new controls for a year. Magnet exports to the US rose to 650 tonnes in October.",
+        "Beijing promised to pause the new controls for a year. Magnet exports to the US rose to 650 tonnes.",
         "北京當時承諾暫停出口管制措施一年。對美國的稀土磁鐵出口量為650噸。",
         "Beijing's export controls were paused. Magnet exports to the US rose to 650 tonnes in October.",
     ],
@@ -115,7 +115,9 @@ def test_grade_codes_name_their_magnesia() -> None:
 
 
 def test_pinyin_glosses_of_machine_converted_pages_do_not_hide_places() -> None:
-    text = "2011年1-9月國(guó)內(nèi)原鎂產(chǎn)量:內(nèi)蒙古:3,635噸,下降89%。寧夏回族自治區(qū):70,750噸,同比增加15%。"
+    text = (
+        "2011年1-9月國(guó)內(nèi)原鎂產(chǎn)量:內(nèi)蒙古:3,635噸,下降89%。寧夏回族自治區(qū):70,750噸,同比增加15%。"
+    )
     facts = facts_of(text)
     assert one(facts, value=3635)["geo"] == "CN-NM"
     assert one(facts, value=70750)["geo"] == "CN-NX"

@@ -412,13 +412,13 @@ def choose_geo(
         elif found is not None and not (found.start > q.end and found.start - q.end > 40):
             partner = found.value
         elif geo is not None and _is_country(geo):
-            lead = [m for m in places if m.kind == GEO and m.value in ("CN",) and roles.get(m.start) == "geo"]
+            home_named = [m for m in places if m.kind == GEO and m.value in ("CN",) and roles.get(m.start) == "geo"]
             home = carry.geo or "CN"
-            labelled = _labels_number(text, geo, subjects, q, sentence)
+            written_as_label = _labels_number(text, geo, subjects, q, sentence)
             if (
-                not lead
+                not home_named
                 and not _is_country(home)
-                and (labelled or (metric == "exports" and _destination_subject(text, geo, subjects, q)))
+                and (written_as_label or (metric == "exports" and _destination_subject(text, geo, subjects, q)))
             ):
                 partner, geo = geo, None
     return geo, partner
