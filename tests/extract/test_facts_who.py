@@ -133,3 +133,9 @@ def test_a_place_written_after_its_number_with_in() -> None:
     )
     assert one(facts, value=455700)["geo"] == "CN-SN"
     assert one(facts, value=162300)["geo"] == "CN-SX"
+
+
+def test_a_groups_short_name_owns_its_item_of_a_quota_list() -> None:
+    facts = facts_of("2024年冶炼分离指标全国总量25.4万吨，其中北方稀土17.0万吨，中稀集团8.4万吨。")
+    assert one(facts, value=84000)["geo"] == "company:china-rare-earth-group"
+    assert one(facts, value=170000)["geo"] == "company:china-northern-rare-earth"
