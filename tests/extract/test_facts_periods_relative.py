@@ -94,3 +94,13 @@ def test_this_week_against_last_week_dates_each_quote() -> None:
 def test_a_weekly_wraps_lone_last_week_is_the_week_it_reports() -> None:
     facts = read_facts("Samarium oxide traded sideways last week, around CNY 23,000 per metric ton.", "2025-06-16")
     assert one(facts, value=23000)["period"] == "2025-06-16"
+
+
+def test_each_clause_keeps_its_own_baseline() -> None:
+    zh = read_facts("7月份稀土磁材出口量为5577吨，较6月增长6.1%，较去年同期下降7.6%。", "2025-08-20")
+    assert one(zh, value=6.1)["unit"] == "pct_mom"
+    assert one(zh, value=-7.6)["unit"] == "pct_yoy"
+    hant = read_facts("7月份稀土磁鐵出口量為619噸，較6月暴增75.5%，並較去年同期增加4.8%。", "2025-08-20")
+    assert (one(hant, value=75.5)["unit"], one(hant, value=4.8)["unit"]) == ("pct_mom", "pct_yoy")
+    en = read_facts("Magnet exports were 5,577 t in July, up 6.1%, compared with 5,256 t in June.", "2025-08-20")
+    assert one(en, value=6.1)["unit"] == "pct_mom"

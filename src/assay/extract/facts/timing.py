@@ -48,6 +48,10 @@ class Timing:
         regions = [r for r in self.baseline_regions(sentence) if r[2] is not None]
         for region_start, _, period in regions:  # "5.6% less than in October 2021"
             if region_start >= q.end and region_start - q.end < 60:
+                if _CLAUSE_SEPARATOR.search(self.text, q.end, region_start) and any(
+                    o.start >= region_start and o.kind is QuantityKind.PERCENT for o in sentence.quantities
+                ):
+                    continue  # "较6月增长6.1%，较去年同期下降7.6%": the next clause's baseline is its own change's
                 return period
         for _, region_end, period in regions:  # "较2018年增长9.47%": only a movement word between
             gap = self.text[region_end : q.start]
@@ -95,6 +99,8 @@ class Timing:
         nxt = [o.start for o in sentence.quantities if o.start >= q.end]
         if nxt:
             window_after = text[q.end : min(nxt[0], q.end + 40)]
+            # "较6月增75.5%，并较去年同期增加4.8%": a cue in the next clause, which has its own number, is that number's
+            window_after = _CLAUSE_SEPARATOR.split(window_after, maxsplit=1)[0]
         prev_q = max((o.end for o in sentence.quantities if o.end <= q.start), default=sentence.span.start)
         window_before = text[max(prev_q, q.start - 40) : q.start]
         # the cue next to the number first: "环比增长6.8%,同比增长0.6%", "up 23.4% MoM and down 5.6% YoY"
@@ -260,6 +266,7 @@ _RELEASE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[.;。；!?！？]")
+_CLAUSE_SEPARATOR = re.compile(r"[,，;；]")
 _CLAUSE_GAP = re.compile(r"\s*[,，;；]\s*")
 _RELEASE_AFTER = re.compile(r"\s*(?:下达|发布|公布|印发|出台)")
 _NOW_BEFORE = re.compile(r"(?:目前|现有|当前|现阶段)的?\s*$|\bcurrent(?:ly)?\s+(?:of\s+)?$", re.IGNORECASE)
