@@ -139,3 +139,13 @@ def test_a_groups_short_name_owns_its_item_of_a_quota_list() -> None:
     facts = facts_of("2024年冶炼分离指标全国总量25.4万吨，其中北方稀土17.0万吨，中稀集团8.4万吨。")
     assert one(facts, value=84000)["geo"] == "company:china-rare-earth-group"
     assert one(facts, value=170000)["geo"] == "company:china-northern-rare-earth"
+
+
+def test_a_companys_own_report_owns_its_unplaced_output() -> None:
+    title = "Lynas Rare Earths quarterly report"
+    facts = facts_of("Total REO production was 5,210 tonnes in the June quarter.", title=title)
+    assert one(facts, value=5210)["geo"] == "company:lynas-rare-earths"
+    placed = facts_of("China's rare earth mine production was 270,000 tonnes in 2024.", title=title)
+    assert one(placed, value=270000)["geo"] == "CN"
+    zh = facts_of("报告期内稀土氧化物产量为5210吨。", title="北方稀土2024年半年度报告")
+    assert one(zh, value=5210)["geo"] == "company:china-northern-rare-earth"

@@ -65,6 +65,7 @@ from assay.extract.facts import cues
 from assay.extract.facts.labels import labelled_place
 from assay.extract.facts.readings import (
     base_metric,
+    COMPANY_METRICS,
     carried_geo,
     dedupe,
     dominant_commodity,
@@ -179,6 +180,11 @@ class _Reader:
             period=next((p.period for p in title_periods if not _YEAR_BEFORE.search(p.text)), None),
         )
         self.doc_commodity = dominant_commodity(self.mentions)
+        # a title naming one company and no place: the page is that company's report
+        title_companies = {m.value for m in title_mentions if m.kind == COMPANY}
+        self._title_company = (
+            title_companies.pop() if len(title_companies) == 1 and self.title_carry.geo is None else None
+        )
         self.timing = Timing(text, self.layout, self.published, self.title_carry)
         self.absolute_changes: set[int] = set()
         self._carry_from_sentence = False
@@ -538,6 +544,8 @@ class _Reader:
         if geo is None and not any(m.kind in (GEO, COMPANY) for m in sentence.mentions):
             # "the company's output rose 40%": the company of the title, not the country carried along
             geo = subject_company(text, sentence.span.start, q.start, self.mentions, self.title_mentions)
+            if geo is None and carry.geo is None and metric in COMPANY_METRICS:
+                geo = self._title_company  # "Lynas quarterly report": "REO production was 4,945 t" is Lynas's
         local_only = metric in ("investment", "output_value", "revenue", "net_profit") and not (geo or "").startswith(
             "company:"
         )

@@ -93,14 +93,14 @@ def carried_geo(carried: str | None, metric: str, title_geo: str | None = None) 
     """The place a number inherits: its paragraph's subject (a company only for what companies report),
     else the place the title names, else China, the subject of this industry's news."""
     if carried and carried.startswith("company:"):
-        if metric in _COMPANY_METRICS:
+        if metric in COMPANY_METRICS:
             return carried
     elif carried and carried != "WORLD" and metric != "price":  # a market price is national unless placed
         return carried
     return title_geo or "CN"
 
 
-_COMPANY_METRICS = ("revenue", "net_profit", "investment", "production", "capacity", "output_value")
+COMPANY_METRICS = ("revenue", "net_profit", "investment", "production", "capacity", "output_value")
 
 
 def home_like(code: str) -> bool:
