@@ -64,8 +64,8 @@ from assay.extract import FACT_RULES_VERSION
 from assay.extract.facts import cues
 from assay.extract.facts.labels import labelled_place
 from assay.extract.facts.readings import (
-    base_metric,
     COMPANY_METRICS,
+    base_metric,
     carried_geo,
     dedupe,
     dominant_commodity,
