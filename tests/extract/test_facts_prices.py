@@ -107,3 +107,13 @@ def test_a_purity_before_a_product_still_names_the_product() -> None:
 def test_a_price_raised_by_an_amount_is_not_a_price() -> None:
     facts = facts_of("春节后烧结镁砂燃料煤价格上调了15元/吨左右，镁砂报价为2,200元/吨。")
     assert [f["value"] for f in facts if f["unit"] == "CNY/t"] == [2200]
+
+
+def test_oxide_grades_written_without_a_percent_or_after_the_formula_are_grades() -> None:
+    facts = facts_of(
+        "Caustic calcined magnesia prices held, with 90-92% MgO at $135-160/tonne and 96 MgO at $265-285/tonne, "
+        "while fused magnesia MgO 98% climbed to $760-920/tonne."
+    )
+    assert one(facts, value=135)["commodity"] == "caustic_calcined_magnesia"
+    assert one(facts, value=265)["commodity"] == "caustic_calcined_magnesia"
+    assert one(facts, value=760)["commodity"] == "fused_magnesia"

@@ -63,13 +63,15 @@ _WHOLE_GAP = re.compile(r"\s*(?:的|'s|’s)?\s*(?:[约近超]|超过|约为)?\s
 _PLACE_AFTER_GAP = re.compile(r"\s*(?:(?:was|were)\s+(?:produced|mined|made|output)\s+)?(?:in|at)\s+(?:the\s+)?", re.I)
 # "fused magnesia, basis 97% MgO", "90-92% MgO": a percent of an oxide is a grade, the content, not the
 # product ("99.9% magnesium ingot" names the product)
-_GRADE_BEFORE = re.compile(r"\d\s*%\s*\Z")
+_GRADE_BEFORE = re.compile(r"\d\s*%?\s*\Z")  # "97% MgO", "96 MgO"
+_GRADE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*%")  # "FM MgO 98%"
 _OXIDE_FORMULA = re.compile(r"(?:[A-Z][a-z]?\d?O\d?|T?REO)")
 
 
 def _is_grade(m: Mention, text: str) -> bool:
     return bool(
-        _OXIDE_FORMULA.fullmatch(text, m.start, m.end) and _GRADE_BEFORE.search(text, max(0, m.start - 12), m.start)
+        _OXIDE_FORMULA.fullmatch(text, m.start, m.end)
+        and (_GRADE_BEFORE.search(text, max(0, m.start - 12), m.start) or _GRADE_AFTER.match(text, m.end))
     )
 
 
