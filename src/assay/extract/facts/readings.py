@@ -65,26 +65,29 @@ def reference_date(text: str, published: date | None, title: str = "") -> date |
     if published is not None:
         return published
     body = text[:200_000]
-    counts = Counter(int(y) for y in _YEAR.findall(body))
-    if not counts:
+    years = list(_PAGE_YEAR.finditer(body))
+    if not years:
         return None
-    dated = {int(y) for y in _YEAR.findall(title)}
+    counts = Counter(int(m.group(1)) for m in years)
+    dated = {int(y) for y in _PAGE_YEAR.findall(title)}
     dated |= {year for year, n in counts.items() if n > 1}
-    for m in _YEAR_WITH_MONTHS.finditer(body):
-        dated.add(int(next(y for y in m.groups() if y)))
-    dated &= set(counts) | {int(y) for y in _YEAR.findall(title)}
+    for m in years:  # a year with a month, quarter or half: looked at only where a year stands
+        if _MONTHS_AFTER_YEAR.match(body, m.end()) or _MONTHS_BEFORE_YEAR.search(
+            body, max(0, m.start() - 24), m.start()
+        ):
+            dated.add(int(m.group(1)))
+    dated &= set(counts) | {int(y) for y in _PAGE_YEAR.findall(title)}
     return date(max(dated), 12, 31) if dated else None
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
+_PAGE_YEAR = re.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
 _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-# a year written with a month, quarter or half: one regex pass, so dating an undated page stays cheap
-_YEAR_WITH_MONTHS = re.compile(
-    rf"\b{_MONTH_NAME}\s+(?:\d{{1,2}},?\s+)?((?:19|20)\d\d)\b"
-    r"|((?:19|20)\d\d)\s*年\s*(?:\d{1,2}\s*[月\-–~]|[一二三四上下前第全]|1-)"
-    r"|\b((?:19|20)\d\d)[-/](?:0?[1-9]|1[0-2])\b(?![-/]?\d{3})"
-    r"|\b(?:Q[1-4]|H[12])\s*((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\s*(?:Q[1-4]|H[12])\b"
-    r"|\b(?:quarter|half|months)\s+of\s+((?:19|20)\d\d)\b",
+_MONTHS_BEFORE_YEAR = re.compile(
+    rf"(?:\b{_MONTH_NAME}\s+(?:\d{{1,2}},?\s+)?|\b(?:Q[1-4]|H[12])\s*|\b(?:quarter|half|months)\s+of\s+)\Z",
+    re.IGNORECASE,
+)
+_MONTHS_AFTER_YEAR = re.compile(
+    r"\s*年\s*(?:\d{1,2}\s*[月\-–~]|[一二三四上下前第全]|1-)|[-/](?:0?[1-9]|1[0-2])\b(?![-/]?\d{3})|\s*(?:Q[1-4]|H[12])\b",
     re.IGNORECASE,
 )
 

@@ -294,6 +294,9 @@ def partner_lists(sentence: Sentence, text: str, metric: str | None) -> list[lis
 
 def _paired_partner(sentence: Sentence, q: Quantity, text: str, metric: str) -> str | None:
     """ "Imports from the U.S. and Myanmar slipped by 14.6% and 31.6%": the n-th value is the n-th place's."""
+    lists = partner_lists(sentence, text, metric)
+    if not lists:
+        return None  # the common case: no list of places, no walk over the sentence's numbers
     run: list[int] = []  # starts of a run of values of one kind; q may be a re-signed copy of its reading
     kinds = {o.start: o.kind for o in sentence.quantities}
     ends = {o.start: o.end for o in sentence.quantities}
@@ -306,7 +309,7 @@ def _paired_partner(sentence: Sentence, q: Quantity, text: str, metric: str) -> 
             run = [o.start]
     if q.start not in run or len(run) < 2:
         return None
-    for places in partner_lists(sentence, text, metric):
+    for places in lists:
         if len(places) == len(run) and places[-1].end <= run[0]:
             return places[run.index(q.start)].value
     return None
