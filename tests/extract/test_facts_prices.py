@@ -117,3 +117,12 @@ def test_oxide_grades_written_without_a_percent_or_after_the_formula_are_grades(
     assert one(facts, value=135)["commodity"] == "caustic_calcined_magnesia"
     assert one(facts, value=265)["commodity"] == "caustic_calcined_magnesia"
     assert one(facts, value=760)["commodity"] == "fused_magnesia"
+
+
+def test_the_group_a_sentence_opens_with_is_a_topic_not_a_list_item() -> None:
+    en = facts_of("As for heavy rare earths, terbium oxide sold at 9,000 yuan/kg, with few deals.")
+    assert one(en, value=9000)["commodity"] == "terbium"
+    zh = facts_of("至于中重稀土，氧化镝报价为1550元/公斤。")
+    assert one(zh, value=1550)["commodity"] == "dysprosium"
+    listed = facts_of("Light rare earths, neodymium and praseodymium oxides rose to 600,000 yuan/mt.")
+    assert one(listed, value=600000)["commodity"] == "rare_earths"

@@ -76,6 +76,9 @@ def _is_grade(m: Mention, text: str) -> bool:
 
 
 _LABEL_GAP = re.compile(r"[ \t]*[:：][ \t]*")
+_TOPIC_OPENING = re.compile(
+    r"(?:\b(?:in terms of|as for|as to|regarding|when it comes to)(?:\s+the)?\s*|(?:至于|至於)\s*)\Z", re.I
+)
 _LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)\s*$", re.IGNORECASE)
 
 
@@ -194,6 +197,9 @@ def commodity_of(mentions: Sequence[Mention], q: Quantity, clause: Span, text: s
     while j < len(items) and _LIST_GLUE.match(text[group[-1].end : items[j].start]) and items[j].end <= q.start:
         group.append(items[j])
         j += 1
+    # "In terms of light rare earth, neodymium oxide was quoted …", "至于中重稀土，氧化铽…": the topic the
+    # sentence opens with, not an item of a list
+    group = [m for m in group if m is found or not _TOPIC_OPENING.search(text, max(0, m.start - 24), m.start)]
     ids = {m.value for m in group}
     if len(ids) == 1:
         return found.value, found.form
