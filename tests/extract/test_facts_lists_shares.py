@@ -192,3 +192,14 @@ def test_a_share_of_world_supply_is_a_share_of_production() -> None:
     traditional = one(facts_of("中國佔到全球鎂供應量的約85%。"), metric="production_share")
     assert traditional["geo"] == "CN"
     assert not facts_of("Supply stayed tight in China, with 85% of magnesium plants idle.")
+
+
+def test_one_value_for_each_product_listed_before_it() -> None:
+    zh = facts_of("5月挂牌价中，氧化镧及氧化铈的价格均为8,600 元/吨。")
+    assert {f["commodity"] for f in zh if f["value"] == 8600} == {"lanthanum", "cerium"}
+    hant = facts_of("氧化鐠與氧化釹的報價均為45萬元/噸。")
+    assert {f["commodity"] for f in hant if f["value"] == 450000} == {"praseodymium", "neodymium"}
+    en = facts_of("Lanthanum oxide and cerium oxide were both at 8,600 yuan per tonne.")
+    assert {f["commodity"] for f in en if f["value"] == 8600} == {"lanthanum", "cerium"}
+    single = facts_of("Lanthanum oxide was at 8,600 yuan per tonne, and cerium oxide rose.")
+    assert [f["commodity"] for f in single if f["value"] == 8600] == ["lanthanum"]

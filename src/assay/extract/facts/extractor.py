@@ -139,6 +139,10 @@ def extract_facts(doc: Document) -> list[Fact]:
     return _Reader(doc, text).run()
 
 
+# One value for each item of a list before it: 均为, 都是, "both at", "each at", "all at"
+_EACH_BEFORE = re.compile(r"(?:均为|均為|均|都是|都为|都為|皆为|皆為|\b(?:both|each|all)\s+(?:at|were|was|stood at))\s*\Z", re.I)
+_EACH_GLUE = re.compile(r"\s*(?:[,、/&]|and|or|和|及|与|與|以及)\s*", re.IGNORECASE)
+
 # The world's supply as the whole of a share: what the world produces
 _SUPPLY_WHOLE = re.compile(
     r"^\s*(?:of\s+)?(?:the\s+)?(?:world|global|worldwide)(?:'s|’s)?\s+(?:[a-z-]+\s+){0,2}supply\b"
@@ -403,7 +407,23 @@ class _Reader:
             year = fact.period or ""
             if re.fullmatch(r"(?:19|20)\d\d", year):
                 fact = replace(fact, period=str(int(year) - 1))
+        if fact is not None and _EACH_BEFORE.search(clause_before[-12:]):
+            return self._each_of(fact, sentence, q)
         return [fact] if fact else []
+
+    def _each_of(self, fact: Fact, sentence: Sentence, q: Quantity) -> list[Fact]:
+        """"氧化镧及氧化铈的价格均为9,800元/吨", "both lanthanum and cerium oxide at 9,800 yuan/t": one value,
+        each of the products listed before it."""
+        items = [m for m in self._usable(sentence) if m.kind == COMMODITY and m.end <= q.start]
+        listed = [items[-1]] if items else []
+        for m in reversed(items[:-1]):
+            if not _EACH_GLUE.fullmatch(self.text, m.end, listed[0].start):
+                break
+            listed.insert(0, m)
+        ids = list(dict.fromkeys(m.value for m in listed))
+        if len(ids) < 2 or fact.commodity in ids:
+            return [fact]
+        return [replace(fact, commodity=i, form=m.form) for i, m in zip(ids, listed, strict=False)]
 
     def _is_starting_level(self, q: Quantity, sentence: Sentence, clause_before: str, after: str) -> bool:
         if not cues.FROM_LEVEL_BEFORE.search(clause_before[-24:]) or cues.OWN_TIME_AFTER.match(after):
