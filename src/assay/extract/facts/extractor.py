@@ -140,7 +140,9 @@ def extract_facts(doc: Document) -> list[Fact]:
 
 
 # One value for each item of a list before it: 均为, 都是, "both at", "each at", "all at"
-_EACH_BEFORE = re.compile(r"(?:均为|均為|均|都是|都为|都為|皆为|皆為|\b(?:both|each|all)\s+(?:at|were|was|stood at))\s*\Z", re.I)
+_EACH_BEFORE = re.compile(
+    r"(?:(?<!平)均(?:为|為)?|都是|都为|都為|皆为|皆為|\b(?:both|each|all)\s+(?:at|were|was|stood at))\s*\Z", re.I
+)
 _EACH_GLUE = re.compile(r"\s*(?:[,、/&]|and|or|和|及|与|與|以及)\s*", re.IGNORECASE)
 
 # The world's supply as the whole of a share: what the world produces
@@ -412,7 +414,7 @@ class _Reader:
         return [fact] if fact else []
 
     def _each_of(self, fact: Fact, sentence: Sentence, q: Quantity) -> list[Fact]:
-        """"氧化镧及氧化铈的价格均为9,800元/吨", "both lanthanum and cerium oxide at 9,800 yuan/t": one value,
+        """ "氧化镧及氧化铈的价格均为9,800元/吨", "both lanthanum and cerium oxide at 9,800 yuan/t": one value,
         each of the products listed before it."""
         items = [m for m in self._usable(sentence) if m.kind == COMMODITY and m.end <= q.start]
         listed = [items[-1]] if items else []
