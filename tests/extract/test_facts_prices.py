@@ -126,3 +126,14 @@ def test_the_group_a_sentence_opens_with_is_a_topic_not_a_list_item() -> None:
     assert one(zh, value=1550)["commodity"] == "dysprosium"
     listed = facts_of("Light rare earths, neodymium and praseodymium oxides rose to 600,000 yuan/mt.")
     assert one(listed, value=600000)["commodity"] == "rare_earths"
+
+
+def test_bare_amounts_of_a_price_sentence_take_the_weight_of_its_quote() -> None:
+    en = facts_of("Neodymium oxide rose to 610,000 yuan per tonne this week from 590,000 yuan last week.")
+    assert one(en, value=590000)["unit"] == "CNY/t"
+    noted = facts_of("The price of flake graphite fell from 4,200 yuan (ton price, the same below) to 3,900 yuan.")
+    assert {f["value"] for f in noted if f["unit"] == "CNY/t"} == {4200, 3900}
+    zh = facts_of("氧化镨钕价格由45万元/吨降至43万元。")
+    assert one(zh, value=430000)["unit"] == "CNY/t"
+    money = facts_of("镁锭价格为17000元/吨，每吨利润约1000元，成本16000元，成交额约2000万元。")
+    assert [f["value"] for f in money] == [17000]

@@ -139,6 +139,15 @@ def extract_facts(doc: Document) -> list[Fact]:
     return _Reader(doc, text).run()
 
 
+# A note after a bare amount saying it is per tonne: "(ton price, the same below)", "（吨价，下同）"
+_WEIGHT_NOTE = re.compile(r"\s*[(（]\s*(?:(?:per\s+)?(?:metric\s+)?(?:tons?|tonnes?)\s+price|吨价|噸價|元/吨|元/噸)", re.I)
+
+_NOT_A_PRICE = re.compile(
+    r"\b(?:cost|costs|margin|margins|profit|profits|revenue|sales|turnover|worth|value|loss|fee|tax|subsid\w*)\b"
+    r"|成本|利润|利潤|毛利|成交额|成交額|金额|金額|销售额|銷售額|费用|費用|税|稅|补贴|補貼|亏损|虧損",
+    re.I,
+)
+
 # One value for each item of a list before it: 均为, 都是, "both at", "each at", "all at"
 _EACH_BEFORE = re.compile(
     r"(?:(?<!平)均(?:为|為)?|都是|都为|都為|皆为|皆為|\b(?:both|each|all)\s+(?:at|were|was|stood at))\s*\Z", re.I
@@ -193,6 +202,7 @@ class _Reader:
         )
         self.timing = Timing(text, self.layout, self.published, self.title_carry)
         self.absolute_changes: set[int] = set()
+        self._priced: dict[int, tuple[int, str, float]] = {}  # bare amounts read as prices: start -> (end, unit, value)
         self._carry_from_sentence = False
         self._examples_at: tuple[int, list[tuple[int, int]]] = (-1, [])
         self._usable_at: tuple[int, list[Mention]] = (-1, [])
@@ -378,6 +388,8 @@ class _Reader:
             q = replace(q, kind=QuantityKind.PERCENT, value=round(q.value * 100, 4), unit="%")
         if q.kind is QuantityKind.PERCENT:
             return self._percent_facts(q, sentence, clause, carry, heading)
+        if q.kind is QuantityKind.MONEY and q.unit:
+            q = self._priced_as_before(q, sentence, carry)
         kinds = LEVEL_METRICS.get(q.kind)
         if kinds is None or q.unit is None or q.unit not in FACT_UNITS or q.value == 0:
             return []
@@ -412,6 +424,32 @@ class _Reader:
         if fact is not None and _EACH_BEFORE.search(clause_before[-12:]):
             return self._each_of(fact, sentence, q)
         return [fact] if fact else []
+
+    def _priced_as_before(self, q: Quantity, sentence: Sentence, carry: Carry) -> Quantity:
+        """A bare amount in a sentence about prices takes the weight of the price quoted before it in its
+        paragraph ("$2,850 per tonne … below $2,800 in mid November", "900,000 yuan per tonne this week from
+        850,000 yuan last week"), or of a note beside it ("20,000 yuan (ton price, the same below)", 吨价)."""
+        metrics = {m.value for m in sentence.mentions if m.kind == METRIC}
+        if metrics & {"revenue", "net_profit", "investment", "output_value", "trade_value", "value", "exports"}:
+            return q
+        if "price" in metrics and _WEIGHT_NOTE.match(self.text, q.end):
+            self._priced[q.start] = (q.end, f"{q.unit}/t", q.value)
+            return replace(q, kind=QuantityKind.PRICE, unit=f"{q.unit}/t")
+        clause = self.layout.clause(q.start)
+        if _NOT_A_PRICE.search(self.text, clause.start, q.start):
+            return q  # a cost, a margin, a turnover: money, not the market's price
+        start = sentence.span.start
+        earlier = [
+            (o.end, o.unit or "", o.value)
+            for o in self.quantities
+            if start <= o.start < q.start and o.kind is QuantityKind.PRICE and (o.unit or "").startswith(f"{q.unit}/")
+        ] + [found for at, found in self._priced.items() if start <= at < q.start]
+        last = max(earlier, default=None)
+        # the earlier quote of the same thing in the same currency: its level is comparable (within a factor 3)
+        if last is not None and last[1].startswith(f"{q.unit}/") and last[2] / 3 <= q.value <= last[2] * 3:
+            self._priced[q.start] = (q.end, last[1], q.value)
+            return replace(q, kind=QuantityKind.PRICE, unit=last[1])
+        return q
 
     def _each_of(self, fact: Fact, sentence: Sentence, q: Quantity) -> list[Fact]:
         """ "氧化镧及氧化铈的价格均为9,800元/吨", "both lanthanum and cerium oxide at 9,800 yuan/t": one value,
