@@ -140,7 +140,9 @@ def extract_facts(doc: Document) -> list[Fact]:
 
 
 # A note after a bare amount saying it is per tonne: "(ton price, the same below)", "（吨价，下同）"
-_WEIGHT_NOTE = re.compile(r"\s*[(（]\s*(?:(?:per\s+)?(?:metric\s+)?(?:tons?|tonnes?)\s+price|吨价|噸價|元/吨|元/噸)", re.I)
+_WEIGHT_NOTE = re.compile(
+    r"\s*[(（]\s*(?:(?:per\s+)?(?:metric\s+)?(?:tons?|tonnes?)\s+price|吨价|噸價|元/吨|元/噸)", re.I
+)
 
 _NOT_A_PRICE = re.compile(
     r"\b(?:cost|costs|margin|margins|profit|profits|revenue|sales|turnover|worth|value|loss|fee|tax|subsid\w*)\b"
