@@ -203,3 +203,12 @@ def test_one_value_for_each_product_listed_before_it() -> None:
     assert {f["commodity"] for f in en if f["value"] == 8600} == {"lanthanum", "cerium"}
     single = facts_of("Lanthanum oxide was at 8,600 yuan per tonne, and cerium oxide rose.")
     assert [f["commodity"] for f in single if f["value"] == 8600] == ["lanthanum"]
+
+
+def test_two_quotas_under_one_head_noun_pair_in_order() -> None:
+    zh = facts_of("2025年第一批稀土开采、冶炼分离总量控制指标分别为100000吨、95000吨。")
+    assert (one(zh, value=100000)["metric"], one(zh, value=95000)["metric"]) == ("mining_quota", "smelting_quota")
+    hant = facts_of("2025年第一批稀土開采、冶煉分離總量控制指標分別為100000噸和95000噸。")
+    assert one(hant, value=95000)["metric"] == "smelting_quota"
+    en = facts_of("China's rare earth mining and smelting quotas for 2025 were 100,000 t and 95,000 t respectively.")
+    assert (one(en, value=100000)["metric"], one(en, value=95000)["metric"]) == ("mining_quota", "smelting_quota")

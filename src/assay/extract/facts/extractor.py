@@ -144,6 +144,13 @@ _WEIGHT_NOTE = re.compile(
     r"\s*[(（]\s*(?:(?:per\s+)?(?:metric\s+)?(?:tons?|tonnes?)\s+price|吨价|噸價|元/吨|元/噸)", re.I
 )
 
+# Two quotas named by one head noun: "开采、冶炼分离总量控制指标", "mining and smelting quotas"
+_QUOTA_PAIR = re.compile(
+    r"(?:开采|采矿|\bmining)\s*(?:、|和|与|及|,|\band\b)\s*(?:冶炼分离|冶炼|smelting(?:\s+and\s+separation)?|separation)"
+    r"[^。.;\d]{0,16}?(?:指标|配额|quotas)",
+    re.I,
+)
+
 _NOT_A_PRICE = re.compile(
     r"\b(?:cost|costs|margin|margins|profit|profits|revenue|sales|turnover|worth|value|loss|fee|tax|subsid\w*)\b"
     r"|成本|利润|利潤|毛利|成交额|成交額|金额|金額|销售额|銷售額|费用|費用|税|稅|补贴|補貼|亏损|虧損",
@@ -299,6 +306,8 @@ class _Reader:
         items = respective_commodities(sentence, run, self.text) if index < len(run) else None
         if items is not None:
             return (items[index].value, items[index].form), None
+        if len(run) == 2 and q.kind is QuantityKind.MASS and _QUOTA_PAIR.search(self.text, sentence.span.start, run[0].start):
+            return None, ("mining_quota", "smelting_quota")[index]  # "开采、冶炼分离总量控制指标分别为12万吨、11.5万吨"
         if q.kind is QuantityKind.PERCENT:  # "指标为25.5万吨，…为24万吨，分别较2022年增长21.4%和18.8%"
             levels = [f.metric for f in earlier if f.unit not in ("%", "pct_yoy", "pct_mom", "pct_qoq", "pct_change")]
             metrics = list(dict.fromkeys(levels))
