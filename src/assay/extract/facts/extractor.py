@@ -306,7 +306,8 @@ class _Reader:
         items = respective_commodities(sentence, run, self.text) if index < len(run) else None
         if items is not None:
             return (items[index].value, items[index].form), None
-        if len(run) == 2 and q.kind is QuantityKind.MASS and _QUOTA_PAIR.search(self.text, sentence.span.start, run[0].start):
+        quota_pair = _QUOTA_PAIR.search(self.text, sentence.span.start, run[0].start)
+        if len(run) == 2 and q.kind is QuantityKind.MASS and quota_pair:
             return None, ("mining_quota", "smelting_quota")[index]  # "开采、冶炼分离总量控制指标分别为12万吨、11.5万吨"
         if q.kind is QuantityKind.PERCENT:  # "指标为25.5万吨，…为24万吨，分别较2022年增长21.4%和18.8%"
             levels = [f.metric for f in earlier if f.unit not in ("%", "pct_yoy", "pct_mom", "pct_qoq", "pct_change")]
