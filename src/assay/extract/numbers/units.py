@@ -42,6 +42,7 @@ CURRENCY_PREFIX: dict[str, str] = {
     "cny": "CNY",
     "yuan": "CNY",
     "renminbi": "CNY",
+    "yn": "CNY",  # trade press ("Yn3,700-4,200/t")
     "人民币": "CNY",
     "人民幣": "CNY",
     "美元": "USD",
