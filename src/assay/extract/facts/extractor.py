@@ -151,6 +151,11 @@ _QUOTA_PAIR = re.compile(
     re.I,
 )
 
+# Units of things assay does not count: energy, vehicles, pieces
+_UNTRACKED_UNIT = re.compile(
+    r"\s*(?:[kMGT]Wh\b|[kMGT]W\b|units?\b|vehicles?\b|cars?\b|sets?\b|pieces?\b|辆|輛|台|套|件|千瓦时|千瓦時)"
+)
+
 _NOT_A_PRICE = re.compile(
     r"\b(?:cost|costs|margin|margins|profit|profits|revenue|sales|turnover|worth|value|loss|fee|tax|subsid\w*)\b"
     r"|成本|利润|利潤|毛利|成交额|成交額|金额|金額|销售额|銷售額|费用|費用|税|稅|补贴|補貼|亏损|虧損",
@@ -437,6 +442,21 @@ class _Reader:
             return self._each_of(fact, sentence, q)
         return [fact] if fact else []
 
+    def _change_of_untracked(self, q: Quantity, sentence: Sentence) -> bool:
+        """A change of a level in units we do not track ("output of power batteries rose to 159.8GWh, up by
+        250pc", "sales were 216,000 units, up 74.9%", "产量25万辆，同比增长30%") is that level's, not a mineral's."""
+        text = self.text
+        for o in sentence.quantities:
+            if o.kind is not QuantityKind.NUMBER or not _UNTRACKED_UNIT.match(text, o.end):
+                continue
+            if o.end <= q.start and not any(
+                m.kind == COMMODITY and o.end <= m.start < q.start for m in sentence.mentions
+            ):
+                return True
+            if o.start >= q.end and o.start - q.end <= 8:  # "increased by 168.1pc to 107.5GWh"
+                return True
+        return False
+
     def _priced_as_before(self, q: Quantity, sentence: Sentence, carry: Carry) -> Quantity:
         """A bare amount in a sentence about prices takes the weight of the price quoted before it in its
         paragraph ("$2,850 per tonne … below $2,800 in mid November", "900,000 yuan per tonne this week from
@@ -524,6 +544,8 @@ class _Reader:
             fact = self._fill(q, sentence, clause, carry, heading, "approval_rate", "%", before, clause_before)
             return [fact] if fact else []
         if not is_change:
+            return []
+        if self._change_of_untracked(q, sentence):
             return []
         if re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after) and not self.timing.baseline_period(
             q, sentence
