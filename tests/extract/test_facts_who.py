@@ -149,3 +149,11 @@ def test_a_companys_own_report_owns_its_unplaced_output() -> None:
     assert one(placed, value=270000)["geo"] == "CN"
     zh = facts_of("报告期内稀土氧化物产量为5210吨。", title="北方稀土2024年半年度报告")
     assert one(zh, value=5210)["geo"] == "company:china-northern-rare-earth"
+
+
+def test_a_share_held_together_by_several_holders_is_nobodys() -> None:
+    assert not [f for f in facts_of("北方稀土与中国稀土集团两家合计占全国产量的90%以上。") if f["value"] == 90]
+    together = "China Northern Rare Earth and China Rare Earth Group together account for 90% of China's output."
+    assert not [f for f in facts_of(together) if f["value"] == 90]
+    alone = facts_of("China Northern Rare Earth accounts for 60% of China's rare earth output.")
+    assert one(alone, value=60)["geo"] == "company:china-northern-rare-earth"

@@ -156,6 +156,8 @@ _UNTRACKED_UNIT = re.compile(
     r"\s*(?:[kMGT]Wh\b|[kMGT]W\b|units?\b|vehicles?\b|cars?\b|sets?\b|pieces?\b|辆|輛|台|套|件|千瓦时|千瓦時)"
 )
 
+_COMBINED = re.compile(r"合计|合計|合共|共同|\b(?:together|combined|jointly|between them)\b", re.I)
+
 _NOT_A_PRICE = re.compile(
     r"\b(?:cost|costs|margin|margins|profit|profits|revenue|sales|turnover|worth|value|loss|fee|tax|subsid\w*)\b"
     r"|成本|利润|利潤|毛利|成交额|成交額|金额|金額|销售额|銷售額|费用|費用|税|稅|补贴|補貼|亏损|虧損",
@@ -588,6 +590,9 @@ class _Reader:
         after: str,
     ) -> list[Fact]:
         text = self.text
+        named = {m.value for m in sentence.mentions if m.kind in (COMPANY, GEO) and m.end <= q.start}
+        if len(named) >= 2 and _COMBINED.search(text, sentence.span.start, q.start):
+            return []  # "两家合计占全国90%以上", "together they hold 90%": no one holder to give it to
         metrics = [m for m in sentence.mentions if m.kind == METRIC and m.value in _ALL_METRICS]
         zhan = text.rfind("占", clause.start, q.start)
         if zhan >= 0:  # 中国出口量占国内产量的50%: the whole sits between 占 and the number
