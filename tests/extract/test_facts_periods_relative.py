@@ -104,3 +104,10 @@ def test_each_clause_keeps_its_own_baseline() -> None:
     assert (one(hant, value=75.5)["unit"], one(hant, value=4.8)["unit"]) == ("pct_mom", "pct_yoy")
     en = read_facts("Magnet exports were 5,577 t in July, up 6.1%, compared with 5,256 t in June.", "2025-08-20")
     assert one(en, value=6.1)["unit"] == "pct_mom"
+
+
+def test_when_a_licence_lapses_is_not_the_period_of_a_number() -> None:
+    zh = read_facts("该稀土矿采矿权有效期至2030年6月，年产能达5万吨。", "2025-06-01")
+    assert one(zh, value=50000)["period"] != "2030-06"
+    hant = read_facts("該稀土礦採礦權有效期至2030年6月，年產能達5萬噸。", "2025-06-01")
+    assert one(hant, value=50000)["period"] != "2030-06"

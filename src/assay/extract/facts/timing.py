@@ -152,6 +152,8 @@ class Timing:
                 text, p.end
             ):
                 continue  # "the quotas for 2024, released in August, were …": the date of the release
+            if _VALID_UNTIL.search(text, max(sentence.span.start, p.start - 24), p.start):
+                continue  # "采矿权有效期至2024年6月，年产能302万吨": when a licence lapses, not when the number holds
             if cues.SINCE_BEFORE.search(text, max(sentence.span.start, p.start - 20), p.start):
                 continue  # "their lowest since late May", "自5月以来": where a run began, not when the number holds
             if p.period == report_day:
@@ -266,6 +268,10 @@ _RELEASE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[.;。；!?！？]")
+_VALID_UNTIL = re.compile(
+    r"(?:有效期|有效期限|期限)(?:至|到|为|為)?\s*\Z|\b(?:valid|expires?|expiring|runs)(?:\s+(?:until|till|through|in|on))?\s*\Z",
+    re.I,
+)
 _CLAUSE_SEPARATOR = re.compile(r"[,，;；]")
 _CLAUSE_GAP = re.compile(r"\s*[,，;；]\s*")
 _RELEASE_AFTER = re.compile(r"\s*(?:下达|发布|公布|印发|出台)")
