@@ -137,3 +137,13 @@ def test_bare_amounts_of_a_price_sentence_take_the_weight_of_its_quote() -> None
     assert one(zh, value=430000)["unit"] == "CNY/t"
     money = facts_of("镁锭价格为17000元/吨，每吨利润约1000元，成本16000元，成交额约2000万元。")
     assert [f["value"] for f in money] == [17000]
+
+
+def test_a_price_sentence_after_a_quote_per_tonne_keeps_its_weight() -> None:
+    facts = facts_of(
+        "Chinese magnesium ingot will likely sell at US$ 2,300-2,400 per tonne next quarter.\n\n"
+        "The price in China rebounded to US$ 2,400 level while it had decreased to US$ 2,250 last week."
+    )
+    assert {f["value"] for f in facts if f["unit"] == "USD/t"} >= {2400, 2250}
+    money = facts_of("Magnesium ingot sold at US$ 2,300 per tonne. The plant cost US$ 2,000 to refit.")
+    assert [f["value"] for f in money if f["unit"] == "USD/t"] == [2300]

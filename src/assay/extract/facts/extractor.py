@@ -472,7 +472,8 @@ class _Reader:
         clause = self.layout.clause(q.start)
         if _NOT_A_PRICE.search(self.text, clause.start, q.start):
             return q  # a cost, a margin, a turnover: money, not the market's price
-        start = sentence.span.start
+        # the sentence's own quote, or one of the sentences just before when this one speaks of the price
+        start = sentence.span.start if "price" not in metrics else max(0, sentence.span.start - 300)
         earlier = [
             (o.end, o.unit or "", o.value)
             for o in self.quantities
