@@ -212,3 +212,12 @@ def test_two_quotas_under_one_head_noun_pair_in_order() -> None:
     assert one(hant, value=95000)["metric"] == "smelting_quota"
     en = facts_of("China's rare earth mining and smelting quotas for 2025 were 100,000 t and 95,000 t respectively.")
     assert (one(en, value=100000)["metric"], one(en, value=95000)["metric"]) == ("mining_quota", "smelting_quota")
+
+
+def test_shares_of_revenue_are_not_shares_of_output() -> None:
+    prose = facts_of("稀土产量增长。公司稀土氧化物和稀土金属产品营收占比分别为60.2%和38.1%。")
+    assert not [f for f in prose if f["value"] in (60.2, 38.1)]
+    table = facts_of("稀土产能\n\n| 业务板块 | 营收占比 | 产能 |\n|---|---|---|\n| 稀土氧化物 | 60.2% | 9000吨/年 |\n")
+    assert not [f for f in table if f["value"] == 60.2]
+    difference = facts_of("Magnesium will sell at US$ 4,100 per tonne, which is US$ 1,900 lower than last quarter.")
+    assert [f["value"] for f in difference] == [4100]

@@ -156,6 +156,8 @@ _UNTRACKED_UNIT = re.compile(
     r"\s*(?:[kMGT]Wh\b|[kMGT]W\b|units?\b|vehicles?\b|cars?\b|sets?\b|pieces?\b|辆|輛|台|套|件|千瓦时|千瓦時)"
 )
 
+_DIFFERENCE_AFTER = re.compile(r"\s*(?:lower|higher|less|more|cheaper|dearer|above|below)\s+than\b", re.I)
+_REVENUE_SHARE = re.compile(r"营收|营业收入|營收|營業收入|收入占比|\brevenues?\b|\bsales\b", re.I)
 _COMBINED = re.compile(r"合计|合計|合共|共同|\b(?:together|combined|jointly|between them)\b", re.I)
 
 _NOT_A_PRICE = re.compile(
@@ -470,6 +472,8 @@ class _Reader:
             self._priced[q.start] = (q.end, f"{q.unit}/t", q.value)
             return replace(q, kind=QuantityKind.PRICE, unit=f"{q.unit}/t")
         clause = self.layout.clause(q.start)
+        if _DIFFERENCE_AFTER.match(self.text, q.end):
+            return q  # "US$ 1,900 lower than July-September level": a difference, not a quote
         if _NOT_A_PRICE.search(self.text, clause.start, q.start):
             return q  # a cost, a margin, a turnover: money, not the market's price
         # the sentence's own quote, or one of the sentences just before when this one speaks of the price
@@ -591,6 +595,8 @@ class _Reader:
         after: str,
     ) -> list[Fact]:
         text = self.text
+        if _REVENUE_SHARE.search(text, max(clause.start, q.start - 30), q.start):
+            return []  # "营收占比分别为63.51%和35.95%", "40% of its revenue": a share of sales, not of output
         named = {m.value for m in sentence.mentions if m.kind in (COMPANY, GEO) and m.end <= q.start}
         if len(named) >= 2 and _COMBINED.search(text, sentence.span.start, q.start):
             return []  # "两家合计占全国90%以上", "together they hold 90%": no one holder to give it to

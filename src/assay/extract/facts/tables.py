@@ -51,6 +51,7 @@ _HIGH = re.compile(r"最高|高端|\bhigh\b|\bmax", re.I)
 _SHARE_HEAD = re.compile(r"\bshare\b|占比|比重|份额", re.I)
 _SHARES = {"exports": "exports_share", "imports": "imports_share", "production": "production_share",
            "reserves": "reserves_share", "capacity": "capacity_share"}  # fmt: skip
+_REVENUE_HEAD = re.compile(r"营收|营业收入|營收|營業收入|\brevenues?\b|\bsales\b", re.I)
 _AVERAGE = re.compile(r"均价|平均|average|avg", re.I)
 # A price report's columns of this week's and last week's quotes, dated from the page's date
 _WEEK = re.compile(r"\b(?P<en>this|last|previous|prior)\s+week\b|(?P<zh>本|上)(?:周|週|星期)", re.I)
@@ -314,6 +315,8 @@ class TableReader:
             partner = named  # a row per destination or origin
         elif named:
             geo = named
+        if m["pct"] and _REVENUE_HEAD.search(head):
+            return  # "营收占比", "share of revenue": a share of sales, not of output
         if m["pct"] and _SHARE_HEAD.search(head) and metric in _SHARES:
             share = _SHARES[metric]
             self._add(
