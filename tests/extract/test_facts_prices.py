@@ -147,3 +147,13 @@ def test_a_price_sentence_after_a_quote_per_tonne_keeps_its_weight() -> None:
     assert {f["value"] for f in facts if f["unit"] == "USD/t"} >= {2400, 2250}
     money = facts_of("Magnesium ingot sold at US$ 2,300 per tonne. The plant cost US$ 2,000 to refit.")
     assert [f["value"] for f in money if f["unit"] == "USD/t"] == [2300]
+
+
+def test_a_weight_note_marked_the_same_below_holds_for_later_quotes() -> None:
+    en = facts_of(
+        "The price of spherical graphite fell from 21,000 yuan (ton price, the same below) to 19,500 yuan. "
+        "Output was cut. The price of flake graphite is now only about 3,400 yuan."
+    )
+    assert one(en, value=3400)["unit"] == "CNY/t"
+    zh = facts_of("球形石墨价格从2.1万元（吨价，下同）降至1.95万元。企业减产。鳞片石墨价格目前仅约3400元。")
+    assert one(zh, value=3400)["unit"] == "CNY/t"

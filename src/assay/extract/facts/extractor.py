@@ -156,6 +156,7 @@ _UNTRACKED_UNIT = re.compile(
     r"\s*(?:[kMGT]Wh\b|[kMGT]W\b|units?\b|vehicles?\b|cars?\b|sets?\b|pieces?\b|辆|輛|台|套|件|千瓦时|千瓦時)"
 )
 
+_SAME_BELOW = re.compile(r"\s*[,，]?\s*(?:the same below|same below|下同)", re.I)
 _DIFFERENCE_AFTER = re.compile(r"\s*(?:lower|higher|less|more|cheaper|dearer|above|below)\s+than\b", re.I)
 _REVENUE_SHARE = re.compile(r"营收|营业收入|營收|營業收入|收入占比|\brevenues?\b|\bsales\b", re.I)
 _COMBINED = re.compile(r"合计|合計|合共|共同|\b(?:together|combined|jointly|between them)\b", re.I)
@@ -220,6 +221,7 @@ class _Reader:
         )
         self.timing = Timing(text, self.layout, self.published, self.title_carry)
         self.absolute_changes: set[int] = set()
+        self._weight_below: set[str] = set()  # units a note declared for the rest of the page ("下同")
         self._priced: dict[int, tuple[int, str, float]] = {}  # bare amounts read as prices: start -> (end, unit, value)
         self._carry_from_sentence = False
         self._examples_at: tuple[int, list[tuple[int, int]]] = (-1, [])
@@ -468,8 +470,13 @@ class _Reader:
         metrics = {m.value for m in sentence.mentions if m.kind == METRIC}
         if metrics & {"revenue", "net_profit", "investment", "output_value", "trade_value", "value", "exports"}:
             return q
-        if "price" in metrics and _WEIGHT_NOTE.match(self.text, q.end):
+        note = _WEIGHT_NOTE.match(self.text, q.end) if "price" in metrics else None
+        if note is not None:
             self._priced[q.start] = (q.end, f"{q.unit}/t", q.value)
+            if _SAME_BELOW.match(self.text, note.end()):
+                self._weight_below.add(f"{q.unit}/t")  # "(ton price, the same below)": every later quote too
+            return replace(q, kind=QuantityKind.PRICE, unit=f"{q.unit}/t")
+        if "price" in metrics and f"{q.unit}/t" in self._weight_below:
             return replace(q, kind=QuantityKind.PRICE, unit=f"{q.unit}/t")
         clause = self.layout.clause(q.start)
         if _DIFFERENCE_AFTER.match(self.text, q.end):
