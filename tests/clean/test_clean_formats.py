@@ -233,3 +233,10 @@ def test_markdown_front_matter_gives_title_and_date(tmp_path: Path) -> None:
     doc = clean_document(_raw(tmp_path, text.encode(), "md", "licences"))
     assert (doc.title, doc.published) == ("Graphite licences", "2023-12-01")
     assert doc.clean_text == "Export licences for graphite took effect on 1 December."
+
+
+def test_pinyin_glosses_of_machine_converted_chinese_are_dropped() -> None:
+    from assay.clean.characters import normalize_text
+
+    text, steps = normalize_text("據(jù)統計,內(nèi)蒙古產(chǎn)量為3,635噸;镁(Mg)和稀土(REO)不变")
+    assert text == "據統計,內蒙古產量為3,635噸;镁(Mg)和稀土(REO)不变" and "pinyin" in steps

@@ -181,3 +181,43 @@ def test_a_table_takes_its_period_from_the_caption_line_above_it() -> None:
 def test_an_interval_that_is_a_half_quarter_or_year_is_named_so(text: str, period: str) -> None:
     fact = one(facts_of(text, "2025-11-01"), unit="t")
     assert fact["period"] == period
+
+
+def test_a_share_of_world_supply_is_a_share_of_production() -> None:
+    english = facts_of("Magnesium ingot prices in China, which represents about 85% of world supply, eased.")
+    share = one(english, metric="production_share")
+    assert (share["geo"], share["value"], share["share_of"]) == ("CN", 85, "WORLD")
+    simplified = one(facts_of("中国占全球镁供应的85%。"), metric="production_share")
+    assert (simplified["commodity"], simplified["value"]) == ("magnesium", 85)
+    traditional = one(facts_of("中國佔到全球鎂供應量的約85%。"), metric="production_share")
+    assert traditional["geo"] == "CN"
+    assert not facts_of("Supply stayed tight in China, with 85% of magnesium plants idle.")
+
+
+def test_one_value_for_each_product_listed_before_it() -> None:
+    zh = facts_of("5月挂牌价中，氧化镧及氧化铈的价格均为8,600 元/吨。")
+    assert {f["commodity"] for f in zh if f["value"] == 8600} == {"lanthanum", "cerium"}
+    hant = facts_of("氧化鐠與氧化釹的報價均為45萬元/噸。")
+    assert {f["commodity"] for f in hant if f["value"] == 450000} == {"praseodymium", "neodymium"}
+    en = facts_of("Lanthanum oxide and cerium oxide were both at 8,600 yuan per tonne.")
+    assert {f["commodity"] for f in en if f["value"] == 8600} == {"lanthanum", "cerium"}
+    single = facts_of("Lanthanum oxide was at 8,600 yuan per tonne, and cerium oxide rose.")
+    assert [f["commodity"] for f in single if f["value"] == 8600] == ["lanthanum"]
+
+
+def test_two_quotas_under_one_head_noun_pair_in_order() -> None:
+    zh = facts_of("2025年第一批稀土开采、冶炼分离总量控制指标分别为100000吨、95000吨。")
+    assert (one(zh, value=100000)["metric"], one(zh, value=95000)["metric"]) == ("mining_quota", "smelting_quota")
+    hant = facts_of("2025年第一批稀土開采、冶煉分離總量控制指標分別為100000噸和95000噸。")
+    assert one(hant, value=95000)["metric"] == "smelting_quota"
+    en = facts_of("China's rare earth mining and smelting quotas for 2025 were 100,000 t and 95,000 t respectively.")
+    assert (one(en, value=100000)["metric"], one(en, value=95000)["metric"]) == ("mining_quota", "smelting_quota")
+
+
+def test_shares_of_revenue_are_not_shares_of_output() -> None:
+    prose = facts_of("稀土产量增长。公司稀土氧化物和稀土金属产品营收占比分别为60.2%和38.1%。")
+    assert not [f for f in prose if f["value"] in (60.2, 38.1)]
+    table = facts_of("稀土产能\n\n| 业务板块 | 营收占比 | 产能 |\n|---|---|---|\n| 稀土氧化物 | 60.2% | 9000吨/年 |\n")
+    assert not [f for f in table if f["value"] == 60.2]
+    difference = facts_of("Magnesium will sell at US$ 4,100 per tonne, which is US$ 1,900 lower than last quarter.")
+    assert [f["value"] for f in difference] == [4100]

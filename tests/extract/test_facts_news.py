@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fact_helpers import facts_reader, one
+from fact_helpers import facts_reader, one, read_facts
 
 facts_of = facts_reader("2025-06-15")
 
@@ -191,3 +191,16 @@ def test_two_comparisons_each_with_its_own_baseline() -> None:
     )
     assert one(facts, value=23.4)["unit"] == "pct_mom"
     assert one(facts, value=-5.6)["unit"] == "pct_yoy"
+
+
+def test_changes_of_levels_in_units_we_do_not_track_are_not_a_minerals() -> None:
+    en = read_facts(
+        "Graphite anode demand is rising. Output of power batteries rose to 120.5GWh in the first half, up by 90pc, "
+        "while installed volumes increased by 80.2pc to 95.1GWh.",
+        "2025-07-20",
+    )
+    assert not en
+    zh = read_facts("稀土永磁需求旺盛。新能源汽车产量为25万辆，同比增长30%。", "2025-07-20")
+    assert not zh
+    kept = read_facts("Magnesium output rose 5% in June as vehicle sales reached 216,000 units.", "2025-07-20")
+    assert [f["value"] for f in kept] == [5]

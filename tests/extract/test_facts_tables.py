@@ -70,3 +70,43 @@ def test_markdown_with_blank_lines_between_rows() -> None:
     facts = facts_of(text, None)
     fact = one(facts, period="2023")
     assert fact["value"] == 1300 and fact["unit"] == "USD/kg" and fact["commodity"] == "terbium"
+
+
+def test_weekly_price_report_rows_name_their_weight_and_the_page_its_currency() -> None:
+    text = (
+        "Oxide prices held firm, traders said, quoting most grades in yuan.\n"
+        "Table of oxide prices in China\n"
+        " PRODUCT          PURITY       UNIT   PRICE (THIS WEEK)   PRICE (LAST WEEK)\n"
+        " Cerium Oxide     99.5-99.9%   Tonne    21000-23000         20000-22000\n"
+        " Terbium Oxide    99.99%       Kg        7200-7400           7100-7300\n"
+        " Samarium Oxide   99.9%        Tonne    16000-18000         16000-1\n"
+    )
+    facts = facts_of(text, "2025-06-13")
+    cerium = one(facts, commodity="cerium", period="2025-06-13")
+    assert (cerium["value"], cerium["value_high"], cerium["unit"]) == (21000, 23000, "CNY/t")
+    assert one(facts, commodity="cerium", period="2025-06-06")["value"] == 20000
+    assert one(facts, commodity="terbium", period="2025-06-06")["unit"] == "CNY/kg"
+    assert not [f for f in facts if f["commodity"] == "samarium" and f["period"] == "2025-06-06"]  # cut short
+
+
+def test_chinese_weekly_quote_list_with_a_weight_column() -> None:
+    text = (
+        "本周稀土价格小幅上涨，以下报价单位为元。\n"
+        "產品       單位    本周價格         上周價格\n"
+        "氧化镝     公斤    2650-2700        2600-2650\n"
+        "氧化镨钕   噸      452000-455000    440000-445000\n"
+    )
+    facts = facts_of(text, "2025-06-13")
+    assert one(facts, commodity="dysprosium", period="2025-06-13")["unit"] == "CNY/kg"
+    prnd = one(facts, commodity="prnd", period="2025-06-06")
+    assert (prnd["value"], prnd["unit"], prnd["metric"]) == (440000, "CNY/t", "price")
+
+
+def test_quotes_without_a_currency_anywhere_are_not_prices() -> None:
+    text = (
+        "Inventories of oxides at the warehouse\n"
+        " PRODUCT          UNIT   PRICE (THIS WEEK)   PRICE (LAST WEEK)\n"
+        " Cerium Oxide     Tonne    21000-23000         20000-22000\n"
+        " Lanthanum Oxide  Tonne    11000-12000         11000-12000\n"
+    )
+    assert not [f for f in facts_of(text, "2025-06-13") if f["metric"] == "price"]

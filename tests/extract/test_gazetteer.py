@@ -73,3 +73,10 @@ def test_excluded_products_block_the_parent() -> None:
     found = kinds("镁废碎料出口")
     assert ("commodity", "-", None, "镁废碎料") in found
     assert not [k for k in found if k[1] == "magnesium"]
+
+
+def test_listing_code_names_a_known_company() -> None:
+    from assay.extract.text.gazetteer import COMPANY, find_mentions
+
+    values = {m.value for m in find_mentions("中国稀土(000831)与Energy Fuels (NYSE: UUUU)") if m.kind == COMPANY}
+    assert values == {"company:china-rare-earth-resources", "company:energy-fuels"}

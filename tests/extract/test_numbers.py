@@ -366,3 +366,16 @@ def test_spans_index_the_text_exactly() -> None:
 def test_empty_and_numberless_text() -> None:
     assert read_quantities("") == []
     assert read_quantities("No numbers here at all.") == []
+
+
+def test_capital_m_after_a_currency_is_million() -> None:
+    from assay.extract.numbers.reader import read_quantities
+
+    values = [(q.value, q.unit) for q in read_quantities("revenue of $53.6M and a loss of US$12M, 5 MW")]
+    assert values[:2] == [(53_600_000.0, "USD"), (12_000_000.0, "USD")]
+
+
+def test_trade_press_yn_is_the_yuan() -> None:
+    (price, *_) = read_quantities("Flake prices were Yn3,600-4,100/t on 12 May.")
+    assert (price.value, price.value_high, price.unit) == (3600, 4100, "CNY/t")
+    assert read_quantities("Glyn 300 t")[0].unit == "t"

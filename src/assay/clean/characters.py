@@ -150,6 +150,9 @@ _SPACES = re.compile(r"[ \t\u3000]{2,}|[\t\u3000]")  # single spaces, the common
 _LINE_EDGES = re.compile(r" \n ?|\n ")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _HYPHENATED = re.compile(r"(?<=[A-Za-z]{2})-\n(?=[a-z]{2})")
+# machine-converted Chinese glosses some characters with their pinyin: 中國(guó), 內(nèi)蒙古
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,6}}\)")
 
 
 def normalize_text(text: str) -> tuple[str, list[str]]:
@@ -164,7 +167,10 @@ def normalize_text(text: str) -> tuple[str, list[str]]:
     joined = _HYPHENATED.sub("", text) if "-\n" in text else text
     if joined != text:
         steps.append("dehyphenate")
-    return joined, steps
+    unglossed = _PINYIN_GLOSS.sub("", joined) if "(" in joined else joined
+    if unglossed != joined:
+        steps.append("pinyin")
+    return unglossed, steps
 
 
 def collapse_whitespace(text: str) -> str:

@@ -62,7 +62,9 @@ from dataclasses import replace
 
 from assay.extract import FACT_RULES_VERSION
 from assay.extract.facts import cues
+from assay.extract.facts.labels import labelled_place
 from assay.extract.facts.readings import (
+    COMPANY_METRICS,
     base_metric,
     carried_geo,
     dedupe,
@@ -70,6 +72,7 @@ from assay.extract.facts.readings import (
     example_spans,
     first,
     first_form,
+    fold_pinyin_glosses,
     glued_months,
     home_like,
     month_of_last_year,
@@ -80,6 +83,8 @@ from assay.extract.facts.readings import (
     valid_period,
     with_bare_years,
 )
+from assay.extract.facts.results import ResultsInput, ResultsReader, subject_company
+from assay.extract.facts.results_tables import results_table_facts
 from assay.extract.facts.slots import (
     LEVEL_METRICS,
     SHARE_METRICS,
@@ -91,8 +96,10 @@ from assay.extract.facts.slots import (
     choose_whole,
     commodity_of,
     common_parent,
+    governments_as_countries,
     metrics_in,
     near_quantities,
+    percent_runs,
     respective_commodities,
     respective_runs,
 )
@@ -132,6 +139,48 @@ def extract_facts(doc: Document) -> list[Fact]:
     return _Reader(doc, text).run()
 
 
+# A note after a bare amount saying it is per tonne: "(ton price, the same below)", "（吨价，下同）"
+_WEIGHT_NOTE = re.compile(
+    r"\s*[(（]\s*(?:(?:per\s+)?(?:metric\s+)?(?:tons?|tonnes?)\s+price|吨价|噸價|元/吨|元/噸)", re.I
+)
+
+# Two quotas named by one head noun: "开采、冶炼分离总量控制指标", "mining and smelting quotas"
+_QUOTA_PAIR = re.compile(
+    r"(?:开采|采矿|\bmining)\s*(?:、|和|与|及|,|\band\b)\s*(?:冶炼分离|冶炼|smelting(?:\s+and\s+separation)?|separation)"
+    r"[^。.;\d]{0,16}?(?:指标|配额|quotas)",
+    re.I,
+)
+
+# Units of things assay does not count: energy, vehicles, pieces
+_UNTRACKED_UNIT = re.compile(
+    r"\s*(?:[kMGT]Wh\b|[kMGT]W\b|units?\b|vehicles?\b|cars?\b|sets?\b|pieces?\b|辆|輛|台|套|件|千瓦时|千瓦時)"
+)
+
+_SAME_BELOW = re.compile(r"\s*[,，]?\s*(?:the same below|same below|下同)", re.I)
+_DIFFERENCE_AFTER = re.compile(r"\s*(?:lower|higher|less|more|cheaper|dearer|above|below)\s+than\b", re.I)
+_REVENUE_SHARE = re.compile(r"营收|营业收入|營收|營業收入|收入占比|\brevenues?\b|\bsales\b", re.I)
+_COMBINED = re.compile(r"合计|合計|合共|共同|\b(?:together|combined|jointly|between them)\b", re.I)
+
+_NOT_A_PRICE = re.compile(
+    r"\b(?:cost|costs|margin|margins|profit|profits|revenue|sales|turnover|worth|value|loss|fee|tax|subsid\w*)\b"
+    r"|成本|利润|利潤|毛利|成交额|成交額|金额|金額|销售额|銷售額|费用|費用|税|稅|补贴|補貼|亏损|虧損",
+    re.I,
+)
+
+# One value for each item of a list before it: 均为, 都是, "both at", "each at", "all at"
+_EACH_BEFORE = re.compile(
+    r"(?:(?<!平)均(?:为|為)?|都是|都为|都為|皆为|皆為|\b(?:both|each|all)\s+(?:at|were|was|stood at))\s*\Z", re.I
+)
+_EACH_GLUE = re.compile(r"\s*(?:[,、/&]|and|or|和|及|与|與|以及)\s*", re.IGNORECASE)
+
+# The world's supply as the whole of a share: what the world produces
+_SUPPLY_WHOLE = re.compile(
+    r"^\s*(?:of\s+)?(?:the\s+)?(?:world|global|worldwide)(?:'s|’s)?\s+(?:[a-z-]+\s+){0,2}supply\b"
+    r"|(?:占|佔)(?:到)?(?:全球|世界)(?:的)?(?:[\u4e00-\u9fff]{0,4})?供(?:应|應|给|給)(?:量)?(?:的)?\s*(?:约|約|近|超过|超過)?\s*$",
+    re.IGNORECASE,
+)
+
+
 class _Reader:
     """One document being read: its layout, mentions and carried context."""
 
@@ -139,13 +188,15 @@ class _Reader:
         self.doc = doc
         self.original = text
         # rules read a Simplified copy of the same length; quotes come from the original
-        self.text = to_simplified(text)
+        self.text = fold_pinyin_glosses(to_simplified(text))
         text = self.text
         self.published = parse_published(doc.published)
-        self.reference = reference_date(text, self.published)
+        self.reference = reference_date(text, self.published, to_simplified(doc.title or ""))
         self.layout: Layout = analyse(text)
-        self.mentions = find_mentions(text)
-        found = [p for p in find_periods(text, self.reference) if valid_period(p.period)]
+        self.mentions = governments_as_countries(find_mentions(text), text)
+        # a page with no year of its own resolves a month only by a year of the month's own sentence
+        own_years = self.reference is None
+        found = [p for p in find_periods(text, self.reference, own_sentence_years=own_years) if valid_period(p.period)]
         self.periods = month_of_last_year(text, with_bare_years(text, found + glued_months(text, self.reference)))
         quarters = bare_quarters(text, self.reference, self.periods)
         if quarters:
@@ -153,6 +204,7 @@ class _Reader:
         self.quantities = repair(text, read_quantities(text))
         title = doc.title or ""
         title_mentions = find_mentions(title)
+        self.title_mentions = title_mentions
         title_periods = [p for p in find_periods(title, self.reference) if valid_period(p.period)]
         self.title_carry = Carry(
             commodity=first(title_mentions, COMMODITY),
@@ -162,14 +214,22 @@ class _Reader:
             period=next((p.period for p in title_periods if not _YEAR_BEFORE.search(p.text)), None),
         )
         self.doc_commodity = dominant_commodity(self.mentions)
+        # a title naming one company and no place: the page is that company's report
+        title_companies = {m.value for m in title_mentions if m.kind == COMPANY}
+        self._title_company = (
+            title_companies.pop() if len(title_companies) == 1 and self.title_carry.geo is None else None
+        )
         self.timing = Timing(text, self.layout, self.published, self.title_carry)
         self.absolute_changes: set[int] = set()
+        self._weight_below: set[str] = set()  # units a note declared for the rest of the page ("下同")
+        self._priced: dict[int, tuple[int, str, float]] = {}  # bare amounts read as prices: start -> (end, unit, value)
         self._carry_from_sentence = False
         self._examples_at: tuple[int, list[tuple[int, int]]] = (-1, [])
         self._usable_at: tuple[int, list[Mention]] = (-1, [])
         self._run_lead: dict[int, Quantity] = {}
         self._run_position: dict[int, tuple[int, int]] = {}
         self._respective: tuple[tuple[str, str | None] | None, str | None] = (None, None)
+        self._lede: Fact | None = None  # the page's first dated fact from prose: what it is about, and when
 
     def run(self) -> list[Fact]:
         tables = TableReader(self.text, self.mentions, self.quantities, self.reference, self.title_carry.geo or "CN")
@@ -177,6 +237,26 @@ class _Reader:
         for table_fact in tables.facts():
             facts.append(self._finish_table_fact(table_fact))
         in_tables = tables.covered
+        results = ResultsReader(
+            ResultsInput(
+                self.text,
+                self.original,
+                self.mentions,
+                [q for q in self.quantities if not any(s <= q.start < e for s, e in in_tables)],
+                self.periods,
+                self.title_mentions,
+                [b.start for b in self.layout.blocks],
+                self.doc_commodity,
+            )
+        )
+        facts.extend(self._finish_table_fact(f) for f in results.facts())
+        taken = [(f.start, f.end) for f in facts]
+        for f in results_table_facts(
+            self.text, self.reference, results.company_near, results.commodity_of_company, taken
+        ):
+            results.claim(f.start, f.end)
+            facts.append(self._finish_table_fact(f))
+        claimed = results.claimed
         sentences = self._sentences()
         carry_by_block: dict[int, Carry] = {}
         heading_carry: Carry = Carry()
@@ -193,12 +273,14 @@ class _Reader:
             made_here = False
             runs = respective_runs(sentence, self.text)
             self._run_lead = {o.start: run[0] for run in runs for o in run[1:]}
+            for run in percent_runs(sentence, self.text):  # "slipped by 14.6% and 31.6%": one cue for the list
+                self._run_lead.update({o.start: run[0] for o in run[1:] if o.start not in self._run_lead})
             self._run_position = {o.start: (r, i) for r, run in enumerate(runs) for i, o in enumerate(run)}
             in_sentence: list[Fact] = []
             for q in sentence.quantities:
                 self._carry_from_sentence = made_here
                 self._respective = self._respective_slots(q, sentence, runs, in_sentence)
-                if any(s <= q.start < e for s, e in in_tables):
+                if q.start in claimed or any(s <= q.start < e for s, e in in_tables):
                     continue
                 made = self._facts_for(q, sentence, carry, heading_carry, facts)
                 for fact in made:
@@ -215,6 +297,8 @@ class _Reader:
                     )
                 facts.extend(made)
                 in_sentence.extend(made)
+                if self._lede is None:
+                    self._lede = next((f for f in made if f.period and not f.unit.startswith("pct")), None)
                 made_here = made_here or bool(made)
             carry = self._carry_of(sentence, carry, made_here)
             carry_by_block[block] = carry
@@ -233,6 +317,9 @@ class _Reader:
         items = respective_commodities(sentence, run, self.text) if index < len(run) else None
         if items is not None:
             return (items[index].value, items[index].form), None
+        quota_pair = _QUOTA_PAIR.search(self.text, sentence.span.start, run[0].start)
+        if len(run) == 2 and q.kind is QuantityKind.MASS and quota_pair:
+            return None, ("mining_quota", "smelting_quota")[index]  # "开采、冶炼分离总量控制指标分别为12万吨、11.5万吨"
         if q.kind is QuantityKind.PERCENT:  # "指标为25.5万吨，…为24万吨，分别较2022年增长21.4%和18.8%"
             levels = [f.metric for f in earlier if f.unit not in ("%", "pct_yoy", "pct_mom", "pct_qoq", "pct_change")]
             metrics = list(dict.fromkeys(levels))
@@ -324,6 +411,8 @@ class _Reader:
             q = replace(q, kind=QuantityKind.PERCENT, value=round(q.value * 100, 4), unit="%")
         if q.kind is QuantityKind.PERCENT:
             return self._percent_facts(q, sentence, clause, carry, heading)
+        if q.kind is QuantityKind.MONEY and q.unit:
+            q = self._priced_as_before(q, sentence, carry)
         kinds = LEVEL_METRICS.get(q.kind)
         if kinds is None or q.unit is None or q.unit not in FACT_UNITS or q.value == 0:
             return []
@@ -355,7 +444,72 @@ class _Reader:
             year = fact.period or ""
             if re.fullmatch(r"(?:19|20)\d\d", year):
                 fact = replace(fact, period=str(int(year) - 1))
+        if fact is not None and _EACH_BEFORE.search(clause_before[-12:]):
+            return self._each_of(fact, sentence, q)
         return [fact] if fact else []
+
+    def _change_of_untracked(self, q: Quantity, sentence: Sentence) -> bool:
+        """A change of a level in units we do not track ("output of power batteries rose to 159.8GWh, up by
+        250pc", "sales were 216,000 units, up 74.9%", "产量25万辆，同比增长30%") is that level's, not a mineral's."""
+        text = self.text
+        for o in sentence.quantities:
+            if o.kind is not QuantityKind.NUMBER or not _UNTRACKED_UNIT.match(text, o.end):
+                continue
+            if o.end <= q.start and not any(
+                m.kind == COMMODITY and o.end <= m.start < q.start for m in sentence.mentions
+            ):
+                return True
+            if o.start >= q.end and o.start - q.end <= 8:  # "increased by 168.1pc to 107.5GWh"
+                return True
+        return False
+
+    def _priced_as_before(self, q: Quantity, sentence: Sentence, carry: Carry) -> Quantity:
+        """A bare amount in a sentence about prices takes the weight of the price quoted before it in its
+        paragraph ("$2,850 per tonne … below $2,800 in mid November", "900,000 yuan per tonne this week from
+        850,000 yuan last week"), or of a note beside it ("20,000 yuan (ton price, the same below)", 吨价)."""
+        metrics = {m.value for m in sentence.mentions if m.kind == METRIC}
+        if metrics & {"revenue", "net_profit", "investment", "output_value", "trade_value", "value", "exports"}:
+            return q
+        note = _WEIGHT_NOTE.match(self.text, q.end) if "price" in metrics else None
+        if note is not None:
+            self._priced[q.start] = (q.end, f"{q.unit}/t", q.value)
+            if _SAME_BELOW.match(self.text, note.end()):
+                self._weight_below.add(f"{q.unit}/t")  # "(ton price, the same below)": every later quote too
+            return replace(q, kind=QuantityKind.PRICE, unit=f"{q.unit}/t")
+        if "price" in metrics and f"{q.unit}/t" in self._weight_below:
+            return replace(q, kind=QuantityKind.PRICE, unit=f"{q.unit}/t")
+        clause = self.layout.clause(q.start)
+        if _DIFFERENCE_AFTER.match(self.text, q.end):
+            return q  # "US$ 1,900 lower than July-September level": a difference, not a quote
+        if _NOT_A_PRICE.search(self.text, clause.start, q.start):
+            return q  # a cost, a margin, a turnover: money, not the market's price
+        # the sentence's own quote, or one of the sentences just before when this one speaks of the price
+        start = sentence.span.start if "price" not in metrics else max(0, sentence.span.start - 300)
+        earlier = [
+            (o.end, o.unit or "", o.value)
+            for o in self.quantities
+            if start <= o.start < q.start and o.kind is QuantityKind.PRICE and (o.unit or "").startswith(f"{q.unit}/")
+        ] + [found for at, found in self._priced.items() if start <= at < q.start]
+        last = max(earlier, default=None)
+        # the earlier quote of the same thing in the same currency: its level is comparable (within a factor 3)
+        if last is not None and last[1].startswith(f"{q.unit}/") and last[2] / 3 <= q.value <= last[2] * 3:
+            self._priced[q.start] = (q.end, last[1], q.value)
+            return replace(q, kind=QuantityKind.PRICE, unit=last[1])
+        return q
+
+    def _each_of(self, fact: Fact, sentence: Sentence, q: Quantity) -> list[Fact]:
+        """ "氧化镧及氧化铈的价格均为9,800元/吨", "both lanthanum and cerium oxide at 9,800 yuan/t": one value,
+        each of the products listed before it."""
+        items = [m for m in self._usable(sentence) if m.kind == COMMODITY and m.end <= q.start]
+        listed = [items[-1]] if items else []
+        for m in reversed(items[:-1]):
+            if not _EACH_GLUE.fullmatch(self.text, m.end, listed[0].start):
+                break
+            listed.insert(0, m)
+        ids = list(dict.fromkeys(m.value for m in listed))
+        if len(ids) < 2 or fact.commodity in ids:
+            return [fact]
+        return [replace(fact, commodity=i, form=m.form) for i, m in zip(ids, listed, strict=False)]
 
     def _is_starting_level(self, q: Quantity, sentence: Sentence, clause_before: str, after: str) -> bool:
         if not cues.FROM_LEVEL_BEFORE.search(clause_before[-24:]) or cues.OWN_TIME_AFTER.match(after):
@@ -405,6 +559,8 @@ class _Reader:
             return [fact] if fact else []
         if not is_change:
             return []
+        if self._change_of_untracked(q, sentence):
+            return []
         if re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after) and not self.timing.baseline_period(
             q, sentence
         ):
@@ -416,6 +572,8 @@ class _Reader:
                 metric = "price"
         if metric is None:
             metric = carry.metric or heading.metric or self.title_carry.metric
+        if metric is None and any(o.kind is QuantityKind.PRICE for o in sentence.quantities):
+            metric = "price"  # "With a 9.4 percent climb, yttrium …, settling at CNY 290.00 per kilogram"
         if metric is None or metric in ("quota", "value"):
             return []
         sign = -1.0 if (not q.signed and cues.change_direction(near_before[-40:], after[:16]) < 0) else 1.0
@@ -444,6 +602,11 @@ class _Reader:
         after: str,
     ) -> list[Fact]:
         text = self.text
+        if _REVENUE_SHARE.search(text, max(clause.start, q.start - 30), q.start):
+            return []  # "营收占比分别为63.51%和35.95%", "40% of its revenue": a share of sales, not of output
+        named = {m.value for m in sentence.mentions if m.kind in (COMPANY, GEO) and m.end <= q.start}
+        if len(named) >= 2 and _COMBINED.search(text, sentence.span.start, q.start):
+            return []  # "两家合计占全国90%以上", "together they hold 90%": no one holder to give it to
         metrics = [m for m in sentence.mentions if m.kind == METRIC and m.value in _ALL_METRICS]
         zhan = text.rfind("占", clause.start, q.start)
         if zhan >= 0:  # 中国出口量占国内产量的50%: the whole sits between 占 and the number
@@ -453,6 +616,9 @@ class _Reader:
             whole_metric = next((m.value for m in metrics if q.end <= m.start < clause.end), None)
             part_metric = next((m.value for m in reversed(metrics) if m.end <= q.start), None)
         whole_metric, part_metric = trade(whole_metric), trade(part_metric)
+        if whole_metric is None and _SUPPLY_WHOLE.search(text[q.end : clause.end][:60] + "|" + clause_before[-24:]):
+            whole_metric = "production"  # "80% of world supply", "占全球供应量的80%": a share of what is produced
+            part_metric = part_metric if part_metric in SHARE_METRICS else None  # not "the price …, which represents"
         if cues.MARKET_SHARE.search(text[max(sentence.span.start, q.start - 30) : q.end + 10]):
             part_metric = part_metric or "production"
         if whole_metric and part_metric and whole_metric != part_metric:
@@ -485,6 +651,14 @@ class _Reader:
         if self._respective[1] and not metric.endswith("_share"):
             metric = self._respective[1]
         geo, partner = choose_geo(sentence, q, clause, text, metric, carry)
+        label = labelled_place(text, sentence.span.start, q.start, sentence.mentions)
+        if label is not None:  # "山西:230,739噸,…。陜西:181,123噸": the item's own label
+            geo = label
+        if geo is None and not any(m.kind in (GEO, COMPANY) for m in sentence.mentions):
+            # "the company's output rose 40%": the company of the title, not the country carried along
+            geo = subject_company(text, sentence.span.start, q.start, self.mentions, self.title_mentions)
+            if geo is None and carry.geo is None and metric in COMPANY_METRICS:
+                geo = self._title_company  # "Lynas quarterly report": "REO production was 4,945 t" is Lynas's
         local_only = metric in ("investment", "output_value", "revenue", "net_profit") and not (geo or "").startswith(
             "company:"
         )
@@ -505,9 +679,24 @@ class _Reader:
             geo = carried_geo(carry.geo, metric, self.title_carry.geo)
             if geo and ":" in geo and cues.WHOLE_PROVINCE.search(text, sentence.span.start, sentence.span.end):
                 geo = geo.split(":", 1)[0]  # "two or three mining groups in the province": not the city named before
+        if metric in ("mining_quota", "smelting_quota") and geo == "WORLD":
+            # "mine production … equal to that year's mining quota, out of a world total of 240,000 t": a quota
+            # is a country's, never the world's; the world total is of the sentence's other measure
+            others = [
+                m.value for m in sentence.mentions if m.kind == METRIC and m.value in LEVEL_METRICS.get(q.kind, ())
+            ]
+            measure = next((m for m in others if m not in ("mining_quota", "smelting_quota", "quota")), None)
+            if measure is None:
+                return None
+            metric = measure
         if metric not in ("exports", "imports", "exports_share", "imports_share"):
             partner = None
         period = self.timing.period(q, sentence, carry, heading, metric, self._carry_from_sentence)
+        lede = self._lede
+        if period is None and lede is not None and (lede.metric, lede.commodity) == (metric, commodity):
+            # a later paragraph goes on about the flow the page opened with ("其中对德国的出口…达到1118吨")
+            # and names no time of its own: the page's lead period
+            period = lede.period
         basis = self._basis(q, sentence, clause, metric, before, clause_before)
         if basis is Basis.TARGET:
             # "by 2030" right after the number is its deadline, over a stage ("from 2026 to 2030") named earlier

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 import string
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -16,6 +17,25 @@ from assay.extract.periods.finder import PeriodMention
 from assay.extract.text.gazetteer import COMMODITY, Mention
 from assay.extract.text.layout import Span
 from assay.model import Fact, Period, Quantity, QuantityKind
+
+_TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_GLOSS = rf"[(（](?=[^)）]{{0,6}}[{_TONE_MARKS}])[a-zü{_TONE_MARKS}]{{1,7}}[)）]"
+_GLOSSED_RUN = re.compile(rf"[\u4e00-\u9fff]+{_GLOSS}(?:[\u4e00-\u9fff]+(?:{_GLOSS})?)*")
+_HAS_TONE_MARK = re.compile(f"[{_TONE_MARKS}]")
+
+
+def fold_pinyin_glosses(text: str) -> str:
+    """Machine-converted pages gloss characters with pinyin: 內(nèi)蒙古, 產(chǎn)量. The matching copy keeps
+    its length but moves each run's characters together, the blanks after them ("内蒙古     "), so words are
+    found whole; numbers and the run's first character keep their offsets."""
+    if not _HAS_TONE_MARK.search(text):
+        return text
+
+    def packed(m: re.Match[str]) -> str:
+        han = re.sub(_GLOSS, "", m.group())
+        return han + " " * (len(m.group()) - len(han))
+
+    return _GLOSSED_RUN.sub(packed, text)
 
 
 def parse_published(published: str | None) -> date | None:
@@ -35,26 +55,55 @@ def parse_published(published: str | None) -> date | None:
         return None
 
 
-def reference_date(text: str, published: date | None) -> date | None:
-    """The publication date, or when unknown the end of the latest year the text names."""
+def reference_date(text: str, published: date | None, title: str = "") -> date | None:
+    """The publication date, or when unknown the end of the latest year that dates the page itself.
+
+    A year dates the page when the title names it, when the text names it with a month, quarter or
+    half (`July 2025`, `2025年1-9月`), or names it more than once. A year named once, bare, belongs
+    to the one statement that names it ("900,000 t in 2023"): a month elsewhere on the page ("In
+    May …") is not resolved against it, and stays without a year."""
     if published is not None:
         return published
-    years = [int(y) for y in re.findall(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)", text[:200_000])]
-    return date(max(years), 12, 31) if years else None
+    body = text[:200_000]
+    years = list(_PAGE_YEAR.finditer(body))
+    if not years:
+        return None
+    counts = Counter(int(m.group(1)) for m in years)
+    dated = {int(y) for y in _PAGE_YEAR.findall(title)}
+    dated |= {year for year, n in counts.items() if n > 1}
+    for m in years:  # a year with a month, quarter or half: looked at only where a year stands
+        if _MONTHS_AFTER_YEAR.match(body, m.end()) or _MONTHS_BEFORE_YEAR.search(
+            body, max(0, m.start() - 24), m.start()
+        ):
+            dated.add(int(m.group(1)))
+    dated &= set(counts) | {int(y) for y in _PAGE_YEAR.findall(title)}
+    return date(max(dated), 12, 31) if dated else None
+
+
+_PAGE_YEAR = re.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTHS_BEFORE_YEAR = re.compile(
+    rf"(?:\b{_MONTH_NAME}\s+(?:\d{{1,2}},?\s+)?|\b(?:Q[1-4]|H[12])\s*|\b(?:quarter|half|months)\s+of\s+)\Z",
+    re.IGNORECASE,
+)
+_MONTHS_AFTER_YEAR = re.compile(
+    r"\s*年\s*(?:\d{1,2}\s*[月\-–~]|[一二三四上下前第全]|1-)|[-/](?:0?[1-9]|1[0-2])\b(?![-/]?\d{3})|\s*(?:Q[1-4]|H[12])\b",
+    re.IGNORECASE,
+)
 
 
 def carried_geo(carried: str | None, metric: str, title_geo: str | None = None) -> str:
     """The place a number inherits: its paragraph's subject (a company only for what companies report),
     else the place the title names, else China, the subject of this industry's news."""
     if carried and carried.startswith("company:"):
-        if metric in _COMPANY_METRICS:
+        if metric in COMPANY_METRICS:
             return carried
     elif carried and carried != "WORLD" and metric != "price":  # a market price is national unless placed
         return carried
     return title_geo or "CN"
 
 
-_COMPANY_METRICS = ("revenue", "net_profit", "investment", "production", "capacity", "output_value")
+COMPANY_METRICS = ("revenue", "net_profit", "investment", "production", "capacity", "output_value")
 
 
 def home_like(code: str) -> bool:

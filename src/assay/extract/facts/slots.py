@@ -10,8 +10,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import cast
 
+from assay.extract.facts import cues
 from assay.extract.periods.finder import PeriodMention
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, GEO, METRIC, Mention
 from assay.extract.text.layout import Span
@@ -43,17 +45,10 @@ _PARTNER_TO = re.compile(
 )
 _FROM = re.compile(r"(?:\b(?:from|out of)(?:\s+the)?\s*$)|(?:自|从|来自|进口自)\s*$", re.IGNORECASE)
 _OF_WHOLE = re.compile(r"(?:\bof(?:\s+the)?(?:\s+total)?\s*$|\bin\s*$|占\s*$|占到\s*$|在\s*$)", re.IGNORECASE)
-_SUPERLATIVE_AFTER = re.compile(
-    r"^(?:'s|’s)?\s+(?:largest|biggest|leading|top|second|third|main|major|no\.|number)", re.IGNORECASE
-)
 _ZH_WHOLE_AFTER = re.compile(
     r"^(?:的|总量的|储量的|产量的)\s*[约近超]?\s*(?:\d|一半|半数|[二两三四五六七八九十]分之|[一二三四五六七八九]成)"
 )
 _ZH_SHARE_VERB = re.compile(r"占|(?:超过|超出|接近|相当于|达到)\s*$")
-_GOVERNMENT_VERB = re.compile(
-    r"\bBeijing(?:'s)?\s+(?:has\s+|had\s+|will\s+)?(?:set|sets|raised|cut|issued|imposed|announced|approved|"
-    r"allocated|lifted|kept|plans?|decided|ordered)\b"
-)
 _OF_FOR = re.compile(r"\s*(?:of|for)\s+(?:the\s+|all\s+)?", re.IGNORECASE)
 _LOCATIVE = re.compile(r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+|central\s+)?$|[在于]\s*$", re.I)
 _OF_AFTER = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:total\s+)?(?:of\s+)?(?:the\s+)?$|\s*的\s*$", re.IGNORECASE)
@@ -65,6 +60,25 @@ _WORLD_LEVEL_GAP = re.compile(
     re.IGNORECASE,
 )
 _WHOLE_GAP = re.compile(r"\s*(?:的|'s|’s)?\s*(?:[约近超]|超过|约为)?\s*")
+_PLACE_AFTER_GAP = re.compile(r"\s*(?:(?:was|were)\s+(?:produced|mined|made|output)\s+)?(?:in|at)\s+(?:the\s+)?", re.I)
+# "fused magnesia, basis 97% MgO", "90-92% MgO": a percent of an oxide is a grade, the content, not the
+# product ("99.9% magnesium ingot" names the product)
+_GRADE_BEFORE = re.compile(r"\d\s*%?\s*\Z")  # "97% MgO", "96 MgO"
+_GRADE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*%")  # "FM MgO 98%"
+_OXIDE_FORMULA = re.compile(r"(?:[A-Z][a-z]?\d?O\d?|T?REO)")
+
+
+def _is_grade(m: Mention, text: str) -> bool:
+    return bool(
+        _OXIDE_FORMULA.fullmatch(text, m.start, m.end)
+        and (_GRADE_BEFORE.search(text, max(0, m.start - 12), m.start) or _GRADE_AFTER.match(text, m.end))
+    )
+
+
+_LABEL_GAP = re.compile(r"[ \t]*[:：][ \t]*")
+_TOPIC_OPENING = re.compile(
+    r"(?:\b(?:in terms of|as for|as to|regarding|when it comes to)(?:\s+the)?\s*|(?:至于|至於)\s*)\Z", re.I
+)
 _LIST_GLUE = re.compile(r"^\s*(?:[,、/&]|and|or|和|及|与|以及)\s*$", re.IGNORECASE)
 
 
@@ -89,6 +103,9 @@ class Sentence:
     mentions: Sequence[Mention]
     periods: Sequence[PeriodMention]
     quantities: Sequence[Quantity]
+    # What is worked out once per sentence (geo roles, number starts) lives and dies with the sentence,
+    # so one document's positions can never be handed to another's sentence at the same span.
+    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _distance(m_start: int, m_end: int, q: Quantity) -> int:
@@ -161,14 +178,14 @@ def choose_metric(
 
 def commodity_of(mentions: Sequence[Mention], q: Quantity, clause: Span, text: str) -> tuple[str, str | None] | None:
     """The commodity nearest the number; a list of several (镁锭、镁合金、镁粉) gives their common parent."""
-    items = [m for m in mentions if m.kind == COMMODITY]
+    items = [m for m in mentions if m.kind == COMMODITY and not _is_grade(m, text)]
     for m in items:  # "Rmb 660 a tonne for caustic calcined magnesia", "22,966 tonnes of magnesium ingot"
         if m.start >= q.end and _OF_FOR.fullmatch(text[q.end : m.start]):
             return m.value, m.form
     found = nearest(items, q, clause)
     if found is None:
         return None
-    if found.start >= q.end and found.end > clause.end:
+    if found.start >= q.end and found.end > clause.end and not _opening_phrase_subject(items, found, q, clause, text):
         return None  # a later clause's product ("13 Mt in 2023 (contained MgO)"): leave it to the context
     group = [found]
     i = items.index(found)
@@ -180,11 +197,24 @@ def commodity_of(mentions: Sequence[Mention], q: Quantity, clause: Span, text: s
     while j < len(items) and _LIST_GLUE.match(text[group[-1].end : items[j].start]) and items[j].end <= q.start:
         group.append(items[j])
         j += 1
+    # "In terms of light rare earth, neodymium oxide was quoted …", "至于中重稀土，氧化铽…": the topic the
+    # sentence opens with, not an item of a list
+    group = [m for m in group if m is found or not _TOPIC_OPENING.search(text, max(0, m.start - 24), m.start)]
     ids = {m.value for m in group}
     if len(ids) == 1:
         return found.value, found.form
     common = common_parent([m.value for m in group])
     return (common, None) if common else (found.value, found.form)
+
+
+def _opening_phrase_subject(items: Sequence[Mention], found: Mention, q: Quantity, clause: Span, text: str) -> bool:
+    """A product named right after an opening price phrase, with no product before the number."""
+    if any(m.start < q.start for m in items):
+        return False
+    return bool(
+        cues.OPENING_PRICE_PHRASE.match(text[clause.start : q.start])
+        and cues.SUBJECT_AFTER_COMMA.search(text, clause.end, found.start)
+    )
 
 
 def common_parent(ids: Sequence[str]) -> str | None:
@@ -197,19 +227,14 @@ def common_parent(ids: Sequence[str]) -> str | None:
     return None
 
 
-_ROLES: dict[tuple[int, str, str | None], dict[int, str]] = {}
-
-
 def geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, str]:
     """For each geo or company mention of a sentence (by start), its role: geo, partner, whole, skip.
     Roles depend on the sentence and on whether the number is an import; they are worked out once."""
-    key = (sentence.span.start, text[sentence.span.start : sentence.span.end], metric if metric in TRADE else None)
-    cached = _ROLES.get(key)
+    key = ("roles", metric if metric in TRADE else None)
+    cached = sentence.memo.get(key)
     if cached is None:
-        if len(_ROLES) > 4096:
-            _ROLES.clear()  # bounded: only the document being read needs its entries
-        cached = _ROLES[key] = _geo_roles(sentence, text, metric)
-    return cached
+        cached = sentence.memo[key] = _geo_roles(sentence, text, metric)
+    return cast(dict[int, str], cached)  # the memo holds under this key only what this function stored
 
 
 def _geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, str]:
@@ -219,7 +244,7 @@ def _geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, s
             continue
         before = text[max(sentence.span.start, m.start - 24) : m.start]
         after = text[m.end : min(sentence.span.end, m.end + 24)]
-        if m.kind == GEO and m.value == "WORLD" and _SUPERLATIVE_AFTER.match(after):
+        if m.kind == GEO and m.value == "WORLD" and cues.SUPERLATIVE_AFTER.match(after):
             roles[m.start] = "skip"
         elif m.kind == GEO and _OF_WHOLE.search(before) and _share_before(text, sentence.span.start, m.start):
             roles[m.start] = "whole"
@@ -239,7 +264,71 @@ def _geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, s
             roles[m.start] = "partner" if metric == "imports" else ("geo" if metric == "exports" else "skip")
         else:
             roles[m.start] = "geo"
+    for places in partner_lists(sentence, text, metric):
+        for m in places:
+            roles[m.start] = "skip"  # no single partner, unless a run of as many values pairs them
     return roles
+
+
+def partner_lists(sentence: Sentence, text: str, metric: str | None) -> list[list[Mention]]:
+    """Lists of places on the other side of a trade flow: "to Japan and the US", "from the U.S. and Myanmar"."""
+    key = ("partner_lists", metric if metric in TRADE else None)
+    cached = sentence.memo.get(key)
+    if cached is not None:
+        return cast(list[list[Mention]], cached)
+    geos = [m for m in sentence.mentions if m.kind == GEO]
+    lists: list[list[Mention]] = []
+    i = 0
+    while i < len(geos):
+        m = geos[i]
+        before = text[max(sentence.span.start, m.start - 24) : m.start]
+        to_side = bool(_PARTNER_TO.search(before)) and metric != "imports"
+        from_side = bool(_FROM.search(before)) and metric == "imports"
+        group = [m]
+        while (to_side or from_side) and i + 1 < len(geos):
+            nxt = geos[i + 1]
+            if not cues.LIST_MEMBER_GLUE.fullmatch(text, group[-1].end, nxt.start):
+                break
+            group.append(nxt)
+            i += 1
+        if len(group) > 1:
+            lists.append(group)
+        i += 1
+    sentence.memo[key] = lists
+    return lists
+
+
+def _paired_partner(sentence: Sentence, q: Quantity, text: str, metric: str) -> str | None:
+    """ "Imports from the U.S. and Myanmar slipped by 14.6% and 31.6%": the n-th value is the n-th place's."""
+    lists = partner_lists(sentence, text, metric)
+    if not lists:
+        return None  # the common case: no list of places, no walk over the sentence's numbers
+    run: list[int] = []  # starts of a run of values of one kind; q may be a re-signed copy of its reading
+    kinds = {o.start: o.kind for o in sentence.quantities}
+    ends = {o.start: o.end for o in sentence.quantities}
+    for o in sentence.quantities:
+        if run and kinds[run[-1]] is o.kind and _VALUE_GLUE.fullmatch(text, ends[run[-1]], o.start):
+            run.append(o.start)
+        elif q.start in run:
+            break
+        else:
+            run = [o.start]
+    if q.start not in run or len(run) < 2:
+        return None
+    for places in lists:
+        if len(places) == len(run) and places[-1].end <= run[0]:
+            return places[run.index(q.start)].value
+    return None
+
+
+def governments_as_countries(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """Mentions with each capital named as a government ("Beijing set the quota") turned into its country."""
+    out = list(mentions)
+    for i, m in enumerate(out):
+        country = cues.CAPITAL_OF.get(m.value) if m.kind == GEO else None
+        if country and cues.GOVERNMENT_AFTER.match(text, m.end):
+            out[i] = Mention(m.start, m.end, GEO, country, m.form)
+    return out
 
 
 def _is_dateline(text: str, m: Mention) -> bool:
@@ -294,31 +383,63 @@ def choose_geo(
         ]  # "world output of 940,000 tonnes": a whole before a level is its place
         if wholes_just_before:
             in_clause_before = [*in_clause_before, wholes_just_before[-1]]
+        labelled = [m for m in subjects if m.end <= q.start and _LABEL_GAP.fullmatch(text, m.end, q.start)]
+        previous = [o for o in sentence.quantities if o.end <= q.start]
+        if not labelled and previous and not any(previous[-1].end <= m.start < q.start for m in subjects):
+            # "山西:230,739吨,同比增加3.6%": a change right after a labelled level is the same place's
+            lead = previous[-1]
+            labelled = [m for m in subjects if m.end <= lead.start and _LABEL_GAP.fullmatch(text, m.end, lead.start)]
+        if labelled:  # "山西:230,739吨", "Shanxi: 230,739 t": a place written as the label of its number
+            in_clause_before = [labelled[-1]]
         if not in_clause_before and any(m.value == "WORLD" for m in after_in_clause):
             in_clause_before = [m for m in after_in_clause if m.value == "WORLD"]  # "22 Mt worldwide"
+        placed_after = next(
+            (m for m in after_in_clause if m.kind == GEO and _PLACE_AFTER_GAP.fullmatch(text, q.end, m.start)), None
+        )
+        if placed_after is not None and in_clause_before:
+            last = in_clause_before[-1]  # "455.7 kt in Shaanxi and 162.3 kt in Shanxi": Shaanxi is the first's
+            if any(
+                o.end <= last.start and _PLACE_AFTER_GAP.fullmatch(text, o.end, last.start) for o in sentence.quantities
+            ):
+                in_clause_before = []
         if world_level is not None:
             geo = world_level
         elif in_clause_before:
             geo = in_clause_before[-1].value  # "Vietnam with 22 Mt and Brazil with 21 Mt": the nearest
+        elif placed_after is not None:
+            geo = placed_after.value  # "455.7 kt was produced in Shaanxi, 162.3 kt in Shanxi"
         elif before and is_share:
             geo = before[-1].value  # "Liaoning's resources at 3.52 bn t, some 85% of the national total"
         elif before:
             geo = before[0].value
         elif after_in_clause:
             geo = after_in_clause[0].value
-    if geo == "CN-BJ" and _GOVERNMENT_VERB.search(text[sentence.span.start : q.start]):
-        geo = "CN"  # "Beijing set the quota": the government, not the city
     partner: str | None = None
     if metric in TRADE:
         found = nearest(partners, q, clause)
-        if found is not None and not (found.start > q.end and found.start - q.end > 40):
+        paired = _paired_partner(sentence, q, text, metric)
+        if paired is not None:
+            partner = paired
+        elif found is not None and not (found.start > q.end and found.start - q.end > 40):
             partner = found.value
         elif geo is not None and _is_country(geo):
-            lead = [m for m in places if m.kind == GEO and m.value in ("CN",) and roles.get(m.start) == "geo"]
+            home_named = [m for m in places if m.kind == GEO and m.value in ("CN",) and roles.get(m.start) == "geo"]
             home = carry.geo or "CN"
-            if not lead and not _is_country(home) and _labels_number(text, geo, subjects, q, sentence):
+            written_as_label = _labels_number(text, geo, subjects, q, sentence)
+            if (
+                not home_named
+                and not _is_country(home)
+                and (written_as_label or (metric == "exports" and _destination_subject(text, geo, subjects, q)))
+            ):
                 partner, geo = geo, None
     return geo, partner
+
+
+def _destination_subject(text: str, code: str, subjects: Sequence[Mention], q: Quantity) -> bool:
+    """In a home country's export statement, a foreign country that is not written as the exporter
+    ("Germany received 1,116 tons") is where the goods went."""
+    mentions = [m for m in subjects if m.value == code and m.end <= q.start]
+    return bool(mentions) and not cues.EXPORTER_AFTER.match(text, mentions[-1].end)
 
 
 def _world_level(places: Sequence[Mention], q: Quantity, text: str) -> str | None:
@@ -433,6 +554,21 @@ def respective_runs(sentence: Sentence, text: str) -> list[list[Quantity]]:
     return [run for run in runs if 2 <= len(run) <= _LONGEST_LIST]
 
 
+def percent_runs(sentence: Sentence, text: str) -> list[list[Quantity]]:
+    """Lists of percents joined by commas or `and` ("slipped by 14.6% and 31.6%"), with or without
+    `respectively`: the movement word before the first is every item's."""
+    runs: list[list[Quantity]] = []
+    for q in sentence.quantities:
+        last = runs[-1][-1] if runs else None
+        if q.kind is not QuantityKind.PERCENT:
+            continue
+        if last is not None and _VALUE_GLUE.fullmatch(text, last.end, q.start):
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    return [run for run in runs if 2 <= len(run) <= _LONGEST_LIST]
+
+
 def respective_commodities(sentence: Sentence, run: Sequence[Quantity], text: str) -> list[Mention] | None:
     """The list of distinct products written before a run of values, when it is as long as the run."""
     items = [m for m in sentence.mentions if m.kind == COMMODITY and m.end <= run[0].start and m.value != "-"]
@@ -444,23 +580,22 @@ def respective_commodities(sentence: Sentence, run: Sequence[Quantity], text: st
             group.insert(0, m)
         else:
             break
+    if len(group) > len(run) and re.fullmatch(
+        r"\s*[,，、]\s*", text[group[-len(run) - 1].end : group[-len(run)].start]
+    ):
+        group = group[-len(run) :]  # "light rare earths, PrNd and Nd oxides": the list after an apposition
     if len(group) != len(run) or len({(m.value, m.form) for m in group}) != len(group):
         return None
     return group
 
 
-_STARTS: dict[tuple[int, int], list[int]] = {}
-
-
 def near_quantities(sentence: Sentence, q: Quantity, reach: int) -> list[Quantity]:
     """The sentence's other numbers starting within `reach` characters of `q`, found by bisection so that a
     sentence of a million numbers costs a logarithm per number, not a scan."""
-    key = (sentence.span.start, sentence.span.end)
-    starts = _STARTS.get(key)
-    if starts is None or len(starts) != len(sentence.quantities):
-        if len(_STARTS) > 4096:
-            _STARTS.clear()
-        starts = _STARTS[key] = [o.start for o in sentence.quantities]
+    starts = sentence.memo.get("starts")
+    if starts is None:
+        starts = sentence.memo["starts"] = [o.start for o in sentence.quantities]
+    starts = cast(list[int], starts)
     lo = bisect.bisect_left(starts, q.start - reach)
     hi = bisect.bisect_right(starts, q.end + reach)
     return [o for o in sentence.quantities[lo:hi] if o is not q]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from assay.extract.periods.finder import find_periods
@@ -51,7 +51,15 @@ _HIGH = re.compile(r"最高|高端|\bhigh\b|\bmax", re.I)
 _SHARE_HEAD = re.compile(r"\bshare\b|占比|比重|份额", re.I)
 _SHARES = {"exports": "exports_share", "imports": "imports_share", "production": "production_share",
            "reserves": "reserves_share", "capacity": "capacity_share"}  # fmt: skip
+_REVENUE_HEAD = re.compile(r"营收|营业收入|營收|營業收入|\brevenues?\b|\bsales\b", re.I)
 _AVERAGE = re.compile(r"均价|平均|average|avg", re.I)
+# A price report's columns of this week's and last week's quotes, dated from the page's date
+_WEEK = re.compile(r"\b(?P<en>this|last|previous|prior)\s+week\b|(?P<zh>本|上)(?:周|週|星期)", re.I)
+# A row that names its own unit ("Terbium Oxide  99.9%  Kg  14000-15000") in a table whose header says
+# only "UNIT": the weight of a quote, its currency being the one the page quotes prices in.
+_ROW_WEIGHT = re.compile(r"(?:^|\s)(?P<w>tonnes?|tons?|mt|t|kgs?|kilograms?|吨|噸|公斤|千克)\s*$", re.I)
+_PRICE_WORD = re.compile(r"\bprices?\b|价格|價格|报价|報價", re.I)
+_CURRENCY_WORD = re.compile(r"(?P<cny>yuan|RMB|CNY|元)|(?P<usd>US\$|\$|USD|dollars?)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +263,13 @@ class TableReader:
         unit, scale = _unit_of(head)
         if unit is None:
             unit, scale = _nearest_unit(context)
+        period = year.group(1) if year else None
+        week = _WEEK.search(head)
+        if period is None and week and self.reference is not None:
+            last = (week["en"] or "").lower() in ("last", "previous", "prior") or week["zh"] == "上"
+            period = (self.reference - timedelta(days=7 if last else 0)).isoformat()
         return Column(
-            period=year.group(1) if year else None,
+            period=period,
             unit=unit,
             scale=scale,
             change_abs=bool(_CHANGE_ABS.search(head)),
@@ -302,6 +315,8 @@ class TableReader:
             partner = named  # a row per destination or origin
         elif named:
             geo = named
+        if m["pct"] and _REVENUE_HEAD.search(head):
+            return  # "营收占比", "share of revenue": a share of sales, not of output
         if m["pct"] and _SHARE_HEAD.search(head) and metric in _SHARES:
             share = _SHARES[metric]
             self._add(
@@ -326,8 +341,13 @@ class TableReader:
             )
             self._add(cell, commodity, metric, value, None, unit, self._latest_year(context), geo, partner)
             return
+        if column.unit is None and (metric == "price" or _PRICE_WORD.search(head)):
+            column = self._row_priced(label, column)
+            metric = "price" if column.unit else metric
         if column.change_abs or column.change_pct or negative or column.unit is None or low == 0:
             return
+        if high is not None and high < low:
+            return  # a range cut short ("850000-9500" where the page was truncated)
         if metric == "price" and "/" not in column.unit:
             return
         if metric != "price" and "/" in column.unit:
@@ -338,6 +358,18 @@ class TableReader:
         if period is None and metric == "price" and self.reference is not None:
             period = self.reference.isoformat()
         self._add(cell, commodity, metric, value, value_high, column.unit, period, geo, partner)
+
+    def _row_priced(self, label: Cell, column: Column) -> Column:
+        """The unit of a price column from its row's weight word and the currency the page last named."""
+        weight = _ROW_WEIGHT.search(label.text)
+        if weight is None:
+            return column
+        currencies = list(_CURRENCY_WORD.finditer(self.text, max(0, label.start - 3000), label.start))
+        if not currencies:
+            return column
+        currency = "CNY" if currencies[-1]["cny"] else "USD"
+        per = "kg" if weight["w"].lower().startswith("k") or weight["w"] in ("公斤", "千克") else "t"
+        return Column(column.period, f"{currency}/{per}", 1.0, column.change_abs, column.change_pct)
 
     def _add(
         self,
@@ -468,6 +500,11 @@ def _space_header(header: str, width: int) -> list[str] | None:
     if len(years) == width:
         return years
     cues = [m for m in _mentions_of(header) if m.kind == METRIC]
+    # columns set apart by wide gaps, each naming its measure: a word before the measure ("上周價格")
+    # belongs to that column, not to the one before it
+    chunks = [c for c in re.split(r"\s{2,}|\t", header.strip()) if any(m.kind == METRIC for m in _mentions_of(c))]
+    if len(cues) == width and len(chunks) == width:
+        return chunks
     if len(cues) == width:
         bounds = [m.start for m in cues] + [len(header)]
         return [header[bounds[k] : bounds[k + 1]] for k in range(width)]

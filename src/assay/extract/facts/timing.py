@@ -48,6 +48,10 @@ class Timing:
         regions = [r for r in self.baseline_regions(sentence) if r[2] is not None]
         for region_start, _, period in regions:  # "5.6% less than in October 2021"
             if region_start >= q.end and region_start - q.end < 60:
+                if _CLAUSE_SEPARATOR.search(self.text, q.end, region_start) and any(
+                    o.start >= region_start and o.kind is QuantityKind.PERCENT for o in sentence.quantities
+                ):
+                    continue  # "较6月增长6.1%，较去年同期下降7.6%": the next clause's baseline is its own change's
                 return period
         for _, region_end, period in regions:  # "较2018年增长9.47%": only a movement word between
             gap = self.text[region_end : q.start]
@@ -95,6 +99,8 @@ class Timing:
         nxt = [o.start for o in sentence.quantities if o.start >= q.end]
         if nxt:
             window_after = text[q.end : min(nxt[0], q.end + 40)]
+            # "较6月增75.5%，并较去年同期增加4.8%": a cue in the next clause, which has its own number, is that number's
+            window_after = _CLAUSE_SEPARATOR.split(window_after, maxsplit=1)[0]
         prev_q = max((o.end for o in sentence.quantities if o.end <= q.start), default=sentence.span.start)
         window_before = text[max(prev_q, q.start - 40) : q.start]
         # the cue next to the number first: "环比增长6.8%,同比增长0.6%", "up 23.4% MoM and down 5.6% YoY"
@@ -136,6 +142,9 @@ class Timing:
         now = self._current(q, sentence, metric)
         if now is not None:
             return now
+        described = self._described_period(q, sentence) or self._own_period(q, sentence, carry)
+        if described is not None:
+            return described
         for p in sentence.periods:
             if p.start < q.end and p.end > q.start:
                 continue
@@ -143,6 +152,10 @@ class Timing:
                 text, p.end
             ):
                 continue  # "the quotas for 2024, released in August, were …": the date of the release
+            if _VALID_UNTIL.search(text, max(sentence.span.start, p.start - 24), p.start):
+                continue  # "采矿权有效期至2024年6月，年产能302万吨": when a licence lapses, not when the number holds
+            if cues.SINCE_BEFORE.search(text, max(sentence.span.start, p.start - 20), p.start):
+                continue  # "their lowest since late May", "自5月以来": where a run began, not when the number holds
             if p.period == report_day:
                 continue  # a dateline ("SHANGHAI, Nov 24 (SMM) -") dates the report, not the number
             if metric in _FLOWS and p.period.count("-") == 2 and "/" not in p.period:
@@ -150,6 +163,12 @@ class Timing:
             p_region = region_of(p.start)
             if p_region is not None and p_region != q_region:
                 continue
+            if (
+                p.start >= q.end
+                and _CLAUSE_GAP.fullmatch(text, q.end, p.start)
+                and any(o.start >= p.end and not _CLAUSE_END.search(text, p.end, o.start) for o in sentence.quantities)
+            ):
+                continue  # "45万元/吨，上周为44万元/吨": a period opening the next clause dates its number
             bound = is_bound_to_other(p, q, sentence.quantities, text)
             tight = p.start >= q.end and p.start - q.end <= 4
             if getattr(p, "baseline", False) and p_region is None and not tight:
@@ -190,6 +209,40 @@ class Timing:
             return self.published.isoformat()
         return None
 
+    def _described_period(self, q: Quantity, sentence: Sentence) -> str | None:
+        """`… than in August, when exports had reached 6,146 tonnes`: a number inside a clause that describes a
+        period (`, when`, `，当时`) holds in that period, with no other period or number between them."""
+        for p in reversed(sentence.periods):
+            if p.end > q.start:
+                continue
+            lead = cues.WHEN_CLAUSE.match(self.text, p.end)
+            if lead is None or lead.end() > q.start:
+                return None
+            between = self.text[lead.end() : q.start]
+            if _CLAUSE_END.search(between) or any(
+                p.end <= o.start < q.start and o.kind is not QuantityKind.NUMBER for o in sentence.quantities
+            ):
+                return None
+            return p.period
+        return None
+
+    def _own_period(self, q: Quantity, sentence: Sentence, carry: Carry) -> str | None:
+        """`较9月的5774吨`, `2024年同期的4725吨`: a period joined to the number by 的 is that number's own;
+        `同期` after a year is the same months as the sentence's own period, in that year."""
+        for p in sentence.periods:
+            if p.end > q.start or q.start - p.end > 6:
+                continue
+            glue = cues.OWN_PERIOD_GLUE.fullmatch(self.text, p.end, q.start)
+            if glue is None:
+                continue
+            if not glue.group("same") and not p.text.endswith("同期"):
+                return p.period
+            months = next((o.period for o in sentence.periods if o is not p and len(o.period) > 4), carry.period)
+            if len(p.period) == 4 and months and re.fullmatch(r"\d{4}-.+", months) and "/" not in months:
+                return p.period + months[4:]
+            return None
+        return None
+
     def _current(self, q: Quantity, sentence: Sentence, metric: str) -> str | None:
         """ "from 45,000 tonnes a year today to …", "由目前的4.5万吨/年": the level now, in the year of publication."""
         if self.published is None:
@@ -214,6 +267,13 @@ _RELEASE_BEFORE = re.compile(
     r"(?:early|late|mid-?)?\s*$",
     re.IGNORECASE,
 )
+_CLAUSE_END = re.compile(r"[.;。；!?！？]")
+_VALID_UNTIL = re.compile(
+    r"(?:有效期|有效期限|期限)(?:至|到|为|為)?\s*\Z|\b(?:valid|expires?|expiring|runs)(?:\s+(?:until|till|through|in|on))?\s*\Z",
+    re.I,
+)
+_CLAUSE_SEPARATOR = re.compile(r"[,，;；]")
+_CLAUSE_GAP = re.compile(r"\s*[,，;；]\s*")
 _RELEASE_AFTER = re.compile(r"\s*(?:下达|发布|公布|印发|出台)")
 _NOW_BEFORE = re.compile(r"(?:目前|现有|当前|现阶段)的?\s*$|\bcurrent(?:ly)?\s+(?:of\s+)?$", re.IGNORECASE)
 _NOW_AFTER = re.compile(r"^\s*(?:a year\s+|per year\s+|/yr\s+)?(?:today|now|at present|currently)\b", re.I)

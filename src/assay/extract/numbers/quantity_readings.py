@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from assay.extract.numbers import units as u
 from assay.model import Approx, Quantity, QuantityKind
@@ -66,7 +67,24 @@ def join_readings(text: str, readings: list[Reading]) -> list[Reading]:
                 _share_unit_from(low, high, gap)
         out.append(low)
         i += 1
+    _share_mass_with_gloss(text, out)
     return out
+
+
+def _share_mass_with_gloss(text: str, readings: list[Reading]) -> None:
+    """`CNY 445,000 ($72,715) per metric ton`: both amounts are prices per that mass, and
+    `CNY 445,000 per tonne ($72,715)` glosses the price in a second currency too."""
+    for first, second in pairwise(readings):
+        if not (first.currency and second.currency) or first.currency == second.currency:
+            continue
+        if not u.GLOSS_OPEN.match(text[first.end : second.start]):
+            continue
+        if first.per_mass is None and second.per_mass is None:
+            after = u.PER_MASS_AFTER_GLOSS.match(text, second.end)
+            if after:
+                first.per_mass = second.per_mass = u.mass_unit(after["pmass"])
+        elif first.per_mass is not None and second.per_mass is None and u.GLOSS_CLOSE.match(text, second.end):
+            second.per_mass = first.per_mass
 
 
 def _looks_like_year(text: str, r: Reading) -> bool:

@@ -57,6 +57,8 @@ _ARABIC = (
     r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     r"|\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+(?![\d,.]\d)"
     r"|\d{1,3}(?: \d{3}){2,}(?![\d,.]\d)"
+    # "82 600 tons", "13 885.92 tons": one group after a space, only when a tonnage follows
+    r"|(?<![\d.,])\d{1,3} \d{3}(?:\.\d+)?(?=[ \t]?(?:(?i:tons?|tonnes?|metric|kt|mt|t)(?![A-Za-z])|[吨噸]))"
     r"|\d+(?:\.\d+)?"
     r"|(?<![\w.])\.\d+)"
     r"(?:[eE][+-]?\d{1,3}(?![\w.]))?"
@@ -376,7 +378,7 @@ def _sign_stands_alone(text: str, sign_at: int, spaced: bool) -> bool:
 def _read_unit(text: str, r: Reading) -> None:
     """Unit after the number (and its multiplier), then approximation words after the unit."""
     if not r.percent:
-        if r.currency and text[r.end : r.end + 1] == "m":
+        if r.currency and text[r.end : r.end + 1] in ("m", "M"):
             m_mult = u.MONEY_M_RE.match(text, r.end)
             if m_mult:
                 r.value *= 1e6
@@ -461,6 +463,8 @@ def _apply_suffix(r: Reading, m: re.Match[str]) -> None:
         r.per_year = bool(m["yr"])
     elif m["pmass2"]:
         r.per_mass = u.mass_unit(m["pmass2"])
+        if not r.currency and not m["pmass2"].isascii():
+            r.currency = "CNY"  # 报价2.3-2.35万/吨: a Chinese quote per tonne without 元 is in yuan
     else:
         return
     r.end = m.end()

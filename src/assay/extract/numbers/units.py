@@ -42,6 +42,7 @@ CURRENCY_PREFIX: dict[str, str] = {
     "cny": "CNY",
     "yuan": "CNY",
     "renminbi": "CNY",
+    "yn": "CNY",  # trade press ("Yn3,700-4,200/t")
     "人民币": "CNY",
     "人民幣": "CNY",
     "美元": "USD",
@@ -318,6 +319,13 @@ SUFFIX = re.compile(
     r")"
 )
 
+# `CNY 445,000 ($72,715) per metric ton`: a price glossed in a second currency inside brackets,
+# the mass written once after both. GLOSS_OPEN sits between the two amounts, PER_MASS_AFTER_GLOSS
+# after the second; `CNY 445,000 per tonne ($72,715)` is the same statement with the mass first.
+GLOSS_OPEN = re.compile(rf"{INLINE_SPACE}*[(（]{INLINE_SPACE}*\Z")
+PER_MASS_AFTER_GLOSS = re.compile(rf"{INLINE_SPACE}*[)）]{INLINE_SPACE}*{_PER}(?P<pmass>(?i:{_MASS_RE}))")
+GLOSS_CLOSE = re.compile(rf"{INLINE_SPACE}*[)）]")
+
 MULTIPLIER_RE = re.compile(
     # one line break may fall between a number and its multiplier ("RMB 100\nbillion"); see numbers.py
     rf"{INLINE_SPACE}*(?P<newline>\n{INLINE_SPACE}*)?"
@@ -325,7 +333,7 @@ MULTIPLIER_RE = re.compile(
 )
 
 # After a currency prefix, `m` means million: `$5m`, `£3.2m`.
-MONEY_M_RE = re.compile(r"(?P<mult>m)(?![A-Za-z])")
+MONEY_M_RE = re.compile(r"(?P<mult>[mM])(?![A-Za-z])")  # $5m, $53.6M
 
 APPROX_AFTER_RE = re.compile(rf"{INLINE_SPACE}*(?P<after>{alternation(APPROX_AFTER)})")
 

@@ -17,7 +17,7 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from assay.extract.periods.patterns import (
     ANCHOR,
@@ -58,7 +58,7 @@ class _Pending:
 
     start: int
     end: int
-    shape: str  # year, month, months, day, quarter, quarters, half, span, date, relyear, relmonth
+    shape: str  # year, month, months, day, quarter, quarters, half, span, date, relyear, relmonth, relweek
     year: int | None
     a: int = 0
     b: int = 0
@@ -68,8 +68,9 @@ class _Pending:
     offset: int = 0  # relyear / relmonth: shift from the publication date
 
 
-def find_periods(text: str, published: date | None) -> list[PeriodMention]:
-    """Every period named in `text`, sorted by start."""
+def find_periods(text: str, published: date | None, *, own_sentence_years: bool = False) -> list[PeriodMention]:
+    """Every period named in `text`, sorted by start. Without a publication date a month or quarter takes
+    the last year named before it; with `own_sentence_years` only a year named in its own sentence."""
     if not text:
         return []
     pending = [p for m in _matches(text) if (p := _read(m)) is not None]
@@ -81,7 +82,7 @@ def find_periods(text: str, published: date | None) -> list[PeriodMention]:
         sentence = bisect.bisect_right(sentence_starts, p.start) - 1
         year = p.year
         relative = year is None
-        if year is None and p.shape not in ("relyear", "relmonth"):
+        if year is None and p.shape not in ("relyear", "relmonth", "relweek"):
             beside = _relative_year_beside(text, pending, i, published)
             if beside is not None:
                 year = beside  # 去年前三季度, the first half of last year
@@ -89,16 +90,30 @@ def find_periods(text: str, published: date | None) -> list[PeriodMention]:
                 year = sentence_year[1]
             elif published is not None:
                 year = _year_before(published, _last_month(p))
-            else:
+            elif not own_sentence_years:
                 year = last_year
-        period = _period(p, year, published)
+        anchor = published
+        own = sentence_year is not None and sentence_year[0] == sentence
+        if anchor is None and own_sentence_years and p.shape == "relyear" and own and sentence_year:
+            anchor = date(sentence_year[1], 12, 31)  # "In 2022 … a year earlier": the year before the sentence's own
+        period = _period(p, year, anchor)
         if period is None:
             continue
+        if p.shape == "relweek" and p.offset < 0 and not _this_week_beside(pending, sentence_starts, sentence):
+            continue  # a weekly wrap's lone "last week" is the week it reports on, not the week before
         if not relative and not p.baseline:
             last_year = year
             sentence_year = (sentence, year) if year is not None else sentence_year
         out.append(PeriodMention(p.start, p.end, text[p.start : p.end], period, relative, p.target, p.baseline))
     return out
+
+
+def _this_week_beside(pending: list[_Pending], sentence_starts: list[int], sentence: int) -> bool:
+    """`this week` (本周) in the same sentence: "up this week from 850,000 yuan last week" contrasts two weeks."""
+    return any(
+        o.shape == "relweek" and o.offset == 0 and bisect.bisect_right(sentence_starts, o.start) - 1 == sentence
+        for o in pending
+    )
 
 
 def _relative_year_beside(text: str, pending: list[_Pending], i: int, published: date | None) -> int | None:
@@ -210,6 +225,8 @@ def _period(p: _Pending, year: int | None, published: date | None) -> str | None
         if published is None:
             return None
         return f"{published.year + p.offset:04d}"
+    if p.shape == "relweek":
+        return (published + timedelta(days=7 * p.offset)).isoformat() if published is not None else None
     if p.shape == "relmonth":
         if published is None:
             return None
@@ -363,6 +380,10 @@ def _read(m: re.Match[str]) -> _Pending | None:
     if kind == "en_relmonth":
         offset = -1 if g["rm_w"].lower() in ("last", "previous", "prior") else 0
         return _Pending(s, e, "relmonth", None, offset=offset)
+    if kind == "en_relweek":
+        return _Pending(s, e, "relweek", None, offset=0 if g["rw_w"].lower() == "this" else -1)
+    if kind == "zh_relweek":
+        return _Pending(s, e, "relweek", None, offset=-1 if g["zrw_w"] == "上" else 0)
     if kind == "zh_relmonth":
         return _Pending(s, e, "relmonth", None, offset=-1 if g["zrm_w"] == "上" else 0)
     return None

@@ -221,6 +221,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ("zh_baseline", r"(?:上年|去年|上年度)?同期"),
     ("en_relmonth", r"(?i:\b(?P<rm_w>last|this|previous|prior)\s+month\b)"),
     ("zh_relmonth", r"(?P<zrm_w>[上本])月(?![份底末初])"),
+    # a weekly report's "this week" / "last week" (本周, 上週, 上星期): the page's date, or a week before it
+    ("en_relweek", r"(?i:\b(?P<rw_w>last|this|previous|prior)\s+week\b(?!s|end|ly|-long|\s+of))"),
+    ("zh_relweek", r"(?P<zrw_w>[上本])(?:周|週|星期)(?![期年末边邊])"),
     ("year", rf"(?<![\w$¥€£])(?P<y_y>{_Y}){_UNIT_AFTER}(?![,.]\d)"),
 ]
 
@@ -265,6 +268,8 @@ _STARTS_WITH = {
     "zh_baseline": "c",
     "en_relmonth": "l",
     "zh_relmonth": "c",
+    "en_relweek": "l",
+    "zh_relweek": "c",
     "year": "d",
 }
 PATTERN_BY_START: dict[str, re.Pattern[str]] = {
@@ -294,6 +299,7 @@ _LETTERS = {
     "target_year": "but",
     "en_relyear": "ltnpc",
     "en_relmonth": "ltp",
+    "en_relweek": "ltp",
 }
 PATTERN_BY_LETTER: dict[str, re.Pattern[str]] = {
     letter: re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS if letter in _LETTERS.get(name, "")))
@@ -305,11 +311,11 @@ SENTENCE_END = re.compile(r"[。！？；\n]|[.!?;](?=\s|$)")
 # number (20,836 or 3.52) anchor nothing; each kind of anchor says how far back a wording can start.
 ANCHOR = re.compile(
     r"(?P<digits>(?<![\d.,])(?:\d{4}|\d{1,2})(?![\d]|[.,]\d))"
-    r"|(?P<word>year|month|quarter|half)"
+    r"|(?P<word>year|month|quarter|half|week)"
     # month names open with one of these (a lone capital letter would anchor every "Sales" and "Magnesia")
     r"|(?P<name>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
     r"|[QH](?=[1-4])|(?<![A-Za-z])(?:jan|feb|apr|jun|jul|sep|oct|nov|dec))"
-    r"|(?P<cjk>[年月季期]|十[一二三四五]五)"
+    r"|(?P<cjk>[年月季期周週]|十[一二三四五]五)"
 )
 LOOKBACK = {
     "digits": 44,  # `compared with the same period of 2024`

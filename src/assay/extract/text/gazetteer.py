@@ -250,6 +250,9 @@ def find_mentions(text: str) -> list[Mention]:
         elif start >= taken_end:
             out.append(Mention(start, end, entry.kind, entry.value, entry.form))
             taken_end, taken_span = end, (start, end)
+    # geo_aliases.csv maps wordings that only look like a place (大陆架, 非洲大陆) to `-`: they win the
+    # leftmost-longest choice over the place inside them, then are dropped
+    out = [m for m in out if not (m.kind == GEO and m.value == "-")]
     companies = _ticker_companies(text)
     if companies:
         spans = [(c.start, c.end) for c in companies]
@@ -265,12 +268,25 @@ def _ticker_companies(text: str) -> list[Mention]:
     found: list[Mention] = []
     if "(" not in text and "（" not in text:
         return found
+    listed = _listed_companies()
     for m in _TICKER.finditer(text):
-        name = m["name"]
-        found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{company_slug(name)}"))
+        slug = listed.get(_ticker_code(m["ticker"])) or company_slug(m["name"])
+        found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{slug}"))
     for m in _ZH_TICKER.finditer(text):
-        found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{m['name']}"))
+        slug = listed.get(_ticker_code(m["ticker"])) or m["name"]  # 中国稀土(000831): the listed company
+        found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{slug}"))
     return found
+
+
+def _ticker_code(ticker: str) -> str:
+    """`300748.SZ`, `300748` and `NYSE: MP` all name a listing by its code: `300748`, `MP`."""
+    return re.split(r"[.:：]", ticker)[-1 if ":" in ticker or "：" in ticker else 0].strip().upper()
+
+
+@cache
+def _listed_companies() -> dict[str, str]:
+    """Slug of each known company by its listing code (`300748` → jl-mag-rare-earth)."""
+    return {_ticker_code(row["ticker"]): row["slug"] for row in read_rows("companies.csv") if row["ticker"].strip()}
 
 
 def commodity_family(commodity_id: str) -> str:

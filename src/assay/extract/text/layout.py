@@ -152,7 +152,9 @@ def _ends_with_abbreviation(text: str, end: int) -> bool:
 SPACE_ROW = re.compile(  # "China 210,000 240,000": a row of a table aligned with spaces
     # the label's first letter is found atomically: retrying later letters only re-scans the line (quadratic)
     r"^(?P<label>(?>[^\d|\t]*?[^\W\d_])[^|\t]*?|(?:19|20)\d\d)[ \t]+"
-    r"(?P<values>\d[\d,]*(?:\.\d+)?%?(?:[ \t]+\d[\d,]*(?:\.\d+)?%?)+)[ \t]*$"
+    # a value may be a range ("70000-80000": a price report's low and high quote)
+    r"(?P<values>\d[\d,]*(?:\.\d+)?(?:-\d[\d,]*(?:\.\d+)?)?%?"
+    r"(?:[ \t]+\d[\d,]*(?:\.\d+)?(?:-\d[\d,]*(?:\.\d+)?)?%?)+)[ \t]*$"
 )
 
 
