@@ -11,17 +11,18 @@ a killed run loses at most the last half second of work and a re-run finishes th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ahocorasick
 from rich.console import Console
@@ -29,7 +30,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from assay.clean import CleanError, CleaningContext, clean_document
+from assay.clean import CleanError, CleaningContext, ReadDocument, finish_document, read_document
 from assay.clean.dedupe import DuplicateIndex, text_sha256
 from assay.extract import EXTRACTOR_VERSION
 from assay.extract.events import extract_events
@@ -39,10 +40,12 @@ from assay.sources import RawDocument, SourceError, SourceOptions, iter_sources
 from assay.sources.base import SUFFIX_TYPES
 from assay.store import documents as repo
 from assay.store.db import Store, refresh_statistics
+from assay.store.dedupe import StoredDuplicateIndex
 from assay.store.events import record_events
 from assay.store.facts import replace_facts
 from assay.vocab import ancestors, commodities, read_rows
 
+_T = TypeVar("_T")
 PROGRESS_ABOVE = 5  # documents; shorter runs print no bar
 # A commit (WAL write, FTS segment flush) costs as much as storing a few documents; a batch shares it.
 COMMIT_EVERY_DOCUMENTS = 20
@@ -69,6 +72,9 @@ class IngestOptions:
     extract: bool = True
     show_progress: bool = True
     workers: int = 1
+    # where the per-document stages run (e.g. a Dask cluster's, from assay.distributed); None: this
+    # process when workers == 1, else a process pool of `workers`. `workers` then sizes the queue.
+    executor: Executor | None = None
 
 
 @dataclass
@@ -160,11 +166,13 @@ class _Batch:
 
 
 class _Run:
-    """One ingest run: the duplicate index, the cleaning context and the report it fills.
+    """One ingest run: the cleaning context, the executor the stage functions run on, and the report.
 
-    With `workers > 1`, extraction runs in a process pool: each original is committed first
-    (extracted_with unset), and its facts and events in a second commit when the pool returns
-    them; a run killed in between leaves documents that the next run extracts.
+    Each input goes through `read_document` and `analyse` on the executor (inline, a process pool or
+    a Dask cluster) while this process keeps what needs the whole run: the cleaning context, the
+    duplicate index in the store and the writes. Results are taken in the order inputs were given,
+    so every executor gives the same store. A document is written once, whole (document, facts,
+    events) in a savepoint; a run killed before leaves nothing of it, and a re-run does it.
     """
 
     def __init__(self, options: IngestOptions, store: Store) -> None:
@@ -173,22 +181,19 @@ class _Run:
         self.report = IngestReport()
         self.context = CleaningContext()
         self.batch = _Batch(store)
-        self._index: DuplicateIndex | None = None
-        self.pool: ProcessPoolExecutor | None = None
-        if options.extract and options.workers > 1:
+        self.index = StoredDuplicateIndex(self.batch.session)
+        self.own_executor: Executor | None = None
+        self.executor: Executor
+        if options.executor is not None:
+            self.executor = options.executor
+        elif options.workers > 1:
             # spawn: children must not inherit the parent's open database connections
-            self.pool = ProcessPoolExecutor(options.workers, mp_context=multiprocessing.get_context("spawn"))
+            self.own_executor = ProcessPoolExecutor(options.workers, mp_context=multiprocessing.get_context("spawn"))
+            self.executor = self.own_executor
+        else:
+            self.executor = _InlineExecutor()
+        self.in_flight = IN_FLIGHT_PER_WORKER * options.workers if not isinstance(self.executor, _InlineExecutor) else 0
         self.pending: deque[_Pending] = deque()
-
-    @property
-    def index(self) -> DuplicateIndex:
-        """The duplicate index, loaded from the store when a new document first needs it (re-runs may never)."""
-        if self._index is None:
-            self._index = DuplicateIndex()
-            for doc_id, digest, signature in repo.iter_originals_for_dedupe(self.batch.session):
-                if signature is not None:
-                    self._index.add(doc_id, digest, signature)
-        return self._index
 
     def fail(self, source: str, reason: str) -> None:
         self.report.failures.append((source, reason))
@@ -201,8 +206,8 @@ class _Run:
         self.batch.commit()
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+        if self.own_executor is not None:
+            self.own_executor.shutdown(cancel_futures=True)
         self.batch.close()
 
     def take(self, raw: RawDocument) -> None:
@@ -212,47 +217,57 @@ class _Run:
         if stored is not None:
             self._revisit(stored)
             return
-        try:
-            doc = replace(clean_document(raw, self.context), raw_sha256=raw_sha256, source=source)
-        except CleanError as exc:
-            self.fail(raw.source, exc.reason)
+        given = raw.source
+
+        def cleaned(read: ReadDocument) -> None:
+            try:
+                doc = replace(finish_document(read, self.context), raw_sha256=raw_sha256, source=source)
+            except CleanError as exc:
+                self.fail(given, exc.reason)
+                return
+            if not doc.clean_text.strip():
+                self.fail(given, "no text left after cleaning")
+                return
+            self._submit(
+                analyse, (doc, self.options.extract), given, functools.partial(self._analysed, doc), "analysis"
+            )
+
+        self._submit(read_document, (raw,), given, cleaned, "cleaning")
+
+    def reextract(self, doc_id: int, source: str) -> None:
+        """Extract a stored original again with the current extractor; its facts and events are replaced."""
+        doc = repo.get_document(self.batch.session, doc_id)
+        if doc is None:
+            self.fail(str(doc_id), "no such document")
             return
-        if not doc.clean_text.strip():
-            self.fail(raw.source, "no text left after cleaning")
-            return
-        digest = text_sha256(doc.clean_text)
-        signature = self.index.signature(doc.clean_text)
-        original = self.index.find(digest, signature)
-        if original is not None:
-            self._save_duplicate(replace(doc, duplicate_of=original), digest, signature)
-            return
-        self._save_original(doc, digest, signature)
+        then = functools.partial(self._reextracted, doc_id, source)
+        self._submit(extract, (doc,), source, then, "re-extraction")
 
     def _revisit(self, stored: repo.DocumentSummary) -> None:
         """An input already stored: re-extract it if the extractor changed, else skip it."""
         if not self.options.extract or stored.duplicate_of is not None or stored.extracted_with == EXTRACTOR_VERSION:
             self.report.skipped_unchanged += 1
             return
-        doc = repo.get_document(self.batch.session, stored.id)
-        assert doc is not None  # found a moment ago; documents are never deleted by ingest
-        if self.pool is not None:
-            self._submit(_Pending(self.pool.submit(extract, doc), stored.id, stored.source, doc, reextract=True))
-            return
-        try:
-            extraction = extract(doc)
-        except Exception as exc:  # a rule bug must not stop the run; the input is reported
-            self.fail(stored.source, f"re-extraction failed: {type(exc).__name__}: {exc}")
-            return
+        self.reextract(stored.id, stored.source)
+
+    def _reextracted(self, doc_id: int, source: str, extraction: Extraction) -> None:
         with self.batch.document() as session:
-            problems = self._write_extraction(session, stored.id, extraction)
+            problems = self._write_extraction(session, doc_id, extraction)
         self.report.reextracted += 1
         for problem in problems:
-            self.fail(stored.source, problem)
+            self.fail(source, problem)
 
-    def _save_duplicate(self, doc: Document, digest: str, signature: bytes) -> None:
+    def _analysed(self, doc: Document, found: Analysis) -> None:
+        original = self.index.find(found.text_sha256, found.signature)
+        if original is not None:
+            self._save_duplicate(replace(doc, duplicate_of=original), found)
+        else:
+            self._save_original(doc, found)
+
+    def _save_duplicate(self, doc: Document, found: Analysis) -> None:
         try:
             with self.batch.document() as session:
-                repo.save_document(session, doc, digest, signature)
+                repo.save_document(session, doc, found.text_sha256, found.signature)
         except IntegrityError as exc:
             self._stored_meanwhile(doc, exc)
             return
@@ -264,28 +279,22 @@ class _Run:
             raise exc
         self.report.skipped_unchanged += 1
 
-    def _save_original(self, doc: Document, digest: str, signature: bytes) -> None:
-        extraction: Extraction | None = None
-        problems: list[str] = []
-        if self.pool is not None:
-            self._save_for_pool(doc, digest, signature)
-            return
-        if self.options.extract:
-            try:
-                extraction = extract(doc)
-            except Exception as exc:  # a rule bug must not stop the run; the input is reported
-                problems.append(f"extraction failed: {type(exc).__name__}: {exc}")
+    def _save_original(self, doc: Document, found: Analysis) -> None:
+        extraction = found.extraction
+        problems = [found.problem] if found.problem else []
         families = extraction.families if extraction else keyword_families(doc.title, doc.clean_text)
         try:
             with self.batch.document() as session:
                 version = EXTRACTOR_VERSION if extraction is not None else None
-                doc_id = repo.save_document(session, doc, digest, signature, families, extracted_with=version)
+                doc_id = repo.save_document(
+                    session, doc, found.text_sha256, found.signature, families, extracted_with=version
+                )
+                self.index.add(doc_id, found.signature)
                 if extraction is not None:
                     problems.extend(self._write_extraction(session, doc_id, extraction, mark=False))
         except IntegrityError as exc:
             self._stored_meanwhile(doc, exc)
             return
-        self.index.add(doc_id, digest, signature)
         self.report.added += 1
         self.report.by_lang[doc.lang or "unknown"] += 1
         self.report.by_source[doc.source_name or "unknown"] += 1
@@ -293,43 +302,25 @@ class _Run:
         for problem in problems:
             self.fail(doc.source, problem)
 
-    def _save_for_pool(self, doc: Document, digest: str, signature: bytes) -> None:
-        assert self.pool is not None
-        try:
-            with self.batch.document() as session:
-                doc_id = repo.save_document(session, doc, digest, signature)
-        except IntegrityError as exc:
-            self._stored_meanwhile(doc, exc)
-            return
-        self.index.add(doc_id, digest, signature)
-        self.report.added += 1
-        self.report.by_lang[doc.lang or "unknown"] += 1
-        self.report.by_source[doc.source_name or "unknown"] += 1
-        self._submit(_Pending(self.pool.submit(extract, doc), doc_id, doc.source, doc, reextract=False))
-
-    def _submit(self, pending: _Pending) -> None:
-        self.pending.append(pending)
-        while len(self.pending) > IN_FLIGHT_PER_WORKER * self.options.workers:
+    def _submit(
+        self, stage: Callable[..., Any], args: tuple[Any, ...], source: str, then: Callable[[Any], None], failing: str
+    ) -> None:
+        self.pending.append(_Pending(self.executor.submit(stage, *args), source, then, failing))
+        while len(self.pending) > self.in_flight:
             self._collect_oldest()
 
     def _collect_oldest(self) -> None:
-        """Store the extraction of the oldest document sent to the pool (results are kept in order)."""
+        """Take the oldest result (results are taken in order); a stage may submit the next."""
         pending = self.pending.popleft()
         try:
-            extraction = pending.future.result()
-        except Exception as exc:  # a rule bug, or a worker that died: the input is reported
-            if not pending.reextract:
-                self.report.by_family.update(keyword_families(pending.doc.title, pending.doc.clean_text) or ("none",))
-            self.fail(pending.source, f"extraction failed: {type(exc).__name__}: {exc}")
+            result = pending.future.result()
+        except CleanError as exc:
+            self.fail(pending.source, exc.reason)
             return
-        with self.batch.document() as session:
-            problems = self._write_extraction(session, pending.doc_id, extraction)
-        if pending.reextract:
-            self.report.reextracted += 1
-        else:
-            self.report.by_family.update(extraction.families or ("none",))
-        for problem in problems:
-            self.fail(pending.source, problem)
+        except Exception as exc:  # a rule bug, or a worker that died past its retries: the input is reported
+            self.fail(pending.source, f"{pending.failing} failed: {type(exc).__name__}: {exc}")
+            return
+        pending.then(result)
 
     def _write_extraction(self, session: Session, doc_id: int, extraction: Extraction, mark: bool = True) -> list[str]:
         """Store facts and events (what the store refuses is reported, the rest kept); `mark`: set extracted_with."""
@@ -350,11 +341,50 @@ class _Run:
 
 @dataclass(frozen=True)
 class _Pending:
-    future: Future[Extraction]
-    doc_id: int
-    source: str
-    doc: Document
-    reextract: bool
+    future: Future[Any]
+    source: str  # the input, as failures name it
+    then: Callable[[Any], None]
+    failing: str  # what a failure of this stage is called
+
+
+class _InlineExecutor(Executor):
+    """Runs each stage at once in this process: one code path whether or not work is spread out."""
+
+    def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> Future[_T]:
+        future: Future[_T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # handed to whoever takes the result, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What `analyse` found about a cleaned document: its dedupe keys and, unless turned off, its extraction."""
+
+    text_sha256: str
+    signature: bytes
+    extraction: Extraction | None
+    problem: str | None  # why extraction failed, if it did
+
+
+def analyse(doc: Document, with_extraction: bool) -> Analysis:
+    """The per-document work after cleaning, for any process: text hash, MinHash signature, extraction."""
+    extraction: Extraction | None = None
+    problem = None
+    if with_extraction:
+        try:
+            extraction = extract(doc)
+        except Exception as exc:  # a rule bug must not stop the run; the input is reported
+            problem = f"extraction failed: {type(exc).__name__}: {exc}"
+    return Analysis(text_sha256(doc.clean_text), _signer().signature(doc.clean_text), extraction, problem)
+
+
+@cache
+def _signer() -> DuplicateIndex:
+    """An empty index, for its MinHash permutations (made once per process)."""
+    return DuplicateIndex()
 
 
 def stored_source(source: str) -> str:
