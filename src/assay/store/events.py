@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from assay.extract.events.dates import dates_compatible, month_start
@@ -31,6 +31,8 @@ from assay.store.schema import DocumentRow, EventCommodityRow, EventMentionRow, 
 from assay.vocab import ancestors, commodities
 
 KEY_LIMIT = 300
+YEAR_CHARS, MONTH_CHARS, DECEMBER = 4, 7, 12
+SUFFIXES_READ = 50  # keys "...#2" to "...#51": events a tolerant match told apart, yet with one key
 # the tables themselves, for bulk inserts that skip the ORM's per-row bookkeeping
 _EVENTS = cast(Table, EventRow.__table__)
 _EVENT_COMMODITIES = cast(Table, EventCommodityRow.__table__)
@@ -147,15 +149,48 @@ def _validate(document_id: int, event: Event) -> None:
 
 
 def _candidates(session: Session, events: Sequence[Event]) -> list[EventRow]:
-    """In one query, every stored event one of `events` could be about: same type, and undated
-    or of the same year. `_find_event` picks among them."""
-    years = sorted({e.date[:4] for e in events if e.date is not None})
-    same_time = [EventRow.date.startswith(year) for year in years]
-    if any(e.date is None for e in events):
-        same_time.append(EventRow.date.is_(None))
-    types = sorted({e.type for e in events})
-    statement = select(EventRow).where(EventRow.type.in_(types), or_(*same_time)).order_by(EventRow.id)
-    return list(session.scalars(statement))
+    """In one query, the stored events one of `events` could be about, read through the index on
+    (type, date_start, actor) so the cost follows the events of that type and month, not the store:
+    a dated report reads its type's events that start within its month (or its year, for a date
+    less precise than a month) and those dated by a prefix of its date (`2025` for `2025-04-09`);
+    an undated report reads its type's undated events of the same actor. `_find_event` picks among them."""
+    same: list[ColumnElement[bool]] = []
+    for event in events:
+        if event.date is None:
+            same.append(and_(EventRow.type == event.type, EventRow.date_start.is_(None), EventRow.actor == event.actor))
+            continue
+        month = _month(event.date)
+        start = month_start(month)
+        if month is None or start is None:
+            continue  # refused by _validate already
+        last = _last_day(start, whole_year=len(month) != MONTH_CHARS or not month[5:].isdigit())
+        same.append(and_(EventRow.type == event.type, EventRow.date_start.between(start, last)))
+        for cut in range(YEAR_CHARS, len(month)):
+            prefix = month[:cut]
+            prefix_start = month_start(prefix)
+            if prefix_start is not None:
+                same.append(
+                    and_(EventRow.type == event.type, EventRow.date_start == prefix_start, EventRow.date == prefix)
+                )
+    if not same:
+        return []
+    return list(session.scalars(select(EventRow).where(or_(*same)).order_by(EventRow.id)))
+
+
+def _last_day(start: date, *, whole_year: bool) -> date:
+    if whole_year or start.month == DECEMBER:
+        return date(start.year, 12, 31)
+    return date(start.year, start.month + 1, 1) - timedelta(days=1)
+
+
+def _taken_keys(session: Session, events: Sequence[Event]) -> set[str]:
+    """The stored keys a new event's key may collide with: its own, and those suffixed after collisions."""
+    bases = {event_key(event) for event in events}
+    taken = set(session.scalars(select(EventRow.key).where(EventRow.key.in_(bases))))
+    for base in sorted(bases & taken):
+        suffixed = [f"{base[: KEY_LIMIT - 6]}#{n}" for n in range(2, 2 + SUFFIXES_READ)]
+        taken.update(session.scalars(select(EventRow.key).where(EventRow.key.in_(suffixed))))
+    return taken
 
 
 def _find_event(rows: Sequence[EventRow], event: Event) -> EventRow | None:
@@ -245,9 +280,7 @@ def record_events(session: Session, document_id: int, events: Sequence[Event]) -
     # join are read once, new events and all mentions are inserted together
     rows = _candidates(session, events)
     stored_count = len(rows)
-    # a key starts with the type and the month of the event's first report, and later reports only
-    # make its date more precise: any stored key a new event's key may collide with is among these
-    taken_keys = {row.key for row in rows}
+    taken_keys = _taken_keys(session, events) | {row.key for row in rows}
     reports: list[tuple[EventRow, Event]] = []
     seen: set[tuple[int, str]] = set()
     for event in events:

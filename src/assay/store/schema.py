@@ -140,8 +140,8 @@ class EventRow(Base):
     geo: Mapped[str | None] = mapped_column(String(120))
     stance: Mapped[str] = mapped_column(String(10))
 
-    # merging reads only the events of the new report's type and month (or year, or undated with its actor)
-    __table_args__ = (Index("ix_events_type_date_actor", "type", "date", "actor"),)
+    # merging reads only the events of the new report's type and month (or undated, with its actor)
+    __table_args__ = (Index("ix_events_type_start_actor", "type", "date_start", "actor"),)
 
 
 class EventCommodityRow(Base):

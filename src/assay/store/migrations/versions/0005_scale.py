@@ -2,7 +2,7 @@
 
 `document_bands` holds the LSH band keys of every original document, filled here from the
 signatures already stored, so ingest no longer loads them all into memory on every run.
-`ix_events_type_date_actor` lets event merging read only the candidates of one type and month.
+`ix_events_type_start_actor` lets event merging read only the candidates of one type and month.
 
 Revision ID: 0005
 Revises: 0001
@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["document_id"], ["documents.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("band", "document_id"),
     )
-    op.create_index("ix_events_type_date_actor", "events", ["type", "date", "actor"])
+    op.create_index("ix_events_type_start_actor", "events", ["type", "date_start", "actor"])
     _backfill_bands()
 
 
@@ -57,5 +57,5 @@ def _backfill_bands() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_events_type_date_actor", table_name="events")
+    op.drop_index("ix_events_type_start_actor", table_name="events")
     op.drop_table("document_bands")
