@@ -124,6 +124,32 @@ def ingest(inputs: Sequence[str], options: IngestOptions, store: Store) -> Inges
     return run.report
 
 
+def reextract(
+    options: IngestOptions, store: Store, doc_ids: Sequence[int] = (), everything: bool = False
+) -> IngestReport:
+    """Run the current extractor again on stored originals: those named in `doc_ids`, else every one
+    extracted by another version (or never), or every one with `everything`. Facts and events are replaced."""
+    run = _Run(replace(options, extract=True), store)
+    with run.batch.document() as session:
+        targets = repo.originals_to_extract(session, EXTRACTOR_VERSION, doc_ids, everything)
+    missing = sorted(set(doc_ids) - {doc_id for doc_id, _ in targets})
+    for doc_id in missing:
+        run.report.failures.append((str(doc_id), "no such document, or a duplicate (duplicates are not extracted)"))
+    try:
+        with _progress(options.show_progress, len(targets)) as advance:
+            for doc_id, source in targets:
+                run.reextract(doc_id, source)
+                run.batch.done_one()
+                advance()
+            run.finish()
+    finally:
+        run.close()
+    if run.report.reextracted:
+        with suppress(SQLAlchemyError):  # statistics only guide the planner
+            refresh_statistics(store)
+    return run.report
+
+
 class _Batch:
     """A transaction several documents share, each writing in a savepoint of its own (`document()`) so
     that one failing is rolled back alone; committed every few documents or a fraction of a second."""

@@ -7,7 +7,7 @@ import importlib
 from assay.cli.app import app
 
 # Each module adds its commands to `app` on import; a missing module is a packaging bug.
-COMMAND_MODULES = ("docs", "extract", "quantities", "knowledge", "events")
+COMMAND_MODULES = ("docs", "extract", "quantities", "knowledge", "events", "cluster")
 
 
 def main() -> None:
