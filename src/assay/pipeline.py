@@ -100,6 +100,8 @@ class Extraction:
     facts: list[Fact]
     events: list[Event]
     families: tuple[str, ...]
+    # the extractor that made it: a cluster worker may run another assay version than this process
+    version: str = EXTRACTOR_VERSION
 
 
 def ingest(inputs: Sequence[str], options: IngestOptions, store: Store) -> IngestReport:
@@ -426,7 +428,7 @@ def extract(doc: Document) -> Extraction:
     events = extract_events(doc)
     named = [f.commodity for f in facts] + [c for e in events for c in e.commodities]
     families = families_of(named) or keyword_families(doc.title, doc.clean_text)
-    return Extraction(facts, events, families)
+    return Extraction(facts, events, families, EXTRACTOR_VERSION)
 
 
 def families_of(commodity_ids: Iterable[str]) -> tuple[str, ...]:
