@@ -348,6 +348,10 @@ class _Run:
         except Exception as exc:  # a rule bug, or a worker that died past its retries: the input is reported
             self.fail(pending.source, f"{pending.failing} failed: {type(exc).__name__}: {exc}")
             return
+        made = result.extraction if isinstance(result, Analysis) else result
+        if isinstance(made, Extraction) and made.version != EXTRACTOR_VERSION:
+            self.fail(pending.source, f"a worker runs extractor {made.version}, this process {EXTRACTOR_VERSION}")
+            return
         pending.then(result)
 
     def _write_extraction(self, session: Session, doc_id: int, extraction: Extraction, mark: bool = True) -> list[str]:
