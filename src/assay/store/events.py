@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from assay.extract.events.dates import dates_compatible, month_start
@@ -148,33 +148,51 @@ def _validate(document_id: int, event: Event) -> None:
         raise EventStoreError(f"document {document_id}: event {event.type!r} has an unreadable date {event.date!r}")
 
 
+# Built once with bound parameters: per document, statements of a varying shape cost more to compile
+# than to run. All three read through ix_events_type_start_actor.
+_IN_SPAN = select(EventRow).where(
+    EventRow.type == bindparam("type"), EventRow.date_start.between(bindparam("first"), bindparam("last"))
+)
+_DATED_BY_PREFIX = select(EventRow).where(
+    EventRow.type == bindparam("type"),
+    EventRow.date_start == bindparam("start"),
+    EventRow.date.in_(bindparam("dates", expanding=True)),
+)
+_UNDATED = select(EventRow).where(
+    EventRow.type == bindparam("type"), EventRow.date_start.is_(None), EventRow.actor == bindparam("actor")
+)
+_KEYS = select(EventRow.key).where(EventRow.key.in_(bindparam("keys", expanding=True)))
+
+
 def _candidates(session: Session, events: Sequence[Event]) -> list[EventRow]:
-    """In one query, the stored events one of `events` could be about, read through the index on
-    (type, date_start, actor) so the cost follows the events of that type and month, not the store:
-    a dated report reads its type's events that start within its month (or its year, for a date
-    less precise than a month) and those dated by a prefix of its date (`2025` for `2025-04-09`);
-    an undated report reads its type's undated events of the same actor. `_find_event` picks among them."""
-    same: list[ColumnElement[bool]] = []
+    """The stored events one of `events` could be about, so the cost follows the events of that type
+    and month, not the store: a dated report reads its type's events that start within its month (or
+    its year, for a date less precise than a month) and those dated by a prefix of its date (`2025`
+    for `2025-04-09`); an undated report reads its type's undated events of the same actor.
+    `_find_event` picks among them."""
+    lookups: set[tuple[Any, ...]] = set()
     for event in events:
         if event.date is None:
-            same.append(and_(EventRow.type == event.type, EventRow.date_start.is_(None), EventRow.actor == event.actor))
+            lookups.add((_UNDATED, ("type", event.type), ("actor", event.actor)))
             continue
         month = _month(event.date)
         start = month_start(month)
         if month is None or start is None:
             continue  # refused by _validate already
         last = _last_day(start, whole_year=len(month) != MONTH_CHARS or not month[5:].isdigit())
-        same.append(and_(EventRow.type == event.type, EventRow.date_start.between(start, last)))
+        lookups.add((_IN_SPAN, ("type", event.type), ("first", start), ("last", last)))
+        by_start: dict[date, list[str]] = {}
         for cut in range(YEAR_CHARS, len(month)):
-            prefix = month[:cut]
-            prefix_start = month_start(prefix)
+            prefix_start = month_start(month[:cut])
             if prefix_start is not None:
-                same.append(
-                    and_(EventRow.type == event.type, EventRow.date_start == prefix_start, EventRow.date == prefix)
-                )
-    if not same:
-        return []
-    return list(session.scalars(select(EventRow).where(or_(*same)).order_by(EventRow.id)))
+                by_start.setdefault(prefix_start, []).append(month[:cut])
+        for prefix_start, prefixes in by_start.items():
+            lookups.add((_DATED_BY_PREFIX, ("type", event.type), ("start", prefix_start), ("dates", tuple(prefixes))))
+    found: dict[int, EventRow] = {}
+    for statement, *params in lookups:  # any order: the rows are put back in id order
+        for row in session.scalars(statement, {name: list(v) if isinstance(v, tuple) else v for name, v in params}):
+            found[row.id] = row
+    return [found[event_id] for event_id in sorted(found)]
 
 
 def _last_day(start: date, *, whole_year: bool) -> date:
@@ -186,10 +204,10 @@ def _last_day(start: date, *, whole_year: bool) -> date:
 def _taken_keys(session: Session, events: Sequence[Event]) -> set[str]:
     """The stored keys a new event's key may collide with: its own, and those suffixed after collisions."""
     bases = {event_key(event) for event in events}
-    taken = set(session.scalars(select(EventRow.key).where(EventRow.key.in_(bases))))
+    taken = set(session.scalars(_KEYS, {"keys": sorted(bases)}))
     for base in sorted(bases & taken):
         suffixed = [f"{base[: KEY_LIMIT - 6]}#{n}" for n in range(2, 2 + SUFFIXES_READ)]
-        taken.update(session.scalars(select(EventRow.key).where(EventRow.key.in_(suffixed))))
+        taken.update(session.scalars(_KEYS, {"keys": suffixed}))
     return taken
 
 
