@@ -149,49 +149,49 @@ def _validate(document_id: int, event: Event) -> None:
 
 
 # Built once with bound parameters: per document, statements of a varying shape cost more to compile
-# than to run. All three read through ix_events_type_start_actor.
-_IN_SPAN = select(EventRow).where(
-    EventRow.type == bindparam("type"), EventRow.date_start.between(bindparam("first"), bindparam("last"))
-)
-_DATED_BY_PREFIX = select(EventRow).where(
-    EventRow.type == bindparam("type"),
-    EventRow.date_start == bindparam("start"),
-    EventRow.date.in_(bindparam("dates", expanding=True)),
+# than to run. Both read through ix_events_type_start_actor.
+_DATED = select(EventRow).where(
+    EventRow.type.in_(bindparam("types", expanding=True)),
+    EventRow.date_start.in_(bindparam("days", expanding=True)),
 )
 _UNDATED = select(EventRow).where(
-    EventRow.type == bindparam("type"), EventRow.date_start.is_(None), EventRow.actor == bindparam("actor")
+    EventRow.type.in_(bindparam("types", expanding=True)),
+    EventRow.date_start.is_(None),
+    EventRow.actor.in_(bindparam("actors", expanding=True)),
 )
 _KEYS = select(EventRow.key).where(EventRow.key.in_(bindparam("keys", expanding=True)))
 
 
 def _candidates(session: Session, events: Sequence[Event]) -> list[EventRow]:
-    """The stored events one of `events` could be about, so the cost follows the events of that type
-    and month, not the store: a dated report reads its type's events that start within its month (or
-    its year, for a date less precise than a month) and those dated by a prefix of its date (`2025`
-    for `2025-04-09`); an undated report reads its type's undated events of the same actor.
-    `_find_event` picks among them."""
-    lookups: set[tuple[Any, ...]] = set()
+    """The stored events one of `events` could be about, in two queries whose cost follows the events
+    of those types and months, not the store: for dated reports, their types' events that start on a
+    day of their month (of their year, for a date less precise than a month) or on the first day a
+    prefix of their date covers (`2025` for `2025-04-09`); for undated reports, their types' undated
+    events of the same actors. `_find_event` picks among them."""
+    dated_types: set[str] = set()
+    days: set[date] = set()
+    undated_types: set[str] = set()
+    actors: set[str] = set()
     for event in events:
         if event.date is None:
-            lookups.add((_UNDATED, ("type", event.type), ("actor", event.actor)))
+            undated_types.add(event.type)
+            actors.add(event.actor)
             continue
         month = _month(event.date)
         start = month_start(month)
         if month is None or start is None:
             continue  # refused by _validate already
+        dated_types.add(event.type)
         last = _last_day(start, whole_year=len(month) != MONTH_CHARS or not month[5:].isdigit())
-        lookups.add((_IN_SPAN, ("type", event.type), ("first", start), ("last", last)))
-        by_start: dict[date, list[str]] = {}
-        for cut in range(YEAR_CHARS, len(month)):
-            prefix_start = month_start(month[:cut])
-            if prefix_start is not None:
-                by_start.setdefault(prefix_start, []).append(month[:cut])
-        for prefix_start, prefixes in by_start.items():
-            lookups.add((_DATED_BY_PREFIX, ("type", event.type), ("start", prefix_start), ("dates", tuple(prefixes))))
+        days.update(date.fromordinal(day) for day in range(start.toordinal(), last.toordinal() + 1))
+        days.update(d for d in (month_start(month[:cut]) for cut in range(YEAR_CHARS, len(month))) if d is not None)
     found: dict[int, EventRow] = {}
-    for statement, *params in lookups:  # any order: the rows are put back in id order
-        for row in session.scalars(statement, {name: list(v) if isinstance(v, tuple) else v for name, v in params}):
-            found[row.id] = row
+    if dated_types:
+        parameters = {"types": sorted(dated_types), "days": sorted(days)}
+        found.update((row.id, row) for row in session.scalars(_DATED, parameters))
+    if undated_types:
+        parameters = {"types": sorted(undated_types), "actors": sorted(actors)}
+        found.update((row.id, row) for row in session.scalars(_UNDATED, parameters))
     return [found[event_id] for event_id in sorted(found)]
 
 
