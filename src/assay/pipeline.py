@@ -132,8 +132,7 @@ def reextract(
     """Run the current extractor again on stored originals: those named in `doc_ids`, else every one
     extracted by another version (or never), or every one with `everything`. Facts and events are replaced."""
     run = _Run(replace(options, extract=True), store)
-    with run.batch.document() as session:
-        targets = repo.originals_to_extract(session, EXTRACTOR_VERSION, doc_ids, everything)
+    targets = repo.originals_to_extract(run.batch.session, EXTRACTOR_VERSION, doc_ids, everything)
     missing = sorted(set(doc_ids) - {doc_id for doc_id, _ in targets})
     for doc_id in missing:
         run.report.failures.append((str(doc_id), "no such document, or a duplicate (duplicates are not extracted)"))
