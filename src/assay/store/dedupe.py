@@ -17,20 +17,15 @@ from sqlalchemy.orm import Session
 from assay.clean.dedupe import THRESHOLD, band_hashes, signature_similarity
 from assay.store.schema import DocumentBandRow, DocumentRow
 
-_EXACT = (
-    select(DocumentRow.id)
-    .where(DocumentRow.text_sha256 == bindparam("digest"), DocumentRow.duplicate_of.is_(None))
-    .order_by(DocumentRow.id)
-    .limit(1)
+# No ORDER BY ... LIMIT: PostgreSQL would then walk the primary key in order instead of using the
+# hash index; the few rows found are compared here.
+_EXACT = select(DocumentRow.id).where(
+    DocumentRow.text_sha256 == bindparam("digest"), DocumentRow.duplicate_of.is_(None)
 )
-_CANDIDATES = (
-    select(DocumentRow.id, DocumentRow.minhash)
-    .where(
-        DocumentRow.id.in_(
-            select(DocumentBandRow.document_id).where(DocumentBandRow.band.in_(bindparam("bands", expanding=True)))
-        )
+_CANDIDATES = select(DocumentRow.id, DocumentRow.minhash).where(
+    DocumentRow.id.in_(
+        select(DocumentBandRow.document_id).where(DocumentBandRow.band.in_(bindparam("bands", expanding=True)))
     )
-    .order_by(DocumentRow.id)
 )
 
 
@@ -43,9 +38,9 @@ class StoredDuplicateIndex:
 
     def find(self, text_sha256: str, signature: bytes) -> int | None:
         connection = self.session.connection()
-        exact = connection.execute(_EXACT, {"digest": text_sha256}).scalar()
-        if exact is not None:
-            return int(exact)
+        exact = connection.execute(_EXACT, {"digest": text_sha256}).scalars().all()
+        if exact:
+            return int(min(exact))
         bands = band_hashes(signature)
         if not bands:
             return None
@@ -54,8 +49,8 @@ class StoredDuplicateIndex:
             if stored is None:
                 continue
             similarity = signature_similarity(bytes(stored), signature)
-            if similarity >= self.threshold and (best is None or similarity > best[0]):
-                best = (similarity, doc_id)  # ids ascend: on a tie the oldest stays
+            if similarity >= self.threshold and (best is None or (similarity, -doc_id) > (best[0], -best[1])):
+                best = (similarity, doc_id)  # on a tie, the oldest
         return best[1] if best else None
 
     def add(self, doc_id: int, signature: bytes) -> None:
