@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import time
 import zipfile
@@ -92,6 +93,22 @@ def test_time_limit_interrupts_a_long_computation() -> None:
         while True:
             sum(range(1000))
     assert time.monotonic() - started < 2
+
+
+def test_time_limit_holds_when_the_signal_lands_in_a_garbage_collector_callback() -> None:
+    # Python swallows an exception raised in a gc callback ("Exception ignored in ..."); the block must
+    # still end over budget rather than run on as if nothing happened.
+    def slow_callback(phase: str, info: dict[str, int]) -> None:
+        time.sleep(0.02)
+
+    gc.callbacks.append(slow_callback)
+    try:
+        with pytest.raises(BudgetExceeded), time_limit(0.1, "this block"):
+            started = time.monotonic()
+            while time.monotonic() - started < 1.0:
+                gc.collect()
+    finally:
+        gc.callbacks.remove(slow_callback)
 
 
 def test_time_limit_leaves_a_quick_block_alone_and_disarms() -> None:

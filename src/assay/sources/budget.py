@@ -86,9 +86,14 @@ def time_limit(seconds: float, what: str = "this document", of: float | None = N
         yield
         return
 
+    budget = seconds if of is None else of
+    reason = f"took longer than the time budget of {budget:g}s for {what} (raise with --max-seconds)"
+    expired = False
+
     def expire(signum: int, frame: FrameType | None) -> None:
-        budget = seconds if of is None else of
-        raise BudgetExceeded(f"took longer than the time budget of {budget:g}s for {what} (raise with --max-seconds)")
+        nonlocal expired
+        expired = True
+        raise BudgetExceeded(reason)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -97,6 +102,10 @@ def time_limit(seconds: float, what: str = "this document", of: float | None = N
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    # The handler's exception is lost when the signal lands in a garbage-collector callback or a
+    # __del__ ("Exception ignored in ..."): the block then finishes, and is over budget all the same.
+    if expired:
+        raise BudgetExceeded(reason)
 
 
 @dataclass(frozen=True)
