@@ -92,3 +92,16 @@ def test_the_migration_fills_the_index_from_stored_signatures(store: Store) -> N
     upgrade(store.engine)
     with store.session() as session:
         assert StoredDuplicateIndex(session).find("no such hash", memory.signature(edited(body, 60))) == doc_id
+
+
+def test_an_excluded_original_is_no_near_duplicate_but_still_an_exact_one(any_store: Store) -> None:
+    """A source's earlier version is excluded: its changed text resembles it by nature, the same text is the same."""
+    signer = DuplicateIndex()
+    body = article(7)
+    earlier = save(any_store, "v1", body, signer.signature(body))
+    changed = edited(body, 40)
+    with any_store.session() as session:
+        index = StoredDuplicateIndex(session)
+        assert index.find(text_sha256(changed), signer.signature(changed)) == earlier
+        assert index.find(text_sha256(changed), signer.signature(changed), exclude=frozenset({earlier})) is None
+        assert index.find(text_sha256(body), signer.signature(body), exclude=frozenset({earlier})) == earlier
