@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from assay.crawl import Crawler, CrawlOptions
-from assay.sources import SourceOptions
+from assay.sources import InputBudget, SourceOptions
 from assay.store import crawl as repo
 from assay.store.db import Store
 from assay.store.schema import DocumentRow
@@ -164,7 +164,9 @@ def site() -> Iterator[tuple[str, Site]]:
 
 
 OPTIONS = CrawlOptions(
-    sources=SourceOptions(allow_private_urls=True, timeout_s=0.3),
+    # the dripping page sends a byte every 0.05 s, inside the 0.3 s read timeout: only the whole-response
+    # time budget stops it
+    sources=SourceOptions(allow_private_urls=True, timeout_s=0.3, budget=InputBudget(max_seconds=2.0)),
     host_interval_s=0.0,
     retries=1,
     retry_base_s=0.01,

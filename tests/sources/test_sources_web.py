@@ -94,6 +94,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, UTF8_PAGE, "text/html")
         elif path.startswith("/private/"):
             self._send(200, UTF8_PAGE, "text/html")
+        elif path == "/cut":  # announces a whole page, sends half of it and closes
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(UTF8_PAGE)))
+            self.end_headers()
+            self.wfile.write(UTF8_PAGE[: len(UTF8_PAGE) // 2])
+            self.close_connection = True
         else:
             self._send(404, b"not found", "text/plain")
 
@@ -192,6 +199,12 @@ def test_timeout_is_an_error(server: str) -> None:
     error = _one(f"{server}/slow", SourceOptions(allow_private_urls=True, timeout_s=0.3))
     assert isinstance(error, SourceError)
     assert "timed out" in error.reason
+
+
+def test_a_response_cut_short_is_an_error_not_half_a_page(server: str) -> None:
+    result = _one(f"{server}/cut")
+    assert isinstance(result, SourceError)
+    assert f"of its {len(UTF8_PAGE)} bytes" in result.reason
 
 
 def test_unreachable_host_is_an_error() -> None:

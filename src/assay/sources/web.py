@@ -351,6 +351,9 @@ def _read_capped(url: str, response: Response, caps: _Caps) -> bytes:
             parts.append(chunk)
         if decoder is not None:
             parts.append(decoder.flush())
+        if declared and declared.strip().isdigit() and sent < int(declared):
+            # the server closed early: half a page would be stored as if it were the page
+            raise SourceError(url, f"response ended after {sent} of its {int(declared)} bytes")
     except TimeoutError:
         if time.monotonic() >= caps.deadline:
             raise SourceError(url, _deadline_reason(caps.seconds)) from None
