@@ -187,8 +187,8 @@ def _gap(a: StoredFactRecord, b: StoredFactRecord, tol: float, absolute: bool) -
         return distance / tol
     if a.fact.approx is Approx.ABOUT or b.fact.approx is Approx.ABOUT:
         tol = max(tol, APPROX_TOLERANCE)
-    scale = max(abs(near_a), abs(near_b))
-    return distance / (scale * tol) if scale else 0.0
+    scale = max(abs(near_a), abs(near_b)) * tol  # 0 also when a subnormal value underflows
+    return distance / scale if scale else 0.0
 
 
 def _tolerance_text(tol: float, absolute: bool, metric: str) -> str:
