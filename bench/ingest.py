@@ -1,9 +1,14 @@
 """Ingest throughput: the sample corpus's text and HTML turned into >= 10,000 documents, ingested into SQLite.
 
-    python bench/ingest.py [--count 10000] [--workers 1] [--no-extract] [--profile]
+    python bench/ingest.py [--count 10000] [--workers 1] [--backend pool|dask] [--database URL]
+                           [--no-extract | --extract-only] [--profile]
 
 Prints documents/s of assay ingest with extraction and without it (--no-extract: without only),
-beside the baselines, and for each run the wall time spent per stage.
+beside the baselines, and for each run the wall time spent per stage and the peak memory of this
+process and of its worker processes. `--backend dask` runs the stages on a Dask LocalCluster of
+`--workers` processes (`pool`: the pipeline's own process pool); `--database` ingests into that
+store (e.g. an empty PostgreSQL database) instead of a fresh SQLite file. Run each size in its own
+process: peak memory is the process's high-water mark.
 
 Each generated document is assembled from sentences of the bundled sample corpus (chosen per
 document, so documents are distinct and go through extraction rather than being dropped as
@@ -38,8 +43,10 @@ import assay.store.documents as documents_repo
 from assay.clean import clean_document
 from assay.clean.dedupe import DuplicateIndex
 from assay.cli.docs import sample_corpus_dir
+from assay.distributed import ExecutorChoice, stage_executor
 from assay.sources import SourceOptions, iter_sources
 from assay.store.db import Store, open_store
+from assay.store.dedupe import StoredDuplicateIndex
 
 SOURCES = 12  # folders, i.e. publishers, the documents are spread over
 NAV = "Home | Markets | Magnesium | Rare Earths | Graphite | Prices | Contact"
@@ -136,16 +143,19 @@ class StageClock:
 
         return timed
 
-    def install(self) -> None:
+    def install(self, in_workers: bool) -> None:
+        """Wrap the stage functions; with `in_workers`, not those submitted to worker processes (a wrapper
+        cannot be sent there, and their time is spent there: docs/CPU-s then counts this process only)."""
         # (owner, attribute, stage): functions the pipeline looks up at call time, so wrapping them times each call
         targets: list[tuple[Any, str, str]] = [
-            (pipeline, "clean_document", "clean"),
+            # in worker processes (pool, Dask) the first four are not seen: they run there, not here
+            (pipeline, "read_document", "clean (read, format to text)"),
             (pipeline, "extract_facts", "extract facts"),
             (pipeline, "extract_events", "extract events"),
-            (pipeline, "text_sha256", "dedupe"),
-            (DuplicateIndex, "signature", "dedupe"),
-            (DuplicateIndex, "find", "dedupe"),
-            (DuplicateIndex, "add", "dedupe"),
+            (DuplicateIndex, "signature", "dedupe signature"),
+            (pipeline, "finish_document", "clean (finish, boilerplate)"),
+            (StoredDuplicateIndex, "find", "dedupe lookup (store)"),
+            (StoredDuplicateIndex, "add", "dedupe index (store)"),
             (documents_repo, "find_by_source_and_hash", "stored-input lookup"),
             (documents_repo, "save_document", "store documents+FTS"),
             (pipeline, "replace_facts", "store facts"),
@@ -154,6 +164,8 @@ class StageClock:
             (pipeline, "refresh_statistics", "statistics"),
         ]
         for owner, attribute, stage in targets:
+            if in_workers and attribute in ("read_document", "extract_facts", "extract_events", "signature"):
+                continue
             setattr(owner, attribute, self.wrap(stage, getattr(owner, attribute)))
 
 
@@ -166,22 +178,35 @@ class Run:
     stages: dict[str, float]
     db_mb: float
     rss_mb: float
+    children_rss_mb: float
 
 
-def run_ingest(work: Path, corpus: Path, extract: bool, workers: int, clock: StageClock, profile: bool) -> Run:
-    """Ingest the corpus into a fresh SQLite file, timed; the clock holds this run's stages only."""
+@dataclass(frozen=True)
+class Setup:
+    workers: int
+    backend: str
+    database: str | None
+    profile: bool
+
+
+def run_ingest(work: Path, corpus: Path, extract: bool, setup: Setup, clock: StageClock) -> Run:
+    """Ingest the corpus into a fresh store, timed; the clock holds this run's stages only."""
     clock.seconds.clear()
     name = "with-extraction" if extract else "without-extraction"
-    store: Store = open_store(f"sqlite:///{work / (name + '.db')}")
-    options = pipeline.IngestOptions(SourceOptions(), extract=extract, show_progress=False, workers=workers)
-    profiler = cProfile.Profile() if profile else None
-    started, cpu_started = time.perf_counter(), time.process_time()
-    if profiler:
-        profiler.enable()
-    report = pipeline.ingest([str(corpus)], options, store)
-    if profiler:
-        profiler.disable()
-    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    store: Store = open_store(setup.database or f"sqlite:///{work / (name + '.db')}")
+    choice = ExecutorChoice(workers=setup.workers, local_backend=setup.backend)
+    profiler = cProfile.Profile() if setup.profile else None
+    with stage_executor(choice) as (executor, slots):
+        options = pipeline.IngestOptions(
+            SourceOptions(), extract=extract, show_progress=False, workers=slots, executor=executor
+        )
+        started, cpu_started = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
+        report = pipeline.ingest([str(corpus)], options, store)
+        if profiler:
+            profiler.disable()
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     store.close()
     if profiler:
         print(f"\n--- profile, ingest {name} ---")
@@ -189,14 +214,18 @@ def run_ingest(work: Path, corpus: Path, extract: bool, workers: int, clock: Sta
     label = f"assay ingest, {'with' if extract else 'no'} extraction"
     db_mb = sum(p.stat().st_size for p in work.glob(name + ".db*")) / 1e6
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return Run(label, seconds, cpu_seconds, report, dict(clock.seconds), db_mb, rss_mb)
+    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return Run(label, seconds, cpu_seconds, report, dict(clock.seconds), db_mb, rss_mb, children_mb)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=10_000, help="documents to generate (default 10000)")
     parser.add_argument("--workers", type=int, default=1, help="IngestOptions.workers")
+    parser.add_argument("--backend", choices=("pool", "dask"), default="pool", help="with --workers > 1")
+    parser.add_argument("--database", help="store URL to ingest into (an empty one), instead of a fresh SQLite file")
     parser.add_argument("--no-extract", action="store_true", help="only the run without extraction")
+    parser.add_argument("--extract-only", action="store_true", help="only the run with extraction")
     parser.add_argument("--profile", action="store_true", help="also print the 25 costliest functions per run")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
     args = parser.parse_args()
@@ -218,9 +247,13 @@ def main() -> None:
         traf_s = baseline_trafilatura(html)
 
         clock = StageClock()
-        clock.install()
-        runs = [run_ingest(work, corpus, True, args.workers, clock, args.profile)] if not args.no_extract else []
-        runs.append(run_ingest(work, corpus, False, args.workers, clock, args.profile))
+        clock.install(in_workers=args.workers > 1)
+        setup = Setup(args.workers, args.backend, args.database, args.profile)
+        if args.database and not (args.no_extract or args.extract_only):
+            sys.exit("bench: with --database, choose one run (--extract-only or --no-extract): it needs an empty store")
+        runs = [run_ingest(work, corpus, True, setup, clock)] if not args.no_extract else []
+        if not args.extract_only:
+            runs.append(run_ingest(work, corpus, False, setup, clock))
 
         mb = size / 1e6
         html_mb = sum(p.stat().st_size for p in html) / 1e6
@@ -231,7 +264,7 @@ def main() -> None:
         )
         for run in runs:
             print(
-                f"{run.label + ' (workers=' + str(args.workers) + ')':40}{len(files) / run.seconds:>9.1f}"
+                f"{run.label + ' (' + args.backend + ' ' + str(args.workers) + ')':40}{len(files) / run.seconds:>9.1f}"
                 f"{mb / run.seconds:>8.2f}{run.seconds:>9.1f}{len(files) / run.cpu_seconds:>12.1f}"
             )
         print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall figures shrink when others run)")
@@ -240,15 +273,15 @@ def main() -> None:
             print(
                 f"\n{run.label}: added {report.added}, duplicates {report.duplicates}, failures "
                 f"{len(report.failures)}, facts {report.facts}, events {report.events}; database {run.db_mb:.0f} MB, "
-                f"peak memory (max RSS) so far {run.rss_mb:.0f} MB"
+                f"peak memory (max RSS) so far {run.rss_mb:.0f} MB here, {run.children_rss_mb:.0f} MB in a worker"
             )
             for reason, times in Counter(reason for _, reason in report.failures).most_common(5):
                 print(f"  failed {times}x: {reason}")
             print("  where the time goes (wall seconds inside each stage):")
             for stage, seconds in sorted(run.stages.items(), key=lambda item: -item[1]):
-                print(f"    {stage:24}{seconds:8.2f}  {100 * seconds / run.seconds:5.1f}%")
+                print(f"    {stage:30}{seconds:8.2f}  {100 * seconds / run.seconds:5.1f}%")
             rest = run.seconds - sum(run.stages.values())
-            print(f"    {'sources, savepoints, rest':24}{rest:8.2f}  {100 * rest / run.seconds:5.1f}%")
+            print(f"    {'sources, savepoints, rest':30}{rest:8.2f}  {100 * rest / run.seconds:5.1f}%")
     finally:
         if args.keep:
             print(f"kept {work}")

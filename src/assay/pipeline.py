@@ -8,6 +8,8 @@ Versioned: an input whose source is stored with other bytes is a new version of 
 it is stored and extracted, and the earlier version is marked superseded (its facts and events
 stay, out of every analysis). Bounded: each document's cleaning and extraction run within the
 budget of SourceOptions.budget (bytes, elements, seconds); one over it is a failure, not stored.
+Staged: each document's costly work (`read_document`, `analyse`) runs on an executor (this process,
+a process pool, or a Dask cluster: assay.distributed); the rest, and every write, in this process.
 Crash-safe: documents are committed in small batches (every COMMIT_EVERY_DOCUMENTS documents or
 COMMIT_EVERY_SECONDS, whichever comes first), each document's writes in a savepoint of its own, so
 a killed run loses at most the last half second of work and a re-run finishes the job.
@@ -15,47 +17,52 @@ a killed run loses at most the last half second of work and a re-run finishes th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
 import re
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import ahocorasick
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from assay.clean import CleanError, CleaningContext, clean_document
+from assay.clean import CleanError, CleaningContext, ReadDocument, finish_document, read_document
 from assay.clean.dedupe import DuplicateIndex, text_sha256
 from assay.extract import EXTRACTOR_VERSION
 from assay.extract.events import extract_events
 from assay.extract.facts import extract_facts
 from assay.model import Document, Event, Fact
 from assay.progress import LONG_DOCUMENT_BYTES, IngestProgress
-from assay.sources import BudgetExceeded, RawDocument, SourceError, SourceOptions, iter_sources
+from assay.sources import BudgetExceeded, InputBudget, RawDocument, SourceError, SourceOptions, iter_sources
 from assay.sources.base import SUFFIX_TYPES
 from assay.sources.budget import time_limit
 from assay.sources.web import redact_userinfo
 from assay.store import documents as repo
 from assay.store.db import Store, refresh_statistics
+from assay.store.dedupe import StoredDuplicateIndex
 from assay.store.events import record_events
 from assay.store.facts import replace_facts
 from assay.vocab import ancestors, commodities, read_rows
 from assay.workers import end_with_parent
 
+_T = TypeVar("_T")
 # A commit (WAL write, FTS segment flush) costs as much as storing a few documents; a batch shares it.
 COMMIT_EVERY_DOCUMENTS = 20
 COMMIT_EVERY_SECONDS = 0.5
 IN_FLIGHT_PER_WORKER = 4  # documents queued per worker process before the parent waits
+# a later stage of a document gets what the earlier ones left of its time budget, at least this
+MIN_STAGE_SECONDS = 0.05
 MIN_SYMBOL_CHARS = 4  # shortest Latin wording the keyword scan trusts
 EXTRA_WORDINGS = "commodity_wordings.csv"  # more surface forms per commodity, beside commodities.csv
 # Top-level commodities of the vocabulary, grouped into the families a summary reports.
@@ -77,6 +84,9 @@ class IngestOptions:
     extract: bool = True
     show_progress: bool = True
     workers: int = 1
+    # where the per-document stages run (e.g. a Dask cluster's, from assay.distributed); None: this
+    # process when workers == 1, else a process pool of `workers`. `workers` then sizes the queue.
+    executor: Executor | None = None
 
 
 @dataclass
@@ -103,6 +113,8 @@ class Extraction:
     facts: list[Fact]
     events: list[Event]
     families: tuple[str, ...]
+    # the extractor that made it: a cluster worker may run another assay version than this process
+    version: str = EXTRACTOR_VERSION
 
 
 def ingest(inputs: Sequence[str], options: IngestOptions, store: Store) -> IngestReport:
@@ -136,23 +148,28 @@ def ingest_documents(
     return run.report
 
 
-def reextract(store: Store, document_ids: Sequence[int] | None, options: IngestOptions) -> IngestReport:
-    """Run the current extractor again on stored originals (every one, or `document_ids`), as a new
-    extractor version does at ingest; analysts' corrections are applied again (store/corrections.py).
-    Raises LookupError naming an id that is not stored, before anything is written."""
+def reextract(
+    options: IngestOptions, store: Store, doc_ids: Sequence[int] = (), everything: bool = False
+) -> IngestReport:
+    """Run the current extractor again on stored originals: those named in `doc_ids`, else every one
+    extracted by another version (or never), or every one with `everything`. Facts and events are
+    replaced; analysts' corrections are applied again (store/corrections.py). Raises LookupError
+    naming an id that is not a stored original, before anything is written."""
     run = _Run(replace(options, extract=True), store)
     try:
         session = run.batch.session
-        ids = list(document_ids) if document_ids is not None else repo.original_ids(session)
-        summaries = [repo.get_summary(session, doc_id) for doc_id in ids]
-        missing = [doc_id for doc_id, summary in zip(ids, summaries, strict=True) if summary is None]
-        if missing:
-            raise LookupError(f"no document {missing[0]}")
-        with IngestProgress(options.show_progress, len(ids)) as progress:
+        targets = repo.originals_to_extract(session, EXTRACTOR_VERSION, doc_ids, everything)
+        found = {doc_id for doc_id, _ in targets}
+        for doc_id in doc_ids:
+            if doc_id not in found:
+                summary = repo.get_summary(session, doc_id)
+                if summary is None:
+                    raise LookupError(f"no document {doc_id}")
+                raise LookupError(f"document {doc_id} is a duplicate (duplicates are not extracted)")
+        with IngestProgress(options.show_progress, len(targets)) as progress:
             run.progress = progress
-            for summary in summaries:
-                assert summary is not None
-                run.revisit(summary, force=True)
+            for doc_id, source in targets:
+                run.reextract(doc_id, source)
                 run.batch.done_one()
                 progress.advance()
             run.finish()
@@ -206,11 +223,16 @@ class _Batch:
 
 
 class _Run:
-    """One ingest run: the duplicate index, the cleaning context and the report it fills.
+    """One ingest run: the cleaning context, the executor the stage functions run on, and the report.
 
-    With `workers > 1`, extraction runs in a process pool: each original is committed first
-    (extracted_with unset), and its facts and events in a second commit when the pool returns
-    them; a run killed in between leaves documents that the next run extracts.
+    Each input goes through `read_document` and `analyse` on the executor (inline, a process pool or
+    a Dask cluster), each within what is left of the document's time budget, while this process
+    keeps what needs the whole run: the cleaning context, the duplicate index in the store and the
+    writes. Results are taken in the order inputs were given, so every executor gives the same
+    store. A document is written once, whole (document, facts, events) in a savepoint, after its
+    duplicate lookup in the same transaction: under the write lock, so originals that concurrent
+    processes stored meanwhile are seen. Lookups before that read through their own session
+    (`reader`), so the write lock is taken only to write.
     """
 
     def __init__(self, options: IngestOptions, store: Store) -> None:
@@ -219,50 +241,33 @@ class _Run:
         self.report = IngestReport()
         self.context = CleaningContext(budget=options.sources.budget)
         self.batch = _Batch(store)
-        # lookups read through their own session, so the write lock is taken only to write (an
-        # in-memory database has one connection for everything: there the batch's session reads)
+        self.index = StoredDuplicateIndex(self.batch.session)
+        # an in-memory database has one connection for everything: there the batch's session reads
         shared = isinstance(store.engine.pool, StaticPool)
         self.reader = self.batch.session if shared else store.session()
         self.progress = IngestProgress(False, None)
-        self._index: DuplicateIndex | None = None
-        self._indexed_up_to = 0  # the largest document id the duplicate index has seen stored
-        self.pool: ProcessPoolExecutor | None = None
-        if options.extract and options.workers > 1:
+        self.own_executor: Executor | None = None
+        self.executor: Executor
+        if options.executor is not None:
+            self.executor = options.executor
+        elif options.workers > 1:
             # spawn: children must not inherit the parent's open database connections; each child
             # ends with this process however it ends (workers.py)
-            self.pool = ProcessPoolExecutor(
+            self.own_executor = ProcessPoolExecutor(
                 options.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=end_with_parent,
                 initargs=(os.getpid(),),
             )
+            self.executor = self.own_executor
+        else:
+            self.executor = _InlineExecutor()
+        self.in_flight = IN_FLIGHT_PER_WORKER * options.workers if not isinstance(self.executor, _InlineExecutor) else 0
         self.pending: deque[_Pending] = deque()
 
     @property
-    def index(self) -> DuplicateIndex:
-        """The duplicate index, loaded from the store when a new document first needs it (re-runs may never)."""
-        if self._index is None:
-            self._index = DuplicateIndex()
-            self._catch_up(self.reader)
-            self._end_read()
-        return self._index
-
-    def _catch_up(self, session: Session) -> None:
-        """Add to the duplicate index the originals stored since it last looked (by other processes too)."""
-        assert self._index is not None
-        for doc_id, digest, signature in repo.iter_originals_for_dedupe(session, after_id=self._indexed_up_to):
-            if signature is not None:
-                self._index.add(doc_id, digest, signature)
-            self._indexed_up_to = max(self._indexed_up_to, doc_id)
-
-    def _stored_meanwhile_as_original(
-        self, session: Session, digest: str, signature: bytes, previous: repo.DocumentSummary | None
-    ) -> int | None:
-        """Under the write lock, just before storing an original: the original another process stored
-        since this one looked, if this text duplicates it. Concurrent runs then dedupe as one would."""
-        self._catch_up(session)
-        earlier = frozenset({previous.id} if previous is not None else ())
-        return self.index.find(digest, signature, exclude=earlier)
+    def budget(self) -> InputBudget:
+        return self.options.sources.budget
 
     def _end_read(self) -> None:
         """End the lookup's read transaction, so the next one sees what other writers committed since."""
@@ -281,8 +286,8 @@ class _Run:
         self.batch.commit()
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+        if self.own_executor is not None:
+            self.own_executor.shutdown(cancel_futures=True)
         self.batch.close()
         if self.reader is not self.batch.session:
             self.reader.close()
@@ -296,43 +301,39 @@ class _Run:
         if stored is not None:
             self.revisit(stored)
             return
-        index = self.index  # loaded before the clock starts: the store's size is not this document's cost
-        budget = self.options.sources.budget
-        size = len(raw.data)
+        given, name, size = raw.source, raw.name, len(raw.data)
         if size >= LONG_DOCUMENT_BYTES:
             self.batch.commit()  # other writers need not wait for this document's cleaning and extraction
-        started = time.monotonic()
-        try:
-            with time_limit(budget.max_seconds, "this document"):
-                self.progress.document_stage(raw.name, size, "cleaning")
-                doc = replace(clean_document(raw, self.context), raw_sha256=raw_sha256, source=source)
-                digest = text_sha256(doc.clean_text)
-                signature = index.signature(doc.clean_text)
-                earlier = frozenset({previous.id} if previous is not None else ())
-                original = index.find(digest, signature, exclude=earlier)
-                extraction: Extraction | None = None
-                problems: list[str] = []
-                if original is None and self.options.extract and self.pool is None:
-                    self.progress.document_stage(raw.name, size, "extracting")
-                    try:
-                        extraction = extract(doc)
-                    except Exception as exc:  # a rule bug must not stop the run; the input is reported
-                        problems.append(f"extraction failed: {type(exc).__name__}: {exc}")
-        except CleanError as exc:
-            self.fail(raw.source, exc.reason)
-            return
-        except BudgetExceeded as exc:
-            self.fail(raw.source, exc.reason)
-            return
-        self.progress.document_stage(raw.name, size, "storing")
-        if original is not None:
-            self._save_duplicate(replace(doc, duplicate_of=original), digest, signature)
-            return
-        if self.pool is not None:
-            seconds_left = max(1.0, budget.max_seconds - (time.monotonic() - started))
-            self._save_for_pool(doc, digest, signature, previous, seconds_left)
-            return
-        self._save_original(doc, digest, signature, previous, extraction, problems)
+        seconds = self.budget.max_seconds
+
+        def cleaned(timed: Timed[ReadDocument]) -> None:
+            started = time.monotonic()
+            try:
+                with time_limit(self._left(seconds, timed.seconds), "this document", of=seconds):
+                    doc = replace(finish_document(timed.value, self.context), raw_sha256=raw_sha256, source=source)
+            except CleanError as exc:
+                self.fail(given, exc.reason)
+                return
+            except BudgetExceeded as exc:
+                self.fail(given, exc.reason)
+                return
+            if not doc.clean_text.strip():
+                self.fail(given, "no text left after cleaning")
+                return
+            left = self._left(seconds, timed.seconds + time.monotonic() - started)
+            self.progress.document_stage(name, size, "extracting")
+            then = functools.partial(self._analysed, doc, previous, name, size)
+            self._submit(analyse_within, (doc, self.options.extract, left, seconds), given, then, "analysis")
+
+        self.progress.document_stage(name, size, "cleaning")
+        self._submit(read_within, (raw, self.budget), given, cleaned, "cleaning")
+
+    @staticmethod
+    def _left(budget_seconds: float, spent: float) -> float:
+        """What the earlier stages left of a document's time budget (0: no limit)."""
+        if budget_seconds <= 0:
+            return 0.0
+        return max(MIN_STAGE_SECONDS, budget_seconds - spent)
 
     def revisit(self, stored: repo.DocumentSummary, force: bool = False) -> None:
         """An input already stored: re-extract it if the extractor changed (or `force`), else skip it. An
@@ -345,69 +346,54 @@ class _Run:
         if not self.options.extract or stored.duplicate_of is not None or current:
             self.report.skipped_unchanged += 1
             return
-        doc = repo.get_document(self.reader, stored.id)
+        self.reextract(stored.id, stored.source)
+
+    def reextract(self, doc_id: int, source: str) -> None:
+        """Extract a stored original again with the current extractor; its facts and events are replaced."""
+        doc = repo.get_document(self.reader, doc_id)
         self._end_read()
-        assert doc is not None  # found a moment ago; documents are never deleted by ingest
-        seconds = self.options.sources.budget.max_seconds
-        if self.pool is not None:
-            future = self.pool.submit(extract_within, doc, seconds)
-            self._submit(_Pending(future, stored.id, stored.source, doc, reextract=True))
+        if doc is None:
+            self.fail(str(doc_id), "no such document")
             return
-        try:
-            extraction = extract_within(doc, seconds)
-        except BudgetExceeded as exc:
-            self.fail(stored.source, f"re-extraction {exc.reason}")
-            return
-        except Exception as exc:  # a rule bug must not stop the run; the input is reported
-            self.fail(stored.source, f"re-extraction failed: {type(exc).__name__}: {exc}")
-            return
+        then = functools.partial(self._reextracted, doc_id, source)
+        self._submit(extract_within, (doc, self.budget.max_seconds), source, then, "re-extraction")
+
+    def _reextracted(self, doc_id: int, source: str, extraction: Extraction) -> None:
         with self.batch.document() as session:
-            problems = self._write_extraction(session, stored.id, extraction)
+            problems = self._write_extraction(session, doc_id, extraction)
         self.report.reextracted += 1
         for problem in problems:
-            self.fail(stored.source, problem)
+            self.fail(source, problem)
 
-    def _save_duplicate(self, doc: Document, digest: str, signature: bytes) -> None:
-        try:
-            with self.batch.document() as session:
-                repo.save_document(session, doc, digest, signature)
-        except IntegrityError as exc:
-            self._stored_meanwhile(doc, exc)
-            return
-        self.report.duplicates += 1
-
-    def _stored_meanwhile(self, doc: Document, exc: IntegrityError) -> None:
-        """After an IntegrityError: another process stored the same input meanwhile (fine), or a real fault."""
-        if repo.find_by_source_and_hash(self.batch.session, doc.source, doc.raw_sha256) is None:
-            raise exc
-        self.report.skipped_unchanged += 1
-
-    def _save_original(
-        self,
-        doc: Document,
-        digest: str,
-        signature: bytes,
-        previous: repo.DocumentSummary | None,
-        extraction: Extraction | None,
-        problems: list[str],
+    def _analysed(
+        self, doc: Document, previous: repo.DocumentSummary | None, name: str, size: int, found: Analysis
     ) -> None:
+        """Look the document up among the stored originals and store it, in one savepoint under the
+        write lock: an original that another process stored meanwhile is found, as one run would."""
+        self.progress.document_stage(name, size, "storing")
+        extraction = found.extraction
+        problems = [found.problem] if found.problem else []
         families = extraction.families if extraction else keyword_families(doc.title, doc.clean_text)
+        earlier = frozenset({previous.id} if previous is not None else ())
+        digest, signature = found.text_sha256, found.signature
         try:
             with self.batch.document() as session:
-                late = self._stored_meanwhile_as_original(session, digest, signature, previous)
-                if late is not None:
-                    repo.save_document(session, replace(doc, duplicate_of=late), digest, signature)
-                    self.report.duplicates += 1
-                    return
-                version = EXTRACTOR_VERSION if extraction is not None else None
-                doc_id = repo.save_document(session, doc, digest, signature, families, extracted_with=version)
-                if extraction is not None:
-                    problems.extend(self._write_extraction(session, doc_id, extraction, mark=False))
-                self._supersede(session, previous, doc_id)
+                original = self.index.find(digest, signature, exclude=earlier)
+                if original is not None:
+                    repo.save_document(session, replace(doc, duplicate_of=original), digest, signature)
+                else:
+                    version = EXTRACTOR_VERSION if extraction is not None else None
+                    doc_id = repo.save_document(session, doc, digest, signature, families, extracted_with=version)
+                    self.index.add(doc_id, signature)
+                    if extraction is not None:
+                        problems.extend(self._write_extraction(session, doc_id, extraction, mark=False))
+                    self._supersede(session, previous, doc_id)
         except IntegrityError as exc:
             self._stored_meanwhile(doc, exc)
             return
-        self.index.add(doc_id, digest, signature)
+        if original is not None:
+            self.report.duplicates += 1
+            return
         self.report.added += 1
         self.report.by_lang[doc.lang or "unknown"] += 1
         self.report.by_source[doc.source_name or "unknown"] += 1
@@ -415,68 +401,47 @@ class _Run:
         for problem in problems:
             self.fail(doc.source, problem)
 
+    def _stored_meanwhile(self, doc: Document, exc: IntegrityError) -> None:
+        """After an IntegrityError: another process stored the same input meanwhile (fine), or a real fault."""
+        if repo.find_by_source_and_hash(self.batch.session, doc.source, doc.raw_sha256) is None:
+            raise exc
+        self.report.skipped_unchanged += 1
+
     def _supersede(self, session: Session, previous: repo.DocumentSummary | None, doc_id: int) -> None:
         """Mark the source's earlier version superseded by `doc_id` (its facts and events leave the analyses)."""
         if previous is not None:
             repo.supersede(session, previous.id, doc_id)
             self.report.new_versions += 1
 
-    def _save_for_pool(
-        self, doc: Document, digest: str, signature: bytes, previous: repo.DocumentSummary | None, seconds: float
+    def _submit(
+        self, stage: Callable[..., Any], args: tuple[Any, ...], source: str, then: Callable[[Any], None], failing: str
     ) -> None:
-        assert self.pool is not None
-        try:
-            with self.batch.document() as session:
-                late = self._stored_meanwhile_as_original(session, digest, signature, previous)
-                if late is not None:
-                    repo.save_document(session, replace(doc, duplicate_of=late), digest, signature)
-                    self.report.duplicates += 1
-                    return
-                doc_id = repo.save_document(session, doc, digest, signature)
-        except IntegrityError as exc:
-            self._stored_meanwhile(doc, exc)
-            return
-        self.index.add(doc_id, digest, signature)
-        self.report.added += 1
-        self.report.by_lang[doc.lang or "unknown"] += 1
-        self.report.by_source[doc.source_name or "unknown"] += 1
-        future = self.pool.submit(extract_within, doc, seconds)
-        self._submit(_Pending(future, doc_id, doc.source, doc, reextract=False, previous=previous))
-
-    def _submit(self, pending: _Pending) -> None:
-        self.pending.append(pending)
-        while len(self.pending) > IN_FLIGHT_PER_WORKER * self.options.workers:
+        self.pending.append(_Pending(self.executor.submit(stage, *args), source, then, failing))
+        while len(self.pending) > self.in_flight:
             self._collect_oldest()
 
     def _collect_oldest(self) -> None:
-        """Store the extraction of the oldest document sent to the pool (results are kept in order)."""
+        """Take the oldest result (results are taken in order); a stage may submit the next."""
         pending = self.pending.popleft()
         try:
-            extraction = pending.future.result()
-        except BudgetExceeded as exc:  # over its time: the document goes too (nothing stored for it)
-            if not pending.reextract:
-                with self.batch.document() as session:
-                    repo.delete_document(session, pending.doc_id)
-                self.report.added -= 1
-                self.report.by_lang[pending.doc.lang or "unknown"] -= 1
-                self.report.by_source[pending.doc.source_name or "unknown"] -= 1
+            result = pending.future.result()
+        except CleanError as exc:
             self.fail(pending.source, exc.reason)
             return
-        except Exception as exc:  # a rule bug, or a worker that died: the input is reported
-            if not pending.reextract:
-                self.report.by_family.update(keyword_families(pending.doc.title, pending.doc.clean_text) or ("none",))
-            self.fail(pending.source, f"extraction failed: {type(exc).__name__}: {exc}")
+        except Exception as exc:  # a rule bug, or a worker that died past its retries: the input is reported
+            self.fail(pending.source, f"{pending.failing} failed: {type(exc).__name__}: {exc}")
             return
-        with self.batch.document() as session:
-            problems = self._write_extraction(session, pending.doc_id, extraction)
-            if not pending.reextract:
-                self._supersede(session, pending.previous, pending.doc_id)
-        if pending.reextract:
-            self.report.reextracted += 1
-        else:
-            self.report.by_family.update(extraction.families or ("none",))
-        for problem in problems:
-            self.fail(pending.source, problem)
+        if isinstance(result, OverBudget):  # nothing of the document is stored
+            self.fail(
+                pending.source,
+                f"re-extraction {result.reason}" if pending.failing == "re-extraction" else result.reason,
+            )
+            return
+        made = result.extraction if isinstance(result, Analysis) else result
+        if isinstance(made, Extraction) and made.version != EXTRACTOR_VERSION:
+            self.fail(pending.source, f"a worker runs extractor {made.version}, this process {EXTRACTOR_VERSION}")
+            return
+        pending.then(result)
 
     def _write_extraction(self, session: Session, doc_id: int, extraction: Extraction, mark: bool = True) -> list[str]:
         """Store facts and events (what the store refuses is reported, the rest kept); `mark`: set extracted_with."""
@@ -497,12 +462,95 @@ class _Run:
 
 @dataclass(frozen=True)
 class _Pending:
-    future: Future[Extraction]
-    doc_id: int
-    source: str
-    doc: Document
-    reextract: bool
-    previous: repo.DocumentSummary | None = None
+    future: Future[Any]
+    source: str  # the input, as failures name it
+    then: Callable[[Any], None]
+    failing: str  # what a failure of this stage is called
+
+
+class _InlineExecutor(Executor):
+    """Runs each stage at once in this process: one code path whether or not work is spread out."""
+
+    def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> Future[_T]:
+        future: Future[_T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # handed to whoever takes the result, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What `analyse` found about a cleaned document: its dedupe keys and, unless turned off, its extraction."""
+
+    text_sha256: str
+    signature: bytes
+    extraction: Extraction | None
+    problem: str | None  # why extraction failed, if it did
+
+
+@dataclass(frozen=True)
+class OverBudget:
+    """A stage stopped by the document's time budget. Returned, not raised: BudgetExceeded is a
+    BaseException that executors need not pass on, and a cluster would run a raising task again."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Timed(Generic[_T]):
+    """A stage's result and the seconds it took where it ran (the queue's wait not counted)."""
+
+    value: _T
+    seconds: float
+
+
+def read_within(raw: RawDocument, budget: InputBudget) -> Timed[ReadDocument] | OverBudget:
+    """`read_document` within the budget's bytes, elements and seconds (CleanError for the first two)."""
+    started = time.monotonic()
+    try:
+        with time_limit(budget.max_seconds, "this document"):
+            read = read_document(raw, budget)
+    except BudgetExceeded as exc:
+        return OverBudget(exc.reason)
+    return Timed(read, time.monotonic() - started)
+
+
+def analyse_within(doc: Document, with_extraction: bool, seconds: float, of: float) -> Analysis | OverBudget:
+    """`analyse` within `seconds`, what is left of the document's time budget `of`."""
+    try:
+        with time_limit(seconds, "this document", of=of):
+            return analyse(doc, with_extraction)
+    except BudgetExceeded as exc:
+        return OverBudget(exc.reason)
+
+
+def analyse(doc: Document, with_extraction: bool) -> Analysis:
+    """The per-document work after cleaning, for any process: text hash, MinHash signature, extraction."""
+    extraction: Extraction | None = None
+    problem = None
+    if with_extraction:
+        try:
+            extraction = extract(doc)
+        except Exception as exc:  # a rule bug must not stop the run; the input is reported
+            problem = f"extraction failed: {type(exc).__name__}: {exc}"
+    return Analysis(text_sha256(doc.clean_text), _signer().signature(doc.clean_text), extraction, problem)
+
+
+@cache
+def _signer() -> DuplicateIndex:
+    """An empty index, for its MinHash permutations (made once per process)."""
+    return DuplicateIndex()
+
+
+def extract_within(doc: Document, seconds: float) -> Extraction | OverBudget:
+    """`extract(doc)` within `seconds` (0: no limit); what re-extraction runs on the executor."""
+    try:
+        with time_limit(seconds, "extracting this document"):
+            return extract(doc)
+    except BudgetExceeded as exc:
+        return OverBudget(exc.reason)
 
 
 def stored_source(source: str) -> str:
@@ -521,19 +569,13 @@ def _redact_in_text(text: str) -> str:
     return _USERINFO.sub("", text) if "@" in text else text
 
 
-def extract_within(doc: Document, seconds: float) -> Extraction:
-    """`extract(doc)` within `seconds` (BudgetExceeded past them); what the worker processes run."""
-    with time_limit(seconds, "extracting this document"):
-        return extract(doc)
-
-
 def extract(doc: Document) -> Extraction:
     """Facts and events of one document, and the commodity families they (or its words) are about."""
     facts = extract_facts(doc)
     events = extract_events(doc)
     named = [f.commodity for f in facts] + [c for e in events for c in e.commodities]
     families = families_of(named) or keyword_families(doc.title, doc.clean_text)
-    return Extraction(facts, events, families)
+    return Extraction(facts, events, families, EXTRACTOR_VERSION)
 
 
 def families_of(commodity_ids: Iterable[str]) -> tuple[str, ...]:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from assay.analyze.checks import CheckOptions, run_checks
-from assay.model import Approx, Fact
+from assay.analyze.checks import CheckOptions, _extremes, _gap, run_checks
+from assay.model import Approx, Basis, Fact
 from assay.store.schema import FactRow
+from assay.store.series import StoredFactRecord
 
 
 def kinds(findings: list) -> list[str]:
@@ -120,3 +124,33 @@ def test_checks_never_change_stored_facts(kb, fact: Callable[..., Fact]) -> None
     assert len(run_checks(kb.session)) == 2
     assert kb.session.execute(select(FactRow.id, FactRow.value).order_by(FactRow.id)).all() == before
     assert kb.session.scalar(select(func.count()).select_from(FactRow)) == 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(-50, 5000, allow_nan=False),
+            st.sampled_from([None, 0.0, 30.0]),
+            st.sampled_from([None, Approx.ABOUT, Approx.OVER, Approx.UNDER]),
+        ),
+        min_size=2,
+        max_size=8,
+    ),
+    st.booleans(),
+)
+def test_the_widest_disagreement_found_in_one_pass_is_the_widest_of_all_pairs(
+    statements: list[tuple[float, float | None, Approx | None]], absolute: bool
+) -> None:
+    heads = []
+    for n, (value, spread, approx) in enumerate(statements):
+        high = value + spread if spread is not None and approx is None else None
+        fact = Fact(
+            "d", "magnesium", "exports", "CN", "2025", value, "t", Basis.ACTUAL, "q", value_high=high, approx=approx
+        )
+        heads.append(StoredFactRecord(n, fact, n, None, None, None, False, None, None, None, n))
+    every_pair = max(_gap(a, b, 0.1, absolute) for i, a in enumerate(heads) for b in heads[i + 1 :])
+    extremes = _extremes(heads, absolute)
+    one_pass = max((_gap(a, b, 0.1, absolute) for i, a in enumerate(extremes) for b in extremes[i + 1 :]), default=0.0)
+    # equal up to rounding: the same gap may be computed from another pair of equally extreme statements
+    assert one_pass == pytest.approx(every_pair, rel=1e-12, abs=1e-12)

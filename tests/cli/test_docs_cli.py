@@ -280,3 +280,29 @@ def test_the_commands_work_on_postgresql(
     assert [hit["name"] for hit in chinese] == ["zh"]
     shown = runner.invoke(app, ["docs", "show", str(items[0]["id"])])
     assert shown.exit_code == 0 and "辽宁省下达" in shown.stdout
+
+
+def test_reextract_runs_the_current_extractor_on_stored_documents(runner: CliRunner, filled: Path) -> None:
+    import assay.cli.cluster  # noqa: F401  # registers `reextract`
+
+    nothing = runner.invoke(app, ["--db", str(filled), "reextract", "--no-progress"])
+    assert nothing.exit_code == 0 and "re-extracted 0 documents" in nothing.stdout
+    again = runner.invoke(app, ["--db", str(filled), "reextract", "--all", "--workers", "2"])
+    assert again.exit_code == 0, again.output
+    assert "re-extracted 3 documents, 0 failed" in again.stdout
+    one = runner.invoke(app, ["--db", str(filled), "reextract", "--doc", "1"])
+    assert one.exit_code == 0 and "re-extracted 1 documents" in one.stdout
+    missing = runner.invoke(app, ["--db", str(filled), "reextract", "--doc", "999"])
+    assert missing.exit_code == 1
+    assert "error: --doc: no document 999" in missing.output
+
+
+def test_an_unreachable_cluster_is_one_line_and_exit_1(
+    runner: CliRunner, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("distributed")
+    monkeypatch.setenv("ASSAY_DASK_SCHEDULER", "tcp://127.0.0.1:9")
+    result = runner.invoke(app, ["--db", str(tmp_path / "c.db"), "ingest", str(corpus)])
+    assert result.exit_code == 1
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("error: tcp://127.0.0.1:9: cannot reach the Dask scheduler")

@@ -153,7 +153,7 @@ def test_only_analysts_and_admins_may_correct(runner: CliRunner, db: Path) -> No
 def test_reextract_keeps_corrections(runner: CliRunner, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fact = level_fact(runner, db)
     run(runner, db, "facts", "correct", str(fact["id"]), "--value", "229750", "--reason", "typo", "--user", "ana")
-    code, out, _ = run(runner, db, "reextract", "--quiet")
+    code, out, _ = run(runner, db, "reextract", "--all", "--quiet")
     assert code == 0 and out.startswith("re-extracted 1 documents")
     assert level_fact(runner, db)["value"] == 229750
     code, _, err = run(runner, db, "reextract", "--doc", "999")

@@ -383,3 +383,19 @@ def test_an_input_named_twice_in_one_batch_is_stored_once(store: Store, tmp_path
     report = ingest([str(paths[0]), str(paths[1]), str(paths[0])], quiet(), store)
     assert report.added == 2 and report.skipped_unchanged == 1
     assert count(store, "SELECT count(*) FROM documents") == 2
+
+
+def test_a_worker_running_another_extractor_version_stores_nothing(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assay.pipeline as pipeline
+
+    def from_an_older_worker(doc: Document) -> pipeline.Extraction:
+        return pipeline.Extraction([], [], (), version="facts-0|events-0")
+
+    monkeypatch.setattr(pipeline, "extract", from_an_older_worker)
+    write_corpus(tmp_path / "wire", {"graphite": ARTICLES["graphite"]})
+    report = ingest([str(tmp_path / "wire")], quiet(), store)
+    ((source, reason),) = report.failures
+    assert source.endswith("graphite.txt") and reason.startswith("a worker runs extractor facts-0|events-0")
+    assert report.added == 0 and count(store, "SELECT count(*) FROM documents") == 0

@@ -30,6 +30,8 @@ WHO_MAY: dict[tuple[str, str], str] = {
             "/api/v1/documents/{document_id}", "/api/v1/facts", "/api/v1/facts/{fact_id}",
             "/api/v1/facts/{fact_id}/history", "/api/v1/series", "/api/v1/events", "/api/v1/events/{event_id}",
             "/api/v1/prices", "/api/v1/search", "/api/v1/ask", "/api/v1/articles", "/api/v1/articles/{slug}",
+            "/reports", "/reports/{commodity}", "/reports/{commodity}/download", "/digest",
+            "/api/v1/reports/{commodity}", "/api/v1/digest",
         )
     },
     ("GET", "/account"): "account",
@@ -81,7 +83,7 @@ def samples(accounts_db: str) -> dict[str, str]:
         articles.publish(session, draft.slug, draft.version, "ana")
     return {
         "document_id": str(fact.document_id), "fact_id": str(fact.id), "slug": draft.slug, "event_id": "1",
-        "commodity_id": "magnesium", "fmt": "csv", "key_id": "1", "name": "rita",
+        "commodity_id": "magnesium", "commodity": "magnesium", "fmt": "csv", "key_id": "1", "name": "rita",
     }  # fmt: skip
 
 

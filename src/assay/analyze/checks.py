@@ -154,6 +154,25 @@ def _interval(record: StoredFactRecord) -> tuple[float, float]:
     return f.value, f.value_high if f.value_high is not None else f.value
 
 
+def _extremes(heads: list[StoredFactRecord], absolute: bool) -> list[StoredFactRecord]:
+    """The few statements among which the widest disagreement lies, found in one pass (in their order).
+
+    Two statements disagree by the distance between the upper end of the lower one and the lower end
+    of the higher one, over a tolerance that depends only on whether either is approximate (and, when
+    relative, over the higher end). So, with no negative values, the widest pair is made of the lowest
+    upper end and the highest lower end among the approximate statements or among the others. With
+    negative values a relative gap has no such order, and every pair is compared."""
+    if not absolute and any(r.fact.value < 0 or (r.fact.value_high or 0.0) < 0 for r in heads):
+        return heads
+    chosen: set[int] = set()
+    for about in (True, False):
+        members = [(i, _interval(r)) for i, r in enumerate(heads) if (r.fact.approx is Approx.ABOUT) is about]
+        if members:
+            chosen.add(min(members, key=lambda m: (m[1][1], m[0]))[0])
+            chosen.add(max(members, key=lambda m: (m[1][0], -m[0]))[0])
+    return [heads[i] for i in sorted(chosen)]
+
+
 def _gap(a: StoredFactRecord, b: StoredFactRecord, tol: float, absolute: bool) -> float:
     """How far apart two statements are, in tolerances (over 1 means they contradict)."""
     (lo_a, hi_a), (lo_b, hi_b) = _interval(a), _interval(b)
@@ -168,8 +187,8 @@ def _gap(a: StoredFactRecord, b: StoredFactRecord, tol: float, absolute: bool) -
         return distance / tol
     if a.fact.approx is Approx.ABOUT or b.fact.approx is Approx.ABOUT:
         tol = max(tol, APPROX_TOLERANCE)
-    scale = max(abs(near_a), abs(near_b))
-    return distance / (scale * tol) if scale else 0.0
+    scale = max(abs(near_a), abs(near_b)) * tol  # 0 also when a subnormal value underflows
+    return distance / scale if scale else 0.0
 
 
 def _tolerance_text(tol: float, absolute: bool, metric: str) -> str:
@@ -189,8 +208,11 @@ def contradictions(records: Iterable[StoredFactRecord]) -> list[Finding]:
         heads = [group[0] for group in sources]
         first = heads[0].fact
         tol, absolute = tolerance(first.metric, first.unit, period)
+        extremes = _extremes(heads, absolute)
+        if len(extremes) < 2:  # one statement is both the lowest and the highest: all overlap it
+            continue
         worst = max(
-            ((a, b) for i, a in enumerate(heads) for b in heads[i + 1 :]),
+            ((a, b) for i, a in enumerate(extremes) for b in extremes[i + 1 :]),
             key=lambda pair: _gap(pair[0], pair[1], tol, absolute),
         )
         gap = _gap(worst[0], worst[1], tol, absolute)

@@ -19,8 +19,38 @@ SHINGLE = 3
 MIN_SHINGLES = 8  # shorter texts are matched exactly only: a few shared words prove nothing
 _SEED = 1
 CANDIDATE_MARGIN = 0.2
+THRESHOLD = 0.8
+NUM_PERM = 128
+# datasketch's optimal bands x rows for the candidate threshold 0.6 at 128 permutations
+BANDS, ROWS = 18, 7
+_VALUE = np.uint32  # the affine32 scheme's hash values; an empty signature holds only their maximum
 _SCHEME = "affine32"  # datasketch 2 default; named so stored signatures keep their meaning
 _TOKENS = re.compile(r"[0-9a-z]+(?:[.,][0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def band_hashes(signature: bytes, num_perm: int = NUM_PERM) -> list[int]:
+    """The LSH band keys of a signature, as signed 64-bit integers a database column can index.
+
+    Two documents sharing any band key are near-duplicate candidates (then verified on the whole
+    signature); BANDS x ROWS is what datasketch chooses for the candidate threshold, fixed here so
+    that keys stored by one version keep their meaning. An empty signature (too short a text) has none.
+    """
+    values = np.frombuffer(signature, dtype=_VALUE)
+    if values.shape[0] != num_perm or bool((values == np.iinfo(_VALUE).max).all()):
+        return []
+    keys = []
+    for band in range(BANDS):
+        piece = band.to_bytes(1, "big") + values[band * ROWS : (band + 1) * ROWS].tobytes()
+        keys.append(int.from_bytes(hashlib.blake2b(piece, digest_size=8).digest(), "big", signed=True))
+    return keys
+
+
+def signature_similarity(first: bytes, second: bytes) -> float:
+    """Estimated Jaccard similarity of two signatures of the same length."""
+    a, b = np.frombuffer(first, dtype=_VALUE), np.frombuffer(second, dtype=_VALUE)
+    if a.shape != b.shape or not a.shape[0]:
+        return 0.0
+    return int(np.count_nonzero(a == b)) / int(a.shape[0])
 
 
 def text_sha256(text: str) -> str:
@@ -41,7 +71,7 @@ class DuplicateIndex:
     one whose estimated Jaccard similarity is at least `threshold`, else None.
     """
 
-    def __init__(self, threshold: float = 0.8, num_perm: int = 128) -> None:
+    def __init__(self, threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> None:
         self.threshold = threshold
         self.num_perm = num_perm
         self._exact: dict[str, int] = {}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from assay.clean.characters import collapse_whitespace, normalize_text
 from assay.clean.dates import date_from_text, iso_date
 from assay.clean.lang import detect_language
 from assay.clean.noise import SourceBoilerplate, drop_page_repeats, drop_repeated_body, drop_repeated_lines
-from assay.clean.text import CleanError, extract_text
+from assay.clean.text import CleanError, Extracted, extract_text
 from assay.model import Document
 from assay.sources import InputBudget, RawDocument
 
@@ -36,9 +36,28 @@ class CleaningContext:
         self.boilerplate.observe(source_name or "", clean_text.split("\n"))
 
 
+@dataclass(frozen=True)
+class ReadDocument:
+    """A document cleaned as far as it can be alone: what `finish_document` needs, without the raw bytes.
+
+    Made by `read_document`, which needs no state of the run, so a process pool or a cluster worker
+    can do this costly part (format to text, normalisation) in any order."""
+
+    raw: RawDocument  # with data emptied: the bytes stay where they were read
+    raw_sha256: str
+    extracted: Extracted
+    lines: tuple[str, ...]
+    steps: tuple[str, ...]
+
+
 def clean_document(raw: RawDocument, context: CleaningContext | None = None) -> Document:
     """Clean one document; raises CleanError (one line: input and reason) when it holds no usable text."""
-    extracted = extract_text(raw, context.budget if context is not None else None)
+    return finish_document(read_document(raw, context.budget if context is not None else None), context)
+
+
+def read_document(raw: RawDocument, budget: InputBudget | None = None) -> ReadDocument:
+    """Format to text, normalisation and noise within the document, within `budget`; raises CleanError."""
+    extracted = extract_text(raw, budget)
     steps: list[str] = list(extracted.steps)
     pages: list[str] = []
     for page in extracted.pages:
@@ -57,7 +76,14 @@ def clean_document(raw: RawDocument, context: CleaningContext | None = None) -> 
     repeated = drop_repeated_lines(body.lines)
     if repeated.dropped:
         steps.append(f"drop-repeated-lines:{repeated.dropped}")
-    lines = repeated.lines
+    raw_sha256 = hashlib.sha256(raw.data).hexdigest()
+    return ReadDocument(replace(raw, data=b""), raw_sha256, extracted, tuple(repeated.lines), tuple(steps))
+
+
+def finish_document(read: ReadDocument, context: CleaningContext | None = None) -> Document:
+    """The rest of cleaning: boilerplate each source repeats (learnt in `context`, so call this in input
+    order), then title, language and date; raises CleanError when no text is left."""
+    raw, extracted, lines, steps = read.raw, read.extracted, list(read.lines), list(read.steps)
     if context is not None:
         source = raw.source_name or ""
         context.boilerplate.observe(source, lines)
@@ -79,7 +105,7 @@ def clean_document(raw: RawDocument, context: CleaningContext | None = None) -> 
     return Document(
         name=raw.name,
         source=raw.source,
-        raw_sha256=hashlib.sha256(raw.data).hexdigest(),
+        raw_sha256=read.raw_sha256,
         clean_text=clean_text,
         raw_text="\n\n".join(extracted.pages),
         title=_title(raw.title or extracted.title, clean_text),

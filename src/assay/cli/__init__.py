@@ -9,7 +9,7 @@ from assay.cli.app import app
 # Each module adds its commands to `app` on import; a missing module is a packaging bug.
 COMMAND_MODULES = (
     *("docs", "extract", "quantities", "knowledge", "events", "serve"),
-    *("accounts", "editorial", "report", "watch", "crawl"),
+    *("accounts", "editorial", "report", "watch", "crawl", "cluster"),
 )
 
 

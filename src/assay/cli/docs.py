@@ -6,7 +6,6 @@ The pipeline and the store load inside the commands, so `assay --help` stays fas
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,11 +17,11 @@ from assay.cli.app import EXIT_INPUT_FAILED, app, console, database_url_for, set
 from assay.cli.app import configured_store as _open
 from assay.cli.app import print_error as _error
 from assay.cli.app import print_json as _print_json
+from assay.cli.cluster import CLUSTER_HELP, WORKERS_HELP, guarded, print_failures, run_stages
 from assay.terminal import safe_text
 
 if TYPE_CHECKING:
     from assay.pipeline import IngestReport
-    from assay.store.db import Store
     from assay.store.documents import StoreCounts
 
 
@@ -44,9 +43,8 @@ def ingest_command(
     ] = 100 * 1024 * 1024,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Do not show a progress bar.")] = False,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Store documents without extracting facts.")] = False,
-    workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Processes extracting facts and events in parallel.")
-    ] = 1,
+    workers: Annotated[int, typer.Option("--workers", min=1, help=WORKERS_HELP)] = 1,
+    cluster: Annotated[str | None, typer.Option("--cluster", metavar="tcp://HOST:8786", help=CLUSTER_HELP)] = None,
     max_inflated_bytes: Annotated[
         int | None,
         typer.Option("--max-inflated-bytes", min=1, help="Budget: bytes of a document after decompression."),
@@ -97,9 +95,8 @@ def ingest_command(
         show_progress=not no_progress and sys.stderr.isatty(),
         workers=workers,
     )
-    with _open(writer=True) as store:
-        report = _guarded(store, lambda: ingest(inputs, options, store))
-    _print_failures(report)
+    report = run_stages(options, cluster, lambda opts, store: ingest(inputs, opts, store))
+    print_failures(report)
     console.print(_summary_line(report), soft_wrap=True, highlight=False)
     if report.failures:
         raise typer.Exit(EXIT_INPUT_FAILED)
@@ -229,7 +226,7 @@ def demo_command(
     url = database_url_for(db) if db is not None else settings().database_url
     options = IngestOptions(show_progress=not no_progress and sys.stderr.isatty())
     with _open(url, writer=True) as store:
-        report = _guarded(store, lambda: ingest([str(corpus)], options, store))
+        report = guarded(store, lambda: ingest([str(corpus)], options, store))
         with store.session() as session:
             counts = store_counts(session)
             duplicates = [(copy.name, original.name) for copy, original in duplicate_pairs(session)]
@@ -284,21 +281,3 @@ def _summary_line(report: IngestReport) -> str:
         parts.append(f"{report.new_versions} new versions of stored documents (the earlier ones superseded)")
     parts.append(f"{len(report.failures)} failed")
     return ", ".join(parts) + f"; {report.facts} facts, {report.events} events extracted"
-
-
-def _print_failures(report: IngestReport) -> None:
-    for source, reason in report.failures:
-        _error(f"{source}: {reason}")
-
-
-def _guarded(store: Store, run: Callable[[], IngestReport]) -> IngestReport:
-    """Run an ingest; a database failure mid-run is one line and exit 1 (what was committed stays)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from assay.store.db import describe_error, display_url
-
-    try:
-        return run()
-    except SQLAlchemyError as exc:
-        _error(f"{display_url(store.url)}: {describe_error(exc)}")
-        raise typer.Exit(EXIT_INPUT_FAILED) from exc

@@ -1,4 +1,4 @@
-"""`assay facts correct|reject|history`, `assay reextract`, `assay articles ...` and `assay audit`.
+"""`assay facts correct|reject|history`, `assay articles ...` and `assay audit` (`assay reextract`: cli/cluster.py).
 
 Corrections and articles are made in the name of `--user`, who must be an active analyst or admin."""
 
@@ -128,26 +128,6 @@ def _correction_json(c: Correction) -> dict[str, object]:
         "after": c.after,
         "superseded": c.superseded,
     }
-
-
-@app.command("reextract")
-def reextract_command(
-    doc: Annotated[list[int] | None, typer.Option("--doc", help="Only this document id (repeatable).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
-) -> None:
-    """Run the current extractor again on stored documents, keeping analysts' corrections."""
-    from assay.pipeline import IngestOptions, reextract
-
-    with _open() as store:
-        try:
-            report = reextract(store, doc or None, IngestOptions(show_progress=not quiet))
-        except LookupError as exc:
-            raise _fail(f"--doc: {exc}") from exc
-    console.print(f"re-extracted {report.reextracted} documents: {report.facts} facts, {report.events} events")
-    for source, reason in report.failures:
-        _error(f"{source}: {reason}")
-    if report.failures:
-        raise typer.Exit(EXIT_INPUT_FAILED)
 
 
 def _read_body(path: Path | None) -> str:

@@ -73,8 +73,9 @@ def megabytes(size: float) -> str:
 
 
 @contextmanager
-def time_limit(seconds: float, what: str = "this document") -> Iterator[None]:
-    """Raise BudgetExceeded in the block once `seconds` have passed.
+def time_limit(seconds: float, what: str = "this document", of: float | None = None) -> Iterator[None]:
+    """Raise BudgetExceeded in the block once `seconds` have passed (what is left of the budget `of`,
+    which the message names, when a document's earlier stages spent the rest).
 
     A real-time timer signal interrupts Python code wherever it is (a long regex scan included,
     once it returns). Signals reach only the main thread, so elsewhere the block runs unbounded
@@ -85,7 +86,8 @@ def time_limit(seconds: float, what: str = "this document") -> Iterator[None]:
         yield
         return
 
-    reason = f"took longer than the time budget of {seconds:g}s for {what} (raise with --max-seconds)"
+    budget = seconds if of is None else of
+    reason = f"took longer than the time budget of {budget:g}s for {what} (raise with --max-seconds)"
     expired = False
 
     def expire(signum: int, frame: FrameType | None) -> None:

@@ -268,6 +268,19 @@ def iter_originals_for_dedupe(session: Session, after_id: int = 0) -> Iterator[t
         yield row.id, row.text_sha256, row.minhash
 
 
+def originals_to_extract(
+    session: Session, version: str, doc_ids: Sequence[int] = (), everything: bool = False
+) -> list[tuple[int, str]]:
+    """(id, source) of the originals to extract again, oldest first: those of `doc_ids`, else all of them
+    (`everything`), else those not extracted by `version`."""
+    query = select(DocumentRow.id, DocumentRow.source).where(DocumentRow.duplicate_of.is_(None))
+    if doc_ids:
+        query = query.where(DocumentRow.id.in_(list(doc_ids)))
+    elif not everything:
+        query = query.where(or_(DocumentRow.extracted_with.is_(None), DocumentRow.extracted_with != version))
+    return [(row.id, row.source) for row in session.execute(query.order_by(DocumentRow.id))]
+
+
 def record_failure(session: Session, source: str, reason: str) -> None:
     session.execute(insert(IngestFailureRow).values(source=source, reason=reason, at=_naive_utc(datetime.now(UTC))))
 

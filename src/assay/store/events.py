@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from assay.extract.events.dates import dates_compatible, month_start
@@ -33,6 +33,8 @@ from assay.store.series import documents_stored_since
 from assay.vocab import ancestors, commodities
 
 KEY_LIMIT = 300
+YEAR_CHARS, MONTH_CHARS, DECEMBER = 4, 7, 12
+SUFFIXES_READ = 50  # keys "...#2" to "...#51": events a tolerant match told apart, yet with one key
 # the tables themselves, for bulk inserts that skip the ORM's per-row bookkeeping
 _EVENTS = cast(Table, EventRow.__table__)
 _EVENT_COMMODITIES = cast(Table, EventCommodityRow.__table__)
@@ -151,16 +153,67 @@ def _validate(document_id: int, event: Event) -> None:
         raise EventStoreError(f"document {document_id}: event {event.type!r} has an unreadable date {event.date!r}")
 
 
+# Built once with bound parameters: per document, statements of a varying shape cost more to compile
+# than to run. Both read through ix_events_type_start_actor.
+_DATED = select(EventRow).where(
+    EventRow.type.in_(bindparam("types", expanding=True)),
+    EventRow.date_start.in_(bindparam("days", expanding=True)),
+)
+_UNDATED = select(EventRow).where(
+    EventRow.type.in_(bindparam("types", expanding=True)),
+    EventRow.date_start.is_(None),
+    EventRow.actor.in_(bindparam("actors", expanding=True)),
+)
+_KEYS = select(EventRow.key).where(EventRow.key.in_(bindparam("keys", expanding=True)))
+
+
 def _candidates(session: Session, events: Sequence[Event]) -> list[EventRow]:
-    """In one query, every stored event one of `events` could be about: same type, and undated
-    or of the same year. `_find_event` picks among them."""
-    years = sorted({e.date[:4] for e in events if e.date is not None})
-    same_time = [EventRow.date.startswith(year) for year in years]
-    if any(e.date is None for e in events):
-        same_time.append(EventRow.date.is_(None))
-    types = sorted({e.type for e in events})
-    statement = select(EventRow).where(EventRow.type.in_(types), or_(*same_time)).order_by(EventRow.id)
-    return list(session.scalars(statement))
+    """The stored events one of `events` could be about, in two queries whose cost follows the events
+    of those types and months, not the store: for dated reports, their types' events that start on a
+    day of their month (of their year, for a date less precise than a month) or on the first day a
+    prefix of their date covers (`2025` for `2025-04-09`); for undated reports, their types' undated
+    events of the same actors. `_find_event` picks among them."""
+    dated_types: set[str] = set()
+    days: set[date] = set()
+    undated_types: set[str] = set()
+    actors: set[str] = set()
+    for event in events:
+        if event.date is None:
+            undated_types.add(event.type)
+            actors.add(event.actor)
+            continue
+        month = _month(event.date)
+        start = month_start(month)
+        if month is None or start is None:
+            continue  # refused by _validate already
+        dated_types.add(event.type)
+        last = _last_day(start, whole_year=len(month) != MONTH_CHARS or not month[5:].isdigit())
+        days.update(date.fromordinal(day) for day in range(start.toordinal(), last.toordinal() + 1))
+        days.update(d for d in (month_start(month[:cut]) for cut in range(YEAR_CHARS, len(month))) if d is not None)
+    found: dict[int, EventRow] = {}
+    if dated_types:
+        parameters = {"types": sorted(dated_types), "days": sorted(days)}
+        found.update((row.id, row) for row in session.scalars(_DATED, parameters))
+    if undated_types:
+        parameters = {"types": sorted(undated_types), "actors": sorted(actors)}
+        found.update((row.id, row) for row in session.scalars(_UNDATED, parameters))
+    return [found[event_id] for event_id in sorted(found)]
+
+
+def _last_day(start: date, *, whole_year: bool) -> date:
+    if whole_year or start.month == DECEMBER:
+        return date(start.year, 12, 31)
+    return date(start.year, start.month + 1, 1) - timedelta(days=1)
+
+
+def _taken_keys(session: Session, events: Sequence[Event]) -> set[str]:
+    """The stored keys a new event's key may collide with: its own, and those suffixed after collisions."""
+    bases = {event_key(event) for event in events}
+    taken = set(session.scalars(_KEYS, {"keys": sorted(bases)}))
+    for base in sorted(bases & taken):
+        suffixed = [f"{base[: KEY_LIMIT - 6]}#{n}" for n in range(2, 2 + SUFFIXES_READ)]
+        taken.update(session.scalars(_KEYS, {"keys": suffixed}))
+    return taken
 
 
 def _find_event(rows: Sequence[EventRow], event: Event) -> EventRow | None:
@@ -250,9 +303,7 @@ def record_events(session: Session, document_id: int, events: Sequence[Event]) -
     # join are read once, new events and all mentions are inserted together
     rows = _candidates(session, events)
     stored_count = len(rows)
-    # a key starts with the type and the month of the event's first report, and later reports only
-    # make its date more precise: any stored key a new event's key may collide with is among these
-    taken_keys = {row.key for row in rows}
+    taken_keys = _taken_keys(session, events) | {row.key for row in rows}
     reports: list[tuple[EventRow, Event]] = []
     seen: set[tuple[int, str]] = set()
     for event in events:

@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -62,6 +63,17 @@ class DocumentRow(Base):
         UniqueConstraint("source", "raw_sha256", name="uq_documents_source_raw"),
         Index("ix_documents_source", "source"),  # a source's current version, looked up per input
     )
+
+
+class DocumentBandRow(Base):
+    """The near-duplicate index kept in the store: one row per LSH band key of an original document
+    (`clean.dedupe.band_hashes`), so a new document finds its candidates with one indexed lookup
+    instead of a run loading every signature into memory."""
+
+    __tablename__ = "document_bands"
+
+    band: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
 
 
 class DatasetRow(Base):
@@ -135,6 +147,9 @@ class EventRow(Base):
     commodities: Mapped[list[str]] = mapped_column(JSON)
     geo: Mapped[str | None] = mapped_column(String(120))
     stance: Mapped[str] = mapped_column(String(10))
+
+    # merging reads only the events of the new report's type and month (or undated, with its actor)
+    __table_args__ = (Index("ix_events_type_start_actor", "type", "date_start", "actor"),)
 
 
 class EventCommodityRow(Base):

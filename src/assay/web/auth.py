@@ -36,6 +36,7 @@ ACCESS: dict[tuple[str, str], str] = {
             "/", "/news", "/news.atom", "/documents/{document_id}", "/search", "/docs", "/commodities",
             "/commodities/{commodity_id}", "/prices", "/prices/{commodity_id}", "/facts", "/facts.{fmt}",
             "/series", "/events", "/events/{event_id}", "/articles", "/articles/{slug}",
+            "/reports", "/reports/{commodity}", "/reports/{commodity}/download", "/digest",
         )
     },
     **{
@@ -43,6 +44,7 @@ ACCESS: dict[tuple[str, str], str] = {
         for path in (
             "/documents", "/documents/{document_id}", "/facts", "/facts/{fact_id}", "/facts/{fact_id}/history",
             "/series", "/events", "/events/{event_id}", "/prices", "/search", "/ask", "/articles", "/articles/{slug}",
+            "/reports/{commodity}", "/digest",
         )
     },
     ("GET", "/openapi.json"): PUBLIC,

@@ -1,0 +1,64 @@
+"""The near-duplicate index kept in the store: exact text hashes and LSH band keys, looked up per document.
+
+    index = StoredDuplicateIndex(session)
+    original = index.find(text_sha256, signature)   # id of an earlier original, or None
+    index.add(doc_id, signature)                     # after saving a new original
+
+Answers as `clean.dedupe.DuplicateIndex` does (the same threshold, the same tie-break: most similar,
+then oldest), but nothing is loaded up front: each lookup reads the few candidates that share a band
+key, through an index, so memory stays flat and a new run starts at once however large the store.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.orm import Session
+
+from assay.clean.dedupe import THRESHOLD, band_hashes, signature_similarity
+from assay.store.schema import DocumentBandRow, DocumentRow
+
+# No ORDER BY ... LIMIT: PostgreSQL would then walk the primary key in order instead of using the
+# hash index; the few rows found are compared here.
+_EXACT = select(DocumentRow.id).where(
+    DocumentRow.text_sha256 == bindparam("digest"), DocumentRow.duplicate_of.is_(None)
+)
+_CANDIDATES = select(DocumentRow.id, DocumentRow.minhash).where(
+    DocumentRow.id.in_(
+        select(DocumentBandRow.document_id).where(DocumentBandRow.band.in_(bindparam("bands", expanding=True)))
+    )
+)
+
+
+class StoredDuplicateIndex:
+    """Duplicates among the originals stored so far (this session's uncommitted ones included)."""
+
+    def __init__(self, session: Session, threshold: float = THRESHOLD) -> None:
+        self.session = session
+        self.threshold = threshold
+
+    def find(self, text_sha256: str, signature: bytes, exclude: frozenset[int] = frozenset()) -> int | None:
+        """The original this text duplicates, if any. `exclude`: ids not to take as near-duplicates (a
+        source's own earlier version, which its changed text resembles by nature); same text still matches."""
+        connection = self.session.connection()
+        exact = connection.execute(_EXACT, {"digest": text_sha256}).scalars().all()
+        if exact:
+            return int(min(exact))
+        bands = band_hashes(signature)
+        if not bands:
+            return None
+        best: tuple[float, int] | None = None
+        for doc_id, stored in connection.execute(_CANDIDATES, {"bands": bands}):
+            if stored is None or doc_id in exclude:
+                continue
+            similarity = signature_similarity(bytes(stored), signature)
+            if similarity >= self.threshold and (best is None or (similarity, -doc_id) > (best[0], -best[1])):
+                best = (similarity, doc_id)  # on a tie, the oldest
+        return best[1] if best else None
+
+    def add(self, doc_id: int, signature: bytes) -> None:
+        """Index a newly saved original's bands (its exact hash is indexed with the document row)."""
+        bands = sorted(set(band_hashes(signature)))
+        if bands:
+            self.session.connection().execute(
+                insert(DocumentBandRow), [{"band": band, "document_id": doc_id} for band in bands]
+            )
