@@ -39,6 +39,12 @@ def test_events_and_series_have_the_cli_shapes(client: TestClient, cli: CliRunne
     assert client.get("/api/v1/ask", params={"q": "China rare earth production 2023"}).json() == asked
 
 
+def test_a_document_has_the_shape_of_docs_show_json(client: TestClient, cli: CliRunner) -> None:
+    shown = json.loads(cli.invoke(cli_app, ["docs", "show", "1", "--json"]).stdout)
+    assert client.get("/api/v1/documents/1").json() == shown
+    assert shown["versions"] == [1] and shown["superseded_by"] is None
+
+
 def test_pages_link_to_the_next_one_until_the_end(client: TestClient) -> None:
     seen: list[int] = []
     url: str | None = "/api/v1/documents?per_page=10"

@@ -136,34 +136,14 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
 ) -> None:
     """One document: its metadata, the cleaning steps applied, and its clean text."""
-    from assay.store.documents import get_document, get_families, versions_of
+    from assay.store.documents import document_fields, get_document
 
     with _open() as store, store.session() as session:
         doc = get_document(session, document_id)
-        families = get_families(session, document_id) if doc else ()
-        versions = versions_of(session, doc.source) if doc else []
+        fields = document_fields(session, doc) if doc else {}
     if doc is None:
         _error(f"no document with id {document_id}")
         raise typer.Exit(EXIT_INPUT_FAILED)
-    fields: dict[str, Any] = {
-        "id": doc.id,
-        "name": doc.name,
-        "title": doc.title,
-        "lang": doc.lang,
-        "published": doc.published,
-        "url": doc.url,
-        "source": doc.source,
-        "source_name": doc.source_name,
-        "content_type": doc.content_type,
-        "fetched_at": doc.fetched_at.isoformat() if doc.fetched_at else None,
-        "duplicate_of": doc.duplicate_of,
-        "raw_sha256": doc.raw_sha256,
-        "commodity_families": list(families),
-        "cleaning_steps": list(doc.cleaning_steps),
-        "version": next((n for n, v in enumerate(versions, start=1) if v.id == doc.id), 1),
-        "versions": [v.id for v in versions],
-        "superseded_by": next((v.superseded_by for v in versions if v.id == doc.id), None),
-    }
     if as_json:
         _print_json({**fields, "clean_text": doc.clean_text})
         return

@@ -243,6 +243,32 @@ def versions_of(session: Session, source: str) -> list[DocumentSummary]:
     return [_to_summary(row) for row in rows]
 
 
+def document_fields(session: Session, doc: Document) -> dict[str, Any]:
+    """A stored document's metadata as `docs show --json` and `/api/v1/documents/{id}` give it (the
+    clean text apart): one shape for both, versions included."""
+    assert doc.id is not None
+    versions = versions_of(session, doc.source)
+    return {
+        "id": doc.id,
+        "name": doc.name,
+        "title": doc.title,
+        "lang": doc.lang,
+        "published": doc.published,
+        "url": doc.url,
+        "source": doc.source,
+        "source_name": doc.source_name,
+        "content_type": doc.content_type,
+        "fetched_at": doc.fetched_at.isoformat() if doc.fetched_at else None,
+        "duplicate_of": doc.duplicate_of,
+        "raw_sha256": doc.raw_sha256,
+        "commodity_families": list(get_families(session, doc.id)),
+        "cleaning_steps": list(doc.cleaning_steps),
+        "version": next((n for n, v in enumerate(versions, start=1) if v.id == doc.id), 1),
+        "versions": [v.id for v in versions],
+        "superseded_by": next((v.superseded_by for v in versions if v.id == doc.id), None),
+    }
+
+
 def delete_document(session: Session, document_id: int) -> None:
     """Remove a document stored moments ago whose processing then failed (its facts and mentions go with it)."""
     session.execute(delete(EventMentionRow).where(EventMentionRow.document_id == document_id))

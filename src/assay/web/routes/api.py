@@ -16,7 +16,7 @@ from assay.analyze.money import CURRENCIES, PER_TONNE
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, parse_window
 from assay.analyze.series import SeriesQuery, build_series
 from assay.store.browse import query_documents
-from assay.store.documents import get_document, get_families, search
+from assay.store.documents import document_fields, get_document, search
 from assay.store.events import EventFilter, get_event, query_events
 from assay.store.facts import FactFilter, count_facts, query_facts, stored_fact_json
 from assay.web import filters
@@ -89,23 +89,7 @@ def show_document(request: Request, session: SessionDep, document_id: int) -> Re
     doc = get_document(session, document_id) if 0 < document_id < 2**53 else None
     if doc is None:
         raise NotFound(f"no document with id {document_id}")
-    payload = {
-        "id": doc.id,
-        "name": doc.name,
-        "title": doc.title,
-        "lang": doc.lang,
-        "published": doc.published,
-        "url": doc.url,
-        "source": doc.source,
-        "source_name": doc.source_name,
-        "content_type": doc.content_type,
-        "fetched_at": doc.fetched_at.isoformat() if doc.fetched_at else None,
-        "duplicate_of": doc.duplicate_of,
-        "raw_sha256": doc.raw_sha256,
-        "commodity_families": list(get_families(session, document_id)),
-        "cleaning_steps": list(doc.cleaning_steps),
-        "clean_text": doc.clean_text,
-    }
+    payload = {**document_fields(session, doc), "clean_text": doc.clean_text}
     return json_response(request, payload)
 
 
