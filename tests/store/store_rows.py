@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
+from assay.model import Basis, Fact
 from assay.store.db import Store
 from assay.store.schema import DocumentRow
 
@@ -32,3 +34,23 @@ def add_document(
         session.add(row)
         session.flush()
         return row.id
+
+
+def fact(doc: str, **changes: object) -> Fact:
+    """A magnesium export fact of `doc`, with `changes` applied."""
+    base = Fact(
+        doc=doc,
+        commodity="magnesium",
+        metric="exports",
+        geo="CN",
+        period="2024-05",
+        value=6140.0,
+        unit="t",
+        basis=Basis.ACTUAL,
+        quote="exports totaled approximately 6,140 mt",
+        start=10,
+        end=48,
+        rule="exports-level",
+        rule_version="3",
+    )
+    return replace(base, **changes)

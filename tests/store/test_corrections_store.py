@@ -3,37 +3,15 @@ with before, after, who and why; rejections leave every analysis."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
-from store_rows import add_document
+from store_rows import add_document, fact
 
-from assay.model import Basis, Fact
+from assay.model import Fact
 from assay.store import corrections
 from assay.store.corrections import CorrectionError
 from assay.store.db import Store
 from assay.store.facts import FactFilter, query_facts, replace_facts
 from assay.store.series import FactSelection, select_facts
-
-
-def fact(doc: str, **changes: object) -> Fact:
-    base = Fact(
-        doc=doc,
-        commodity="magnesium",
-        metric="exports",
-        geo="CN",
-        period="2024-05",
-        value=6140.0,
-        unit="t",
-        basis=Basis.ACTUAL,
-        quote="exports totaled 6,140 t",
-        start=10,
-        end=33,
-        rule="exports-level",
-        rule_version="3",
-    )
-    return replace(base, **changes)
-
 
 GROWTH = {
     "metric": "exports",

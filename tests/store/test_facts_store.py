@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
-from store_rows import add_document
+from store_rows import add_document, fact
 
-from assay.model import Approx, Basis, Fact
+from assay.model import Approx, Basis
 from assay.store.db import Store
 from assay.store.facts import (
     FactFilter,
@@ -20,25 +19,6 @@ from assay.store.facts import (
     replace_facts,
 )
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
-
-
-def fact(doc: str, **changes: object) -> Fact:
-    base = Fact(
-        doc=doc,
-        commodity="magnesium",
-        metric="exports",
-        geo="CN",
-        period="2024-05",
-        value=6140.0,
-        unit="t",
-        basis=Basis.ACTUAL,
-        quote="exports totaled approximately 6,140 mt",
-        start=10,
-        end=48,
-        rule="exports-level",
-        rule_version="3",
-    )
-    return replace(base, **changes)
 
 
 def query(store: Store, **filters: object) -> list[StoredFact]:
