@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from assay.editorial.roles import Permission
-    from assay.store.corrections import Correction
 
 articles_app = typer.Typer(
     help="Editorial articles in Markdown: new, edit, publish, withdraw, list, show.", no_args_is_help=True
@@ -102,7 +101,7 @@ def history_command(
     with _open() as store, store.session() as session:
         found = history(session, fact_id)
     if as_json:
-        print_json([_correction_json(c) for c in found])
+        print_json([c.fields() for c in found])
         return
     if not found:
         console.print(f"fact {fact_id}: no corrections", markup=False)
@@ -113,21 +112,6 @@ def history_command(
         state = "superseded" if c.superseded else "in force"
         table.add_row(c.at.strftime("%Y-%m-%d %H:%M"), c.user, c.action, changes, c.reason, state)
     console.print(table)
-
-
-def _correction_json(c: Correction) -> dict[str, object]:
-    return {
-        "id": c.id,
-        "fact_id": c.fact_id,
-        "first_fact_id": c.first_fact_id,
-        "action": c.action,
-        "at": c.at.isoformat() + "Z",
-        "user": c.user,
-        "reason": c.reason,
-        "before": c.before,
-        "after": c.after,
-        "superseded": c.superseded,
-    }
 
 
 def _read_body(path: Path | None) -> str:

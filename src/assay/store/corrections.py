@@ -62,6 +62,21 @@ class Correction:
             k: (self.before.get(k), self.after.get(k)) for k in CORRECTABLE if self.before.get(k) != self.after.get(k)
         }
 
+    def fields(self) -> dict[str, Any]:
+        """The correction as `assay facts history --json` and `/api/v1/facts/{id}/history` show it."""
+        return {
+            "id": self.id,
+            "fact_id": self.fact_id,
+            "first_fact_id": self.first_fact_id,
+            "action": self.action,
+            "at": self.at.isoformat() + "Z",
+            "user": self.user,
+            "reason": self.reason,
+            "before": self.before,
+            "after": self.after,
+            "superseded": self.superseded,
+        }
+
 
 def snapshot(row: FactRow) -> dict[str, Any]:
     return {name: getattr(row, name) for name in SNAPSHOT}

@@ -323,22 +323,7 @@ def api_article(request: Request, session: SessionDep, slug: str) -> Response:
 @api.get("/facts/{fact_id}/history")
 def api_fact_history(request: Request, session: SessionDep, fact_id: FactId) -> Response:
     """Every correction of a fact: who, when, why, before and after."""
-    return json_response(request, [_correction_json(c) for c in corrections.history(session, fact_id)])
-
-
-def _correction_json(c: corrections.Correction) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "fact_id": c.fact_id,
-        "first_fact_id": c.first_fact_id,
-        "action": c.action,
-        "at": c.at.isoformat() + "Z",
-        "user": c.user,
-        "reason": c.reason,
-        "before": c.before,
-        "after": c.after,
-        "superseded": c.superseded,
-    }
+    return json_response(request, [c.fields() for c in corrections.history(session, fact_id)])
 
 
 @api.post("/facts/{fact_id}/correction", status_code=201)
@@ -357,7 +342,7 @@ def api_correct(
             done = corrections.correct(session, fact_id, corrections.parse_changes(raw), reason, user.name or "")
         except CorrectionError as exc:
             raise BadFilter(str(exc)) from exc
-    return _correction_json(done)
+    return done.fields()
 
 
 @api.post("/facts/{fact_id}/rejection", status_code=201)
@@ -371,4 +356,4 @@ def api_reject(
             done = corrections.reject(session, fact_id, str(payload.get("reason") or ""), user.name or "")
         except CorrectionError as exc:
             raise BadFilter(str(exc)) from exc
-    return _correction_json(done)
+    return done.fields()
