@@ -3,8 +3,9 @@
 Each pattern's possible opening strings ("export licen", "dual", "出口") are read from its
 parse tree once. A pattern can only match where one of them occurs, so a text that holds
 none of a pattern's openings skips that pattern: the matches of the patterns that run are
-exactly the matches the full loop would find. Patterns whose opening cannot be read (a
-leading optional word, a character class) always run.
+exactly the matches the full loop would find. When the opening cannot be read (a leading
+optional word, a character class: `(?<!\d)\d{1,2}\s*月`), the strings that start a later part
+every match must hold are used instead (`月`); only patterns with no such part always run.
 """
 
 from __future__ import annotations
@@ -94,6 +95,50 @@ def openings(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return frozenset(found)
 
 
+def needs(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of `pattern` holds (lower case when it ignores case): its
+    openings when they can be read, else those of the first later part that every match has;
+    None when there is no such part."""
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        found = _required(list(parsed))
+    except Exception:  # a parse tree of another shape (re's internals change): the pattern always runs
+        return None
+    if found is None:
+        return None
+    if pattern.flags & re.IGNORECASE:
+        if not all(_plain(o) for o in found):
+            return None
+        found = {o.lower() for o in found}
+    return frozenset(found)
+
+
+def _required(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
+    """Openings of the first suffix of `items` (a sequence every match runs through in order), or of
+    a part inside one of its certain items, that can be read; None when none can."""
+    for index, (op, av) in enumerate(items):
+        found, _ = _extend({""}, items[index:])
+        if found and "" not in found:
+            return found
+        inner: set[str] | None = None
+        if op is sre.SUBPATTERN and not (av[1] or av[2]):  # a group without flags of its own
+            inner = _required(list(av[3]))
+        elif op in _REPEATS and av[0] >= 1:  # one repetition is certain
+            inner = _required(list(av[2]))
+        elif op is sre.BRANCH:  # every alternative must hold one of its own
+            merged: set[str] = set()
+            for alternative in av[1]:
+                more = _required(list(alternative))
+                if more is None:
+                    merged = set()
+                    break
+                merged |= more
+            inner = merged if 0 < len(merged) <= _MAX_OPENINGS else None
+        if inner:
+            return inner
+    return None
+
+
 _ASCII = re.compile(r"[\x00-\x7f]+")
 
 
@@ -106,10 +151,10 @@ def _plain(text: str) -> bool:
 
 
 class PatternSet:
-    """Patterns indexed by their openings: `possible(text)` is the set that may match `text`."""
+    """Patterns indexed by the strings they need: `possible(text)` is the set that may match `text`."""
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        self.always: frozenset[int] = frozenset(i for i, p in enumerate(patterns) if openings(p) is None)
+        self.always: frozenset[int] = frozenset(i for i, p in enumerate(patterns) if needs(p) is None)
         self.all = frozenset(range(len(patterns)))
         self._folded = self._automaton(patterns, folded=True)
         self._exact = self._automaton(patterns, folded=False)
@@ -120,7 +165,7 @@ class PatternSet:
         for index, pattern in enumerate(patterns):
             if bool(pattern.flags & re.IGNORECASE) != folded:
                 continue
-            for opening in openings(pattern) or ():
+            for opening in needs(pattern) or ():
                 keyed.setdefault(opening, set()).add(index)
         if not keyed:
             return None
