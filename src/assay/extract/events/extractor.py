@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 
 from assay.extract.events.actors import ActorMention, choose_actor, dominant_place, find_actors
 from assay.extract.events.cues import (
@@ -144,9 +144,8 @@ class _DocumentContext:
         self.published = published or _reference_date(text)
         self.page_dated = published is not None  # else the month of `published` is a guess
         self.text = text
+        self.title = title
         self._news_date: tuple[str | None] | None = None  # read on first use: few documents need it
-        self.default_commodities = document_commodities(text, title)
-        self.default_actor = dominant_place(text) or ("CN" if _CHINA.search(text) else None)
         self.phases: dict[str, str] = {}
         self.section_date: str | None = None
         self.block = -1
@@ -162,6 +161,16 @@ class _DocumentContext:
         self.last_candidate: Candidate | None = None
         self.lead_date: str | None = None  # of the first dated event of the lead: what the document reports
         self.stance_scope = (0, 0)  # the text a stance is read from: the clause, or the whole statement
+
+    # the document's own commodities and actor: whole-text passes read on first use, as most
+    # documents state no event that needs them
+    @cached_property
+    def default_commodities(self) -> tuple[str, ...]:
+        return document_commodities(self.text, self.title)
+
+    @cached_property
+    def default_actor(self) -> str | None:
+        return dominant_place(self.text) or ("CN" if _CHINA.search(self.text) else None)
 
     def read(self, statement: Statement, doc_name: str, text: str, mentions: list[Mention]) -> list[Candidate]:
         """The candidates one statement states; `text` is its Simplified text, `mentions` its
