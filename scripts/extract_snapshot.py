@@ -86,7 +86,7 @@ def record(kind: str, item: Fact | Event) -> str:
 
 def extractor(path: str) -> Extractor:
     if path == "combined":
-        from assay.extract import extract_all  # type: ignore[attr-defined]  # absent on older code
+        from assay.extract.combined import extract_all  # type: ignore[import-not-found,unused-ignore]  # absent on older code
 
         def both(doc: Document) -> tuple[list[Fact], list[Event]]:
             found = extract_all(doc)
