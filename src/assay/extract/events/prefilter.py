@@ -11,7 +11,8 @@ every match must hold are used instead (`月`); only patterns with no such part 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 
 # re's parser is private but stable since 3.11; its parse tree is untyped (Any below).
 from re import _constants as sre  # type: ignore[attr-defined]  # no public parse-tree API
@@ -114,12 +115,16 @@ def needs(pattern: re.Pattern[str]) -> frozenset[str] | None:
 
 
 def _required(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
-    """Openings of the first suffix of `items` (a sequence every match runs through in order), or of
-    a part inside one of its certain items, that can be read; None when none can."""
+    """The rarest of the readable sets of strings that every match holds: openings of a suffix of
+    `items` (a sequence every match runs through in order), or of a part inside one of its certain
+    items; the rarest has the longest shortest string (`monday`, not `on`). None when none can be read."""
+    readable = [found for found in _readable(items) if found and "" not in found]
+    return max(readable, key=lambda found: (min(map(len, found)), -len(found)), default=None)
+
+
+def _readable(items: Sequence[tuple[Any, Any]]) -> Iterator[set[str] | None]:
     for index, (op, av) in enumerate(items):
-        found, _ = _extend({""}, items[index:])
-        if found and "" not in found:
-            return found
+        yield _extend({""}, items[index:])[0]
         inner: set[str] | None = None
         if op is sre.SUBPATTERN and not (av[1] or av[2]):  # a group without flags of its own
             inner = _required(list(av[3]))
@@ -134,12 +139,11 @@ def _required(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
                     break
                 merged |= more
             inner = merged if 0 < len(merged) <= _MAX_OPENINGS else None
-        if inner:
-            return inner
-    return None
+        yield inner
 
 
 _ASCII = re.compile(r"[\x00-\x7f]+")
+_second = itemgetter(1)
 
 
 def _plain(text: str) -> bool:
@@ -180,10 +184,9 @@ class PatternSet:
         if self._folded is not None and not _plain(text):
             return self.all  # a cased non-ASCII letter: re's folding may differ from str.lower
         found = set(self.always)
+        # each distinct set of indexes once, gathered without a Python step per hit
         if self._exact is not None:
-            for _, indexes in self._exact.iter(text):
-                found |= indexes
+            found.update(*set(map(_second, self._exact.iter(text))))
         if self._folded is not None:
-            for _, indexes in self._folded.iter(text.lower()):
-                found |= indexes
+            found.update(*set(map(_second, self._folded.iter(text.lower()))))
         return frozenset(found)
