@@ -47,7 +47,9 @@ KB = 1000
 MB = 1_000_000
 MEASURES = ("facts", "events", "facts+events")
 # the fields of a Document the extractor reads; every revision's Document has them
-DOCUMENT_FIELDS = ("name", "source", "raw_sha256", "clean_text", "raw_text", "title", "lang", "published", "content_type")
+DOCUMENT_FIELDS = (
+    "name", "source", "raw_sha256", "clean_text", "raw_text", "title", "lang", "published", "content_type",
+)  # fmt: skip
 
 
 # --- the measurement, run in a child process by whichever revision is on its PYTHONPATH ----------

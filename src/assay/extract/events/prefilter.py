@@ -4,7 +4,7 @@ Each pattern's possible opening strings ("export licen", "dual", "出口") are r
 parse tree once. A pattern can only match where one of them occurs, so a text that holds
 none of a pattern's openings skips that pattern: the matches of the patterns that run are
 exactly the matches the full loop would find. When the opening cannot be read (a leading
-optional word, a character class: `(?<!\d)\d{1,2}\s*月`), the strings that start a later part
+optional word, a character class: `(?<!\\d)\\d{1,2}\\s*月`), the strings that start a later part
 every match must hold are used instead (`月`); only patterns with no such part always run.
 """
 

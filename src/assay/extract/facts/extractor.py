@@ -107,6 +107,7 @@ from assay.extract.facts.tables import TableReader
 from assay.extract.facts.timing import Timing, bare_quarters, canonical_period
 from assay.extract.numbers.reader import read_quantities
 from assay.extract.periods.finder import PeriodMention, find_periods
+from assay.extract.text.analysed import AnalysedText
 from assay.extract.text.gazetteer import (
     COMMODITY,
     COMPANY,
@@ -117,7 +118,6 @@ from assay.extract.text.gazetteer import (
     find_mentions,
     to_simplified,
 )
-from assay.extract.text.analysed import AnalysedText
 from assay.extract.text.layout import Layout, Span, analyse
 from assay.model import Approx, Basis, Document, Fact, Quantity, QuantityKind
 from assay.vocab import units
