@@ -186,6 +186,8 @@ def beside_quantulum3(docs: Sequence[Any], kilobytes: float) -> None:
     """quantulum3 and assay's read_quantities on the same first `kilobytes` of text, in CPU seconds."""
     from assay.extract.numbers import read_quantities
 
+    if kilobytes <= 0:
+        return
     baseline = quantulum3_parser()
     if baseline is None:
         print('\nquantulum3 is not installed (pip install -e ".[bench]"): no baseline')
@@ -241,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="turns of every revision (default 3)")
     parser.add_argument("--repeat", type=int, default=3, help="passes over the text per turn (default 3)")
     parser.add_argument("--corpus", action="append", type=Path, help="corpus folder (default: dev and seeds)")
-    parser.add_argument("--quantulum-kb", type=float, default=100.0, help="KB of text for quantulum3 (default 100)")
+    parser.add_argument("--quantulum-kb", type=float, default=100.0, help="KB for quantulum3 (default 100; 0: none)")
     parser.add_argument("--memory-mb", type=float, default=2.0, help="stream size for the 1x memory run (0: none)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # one measurement, for the parent
     args = parser.parse_args(argv)

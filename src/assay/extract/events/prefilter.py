@@ -97,29 +97,43 @@ def openings(pattern: re.Pattern[str]) -> frozenset[str] | None:
 
 
 def needs(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Strings one of which every match of `pattern` holds (lower case when it ignores case): its
-    openings when they can be read, else those of the first later part that every match has;
-    None when there is no such part."""
+    """Strings one of which every match of `pattern` holds (lower case when it ignores case): the
+    rarest readable set (`_rarest`); None when no part of the pattern can be read."""
+    found = needs_all(pattern)
+    return found[0] if found else None
+
+
+def needs_all(pattern: re.Pattern[str], most: int = 3) -> list[frozenset[str]]:
+    """Up to `most` sets of strings, rarest first, each of which a match of `pattern` must hold
+    one of (lower case when it ignores case); none when no part of the pattern can be read."""
     try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-        found = _required(list(parsed))
+        items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+        readable = [set(found) for found in _readable(items) if found and "" not in found]
     except Exception:  # a parse tree of another shape (re's internals change): the pattern always runs
-        return None
-    if found is None:
-        return None
+        return []
     if pattern.flags & re.IGNORECASE:
-        if not all(_plain(o) for o in found):
-            return None
-        found = {o.lower() for o in found}
-    return frozenset(found)
+        if not all(_plain(o) for found in readable for o in found):
+            return []
+        readable = [{o.lower() for o in found} for found in readable]
+    chosen: list[frozenset[str]] = []
+    for found in sorted(readable, key=_rarity, reverse=True):
+        # a set whose every string lies inside a chosen one's ("echnolog" in "technolog") adds nothing
+        if not any(all(any(o in c for c in kept) for o in found) for kept in chosen):
+            chosen.append(frozenset(found))
+        if len(chosen) == most:
+            break
+    return chosen
+
+
+def _rarity(found: set[str]) -> tuple[int, int]:
+    """Longer shortest strings are rarer in text (`monday`, not `on`); then fewer strings."""
+    return min(map(len, found)), -len(found)
 
 
 def _required(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
-    """The rarest of the readable sets of strings that every match holds: openings of a suffix of
-    `items` (a sequence every match runs through in order), or of a part inside one of its certain
-    items; the rarest has the longest shortest string (`monday`, not `on`). None when none can be read."""
+    """The rarest readable set of strings that every match of the sequence `items` holds."""
     readable = [found for found in _readable(items) if found and "" not in found]
-    return max(readable, key=lambda found: (min(map(len, found)), -len(found)), default=None)
+    return max(readable, key=_rarity, default=None)
 
 
 def _readable(items: Sequence[tuple[Any, Any]]) -> Iterator[set[str] | None]:
@@ -158,24 +172,34 @@ class PatternSet:
     """Patterns indexed by the strings they need: `possible(text)` is the set that may match `text`."""
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        self.always: frozenset[int] = frozenset(i for i, p in enumerate(patterns) if needs(p) is None)
+        required = [needs_all(p) for p in patterns]
+        self.always: frozenset[int] = frozenset(i for i, sets in enumerate(required) if not sets)
         self.all = frozenset(range(len(patterns)))
-        self._folded = self._automaton(patterns, folded=True)
-        self._exact = self._automaton(patterns, folded=False)
+        # each (pattern, required set) is a requirement with a number of its own; a pattern may
+        # match only where every one of its requirements has one of its strings
+        self._pattern_of: list[int] = []
+        self._requirements: dict[int, frozenset[int]] = {}
+        keyed: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}
+        for index, (pattern, sets) in enumerate(zip(patterns, required, strict=True)):
+            numbers = []
+            for strings in sets:
+                number = len(self._pattern_of)
+                self._pattern_of.append(index)
+                numbers.append(number)
+                for key in strings:
+                    keyed[bool(pattern.flags & re.IGNORECASE)].setdefault(key, set()).add(number)
+            if numbers:
+                self._requirements[index] = frozenset(numbers)
+        self._folded = self._automaton(keyed[True])
+        self._exact = self._automaton(keyed[False])
 
     @staticmethod
-    def _automaton(patterns: Sequence[re.Pattern[str]], folded: bool) -> ahocorasick.Automaton | None:
-        keyed: dict[str, set[int]] = {}
-        for index, pattern in enumerate(patterns):
-            if bool(pattern.flags & re.IGNORECASE) != folded:
-                continue
-            for opening in needs(pattern) or ():
-                keyed.setdefault(opening, set()).add(index)
+    def _automaton(keyed: dict[str, set[int]]) -> ahocorasick.Automaton | None:
         if not keyed:
             return None
         automaton = ahocorasick.Automaton()
-        for key, indexes in keyed.items():
-            automaton.add_word(key, frozenset(indexes))
+        for key, numbers in keyed.items():
+            automaton.add_word(key, frozenset(numbers))
         automaton.make_automaton()
         return automaton
 
@@ -183,10 +207,14 @@ class PatternSet:
         """Indexes of the patterns that may match somewhere in `text`."""
         if self._folded is not None and not _plain(text):
             return self.all  # a cased non-ASCII letter: re's folding may differ from str.lower
-        found = set(self.always)
-        # each distinct set of indexes once, gathered without a Python step per hit
+        met: set[int] = set()
+        # each distinct set of requirements once, gathered without a Python step per hit
         if self._exact is not None:
-            found.update(*set(map(_second, self._exact.iter(text))))
+            met.update(*set(map(_second, self._exact.iter(text))))
         if self._folded is not None:
-            found.update(*set(map(_second, self._folded.iter(text.lower()))))
+            met.update(*set(map(_second, self._folded.iter(text.lower()))))
+        found = set(self.always)
+        for index in {self._pattern_of[number] for number in met}:
+            if self._requirements[index] <= met:
+                found.add(index)
         return frozenset(found)
