@@ -21,6 +21,7 @@ from typing import Any
 
 import ahocorasick
 
+_SHORTEST_FURTHER = 3  # a pattern's second and third required sets hold no shorter string
 _MAX_OPENINGS = 64  # per pattern: beyond this the opening read so far is kept, shorter but still required
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
@@ -118,6 +119,8 @@ def needs_all(pattern: re.Pattern[str], most: int = 3) -> list[frozenset[str]]:
     chosen: list[frozenset[str]] = []
     for found in sorted(readable, key=_rarity, reverse=True):
         # a set whose every string lies inside a chosen one's ("echnolog" in "technolog") adds nothing
+        if chosen and min(map(len, found)) < _SHORTEST_FURTHER:
+            break  # "a", "-", "to" are in nearly every text: looking for them costs more than it saves
         if not any(all(any(o in c for c in kept) for o in found) for kept in chosen):
             chosen.append(frozenset(found))
         if len(chosen) == most:

@@ -239,39 +239,32 @@ class GazetteerPass:
 
     def __init__(self, text: str, simplified: str | None = None) -> None:
         self.text = text
-        norm = normalise(text, simplified)
-        size = len(norm)
-        is_word = _is_word_char
-        # (start, end, entries, runs into a word on the left, on the right), in order of end
-        self._hits: list[tuple[int, int, list[Entry], bool, bool]] = []
-        self._ends: list[int] = []
-        for last, (key, bucket) in _automaton().iter(norm):
-            start, end = last - len(key) + 1, last + 1
-            # a key that starts or ends with a letter or digit must not run into the word beside it;
-            # inlined because this runs for every automaton hit
-            self._hits.append(
-                (
-                    start,
-                    end,
-                    bucket,
-                    is_word(key[0]) and start > 0 and is_word(norm[start - 1]),
-                    is_word(key[-1]) and end < size and is_word(norm[end]),
-                )
-            )
-            self._ends.append(end)
+        self._norm = normalise(text, simplified)
+        # (position of the last character, (key, entries)) for every key found, in order of that position
+        self._hits: list[tuple[int, tuple[str, list[Entry]]]] = list(_automaton().iter(self._norm))
 
     def mentions(self, lo: int = 0, hi: int | None = None) -> list[Mention]:
         """The mentions of `text[lo:hi]`, with offsets into that span, leftmost-longest, in order."""
-        text = self.text
+        text, norm = self.text, self._norm
         hi = len(text) if hi is None else hi
         if hi <= lo:
             return []
+        is_word = _is_word_char
         hits: list[tuple[int, int, Entry]] = []
-        first, last = bisect.bisect_left(self._ends, lo + 1), bisect.bisect_right(self._ends, hi)
-        for start, end, bucket, runs_left, runs_right in self._hits[first:last]:
+        first, last = (
+            bisect.bisect_left(self._hits, lo, key=_position),
+            bisect.bisect_left(self._hits, hi, key=_position),
+        )
+        for at, (key, bucket) in self._hits[first:last]:
+            start, end = at - len(key) + 1, at + 1
             if start < lo:
                 continue
-            bounded = not ((runs_left and start > lo) or (runs_right and end < hi))
+            # a key that starts or ends with a letter or digit must not run into the word beside it
+            # (a word beyond the span's edge is not beside it); inlined: this runs for every hit
+            bounded = not (
+                (is_word(key[0]) and start > lo and is_word(norm[start - 1]))
+                or (is_word(key[-1]) and end < hi and is_word(norm[end]))
+            )
             for entry in bucket:
                 if not bounded and not (entry.case_sensitive and _case_bounded(text, start, end, lo, hi)):
                     continue
@@ -281,6 +274,10 @@ class GazetteerPass:
                     continue  # US$, HK$: a currency; the U.S. Geological Survey: a source, not a place
                 hits.append((start - lo, end - lo, entry))
         return _leftmost_longest(hits, text[lo:hi] if lo or hi != len(text) else text)
+
+
+def _position(hit: tuple[int, tuple[str, list[Entry]]]) -> int:
+    return hit[0]
 
 
 def _leftmost_longest(hits: list[tuple[int, int, Entry]], text: str) -> list[Mention]:
