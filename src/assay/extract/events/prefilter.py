@@ -99,7 +99,7 @@ def openings(pattern: re.Pattern[str]) -> frozenset[str] | None:
 
 def needs(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Strings one of which every match of `pattern` holds (lower case when it ignores case): the
-    rarest readable set (`_rarest`); None when no part of the pattern can be read."""
+    rarest readable set (`needs_all`); None when no part of the pattern can be read."""
     found = needs_all(pattern)
     return found[0] if found else None
 
@@ -113,14 +113,13 @@ def needs_all(pattern: re.Pattern[str], most: int = 3) -> list[frozenset[str]]:
     except Exception:  # a parse tree of another shape (re's internals change): the pattern always runs
         return []
     if pattern.flags & re.IGNORECASE:
-        if not all(_plain(o) for found in readable for o in found):
-            return []
-        readable = [{o.lower() for o in found} for found in readable]
+        # a set with a letter that re folds its own way cannot be looked for in lower case: left out
+        readable = [{o.lower() for o in found} for found in readable if all(_plain(o) for o in found)]
     chosen: list[frozenset[str]] = []
     for found in sorted(readable, key=_rarity, reverse=True):
-        # a set whose every string lies inside a chosen one's ("echnolog" in "technolog") adds nothing
         if chosen and min(map(len, found)) < _SHORTEST_FURTHER:
             break  # "a", "-", "to" are in nearly every text: looking for them costs more than it saves
+        # a set whose every string lies inside a chosen one's ("echnolog" in "technolog") adds nothing
         if not any(all(any(o in c for c in kept) for o in found) for kept in chosen):
             chosen.append(frozenset(found))
         if len(chosen) == most:
