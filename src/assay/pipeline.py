@@ -40,8 +40,7 @@ from sqlalchemy.pool import StaticPool
 from assay.clean import CleanError, CleaningContext, ReadDocument, finish_document, read_document
 from assay.clean.dedupe import DuplicateIndex, text_sha256
 from assay.extract import EXTRACTOR_VERSION
-from assay.extract.events import extract_events
-from assay.extract.facts import extract_facts
+from assay.extract.combined import extract_all
 from assay.model import Document, Event, Fact
 from assay.progress import LONG_DOCUMENT_BYTES, IngestProgress
 from assay.sources import BudgetExceeded, InputBudget, RawDocument, SourceError, SourceOptions, iter_sources
@@ -571,8 +570,8 @@ def _redact_in_text(text: str) -> str:
 
 def extract(doc: Document) -> Extraction:
     """Facts and events of one document, and the commodity families they (or its words) are about."""
-    facts = extract_facts(doc)
-    events = extract_events(doc)
+    extracted = extract_all(doc)  # the text read once for facts and events
+    facts, events = extracted.facts, extracted.events
     named = [f.commodity for f in facts] + [c for e in events for c in e.commodities]
     families = families_of(named) or keyword_families(doc.title, doc.clean_text)
     return Extraction(facts, events, families, EXTRACTOR_VERSION)

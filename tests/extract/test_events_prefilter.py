@@ -14,7 +14,7 @@ from assay.extract.events.actors import _compiled_bodies, _compiled_countries
 from assay.extract.events.dates import _PATTERN_INDEX, _PATTERNS
 from assay.extract.events.extractor import _TRIGGER_INDEX
 from assay.extract.events.lexicon import TRIGGERS
-from assay.extract.events.prefilter import PatternSet, openings
+from assay.extract.events.prefilter import PatternSet, needs, openings
 from assay.extract.events.statements import statements
 from assay.extract.text.gazetteer import to_simplified
 
@@ -92,6 +92,19 @@ def test_openings_are_read_from_the_pattern() -> None:
     # an optional first word or a class of letters leaves nothing certain to look for
     assert openings(re.compile(r"(?:only\s+)?\d+ groups")) is None
     assert openings(re.compile(r"\w+ed")) is None
+
+
+def test_a_pattern_without_a_readable_opening_needs_a_later_part() -> None:
+    assert needs(re.compile(r"(?<![\d年])\d{1,2}\s*月(?:份)?")) == frozenset({"月"})
+    assert needs(re.compile(r"(?:only\s+)?\d+ groups")) == frozenset({" groups"})
+    assert needs(re.compile(r"(?i)\b(?:early )?(?:JAN|feb)\b")) == frozenset({"jan", "feb"})
+    assert needs(re.compile(r"\w+ed")) == frozenset({"ed"})
+    assert needs(re.compile(r"\d+|[a-z]+")) is None  # an alternative that needs nothing
+    index = PatternSet([re.compile(r"(?<!\d)\d{1,2}\s*月"), re.compile(r"(?:only\s+)?\d+ groups")])
+    assert index.always == frozenset()
+    assert index.possible("4月") == {0}
+    assert index.possible("only 5 groups") == {1}
+    assert index.possible("April") == frozenset()
 
 
 def test_text_with_unusual_case_folding_runs_every_pattern() -> None:

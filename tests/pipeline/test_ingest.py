@@ -263,6 +263,7 @@ def test_what_the_store_refuses_is_reported_and_the_rest_kept(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import assay.pipeline as pipeline
+    from assay.extract.combined import Extracted
     from assay.model import Basis, Event, Fact, Stance
 
     quote = "Primary magnesium production in Fugu county reached 32,000 t in July 2025"
@@ -273,8 +274,10 @@ def test_what_the_store_refuses_is_reported_and_the_rest_kept(
     def a_bad_event(doc: object) -> list[Event]:
         return [Event("m", "export_control", "CN:MOFCOM", "2025-07", ("not-a-commodity",), Stance.TIGHTEN, quote)]
 
-    monkeypatch.setattr(pipeline, "extract_facts", one_fact)
-    monkeypatch.setattr(pipeline, "extract_events", a_bad_event)
+    def extracted(doc: object) -> Extracted:
+        return Extracted(one_fact(doc), a_bad_event(doc))
+
+    monkeypatch.setattr(pipeline, "extract_all", extracted)
     write_corpus(tmp_path / "wire", {"magnesium": ARTICLES["magnesium"]})
     report = ingest([str(tmp_path / "wire")], quiet(), store)
     assert report.added == 1 and report.facts == 1 and report.events == 0
@@ -293,7 +296,7 @@ def test_an_extractor_that_raises_does_not_stop_the_run(
     def broken(doc: object) -> list[object]:
         raise RuntimeError("rule bug")
 
-    monkeypatch.setattr(pipeline, "extract_events", broken)
+    monkeypatch.setattr(pipeline, "extract_all", broken)
     write_corpus(tmp_path / "wire")
     report = ingest([str(tmp_path / "wire")], quiet(), store)
     assert report.added == len(ARTICLES)

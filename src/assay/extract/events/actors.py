@@ -139,10 +139,14 @@ def choose_actor(mentions: list[ActorMention]) -> str | None:
     return best.actor
 
 
-def dominant_place(text: str) -> str | None:
-    """The Chinese province or city a document is mostly about, when it names one at least twice."""
+def dominant_place(text: str, mentions: Sequence[Mention] | None = None) -> str | None:
+    """The Chinese province or city a document is mostly about, when it names one at least twice.
+    `mentions` are the gazetteer's for the text, when the caller has them already."""
+    mentions = find_mentions(text) if mentions is None else mentions
+    if _PLACES_ONLY_FROM_GAZETTEER and not _some_province_twice(mentions):
+        return None  # the actors' provinces are a subset of these places: none can reach two
     counts: dict[str, int] = {}
-    for mention in find_actors(text):
+    for mention in find_actors(text, mentions):
         if mention.actor.startswith("CN-"):
             province = mention.actor.split(":")[0]
             counts[province] = counts.get(province, 0) + 1
@@ -150,3 +154,22 @@ def dominant_place(text: str) -> str | None:
         return None
     province, count = max(counts.items(), key=lambda item: item[1])
     return province if count >= 2 else None
+
+
+# Provinces and cities come to find_actors only from the gazetteer's places, unless a body or a
+# country wording names one: then dominant_place cannot bound its count by the places alone.
+_PLACES_ONLY_FROM_GAZETTEER = not any(
+    actor.startswith("CN-") for actor in (*(a for a, _ in _BODIES), *(g for g, _ in _COUNTRIES))
+)
+
+
+def _some_province_twice(mentions: Sequence[Mention]) -> bool:
+    """Whether the places that find_actors may read as a province name one province twice or more."""
+    seen: set[str] = set()
+    for place in mentions:
+        if place.kind == GEO and place.value.startswith("CN-") and place.value != "CN-BJ":
+            province = place.value.split(":")[0]
+            if province in seen:
+                return True
+            seen.add(province)
+    return False

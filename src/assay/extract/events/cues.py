@@ -51,10 +51,11 @@ _GROUP_WORDS = tuple(
 )
 
 
-def event_mentions(text: str) -> list[Mention]:
-    """The gazetteer's mentions, with 菱镁 read as magnesite and process words as their product."""
+def event_mentions(text: str, gazetteer: Sequence[Mention] | None = None) -> list[Mention]:
+    """The gazetteer's mentions, with 菱镁 read as magnesite and process words as their product.
+    `gazetteer` is `find_mentions(text)`, when the caller has it already."""
     found: list[Mention] = []
-    for mention in find_mentions(text):
+    for mention in find_mentions(text) if gazetteer is None else gazetteer:
         if (
             mention.kind == COMMODITY
             and mention.value == "magnesium"

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 
 from assay.extract.events.actors import ActorMention, choose_actor, dominant_place, find_actors
 from assay.extract.events.cues import (
@@ -60,6 +60,7 @@ from assay.extract.events.stance import (
 )
 from assay.extract.events.statements import Statement, statements, strip_label
 from assay.extract.events.words import cue
+from assay.extract.text.analysed import AnalysedText
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, to_simplified
 from assay.model import Document, Event
 from assay.vocab import commodities
@@ -110,26 +111,33 @@ _CUSTOMS_CLASSES = ("smuggling", "customs_scrutiny")
 _COMPANY_TYPES = ("consolidation", "capacity_plan", "supply_disruption")
 
 
-def extract_events(doc: Document) -> list[Event]:
-    """The events the document states, one per real-world event; never raises."""
+def extract_events(doc: Document, analysed: AnalysedText | None = None) -> list[Event]:
+    """The events the document states, one per real-world event; never raises. `analysed` is the
+    clean text already read for the fact rules (`extract_all`), if it is."""
     try:
-        return _extract(doc)
+        return _extract(doc, analysed)
     except Exception:  # a rule bug must not stop an ingest; the document keeps its facts
         log.exception("event extraction failed for %s", doc.name)
         return []
 
 
-def _extract(doc: Document) -> list[Event]:
+def _extract(doc: Document, analysed: AnalysedText | None) -> list[Event]:
     text = doc.clean_text
     if not text.strip():
         return []
+    if analysed is None or analysed.text != text:
+        analysed = AnalysedText(text)
     published = parse_published(doc.published)
     context = _DocumentContext(text, doc.title, published)
+    context.analysed = analysed
     found = statements(text)
     # each statement's Simplified text (same length, so spans still index the clean text) and
-    # gazetteer mentions, read once for both passes
-    simplified = [to_simplified(statement.text) for statement in found]
-    mentions = [event_mentions(body) for body in simplified]
+    # gazetteer mentions, read once for both passes (sliced from one pass over the whole text)
+    simplified = [analysed.span_simplified(statement.start, statement.end) for statement in found]
+    mentions = [
+        event_mentions(body, analysed.span_mentions(statement.start, statement.end))
+        for statement, body in zip(found, simplified, strict=True)
+    ]
     context.paragraph_commodities = paragraph_commodities(found, mentions)
     candidates: list[Candidate] = []
     for statement, body, named in zip(found, simplified, mentions, strict=True):
@@ -144,9 +152,9 @@ class _DocumentContext:
         self.published = published or _reference_date(text)
         self.page_dated = published is not None  # else the month of `published` is a guess
         self.text = text
+        self.title = title
+        self.analysed: AnalysedText | None = None  # the text's mentions, when the caller has read them
         self._news_date: tuple[str | None] | None = None  # read on first use: few documents need it
-        self.default_commodities = document_commodities(text, title)
-        self.default_actor = dominant_place(text) or ("CN" if _CHINA.search(text) else None)
         self.phases: dict[str, str] = {}
         self.section_date: str | None = None
         self.block = -1
@@ -162,6 +170,17 @@ class _DocumentContext:
         self.last_candidate: Candidate | None = None
         self.lead_date: str | None = None  # of the first dated event of the lead: what the document reports
         self.stance_scope = (0, 0)  # the text a stance is read from: the clause, or the whole statement
+
+    # the document's own commodities and actor: whole-text passes read on first use, as most
+    # documents state no event that needs them
+    @cached_property
+    def default_commodities(self) -> tuple[str, ...]:
+        return document_commodities(self.text, self.title)
+
+    @cached_property
+    def default_actor(self) -> str | None:
+        mentions = self.analysed.mentions(self.text) if self.analysed is not None else None
+        return dominant_place(self.text, mentions) or ("CN" if _CHINA.search(self.text) else None)
 
     def read(self, statement: Statement, doc_name: str, text: str, mentions: list[Mention]) -> list[Candidate]:
         """The candidates one statement states; `text` is its Simplified text, `mentions` its

@@ -3,14 +3,16 @@
 Each pattern's possible opening strings ("export licen", "dual", "出口") are read from its
 parse tree once. A pattern can only match where one of them occurs, so a text that holds
 none of a pattern's openings skips that pattern: the matches of the patterns that run are
-exactly the matches the full loop would find. Patterns whose opening cannot be read (a
-leading optional word, a character class) always run.
+exactly the matches the full loop would find. When the opening cannot be read (a leading
+optional word, a character class: `(?<!\\d)\\d{1,2}\\s*月`), the strings that start a later part
+every match must hold are used instead (`月`); only patterns with no such part always run.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 
 # re's parser is private but stable since 3.11; its parse tree is untyped (Any below).
 from re import _constants as sre  # type: ignore[attr-defined]  # no public parse-tree API
@@ -19,6 +21,7 @@ from typing import Any
 
 import ahocorasick
 
+_SHORTEST_FURTHER = 3  # a pattern's second and third required sets hold no shorter string
 _MAX_OPENINGS = 64  # per pattern: beyond this the opening read so far is kept, shorter but still required
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
@@ -94,7 +97,69 @@ def openings(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return frozenset(found)
 
 
+def needs(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of `pattern` holds (lower case when it ignores case): the
+    rarest readable set (`needs_all`); None when no part of the pattern can be read."""
+    found = needs_all(pattern)
+    return found[0] if found else None
+
+
+def needs_all(pattern: re.Pattern[str], most: int = 3) -> list[frozenset[str]]:
+    """Up to `most` sets of strings, rarest first, each of which a match of `pattern` must hold
+    one of (lower case when it ignores case); none when no part of the pattern can be read."""
+    try:
+        items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+        readable = [set(found) for found in _readable(items) if found and "" not in found]
+    except Exception:  # a parse tree of another shape (re's internals change): the pattern always runs
+        return []
+    if pattern.flags & re.IGNORECASE:
+        # a set with a letter that re folds its own way cannot be looked for in lower case: left out
+        readable = [{o.lower() for o in found} for found in readable if all(_plain(o) for o in found)]
+    chosen: list[frozenset[str]] = []
+    for found in sorted(readable, key=_rarity, reverse=True):
+        if chosen and min(map(len, found)) < _SHORTEST_FURTHER:
+            break  # "a", "-", "to" are in nearly every text: looking for them costs more than it saves
+        # a set whose every string lies inside a chosen one's ("echnolog" in "technolog") adds nothing
+        if not any(all(any(o in c for c in kept) for o in found) for kept in chosen):
+            chosen.append(frozenset(found))
+        if len(chosen) == most:
+            break
+    return chosen
+
+
+def _rarity(found: set[str]) -> tuple[int, int]:
+    """Longer shortest strings are rarer in text (`monday`, not `on`); then fewer strings."""
+    return min(map(len, found)), -len(found)
+
+
+def _required(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
+    """The rarest readable set of strings that every match of the sequence `items` holds."""
+    readable = [found for found in _readable(items) if found and "" not in found]
+    return max(readable, key=_rarity, default=None)
+
+
+def _readable(items: Sequence[tuple[Any, Any]]) -> Iterator[set[str] | None]:
+    for index, (op, av) in enumerate(items):
+        yield _extend({""}, items[index:])[0]
+        inner: set[str] | None = None
+        if op is sre.SUBPATTERN and not (av[1] or av[2]):  # a group without flags of its own
+            inner = _required(list(av[3]))
+        elif op in _REPEATS and av[0] >= 1:  # one repetition is certain
+            inner = _required(list(av[2]))
+        elif op is sre.BRANCH:  # every alternative must hold one of its own
+            merged: set[str] = set()
+            for alternative in av[1]:
+                more = _required(list(alternative))
+                if more is None:
+                    merged = set()
+                    break
+                merged |= more
+            inner = merged if 0 < len(merged) <= _MAX_OPENINGS else None
+        yield inner
+
+
 _ASCII = re.compile(r"[\x00-\x7f]+")
+_second = itemgetter(1)
 
 
 def _plain(text: str) -> bool:
@@ -106,27 +171,37 @@ def _plain(text: str) -> bool:
 
 
 class PatternSet:
-    """Patterns indexed by their openings: `possible(text)` is the set that may match `text`."""
+    """Patterns indexed by the strings they need: `possible(text)` is the set that may match `text`."""
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        self.always: frozenset[int] = frozenset(i for i, p in enumerate(patterns) if openings(p) is None)
+        required = [needs_all(p) for p in patterns]
+        self.always: frozenset[int] = frozenset(i for i, sets in enumerate(required) if not sets)
         self.all = frozenset(range(len(patterns)))
-        self._folded = self._automaton(patterns, folded=True)
-        self._exact = self._automaton(patterns, folded=False)
+        # each (pattern, required set) is a requirement with a number of its own; a pattern may
+        # match only where every one of its requirements has one of its strings
+        self._pattern_of: list[int] = []
+        self._requirements: dict[int, frozenset[int]] = {}
+        keyed: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}
+        for index, (pattern, sets) in enumerate(zip(patterns, required, strict=True)):
+            numbers = []
+            for strings in sets:
+                number = len(self._pattern_of)
+                self._pattern_of.append(index)
+                numbers.append(number)
+                for key in strings:
+                    keyed[bool(pattern.flags & re.IGNORECASE)].setdefault(key, set()).add(number)
+            if numbers:
+                self._requirements[index] = frozenset(numbers)
+        self._folded = self._automaton(keyed[True])
+        self._exact = self._automaton(keyed[False])
 
     @staticmethod
-    def _automaton(patterns: Sequence[re.Pattern[str]], folded: bool) -> ahocorasick.Automaton | None:
-        keyed: dict[str, set[int]] = {}
-        for index, pattern in enumerate(patterns):
-            if bool(pattern.flags & re.IGNORECASE) != folded:
-                continue
-            for opening in openings(pattern) or ():
-                keyed.setdefault(opening, set()).add(index)
+    def _automaton(keyed: dict[str, set[int]]) -> ahocorasick.Automaton | None:
         if not keyed:
             return None
         automaton = ahocorasick.Automaton()
-        for key, indexes in keyed.items():
-            automaton.add_word(key, frozenset(indexes))
+        for key, numbers in keyed.items():
+            automaton.add_word(key, frozenset(numbers))
         automaton.make_automaton()
         return automaton
 
@@ -134,11 +209,14 @@ class PatternSet:
         """Indexes of the patterns that may match somewhere in `text`."""
         if self._folded is not None and not _plain(text):
             return self.all  # a cased non-ASCII letter: re's folding may differ from str.lower
-        found = set(self.always)
+        met: set[int] = set()
+        # each distinct set of requirements once, gathered without a Python step per hit
         if self._exact is not None:
-            for _, indexes in self._exact.iter(text):
-                found |= indexes
+            met.update(*set(map(_second, self._exact.iter(text))))
         if self._folded is not None:
-            for _, indexes in self._folded.iter(text.lower()):
-                found |= indexes
+            met.update(*set(map(_second, self._folded.iter(text.lower()))))
+        found = set(self.always)
+        for index in {self._pattern_of[number] for number in met}:
+            if self._requirements[index] <= met:
+                found.add(index)
         return frozenset(found)

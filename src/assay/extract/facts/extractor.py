@@ -107,6 +107,7 @@ from assay.extract.facts.tables import TableReader
 from assay.extract.facts.timing import Timing, bare_quarters, canonical_period
 from assay.extract.numbers.reader import read_quantities
 from assay.extract.periods.finder import PeriodMention, find_periods
+from assay.extract.text.analysed import AnalysedText
 from assay.extract.text.gazetteer import (
     COMMODITY,
     COMPANY,
@@ -131,12 +132,15 @@ _LIST_JOIN = re.compile(r"\s*(?:,|、|/|and|or|和|及|与)\s*")
 _YEAR_BEFORE = re.compile(r"last|previous|prior|ago|earlier|上年|去年|同期", re.IGNORECASE)
 
 
-def extract_facts(doc: Document) -> list[Fact]:
-    """The facts a document states, each with its verbatim quote and span in `doc.clean_text`."""
+def extract_facts(doc: Document, analysed: AnalysedText | None = None) -> list[Fact]:
+    """The facts a document states, each with its verbatim quote and span in `doc.clean_text`.
+    `analysed` is the clean text already read for the event rules (`extract_all`), if it is."""
     text = doc.clean_text or ""
     if not text.strip():
         return []
-    return _Reader(doc, text).run()
+    if analysed is None or analysed.text != text:
+        analysed = AnalysedText(text)
+    return _Reader(doc, text, analysed).run()
 
 
 # A note after a bare amount saying it is per tonne: "(ton price, the same below)", "（吨价，下同）"
@@ -184,16 +188,16 @@ _SUPPLY_WHOLE = re.compile(
 class _Reader:
     """One document being read: its layout, mentions and carried context."""
 
-    def __init__(self, doc: Document, text: str) -> None:
+    def __init__(self, doc: Document, text: str, analysed: AnalysedText) -> None:
         self.doc = doc
         self.original = text
         # rules read a Simplified copy of the same length; quotes come from the original
-        self.text = fold_pinyin_glosses(to_simplified(text))
+        self.text = fold_pinyin_glosses(analysed.simplified(text))
         text = self.text
         self.published = parse_published(doc.published)
         self.reference = reference_date(text, self.published, to_simplified(doc.title or ""))
         self.layout: Layout = analyse(text)
-        self.mentions = governments_as_countries(find_mentions(text), text)
+        self.mentions = governments_as_countries(analysed.mentions(text), text)
         # a page with no year of its own resolves a month only by a year of the month's own sentence
         own_years = self.reference is None
         found = [p for p in find_periods(text, self.reference, own_sentence_years=own_years) if valid_period(p.period)]

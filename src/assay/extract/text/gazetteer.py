@@ -9,6 +9,7 @@ short abbreviations (`Mg`, `US`, `Eu`, `FM`) must also match their case exactly,
 
 from __future__ import annotations
 
+import bisect
 import re
 import string
 from dataclasses import dataclass
@@ -84,22 +85,28 @@ def _opencc() -> OpenCC:
 _OPENCC_LIMIT = 200_000  # pure-Python OpenCC is slow; longer texts use the character table alone
 
 
+def simplified_by_table(text: str) -> str:
+    """`text` with each Traditional character replaced by its Simplified one, alone, out of context."""
+    return text.translate(_t2s_table())
+
+
 def to_simplified(text: str) -> str:
     """Simplified Chinese of the same length: OpenCC when that keeps the length, else char for char."""
     if text.isascii():  # the table maps no ASCII character: skip a per-character pass
         return text
-    by_char = text.translate(_t2s_table())
+    by_char = simplified_by_table(text)
     if by_char == text or len(text) > _OPENCC_LIMIT:
         return by_char
     converted: str = _opencc().convert(text)
     return converted if len(converted) == len(text) else by_char
 
 
-def normalise(text: str) -> str:
-    """The matching copy of `text`: same length, Simplified, lower case, straight quotes."""
+def normalise(text: str, simplified: str | None = None) -> str:
+    """The matching copy of `text`: same length, Simplified, lower case, straight quotes.
+    `simplified` is `to_simplified(text)`, when the caller has it already."""
     if text.isascii():  # neither the Simplified table nor the quote folding touches ASCII
         return text.lower()
-    folded = to_simplified(text).translate(_PUNCT_FOLD)
+    folded = (to_simplified(text) if simplified is None else simplified).translate(_PUNCT_FOLD)
     lowered = folded.lower()
     if len(lowered) == len(folded):
         return lowered
@@ -208,10 +215,12 @@ def _automaton() -> ahocorasick.Automaton:
 _is_word_char = frozenset(string.ascii_letters + string.digits).__contains__
 
 
-def _case_bounded(text: str, start: int, end: int) -> bool:
-    """An upper-case abbreviation run into a lower-case word still stands apart: `DivergenceUS:`."""
-    left = start == 0 or not _is_word_char(text[start - 1]) or (text[start - 1].islower() and text[start].isupper())
-    right = end >= len(text) or not _is_word_char(text[end]) or (text[end - 1].isupper() and text[end].islower())
+def _case_bounded(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> bool:
+    """An upper-case abbreviation run into a lower-case word still stands apart: `DivergenceUS:`.
+    `lo` and `hi` bound the span of `text` being read, as if it were the whole text."""
+    hi = len(text) if hi is None else hi
+    left = start == lo or not _is_word_char(text[start - 1]) or (text[start - 1].islower() and text[start].isupper())
+    right = end >= hi or not _is_word_char(text[end]) or (text[end - 1].isupper() and text[end].islower())
     return left and right
 
 
@@ -219,26 +228,60 @@ def find_mentions(text: str) -> list[Mention]:
     """Every gazetteer mention in `text`, leftmost-longest, in text order."""
     if not text:
         return []
-    norm = normalise(text)
-    hits: list[tuple[int, int, Entry]] = []
-    size = len(norm)
-    is_word = _is_word_char
-    for last, (key, bucket) in _automaton().iter(norm):
-        start, end = last - len(key) + 1, last + 1
-        # a key that starts or ends with a letter or digit must not run into the word beside it;
-        # inlined because this runs for every automaton hit
-        bounded = not (
-            (is_word(key[0]) and start > 0 and is_word(norm[start - 1]))
-            or (is_word(key[-1]) and end < size and is_word(norm[end]))
+    return GazetteerPass(text).mentions()
+
+
+class GazetteerPass:
+    """One Aho-Corasick pass over a text: the mentions of the whole text, or of any span of it as
+    `find_mentions` reads that span alone, provided the span's matching copy is the same slice of
+    the whole text's (`AnalysedText` checks this). A word boundary at the span's edge counts as
+    the edge of the text, so mentions sliced out of one pass equal those of a pass over the span."""
+
+    def __init__(self, text: str, simplified: str | None = None) -> None:
+        self.text = text
+        self._norm = normalise(text, simplified)
+        # (position of the last character, (key, entries)) for every key found, in order of that position
+        self._hits: list[tuple[int, tuple[str, list[Entry]]]] = list(_automaton().iter(self._norm))
+
+    def mentions(self, lo: int = 0, hi: int | None = None) -> list[Mention]:
+        """The mentions of `text[lo:hi]`, with offsets into that span, leftmost-longest, in order."""
+        text, norm = self.text, self._norm
+        hi = len(text) if hi is None else hi
+        if hi <= lo:
+            return []
+        is_word = _is_word_char
+        hits: list[tuple[int, int, Entry]] = []
+        first, last = (
+            bisect.bisect_left(self._hits, lo, key=_position),
+            bisect.bisect_left(self._hits, hi, key=_position),
         )
-        for entry in bucket:
-            if not bounded and not (entry.case_sensitive and _case_bounded(text, start, end)):
+        for at, (key, bucket) in self._hits[first:last]:
+            start, end = at - len(key) + 1, at + 1
+            if start < lo:
                 continue
-            if entry.case_sensitive and text[start:end].translate(_PUNCT_FOLD) != entry.original:
-                continue
-            if entry.kind == GEO and (text[end : end + 1] == "$" or _AGENCY.match(text, end)):
-                continue  # US$, HK$: a currency; the U.S. Geological Survey: a source, not a place
-            hits.append((start, end, entry))
+            # a key that starts or ends with a letter or digit must not run into the word beside it
+            # (a word beyond the span's edge is not beside it); inlined: this runs for every hit
+            bounded = not (
+                (is_word(key[0]) and start > lo and is_word(norm[start - 1]))
+                or (is_word(key[-1]) and end < hi and is_word(norm[end]))
+            )
+            for entry in bucket:
+                if not bounded and not (entry.case_sensitive and _case_bounded(text, start, end, lo, hi)):
+                    continue
+                if entry.case_sensitive and text[start:end].translate(_PUNCT_FOLD) != entry.original:
+                    continue
+                if entry.kind == GEO and ((end < hi and text[end] == "$") or _AGENCY.match(text, end, hi)):
+                    continue  # US$, HK$: a currency; the U.S. Geological Survey: a source, not a place
+                hits.append((start - lo, end - lo, entry))
+        return _leftmost_longest(hits, text[lo:hi] if lo or hi != len(text) else text)
+
+
+def _position(hit: tuple[int, tuple[str, list[Entry]]]) -> int:
+    return hit[0]
+
+
+def _leftmost_longest(hits: list[tuple[int, int, Entry]], text: str) -> list[Mention]:
+    """The mentions chosen among valid hits in `text`, and companies named with a ticker."""
     # leftmost-longest among the valid hits only, so a failed candidate (`eu` in `DivergenceUS`) hides nothing
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     out: list[Mention] = []
