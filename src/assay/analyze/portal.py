@@ -18,7 +18,7 @@ from assay.analyze.prices import PriceAssessment, PriceQuery, PriceQueryError, a
 from assay.analyze.series import Observation, Series, series_from_records
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
-from assay.store.series import FactSelection, gc_paused, select_facts
+from assay.store.series import FactSelection, SeriesSize, gc_paused, select_facts, series_sizes
 
 # The figures a commodity's overview leads with, in this order of preference.
 KEY_METRICS = ("production", "exports", "imports", "reserves", "capacity", "consumption", "mining_quota")
@@ -99,18 +99,29 @@ class FactContext:
 
 def products(session: Session) -> list[Product]:
     """Every commodity and form with stored prices per mass, with the unit most of its quotes use."""
-    records = select_facts(session, FactSelection(metric="price"))
+    # statements per unit counted in SQL (per series key); no price statement is read
+    sizes = series_sizes(session, FactSelection(metric="price"))
     units: dict[tuple[str, str | None], Counter[str]] = {}
-    for record in records:
-        unit = record.fact.unit
+    for size in sizes:
+        commodity, form, unit = str(size.key[0]), size.key[1], str(size.key[6])
         currency, _, mass = unit.partition("/")
         if mass in ("t", "kg", "lb") and currency in ("CNY", "USD", "EUR"):
-            units.setdefault((record.fact.commodity, record.fact.form), Counter())[unit] += 1
+            units.setdefault((commodity, form), Counter())[unit] += size.statements
     out = []
     for (commodity, form), counted in sorted(units.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        currency, _, mass = counted.most_common(1)[0][0].partition("/")
+        most = max(counted.values())
+        tied = [unit for unit, n in counted.items() if n == most]
+        unit = tied[0] if len(tied) == 1 else _first_stated(session, sizes, commodity, form, tied)
+        currency, _, mass = unit.partition("/")
         out.append(Product(commodity, form, currency, mass))
     return out
+
+
+def _first_stated(session: Session, sizes: list[SeriesSize], commodity: str, form: str | None, units: list[str]) -> str:
+    """Of equally common units, the one stated first (by period, then storage order)."""
+    keys = tuple(s.key for s in sizes if s.key[0] == commodity and s.key[1] == form and s.key[6] in units)
+    (first,) = select_facts(session, FactSelection(metric="price", keys=keys, limit=1))
+    return first.fact.unit
 
 
 def price_history(session: Session, product: Product) -> tuple[PricePoint, ...]:

@@ -4,7 +4,7 @@ each observation a consensus of its sources (see `assay.analyze.consensus`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from assay.analyze.consensus import consensus
 from assay.model import Basis, Period
-from assay.store.series import FactSelection, StoredFactRecord, frozen_from_dict, gc_paused, select_facts
+from assay.store.series import (
+    FactSelection,
+    SeriesSize,
+    StoredFactRecord,
+    frozen_from_dict,
+    gc_paused,
+    select_facts,
+    series_sizes,
+)
 
 SeriesKey = tuple[str, str | None, str, str, str | None, str | None, str]
 KEY_FIELDS = ("commodity", "form", "metric", "geo", "partner", "share_of", "unit")
@@ -217,7 +225,7 @@ def series_from_records(records: Sequence[StoredFactRecord]) -> list[Series]:
     for key, by_period in grouped.items():
         periods = sorted(by_period, key=_period_order)
         out.append(Series(key, tuple(observation(p, by_period[p]) for p in periods)))
-    out.sort(key=lambda s: (-len(s.observations), tuple("" if v is None else v for v in s.key)))
+    out.sort(key=lambda s: (-len(s.observations), tuple("" if v is None else v for v in s.key)))  # = series_order
     return out
 
 
@@ -236,10 +244,26 @@ def selection_for(query: SeriesQuery) -> FactSelection:
     )
 
 
-def build_series(session: Session, query: SeriesQuery) -> list[Series]:
-    """One Series per full series key matching the query, longest first; periods in time order."""
+def build_series(session: Session, query: SeriesQuery, limit: int | None = None) -> list[Series]:
+    """One Series per full series key matching the query, longest first; periods in time order.
+
+    With a `limit`, the series are ranked in SQL (periods per key) and only the facts of the
+    first `limit` are read: a page showing six series of an all-partner query builds six."""
+    selection = selection_for(query)
     with gc_paused():
-        return series_from_records(select_facts(session, selection_for(query)))
+        if limit is not None:
+            selection = replace(selection, keys=tuple(s.key for s in longest_series(session, selection, limit)))
+        return series_from_records(select_facts(session, selection))
+
+
+def series_order(size: SeriesSize) -> tuple[Any, ...]:
+    """The order of `series_from_records` (longest first, then by key), on a key's size."""
+    return (-size.periods, tuple("" if v is None else v for v in size.key))
+
+
+def longest_series(session: Session, selection: FactSelection, limit: int) -> list[SeriesSize]:
+    """The first `limit` series keys of `selection` in the order `series_from_records` gives."""
+    return sorted(series_sizes(session, selection), key=series_order)[: max(0, limit)]
 
 
 def json_number(value: float) -> float | int:
