@@ -255,7 +255,7 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
         for y in (rng.randint(2010, 2025) for _ in range(broad))
     ]
     page_queries = queries(few, False, seed=13)
-    products = [("magnesium", "ingot"), ("neodymium", "oxide"), ("prnd", "oxide"), ("graphite", None)]
+    products = [("magnesium", "ingot"), ("neodymium", "oxide"), ("prnd", "oxide"), ("graphite", "metal")]
     family = [c for c, _ in COMMODITIES[:8]]
     ask = [
         f"What were China's {('magnesium', 'graphite', 'neodymium')[i % 3]} exports in {2010 + i % 16}?"

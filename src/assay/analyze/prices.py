@@ -172,24 +172,35 @@ def assess_prices(session: Session, query: PriceQuery) -> PriceAssessment:
     if query.window_days <= 0:
         raise PriceQueryError("the window must be at least one day")
     unit = f"{query.currency}/{query.mass}"
+    window = price_window(session, query)
+    if window is None:
+        return PriceAssessment(query, unit, None, None, None, None, 0, 0, (), (), ("no price quotes stored",))
+    return assess_window(query, *window)
+
+
+def price_window(session: Session, query: PriceQuery) -> tuple[date, date, list[StoredFactRecord]] | None:
+    """The window's first and last day and the price statements in it, oldest first; None when
+    nothing is stored. The forms and the latest period are found in SQL; only the window is read."""
     selection = FactSelection(
         commodity=query.commodity, metric="price", form=query.form, geo=query.geo, ends_on_or_before=query.as_of
     )
-    # the forms and the latest period come from SQL; only the quotes in the window are read
     sizes = series_sizes(session, selection)
-    if not sizes:
-        return PriceAssessment(query, unit, None, None, None, None, 0, 0, (), (), ("no price quotes stored",))
-    forms = sorted({str(s.key[1]) for s in sizes if s.key[1]})
+    forms = sorted({str(size.key[1]) for size in sizes if size.key[1]})
     if query.form is None and len(forms) > 1:
         # oxide and metal trade at different prices: one assessment over both would describe neither
         raise PriceQueryError(
             f"{query.commodity} prices are quoted for several forms ({', '.join(forms)}): choose one with --form"
         )
-    as_of = query.as_of or latest_end(session, selection)
-    if as_of is None:  # unreachable: analysis reads facts with a period only
-        return PriceAssessment(query, unit, None, None, None, None, 0, 0, (), (), ("no price quotes stored",))
+    as_of = query.as_of or latest_end(session, selection) if sizes else None
+    if as_of is None:
+        return None
     start = as_of - timedelta(days=query.window_days - 1)
-    in_window = select_facts(session, replace(selection, starts_on_or_after=start))
+    return start, as_of, select_facts(session, replace(selection, starts_on_or_after=start))
+
+
+def assess_window(query: PriceQuery, start: date, as_of: date, in_window: list[StoredFactRecord]) -> PriceAssessment:
+    """The assessment of the price statements `in_window` (from `price_window`)."""
+    unit = f"{query.currency}/{query.mass}"
     priced = [(r, q) for r in in_window if (q := _priced(r, query)) is not None]
     reasons = outlier_reasons([q.value for _, q in priced])
     used = [(r, q) for (r, q), why in zip(priced, reasons, strict=True) if why is None]

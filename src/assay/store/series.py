@@ -217,7 +217,9 @@ def series_sizes(session: Session, selection: FactSelection) -> list[SeriesSize]
     """Every series key `selection` reads, with its count of distinct periods, grouped in SQL:
     a broad query picks the series it shows from these and reads the facts of those alone."""
     counts = (func.count(distinct(FactRow.period)), func.count())
-    stmt = select(*_KEY_COLUMNS, *counts).where(*_conditions(selection)).group_by(*_KEY_COLUMNS)
+    # grouped in the column order of ix_facts_metric_key, so the groups stream out of the index
+    grouping = (FactRow.metric, FactRow.commodity, FactRow.geo, FactRow.partner, FactRow.form, FactRow.share_of)
+    stmt = select(*_KEY_COLUMNS, *counts).where(*_conditions(selection)).group_by(*grouping, FactRow.unit)
     return [SeriesSize(tuple(row[:7]), row[7], row[8]) for row in session.connection().execute(stmt)]
 
 
