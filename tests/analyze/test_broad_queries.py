@@ -13,10 +13,11 @@ from datetime import timedelta
 
 import pytest
 
-from assay.analyze.portal import Product, products
+from assay.analyze.portal import KEY_METRICS, KeyFigure, Product, key_figures, products
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, assess_window, price_window
 from assay.analyze.series import SeriesQuery, build_series, selection_for, series_from_records
 from assay.model import Basis, Period
+from assay.store.facts import commodity_and_descendants
 from assay.store.series import FactSelection, select_facts, series_sizes
 from knowledge_base import KnowledgeBase, make_fact
 
@@ -167,3 +168,31 @@ def test_price_window_read_alone_matches_the_reference(generated: KnowledgeBase)
                     assessed += window[2] != []
     assert assessed > 10
     assert refused > 0
+
+
+def reference_key_figures(kb: KnowledgeBase, commodity: str, limit: int) -> list[KeyFigure]:
+    """Every key-metric series built, then ranked and chosen in Python."""
+    selection = FactSelection(
+        commodities=tuple(commodity_and_descendants(commodity)), metrics=KEY_METRICS, partner_is_null=True
+    )
+    ranked = sorted(
+        (s for s in series_from_records(select_facts(kb.session, selection)) if s.fields["unit"] in ("t", "kt", "Mt")),
+        key=lambda s: (KEY_METRICS.index(str(s.fields["metric"])), -len(s.observations), [v or "" for v in s.key]),
+    )
+    chosen: list[KeyFigure] = []
+    seen: set[tuple[str | None, ...]] = set()
+    for series in ranked:
+        short = (series.fields["commodity"], series.fields["metric"], series.fields["geo"])
+        if short not in seen:
+            seen.add(short)
+            chosen.append(KeyFigure(series))
+    chosen.sort(key=lambda k: (-len(k.series.observations), KEY_METRICS.index(str(k.series.fields["metric"]))))
+    return chosen[:limit]
+
+
+@pytest.mark.parametrize("commodity", ["magnesium", "graphite"])
+def test_key_figures_chosen_in_sql_match_the_reference(generated: KnowledgeBase, commodity: str) -> None:
+    for limit in (1, 2, 6):
+        found = key_figures(generated.session, commodity, limit)
+        assert found == reference_key_figures(generated, commodity, limit)
+    assert len(key_figures(generated.session, commodity)) >= 2

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
 from assay.analyze.prices import PriceAssessment, PriceQuery, PriceQueryError, assess_prices
-from assay.analyze.series import Observation, Series, series_from_records
+from assay.analyze.series import Observation, Series, series_from_records, series_of_keys
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
 from assay.store.series import FactSelection, SeriesSize, gc_paused, select_facts, series_sizes
@@ -190,21 +190,22 @@ def key_figures(session: Session, commodity: str, limit: int = 6) -> list[KeyFig
     selection = FactSelection(
         commodities=tuple(commodity_and_descendants(commodity)), metrics=KEY_METRICS, partner_is_null=True
     )
-    found = series_from_records(select_facts(session, selection))
+    # chosen on series sizes counted in SQL; only the chosen series are read and built
     ranked = sorted(
-        (s for s in found if s.fields["unit"] in ("t", "kt", "Mt")),
-        key=lambda s: (KEY_METRICS.index(str(s.fields["metric"])), -len(s.observations), [v or "" for v in s.key]),
+        (s for s in series_sizes(session, selection) if s.key[6] in ("t", "kt", "Mt")),
+        key=lambda s: (KEY_METRICS.index(str(s.key[2])), -s.periods, [v or "" for v in s.key]),
     )
-    chosen: list[KeyFigure] = []
+    chosen: list[SeriesSize] = []
     seen: set[tuple[str | None, ...]] = set()
-    for series in ranked:
-        f = series.fields
-        short = (f["commodity"], f["metric"], f["geo"])
+    for size in ranked:
+        short = (size.key[0], size.key[2], size.key[3])  # commodity, metric, geo
         if short not in seen:
             seen.add(short)
-            chosen.append(KeyFigure(series))
-    chosen.sort(key=lambda k: (-len(k.series.observations), KEY_METRICS.index(str(k.series.fields["metric"]))))
-    return chosen[:limit]
+            chosen.append(size)
+    chosen.sort(key=lambda s: (-s.periods, KEY_METRICS.index(str(s.key[2]))))
+    shown = {s.key: i for i, s in enumerate(chosen[:limit])}
+    found = series_of_keys(session, selection, list(shown))
+    return [KeyFigure(s) for s in sorted(found, key=lambda s: shown[s.key])]
 
 
 def production_by_country(session: Session, commodity: str) -> BarChart | None:

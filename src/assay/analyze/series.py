@@ -252,8 +252,17 @@ def build_series(session: Session, query: SeriesQuery, limit: int | None = None)
     selection = selection_for(query)
     with gc_paused():
         if limit is not None:
-            selection = replace(selection, keys=tuple(s.key for s in longest_series(session, selection, limit)))
+            return series_of_keys(session, selection, [s.key for s in longest_series(session, selection, limit)])
         return series_from_records(select_facts(session, selection))
+
+
+def series_of_keys(session: Session, selection: FactSelection, keys: Sequence[tuple[str | None, ...]]) -> list[Series]:
+    """The series of `keys` among the facts of `selection`, in the order of `series_from_records`.
+
+    One query per key: each seeks its own key in the series index, where one query with every
+    key would scan all the facts the selection's columns match."""
+    records = [r for key in keys for r in select_facts(session, replace(selection, keys=(key,)))]
+    return series_from_records(records)
 
 
 def series_order(size: SeriesSize) -> tuple[Any, ...]:
