@@ -289,8 +289,16 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
             each(portal.key_figures, commodity=family),
             each(old_key_figures, commodity=family),
         ),
-        Case("commodity page: production bars", each(portal.production_by_country, commodity=family)),
-        Case("commodity page: monthly exports", each(portal.exports_by_month, commodity=family)),
+        Case(
+            "commodity page: production bars",
+            each(portal.production_by_country, commodity=family),
+            each(old_production, commodity=family),
+        ),
+        Case(
+            "commodity page: monthly exports",
+            each(portal.exports_by_month, commodity=family),
+            each(old_monthly, commodity=family),
+        ),
         Case("commodity page: destinations", each(portal.exports_by_destination, commodity=family)),
         Case("commodity page: documents", each(documents_about, commodity=family)),
         Case("facts list, filtered, paged", each(facts_page, flt=listing)),
@@ -345,6 +353,18 @@ def old_key_figures(session: Session, commodity: str) -> object:
     selection = FactSelection(
         commodities=tuple(commodity_and_descendants(commodity)), metrics=portal.KEY_METRICS, partner_is_null=True
     )
+    return series_from_records(select_facts(session, selection))
+
+
+def old_production(session: Session, commodity: str) -> object:
+    """Before: every production series of the commodity built (the bars then taken from them)."""
+    selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True)
+    return series_from_records(select_facts(session, selection))
+
+
+def old_monthly(session: Session, commodity: str) -> object:
+    """Before: every export series of China built (the longest monthly one then taken)."""
+    selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
     return series_from_records(select_facts(session, selection))
 
 

@@ -13,9 +13,19 @@ from datetime import timedelta
 
 import pytest
 
-from assay.analyze.portal import KEY_METRICS, KeyFigure, Product, key_figures, products
+from assay.analyze.portal import (
+    KEY_METRICS,
+    Bar,
+    BarChart,
+    KeyFigure,
+    Product,
+    exports_by_month,
+    key_figures,
+    production_by_country,
+    products,
+)
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, assess_window, price_window
-from assay.analyze.series import SeriesQuery, build_series, selection_for, series_from_records
+from assay.analyze.series import Series, SeriesQuery, build_series, selection_for, series_from_records
 from assay.model import Basis, Period
 from assay.store.facts import commodity_and_descendants
 from assay.store.series import FactSelection, select_facts, series_sizes
@@ -196,3 +206,43 @@ def test_key_figures_chosen_in_sql_match_the_reference(generated: KnowledgeBase,
         found = key_figures(generated.session, commodity, limit)
         assert found == reference_key_figures(generated, commodity, limit)
     assert len(key_figures(generated.session, commodity)) >= 2
+
+
+def reference_production(kb: KnowledgeBase, commodity: str) -> BarChart | None:
+    """Every production series built, the countries' years collected in Python."""
+    selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True)
+    per_year: dict[str, dict[str, float]] = {}
+    for series in series_from_records(select_facts(kb.session, selection)):
+        geo = str(series.fields["geo"])
+        if len(geo) == 2 and not series.fields["form"] and not series.fields["share_of"]:
+            for obs in series.observations:
+                if len(obs.period) == 4:
+                    per_year.setdefault(obs.period, {})[geo] = obs.value
+    years = [y for y, geos in per_year.items() if len(geos) >= 2]
+    if not years:
+        return None
+    bars = sorted((Bar(geo, value) for geo, value in per_year[max(years)].items()), key=lambda b: -b.value)
+    return BarChart(max(years), "t", tuple(bars))
+
+
+def reference_monthly(kb: KnowledgeBase, commodity: str) -> Series | None:
+    """Every export series of China built, cut to months in Python, the longest taken."""
+    selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
+    monthly = [
+        Series(s.key, tuple(o for o in s.observations if len(o.period) == 7))
+        for s in series_from_records(select_facts(kb.session, selection))
+        if s.fields["unit"] in ("t", "kt")
+    ]
+    monthly = [s for s in monthly if len(s.observations) >= 2]
+    return max(monthly, key=lambda s: len(s.observations)) if monthly else None
+
+
+@pytest.mark.parametrize("commodity", ["magnesium", "graphite", "lithium"])
+def test_commodity_page_charts_read_in_sql_match_the_reference(generated: KnowledgeBase, commodity: str) -> None:
+    production = production_by_country(generated.session, commodity)
+    assert production == reference_production(generated, commodity)
+    monthly = exports_by_month(generated.session, commodity)
+    assert monthly == reference_monthly(generated, commodity)
+    if commodity == "magnesium":
+        assert production is not None and len(production.bars) >= 2
+        assert monthly is not None and len(monthly.observations) >= 2

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
 from assay.analyze.prices import PriceAssessment, PriceQuery, PriceQueryError, assess_prices
-from assay.analyze.series import Observation, Series, series_from_records, series_of_keys
+from assay.analyze.series import Observation, Series, series_from_records, series_of_keys, series_rank
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
 from assay.store.series import FactSelection, SeriesSize, gc_paused, select_facts, series_sizes
@@ -210,9 +210,16 @@ def key_figures(session: Session, commodity: str, limit: int = 6) -> list[KeyFig
 
 def production_by_country(session: Session, commodity: str) -> BarChart | None:
     """Production per country in the latest year that at least two countries report (tonnes)."""
-    selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True)
+    selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True, period_length=4)
+    # the countries' series found in SQL, their years alone read
+    countries = [s.key for s in series_sizes(session, selection) if len(str(s.key[3])) == 2]
+    countries = [key for key in countries if not key[1] and not key[5]]
+    if len({key[3] for key in countries}) == len(countries):
+        found = series_of_keys(session, selection, countries)
+    else:  # a country in two series (a form ""): the later series wins, in the order of every period
+        found = series_from_records(select_facts(session, replace(selection, period_length=None)))
     per_year: dict[str, dict[str, float]] = {}
-    for series in series_from_records(select_facts(session, selection)):
+    for series in found:
         geo = str(series.fields["geo"])
         if len(geo) != 2 or series.fields["form"] or series.fields["share_of"]:
             continue  # countries only: WORLD and provinces are not bars beside them
@@ -230,13 +237,17 @@ def production_by_country(session: Session, commodity: str) -> BarChart | None:
 def exports_by_month(session: Session, commodity: str) -> Series | None:
     """China's monthly exports of the commodity, the longest such series."""
     selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
-    monthly = [
-        Series(s.key, tuple(o for o in s.observations if len(o.period) == 7))
-        for s in series_from_records(select_facts(session, selection))
-        if s.fields["unit"] in ("t", "kt")
-    ]
-    monthly = [s for s in monthly if len(s.observations) >= 2]
-    return max(monthly, key=lambda s: len(s.observations)) if monthly else None
+    # months per series counted in SQL; only the chosen series' months are read
+    months = {s.key: s.periods for s in series_sizes(session, replace(selection, period_length=7))}
+    ranked = sorted(
+        (s for s in series_sizes(session, selection) if s.key[6] in ("t", "kt") and months.get(s.key, 0) >= 2),
+        key=lambda s: series_rank(s.periods, s.key),
+    )
+    if not ranked:
+        return None
+    longest = max(ranked, key=lambda s: months[s.key])  # the first of the longest, in series order
+    (found,) = series_of_keys(session, replace(selection, period_length=7), [longest.key])
+    return found
 
 
 def exports_by_destination(session: Session, commodity: str) -> BarChart | None:

@@ -225,7 +225,7 @@ def series_from_records(records: Sequence[StoredFactRecord]) -> list[Series]:
     for key, by_period in grouped.items():
         periods = sorted(by_period, key=_period_order)
         out.append(Series(key, tuple(observation(p, by_period[p]) for p in periods)))
-    out.sort(key=lambda s: (-len(s.observations), tuple("" if v is None else v for v in s.key)))  # = series_order
+    out.sort(key=lambda s: series_rank(len(s.observations), s.key))
     return out
 
 
@@ -265,14 +265,14 @@ def series_of_keys(session: Session, selection: FactSelection, keys: Sequence[tu
     return series_from_records(records)
 
 
-def series_order(size: SeriesSize) -> tuple[Any, ...]:
-    """The order of `series_from_records` (longest first, then by key), on a key's size."""
-    return (-size.periods, tuple("" if v is None else v for v in size.key))
+def series_rank(periods: int, key: Sequence[str | None]) -> tuple[Any, ...]:
+    """Where a series comes in a list of series: longest first, then by key."""
+    return (-periods, tuple("" if v is None else v for v in key))
 
 
 def longest_series(session: Session, selection: FactSelection, limit: int) -> list[SeriesSize]:
     """The first `limit` series keys of `selection` in the order `series_from_records` gives."""
-    return sorted(series_sizes(session, selection), key=series_order)[: max(0, limit)]
+    return sorted(series_sizes(session, selection), key=lambda s: series_rank(s.periods, s.key))[: max(0, limit)]
 
 
 def json_number(value: float) -> float | int:
