@@ -404,6 +404,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="SQLite: keep the generated database at this path (reused)")
     parser.add_argument("--database", help="a PostgreSQL URL: an empty database (filled) or one filled before")
     parser.add_argument("--only", help="run only the cases whose label contains this text")
+    parser.add_argument("--skip", help="leave out the cases whose label contains this text")
     parser.add_argument("--no-scan", action="store_true", help="skip the table-scan baselines")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="assay-bench-"))
@@ -416,7 +417,11 @@ def main() -> int:
         sample = list(
             session.scalars(select(FactRow.id).where(FactRow.id % 97 == 0).order_by(FactRow.id).limit(args.queries))
         )
-    chosen = [c for c in cases(args, sample) if not args.only or args.only in c.label]
+    chosen = [
+        c
+        for c in cases(args, sample)
+        if (not args.only or args.only in c.label) and not (args.skip and args.skip in c.label)
+    ]
     print(f"{big.engine.dialect.name}, {n_facts:,} facts; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores (latencies include contention); aim: p95 under {BUDGET_MS:.0f} ms")  # fmt: skip
     for case in chosen:
