@@ -137,6 +137,7 @@ class FactRow(Base):
             *("metric", "commodity", "geo", "partner", "form", "share_of", "unit"),
             *("period", "period_start", "period_end", "document_id"),
         ),
+        Index("ix_facts_commodity_document", "commodity", "document_id"),  # a commodity's documents (browse.py)
     )
 
 
