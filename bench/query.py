@@ -299,7 +299,11 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
             each(portal.exports_by_month, commodity=family),
             each(old_monthly, commodity=family),
         ),
-        Case("commodity page: destinations", each(portal.exports_by_destination, commodity=family)),
+        Case(
+            "commodity page: destinations",
+            each(portal.exports_by_destination, commodity=family),
+            each(old_destinations, commodity=family),
+        ),
         Case("commodity page: documents", each(documents_about, commodity=family)),
         Case("facts list, filtered, paged", each(facts_page, flt=listing)),
         Case("facts list, unfiltered, page 1", [functools.partial(facts_page, flt=FactFilter(limit=50))] * 5),
@@ -366,6 +370,13 @@ def old_monthly(session: Session, commodity: str) -> object:
     """Before: every export series of China built (the longest monthly one then taken)."""
     selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
     return series_from_records(select_facts(session, selection))
+
+
+def old_destinations(session: Session, commodity: str) -> object:
+    """Before: every partner series of the commodity's exports built, the latest period chosen after."""
+    selection = FactSelection(commodity=commodity, metric="exports")
+    records = [r for r in select_facts(session, selection) if r.fact.partner and r.fact.unit in ("t", "kt")]
+    return series_from_records(records)
 
 
 def fact_consensus(session: Session, fact_id: int) -> object:

@@ -19,6 +19,7 @@ from assay.analyze.portal import (
     BarChart,
     KeyFigure,
     Product,
+    exports_by_destination,
     exports_by_month,
     key_figures,
     production_by_country,
@@ -246,3 +247,38 @@ def test_commodity_page_charts_read_in_sql_match_the_reference(generated: Knowle
     if commodity == "magnesium":
         assert production is not None and len(production.bars) >= 2
         assert monthly is not None and len(monthly.observations) >= 2
+
+
+def reference_destinations(kb: KnowledgeBase, commodity: str) -> BarChart | None:
+    """Every partner series of the commodity's exports built, the latest period chosen in Python."""
+    records = [
+        r
+        for r in select_facts(kb.session, FactSelection(commodity=commodity, metric="exports"))
+        if r.fact.partner and r.fact.unit in ("t", "kt")
+    ]
+    per_period: dict[tuple[str, str], dict[str, float]] = {}
+    for series in series_from_records(records):
+        for obs in series.observations:
+            per_period.setdefault((obs.period, obs.unit), {})[str(series.fields["partner"])] = obs.value
+    candidates = [k for k, partners in per_period.items() if len(partners) >= 2]
+    if not candidates:
+        return None
+    period, unit = max(candidates, key=lambda k: (Period.parse(k[0]).end, len(per_period[k])))
+    bars = sorted((Bar(p, v) for p, v in per_period[(period, unit)].items()), key=lambda b: -b.value)
+    return BarChart(period, unit, tuple(bars))
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_destinations_read_for_one_period_match_the_reference(kb_any: KnowledgeBase, seed: int) -> None:
+    generate(kb_any, seed=seed, n_docs=30)
+    for commodity in ("magnesium", "graphite", "lithium"):
+        assert exports_by_destination(kb_any.session, commodity) == reference_destinations(kb_any, commodity)
+    assert exports_by_destination(kb_any.session, "magnesium") is not None
+
+
+def test_destinations_tied_between_units_match_the_reference(kb_any: KnowledgeBase) -> None:
+    to = [("NL", 300.0, "t"), ("JP", 200.0, "t"), ("NL", 0.4, "kt"), ("KR", 0.1, "kt")]
+    kb_any.doc("tied", *(make_fact(v, f"{v} {u} to {p}", partner=p, unit=u, period="2024-05") for p, v, u in to))
+    found = exports_by_destination(kb_any.session, "magnesium")
+    assert found == reference_destinations(kb_any, "magnesium")
+    assert found is not None and len(found.bars) == 2

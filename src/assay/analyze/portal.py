@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,14 @@ from assay.analyze.prices import PriceAssessment, PriceQuery, PriceQueryError, a
 from assay.analyze.series import Observation, Series, series_from_records, series_of_keys, series_rank
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
-from assay.store.series import FactSelection, SeriesSize, gc_paused, select_facts, series_sizes
+from assay.store.series import (
+    FactSelection,
+    SeriesSize,
+    gc_paused,
+    period_unit_partners,
+    select_facts,
+    series_sizes,
+)
 
 # The figures a commodity's overview leads with, in this order of preference.
 KEY_METRICS = ("production", "exports", "imports", "reserves", "capacity", "consumption", "mining_quota")
@@ -252,11 +260,41 @@ def exports_by_month(session: Session, commodity: str) -> Series | None:
 
 def exports_by_destination(session: Session, commodity: str) -> BarChart | None:
     """Exports per destination in the latest period that names at least two destinations."""
-    records = [
-        r
-        for r in select_facts(session, FactSelection(commodity=commodity, metric="exports"))
-        if r.fact.partner and r.fact.unit in ("t", "kt")
-    ]
+    selection = FactSelection(commodity=commodity, metric="exports")
+    # which period to show is found on (period, unit, partner) triples from SQL; only its facts are read
+    partners: dict[tuple[str, str], set[str]] = {}
+    for period, unit, partner in period_unit_partners(session, selection):
+        if partner and unit in DESTINATION_UNITS:
+            partners.setdefault((period, unit), set()).add(partner)
+    candidates = [k for k, named in partners.items() if len(named) >= 2]
+    if not candidates:
+        return None
+    latest = max(_destination_rank(k, partners) for k in candidates)
+    chosen = [k for k in candidates if _destination_rank(k, partners) == latest]
+    if len(chosen) > 1:  # a tie goes to the period met first among every series: build them all
+        return _destinations_of_every_series(session, selection)
+    ((period, unit),) = chosen
+    rank = {s.key: series_rank(s.periods, s.key) for s in series_sizes(session, replace(selection, unit=unit))}
+    bounds = Period.parse(period)
+    window = replace(selection, unit=unit, starts_on_or_after=bounds.start, ends_on_or_before=bounds.end)
+    records = [r for r in select_facts(session, window) if r.fact.partner and r.fact.period == period]
+    values: dict[str, float] = {}
+    for series in sorted(series_from_records(records), key=lambda s: rank[s.key]):  # a later series wins
+        values[str(series.fields["partner"])] = series.observations[0].value
+    bars = sorted((Bar(p, v) for p, v in values.items()), key=lambda b: -b.value)
+    return BarChart(period, unit, tuple(bars))
+
+
+DESTINATION_UNITS = ("t", "kt")
+
+
+def _destination_rank(point: tuple[str, str], partners: dict[tuple[str, str], set[str]]) -> tuple[Any, ...]:
+    return (Period.parse(point[0]).end, len(partners[point]))
+
+
+def _destinations_of_every_series(session: Session, selection: FactSelection) -> BarChart | None:
+    """Exports by destination from every partner series built (what a tie between periods needs)."""
+    records = [r for r in select_facts(session, selection) if r.fact.partner and r.fact.unit in DESTINATION_UNITS]
     per_period: dict[tuple[str, str], dict[str, float]] = {}
     for series in series_from_records(records):
         for obs in series.observations:

@@ -226,6 +226,12 @@ def series_sizes(session: Session, selection: FactSelection) -> list[SeriesSize]
     return [SeriesSize(tuple(row[:7]), row[7], row[8]) for row in session.connection().execute(stmt)]
 
 
+def period_unit_partners(session: Session, selection: FactSelection) -> list[tuple[str, str, str | None]]:
+    """The distinct (period, unit, partner) of the facts `selection` reads."""
+    stmt = select(FactRow.period, FactRow.unit, FactRow.partner).where(*_conditions(selection)).distinct()
+    return [(str(period), str(unit), partner) for period, unit, partner in session.connection().execute(stmt)]
+
+
 def latest_end(session: Session, selection: FactSelection) -> date | None:
     """The last day of the latest period among the facts `selection` reads."""
     found = session.connection().execute(select(func.max(FactRow.period_end)).where(*_conditions(selection))).scalar()
