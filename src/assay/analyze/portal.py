@@ -276,7 +276,13 @@ def exports_by_destination(session: Session, commodity: str) -> BarChart | None:
     ((period, unit),) = chosen
     rank = {s.key: series_rank(s.periods, s.key) for s in series_sizes(session, replace(selection, unit=unit))}
     bounds = Period.parse(period)
-    window = replace(selection, unit=unit, starts_on_or_after=bounds.start, ends_on_or_before=bounds.end)
+    window = replace(
+        selection,
+        unit=unit,
+        starts_on_or_after=bounds.start,
+        ends_on_or_before=bounds.end,
+        period_length=len(period),  # "2025", not the months inside it
+    )
     records = [r for r in select_facts(session, window) if r.fact.partner and r.fact.period == period]
     values: dict[str, float] = {}
     for series in sorted(series_from_records(records), key=lambda s: rank[s.key]):  # a later series wins
