@@ -282,3 +282,15 @@ def test_destinations_tied_between_units_match_the_reference(kb_any: KnowledgeBa
     found = exports_by_destination(kb_any.session, "magnesium")
     assert found == reference_destinations(kb_any, "magnesium")
     assert found is not None and len(found.bars) == 2
+
+
+def test_destinations_of_a_year_tied_with_its_december_match_the_reference(kb_any: KnowledgeBase) -> None:
+    to = [("NL", 300.0, "2024"), ("JP", 200.0, "2024"), ("NL", 40.0, "2024-12"), ("KR", 10.0, "2024-12")]
+    kb_any.doc("year", *(make_fact(v, f"{v} t to {p} in {d}", partner=p, period=d) for p, v, d in to))
+    found = exports_by_destination(kb_any.session, "magnesium")
+    assert found == reference_destinations(kb_any, "magnesium")
+    assert found is not None and found.title_period == "2024"
+    kb_any.doc("december", make_fact(5.0, "5 t to DE in December", partner="DE", period="2024-12"))
+    found = exports_by_destination(kb_any.session, "magnesium")
+    assert found == reference_destinations(kb_any, "magnesium")
+    assert found is not None and found.title_period == "2024-12"

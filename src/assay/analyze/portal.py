@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
 from assay.analyze.prices import PriceAssessment, PriceQuery, PriceQueryError, assess_prices
-from assay.analyze.series import Observation, Series, series_from_records, series_of_keys, series_rank
+from assay.analyze.series import (
+    Observation,
+    Series,
+    period_order,
+    series_from_records,
+    series_of_keys,
+    series_rank,
+)
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
 from assay.store.series import (
@@ -271,24 +278,30 @@ def exports_by_destination(session: Session, commodity: str) -> BarChart | None:
         return None
     latest = max(_destination_rank(k, partners) for k in candidates)
     chosen = [k for k in candidates if _destination_rank(k, partners) == latest]
-    if len(chosen) > 1:  # a tie goes to the period met first among every series: build them all
-        return _destinations_of_every_series(session, selection)
+    ranks = {
+        unit: {s.key: series_rank(s.periods, s.key) for s in series_sizes(session, replace(selection, unit=unit))}
+        for unit in {unit for _, unit in chosen}
+    }
+    if len(chosen) > 1:  # a year and its December: the one met first, going through the series in order
+        chosen = [min(chosen, key=lambda k: _first_met(session, selection, ranks[k[1]], k))]
     ((period, unit),) = chosen
-    rank = {s.key: series_rank(s.periods, s.key) for s in series_sizes(session, replace(selection, unit=unit))}
-    bounds = Period.parse(period)
-    window = replace(
-        selection,
-        unit=unit,
-        starts_on_or_after=bounds.start,
-        ends_on_or_before=bounds.end,
-        period_length=len(period),  # "2025", not the months inside it
-    )
-    records = [r for r in select_facts(session, window) if r.fact.partner and r.fact.period == period]
+    at = replace(selection, unit=unit, period=period)
+    records = [r for r in select_facts(session, at) if r.fact.partner]
     values: dict[str, float] = {}
-    for series in sorted(series_from_records(records), key=lambda s: rank[s.key]):  # a later series wins
+    for series in sorted(series_from_records(records), key=lambda s: ranks[unit][s.key]):  # a later series wins
         values[str(series.fields["partner"])] = series.observations[0].value
     bars = sorted((Bar(p, v) for p, v in values.items()), key=lambda b: -b.value)
     return BarChart(period, unit, tuple(bars))
+
+
+def _first_met(
+    session: Session, selection: FactSelection, rank: dict[tuple[str | None, ...], Any], point: tuple[str, str]
+) -> tuple[Any, ...]:
+    """When `point` (period, unit) comes up going through the partner series in order, their
+    periods in time order: the first series that has it, then its place among that series' periods."""
+    period, unit = point
+    keys = [s.key for s in series_sizes(session, replace(selection, unit=unit, period=period)) if s.key[4]]
+    return (min(rank[key] for key in keys), period_order(period))
 
 
 DESTINATION_UNITS = ("t", "kt")
@@ -296,21 +309,6 @@ DESTINATION_UNITS = ("t", "kt")
 
 def _destination_rank(point: tuple[str, str], partners: dict[tuple[str, str], set[str]]) -> tuple[Any, ...]:
     return (Period.parse(point[0]).end, len(partners[point]))
-
-
-def _destinations_of_every_series(session: Session, selection: FactSelection) -> BarChart | None:
-    """Exports by destination from every partner series built (what a tie between periods needs)."""
-    records = [r for r in select_facts(session, selection) if r.fact.partner and r.fact.unit in DESTINATION_UNITS]
-    per_period: dict[tuple[str, str], dict[str, float]] = {}
-    for series in series_from_records(records):
-        for obs in series.observations:
-            per_period.setdefault((obs.period, obs.unit), {})[str(series.fields["partner"])] = obs.value
-    candidates = [k for k, partners in per_period.items() if len(partners) >= 2]
-    if not candidates:
-        return None
-    period, unit = max(candidates, key=lambda k: (Period.parse(k[0]).end, len(per_period[k])))
-    bars = sorted((Bar(p, v) for p, v in per_period[(period, unit)].items()), key=lambda b: -b.value)
-    return BarChart(period, unit, tuple(bars))
 
 
 def fact_context(session: Session, stored: StoredFact) -> FactContext:

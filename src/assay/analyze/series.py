@@ -223,7 +223,7 @@ def series_from_records(records: Sequence[StoredFactRecord]) -> list[Series]:
             by_period[period] = [record]
     out: list[Series] = []
     for key, by_period in grouped.items():
-        periods = sorted(by_period, key=_period_order)
+        periods = sorted(by_period, key=period_order)
         out.append(Series(key, tuple(observation(p, by_period[p]) for p in periods)))
     out.sort(key=lambda s: series_rank(len(s.observations), s.key))
     return out
@@ -283,7 +283,7 @@ def json_number(value: float) -> float | int:
 
 
 @cache
-def _period_order(text: str) -> tuple[Any, ...]:
+def period_order(text: str) -> tuple[Any, ...]:
     try:
         p = Period.parse(text)
     except ValueError:

@@ -49,6 +49,7 @@ class FactSelection:
     limit: int | None = None
     after_fact_id: int | None = None  # only facts stored after this one (watch rules, digests)
     stored_since: datetime | None = None  # only facts of original documents stored at or after (naive UTC)
+    period: str | None = None  # only this period, exactly
     period_length: int | None = None  # only periods written with this many characters (4: years, 7: months)
     # only these full series keys (commodity, form, metric, geo, partner, share_of, unit), when given
     keys: tuple[tuple[str | None, ...], ...] | None = None
@@ -200,6 +201,8 @@ def _conditions(selection: FactSelection) -> list[ColumnElement[bool]]:
         where.append(FactRow.id > selection.after_fact_id)
     if selection.stored_since is not None:
         where.append(FactRow.document_id.in_(documents_stored_since(selection.stored_since)))
+    if selection.period is not None:
+        where.append(FactRow.period == selection.period)
     if selection.period_length is not None:
         where.append(func.length(FactRow.period) == selection.period_length)
     if selection.keys is not None:
