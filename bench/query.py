@@ -1,14 +1,18 @@
-"""Series and check latency at one million facts, with baselines beside.
+"""Latency of every broad query the product runs, at one million facts, with baselines beside.
 
-    python bench/query.py [--facts 1000000] [--queries 200] [--keep DB]
+    python bench/query.py [--facts 1000000] [--queries 40] [--broad-queries 20] [--keep DB]
+    python bench/query.py --database postgresql+psycopg://USER@HOST/EMPTY_DB [...]
 
-Generates facts into a temporary SQLite file (bulk insert, a realistic key distribution: most
-facts are Chinese trade and price figures by month or day, a long tail of commodities,
-partners and provinces; 5 % of documents are near-duplicates of another), then times:
-- `build_series` for random series queries (commodity + metric + geo, some with a partner),
-  p50 and p95, against two baselines: the same queries with the series index dropped (a table
-  scan), and the same queries on a 10,000-fact store;
-- `run_checks` over one commodity and place for one year (every check kind), p50 and p95.
+Generates facts (bulk insert, a realistic key distribution: most facts are Chinese trade and
+price figures by month or day, a long tail of commodities, partners and provinces; 5 % of
+documents are near-duplicates of another) into a SQLite file (`--keep`: kept and reused) or the
+PostgreSQL database `--database` names (filled with COPY when empty, reused when not), then
+times each query the product runs: series (one partner; all partners as the CLI and API give
+them; the series page's six), checks, a fact's consensus (the fact page), price assessment, the
+price products and board, the commodity page's queries, fact lists with filters and pages, and
+`assay ask`. For each: p50 and p95 now; the code path before issue 13 where it changed, in the
+same run; the same queries on a 10,000-fact SQLite store; and the first three with the facts
+indexes dropped (SQLite) or index scans switched off (PostgreSQL), the table-scan baseline.
 Prints the figures; asserts nothing (no timed tests).
 """
 
@@ -24,18 +28,26 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import date, datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from assay.analyze import portal
+from assay.analyze.ask import answer_question
 from assay.analyze.checks import CheckOptions, run_checks
-from assay.analyze.series import Series, SeriesQuery, build_series
+from assay.analyze.prices import PriceQuery, assess_prices, assess_window
+from assay.analyze.series import SeriesQuery, build_series, series_from_records
 from assay.model import Period
+from assay.store.browse import documents_about
 from assay.store.db import Store, open_store
+from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, query_facts
 from assay.store.schema import FactRow
+from assay.store.series import FactSelection, select_facts
 
 COMMODITIES = [  # (id, weight)
     ("magnesium", 20), ("rare_earths", 12), ("graphite", 10), ("prnd", 8), ("neodymium", 6), ("dysprosium", 5),
@@ -70,16 +82,65 @@ class Picker:
         return self.rng.choices(self.items, cum_weights=self.cum_weights)[0]
 
 
+def generated_rows(n_facts: int, seed: int = 7) -> tuple[list[tuple[Any, ...]], Iterator[list[tuple[Any, ...]]]]:
+    """The documents, and the facts in batches of 100,000, of a generated store (the same for a seed)."""
+    rng = random.Random(seed)
+    n_docs = max(10, n_facts // 20)
+    now = datetime(2026, 1, 1).isoformat(sep=" ")
+    docs = []
+    for i in range(1, n_docs + 1):
+        dup = rng.randint(1, i - 1) if i > 1 and rng.random() < 0.05 else None
+        day = date(2010, 1, 1).toordinal() + rng.randint(0, 5800)
+        docs.append((i, f"doc-{i}", f"/c/doc-{i}.txt", f"{i:064x}", f"{i:064x}", now, date.fromordinal(day).isoformat(),
+                     "", "", "[]", "[]", dup, f"source{rng.randint(1, 300)}"))  # fmt: skip
+
+    def facts() -> Iterator[list[tuple[Any, ...]]]:
+        commodities, metrics, geos = Picker(rng, COMMODITIES), Picker(rng, METRICS), Picker(rng, GEOS)
+        spans: dict[str, tuple[date, date]] = {}
+        rows = []
+        for i in range(n_facts):
+            (commodity, _), (metric, _, unit, (low, high)), (geo, _) = commodities(), metrics(), geos()
+            partner = rng.choice(PARTNERS) if metric in ("exports", "imports") and rng.random() < 0.6 else None
+            year = rng.randint(2010, 2025)
+            if metric == "price":
+                period = date.fromordinal(date(year, 1, 1).toordinal() + rng.randint(0, 364)).isoformat()
+            elif rng.random() < 0.75:
+                period = f"{year}-{rng.randint(1, 12):02d}"
+            else:
+                period = str(year)
+            if period not in spans:
+                parsed = Period.parse(period)
+                spans[period] = (parsed.start, parsed.end)
+            start, end = spans[period]
+            value = rng.uniform(low, high)
+            quote = f"{commodity} {metric} {value:.0f} {unit} in {period}"
+            rows.append((rng.randint(1, n_docs), commodity, rng.choice(FORMS), metric, geo, partner,
+                         "WORLD" if unit == "%" else None, period, start, end, value,
+                         unit, "actual", quote, "bench", "1"))  # fmt: skip
+            if len(rows) == 100_000 or i == n_facts - 1:
+                yield rows
+                rows = []
+
+    return docs, facts()
+
+
+DOCUMENT_COLUMNS = (
+    "id, name, source, raw_sha256, text_sha256, fetched_at, published, raw_text, clean_text, cleaning_steps,"
+    " commodity_families, duplicate_of, source_name"
+)
+FACT_COLUMNS = (
+    "document_id, commodity, form, metric, geo, partner, share_of, period, period_start, period_end, value, unit,"
+    " basis, quote, rule, rule_version"
+)
+
+
 def generate(path: Path, n_facts: int, seed: int = 7) -> Store:
-    """A store at `path` holding `n_facts` generated facts.
+    """A SQLite store at `path` holding `n_facts` generated facts.
 
     The schema comes from `open_store` (Alembic); rows go in through sqlite3 `executemany` in one
     transaction with the journal and fsync off and the facts indexes dropped, then the indexes are
     built once at the end: a throwaway bench file needs no crash safety."""
     open_store(f"sqlite:///{path}").close()
-    rng = random.Random(seed)
-    n_docs = max(10, n_facts // 20)
-    now = datetime(2026, 1, 1).isoformat(sep=" ")
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
@@ -89,52 +150,41 @@ def generate(path: Path, n_facts: int, seed: int = 7) -> Store:
     for name in indexes:
         con.execute(f'DROP INDEX "{name}"')
     con.execute("BEGIN")
-    docs = []
-    for i in range(1, n_docs + 1):
-        dup = rng.randint(1, i - 1) if i > 1 and rng.random() < 0.05 else None
-        day = date(2010, 1, 1).toordinal() + rng.randint(0, 5800)
-        docs.append((i, f"doc-{i}", f"/c/doc-{i}.txt", f"{i:064x}", f"{i:064x}", now, date.fromordinal(day).isoformat(),
-                     "", "", "[]", "[]", dup, f"source{rng.randint(1, 300)}"))  # fmt: skip
-    con.executemany(
-        "INSERT INTO documents (id, name, source, raw_sha256, text_sha256, fetched_at, published, raw_text,"
-        " clean_text, cleaning_steps, commodity_families, duplicate_of, source_name)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        docs,
-    )
-    commodities, metrics, geos = Picker(rng, COMMODITIES), Picker(rng, METRICS), Picker(rng, GEOS)
-    spans: dict[str, tuple[str, str]] = {}
-    rows = []
-    for i in range(n_facts):
-        (commodity, _), (metric, _, unit, (low, high)), (geo, _) = commodities(), metrics(), geos()
-        partner = rng.choice(PARTNERS) if metric in ("exports", "imports") and rng.random() < 0.6 else None
-        year = rng.randint(2010, 2025)
-        if metric == "price":
-            period = date.fromordinal(date(year, 1, 1).toordinal() + rng.randint(0, 364)).isoformat()
-        elif rng.random() < 0.75:
-            period = f"{year}-{rng.randint(1, 12):02d}"
-        else:
-            period = str(year)
-        if period not in spans:
-            parsed = Period.parse(period)
-            spans[period] = (parsed.start.isoformat(), parsed.end.isoformat())
-        start, end = spans[period]
-        value = rng.uniform(low, high)
-        rows.append((rng.randint(1, n_docs), commodity, rng.choice(FORMS), metric, geo, partner,
-                     "WORLD" if unit == "%" else None, period, start, end, value,
-                     unit, "actual", f"{commodity} {metric} {value:.0f} {unit} in {period}", "bench", "1"))  # fmt: skip
-        if len(rows) == 100_000 or i == n_facts - 1:
-            con.executemany(
-                "INSERT INTO facts (document_id, commodity, form, metric, geo, partner, share_of, period,"
-                " period_start, period_end, value, unit, basis, quote, rule, rule_version, span_start, span_end)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,-1,-1)",
-                rows,
-            )
-            rows.clear()
+    docs, batches = generated_rows(n_facts, seed)
+    con.executemany(f"INSERT INTO documents ({DOCUMENT_COLUMNS}) VALUES ({','.join('?' * 13)})", docs)
+    for rows in batches:
+        con.executemany(
+            f"INSERT INTO facts ({FACT_COLUMNS}, span_start, span_end) VALUES ({','.join('?' * 16)},-1,-1)",
+            [(*r[:8], r[8].isoformat(), r[9].isoformat(), *r[10:]) for r in rows],
+        )
     con.execute("COMMIT")
     con.execute("PRAGMA journal_mode=WAL")  # as open_store leaves it
     con.close()
     store = open_store(f"sqlite:///{path}")
     use_schema_indexes(store)
+    return store
+
+
+def generate_postgres(url: str, n_facts: int, seed: int = 7) -> Store:
+    """The same generated rows in the (empty, migrated) PostgreSQL database at `url`, through COPY."""
+    store = open_store(url)
+    raw = store.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        docs, batches = generated_rows(n_facts, seed)
+        with cursor.copy(f"COPY documents ({DOCUMENT_COLUMNS}) FROM STDIN") as copy:
+            for doc in docs:
+                copy.write_row((*doc[:5], datetime.fromisoformat(doc[5]), *doc[6:]))
+        for rows in batches:
+            with cursor.copy(f"COPY facts ({FACT_COLUMNS}, span_start, span_end) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, -1, -1))
+        cursor.execute("SELECT setval(pg_get_serial_sequence('documents', 'id'), (SELECT max(id) FROM documents))")
+        raw.commit()
+    finally:
+        raw.close()
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")  # visibility map for index-only scans, and statistics
     return store
 
 
@@ -145,17 +195,17 @@ def queries(n: int, with_partner: bool, seed: int = 11) -> list[SeriesQuery]:
     for _ in range(n):
         commodity = pick(rng, COMMODITIES)
         if with_partner:
-            out.append(
-                SeriesQuery(commodity, rng.choice(["exports", "imports"]), geo="CN", partner=rng.choice(PARTNERS))
-            )
+            metric, partner = rng.choice(["exports", "imports"]), rng.choice(PARTNERS)
+            out.append(SeriesQuery(commodity, metric, geo="CN", partner=partner))
         else:
-            out.append(SeriesQuery(commodity, rng.choice(["exports", "price", "production", "imports"]), geo="CN"))
+            metric = rng.choice(["exports", "price", "production", "imports"])
+            out.append(SeriesQuery(commodity, metric, geo="CN"))
     return out
 
 
 def use_schema_indexes(store: Store, present: bool = True) -> None:
-    """Drop every facts index the file has (whatever migration made it), then, when `present`,
-    create the indexes exactly as schema.py defines them for SQLite."""
+    """SQLite: drop every facts index the file has (whatever migration made it), then, when
+    `present`, create the indexes exactly as schema.py defines them for SQLite."""
     with store.engine.begin() as connection:
         names = connection.exec_driver_sql(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'facts' AND sql IS NOT NULL"
@@ -168,84 +218,239 @@ def use_schema_indexes(store: Store, present: bool = True) -> None:
         connection.exec_driver_sql("ANALYZE")
 
 
-def timed(store: Store, work: list[Callable[[Session], object]]) -> tuple[list[float], list[object]]:
-    """Latency of each job in ms, and what each returned (counted outside the timed window)."""
+Job = Callable[[Session], object]
+
+
+@dataclass
+class Case:
+    """One query the product runs, with the code path before issue 13 when that changed."""
+
+    label: str
+    jobs: list[Job]
+    old: list[Job] | None = None
+    scan: bool = True  # also time it without the facts indexes (the table-scan baseline)
+
+
+def timed(store: Store, work: list[Job], no_index: bool = False) -> list[float]:
+    """Latency of each job in ms (PostgreSQL with `no_index`: index scans switched off)."""
     latencies: list[float] = []
-    results: list[object] = []
     with store.session() as session:
+        if no_index and store.engine.dialect.name == "postgresql":
+            for setting in ("enable_indexscan", "enable_bitmapscan", "enable_indexonlyscan"):
+                session.execute(text(f"SET {setting} = off"))
         for job in work:
             started = time.perf_counter()
-            results.append(job(session))
+            job(session)
             latencies.append((time.perf_counter() - started) * 1000)
-    return latencies, results
+    return latencies
 
 
 def summary(label: str, ms: list[float]) -> str:
-    p95 = f"p95 {statistics.quantiles(ms, n=20)[18]:8.1f} ms" if len(ms) >= 20 else f"max {max(ms):8.1f} ms"
-    return f"{label:<62} n={len(ms):>4}  p50 {statistics.median(ms):8.1f} ms  {p95}"
+    p95 = f"p95 {statistics.quantiles(ms, n=20)[18]:8.1f}" if len(ms) >= 20 else f"max {max(ms):8.1f}"
+    over = "  OVER 100 ms" if (statistics.quantiles(ms, n=20)[18] if len(ms) >= 20 else max(ms)) > BUDGET_MS else ""
+    return f"  {label:<34} n={len(ms):>4}  p50 {statistics.median(ms):8.1f}  {p95} ms{over}"
 
 
-def statements(results: list[object]) -> float:
-    """Facts returned per series query, on average over all the timed queries."""
-    counts = [sum(len(o.sources) for s in cast(list[Series], r) for o in s.observations) for r in results]
-    return sum(counts) / max(1, len(counts))
+def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
+    rng = random.Random(5)
+    few, broad = args.queries, args.broad_queries
+    check_options = [
+        CheckOptions(commodity=pick(rng, COMMODITIES), geo="CN", since=str(y), until=str(y))
+        for y in (rng.randint(2010, 2025) for _ in range(broad))
+    ]
+    page_queries = queries(few, False, seed=13)
+    products = [("magnesium", "ingot"), ("neodymium", "oxide"), ("prnd", "oxide"), ("graphite", "metal")]
+    family = [c for c, _ in COMMODITIES[:8]]
+    ask = [
+        f"What were China's {('magnesium', 'graphite', 'neodymium')[i % 3]} exports in {2010 + i % 16}?"
+        for i in range(few)
+    ]
+    listing = [
+        FactFilter(commodity="magnesium", metric="exports", limit=50, offset=50 * rng.randint(0, 40))
+        for _ in range(few)
+    ]
+
+    def each(function: Callable[..., object], **values: list[Any]) -> list[Job]:
+        ((name, given),) = values.items()
+        return [functools.partial(function, **{name: v}) for v in given]
+
+    assessed = [PriceQuery(c, f, 30) for c, f in products * max(1, broad // len(products))]
+    return [
+        Case("series, one partner", series_jobs(queries(few, True))),
+        Case("series, all partners (CLI, API)", series_jobs(queries(broad, False))),
+        Case("series page, all partners (6)", each(series_page, query=page_queries), old_series_page(page_queries)),
+        Case("checks, one commodity, one year", each(run_checks, options=check_options)),
+        Case("consensus of a fact (fact page)", each(fact_consensus, fact_id=sample_fact_ids)),
+        Case("price assessment, 30 days", each(assess_prices, query=assessed), each(old_assessment, query=assessed)),
+        Case("price products (board, pages)", [portal.products] * broad, [old_products] * 3),
+        Case("price board", [portal.price_board] * 2, scan=False),
+        Case(
+            "commodity page: key figures",
+            each(portal.key_figures, commodity=family),
+            each(old_key_figures, commodity=family),
+        ),
+        Case(
+            "commodity page: production bars",
+            each(portal.production_by_country, commodity=family),
+            each(old_production, commodity=family),
+        ),
+        Case(
+            "commodity page: monthly exports",
+            each(portal.exports_by_month, commodity=family),
+            each(old_monthly, commodity=family),
+        ),
+        Case(
+            "commodity page: destinations",
+            each(portal.exports_by_destination, commodity=family),
+            each(old_destinations, commodity=family),
+        ),
+        Case("commodity page: documents", each(documents_about, commodity=family)),
+        Case("facts list, filtered, paged", each(facts_page, flt=listing)),
+        Case("facts list, unfiltered, page 1", [functools.partial(facts_page, flt=FactFilter(limit=50))] * 5),
+        Case("ask", each(answer_question, text=ask)),
+    ]
 
 
-def series_jobs(qs: list[SeriesQuery]) -> list[Callable[[Session], object]]:
+SERIES_PER_PAGE = 6
+
+
+def series_jobs(qs: list[SeriesQuery]) -> list[Job]:
     return [functools.partial(build_series, query=q) for q in qs]
+
+
+def old_series_page(qs: list[SeriesQuery]) -> list[Job]:
+    """Before: every series of the query built, the first six shown."""
+    return [functools.partial(first_series, query=q) for q in qs]
+
+
+def series_page(session: Session, query: SeriesQuery) -> object:
+    return build_series(session, query, limit=SERIES_PER_PAGE)
+
+
+def first_series(session: Session, query: SeriesQuery) -> object:
+    return build_series(session, query)[:SERIES_PER_PAGE]
+
+
+def old_products(session: Session) -> object:
+    """Before: every stored price statement read as a record to count units in Python."""
+    from collections import Counter
+
+    units: dict[tuple[str, str | None], Counter[str]] = {}
+    for record in select_facts(session, FactSelection(metric="price")):
+        currency, _, mass = record.fact.unit.partition("/")
+        if mass in ("t", "kg", "lb") and currency in ("CNY", "USD", "EUR"):
+            units.setdefault((record.fact.commodity, record.fact.form), Counter())[record.fact.unit] += 1
+    return units
+
+
+def old_assessment(session: Session, query: PriceQuery) -> object:
+    """Before: every price statement of the product read, the window cut in Python."""
+    selection = FactSelection(commodity=query.commodity, metric="price", form=query.form, geo=query.geo)
+    records = select_facts(session, selection)
+    as_of = max(Period.parse(str(r.fact.period)).end for r in records)
+    start = as_of - timedelta(days=query.window_days - 1)
+    return assess_window(query, start, as_of, [r for r in records if Period.parse(str(r.fact.period)).start >= start])
+
+
+def old_key_figures(session: Session, commodity: str) -> object:
+    """Before: every series of the key metrics built, then ranked (the choosing itself left out)."""
+    selection = FactSelection(
+        commodities=tuple(commodity_and_descendants(commodity)), metrics=portal.KEY_METRICS, partner_is_null=True
+    )
+    return series_from_records(select_facts(session, selection))
+
+
+def old_production(session: Session, commodity: str) -> object:
+    """Before: every production series of the commodity built (the bars then taken from them)."""
+    selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True)
+    return series_from_records(select_facts(session, selection))
+
+
+def old_monthly(session: Session, commodity: str) -> object:
+    """Before: every export series of China built (the longest monthly one then taken)."""
+    selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
+    return series_from_records(select_facts(session, selection))
+
+
+def old_destinations(session: Session, commodity: str) -> object:
+    """Before: every partner series of the commodity's exports built, the latest period chosen after."""
+    selection = FactSelection(commodity=commodity, metric="exports")
+    records = [r for r in select_facts(session, selection) if r.fact.partner and r.fact.unit in ("t", "kt")]
+    return series_from_records(records)
+
+
+def fact_consensus(session: Session, fact_id: int) -> object:
+    (stored,) = query_facts(session, FactFilter(fact_id=fact_id))
+    return portal.fact_context(session, stored)
+
+
+def facts_page(session: Session, flt: FactFilter) -> object:
+    return query_facts(session, flt), count_facts(session, flt)
+
+
+def open_big(args: argparse.Namespace, folder: Path) -> tuple[Store, int]:
+    """The big store: generated, or reused when it already holds facts."""
+    started = time.perf_counter()
+    url = args.database or f"sqlite:///{args.keep or folder / 'big.db'}"
+    store = open_store(url)
+    with store.engine.connect() as connection:
+        n_facts = int(connection.exec_driver_sql("SELECT count(*) FROM facts").scalar_one())
+    if n_facts:
+        print(f"reusing {store.engine.url.render_as_string()} ({n_facts:,} facts; --facts ignored)")
+        return store, n_facts
+    store.close()
+    if args.database:
+        store = generate_postgres(args.database, args.facts)
+    else:
+        store = generate(Path(str(store.engine.url.database)), args.facts)
+    print(f"generated {args.facts:,} facts in {time.perf_counter() - started:.1f} s")
+    return store, args.facts
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facts", type=int, default=1_000_000, help="facts in the big store (default 1,000,000)")
-    parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--broad-queries", type=int, default=30, help="all-partner queries (each returns many facts)")
-    parser.add_argument("--keep", type=Path, help="keep the generated database at this path (reused when it exists)")
+    parser.add_argument("--queries", type=int, default=40, help="runs of each narrow query")
+    parser.add_argument("--broad-queries", type=int, default=20, help="runs of each broad query")
+    parser.add_argument("--keep", type=Path, help="SQLite: keep the generated database at this path (reused)")
+    parser.add_argument("--database", help="a PostgreSQL URL: an empty database (filled) or one filled before")
+    parser.add_argument("--only", help="run only the cases whose label contains this text")
+    parser.add_argument("--skip", help="leave out the cases whose label contains this text")
+    parser.add_argument("--no-scan", action="store_true", help="skip the table-scan baselines")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="assay-bench-"))
-    big_path = args.keep or folder / "big.db"
-    started = time.perf_counter()
-    if args.keep and args.keep.exists():
-        big = open_store(f"sqlite:///{big_path}")
-        with big.engine.connect() as connection:
-            n_facts = connection.exec_driver_sql("SELECT count(*) FROM facts").scalar_one()
-        print(f"reusing {big_path} ({n_facts:,} facts; --facts ignored)")
-    else:
-        big = generate(big_path, args.facts)
-        n_facts = args.facts
-        print(f"generated {n_facts:,} facts in {time.perf_counter() - started:.1f} s ({big_path})")
+    big, n_facts = open_big(args, folder)
     small = generate(folder / "small.db", 10_000)
-    use_schema_indexes(big)
-    print(f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (latencies include contention)")
-    print(f"aim: p95 under {BUDGET_MS:.0f} ms for a one-partner series query")
-    query_sets = (("one partner", queries(args.queries, True)), ("all partners", queries(args.broad_queries, False)))
-    for label, qs in query_sets:
-        timed(big, series_jobs(qs[:10]))  # warm the page cache
-        indexed, results = timed(big, series_jobs(qs))
-        line = summary(f"series query, {label}, {n_facts:,} facts", indexed)
-        if label == "one partner":
-            p95 = statistics.quantiles(indexed, n=20)[18] if len(indexed) >= 20 else max(indexed)
-            line += "  (within the aim)" if p95 < BUDGET_MS else "  (OVER the aim)"
-        print(line)
-        print(f"{'':<62} ({statements(results):,.0f} facts returned per query on average)")
-        print(summary(f"baseline: series query, {label}, 10,000 facts", timed(small, series_jobs(qs))[0]))
-        use_schema_indexes(big, present=False)
-        print(
-            summary(
-                f"baseline: {label}, {n_facts:,} facts, no index",
-                timed(big, series_jobs(qs[: 20 if label == "one partner" else 5]))[0],
-            )
-        )
+    postgres = big.engine.dialect.name == "postgresql"
+    if not postgres:
         use_schema_indexes(big)
-
-    rng = random.Random(5)
-    checks = [
-        CheckOptions(commodity=pick(rng, COMMODITIES), geo="CN", since=str(y), until=str(y))
-        for y in (rng.randint(2010, 2025) for _ in range(20))
+    with big.session() as session:
+        sample = list(
+            session.scalars(select(FactRow.id).where(FactRow.id % 97 == 0).order_by(FactRow.id).limit(args.queries))
+        )
+    chosen = [
+        c
+        for c in cases(args, sample)
+        if (not args.only or args.only in c.label) and not (args.skip and args.skip in c.label)
     ]
-    check_jobs: list[Callable[[Session], object]] = [functools.partial(run_checks, options=o) for o in checks]
-    print(summary(f"checks, one commodity in CN for one year, {n_facts:,} facts", timed(big, check_jobs)[0]))
-    print(summary("baseline: the same checks, 10,000 facts", timed(small, check_jobs)[0]))
+    print(f"{big.engine.dialect.name}, {n_facts:,} facts; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores (latencies include contention); aim: p95 under {BUDGET_MS:.0f} ms")  # fmt: skip
+    for case in chosen:
+        timed(big, case.jobs[:1])  # warm the caches
+        print(case.label)
+        print(summary("now", timed(big, case.jobs)))
+        if case.old:
+            print(summary("before (old code path)", timed(big, case.old)))
+        print(summary("baseline: 10,000 facts (SQLite)", timed(small, case.jobs)))
+    if not args.no_scan:
+        print("baseline: no facts index (a table scan), first 3 queries of each")
+        if not postgres:
+            use_schema_indexes(big, present=False)
+        for case in chosen:
+            if case.scan:
+                print(summary(case.label, timed(big, case.jobs[:3], no_index=True)))
+        if not postgres:
+            use_schema_indexes(big)
     big.close()
     small.close()
     return 0

@@ -256,8 +256,20 @@ def _levels(facts: Sequence[StoredFactRecord]) -> dict[tuple[Any, ...], StoredFa
     return out
 
 
+def _by_point(
+    levels: dict[tuple[Any, ...], StoredFactRecord],
+) -> dict[tuple[Any, ...], list[tuple[tuple[Any, ...], StoredFactRecord]]]:
+    """A source's levels by key and period without the unit (in their order), so a change or a
+    share finds its levels by lookup: linear in the source's facts, not quadratic."""
+    out: dict[tuple[Any, ...], list[tuple[tuple[Any, ...], StoredFactRecord]]] = {}
+    for key, record in levels.items():
+        out.setdefault(key[:6], []).append((key, record))
+    return out
+
+
 def change_failures(facts: Sequence[StoredFactRecord]) -> list[Finding]:
     levels = _levels(facts)
+    by_point = _by_point(levels)
     findings: list[Finding] = []
     for r in facts:
         f = r.fact
@@ -271,16 +283,9 @@ def change_failures(facts: Sequence[StoredFactRecord]) -> list[Finding]:
             continue
         if earlier is None:
             continue
-        for (commodity, form, metric, geo, partner, p, unit), now in levels.items():
-            if (commodity, form, metric, geo, partner, p) != (
-                f.commodity,
-                f.form,
-                f.metric,
-                f.geo,
-                f.partner,
-                f.period,
-            ):
-                continue
+        for (commodity, form, metric, geo, partner, _, unit), now in by_point.get(
+            (f.commodity, f.form, f.metric, f.geo, f.partner, f.period), ()
+        ):
             before = levels.get((commodity, form, metric, geo, partner, earlier.text, unit))
             if before is None or before.fact.value == 0 or now.fact.approx or before.fact.approx:
                 continue
@@ -313,6 +318,7 @@ def _level(record: StoredFactRecord) -> float:
 
 def share_failures(facts: Sequence[StoredFactRecord]) -> list[Finding]:
     levels = _levels(facts)
+    by_point = _by_point(levels)
     findings: list[Finding] = []
     for r in facts:
         f = r.fact
@@ -320,16 +326,9 @@ def share_failures(facts: Sequence[StoredFactRecord]) -> list[Finding]:
             continue
         base = f.metric.removesuffix("_share")
         whole_geo, whole_partner = (f.share_of, None) if f.partner is None else (f.geo, None)
-        for (commodity, form, metric, geo, partner, period, unit), part in levels.items():
-            if (commodity, form, metric, geo, partner, period) != (
-                f.commodity,
-                f.form,
-                base,
-                f.geo,
-                f.partner,
-                f.period,
-            ):
-                continue
+        for (commodity, form, *_, period, unit), part in by_point.get(
+            (f.commodity, f.form, base, f.geo, f.partner, f.period), ()
+        ):
             whole = levels.get((commodity, form, base, whole_geo, whole_partner, period, unit))
             if whole is None or whole.fact.value <= 0 or part.fact.approx or whole.fact.approx or f.approx:
                 continue

@@ -9,16 +9,31 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
 from assay.analyze.prices import PriceAssessment, PriceQuery, PriceQueryError, assess_prices
-from assay.analyze.series import Observation, Series, series_from_records
+from assay.analyze.series import (
+    Observation,
+    Series,
+    period_order,
+    series_from_records,
+    series_of_keys,
+    series_rank,
+)
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
-from assay.store.series import FactSelection, gc_paused, select_facts
+from assay.store.series import (
+    FactSelection,
+    SeriesSize,
+    gc_paused,
+    period_unit_partners,
+    select_facts,
+    series_sizes,
+)
 
 # The figures a commodity's overview leads with, in this order of preference.
 KEY_METRICS = ("production", "exports", "imports", "reserves", "capacity", "consumption", "mining_quota")
@@ -99,18 +114,29 @@ class FactContext:
 
 def products(session: Session) -> list[Product]:
     """Every commodity and form with stored prices per mass, with the unit most of its quotes use."""
-    records = select_facts(session, FactSelection(metric="price"))
+    # statements per unit counted in SQL (per series key); no price statement is read
+    sizes = series_sizes(session, FactSelection(metric="price"))
     units: dict[tuple[str, str | None], Counter[str]] = {}
-    for record in records:
-        unit = record.fact.unit
+    for size in sizes:
+        commodity, form, unit = str(size.key[0]), size.key[1], str(size.key[6])
         currency, _, mass = unit.partition("/")
         if mass in ("t", "kg", "lb") and currency in ("CNY", "USD", "EUR"):
-            units.setdefault((record.fact.commodity, record.fact.form), Counter())[unit] += 1
+            units.setdefault((commodity, form), Counter())[unit] += size.statements
     out = []
     for (commodity, form), counted in sorted(units.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        currency, _, mass = counted.most_common(1)[0][0].partition("/")
+        most = max(counted.values())
+        tied = [unit for unit, n in counted.items() if n == most]
+        unit = tied[0] if len(tied) == 1 else _first_stated(session, sizes, commodity, form, tied)
+        currency, _, mass = unit.partition("/")
         out.append(Product(commodity, form, currency, mass))
     return out
+
+
+def _first_stated(session: Session, sizes: list[SeriesSize], commodity: str, form: str | None, units: list[str]) -> str:
+    """Of equally common units, the one stated first (by period, then storage order)."""
+    keys = tuple(s.key for s in sizes if s.key[0] == commodity and s.key[1] == form and s.key[6] in units)
+    (first,) = select_facts(session, FactSelection(metric="price", keys=keys, limit=1))
+    return first.fact.unit
 
 
 def price_history(session: Session, product: Product) -> tuple[PricePoint, ...]:
@@ -179,28 +205,36 @@ def key_figures(session: Session, commodity: str, limit: int = 6) -> list[KeyFig
     selection = FactSelection(
         commodities=tuple(commodity_and_descendants(commodity)), metrics=KEY_METRICS, partner_is_null=True
     )
-    found = series_from_records(select_facts(session, selection))
+    # chosen on series sizes counted in SQL; only the chosen series are read and built
     ranked = sorted(
-        (s for s in found if s.fields["unit"] in ("t", "kt", "Mt")),
-        key=lambda s: (KEY_METRICS.index(str(s.fields["metric"])), -len(s.observations), [v or "" for v in s.key]),
+        (s for s in series_sizes(session, selection) if s.key[6] in ("t", "kt", "Mt")),
+        key=lambda s: (KEY_METRICS.index(str(s.key[2])), -s.periods, [v or "" for v in s.key]),
     )
-    chosen: list[KeyFigure] = []
+    chosen: list[SeriesSize] = []
     seen: set[tuple[str | None, ...]] = set()
-    for series in ranked:
-        f = series.fields
-        short = (f["commodity"], f["metric"], f["geo"])
+    for size in ranked:
+        short = (size.key[0], size.key[2], size.key[3])  # commodity, metric, geo
         if short not in seen:
             seen.add(short)
-            chosen.append(KeyFigure(series))
-    chosen.sort(key=lambda k: (-len(k.series.observations), KEY_METRICS.index(str(k.series.fields["metric"]))))
-    return chosen[:limit]
+            chosen.append(size)
+    chosen.sort(key=lambda s: (-s.periods, KEY_METRICS.index(str(s.key[2]))))
+    shown = {s.key: i for i, s in enumerate(chosen[:limit])}
+    found = series_of_keys(session, selection, list(shown))
+    return [KeyFigure(s) for s in sorted(found, key=lambda s: shown[s.key])]
 
 
 def production_by_country(session: Session, commodity: str) -> BarChart | None:
     """Production per country in the latest year that at least two countries report (tonnes)."""
-    selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True)
+    selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True, period_length=4)
+    # the countries' series found in SQL, their years alone read
+    countries = [s.key for s in series_sizes(session, selection) if len(str(s.key[3])) == 2]
+    countries = [key for key in countries if not key[1] and not key[5]]
+    if len({key[3] for key in countries}) == len(countries):
+        found = series_of_keys(session, selection, countries)
+    else:  # a country in two series (a form ""): the later series wins, in the order of every period
+        found = series_from_records(select_facts(session, replace(selection, period_length=None)))
     per_year: dict[str, dict[str, float]] = {}
-    for series in series_from_records(select_facts(session, selection)):
+    for series in found:
         geo = str(series.fields["geo"])
         if len(geo) != 2 or series.fields["form"] or series.fields["share_of"]:
             continue  # countries only: WORLD and provinces are not bars beside them
@@ -218,32 +252,63 @@ def production_by_country(session: Session, commodity: str) -> BarChart | None:
 def exports_by_month(session: Session, commodity: str) -> Series | None:
     """China's monthly exports of the commodity, the longest such series."""
     selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
-    monthly = [
-        Series(s.key, tuple(o for o in s.observations if len(o.period) == 7))
-        for s in series_from_records(select_facts(session, selection))
-        if s.fields["unit"] in ("t", "kt")
-    ]
-    monthly = [s for s in monthly if len(s.observations) >= 2]
-    return max(monthly, key=lambda s: len(s.observations)) if monthly else None
+    # months per series counted in SQL; only the chosen series' months are read
+    months = {s.key: s.periods for s in series_sizes(session, replace(selection, period_length=7))}
+    ranked = sorted(
+        (s for s in series_sizes(session, selection) if s.key[6] in ("t", "kt") and months.get(s.key, 0) >= 2),
+        key=lambda s: series_rank(s.periods, s.key),
+    )
+    if not ranked:
+        return None
+    longest = max(ranked, key=lambda s: months[s.key])  # the first of the longest, in series order
+    (found,) = series_of_keys(session, replace(selection, period_length=7), [longest.key])
+    return found
 
 
 def exports_by_destination(session: Session, commodity: str) -> BarChart | None:
     """Exports per destination in the latest period that names at least two destinations."""
-    records = [
-        r
-        for r in select_facts(session, FactSelection(commodity=commodity, metric="exports"))
-        if r.fact.partner and r.fact.unit in ("t", "kt")
-    ]
-    per_period: dict[tuple[str, str], dict[str, float]] = {}
-    for series in series_from_records(records):
-        for obs in series.observations:
-            per_period.setdefault((obs.period, obs.unit), {})[str(series.fields["partner"])] = obs.value
-    candidates = [k for k, partners in per_period.items() if len(partners) >= 2]
+    selection = FactSelection(commodity=commodity, metric="exports")
+    # which period to show is found on (period, unit, partner) triples from SQL; only its facts are read
+    partners: dict[tuple[str, str], set[str]] = {}
+    for period, unit, partner in period_unit_partners(session, selection):
+        if partner and unit in DESTINATION_UNITS:
+            partners.setdefault((period, unit), set()).add(partner)
+    candidates = [k for k, named in partners.items() if len(named) >= 2]
     if not candidates:
         return None
-    period, unit = max(candidates, key=lambda k: (Period.parse(k[0]).end, len(per_period[k])))
-    bars = sorted((Bar(p, v) for p, v in per_period[(period, unit)].items()), key=lambda b: -b.value)
+    latest = max(_destination_rank(k, partners) for k in candidates)
+    chosen = [k for k in candidates if _destination_rank(k, partners) == latest]
+    ranks = {
+        unit: {s.key: series_rank(s.periods, s.key) for s in series_sizes(session, replace(selection, unit=unit))}
+        for unit in {unit for _, unit in chosen}
+    }
+    if len(chosen) > 1:  # a year and its December: the one met first, going through the series in order
+        chosen = [min(chosen, key=lambda k: _first_met(session, selection, ranks[k[1]], k))]
+    ((period, unit),) = chosen
+    at = replace(selection, unit=unit, period=period)
+    records = [r for r in select_facts(session, at) if r.fact.partner]
+    values: dict[str, float] = {}
+    for series in sorted(series_from_records(records), key=lambda s: ranks[unit][s.key]):  # a later series wins
+        values[str(series.fields["partner"])] = series.observations[0].value
+    bars = sorted((Bar(p, v) for p, v in values.items()), key=lambda b: -b.value)
     return BarChart(period, unit, tuple(bars))
+
+
+def _first_met(
+    session: Session, selection: FactSelection, rank: dict[tuple[str | None, ...], Any], point: tuple[str, str]
+) -> tuple[Any, ...]:
+    """When `point` (period, unit) comes up going through the partner series in order, their
+    periods in time order: the first series that has it, then its place among that series' periods."""
+    period, unit = point
+    keys = [s.key for s in series_sizes(session, replace(selection, unit=unit, period=period)) if s.key[4]]
+    return (min(rank[key] for key in keys), period_order(period))
+
+
+DESTINATION_UNITS = ("t", "kt")
+
+
+def _destination_rank(point: tuple[str, str], partners: dict[tuple[str, str], set[str]]) -> tuple[Any, ...]:
+    return (Period.parse(point[0]).end, len(partners[point]))
 
 
 def fact_context(session: Session, stored: StoredFact) -> FactContext:

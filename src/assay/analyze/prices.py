@@ -27,7 +27,7 @@ from assay.analyze.consensus import independent_sources
 from assay.analyze.money import PriceUnitError, convert_price
 from assay.analyze.series import SourceRef, json_number, source_ref
 from assay.model import Period
-from assay.store.series import FactSelection, StoredFactRecord, select_facts
+from assay.store.series import FactSelection, StoredFactRecord, latest_end, select_facts, series_sizes
 
 MAD_LIMIT = 3.0
 MAD_SCALE = 1.4826  # makes the MAD estimate a standard deviation for normal data
@@ -172,27 +172,35 @@ def assess_prices(session: Session, query: PriceQuery) -> PriceAssessment:
     if query.window_days <= 0:
         raise PriceQueryError("the window must be at least one day")
     unit = f"{query.currency}/{query.mass}"
-    records = select_facts(
-        session,
-        FactSelection(
-            commodity=query.commodity,
-            metric="price",
-            form=query.form,
-            geo=query.geo,
-            ends_on_or_before=query.as_of,
-        ),
-    )
-    if not records:
+    window = price_window(session, query)
+    if window is None:
         return PriceAssessment(query, unit, None, None, None, None, 0, 0, (), (), ("no price quotes stored",))
-    forms = sorted({r.fact.form for r in records if r.fact.form})
+    return assess_window(query, *window)
+
+
+def price_window(session: Session, query: PriceQuery) -> tuple[date, date, list[StoredFactRecord]] | None:
+    """The window's first and last day and the price statements in it, oldest first; None when
+    nothing is stored. The forms and the latest period are found in SQL; only the window is read."""
+    selection = FactSelection(
+        commodity=query.commodity, metric="price", form=query.form, geo=query.geo, ends_on_or_before=query.as_of
+    )
+    sizes = series_sizes(session, selection)
+    forms = sorted({str(size.key[1]) for size in sizes if size.key[1]})
     if query.form is None and len(forms) > 1:
         # oxide and metal trade at different prices: one assessment over both would describe neither
         raise PriceQueryError(
             f"{query.commodity} prices are quoted for several forms ({', '.join(forms)}): choose one with --form"
         )
-    as_of = query.as_of or max(Period.parse(r.fact.period).end for r in records if r.fact.period)
+    as_of = query.as_of or latest_end(session, selection) if sizes else None
+    if as_of is None:
+        return None
     start = as_of - timedelta(days=query.window_days - 1)
-    in_window = [r for r in records if r.fact.period and Period.parse(r.fact.period).start >= start]
+    return start, as_of, select_facts(session, replace(selection, starts_on_or_after=start))
+
+
+def assess_window(query: PriceQuery, start: date, as_of: date, in_window: list[StoredFactRecord]) -> PriceAssessment:
+    """The assessment of the price statements `in_window` (from `price_window`)."""
+    unit = f"{query.currency}/{query.mass}"
     priced = [(r, q) for r in in_window if (q := _priced(r, query)) is not None]
     reasons = outlier_reasons([q.value for _, q in priced])
     used = [(r, q) for (r, q), why in zip(priced, reasons, strict=True) if why is None]

@@ -4,7 +4,7 @@ each observation a consensus of its sources (see `assay.analyze.consensus`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from assay.analyze.consensus import consensus
 from assay.model import Basis, Period
-from assay.store.series import FactSelection, StoredFactRecord, frozen_from_dict, gc_paused, select_facts
+from assay.store.series import (
+    FactSelection,
+    SeriesSize,
+    StoredFactRecord,
+    frozen_from_dict,
+    gc_paused,
+    select_facts,
+    series_sizes,
+)
 
 SeriesKey = tuple[str, str | None, str, str, str | None, str | None, str]
 KEY_FIELDS = ("commodity", "form", "metric", "geo", "partner", "share_of", "unit")
@@ -215,9 +223,9 @@ def series_from_records(records: Sequence[StoredFactRecord]) -> list[Series]:
             by_period[period] = [record]
     out: list[Series] = []
     for key, by_period in grouped.items():
-        periods = sorted(by_period, key=_period_order)
+        periods = sorted(by_period, key=period_order)
         out.append(Series(key, tuple(observation(p, by_period[p]) for p in periods)))
-    out.sort(key=lambda s: (-len(s.observations), tuple("" if v is None else v for v in s.key)))
+    out.sort(key=lambda s: series_rank(len(s.observations), s.key))
     return out
 
 
@@ -236,10 +244,35 @@ def selection_for(query: SeriesQuery) -> FactSelection:
     )
 
 
-def build_series(session: Session, query: SeriesQuery) -> list[Series]:
-    """One Series per full series key matching the query, longest first; periods in time order."""
+def build_series(session: Session, query: SeriesQuery, limit: int | None = None) -> list[Series]:
+    """One Series per full series key matching the query, longest first; periods in time order.
+
+    With a `limit`, the series are ranked in SQL (periods per key) and only the facts of the
+    first `limit` are read: a page showing six series of an all-partner query builds six."""
+    selection = selection_for(query)
     with gc_paused():
-        return series_from_records(select_facts(session, selection_for(query)))
+        if limit is not None:
+            return series_of_keys(session, selection, [s.key for s in longest_series(session, selection, limit)])
+        return series_from_records(select_facts(session, selection))
+
+
+def series_of_keys(session: Session, selection: FactSelection, keys: Sequence[tuple[str | None, ...]]) -> list[Series]:
+    """The series of `keys` among the facts of `selection`, in the order of `series_from_records`.
+
+    One query per key: each seeks its own key in the series index, where one query with every
+    key would scan all the facts the selection's columns match."""
+    records = [r for key in keys for r in select_facts(session, replace(selection, keys=(key,)))]
+    return series_from_records(records)
+
+
+def series_rank(periods: int, key: Sequence[str | None]) -> tuple[Any, ...]:
+    """Where a series comes in a list of series: longest first, then by key."""
+    return (-periods, tuple("" if v is None else v for v in key))
+
+
+def longest_series(session: Session, selection: FactSelection, limit: int) -> list[SeriesSize]:
+    """The first `limit` series keys of `selection` in the order `series_from_records` gives."""
+    return sorted(series_sizes(session, selection), key=lambda s: series_rank(s.periods, s.key))[: max(0, limit)]
 
 
 def json_number(value: float) -> float | int:
@@ -250,7 +283,7 @@ def json_number(value: float) -> float | int:
 
 
 @cache
-def _period_order(text: str) -> tuple[Any, ...]:
+def period_order(text: str) -> tuple[Any, ...]:
     try:
         p = Period.parse(text)
     except ValueError:

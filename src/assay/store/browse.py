@@ -142,11 +142,15 @@ def document_choices(session: Session) -> DocumentChoices:
 
 def documents_about(session: Session, commodity: str, limit: int = 10) -> list[tuple[DocumentSummary, int]]:
     """The documents with the most facts about `commodity` (or a commodity under it), with that count."""
+    # `document_id + 0`: an expression, so SQLite does not walk the document_id index through
+    # every fact (table rows included) for its grouping order, and counts from the small
+    # ix_facts_commodity_document instead (9 s against 0.2 s at a million facts)
+    document_id = (FactRow.document_id + 0).label("document_id")
     counted = (
-        select(FactRow.document_id, func.count().label("n"))
-        .where(FactRow.commodity.in_(commodity_and_descendants(commodity)), FactRow.document_id.is_not(None))
-        .group_by(FactRow.document_id)
-        .order_by(func.count().desc(), FactRow.document_id)
+        select(document_id, func.count().label("n"))
+        .where(FactRow.commodity.in_(commodity_and_descendants(commodity)), document_id.is_not(None))
+        .group_by(document_id)
+        .order_by(func.count().desc(), document_id)
         .limit(limit)
         .subquery()
     )

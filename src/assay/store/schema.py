@@ -130,6 +130,14 @@ class FactRow(Base):
             *("span_end", "rule", "rule_version", "quote"),
         ).ddl_if(dialect="sqlite"),
         Index("ix_facts_metric_period", "metric", "period_start"),
+        # The full series key, metric first, then what series counts read (store/series.py
+        # `series_sizes`, `latest_end`): a broad query ranks its series from index pages alone.
+        Index(
+            "ix_facts_metric_key",
+            *("metric", "commodity", "geo", "partner", "form", "share_of", "unit"),
+            *("period", "period_start", "period_end", "document_id"),
+        ),
+        Index("ix_facts_commodity_document", "commodity", "document_id"),  # a commodity's documents (browse.py)
     )
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Select, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, distinct, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact
@@ -49,6 +49,10 @@ class FactSelection:
     limit: int | None = None
     after_fact_id: int | None = None  # only facts stored after this one (watch rules, digests)
     stored_since: datetime | None = None  # only facts of original documents stored at or after (naive UTC)
+    period: str | None = None  # only this period, exactly
+    period_length: int | None = None  # only periods written with this many characters (4: years, 7: months)
+    # only these full series keys (commodity, form, metric, geo, partner, share_of, unit), when given
+    keys: tuple[tuple[str | None, ...], ...] | None = None
 
 
 def documents_stored_since(moment: datetime) -> Select[Any]:
@@ -145,19 +149,35 @@ _COLUMNS = (
 _IN_CHUNK = 2000  # ids per IN (...) list: well under SQLite's (32,766) and PostgreSQL's bound-parameter limits
 
 
+_KEY_COLUMNS = (  # a full series key, in the order of `SeriesKey` (analyze/series.py)
+    *(FactRow.commodity, FactRow.form, FactRow.metric, FactRow.geo),
+    *(FactRow.partner, FactRow.share_of, FactRow.unit),
+)
+
+
+def _key_condition(key: tuple[str | None, ...]) -> ColumnElement[bool]:
+    return and_(*(column.is_(None) if v is None else column == v for column, v in zip(_KEY_COLUMNS, key, strict=True)))
+
+
 def _statement(selection: FactSelection) -> Select[*tuple[Any, ...]]:
+    stmt = select(*_COLUMNS).where(*_conditions(selection)).order_by(FactRow.period_start, FactRow.id)
+    if selection.limit is not None:
+        stmt = stmt.limit(selection.limit)
+    return stmt
+
+
+def _conditions(selection: FactSelection) -> list[ColumnElement[bool]]:
+    """The conditions of `selection` (every reader of facts for analysis shares them)."""
     # facts of a superseded document version are history, not evidence (NOT IN over the few superseded ids)
-    stmt = select(*_COLUMNS).where(
-        or_(FactRow.document_id.is_(None), FactRow.document_id.not_in(superseded_document_ids()))
-    )
+    where = [or_(FactRow.document_id.is_(None), FactRow.document_id.not_in(superseded_document_ids()))]
     if selection.commodity is not None:
-        stmt = stmt.where(FactRow.commodity == selection.commodity)
+        where.append(FactRow.commodity == selection.commodity)
     elif selection.commodities:
-        stmt = stmt.where(FactRow.commodity.in_(selection.commodities))
+        where.append(FactRow.commodity.in_(selection.commodities))
     if selection.metric is not None:
-        stmt = stmt.where(FactRow.metric == selection.metric)
+        where.append(FactRow.metric == selection.metric)
     elif selection.metrics:
-        stmt = stmt.where(FactRow.metric.in_(selection.metrics))
+        where.append(FactRow.metric.in_(selection.metrics))
     for column, wanted in (
         (FactRow.geo, selection.geo),
         (FactRow.partner, selection.partner),
@@ -166,27 +186,61 @@ def _statement(selection: FactSelection) -> Select[*tuple[Any, ...]]:
         (FactRow.share_of, selection.share_of),
     ):
         if wanted is not None:
-            stmt = stmt.where(column == wanted)
+            where.append(column == wanted)
     if selection.partner_is_null:
-        stmt = stmt.where(FactRow.partner.is_(None))
+        where.append(FactRow.partner.is_(None))
     if selection.with_period_only:
-        stmt = stmt.where(FactRow.period_start.is_not(None))
+        where.append(FactRow.period_start.is_not(None))
     if selection.starts_on_or_after is not None:
-        stmt = stmt.where(FactRow.period_start >= selection.starts_on_or_after)
+        where.append(FactRow.period_start >= selection.starts_on_or_after)
     if selection.ends_on_or_before is not None:
-        stmt = stmt.where(FactRow.period_end <= selection.ends_on_or_before)
+        where.append(FactRow.period_end <= selection.ends_on_or_before)
     if selection.dataset_kind is not None:
-        stmt = stmt.where(
-            FactRow.dataset_id.in_(select(DatasetRow.id).where(DatasetRow.kind == selection.dataset_kind))
-        )
+        where.append(FactRow.dataset_id.in_(select(DatasetRow.id).where(DatasetRow.kind == selection.dataset_kind)))
     if selection.after_fact_id is not None:
-        stmt = stmt.where(FactRow.id > selection.after_fact_id)
+        where.append(FactRow.id > selection.after_fact_id)
     if selection.stored_since is not None:
-        stmt = stmt.where(FactRow.document_id.in_(documents_stored_since(selection.stored_since)))
-    stmt = stmt.order_by(FactRow.period_start, FactRow.id)
-    if selection.limit is not None:
-        stmt = stmt.limit(selection.limit)
-    return stmt
+        where.append(FactRow.document_id.in_(documents_stored_since(selection.stored_since)))
+    if selection.period is not None:
+        where.append(FactRow.period == selection.period)
+    if selection.period_length is not None:
+        where.append(func.length(FactRow.period) == selection.period_length)
+    if selection.keys is not None:
+        where.append(or_(false(), *(_key_condition(key) for key in selection.keys)))
+    return where
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSize:
+    """One full series key among the facts a selection reads, and how many periods it has."""
+
+    key: tuple[str | None, ...]  # commodity, form, metric, geo, partner, share_of, unit
+    periods: int
+    statements: int
+
+
+def series_sizes(session: Session, selection: FactSelection) -> list[SeriesSize]:
+    """Every series key `selection` reads, with its count of distinct periods, grouped in SQL:
+    a broad query picks the series it shows from these and reads the facts of those alone."""
+    counts = (func.count(distinct(FactRow.period)), func.count())
+    # grouped in the column order of ix_facts_metric_key, so the groups stream out of the index
+    grouping = (FactRow.metric, FactRow.commodity, FactRow.geo, FactRow.partner, FactRow.form, FactRow.share_of)
+    stmt = select(*_KEY_COLUMNS, *counts).where(*_conditions(selection)).group_by(*grouping, FactRow.unit)
+    return [SeriesSize(tuple(row[:7]), row[7], row[8]) for row in session.connection().execute(stmt)]
+
+
+def period_unit_partners(session: Session, selection: FactSelection) -> list[tuple[str, str, str | None]]:
+    """The distinct (period, unit, partner) of the facts `selection` reads."""
+    stmt = select(FactRow.period, FactRow.unit, FactRow.partner).where(*_conditions(selection)).distinct()
+    return [(str(period), str(unit), partner) for period, unit, partner in session.connection().execute(stmt)]
+
+
+def latest_end(session: Session, selection: FactSelection) -> date | None:
+    """The last day of the latest period among the facts `selection` reads."""
+    found = session.connection().execute(select(func.max(FactRow.period_end)).where(*_conditions(selection))).scalar()
+    if isinstance(found, str):  # SQLite returns max() of a date column as its text
+        return date.fromisoformat(found)
+    return found if isinstance(found, date) else None
 
 
 _BASIS = {b.value: b for b in Basis}

@@ -229,6 +229,9 @@ def facts_export(
     return exports.facts_response(query_facts(session, flt), fmt)
 
 
+SERIES_PER_PAGE = 6  # charts on the series page; the rest of a broad query is not read
+
+
 @router.get("/series")
 def series_page(
     request: Request,
@@ -251,7 +254,7 @@ def series_page(
         form=filters.text(form, 20),
         unit=filters.unit(unit),
     )
-    found = build_series(session, query)[:6]
+    found = build_series(session, query, limit=SERIES_PER_PAGE)
     loc = get_locale(request)
     charts = [
         line_chart(
