@@ -61,7 +61,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assay.extract import FACT_RULES_VERSION
-from assay.extract.facts import cues
+from assay.extract.facts import changes, cues
 from assay.extract.facts.labels import labelled_place
 from assay.extract.facts.readings import (
     COMPANY_METRICS,
@@ -230,6 +230,7 @@ class _Reader:
         self._run_position: dict[int, tuple[int, int]] = {}
         self._respective: tuple[tuple[str, str | None] | None, str | None] = (None, None)
         self._lede: Fact | None = None  # the page's first dated fact from prose: what it is about, and when
+        self._made: list[changes.Made] = []  # the sentence's numbers read so far, with their facts
 
     def run(self) -> list[Fact]:
         tables = TableReader(self.text, self.mentions, self.quantities, self.reference, self.title_carry.geo or "CN")
@@ -277,6 +278,7 @@ class _Reader:
                 self._run_lead.update({o.start: run[0] for o in run[1:] if o.start not in self._run_lead})
             self._run_position = {o.start: (r, i) for r, run in enumerate(runs) for i, o in enumerate(run)}
             in_sentence: list[Fact] = []
+            self._made = []
             for q in sentence.quantities:
                 self._carry_from_sentence = made_here
                 self._respective = self._respective_slots(q, sentence, runs, in_sentence)
@@ -297,6 +299,12 @@ class _Reader:
                     )
                 facts.extend(made)
                 in_sentence.extend(made)
+                self._made.extend(changes.Made(q, f) for f in made)
+                if made:
+                    zero = self._zero_level(sentence, carry, heading_carry)
+                    if zero is not None:
+                        facts.append(zero)
+                        in_sentence.append(zero)
                 if self._lede is None:
                     self._lede = next((f for f in made if f.period and not f.unit.startswith("pct")), None)
                 made_here = made_here or bool(made)
@@ -434,6 +442,9 @@ class _Reader:
                 return []
         if q.kind is QuantityKind.MONEY and metric in ("exports", "imports", "shipments", "value"):
             metric = "trade_value"
+        change = changes.change_before(self._made, q, text)
+        if change is not None and change.metric in kinds:
+            metric = change.metric  # "up by 5% from 114,000 tonnes in 2021": the baseline is a level of what changed
         if metric in ("quota", "value"):
             return []
         if q.kind is QuantityKind.MASS and metric == "capacity" and q.unit == "t":
@@ -447,6 +458,33 @@ class _Reader:
         if fact is not None and _EACH_BEFORE.search(clause_before[-12:]):
             return self._each_of(fact, sentence, q)
         return [fact] if fact else []
+
+    def _zero_level(self, sentence: Sentence, carry: Carry, heading: Carry) -> Fact | None:
+        """A level that fell to zero ("from 6,000 tonnes in May to zero in June"): the measure, subject and unit of
+        the level it fell from, the period of its own clause."""
+        found = changes.zero_after(self._made, self.text, sentence.span.end)
+        if found is None:
+            return None
+        level, start, end = found
+        zero = replace(level.quantity, value=0.0, value_high=None, start=start, end=end, text=self.text[start:end])
+        clause = self.layout.clause(start)
+        before = self.text[sentence.span.start : start]
+        fact = self._fill(
+            zero, sentence, clause, carry, heading, level.fact.metric, level.fact.unit, before, before[-200:]
+        )
+        if fact is None:
+            return None
+        quote_start = min(level.fact.start, fact.start)
+        return replace(
+            fact,
+            commodity=level.fact.commodity,
+            form=level.fact.form,
+            geo=level.fact.geo,
+            partner=level.fact.partner,
+            approx=None,
+            start=quote_start,
+            quote=self.original[quote_start : fact.end],
+        )
 
     def _change_of_untracked(self, q: Quantity, sentence: Sentence) -> bool:
         """A change of a level in units we do not track ("output of power batteries rose to 159.8GWh, up by
@@ -554,15 +592,20 @@ class _Reader:
         )
         if is_share and not q.signed and not re.match(r"^\s*(?:higher|lower|more|less|rise|increase|decrease)", after):
             return self._share_fact(q, sentence, clause, carry, heading, before, clause_before, after)
-        if cues.APPROVAL.search(after[:80]) and not is_change:
+        span_levels = changes.percent_span_levels(q, sentence.quantities, text)
+        if (cues.APPROVAL.search(after[:80]) and not is_change) or (
+            span_levels and cues.APPROVAL.search(clause_before[-80:])
+        ):
             fact = self._fill(q, sentence, clause, carry, heading, "approval_rate", "%", before, clause_before)
             return [fact] if fact else []
-        if not is_change:
-            return []
+        if not is_change or span_levels:
+            return []  # "growth rose from 5% to 8%": levels of a rate we do not know
         if self._change_of_untracked(q, sentence):
             return []
-        if re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after) and not self.timing.baseline_period(
-            q, sentence
+        if (
+            re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after)
+            and not self.timing.baseline_period(q, sentence)
+            and not changes.names_a_time(after[:60])
         ):
             return []  # a comparison across places or products, not a change over time
         metric = choose_metric(sentence, q, clause, _ALL_METRICS, text, carry.metric or heading.metric)
@@ -574,6 +617,7 @@ class _Reader:
             metric = carry.metric or heading.metric or self.title_carry.metric
         if metric is None and any(o.kind is QuantityKind.PRICE for o in sentence.quantities):
             metric = "price"  # "With a 9.4 percent climb, yttrium …, settling at CNY 290.00 per kilogram"
+        metric = self._measure_of_change(q, sentence, clause, metric)
         if metric is None or metric in ("quota", "value"):
             return []
         sign = -1.0 if (not q.signed and cues.change_direction(near_before[-40:], after[:16]) < 0) else 1.0
@@ -588,7 +632,41 @@ class _Reader:
         if fact is None:
             return []
         unit = self.timing.change_unit(q, sentence, fact.period, after)
-        return [replace(fact, unit=unit)]
+        if unit == "pct_change":
+            earlier = [m.fact for m in self._made]
+            unit = changes.same_basis_unit(near_before, after, earlier) or unit
+        if unit == "pct_change" and self.timing.baseline_period(q, sentence) is None:
+            sentence_text = text[sentence.span.start : sentence.span.end]
+            unit = changes.yearly_unit(fact.metric, fact.period, sentence_text) or unit
+        return [replace(fact, unit=changes.sequential_unit(unit, fact.period))]
+
+    def _measure_of_change(self, q: Quantity, sentence: Sentence, clause: Span, metric: str | None) -> str | None:
+        """The measure a percent change is of, when its wording says more than the nearest metric word: the level
+        it follows, the trade flow a 数量/volume names, a market price when it is a change over a week."""
+        text = self.text
+        prev_end = max(
+            (o.end for o in sentence.quantities if o.end <= q.start and o.kind is not QuantityKind.NUMBER),
+            default=clause.start,
+        )
+        if changes.volume_named(text[max(clause.start, prev_end) : q.start]):
+            named = [m.value for m in sentence.mentions if m.kind == METRIC]
+            flows = [trade(v) for v in named if v in ("exports", "imports", "shipments")]
+            if metric in ("trade_value", "value") and flows:
+                return flows[0]
+        if self._made:
+            last = self._made[-1]
+            between = sum(
+                1
+                for m in sentence.mentions
+                if last.quantity.end <= m.start < q.start
+                and (m.kind == METRIC or (m.kind == COMMODITY and m.value not in ("-", last.fact.commodity)))
+            )
+            level = changes.level_before(self._made, q, text, between)
+            if level is not None:
+                return level.metric
+        if not metrics_in(sentence, clause) and changes.is_weekly(text[sentence.span.start : sentence.span.end]):
+            return "price"
+        return metric
 
     def _share_fact(
         self,
