@@ -110,6 +110,16 @@ def test_a_change_after_a_value_level_is_a_change_of_that_value() -> None:
     assert one(zh, value=-12)["metric"] == "trade_value"
 
 
+def test_a_change_after_its_level_keeps_the_level_product_past_an_aside() -> None:
+    facts = facts_of(
+        "In 2024 China exported 60,000 tonnes of rare earth magnets (mostly NdFeB, some SmCo), 9% more than a "
+        "year before.",
+        "2025-01-20",
+    )
+    change = one(facts, value=9)
+    assert change["commodity"] == "rare_earth_magnets" and change["unit"] == "pct_yoy"
+
+
 def test_a_change_and_its_baseline_level_belong_to_the_level_before_them() -> None:
     facts = facts_of(
         "China exported 120,000 tonnes of fused magnesia in 2022, according to customs data, up by 5% from "
@@ -173,3 +183,13 @@ def test_a_respective_list_longer_than_its_products_keeps_only_what_it_names() -
         "2013-03-01",
     )
     assert not [f for f in facts if f["value"] in (-6.5, -3.2)]
+
+
+def test_weight_saved_by_a_part_is_not_a_change_of_a_measure() -> None:
+    for text in (
+        "Switching the seat frame to magnesium alloy cuts weight by 30%, the carmaker said.",
+        "The magnesium alloy wheel is 25% lighter than an aluminium one.",
+        "某车企镁合金用量提升，新款轮毂较铝合金方案减重15%。",
+        "某車企鎂合金用量提升，新款輪轂較鋁合金方案減重15%。",
+    ):
+        assert not [f for f in facts_of(text) if f["unit"].startswith("pct")], text

@@ -90,6 +90,19 @@ def names_a_time(window: str) -> bool:
     return any(cue.search(window) for cue in (cues.YOY, cues.MOM, cues.QOQ))
 
 
+_WEIGHT_BEFORE = re.compile(
+    r"(?:减重|减轻重量|减轻|轻量化|\b(?:cuts?|reduces?|reduced|reducing|saves?|saving|lowers?)\s+(?:the\s+)?"
+    r"(?:\w+\s+)?weight(?:\s+by)?|\bweight\s+(?:savings?|reductions?|cut)\s+of)[^\d]{0,6}$",
+    re.IGNORECASE,
+)
+_WEIGHT_AFTER = re.compile(r"^\s*(?:lighter|less weight|weight (?:saving|reduction))\b|^\s*的?(?:减重|轻量化)", re.I)
+
+
+def is_weight_saving(before: str, after: str) -> bool:
+    """ "较铝合金方案减重15%", "cuts weight by 30%", "30% lighter": what a part saves, not a market's change."""
+    return _WEIGHT_BEFORE.search(before[-40:]) is not None or _WEIGHT_AFTER.match(after) is not None
+
+
 _VOLUME = re.compile(r"数量|\bvolumes?\b|\btonnages?\b", re.IGNORECASE)
 _VALUE = re.compile(r"金额|\bvalues?\b|\bworth\b", re.IGNORECASE)
 
@@ -123,6 +136,14 @@ def level_before(made: list[Made], q: Quantity, text: str, mentions_between: int
     if not _BETWEEN_LEVEL_AND_CHANGE.fullmatch(gap) or _NOT_THE_SAME_STATEMENT.search(gap):
         return None
     return last.fact
+
+
+_BRACKETED = re.compile(r"[(（][^()（）]{0,160}[)）]")
+
+
+def bracketed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Asides in brackets between two positions ("(nearly all NdFeB, minor SmCo)")."""
+    return [(m.start(), m.end()) for m in _BRACKETED.finditer(text, start, end)]
 
 
 _BASELINE_LEVEL_BEFORE = re.compile(

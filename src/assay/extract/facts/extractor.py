@@ -600,7 +600,7 @@ class _Reader:
             return [fact] if fact else []
         if not is_change or span_levels:
             return []  # "growth rose from 5% to 8%": levels of a rate we do not know
-        if self._change_of_untracked(q, sentence):
+        if self._change_of_untracked(q, sentence) or changes.is_weight_saving(near_before, after):
             return []
         if (
             re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after)
@@ -617,7 +617,8 @@ class _Reader:
             metric = carry.metric or heading.metric or self.title_carry.metric
         if metric is None and any(o.kind is QuantityKind.PRICE for o in sentence.quantities):
             metric = "price"  # "With a 9.4 percent climb, yttrium …, settling at CNY 290.00 per kilogram"
-        metric = self._measure_of_change(q, sentence, clause, metric)
+        level = self._level_of_change(q, sentence)
+        metric = level.metric if level is not None else self._measure_of_change(q, sentence, clause, metric)
         if metric is None or metric in ("quota", "value"):
             return []
         sign = -1.0 if (not q.signed and cues.change_direction(near_before[-40:], after[:16]) < 0) else 1.0
@@ -631,6 +632,8 @@ class _Reader:
         fact = self._fill(changed, sentence, clause, carry, heading, metric, "pct_change", before, clause_before)
         if fact is None:
             return []
+        if level is not None:  # the change of the level it follows: the same product
+            fact = replace(fact, commodity=level.commodity, form=level.form)
         unit = self.timing.change_unit(q, sentence, fact.period, after)
         if unit == "pct_change":
             earlier = [m.fact for m in self._made]
@@ -639,6 +642,24 @@ class _Reader:
             sentence_text = text[sentence.span.start : sentence.span.end]
             unit = changes.yearly_unit(fact.metric, fact.period, sentence_text) or unit
         return [replace(fact, unit=changes.sequential_unit(unit, fact.period))]
+
+    def _level_of_change(self, q: Quantity, sentence: Sentence) -> Fact | None:
+        """The level a change follows in its statement ("Export values totalled $45 million, an increase of 20%"),
+        when nothing between them but an aside in brackets names another measure or product."""
+        if not self._made:
+            return None
+        last = self._made[-1]
+        if changes.volume_named(self.text[last.quantity.end : q.start]):
+            return None  # "金额为6,000万美元，数量较8月减少30%": a change of the other measure
+        asides = changes.bracketed(self.text, last.quantity.end, q.start)
+        between = sum(
+            1
+            for m in sentence.mentions
+            if last.quantity.end <= m.start < q.start
+            and not any(a <= m.start < b for a, b in asides)
+            and (m.kind == METRIC or (m.kind == COMMODITY and m.value not in ("-", last.fact.commodity)))
+        )
+        return changes.level_before(self._made, q, self.text, between)
 
     def _measure_of_change(self, q: Quantity, sentence: Sentence, clause: Span, metric: str | None) -> str | None:
         """The measure a percent change is of, when its wording says more than the nearest metric word: the level
@@ -653,17 +674,6 @@ class _Reader:
             flows = [trade(v) for v in named if v in ("exports", "imports", "shipments")]
             if metric in ("trade_value", "value") and flows:
                 return flows[0]
-        if self._made:
-            last = self._made[-1]
-            between = sum(
-                1
-                for m in sentence.mentions
-                if last.quantity.end <= m.start < q.start
-                and (m.kind == METRIC or (m.kind == COMMODITY and m.value not in ("-", last.fact.commodity)))
-            )
-            level = changes.level_before(self._made, q, text, between)
-            if level is not None:
-                return level.metric
         if not metrics_in(sentence, clause) and changes.is_weekly(text[sentence.span.start : sentence.span.end]):
             return "price"
         return metric
