@@ -32,6 +32,24 @@ def test_a_year_to_date_flow_change_is_year_on_year() -> None:
     assert one(en, value=4)["unit"] == "pct_yoy"
 
 
+def test_a_change_since_a_point_in_the_year_stays_a_plain_change() -> None:
+    facts = facts_of("China's graphite exports have risen 15% since March, traders said.", "2024-08-20")
+    assert one(facts, value=15)["unit"] == "pct_change"
+    zh = facts_of("2024年以来，石墨出口量累计增长15%。", "2024-08-20")
+    assert one(zh, value=15)["unit"] == "pct_change"
+
+
+def test_a_movement_noun_after_the_number_makes_it_a_change_not_a_share() -> None:
+    facts = facts_of(
+        "Exports of spherical graphite stood at 2,500 tonnes in January and February, representing a 60% decline "
+        "from the same period a year earlier.",
+        "2024-03-20",
+    )
+    change = one(facts, value=-60)
+    assert change["metric"] == "exports" and change["unit"] == "pct_yoy"
+    assert not [f for f in facts if f["unit"] == "%"]
+
+
 def test_a_month_or_a_price_without_a_baseline_stays_a_plain_change() -> None:
     month = facts_of("China's graphite exports rose 12% in March.", "2025-04-20")
     assert one(month, value=12)["unit"] == "pct_change"
@@ -193,3 +211,14 @@ def test_weight_saved_by_a_part_is_not_a_change_of_a_measure() -> None:
         "某車企鎂合金用量提升，新款輪轂較鋁合金方案減重15%。",
     ):
         assert not [f for f in facts_of(text) if f["unit"].startswith("pct")], text
+
+
+def test_two_products_and_two_changes_pair_in_order_without_respectively() -> None:
+    for text in (
+        "Exports of magnesium powder and magnesium alloy fell 12% and 25% year on year in 2024.",
+        "2024年镁粉和镁合金出口量同比下降12%和25%。",
+        "2024年鎂粉和鎂合金出口量同比下降12%和25%。",
+    ):
+        facts = facts_of(text)
+        assert one(facts, value=-12)["commodity"] == "magnesium_powder", text
+        assert one(facts, value=-25)["commodity"] == "magnesium_alloy", text

@@ -39,14 +39,35 @@ _FROM_A_POINT = re.compile(
 )
 
 
-def yearly_unit(metric: str, period: str | None, sentence_text: str) -> str | None:
+_MOVEMENT_AFTER = re.compile(
+    r"^\s*(?:higher|lower|more|less|rise|increase|decrease|decline|drop|fall|gain|jump|growth|surge|climb|"
+    r"reduction|plunge|slump|year-on-year|year on year|yoy)\b",
+    re.IGNORECASE,
+)
+
+
+def movement_after(after: str) -> bool:
+    """ "representing a 60% decline": a movement noun after the number makes it a change, not a share."""
+    return _MOVEMENT_AFTER.match(after) is not None
+
+
+_CONTRAST = re.compile(r"\b(?:but|while|whereas|although)\b|但|而", re.IGNORECASE)
+
+
+def own_statement(window: str) -> str:
+    """The part of a window after its last contrast ("the highest since 2014, but the value slumped 36%")."""
+    ends = [m.end() for m in _CONTRAST.finditer(window)]
+    return window[ends[-1] :] if ends else window
+
+
+def yearly_unit(metric: str, period: str | None, clause_text: str) -> str | None:
     """pct_yoy for a change of a flow's yearly or year-to-date total that names no baseline, else None."""
     if metric not in _FLOW_METRICS or not period:
         return None
     ytd = _YEAR_TO_DATE.fullmatch(period)
     if not (_YEAR.fullmatch(period) or (ytd and (ytd.group(4) or ytd.group(1) == ytd.group(2)))):
         return None
-    if _FROM_A_POINT.search(sentence_text):
+    if _FROM_A_POINT.search(clause_text):
         return None
     return "pct_yoy"
 

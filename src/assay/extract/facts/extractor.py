@@ -273,6 +273,10 @@ class _Reader:
             carry = carry_by_block.get(block) or self._opening_carry(running)
             made_here = False
             runs = respective_runs(sentence, self.text)
+            paired = {o.start for run in runs for o in run}
+            for run in percent_runs(sentence, self.text):  # "A and B fell 12% and 25%": in order, as 分别 would
+                if run[0].start not in paired and respective_commodities(sentence, run, self.text) is not None:
+                    runs.append(run)
             self._run_lead = {o.start: run[0] for run in runs for o in run[1:]}
             for run in percent_runs(sentence, self.text):  # "slipped by 14.6% and 31.6%": one cue for the list
                 self._run_lead.update({o.start: run[0] for o in run[1:] if o.start not in self._run_lead})
@@ -590,7 +594,7 @@ class _Reader:
             or bool(cues.SHARE_AFTER.match(after))
             or bool(cues.ZH_WHOLE_BEFORE.search(clause_before[-12:]))
         )
-        if is_share and not q.signed and not re.match(r"^\s*(?:higher|lower|more|less|rise|increase|decrease)", after):
+        if is_share and not q.signed and not changes.movement_after(after):
             return self._share_fact(q, sentence, clause, carry, heading, before, clause_before, after)
         span_levels = changes.percent_span_levels(q, sentence.quantities, text)
         if (cues.APPROVAL.search(after[:80]) and not is_change) or (
@@ -639,8 +643,8 @@ class _Reader:
             earlier = [m.fact for m in self._made]
             unit = changes.same_basis_unit(near_before, after, earlier) or unit
         if unit == "pct_change" and self.timing.baseline_period(q, sentence) is None:
-            sentence_text = text[sentence.span.start : sentence.span.end]
-            unit = changes.yearly_unit(fact.metric, fact.period, sentence_text) or unit
+            around = changes.own_statement(text[max(sentence.span.start, q.start - 60) : clause.end])
+            unit = changes.yearly_unit(fact.metric, fact.period, around) or unit
         return [replace(fact, unit=changes.sequential_unit(unit, fact.period))]
 
     def _level_of_change(self, q: Quantity, sentence: Sentence) -> Fact | None:
