@@ -222,3 +222,30 @@ def test_two_products_and_two_changes_pair_in_order_without_respectively() -> No
         facts = facts_of(text)
         assert one(facts, value=-12)["commodity"] == "magnesium_powder", text
         assert one(facts, value=-25)["commodity"] == "magnesium_alloy", text
+
+
+def test_lower_than_last_year_is_a_change_over_time() -> None:
+    en = facts_of(
+        "Flake graphite now sells for about 3,500 yuan a tonne, about 40% lower than the price last year.", "2012-10-20"
+    )
+    assert one(en, value=-40)["metric"] == "price"
+    for text in (
+        "鳞片石墨价格约为3500元/吨，比去年均价低40%左右。",
+        "鱗片石墨價格約為3500元/噸，比去年均價低40%左右。",
+    ):
+        fact = one(facts_of(text, "2012-10-20"), value=-40)
+        assert fact["metric"] == "price" and fact["unit"] == "pct_yoy", text
+    # a comparison with another place or product is not a change over time
+    assert not [f for f in facts_of("中国鳞片石墨价格比非洲同类产品低20%。") if f["unit"].startswith("pct")]
+
+
+def test_a_running_total_belongs_to_the_measure_before_it_and_so_does_its_change() -> None:
+    facts = facts_of(
+        "China's rare earth imports fell 30% from a year earlier to 8,000 tons in December, producing a 2024 "
+        "total of 120,000 tons, down 20% from 2023.",
+        "2025-01-20",
+    )
+    total = one(facts, value=120000)
+    assert total["metric"] == "imports" and total["period"] == "2024"
+    assert one(facts, value=-20)["metric"] == "imports"
+    assert not [f for f in facts if f["metric"] == "production"]

@@ -106,9 +106,17 @@ def is_weekly(window: str) -> bool:
     return _WEEK.search(window) is not None
 
 
+_EARLIER_TIME = re.compile(
+    r"\b(?:last|previous|prior)\s+(?:year|month|week|quarter)\b|\ba\s+(?:year|month|week)\s+(?:ago|earlier|before)\b"
+    r"|去年|上年|上月|上周|上季",
+    re.IGNORECASE,
+)
+
+
 def names_a_time(window: str) -> bool:
-    """ "8% more than it shipped the year prior": the comparison is with another time, not another place."""
-    return any(cue.search(window) for cue in (cues.YOY, cues.MOM, cues.QOQ))
+    """ "8% more than it shipped the year prior", "40% lower than the average price last year": the comparison is
+    with another time, not another place."""
+    return _EARLIER_TIME.search(window) is not None or any(cue.search(window) for cue in (cues.YOY, cues.MOM, cues.QOQ))
 
 
 _WEIGHT_BEFORE = re.compile(
@@ -122,6 +130,18 @@ _WEIGHT_AFTER = re.compile(r"^\s*(?:lighter|less weight|weight (?:saving|reducti
 def is_weight_saving(before: str, after: str) -> bool:
     """ "较铝合金方案减重15%", "cuts weight by 30%", "30% lighter": what a part saves, not a market's change."""
     return _WEIGHT_BEFORE.search(before[-40:]) is not None or _WEIGHT_AFTER.match(after) is not None
+
+
+_ZH_COMPARATIVE = re.compile(r"[比较](?P<base>[^，,。;；\d%]{1,12}?)(?P<dir>低|高|多|少)(?:了|出)?\s*\Z")
+
+
+def zh_comparative(before: str) -> int:
+    """ "比去年均价低40%", "较上月高12%": -1 or +1 when the number ends a comparison with an earlier time, else 0
+    ("比其他国家高20%" compares places, not times)."""
+    m = _ZH_COMPARATIVE.search(before[-16:])
+    if m is None or not names_a_time(m.group("base")):
+        return 0
+    return -1 if m.group("dir") in "低少" else 1
 
 
 _VOLUME = re.compile(r"数量|\bvolumes?\b|\btonnages?\b", re.IGNORECASE)
@@ -185,6 +205,20 @@ def change_before(made: list[Made], q: Quantity, text: str) -> Fact | None:
     if len(gap) > 30 or not _BASELINE_LEVEL_BEFORE.search(gap):
         return None
     return last.fact
+
+
+_RUNNING_TOTAL = re.compile(
+    r"\b(?:producing|bringing|taking|making|giving|pushing|lifting)\s+(?:(?:a|an|the|its|their)\s+)?"
+    r"(?:[\w-]+\s+){0,2}totals?\s+(?:of|to)\s+(?:about|around|some|roughly|nearly)?\s*\Z",
+    re.IGNORECASE,
+)
+
+
+def running_total(text: str, start: int, at: int) -> int | None:
+    """ "…, producing a 2024 total of 132,931 tons", "bringing the total to": the sum of the measure named
+    before; where the phrase starts (its verb is not the measure), else None."""
+    m = _RUNNING_TOTAL.search(text, max(start, at - 48), at)
+    return m.start() if m else None
 
 
 _FROM_PERCENT = re.compile(r"(?:\bfrom|从|從|由)\s*$", re.IGNORECASE)

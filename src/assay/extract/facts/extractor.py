@@ -449,6 +449,10 @@ class _Reader:
         change = changes.change_before(self._made, q, text)
         if change is not None and change.metric in kinds:
             metric = change.metric  # "up by 5% from 114,000 tonnes in 2021": the baseline is a level of what changed
+        total = changes.running_total(text, sentence.span.start, q.start)
+        if total is not None:  # "imports … dropped 41.1% to 9,645 tons, producing a 2024 total of 132,931 tons"
+            earlier = [m.value for m in sentence.mentions if m.kind == METRIC and m.end <= total]
+            metric = next((trade(v) for v in reversed(earlier) if trade(v) in kinds), metric)
         if metric in ("quota", "value"):
             return []
         if q.kind is QuantityKind.MASS and metric == "capacity" and q.unit == "t":
@@ -589,6 +593,8 @@ class _Reader:
         prev_q = max((o.end for o in sentence.quantities if o.end <= lead.start), default=sentence.span.start)
         near_before = text[max(prev_q, lead.start - 48) : lead.start]
         is_change = q.signed or bool(cues.CHANGE_BEFORE.search(near_before)) or bool(cues.CHANGE_AFTER.match(after))
+        comparative = changes.zh_comparative(near_before)  # "比去年均价低40%": lower than last year's price
+        is_change = is_change or comparative != 0
         is_share = (
             bool(cues.SHARE.search(clause_before[-80:]))
             or bool(cues.SHARE_AFTER.match(after))
@@ -609,7 +615,7 @@ class _Reader:
         if (
             re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after)
             and not self.timing.baseline_period(q, sentence)
-            and not changes.names_a_time(after[:60])
+            and not (self.reference is not None and changes.names_a_time(after[:60]))  # undated: no period to give
         ):
             return []  # a comparison across places or products, not a change over time
         metric = choose_metric(sentence, q, clause, _ALL_METRICS, text, carry.metric or heading.metric)
@@ -625,7 +631,8 @@ class _Reader:
         metric = level.metric if level is not None else self._measure_of_change(q, sentence, clause, metric)
         if metric is None or metric in ("quota", "value"):
             return []
-        sign = -1.0 if (not q.signed and cues.change_direction(near_before[-40:], after[:16]) < 0) else 1.0
+        direction = comparative or cues.change_direction(near_before[-40:], after[:16])
+        sign = -1.0 if (not q.signed and direction < 0) else 1.0
         value = q.value * sign if not q.signed else q.value
         high = q.value_high * sign if (q.value_high is not None and not q.signed) else q.value_high
         if high is not None and sign < 0:
@@ -653,6 +660,8 @@ class _Reader:
         if not self._made:
             return None
         last = self._made[-1]
+        if q.start in self._run_position or last.quantity.start in self._run_position:
+            return None  # lists pair their items in order ("分别为30万吨、12万吨，同比分别增长5%和8%")
         if changes.volume_named(self.text[last.quantity.end : q.start]):
             return None  # "金额为6,000万美元，数量较8月减少30%": a change of the other measure
         asides = changes.bracketed(self.text, last.quantity.end, q.start)
