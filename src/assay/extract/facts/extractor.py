@@ -452,7 +452,8 @@ class _Reader:
         total = changes.running_total(text, sentence.span.start, q.start)
         if total is not None:  # "imports … dropped 41.1% to 9,645 tons, producing a 2024 total of 132,931 tons"
             earlier = [m.value for m in sentence.mentions if m.kind == METRIC and m.end <= total]
-            metric = next((trade(v) for v in reversed(earlier) if trade(v) in kinds), metric)
+            named = [t for v in reversed(earlier) if (t := trade(v)) is not None and t in kinds]
+            metric = named[0] if named else metric
         if metric in ("quota", "value"):
             return []
         if q.kind is QuantityKind.MASS and metric == "capacity" and q.unit == "t":
