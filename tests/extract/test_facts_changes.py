@@ -249,3 +249,23 @@ def test_a_running_total_belongs_to_the_measure_before_it_and_so_does_its_change
     assert total["metric"] == "imports" and total["period"] == "2024"
     assert one(facts, value=-20)["metric"] == "imports"
     assert not [f for f in facts if f["metric"] == "production"]
+
+
+def test_a_baseline_price_written_low_slash_high_is_a_range() -> None:
+    facts = facts_of(
+        "The price of dead burned magnesia 97.5% MgO rose to $1,100-1,400 per tonne fob China on Tuesday from "
+        "$630/740 per tonne a week earlier.",
+        "2018-03-14",
+    )
+    baseline = one(facts, value=630)
+    assert baseline["value_high"] == 740 and baseline["unit"] == "USD/t" and baseline["period"] == "2018-03-07"
+    assert not [f for f in facts if f["value"] < 1]
+
+
+def test_a_level_a_week_earlier_is_dated_a_week_before() -> None:
+    facts = facts_of(
+        "Terbium metal climbed to CNY 4,900 ($800.68) per kilogram, up from CNY 4,700 ($768.51) a week ago.",
+        "2013-08-28",
+    )
+    assert one(facts, value=4700)["period"] == "2013-08-21"
+    assert one(facts, value=4900)["period"] == "2013-08-28"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from assay.extract.facts import cues
 from assay.model import Fact, Quantity, QuantityKind
@@ -219,6 +220,26 @@ def running_total(text: str, start: int, at: int) -> int | None:
     before; where the phrase starts (its verb is not the measure), else None."""
     m = _RUNNING_TOTAL.search(text, max(start, at - 48), at)
     return m.start() if m else None
+
+
+_A_WEEK_EARLIER = re.compile(
+    r"\s*(?:(?:a|one)\s+week\s+(?:earlier|ago|before)|(?:in\s+)?the\s+(?:previous|prior)\s+week)\b", re.IGNORECASE
+)
+
+
+def a_week_earlier(after: str) -> bool:
+    """ "from $630/740 per tonne a week earlier", "up from CNY 4,700 ($768.51) a week ago": a level of the week
+    before."""
+    return _A_WEEK_EARLIER.match(re.sub(r"^\s*[(（][^)）]{0,30}[)）]", "", after[:60])) is not None
+
+
+def week_before(period: str) -> str:
+    """The day a week before a dated period; a longer period holds the week before too."""
+    try:
+        day = date.fromisoformat(period)
+    except ValueError:
+        return period
+    return (day - timedelta(days=7)).isoformat()
 
 
 _FROM_PERCENT = re.compile(r"(?:\bfrom|从|從|由)\s*$", re.IGNORECASE)
