@@ -156,6 +156,9 @@ def test_volume_after_value_is_the_trade_flow() -> None:
     change = one(hant, value=-30)
     assert change["metric"] == "exports" and change["unit"] == "pct_mom"
     assert one(hant, unit="USD")["metric"] == "trade_value"
+    bracketed = facts_of("9月中國出口稀土4,000噸，金額為6,000萬美元，數量較8月（5,800噸）銳減31%。", "2025-10-14")
+    assert one(bracketed, value=-31)["metric"] == "exports"
+    assert one(bracketed, value=5800)["period"] == "2025-08"
 
 
 def test_a_weekly_change_is_a_price_change() -> None:
@@ -247,8 +250,16 @@ def test_a_running_total_belongs_to_the_measure_before_it_and_so_does_its_change
     )
     total = one(facts, value=120000)
     assert total["metric"] == "imports" and total["period"] == "2024"
-    assert one(facts, value=-20)["metric"] == "imports"
+    change = one(facts, value=-20)
+    assert change["metric"] == "imports" and change["period"] == "2024"  # the total's period, not December's
     assert not [f for f in facts if f["metric"] == "production"]
+
+
+def test_a_change_measured_from_a_baseline_level_keeps_its_own_period() -> None:
+    facts = facts_of("2025年12月稀土出口量为4392吨，仍比2024年同期的3326吨高出32%。", "2026-01-20")
+    assert one(facts, value=3326)["period"] == "2024-12"
+    change = one(facts, value=32)
+    assert change["period"] == "2025-12" and change["unit"] == "pct_yoy"
 
 
 def test_a_baseline_price_written_low_slash_high_is_a_range() -> None:

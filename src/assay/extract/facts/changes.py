@@ -149,6 +149,15 @@ _VOLUME = re.compile(r"数量|\bvolumes?\b|\btonnages?\b", re.IGNORECASE)
 _VALUE = re.compile(r"金额|\bvalues?\b|\bworth\b", re.IGNORECASE)
 
 
+_SEPARATOR = re.compile(r"[，;；]|,(?!\d)")
+
+
+def statement_start(text: str, start: int, at: int) -> int:
+    """Where the comma-separated statement holding `at` begins (a thousands comma does not count)."""
+    ends = [m.end() for m in _SEPARATOR.finditer(text, start, at)]
+    return ends[-1] if ends else start
+
+
 def volume_named(window: str) -> bool:
     """ "金额为…，数量较8月减少30%": the change is of the quantity shipped, not of the money."""
     return _VOLUME.search(window) is not None and _VALUE.search(window) is None
@@ -166,26 +175,48 @@ _BETWEEN_LEVEL_AND_CHANGE = re.compile(r"[^.;。；!?！？]{0,100}")
 _NOT_THE_SAME_STATEMENT = re.compile(r"\b(?:while|whereas|but|although)\b|但|而|其中", re.IGNORECASE)
 
 
-def level_before(made: list[Made], q: Quantity, text: str, mentions_between: int) -> Fact | None:
+def level_before(made: list[Made], q: Quantity, text: str, asides: list[tuple[int, int]]) -> Made | None:
     """The level a change follows in its statement ("Export values totalled $45 million, an increase of 20%"),
-    when nothing between them names another measure, product or number."""
-    if not made or mentions_between:
+    skipping asides in brackets; None when more than an aside and a few words stand between them."""
+    outside = [m for m in made if not any(a <= m.quantity.start < b for a, b in asides)]
+    if not outside:
         return None
-    last = made[-1]
+    last = outside[-1]
     if last.fact.unit in PCT_UNITS or last.fact.unit == "%" or last.quantity.end > q.start:
         return None
-    gap = text[last.quantity.end : q.start]
+    if q.start - last.quantity.end > 400:
+        return None
+    gap = "".join(text[i] for i in range(last.quantity.end, q.start) if not any(a <= i < b for a, b in asides))
     if not _BETWEEN_LEVEL_AND_CHANGE.fullmatch(gap) or _NOT_THE_SAME_STATEMENT.search(gap):
         return None
-    return last.fact
+    return last
 
 
 _BRACKETED = re.compile(r"[(（][^()（）]{0,160}[)）]")
 
 
 def bracketed(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Asides in brackets between two positions ("(nearly all NdFeB, minor SmCo)")."""
-    return [(m.start(), m.end()) for m in _BRACKETED.finditer(text, start, end)]
+    """Asides in brackets between two positions ("(nearly all NdFeB, minor SmCo)"), nested ones as one."""
+    window = text[start:end]
+    spans: list[tuple[int, int]] = []
+    for _ in range(3):  # innermost first: "(excluding NdFeB powders ($105M), …)"
+        found = [(m.start(), m.end()) for m in _BRACKETED.finditer(window)]
+        if not found:
+            break
+        spans.extend(found)
+        for a, b in found:
+            window = window[:a] + " " * (b - a) + window[b:]
+    return [(start + a, start + b) for a, b in spans]
+
+
+_BASELINE_BEFORE_LEVEL = re.compile(
+    r"(?:\bfrom|\bthan|\bcompared (?:to|with)|\bagainst|\bversus|比|较)[^,，;；。.!?]{0,20}\Z", re.IGNORECASE
+)
+
+
+def is_baseline_level(text: str, start: int) -> bool:
+    """ "比2024年同期的3326吨", "from 653,528 tonnes": a level that a change is measured from."""
+    return _BASELINE_BEFORE_LEVEL.search(text, max(0, start - 24), start) is not None
 
 
 _BASELINE_LEVEL_BEFORE = re.compile(

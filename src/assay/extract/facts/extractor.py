@@ -631,7 +631,7 @@ class _Reader:
         if metric is None and any(o.kind is QuantityKind.PRICE for o in sentence.quantities):
             metric = "price"  # "With a 9.4 percent climb, yttrium …, settling at CNY 290.00 per kilogram"
         level = self._level_of_change(q, sentence)
-        metric = level.metric if level is not None else self._measure_of_change(q, sentence, clause, metric)
+        metric = level.fact.metric if level is not None else self._measure_of_change(q, sentence, clause, metric)
         if metric is None or metric in ("quota", "value"):
             return []
         direction = comparative or cues.change_direction(near_before[-40:], after[:16])
@@ -646,8 +646,9 @@ class _Reader:
         fact = self._fill(changed, sentence, clause, carry, heading, metric, "pct_change", before, clause_before)
         if fact is None:
             return []
-        if level is not None:  # the change of the level it follows: the same product
-            fact = replace(fact, commodity=level.commodity, form=level.form)
+        if level is not None:  # the change of the level it follows: the same product, in the same period
+            period = self._period_of_level(level, q, sentence) or fact.period
+            fact = replace(fact, commodity=level.fact.commodity, form=level.fact.form, period=period)
         unit = self.timing.change_unit(q, sentence, fact.period, after)
         if unit == "pct_change":
             earlier = [m.fact for m in self._made]
@@ -657,35 +658,48 @@ class _Reader:
             unit = changes.yearly_unit(fact.metric, fact.period, around) or unit
         return [replace(fact, unit=changes.sequential_unit(unit, fact.period))]
 
-    def _level_of_change(self, q: Quantity, sentence: Sentence) -> Fact | None:
+    def _level_of_change(self, q: Quantity, sentence: Sentence) -> changes.Made | None:
         """The level a change follows in its statement ("Export values totalled $45 million, an increase of 20%"),
         when nothing between them but an aside in brackets names another measure or product."""
         if not self._made:
             return None
-        last = self._made[-1]
-        if q.start in self._run_position or last.quantity.start in self._run_position:
+        asides = changes.bracketed(self.text, sentence.span.start, q.start)
+        found = changes.level_before(self._made, q, self.text, asides)
+        if found is None:
+            return None
+        if q.start in self._run_position or found.quantity.start in self._run_position:
             return None  # lists pair their items in order ("分别为30万吨、12万吨，同比分别增长5%和8%")
-        if changes.volume_named(self.text[last.quantity.end : q.start]):
+        if changes.volume_named(self.text[found.quantity.end : q.start]):
             return None  # "金额为6,000万美元，数量较8月减少30%": a change of the other measure
-        asides = changes.bracketed(self.text, last.quantity.end, q.start)
-        between = sum(
-            1
-            for m in sentence.mentions
-            if last.quantity.end <= m.start < q.start
+        if any(
+            found.quantity.end <= m.start < q.start
             and not any(a <= m.start < b for a, b in asides)
-            and (m.kind == METRIC or (m.kind == COMMODITY and m.value not in ("-", last.fact.commodity)))
-        )
-        return changes.level_before(self._made, q, self.text, between)
+            and (m.kind == METRIC or (m.kind == COMMODITY and m.value not in ("-", found.fact.commodity)))
+            for m in sentence.mentions
+        ):
+            return None
+        return found
+
+    def _period_of_level(self, level: changes.Made, q: Quantity, sentence: Sentence) -> str | None:
+        """ "…a 2024 total of 132,931 tons, down 24.4% from 2023": the change holds when its level does, unless
+        that level is itself a baseline or the change names a time of its own."""
+        if level.fact.period is None or changes.is_baseline_level(self.text, level.quantity.start):
+            return None
+        regions = self.timing.baseline_regions(sentence)
+        clause = self.layout.clause(q.start)
+        for p in sentence.periods:
+            if not (level.quantity.end + 16 < p.start < max(clause.end, q.end)):
+                continue  # the level's own time ("1,427 tonnes in December") or another clause's
+            if not any(a <= p.start < b for a, b, _ in regions):
+                return None  # "…, and rose 5% in Q2": a time of the change's own
+        return level.fact.period
 
     def _measure_of_change(self, q: Quantity, sentence: Sentence, clause: Span, metric: str | None) -> str | None:
         """The measure a percent change is of, when its wording says more than the nearest metric word: the level
         it follows, the trade flow a 数量/volume names, a market price when it is a change over a week."""
         text = self.text
-        prev_end = max(
-            (o.end for o in sentence.quantities if o.end <= q.start and o.kind is not QuantityKind.NUMBER),
-            default=clause.start,
-        )
-        if changes.volume_named(text[max(clause.start, prev_end) : q.start]):
+        lead = changes.statement_start(text, sentence.span.start, q.start)
+        if changes.volume_named(text[lead : q.start]):  # "数量较8月（5,791.8吨）锐减30.9%": back to the comma
             named = [m.value for m in sentence.mentions if m.kind == METRIC]
             flows = [trade(v) for v in named if v in ("exports", "imports", "shipments")]
             if metric in ("trade_value", "value") and flows:
