@@ -198,12 +198,15 @@ def test_a_flow_that_falls_to_zero_is_a_zero_level() -> None:
 # --- precision: what is not a change of a tracked measure ----------------------------------------
 
 
-def test_a_respective_list_longer_than_its_products_keeps_only_what_it_names() -> None:
-    facts = facts_of(
-        "Magnesia bricks, carbon bricks and silica bricks fell 12.1%, 6.5% and 3.2% year over year, respectively.",
-        "2013-03-01",
-    )
-    assert not [f for f in facts if f["value"] in (-6.5, -3.2)]
+def test_a_respective_list_of_finer_items_than_our_products_keeps_only_its_first() -> None:
+    for text in (
+        "Output of magnesia bricks, magnesia-carbon bricks and silica bricks fell 12.1%, 6.5% and 3.2% year over "
+        "year in 2012, respectively.",
+        "2012年镁砖、镁碳砖和硅砖产量同比分别下降12.1%、6.5%和3.2%。",
+        "2012年鎂磚、鎂碳磚和矽磚產量同比分別下降12.1%、6.5%和3.2%。",
+    ):
+        facts = facts_of(text, "2013-03-01")
+        assert [f["value"] for f in facts if f["unit"].startswith("pct")] == [-12.1], text
 
 
 def test_weight_saved_by_a_part_is_not_a_change_of_a_measure() -> None:
@@ -280,3 +283,13 @@ def test_a_level_a_week_earlier_is_dated_a_week_before() -> None:
     )
     assert one(facts, value=4700)["period"] == "2013-08-21"
     assert one(facts, value=4900)["period"] == "2013-08-28"
+
+
+def test_a_step_of_a_pricing_formula_is_not_a_change() -> None:
+    for text in (
+        "北方稀土拟将稀土精矿价格上调2.4%至每吨26834元，按REO每增减1%每吨调整536.68元。",
+        "北方稀土擬將稀土精礦價格上調2.4%至每噸26834元，按REO每增減1%每噸調整536.68元。",
+        "The rare earth concentrate price rose 2.4%, adjusted by 536 yuan per tonne for every 1% of REO content.",
+    ):
+        facts = facts_of(text, "2026-01-12")
+        assert [f["value"] for f in facts if f["unit"].startswith("pct")] == [2.4], text

@@ -145,6 +145,17 @@ def zh_comparative(before: str) -> int:
     return -1 if m.group("dir") in "低少" else 1
 
 
+_PER_STEP = re.compile(
+    r"(?:每|\bfor\s+(?:every|each)\s+(?:additional\s+)?)(?:增减|增加|减少|提高|降低|上涨|下跌|上升|下降)?\s*\Z",
+    re.IGNORECASE,
+)
+
+
+def per_step(before: str) -> bool:
+    """ "REO每增减1%，每吨调整536.68元", "for every 1% of REO": a step of a pricing formula, not a change."""
+    return _PER_STEP.search(before[-12:]) is not None
+
+
 _VOLUME = re.compile(r"数量|\bvolumes?\b|\btonnages?\b", re.IGNORECASE)
 _VALUE = re.compile(r"金额|\bvalues?\b|\bworth\b", re.IGNORECASE)
 

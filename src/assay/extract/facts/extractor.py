@@ -231,6 +231,7 @@ class _Reader:
         self._respective: tuple[tuple[str, str | None] | None, str | None] = (None, None)
         self._lede: Fact | None = None  # the page's first dated fact from prose: what it is about, and when
         self._made: list[changes.Made] = []  # the sentence's numbers read so far, with their facts
+        self._runs: Sequence[Sequence[Quantity]] = []  # the sentence's lists paired in order
 
     def run(self) -> list[Fact]:
         tables = TableReader(self.text, self.mentions, self.quantities, self.reference, self.title_carry.geo or "CN")
@@ -281,6 +282,7 @@ class _Reader:
             for run in percent_runs(sentence, self.text):  # "slipped by 14.6% and 31.6%": one cue for the list
                 self._run_lead.update({o.start: run[0] for o in run[1:] if o.start not in self._run_lead})
             self._run_position = {o.start: (r, i) for r, run in enumerate(runs) for i, o in enumerate(run)}
+            self._runs = runs
             in_sentence: list[Fact] = []
             self._made = []
             for q in sentence.quantities:
@@ -338,6 +340,17 @@ class _Reader:
             if len(metrics) == len(run):
                 return None, metrics[index]
         return None, None
+
+    def _unpaired_list_item(self, q: Quantity, sentence: Sentence) -> bool:
+        """ "magnesia bricks, magnesia-carbon bricks and silica bricks fell 12.1%, 6.5% and 3.2%, respectively": a list
+        that names one of our products twice names finer things than our products; past its first item, which value
+        is whose cannot be told."""
+        at = self._run_position.get(q.start)
+        if at is None or at[1] == 0 or self._respective != (None, None):
+            return False
+        first = self._runs[at[0]][0]
+        named = [m.value for m in sentence.mentions if m.kind == COMMODITY and m.value != "-" and m.end <= first.start]
+        return len(set(named)) < len(named)
 
     def _opening_carry(self, previous: Carry) -> Carry:
         """A new paragraph keeps the document's running commodity and place, not its metric or period."""
@@ -613,7 +626,12 @@ class _Reader:
             return [fact] if fact else []
         if not is_change or span_levels:
             return []  # "growth rose from 5% to 8%": levels of a rate we do not know
-        if self._change_of_untracked(q, sentence) or changes.is_weight_saving(near_before, after):
+        if (
+            self._change_of_untracked(q, sentence)
+            or changes.is_weight_saving(near_before, after)
+            or changes.per_step(near_before)
+            or self._unpaired_list_item(q, sentence)
+        ):
             return []
         if (
             re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after)
