@@ -16,6 +16,8 @@ Classes of wording handled (each has sentences in tests/extract/test_facts_*.py,
   in H1 2013", "fell 74% from a year earlier to", "同比增长13.45%", "环比下降", "较2018年增长9.47%", "较去年同期减少",
   "按年增長" (HK), "(+50.76% YoY)"; the cue next to the number wins ("环比增长6.8%,同比增长0.6%"); a baseline
   named by a period gives pct_yoy (the year before) or pct_mom/pct_qoq (the month/quarter before), else pct_change;
+  the rest of the changes' classes (implied baselines, the measure a change belongs to, baseline levels, "from 25%
+  to 60%", "to zero", weekly price moves, pricing-formula steps) are in `changes.py`;
 - shares and approval rates ("25% of applications approved"): "accounting for 91.6% of the global total",
   "85% of China's total reserves", "占全球产量的70%", "占出口总量的96%", "market share of over 87%",
   "陕西地区产量占比约60%", a destination's share of exports;
