@@ -284,6 +284,7 @@ def week_before(period: str) -> str:
     return (day - timedelta(days=7)).isoformat()
 
 
+_SPAN_WORD = re.compile(r"\bfrom\b|\bto\b|从|從|由|至|到", re.IGNORECASE)
 _FROM_PERCENT = re.compile(r"(?:\bfrom|从|從|由)\s*$", re.IGNORECASE)
 _TO_PERCENT = re.compile(
     r"^\s*(?:to|至|到|提高到|提高至|上升到|上升至|增至|降至|下降到|下降至|升至)\s*$", re.IGNORECASE
@@ -294,6 +295,8 @@ def percent_span_levels(q: Quantity, quantities: Sequence[Quantity], text: str) 
     """ "climbed from 25% to 60%", "从30%提高到55%": each percent is a level (a rate, a share), not a change."""
     if q.kind is not QuantityKind.PERCENT:
         return False
+    if not _SPAN_WORD.search(text, max(0, q.start - 8), min(len(text), q.end + 12)):
+        return False  # the cheap test first: no from/to word beside the number
     i = next((k for k, o in enumerate(quantities) if o is q), None)
     if i is None:
         return False

@@ -158,6 +158,7 @@ _UNTRACKED_UNIT = re.compile(
     r"\s*(?:[kMGT]Wh\b|[kMGT]W\b|units?\b|vehicles?\b|cars?\b|sets?\b|pieces?\b|辆|輛|台|套|件|千瓦时|千瓦時)"
 )
 
+_REACH = 400  # how far the change rules look from a number: long flattened tables stay linear
 _SAME_BELOW = re.compile(r"\s*[,，]?\s*(?:the same below|same below|下同)", re.I)
 _DIFFERENCE_AFTER = re.compile(r"\s*(?:lower|higher|less|more|cheaper|dearer|above|below)\s+than\b", re.I)
 _REVENUE_SHARE = re.compile(r"营收|营业收入|營收|營業收入|收入占比|\brevenues?\b|\bsales\b", re.I)
@@ -683,7 +684,7 @@ class _Reader:
         when nothing between them but an aside in brackets names another measure or product."""
         if not self._made:
             return None
-        asides = changes.bracketed(self.text, sentence.span.start, q.start)
+        asides = changes.bracketed(self.text, max(sentence.span.start, q.start - _REACH), q.start)
         found = changes.level_before(self._made, q, self.text, asides)
         if found is None:
             return None
@@ -718,13 +719,14 @@ class _Reader:
         """The measure a percent change is of, when its wording says more than the nearest metric word: the level
         it follows, the trade flow a 数量/volume names, a market price when it is a change over a week."""
         text = self.text
-        lead = changes.statement_start(text, sentence.span.start, q.start)
+        lead = changes.statement_start(text, max(sentence.span.start, q.start - _REACH), q.start)
         if changes.volume_named(text[lead : q.start]):  # "数量较8月（5,791.8吨）锐减30.9%": back to the comma
             named = [m.value for m in sentence.mentions if m.kind == METRIC]
             flows = [trade(v) for v in named if v in ("exports", "imports", "shipments")]
             if metric in ("trade_value", "value") and flows:
                 return flows[0]
-        if not metrics_in(sentence, clause) and changes.is_weekly(text[sentence.span.start : sentence.span.end]):
+        near = text[max(sentence.span.start, q.start - _REACH) : min(sentence.span.end, q.end + _REACH)]
+        if not metrics_in(sentence, clause) and changes.is_weekly(near):
             return "price"
         return metric
 
