@@ -197,7 +197,10 @@ def level_before(made: list[Made], q: Quantity, text: str, asides: list[tuple[in
         return None
     if q.start - last.quantity.end > 400:
         return None
-    gap = "".join(text[i] for i in range(last.quantity.end, q.start) if not any(a <= i < b for a, b in asides))
+    inside = [(a, b) for a, b in asides if a < q.start and b > last.quantity.end]
+    gap = text[last.quantity.end : q.start]
+    if inside:
+        gap = "".join(text[i] for i in range(last.quantity.end, q.start) if not any(a <= i < b for a, b in inside))
     if not _BETWEEN_LEVEL_AND_CHANGE.fullmatch(gap) or _NOT_THE_SAME_STATEMENT.search(gap):
         return None
     return last
@@ -260,7 +263,10 @@ _RUNNING_TOTAL = re.compile(
 def running_total(text: str, start: int, at: int) -> int | None:
     """ "…, producing a 2024 total of 132,931 tons", "bringing the total to": the sum of the measure named
     before; where the phrase starts (its verb is not the measure), else None."""
-    m = _RUNNING_TOTAL.search(text, max(start, at - 48), at)
+    lo = max(start, at - 48)
+    if "total" not in text[lo:at].lower():
+        return None  # the cheap test first
+    m = _RUNNING_TOTAL.search(text, lo, at)
     return m.start() if m else None
 
 
@@ -272,7 +278,10 @@ _A_WEEK_EARLIER = re.compile(
 def a_week_earlier(after: str) -> bool:
     """ "from $630/740 per tonne a week earlier", "up from CNY 4,700 ($768.51) a week ago": a level of the week
     before."""
-    return _A_WEEK_EARLIER.match(re.sub(r"^\s*[(（][^)）]{0,30}[)）]", "", after[:60])) is not None
+    head = after[:60]
+    if "week" not in head.lower():
+        return False  # the cheap test first
+    return _A_WEEK_EARLIER.match(re.sub(r"^\s*[(（][^)）]{0,30}[)）]", "", head)) is not None
 
 
 def week_before(period: str) -> str:

@@ -277,12 +277,13 @@ class _Reader:
             carry = carry_by_block.get(block) or self._opening_carry(running)
             made_here = False
             runs = respective_runs(sentence, self.text)
+            percents = percent_runs(sentence, self.text)
             paired = {o.start for run in runs for o in run}
-            for run in percent_runs(sentence, self.text):  # "A and B fell 12% and 25%": in order, as 分别 would
+            for run in percents:  # "A and B fell 12% and 25%": in order, as 分别 would
                 if run[0].start not in paired and respective_commodities(sentence, run, self.text) is not None:
                     runs.append(run)
             self._run_lead = {o.start: run[0] for run in runs for o in run[1:]}
-            for run in percent_runs(sentence, self.text):  # "slipped by 14.6% and 31.6%": one cue for the list
+            for run in percents:  # "slipped by 14.6% and 31.6%": one cue for the list
                 self._run_lead.update({o.start: run[0] for o in run[1:] if o.start not in self._run_lead})
             self._run_position = {o.start: (r, i) for r, run in enumerate(runs) for i, o in enumerate(run)}
             self._runs = runs
