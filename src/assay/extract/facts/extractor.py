@@ -16,6 +16,8 @@ Classes of wording handled (each has sentences in tests/extract/test_facts_*.py,
   in H1 2013", "fell 74% from a year earlier to", "同比增长13.45%", "环比下降", "较2018年增长9.47%", "较去年同期减少",
   "按年增長" (HK), "(+50.76% YoY)"; the cue next to the number wins ("环比增长6.8%,同比增长0.6%"); a baseline
   named by a period gives pct_yoy (the year before) or pct_mom/pct_qoq (the month/quarter before), else pct_change;
+  the rest of the changes' classes (implied baselines, the measure a change belongs to, baseline levels, "from 25%
+  to 60%", "to zero", weekly price moves, pricing-formula steps) are in `changes.py`;
 - shares and approval rates ("25% of applications approved"): "accounting for 91.6% of the global total",
   "85% of China's total reserves", "占全球产量的70%", "占出口总量的96%", "market share of over 87%",
   "陕西地区产量占比约60%", a destination's share of exports;
@@ -61,7 +63,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assay.extract import FACT_RULES_VERSION
-from assay.extract.facts import cues
+from assay.extract.facts import changes, cues
 from assay.extract.facts.labels import labelled_place
 from assay.extract.facts.readings import (
     COMPANY_METRICS,
@@ -160,6 +162,7 @@ _UNTRACKED_UNIT = re.compile(
     r"\s*(?:[kMGT]Wh\b|[kMGT]W\b|units?\b|vehicles?\b|cars?\b|sets?\b|pieces?\b|辆|輛|台|套|件|千瓦时|千瓦時)"
 )
 
+_REACH = 400  # how far the change rules look from a number: long flattened tables stay linear
 _SAME_BELOW = re.compile(r"\s*[,，]?\s*(?:the same below|same below|下同)", re.I)
 _DIFFERENCE_AFTER = re.compile(r"\s*(?:lower|higher|less|more|cheaper|dearer|above|below)\s+than\b", re.I)
 _REVENUE_SHARE = re.compile(r"营收|营业收入|營收|營業收入|收入占比|\brevenues?\b|\bsales\b", re.I)
@@ -234,6 +237,8 @@ class _Reader:
         self._run_position: dict[int, tuple[int, int]] = {}
         self._respective: tuple[tuple[str, str | None] | None, str | None] = (None, None)
         self._lede: Fact | None = None  # the page's first dated fact from prose: what it is about, and when
+        self._made: list[changes.Made] = []  # the sentence's numbers read so far, with their facts
+        self._runs: Sequence[Sequence[Quantity]] = []  # the sentence's lists paired in order
 
     def run(self) -> list[Fact]:
         tables = TableReader(self.text, self.mentions, self.quantities, self.reference, self.title_carry.geo or "CN")
@@ -276,11 +281,18 @@ class _Reader:
             carry = carry_by_block.get(block) or self._opening_carry(running)
             made_here = False
             runs = respective_runs(sentence, self.text)
+            percents = percent_runs(sentence, self.text)
+            paired = {o.start for run in runs for o in run}
+            for run in percents:  # "A and B fell 12% and 25%": in order, as 分别 would
+                if run[0].start not in paired and respective_commodities(sentence, run, self.text) is not None:
+                    runs.append(run)
             self._run_lead = {o.start: run[0] for run in runs for o in run[1:]}
-            for run in percent_runs(sentence, self.text):  # "slipped by 14.6% and 31.6%": one cue for the list
+            for run in percents:  # "slipped by 14.6% and 31.6%": one cue for the list
                 self._run_lead.update({o.start: run[0] for o in run[1:] if o.start not in self._run_lead})
             self._run_position = {o.start: (r, i) for r, run in enumerate(runs) for i, o in enumerate(run)}
+            self._runs = runs
             in_sentence: list[Fact] = []
+            self._made = []
             for q in sentence.quantities:
                 self._carry_from_sentence = made_here
                 self._respective = self._respective_slots(q, sentence, runs, in_sentence)
@@ -301,6 +313,12 @@ class _Reader:
                     )
                 facts.extend(made)
                 in_sentence.extend(made)
+                self._made.extend(changes.Made(q, f) for f in made)
+                if made:
+                    zero = self._zero_level(sentence, carry, heading_carry)
+                    if zero is not None:
+                        facts.append(zero)
+                        in_sentence.append(zero)
                 if self._lede is None:
                     self._lede = next((f for f in made if f.period and not f.unit.startswith("pct")), None)
                 made_here = made_here or bool(made)
@@ -330,6 +348,17 @@ class _Reader:
             if len(metrics) == len(run):
                 return None, metrics[index]
         return None, None
+
+    def _unpaired_list_item(self, q: Quantity, sentence: Sentence) -> bool:
+        """ "magnesia bricks, magnesia-carbon bricks and silica bricks fell 12.1%, 6.5% and 3.2%, respectively": a list
+        that names one of our products twice names finer things than our products; past its first item, which value
+        is whose cannot be told."""
+        at = self._run_position.get(q.start)
+        if at is None or at[1] == 0 or self._respective != (None, None):
+            return False
+        first = self._runs[at[0]][0]
+        named = [m.value for m in sentence.mentions if m.kind == COMMODITY and m.value != "-" and m.end <= first.start]
+        return len(set(named)) < len(named)
 
     def _opening_carry(self, previous: Carry) -> Carry:
         """A new paragraph keeps the document's running commodity and place, not its metric or period."""
@@ -438,6 +467,14 @@ class _Reader:
                 return []
         if q.kind is QuantityKind.MONEY and metric in ("exports", "imports", "shipments", "value"):
             metric = "trade_value"
+        change = changes.change_before(self._made, q, text)
+        if change is not None and change.metric in kinds:
+            metric = change.metric  # "up by 5% from 114,000 tonnes in 2021": the baseline is a level of what changed
+        total = changes.running_total(text, sentence.span.start, q.start)
+        if total is not None:  # "imports … dropped 41.1% to 9,645 tons, producing a 2024 total of 132,931 tons"
+            earlier = [m.value for m in sentence.mentions if m.kind == METRIC and m.end <= total]
+            named = [t for v in reversed(earlier) if (t := trade(v)) is not None and t in kinds]
+            metric = named[0] if named else metric
         if metric in ("quota", "value"):
             return []
         if q.kind is QuantityKind.MASS and metric == "capacity" and q.unit == "t":
@@ -448,9 +485,38 @@ class _Reader:
             year = fact.period or ""
             if re.fullmatch(r"(?:19|20)\d\d", year):
                 fact = replace(fact, period=str(int(year) - 1))
+        if fact is not None and fact.period and changes.a_week_earlier(after):
+            fact = replace(fact, period=changes.week_before(fact.period))  # "from $630/740 per tonne a week earlier"
         if fact is not None and _EACH_BEFORE.search(clause_before[-12:]):
             return self._each_of(fact, sentence, q)
         return [fact] if fact else []
+
+    def _zero_level(self, sentence: Sentence, carry: Carry, heading: Carry) -> Fact | None:
+        """A level that fell to zero ("from 6,000 tonnes in May to zero in June"): the measure, subject and unit of
+        the level it fell from, the period of its own clause."""
+        found = changes.zero_after(self._made, self.text, sentence.span.end)
+        if found is None:
+            return None
+        level, start, end = found
+        zero = replace(level.quantity, value=0.0, value_high=None, start=start, end=end, text=self.text[start:end])
+        clause = self.layout.clause(start)
+        before = self.text[sentence.span.start : start]
+        fact = self._fill(
+            zero, sentence, clause, carry, heading, level.fact.metric, level.fact.unit, before, before[-200:]
+        )
+        if fact is None:
+            return None
+        quote_start = min(level.fact.start, fact.start)
+        return replace(
+            fact,
+            commodity=level.fact.commodity,
+            form=level.fact.form,
+            geo=level.fact.geo,
+            partner=level.fact.partner,
+            approx=None,
+            start=quote_start,
+            quote=self.original[quote_start : fact.end],
+        )
 
     def _change_of_untracked(self, q: Quantity, sentence: Sentence) -> bool:
         """A change of a level in units we do not track ("output of power batteries rose to 159.8GWh, up by
@@ -551,22 +617,34 @@ class _Reader:
         prev_q = max((o.end for o in sentence.quantities if o.end <= lead.start), default=sentence.span.start)
         near_before = text[max(prev_q, lead.start - 48) : lead.start]
         is_change = q.signed or bool(cues.CHANGE_BEFORE.search(near_before)) or bool(cues.CHANGE_AFTER.match(after))
+        comparative = changes.zh_comparative(near_before)  # "比去年均价低40%": lower than last year's price
+        is_change = is_change or comparative != 0
         is_share = (
             bool(cues.SHARE.search(clause_before[-80:]))
             or bool(cues.SHARE_AFTER.match(after))
             or bool(cues.ZH_WHOLE_BEFORE.search(clause_before[-12:]))
         )
-        if is_share and not q.signed and not re.match(r"^\s*(?:higher|lower|more|less|rise|increase|decrease)", after):
+        if is_share and not q.signed and not changes.movement_after(after):
             return self._share_fact(q, sentence, clause, carry, heading, before, clause_before, after)
-        if cues.APPROVAL.search(after[:80]) and not is_change:
+        span_levels = changes.percent_span_levels(q, sentence.quantities, text)
+        if (cues.APPROVAL.search(after[:80]) and not is_change) or (
+            span_levels and cues.APPROVAL.search(clause_before[-80:])
+        ):
             fact = self._fill(q, sentence, clause, carry, heading, "approval_rate", "%", before, clause_before)
             return [fact] if fact else []
-        if not is_change:
+        if not is_change or span_levels:
+            return []  # "growth rose from 5% to 8%": levels of a rate we do not know
+        if (
+            self._change_of_untracked(q, sentence)
+            or changes.is_weight_saving(near_before, after)
+            or changes.per_step(near_before)
+            or self._unpaired_list_item(q, sentence)
+        ):
             return []
-        if self._change_of_untracked(q, sentence):
-            return []
-        if re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after) and not self.timing.baseline_period(
-            q, sentence
+        if (
+            re.match(r"^\s*(?:higher|lower|more|less|cheaper)\s+than\b", after)
+            and not self.timing.baseline_period(q, sentence)
+            and not (self.reference is not None and changes.names_a_time(after[:60]))  # undated: no period to give
         ):
             return []  # a comparison across places or products, not a change over time
         metric = choose_metric(sentence, q, clause, _ALL_METRICS, text, carry.metric or heading.metric)
@@ -578,9 +656,12 @@ class _Reader:
             metric = carry.metric or heading.metric or self.title_carry.metric
         if metric is None and any(o.kind is QuantityKind.PRICE for o in sentence.quantities):
             metric = "price"  # "With a 9.4 percent climb, yttrium …, settling at CNY 290.00 per kilogram"
+        level = self._level_of_change(q, sentence)
+        metric = level.fact.metric if level is not None else self._measure_of_change(q, sentence, clause, metric)
         if metric is None or metric in ("quota", "value"):
             return []
-        sign = -1.0 if (not q.signed and cues.change_direction(near_before[-40:], after[:16]) < 0) else 1.0
+        direction = comparative or cues.change_direction(near_before[-40:], after[:16])
+        sign = -1.0 if (not q.signed and direction < 0) else 1.0
         value = q.value * sign if not q.signed else q.value
         high = q.value_high * sign if (q.value_high is not None and not q.signed) else q.value_high
         if high is not None and sign < 0:
@@ -591,8 +672,68 @@ class _Reader:
         fact = self._fill(changed, sentence, clause, carry, heading, metric, "pct_change", before, clause_before)
         if fact is None:
             return []
+        if level is not None:  # the change of the level it follows: the same product, in the same period
+            period = self._period_of_level(level, q, sentence) or fact.period
+            fact = replace(fact, commodity=level.fact.commodity, form=level.fact.form, period=period)
         unit = self.timing.change_unit(q, sentence, fact.period, after)
-        return [replace(fact, unit=unit)]
+        if unit == "pct_change":
+            earlier = [m.fact for m in self._made]
+            unit = changes.same_basis_unit(near_before, after, earlier) or unit
+        if unit == "pct_change" and self.timing.baseline_period(q, sentence) is None:
+            around = changes.own_statement(text[max(sentence.span.start, q.start - 60) : clause.end])
+            unit = changes.yearly_unit(fact.metric, fact.period, around) or unit
+        return [replace(fact, unit=changes.sequential_unit(unit, fact.period))]
+
+    def _level_of_change(self, q: Quantity, sentence: Sentence) -> changes.Made | None:
+        """The level a change follows in its statement ("Export values totalled $45 million, an increase of 20%"),
+        when nothing between them but an aside in brackets names another measure or product."""
+        if not self._made:
+            return None
+        asides = changes.bracketed(self.text, max(sentence.span.start, q.start - _REACH), q.start)
+        found = changes.level_before(self._made, q, self.text, asides)
+        if found is None:
+            return None
+        if q.start in self._run_position or found.quantity.start in self._run_position:
+            return None  # lists pair their items in order ("分别为30万吨、12万吨，同比分别增长5%和8%")
+        if changes.volume_named(self.text[found.quantity.end : q.start]):
+            return None  # "金额为6,000万美元，数量较8月减少30%": a change of the other measure
+        if any(
+            found.quantity.end <= m.start < q.start
+            and not any(a <= m.start < b for a, b in asides)
+            and (m.kind == METRIC or (m.kind == COMMODITY and m.value not in ("-", found.fact.commodity)))
+            for m in sentence.mentions
+        ):
+            return None
+        return found
+
+    def _period_of_level(self, level: changes.Made, q: Quantity, sentence: Sentence) -> str | None:
+        """ "…a 2024 total of 132,931 tons, down 24.4% from 2023": the change holds when its level does, unless
+        that level is itself a baseline or the change names a time of its own."""
+        if level.fact.period is None or changes.is_baseline_level(self.text, level.quantity.start):
+            return None
+        regions = self.timing.baseline_regions(sentence)
+        clause = self.layout.clause(q.start)
+        for p in sentence.periods:
+            if not (level.quantity.end + 16 < p.start < max(clause.end, q.end)):
+                continue  # the level's own time ("1,427 tonnes in December") or another clause's
+            if not any(a <= p.start < b for a, b, _ in regions):
+                return None  # "…, and rose 5% in Q2": a time of the change's own
+        return level.fact.period
+
+    def _measure_of_change(self, q: Quantity, sentence: Sentence, clause: Span, metric: str | None) -> str | None:
+        """The measure a percent change is of, when its wording says more than the nearest metric word: the level
+        it follows, the trade flow a 数量/volume names, a market price when it is a change over a week."""
+        text = self.text
+        lead = changes.statement_start(text, max(sentence.span.start, q.start - _REACH), q.start)
+        if changes.volume_named(text[lead : q.start]):  # "数量较8月（5,791.8吨）锐减30.9%": back to the comma
+            named = [m.value for m in sentence.mentions if m.kind == METRIC]
+            flows = [trade(v) for v in named if v in ("exports", "imports", "shipments")]
+            if metric in ("trade_value", "value") and flows:
+                return flows[0]
+        near = text[max(sentence.span.start, q.start - _REACH) : min(sentence.span.end, q.end + _REACH)]
+        if not metrics_in(sentence, clause) and changes.is_weekly(near):
+            return "price"
+        return metric
 
     def _share_fact(
         self,

@@ -57,6 +57,8 @@ class Timing:
             gap = self.text[region_end : q.start]
             if region_end <= q.start and len(gap) < 6 and not re.search(r"\band\b|[,，;；、]", gap):
                 return period
+            if region_end <= q.start and _with_own_level(self.text, region_end, q, sentence.quantities):
+                return period
         return None
 
     def baseline_regions(self, sentence: Sentence) -> list[tuple[int, int, PeriodMention | None]]:
@@ -260,6 +262,22 @@ class Timing:
         if others:
             return others[-1].period
         return carry.period
+
+
+_OWN_LEVEL_LEAD = re.compile(r"\s*(?:的|[(（])\s*")
+_OWN_LEVEL_TAIL = re.compile(r"\s*[)）]?\s*[^\d,，;；、]{0,5}")
+
+
+def _with_own_level(text: str, region_end: int, q: Quantity, quantities: Sequence[Quantity]) -> bool:
+    """ "较9月的5,300吨减少5.7%", "较8月（5,800吨）锐减31%": the baseline's own level stands between it and
+    the change."""
+    levels = [o for o in quantities if region_end <= o.start and o.end <= q.start]
+    if len(levels) != 1 or levels[0].kind is QuantityKind.PERCENT:
+        return False
+    level = levels[0]
+    return bool(
+        _OWN_LEVEL_LEAD.fullmatch(text, region_end, level.start) and _OWN_LEVEL_TAIL.fullmatch(text, level.end, q.start)
+    )
 
 
 _RELEASE_BEFORE = re.compile(

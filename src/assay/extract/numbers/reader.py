@@ -87,6 +87,7 @@ _NUMERAL_RUN = re.compile(
 )
 _CJK_NUMERAL = re.compile(rf"[{_D}{_S}{_B}千兆{_V}点點又半]|分之")
 _POWER = re.compile(r"\^(?P<signs>[-+]*)(?P<exp>\d{1,3})(?!\d)")
+_CURRENCY_SIGNS = "$¥€£"
 _SLASH_FRACTION = re.compile(r"/(?P<den>\d{1,3})(?![\d/.,])")
 _MIXED_FRACTION = re.compile(r"[ \t]+(?P<num>\d{1,3})/(?P<den>\d{1,3})(?![\d/.,])")
 _CHENG = re.compile(rf"{_SP}*成(?![本为為交立果功品员員都熟型分材长長绩績就效])(?:{_SP}*(?P<tail>[{_D}]|半))?")
@@ -277,8 +278,15 @@ def _read_power(text: str, r: Reading) -> None:
 
 
 def _read_slash_fraction(text: str, r: Reading) -> bool:
-    """3/4 and 2 1/4 (small numbers only: 2024/25 is a season, 10/20/2025 a date)."""
+    """3/4 and 2 1/4 (small numbers only: 2024/25 is a season, 10/20/2025 a date); `$630/740` after a currency
+    sign is a price assessment's low and high, not a fraction."""
     slash = _SLASH_FRACTION.match(text, r.end)
+    if slash and text[r.core_start - 1 : r.core_start] in _CURRENCY_SIGNS and r.core_start > 0:
+        high = int(slash["den"])
+        if 10 <= r.value <= high < 10 * r.value:
+            r.high = float(high)
+            r.end = slash.end()
+        return True
     if slash and int(slash["den"]):
         r.value = r.value / int(slash["den"])
         r.end = slash.end()
