@@ -107,6 +107,7 @@ from assay.extract.facts.tables import TableReader
 from assay.extract.facts.timing import Timing, bare_quarters, canonical_period
 from assay.extract.numbers.reader import read_quantities
 from assay.extract.periods.finder import PeriodMention, find_periods
+from assay.extract.periods.weekdays import weekday_mentions
 from assay.extract.text.gazetteer import (
     COMMODITY,
     COMPANY,
@@ -128,6 +129,7 @@ _ALL_METRICS = (
     "price", "shipments",
 )  # fmt: skip
 _LIST_JOIN = re.compile(r"\s*(?:,|、|/|and|or|和|及|与)\s*")
+_DAY_PRECISE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")  # a page dated to the day can place a weekday
 _YEAR_BEFORE = re.compile(r"last|previous|prior|ago|earlier|上年|去年|同期", re.IGNORECASE)
 
 
@@ -199,6 +201,8 @@ class _Reader:
         found = [p for p in find_periods(text, self.reference, own_sentence_years=own_years) if valid_period(p.period)]
         self.periods = month_of_last_year(text, with_bare_years(text, found + glued_months(text, self.reference)))
         quarters = bare_quarters(text, self.reference, self.periods)
+        day = self.published if _DAY_PRECISE.match(doc.published or "") else None
+        quarters += weekday_mentions(text, day, [*self.periods, *quarters])
         if quarters:
             self.periods = sorted([*self.periods, *quarters], key=lambda p: p.start)
         self.quantities = repair(text, read_quantities(text))

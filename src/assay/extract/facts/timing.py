@@ -142,7 +142,11 @@ class Timing:
         now = self._current(q, sentence, metric)
         if now is not None:
             return now
-        described = self._described_period(q, sentence) or self._own_period(q, sentence, carry)
+        described = (
+            self._described_period(q, sentence)
+            or self._own_period(q, sentence, carry)
+            or self._same_period_after(q, sentence, carry)
+        )
         if described is not None:
             return described
         for p in sentence.periods:
@@ -237,11 +241,25 @@ class Timing:
                 continue
             if not glue.group("same") and not p.text.endswith("同期"):
                 return p.period
-            months = next((o.period for o in sentence.periods if o is not p and len(o.period) > 4), carry.period)
-            if len(p.period) == 4 and months and re.fullmatch(r"\d{4}-.+", months) and "/" not in months:
-                return p.period + months[4:]
-            return None
+            return _in_year(p.period, self._months_of(sentence, p, carry))
         return None
+
+    def _same_period_after(self, q: Quantity, sentence: Sentence, carry: Carry) -> str | None:
+        """`9,800 tonnes in the same period of 2023`, `7,240 t during the corresponding period last year`: the
+        months of the sentence's own period (or the carried one), in the year named after the number."""
+        lead = cues.SAME_PERIOD_AFTER.match(self.text, q.end, sentence.span.end)
+        if lead is None:
+            return None
+        for p in sentence.periods:
+            if p.start <= lead.end() < p.end:
+                return _in_year(p.period, self._months_of(sentence, p, carry)) or p.period
+        return None
+
+    @staticmethod
+    def _months_of(sentence: Sentence, beside: PeriodMention, carry: Carry) -> str | None:
+        """The sentence's own period of months (`2024-01/2024-09`, `2024-10`), else the carried one."""
+        own = (o.period for o in sentence.periods if o is not beside and not o.baseline and _MONTHS.fullmatch(o.period))
+        return next(own, carry.period)
 
     def _current(self, q: Quantity, sentence: Sentence, metric: str) -> str | None:
         """ "from 45,000 tonnes a year today to …", "由目前的4.5万吨/年": the level now, in the year of publication."""
@@ -280,6 +298,16 @@ _NOW_AFTER = re.compile(r"^\s*(?:a year\s+|per year\s+|/yr\s+)?(?:today|now|at p
 _SPAN = re.compile(r"((?:19|20)\d\d)-(\d\d)/((?:19|20)\d\d)-(\d\d)")
 _NAMED_SPANS = {("01", "03"): "Q1", ("04", "06"): "Q2", ("07", "09"): "Q3", ("10", "12"): "Q4",
                 ("01", "06"): "H1", ("07", "12"): "H2"}  # fmt: skip
+
+
+_MONTHS = re.compile(r"\d{4}-(?:\d{2}|Q[1-4]|H[12])(?:/\d{4}-\d{2})?")
+
+
+def _in_year(year: str, months: str | None) -> str | None:
+    """The same months in another year: `2023` with `2024-01/2024-09` is `2023-01/2023-09`."""
+    if not re.fullmatch(r"\d{4}", year) or months is None or not _MONTHS.fullmatch(months):
+        return None
+    return shift(months, int(year) - int(months[:4]))
 
 
 def canonical_period(period: str | None) -> str | None:

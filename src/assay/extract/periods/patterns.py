@@ -158,6 +158,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("en_month_year", rf"{_m('my_m')},?\s+(?:of\s+)?(?P<my_y>{_Y}|['’]\d{{2}}(?!\d))"),
     ("en_month_day", rf"{_m('md_m')}\s+(?P<md_d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]\d|\d)"),
     ("en_date_dmy", rf"(?<!\d)(?P<dmy_d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+{_m('dmy_m')},?\s+(?P<dmy_y>{_Y})"),
+    # "11 July", "1st November", "on 23 November": a day and month without a year (British order)
+    ("en_day_month", rf"(?<![\d.,])(?P<dmo_d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?{_m('dmo_m')}"),
     ("en_month", rf"{_m('mo_m')}"),
     (
         "quarter_span",
@@ -221,6 +223,13 @@ _PATTERNS: list[tuple[str, str]] = [
     ("zh_baseline", r"(?:上年|去年|上年度)?同期"),
     ("en_relmonth", r"(?i:\b(?P<rm_w>last|this|previous|prior)\s+month\b)"),
     ("zh_relmonth", r"(?P<zrm_w>[上本])月(?![份底末初])"),
+    # a quote's week before: "a week ago", "the previous week", "一周前" (seven days before the quote's day)
+    (
+        "en_weekago",
+        r"(?i:\ba\s+week\s+(?:ago|earlier|before)\b|\bthe\s+(?:previous|prior|preceding)\s+week\b"
+        r"|\bthe\s+week\s+(?:before|earlier)\b)",
+    ),
+    ("zh_weekago", r"(?:一|1)\s*(?:周|週|星期)(?:之)?前|前一(?:周|週|星期)"),
     # a weekly report's "this week" / "last week" (本周, 上週, 上星期): the page's date, or a week before it
     ("en_relweek", r"(?i:\b(?P<rw_w>last|this|previous|prior)\s+week\b(?!s|end|ly|-long|\s+of))"),
     ("zh_relweek", r"(?P<zrw_w>[上本])(?:周|週|星期)(?![期年末边邊])"),
@@ -249,6 +258,7 @@ _STARTS_WITH = {
     "en_month_year": "l",
     "en_month_day": "l",
     "en_date_dmy": "d",
+    "en_day_month": "d",
     "en_month": "l",
     "quarter_span": "l",
     "quarter_code": "dl",
@@ -268,6 +278,8 @@ _STARTS_WITH = {
     "zh_baseline": "c",
     "en_relmonth": "l",
     "zh_relmonth": "c",
+    "en_weekago": "l",
+    "zh_weekago": "dc",
     "en_relweek": "l",
     "zh_relweek": "c",
     "year": "d",
@@ -299,6 +311,7 @@ _LETTERS = {
     "target_year": "but",
     "en_relyear": "ltnpc",
     "en_relmonth": "ltp",
+    "en_weekago": "at",
     "en_relweek": "ltp",
 }
 PATTERN_BY_LETTER: dict[str, re.Pattern[str]] = {

@@ -1,0 +1,95 @@
+"""Periods anchored on another date: a day and month without a year, a week before a dated quote, a weekday
+of the page's week, the same months of another year, a month in the possessive. One wording class per
+test, in English, Simplified and Traditional Chinese sentences written for these tests."""
+
+from __future__ import annotations
+
+from fact_helpers import facts_reader, one
+
+facts_of = facts_reader("2025-06-13")  # a Friday
+
+
+def test_a_day_and_month_without_a_year_is_a_day_of_the_pages_year() -> None:
+    en = facts_of("Assessed prices for flake graphite 94-97% C were $880-950 per tonne fob China on 11 June.")
+    assert one(en, value=880)["period"] == "2025-06-11"
+    ordinal = facts_of("As of 2nd May, magnesium ingot was quoted at RMB 17,300-17,400/t in Fugu.", "2025-05")
+    assert one(ordinal, value=17300)["period"] == "2025-05-02"
+    later = facts_of("Dead burned magnesia 90% was quoted at $300 per tonne on 20 December.", "2025-03-02")
+    assert one(later, value=300)["period"] == "2024-12-20"  # a day after the page's date: the year before
+    zh = facts_of("6月11日，氧化镨钕报价为45万元/吨。")
+    assert one(zh, value=450000)["period"] == "2025-06-11"
+    hant = facts_of("6月11日，氧化鐠釹報價為45萬元/噸。")
+    assert one(hant, value=450000)["period"] == "2025-06-11"
+
+
+def test_a_day_and_month_is_not_read_in_a_number() -> None:
+    facts = facts_of("Exports reached 1,427 tonnes of flake graphite in December, against 23 tonnes in June.")
+    assert one(facts, value=1427)["period"] == "2024-12"
+
+
+def test_a_week_before_a_dated_quote_is_seven_days_before_it() -> None:
+    en = facts_of(
+        "Dysprosium oxide rose to 2.6 million yuan per tonne on June 12, "
+        "up from 2.5 million yuan per tonne the previous week."
+    )
+    assert one(en, value=2600000)["period"] == "2025-06-12"
+    assert one(en, value=2500000)["period"] == "2025-06-05"
+    ago = facts_of("Terbium metal climbed to CNY 7,300 per kilogram, up from CNY 7,100 ($990) a week ago.")
+    assert one(ago, value=7300)["period"] == "2025-06-13"
+    assert one(ago, value=7100)["period"] == "2025-06-06"
+    before = facts_of("Fused magnesia 97% was assessed at $650-700 per tonne, down from $700-760 per tonne the week before.")
+    assert one(before, value=700, unit="USD/t", value_high=760)["period"] == "2025-06-06"
+    zh = facts_of("6月12日氧化镝报价260万元/吨，一周前为250万元/吨。")
+    assert one(zh, value=2600000)["period"] == "2025-06-12"
+    assert one(zh, value=2500000)["period"] == "2025-06-05"
+    hant = facts_of("6月12日氧化鏑報價260萬元/噸，一週前為250萬元/噸。")
+    assert one(hant, value=2500000)["period"] == "2025-06-05"
+
+
+def test_a_weekday_is_that_day_of_the_pages_week() -> None:
+    en = facts_of("The price of fused magnesia 97% fell to $700-760 per tonne fob China on Tuesday.")
+    assert one(en, value=700)["period"] == "2025-06-10"
+    same_day = facts_of("Magnesium ingot in Fugu was quoted at RMB 16,800/t on Friday.")
+    assert one(same_day, value=16800)["period"] == "2025-06-13"
+    zh = facts_of("周二，府谷镁锭报价跌至16800元/吨。")
+    assert one(zh, value=16800)["period"] == "2025-06-10"
+    hant = facts_of("星期二，府谷鎂錠報價跌至16800元/噸。")
+    assert one(hant, value=16800)["period"] == "2025-06-10"
+
+
+def test_a_weekday_on_a_page_dated_by_month_names_no_day() -> None:
+    facts = facts_of("The price of fused magnesia 97% fell to $700-760 per tonne fob China on Tuesday.", "2025-06")
+    assert one(facts, value=700)["period"] != "2025-06-24"
+
+
+def test_the_same_period_of_another_year_is_the_same_months_in_that_year() -> None:
+    of_year = facts_of(
+        "Flake graphite exports were 3,100 tonnes in the first two months of 2024, "
+        "down from 9,800 tonnes in the same period of 2023.",
+        "2024-03-20",
+    )
+    assert one(of_year, value=9800)["period"] == "2023-01/2023-02"
+    last_year = facts_of(
+        "Spherical graphite exports stood at 2,500 tonnes in the first two months, "
+        "against 7,000 tonnes exported during the corresponding period last year.",
+        "2024-03-20",
+    )
+    assert one(last_year, value=7000)["period"] == "2023-01/2023-02"
+    assert one(last_year, value=2500)["period"] == "2024-01/2024-02"
+    zh = facts_of("2024年1-9月，我国石墨出口量为15.3万吨，2023年同期为17.5万吨。", "2024-10-20")
+    assert one(zh, value=175000)["period"] == "2023-01/2023-09"
+    hant = facts_of("2024年1-9月，大陸石墨出口量為15.3萬噸，去年同期為17.5萬噸。", "2024-10-20")
+    assert one(hant, value=175000)["period"] == "2023-01/2023-09"
+
+
+def test_a_month_in_the_possessive_dates_its_own_number() -> None:
+    en = facts_of(
+        "Shipments of flake graphite rose to 2,300 tonnes in February, up 140% from January's 950 tonnes.",
+        "2024-03-20",
+    )
+    assert one(en, value=950)["period"] == "2024-01"
+    assert one(en, value=2300)["period"] == "2024-02"
+    zh = facts_of("2月鳞片石墨出口量升至2300吨，较1月的950吨增长142%。", "2024-03-20")
+    assert one(zh, value=950)["period"] == "2024-01"
+    hant = facts_of("2月鱗片石墨出口量升至2300噸，較1月的950噸增長142%。", "2024-03-20")
+    assert one(hant, value=950)["period"] == "2024-01"
