@@ -93,3 +93,39 @@ def test_a_month_in_the_possessive_dates_its_own_number() -> None:
     assert one(zh, value=950)["period"] == "2024-01"
     hant = facts_of("2月鱗片石墨出口量升至2300噸，較1月的950噸增長142%。", "2024-03-20")
     assert one(hant, value=950)["period"] == "2024-01"
+
+
+def test_an_undated_page_reporting_a_whole_year_was_written_after_it() -> None:
+    en = facts_of(
+        "China's graphite exports rose 5% in 2024, customs data showed. The country shipped 210,000 tonnes "
+        "of graphite last year. In December alone, it shipped 16,000 tonnes of graphite.",
+        None,
+        title="China's graphite exports in 2024 climb",
+    )
+    assert one(en, value=210000)["period"] == "2024"
+    assert one(en, value=16000)["period"] == "2024-12"
+    zh = facts_of("2024年我国稀土出口量增长6%，12月出口稀土3326吨。去年我国稀土出口量为55431吨。", None, title="2024年稀土出口")
+    assert one(zh, value=55431)["period"] == "2024"
+    hant = facts_of("2024年大陸稀土出口量增長6%，12月出口稀土3326噸。去年大陸稀土出口量為55431噸。", None, title="2024年稀土出口")
+    assert one(hant, value=55431)["period"] == "2024"
+
+
+def test_an_undated_forecast_for_a_year_is_written_within_it() -> None:
+    facts = facts_of(
+        "China's magnesium exports will reach 400,000 mt in 2017, up 12% from 356,400 mt of magnesium last year, "
+        "with shipments expected to pick up in December.",
+        None,
+        title="China's 2017 magnesium exports forecast at 400,000 mt",
+    )
+    assert one(facts, value=356400)["period"] == "2016"
+
+
+def test_an_undated_page_titled_by_a_month_was_written_after_that_month() -> None:
+    facts = facts_of(
+        "Flake graphite exports stood at 9,400 tonnes in February 2018. The average export price was $987 per "
+        "tonne, against $852 per tonne in December and $833 per tonne in January.",
+        None,
+        title="Graphite exports rise in Feb",
+    )
+    assert one(facts, value=852)["period"] == "2017-12"
+    assert one(facts, value=833)["period"] == "2018-01"
