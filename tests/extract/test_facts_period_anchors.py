@@ -37,7 +37,9 @@ def test_a_week_before_a_dated_quote_is_seven_days_before_it() -> None:
     ago = facts_of("Terbium metal climbed to CNY 7,300 per kilogram, up from CNY 7,100 ($990) a week ago.")
     assert one(ago, value=7300)["period"] == "2025-06-13"
     assert one(ago, value=7100)["period"] == "2025-06-06"
-    before = facts_of("Fused magnesia 97% was assessed at $650-700 per tonne, down from $700-760 per tonne the week before.")
+    before = facts_of(
+        "Fused magnesia 97% was assessed at $650-700 per tonne, down from $700-760 per tonne the week before."
+    )
     assert one(before, value=700, unit="USD/t", value_high=760)["period"] == "2025-06-06"
     zh = facts_of("6月12日氧化镝报价260万元/吨，一周前为250万元/吨。")
     assert one(zh, value=2600000)["period"] == "2025-06-12"
@@ -104,9 +106,9 @@ def test_an_undated_page_reporting_a_whole_year_was_written_after_it() -> None:
     )
     assert one(en, value=210000)["period"] == "2024"
     assert one(en, value=16000)["period"] == "2024-12"
-    zh = facts_of("2024年我国稀土出口量增长6%，12月出口稀土3326吨。去年我国稀土出口量为55431吨。", None, title="2024年稀土出口")
+    zh = facts_of("2024年我国稀土出口量增长6%，12月出口稀土3326吨。去年我国稀土出口量为55431吨。", None, "2024年稀土出口")
     assert one(zh, value=55431)["period"] == "2024"
-    hant = facts_of("2024年大陸稀土出口量增長6%，12月出口稀土3326噸。去年大陸稀土出口量為55431噸。", None, title="2024年稀土出口")
+    hant = facts_of("2024年大陸稀土出口量增長6%，12月出口稀土3326噸。去年大陸稀土出口量為55431噸。", None, "2024年稀土出口")
     assert one(hant, value=55431)["period"] == "2024"
 
 

@@ -91,11 +91,11 @@ def _within_year(year: int, body: str, title: str) -> date:
         number = _MONTH_NUMBERS[month.group(1).lower()[:3]]
         return Period.parse(f"{year:04d}-{number:02d}").end
     bare = [m for m in _PAGE_YEAR.finditer(title) if int(m.group(1)) == year]
-    if bare and not any(
+    whole = bare and not any(
         _MONTHS_AFTER_YEAR.match(title, m.end()) or _MONTHS_BEFORE_YEAR.search(title, 0, m.start()) for m in bare
-    ):
-        if _YEAR_END.search(body) and not _FORECAST_TITLE.search(title):
-            return date(year + 1, 1, 31)
+    )
+    if whole and _YEAR_END.search(body) and not _FORECAST_TITLE.search(title):
+        return date(year + 1, 1, 31)
     return date(year, 12, 31)
 
 

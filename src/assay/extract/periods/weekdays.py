@@ -1,8 +1,9 @@
 """Weekdays as days of the page's week: "fell to $240-280 per tonne on Tuesday", "周二，镁锭报价…".
 
 A weekly price report names the day of a quote by its weekday alone; the day is the latest such weekday
-on or before the page's date ("last Tuesday": strictly before it; 上周二: the Tuesday of the week before). Only a page dated to the day can
-place a weekday; a weekday written beside its own date ("Tuesday March 9") is left to that date.
+on or before the page's date ("last Tuesday": strictly before it; 上周二: the Tuesday of the week before).
+Only a page dated to the day can place a weekday; a weekday beside its own date ("Tuesday March 9") is
+left to that date.
 """
 
 from __future__ import annotations
