@@ -106,9 +106,9 @@ def test_an_undated_page_reporting_a_whole_year_was_written_after_it() -> None:
     )
     assert one(en, value=210000)["period"] == "2024"
     assert one(en, value=16000)["period"] == "2024-12"
-    zh = facts_of("2024年我国稀土出口量增长6%，12月出口稀土3326吨。去年我国稀土出口量为55431吨。", None, "2024年稀土出口")
+    zh = facts_of("2024年我国稀土出口量增长6%，12月出口稀土3326吨。去年我国稀土出口量为55431吨。", None, "2024年")
     assert one(zh, value=55431)["period"] == "2024"
-    hant = facts_of("2024年大陸稀土出口量增長6%，12月出口稀土3326噸。去年大陸稀土出口量為55431噸。", None, "2024年稀土出口")
+    hant = facts_of("2024年大陸稀土出口量增長6%，12月出口稀土3326噸。去年大陸稀土出口量為55431噸。", None, "2024年")
     assert one(hant, value=55431)["period"] == "2024"
 
 
