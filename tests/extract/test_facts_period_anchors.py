@@ -131,3 +131,16 @@ def test_an_undated_page_titled_by_a_month_was_written_after_that_month() -> Non
     )
     assert one(facts, value=852)["period"] == "2017-12"
     assert one(facts, value=833)["period"] == "2018-01"
+
+
+def test_a_source_named_after_from_does_not_make_the_next_clauses_year_a_baseline() -> None:
+    en = facts_of(
+        "According to figures from the land ministry, as of the end of 2009, China's crystalline graphite "
+        "reserves were 30 million tons.",
+        None,
+    )
+    assert one(en, value=30000000)["period"] == "2009"
+    zh = facts_of("据国土资源部统计，截至2009年底，我国晶质石墨储量为3000万吨。", None)
+    assert one(zh, value=30000000)["period"] == "2009"
+    hant = facts_of("據國土資源部統計，截至2009年底，我國晶質石墨儲量為3000萬噸。", None)
+    assert one(hant, value=30000000)["period"] == "2009"

@@ -90,6 +90,12 @@ class Timing:
                 continue  # "imports from Myanmar last year": an origin, not a baseline
             if len(between) > 60 or re.search(r"\bto\b|至|到", between):
                 continue  # "fell 92pc on the year to 173t in December": December is the new level's
+            if (
+                word == "from"
+                and _CLAUSE_SEPARATOR.search(between)
+                and not any(m.end() <= o.start < period.start for o in sentence.quantities)
+            ):
+                continue  # "statistics from the Ministry, as of the end of 2009, …": the next clause's own time
             regions.append((m.start(), period.end, period))
         return regions
 
