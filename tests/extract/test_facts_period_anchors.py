@@ -144,3 +144,30 @@ def test_a_source_named_after_from_does_not_make_the_next_clauses_year_a_baselin
     assert one(zh, value=30000000)["period"] == "2009"
     hant = facts_of("據國土資源部統計，截至2009年底，我國晶質石墨儲量為3000萬噸。", None)
     assert one(hant, value=30000000)["period"] == "2009"
+
+
+def test_this_period_stands_for_the_period_the_last_dated_sentence_is_about() -> None:
+    en = facts_of(
+        "In the first two months of 2024, China's graphite exports fell after controls took effect in December "
+        "2023.\n\nFlake graphite exports totaled 3,100 tonnes during this period, down from 9,800 tonnes in the "
+        "same timeframe in 2023.",
+        "2024-03-20",
+    )
+    assert one(en, value=3100)["period"] == "2024-01/2024-02"
+    assert one(en, value=9800)["period"] == "2023-01/2023-02"
+    zh = facts_of("2024年1-9月，我国石墨出口有所下降。\n\n此期间，鳞片石墨出口量为15.3万吨。", "2024-10-20")
+    assert one(zh, value=153000)["period"] == "2024-01/2024-09"
+    hant = facts_of("2024年1-9月，大陸石墨出口有所下降。\n\n此期間，鱗片石墨出口量為15.3萬噸。", "2024-10-20")
+    assert one(hant, value=153000)["period"] == "2024-01/2024-09"
+
+
+def test_two_months_in_a_row_joined_by_and_are_one_span() -> None:
+    en = facts_of("Spherical graphite exports stood at 2,500 tonnes in January and February.", "2024-03-20")
+    assert one(en, value=2500)["period"] == "2024-01/2024-02"
+    apart = facts_of("Spherical graphite exports were 1,200 tonnes in January and 900 tonnes in March.", "2024-04-20")
+    assert one(apart, value=1200)["period"] == "2024-01"
+    assert one(apart, value=900)["period"] == "2024-03"
+    zh = facts_of("1-2月，球形石墨出口量为2500吨。", "2024-03-20")
+    assert one(zh, value=2500)["period"] == "2024-01/2024-02"
+    hant = facts_of("1-2月，球形石墨出口量為2500噸。", "2024-03-20")
+    assert one(hant, value=2500)["period"] == "2024-01/2024-02"

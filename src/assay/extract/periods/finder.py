@@ -316,6 +316,9 @@ def _read(m: re.Match[str]) -> _Pending | None:
         return _Pending(s, e, "month", int(g["im_y"]), int(g["im_m"]))
     if kind == "zh_date":
         return _Pending(s, e, "day", _year(g["zd_y"]), _num(g["zd_m"]), int(g["zd_d"]))
+    if kind == "en_month_pair":
+        first = _num(g["mp_pair"].split()[0])
+        return _Pending(s, e, "months", _year(g["mp_y"]), first, first + 1)
     if kind == "en_month_range":
         return _Pending(s, e, "months", _year(g["mr_y"] or g["mr_y0"]), _num(g["mr_a"]), _num(g["mr_b"]))
     if kind == "zh_month_range":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 MONTHS: dict[str, int] = {
     "january": 1,
@@ -105,6 +106,9 @@ def _month_words() -> str:
 
 
 _MONTH = _month_words()
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")  # fmt: skip
+_MONTH_PAIRS = "|".join(rf"{a}\s+and\s+{b}(?![A-Za-z])" for a, b in pairwise(_MONTH_NAMES))
 _Y = r"(?<![\d.,])(?:19|20)\d{2}(?!\d)"
 _ZH_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DASH = r"(?:-|–|—|~|～)"
@@ -150,6 +154,8 @@ _PATTERNS: list[tuple[str, str]] = [
         "plan",
         r"(?P<plan_n>十[一二三四五]五|1[1-5]th(?=\s+Five[-\s]Year))(?:\s+Five[-\s]Year\s+Plan|规划|規劃|期间|期間|时期|時期)?",
     ),
+    # "in January and February": two months in a row joined by "and" are one span of time
+    ("en_month_pair", rf"(?P<mp_pair>{_MONTH_PAIRS})(?:,?\s+(?P<mp_y>{_Y}))?"),
     (
         "en_month_range",
         rf"(?:(?P<mr_y0>{_Y})\s+)?(?:(?i:from)\s+)?{_m('mr_a')}\s*(?:{_DASH}|(?i:to|through|thru|until)\b)\s*{_m('mr_b')}(?:,?\s+(?P<mr_y>{_Y}))?",
@@ -253,6 +259,7 @@ _STARTS_WITH = {
     "zh_month": "dc",
     "year_span": "dl",
     "plan": "dc",
+    "en_month_pair": "l",
     "en_month_range": "dl",
     "en_month_rel": "l",
     "en_month_year": "l",
@@ -294,6 +301,7 @@ _MONTH_LETTERS = "jfmasond"
 _LETTERS = {
     "en_date_mdy": _MONTH_LETTERS,
     "year_span": "fb",
+    "en_month_pair": _MONTH_LETTERS,
     "en_month_range": _MONTH_LETTERS,
     "en_month_rel": _MONTH_LETTERS,
     "en_month_year": _MONTH_LETTERS,

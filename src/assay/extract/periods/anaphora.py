@@ -1,0 +1,43 @@
+"""Periods named by reference to an earlier one: "during this period", "in the same period", "此期间".
+
+"In the first two months of 2024, exports fell. Flake graphite exports totaled 3,236 tonnes during this
+period": the words stand for the period the last dated sentence before them is about (its first period
+that is not a baseline, a deadline or a single day), however many paragraphs back, within a short reach.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assay.extract.periods.finder import PeriodMention
+from assay.extract.periods.patterns import SENTENCE_END
+
+_THIS_PERIOD = re.compile(
+    r"\b(?:during|in|over|for|within)\s+(?:this|that|the\s+same)\s+(?:period|timeframe|time\s+frame)\b"
+    r"(?!\s+(?:of|in|last|a\s+year|the\s+previous|the\s+prior)\b)"
+    r"|(?:此|这一?|這一?|该|該|同一)(?:期间|期間|时期|時期)",
+    re.IGNORECASE,
+)
+_REACH = 800  # characters back to the period the words refer to
+
+
+def periods_named_before(text: str, found: Sequence[PeriodMention]) -> list[PeriodMention]:
+    """Each "this period" in `text`, as a mention of the last period named before it in `found`."""
+    out: list[PeriodMention] = []
+    for m in _THIS_PERIOD.finditer(text):
+        if any(p.start < m.end() and m.start() < p.end for p in found):
+            continue
+        earlier = [
+            p for p in found if m.start() - _REACH <= p.start and p.end <= m.start() and not p.baseline and not p.target
+        ]
+        spans = [p for p in earlier if p.period.count("-") < 2 or "/" in p.period]
+        if not spans:
+            continue
+        named = spans[-1]
+        for p in reversed(spans[:-1]):  # the sentence's first period is what it is about
+            if SENTENCE_END.search(text, p.end, named.start):
+                break
+            named = p
+        out.append(PeriodMention(m.start(), m.end(), m.group(), named.period, True, False))
+    return out
