@@ -171,3 +171,17 @@ def test_two_months_in_a_row_joined_by_and_are_one_span() -> None:
     assert one(zh, value=2500)["period"] == "2024-01/2024-02"
     hant = facts_of("1-2月，球形石墨出口量為2500噸。", "2024-03-20")
     assert one(hant, value=2500)["period"] == "2024-01/2024-02"
+
+
+def test_a_quarterly_reports_the_quarter_is_the_quarter_it_reports() -> None:
+    en = facts_of("NdPr production of 1,600 tonnes was achieved during the quarter.", "2025-07-18")
+    assert one(en, value=1600)["period"] == "2025-Q2"
+    named = facts_of(
+        "The company reported on the third quarter of 2024. Magnet output reached 5,000 tonnes in the quarter.",
+        "2025-07-18",
+    )
+    assert one(named, value=5000)["period"] == "2024-Q3"
+    zh = facts_of("公司发布2025年第二季度报告。该季度公司钕铁硼磁材产量为5000吨。", "2025-07-18")
+    assert one(zh, value=5000)["period"] == "2025-Q2"
+    hant = facts_of("公司發布季度報告。該季度公司釹鐵硼磁材產量為5000噸。", "2025-07-18")
+    assert one(hant, value=5000)["period"] == "2025-Q2"

@@ -106,7 +106,7 @@ from assay.extract.facts.slots import (
 from assay.extract.facts.tables import TableReader
 from assay.extract.facts.timing import Timing, bare_quarters, canonical_period
 from assay.extract.numbers.reader import read_quantities
-from assay.extract.periods.anaphora import periods_named_before
+from assay.extract.periods.anaphora import periods_named_before, quarter_reported
 from assay.extract.periods.finder import PeriodMention, find_periods
 from assay.extract.periods.weekdays import weekday_mentions
 from assay.extract.text.gazetteer import (
@@ -204,7 +204,8 @@ class _Reader:
         quarters = bare_quarters(text, self.reference, self.periods)
         day = self.published if _DAY_PRECISE.match(doc.published or "") else None
         quarters += weekday_mentions(text, day, [*self.periods, *quarters])
-        quarters += periods_named_before(text, sorted([*self.periods, *quarters], key=lambda p: p.start))
+        named = sorted([*self.periods, *quarters], key=lambda p: p.start)
+        quarters += periods_named_before(text, named) + quarter_reported(text, day, named)
         if quarters:
             self.periods = sorted([*self.periods, *quarters], key=lambda p: p.start)
         self.quantities = repair(text, read_quantities(text))

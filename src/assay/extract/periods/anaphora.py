@@ -1,4 +1,5 @@
-"""Periods named by reference to an earlier one: "during this period", "in the same period", "此期间".
+"""Periods named by reference to an earlier one: "during this period", "in the same period", "此期间", and a
+quarterly report's "during the quarter".
 
 "In the first two months of 2024, exports fell. Flake graphite exports totaled 3,236 tonnes during this
 period": the words stand for the period the last dated sentence before them is about (its first period
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 
 from assay.extract.periods.finder import PeriodMention
 from assay.extract.periods.patterns import SENTENCE_END
@@ -41,3 +43,34 @@ def periods_named_before(text: str, found: Sequence[PeriodMention]) -> list[Peri
             named = p
         out.append(PeriodMention(m.start(), m.end(), m.group(), named.period, True, False))
     return out
+
+
+_THE_QUARTER = re.compile(
+    r"\b(?:during|in|for|over|across|throughout)\s+the\s+quarter\b(?!\s+(?:of|ended|ending|to|through)\b)"
+    r"|(?:该|該|当|當)季度?(?:内|內)?",
+    re.I,
+)
+
+
+def quarter_reported(text: str, published: date | None, found: Sequence[PeriodMention]) -> list[PeriodMention]:
+    """ "NdPr production of 1,579 tonnes was achieved during the quarter": the quarter a quarterly report is
+    about, the last quarter named before the words, else the last quarter that ended before the page's date."""
+    out: list[PeriodMention] = []
+    for m in _THE_QUARTER.finditer(text):
+        if any(p.start < m.end() and m.start() < p.end for p in found):
+            continue
+        named = [
+            p for p in found if m.start() - _REACH <= p.start and p.end <= m.start() and _QUARTER.fullmatch(p.period)
+        ]
+        if named:
+            period = named[-1].period
+        elif published is not None:
+            index = published.year * 4 + (published.month - 1) // 3 - 1  # the quarter before the page's
+            period = f"{index // 4:04d}-Q{index % 4 + 1}"
+        else:
+            continue
+        out.append(PeriodMention(m.start(), m.end(), m.group(), period, True, False))
+    return out
+
+
+_QUARTER = re.compile(r"\d{4}-Q[1-4]")
