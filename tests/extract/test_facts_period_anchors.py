@@ -185,3 +185,23 @@ def test_a_quarterly_reports_the_quarter_is_the_quarter_it_reports() -> None:
     assert one(zh, value=5000)["period"] == "2025-Q2"
     hant = facts_of("公司發布季度報告。該季度公司釹鐵硼磁材產量為5000噸。", "2025-07-18")
     assert one(hant, value=5000)["period"] == "2025-Q2"
+
+
+def test_a_page_dated_by_month_dates_an_undated_price_by_that_month() -> None:
+    en = facts_of("Chinese producers are currently offering magnesium ingot at $2,850-2,950 per tonne.", "2025-06")
+    assert one(en, value=2850)["period"] == "2025-06"
+    day = facts_of("Chinese producers are currently offering magnesium ingot at $2,850-2,950 per tonne.")
+    assert one(day, value=2850)["period"] == "2025-06-13"
+    zh = facts_of("目前府谷镁锭报价为16800元/吨。", "2025-06")
+    assert one(zh, value=16800)["period"] == "2025-06"
+    hant = facts_of("目前府谷鎂錠報價為16800元/噸。", "2025-06")
+    assert one(hant, value=16800)["period"] == "2025-06"
+
+
+def test_a_level_said_to_hold_now_is_dated_by_the_pages_year_unless_a_price() -> None:
+    en = facts_of("The county's primary magnesium capacity now stands at 583,500 tonnes per year.")
+    assert one(en, value=583500)["period"] == "2025"
+    zh = facts_of("目前全县原镁实际产能已达到58.35万吨/年。")
+    assert one(zh, value=583500)["period"] == "2025"
+    hant = facts_of("目前全縣原鎂實際產能已達到58.35萬噸/年。")
+    assert one(hant, value=583500)["period"] == "2025"

@@ -226,7 +226,7 @@ class _Reader:
         self._title_company = (
             title_companies.pop() if len(title_companies) == 1 and self.title_carry.geo is None else None
         )
-        self.timing = Timing(text, self.layout, self.published, self.title_carry)
+        self.timing = Timing(text, self.layout, self.published, self.title_carry, day_known=day is not None)
         self.absolute_changes: set[int] = set()
         self._weight_below: set[str] = set()  # units a note declared for the rest of the page ("下同")
         self._priced: dict[int, tuple[int, str, float]] = {}  # bare amounts read as prices: start -> (end, unit, value)

@@ -36,10 +36,14 @@ def _named_baseline(window: str) -> str | None:
 class Timing:
     """Period and baseline rules over one document's text and layout."""
 
-    def __init__(self, text: str, layout: Layout, published: date | None, title_carry: Carry) -> None:
+    def __init__(
+        self, text: str, layout: Layout, published: date | None, title_carry: Carry, *, day_known: bool = True
+    ) -> None:
         self.text = text
         self.layout = layout
         self.published = published
+        # a page dated to the month ("2008-12") dates a price "now" by that month, not by a day it never gave
+        self.page_day = (published.isoformat() if day_known else published.isoformat()[:7]) if published else None
         self.title_carry = title_carry
         self._regions: dict[int, tuple[int, list[tuple[int, int, PeriodMention | None]]]] = {}
 
@@ -209,14 +213,14 @@ class Timing:
         if self.published and re.search(
             r"\b(?:current(?:ly)?|now|at present)\b|目前|当前", text[sentence.span.start : q.start]
         ):
-            return self.published.isoformat()
+            return self.page_day if metric == "price" else str(self.published.year)
         if metric in ("reserves", "reserves_share"):
             return None  # a stock the sentence does not date: another sentence's year is not its period
         for ctx in (carry, heading, self.title_carry):
             if ctx.period:
                 return ctx.period
         if metric == "price" and self.published:
-            return self.published.isoformat()
+            return self.page_day
         return None
 
     def _described_period(self, q: Quantity, sentence: Sentence) -> str | None:
@@ -276,7 +280,7 @@ class Timing:
         hi = min([sentence.span.end, q.end + 16, *(o.start for o in near if o.start >= q.end)])
         before, after = self.text[lo : q.start], self.text[q.end : hi]
         if _NOW_BEFORE.search(before) or _NOW_AFTER.match(after):
-            return self.published.isoformat() if metric == "price" else str(self.published.year)
+            return self.page_day if metric == "price" else str(self.published.year)
         return None
 
     def anchor(self, sentence: Sentence, relative: PeriodMention, carry: Carry) -> str | None:
