@@ -205,3 +205,44 @@ def test_a_level_said_to_hold_now_is_dated_by_the_pages_year_unless_a_price() ->
     assert one(zh, value=583500)["period"] == "2025"
     hant = facts_of("目前全縣原鎂實際產能已達到58.35萬噸/年。")
     assert one(hant, value=583500)["period"] == "2025"
+
+
+def test_a_count_of_months_names_no_month() -> None:
+    zh = facts_of("8月稀土磁铁出口量连三月上升，达6146吨。", "2025-09-22")
+    assert one(zh, value=6146)["period"] == "2025-08"
+    hant = facts_of("8月稀土磁鐵出口量連三月上升，達6146噸。", "2025-09-22")
+    assert one(hant, value=6146)["period"] == "2025-08"
+    en = facts_of("Magnet exports rose for a third month in a row to 6,146 tonnes in August.", "2025-09-22")
+    assert one(en, value=6146)["period"] == "2025-08"
+
+
+def test_the_year_a_run_began_is_not_the_period_of_the_number() -> None:
+    zh = facts_of("中国2025年共出口稀土62585吨，同比增长12.9%，达到2014年以来最高水平。", "2026-01-14")
+    assert one(zh, value=12.9)["period"] == "2025"
+    assert one(zh, value=62585)["period"] == "2025"
+    hant = facts_of("8月稀土磁鐵出口量達6146噸，年增15.4%，創今年來新高。", "2025-09-22")
+    assert one(hant, value=15.4)["period"] == "2025-08"
+    en = facts_of("China exported 62,585 tonnes of rare earths in 2025, up 12.9%, the most since 2014.", "2026-01-14")
+    assert one(en, value=12.9)["period"] == "2025"
+
+
+def test_a_period_with_its_number_in_parentheses_or_a_record_owns_it() -> None:
+    zh = facts_of("9月中国出口稀土4000吨，较8月（5791.8吨）锐减30.9%。", "2025-10-14")
+    assert one(zh, value=5791.8)["period"] == "2025-08"
+    assert one(zh, value=4000)["period"] == "2025-09"
+    hant = facts_of("2021年大陸鱗片石墨出口量62.8萬噸，超過此前2018年的最高值57.1萬噸。", "2022-08-03")
+    assert one(hant, value=571000)["period"] == "2018"
+    en = facts_of("Rare earth exports fell to 4,000 tonnes in September from August (5,792 tonnes).", "2025-10-14")
+    assert one(en, value=5792)["period"] == "2025-08"
+
+
+def test_over_a_span_after_a_clause_break_is_the_span_not_a_baseline() -> None:
+    en = facts_of(
+        "Despite alloy exports having jumped 8%, magnesium ingot exports over January-November fell 7% year on year.",
+        "2016-01-04",
+    )
+    assert one(en, value=-7)["period"] == "2015-01/2015-11"
+    zh = facts_of("尽管镁合金出口增长8%，1-11月镁锭出口量同比下降7%。", "2016-01-04")
+    assert one(zh, value=-7)["period"] == "2015-01/2015-11"
+    hant = facts_of("儘管鎂合金出口增長8%，1-11月鎂錠出口量同比下降7%。", "2016-01-04")
+    assert one(hant, value=-7)["period"] == "2015-01/2015-11"

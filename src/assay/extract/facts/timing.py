@@ -80,8 +80,8 @@ class Timing:
             nxt = text[m.end() : m.end() + 3].lstrip()
             if word in ("than", "over", "above", "below") and nxt[:1].isdigit():
                 continue  # "more than 300,000 t", "over 80%": an approximation
-            if word in ("over", "during", "in") and not any(q.start < m.start() for q in sentence.quantities):
-                continue  # "Over the first nine months China sold …": the span of time, before any number
+            if word in ("over", "during", "in") and not _quantity_in_clause_before(sentence, m.start(), text):
+                continue  # "Over the first nine months China sold …", "…, exports over January-November fell 7%"
             clause = self.layout.clause(m.start())
             period = next((p for p in sentence.periods if p.start >= m.end() and p.end <= clause.end + 30), None)
             if period is None:
@@ -168,7 +168,9 @@ class Timing:
                 continue  # "the quotas for 2024, released in August, were …": the date of the release
             if _VALID_UNTIL.search(text, max(sentence.span.start, p.start - 24), p.start):
                 continue  # "采矿权有效期至2024年6月，年产能302万吨": when a licence lapses, not when the number holds
-            if cues.SINCE_BEFORE.search(text, max(sentence.span.start, p.start - 20), p.start):
+            if cues.SINCE_BEFORE.search(text, max(sentence.span.start, p.start - 20), p.start) or _SINCE_AFTER.match(
+                text, p.end
+            ):
                 continue  # "their lowest since late May", "自5月以来": where a run began, not when the number holds
             if p.period == report_day:
                 continue  # a dateline ("SHANGHAI, Nov 24 (SMM) -") dates the report, not the number
@@ -301,8 +303,17 @@ _VALID_UNTIL = re.compile(
     re.I,
 )
 _CLAUSE_SEPARATOR = re.compile(r"[,，;；]")
+
+
+def _quantity_in_clause_before(sentence: Sentence, at: int, text: str) -> bool:
+    """A number before `at` with no clause break between: "up 5% over 2023" compares, "…, exports over 2023" spans."""
+    last = max((o.end for o in sentence.quantities if o.end <= at), default=None)
+    return last is not None and not _CLAUSE_SEPARATOR.search(text, last, at)
+
+
 _CLAUSE_GAP = re.compile(r"\s*[,，;；]\s*")
 _RELEASE_AFTER = re.compile(r"\s*(?:下达|发布|公布|印发|出台)")
+_SINCE_AFTER = re.compile(r"\s*(?:以来|以來)")  # "达到2014年以来最高水平": where a run began
 _NOW_BEFORE = re.compile(r"(?:目前|现有|当前|现阶段)的?\s*$|\bcurrent(?:ly)?\s+(?:of\s+)?$", re.IGNORECASE)
 _NOW_AFTER = re.compile(r"^\s*(?:a year\s+|per year\s+|/yr\s+)?(?:today|now|at present|currently)\b", re.I)
 _SPAN = re.compile(r"((?:19|20)\d\d)-(\d\d)/((?:19|20)\d\d)-(\d\d)")

@@ -142,7 +142,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("zh_quarters", rf"(?:(?P<zqs_y>{_Y}){_S}年{_S})?前{_S}(?P<zqs_n>[一二两兩三1-3]){_S}(?:[个個]{_S})?季度?"),
     ("zh_quarter", rf"(?:(?P<zq_y>{_Y}){_S}年{_S}第?|第)?(?P<zq_n>[一二三四1-4]){_S}季度"),
     ("zh_half", rf"(?:(?P<zh_y>{_Y}){_S}年{_S})?(?P<zh_n>[上下])半年"),
-    ("zh_month", rf"(?:(?P<zm_y>{_Y}){_S}年{_S})?(?<![\d.])(?P<zm_m>{_ZH_M}){_S}月(?:份)?(?![日号號])"),
+    # 连三月 ("three months in a row"), 近三月, 每月 count months; they name no month
+    ("zh_month", rf"(?:(?P<zm_y>{_Y}){_S}年{_S})?(?<![\d.连連续續近逾每])(?P<zm_m>{_ZH_M}){_S}月(?:份)?(?![日号號])"),
     (
         "year_span",
         # 2021-25 and 2021/22 abbreviate the second year; "2022 and 54 kt" does not
@@ -219,13 +220,15 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "zh_target_year",
-        # 到2025年 is a deadline; 截至2025年 ("as of") is not, nor 到2025年9月 (a month)
-        rf"(?<![截止])(?:到|至)\s*(?P<zty_y>{_Y}){_S}年(?!{_S}\d{{1,2}}{_S}月)(?:底|末)?"
+        # 到2025年 is a deadline; 截至2025年 ("as of") is not, nor 到2025年9月 (a month), nor 达到2014年以来 ("the
+        # highest since 2014")
+        rf"(?<![截止达達])(?:到|至)\s*(?P<zty_y>{_Y}){_S}年(?!{_S}\d{{1,2}}{_S}月|以来|以來)(?:底|末)?"
         rf"|(?P<zty_y2>{_Y}){_S}年(?:底)?(?:前|以前)",
     ),
     ("zh_year", rf"(?P<zy_y>{_Y}|[〇零一二三四五六七八九]{{4}}){_S}年(?!代|龄|齡|级|級|轻|輕)(?:度)?"),
     ("en_relyear", r"(?i:\b(?P<ry_w>last|this|next|previous|prior|current|past)\s+year\b(?!s))"),
-    ("zh_relyear", r"(?P<zry_w>[今本去上前明])年(?!度|轻|輕|龄|齡|以来)(?P<zry_same>同期|同月)?"),
+    # 今年来 / 今年以来: since the start of the year, where a run began
+    ("zh_relyear", r"(?P<zry_w>[今本去上前明])年(?!度|轻|輕|龄|齡|以来|以來|来|來)(?P<zry_same>同期|同月)?"),
     ("zh_baseline", r"(?:上年|去年|上年度)?同期"),
     ("en_relmonth", r"(?i:\b(?P<rm_w>last|this|previous|prior)\s+month\b)"),
     ("zh_relmonth", r"(?P<zrm_w>[上本])月(?![份底末初])"),
