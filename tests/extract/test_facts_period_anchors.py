@@ -246,3 +246,18 @@ def test_over_a_span_after_a_clause_break_is_the_span_not_a_baseline() -> None:
     assert one(zh, value=-7)["period"] == "2015-01/2015-11"
     hant = facts_of("儘管鎂合金出口增長8%，1-11月鎂錠出口量同比下降7%。", "2016-01-04")
     assert one(hant, value=-7)["period"] == "2015-01/2015-11"
+
+
+def test_a_period_naming_the_total_after_it_belongs_to_that_total() -> None:
+    en = facts_of(
+        "China's rare earth imports last month dropped 41.1% from a year earlier to 9,645 tons, "
+        "producing a 2024 total of 132,931 tons.",
+        "2025-01-20",
+    )
+    assert one(en, value=9645)["period"] == "2024-12"
+    assert one(en, value=132931)["period"] == "2024"
+    zh = facts_of("上月稀土进口量降至9645吨，2024年总量为132931吨。", "2025-01-20")
+    assert one(zh, value=9645)["period"] == "2024-12"
+    assert one(zh, value=132931)["period"] == "2024"
+    hant = facts_of("上月稀土進口量降至9645噸，2024年總量為132931噸。", "2025-01-20")
+    assert one(hant, value=9645)["period"] == "2024-12"
