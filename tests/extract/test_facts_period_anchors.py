@@ -261,3 +261,23 @@ def test_a_period_naming_the_total_after_it_belongs_to_that_total() -> None:
     assert one(zh, value=132931)["period"] == "2024"
     hant = facts_of("上月稀土進口量降至9645噸，2024年總量為132931噸。", "2025-01-20")
     assert one(hant, value=9645)["period"] == "2024-12"
+
+
+def test_a_respectively_list_of_periods_dates_each_value_by_its_place() -> None:
+    zh = facts_of("金力永磁2024年第一至四季度营业收入分别为15.36亿元、18.25亿元、16.53亿元、17.49亿元。", None)
+    assert [one(zh, value=v)["period"] for v in (1536000000, 1825000000, 1653000000, 1749000000)] == [
+        "2024-Q1",
+        "2024-Q2",
+        "2024-Q3",
+        "2024-Q4",
+    ]
+    hant = facts_of("大陸2024年第一至三季度鎂錠出口量分別為3萬噸、2.5萬噸和3.2萬噸。", "2025-03-20")
+    assert [one(hant, value=v)["period"] for v in (30000, 25000, 32000)] == ["2024-Q1", "2024-Q2", "2024-Q3"]
+    en = facts_of(
+        "China exported 30,000 t, 25,000 t and 32,000 t of magnesium ingot in the first, second and third "
+        "quarters of 2024 respectively.",
+        "2025-03-20",
+    )
+    assert [one(en, value=v)["period"] for v in (30000, 25000, 32000)] == ["2024-Q1", "2024-Q2", "2024-Q3"]
+    months = facts_of("镁锭1月、2月、3月出口量分别为3万吨、2.5万吨和3.2万吨。", "2025-04-20")
+    assert [one(months, value=v)["period"] for v in (30000, 25000, 32000)] == ["2025-01", "2025-02", "2025-03"]

@@ -104,7 +104,7 @@ from assay.extract.facts.slots import (
     respective_runs,
 )
 from assay.extract.facts.tables import TableReader
-from assay.extract.facts.timing import Timing, bare_quarters, canonical_period
+from assay.extract.facts.timing import Timing, bare_quarters, canonical_period, listed_periods
 from assay.extract.numbers.reader import read_quantities
 from assay.extract.periods.anaphora import periods_named_before, quarter_reported
 from assay.extract.periods.finder import PeriodMention, find_periods
@@ -236,6 +236,7 @@ class _Reader:
         self._run_lead: dict[int, Quantity] = {}
         self._run_position: dict[int, tuple[int, int]] = {}
         self._respective: tuple[tuple[str, str | None] | None, str | None] = (None, None)
+        self._listed: dict[int, str] = {}  # a value's end -> the period its `respectively` list gives it
         self._lede: Fact | None = None  # the page's first dated fact from prose: what it is about, and when
 
     def run(self) -> list[Fact]:
@@ -279,6 +280,7 @@ class _Reader:
             carry = carry_by_block.get(block) or self._opening_carry(running)
             made_here = False
             runs = respective_runs(sentence, self.text)
+            self._list_periods(sentence, runs)
             self._run_lead = {o.start: run[0] for run in runs for o in run[1:]}
             for run in percent_runs(sentence, self.text):  # "slipped by 14.6% and 31.6%": one cue for the list
                 self._run_lead.update({o.start: run[0] for o in run[1:] if o.start not in self._run_lead})
@@ -310,6 +312,11 @@ class _Reader:
             carry = self._carry_of(sentence, carry, made_here)
             carry_by_block[block] = carry
             running = carry
+        if self._listed:  # company results read before the lists were: each value takes its listed period
+            facts = [
+                replace(f, period=self._listed[f.end]) if f.end in self._listed and f.unit[:3] != "pct" else f
+                for f in facts
+            ]
         # most periods are canonical already: copy a fact only when its period changes
         return dedupe([f if (p := canonical_period(f.period)) == f.period else replace(f, period=p) for f in facts])
 
@@ -333,6 +340,15 @@ class _Reader:
             if len(metrics) == len(run):
                 return None, metrics[index]
         return None, None
+
+    def _list_periods(self, sentence: Sentence, runs: Sequence[Sequence[Quantity]]) -> None:
+        """The period a `respectively` list gives each value by its place ("第一至四季度营业收入分别为A、B、C、D"),
+        kept by the value's end: company results read apart take it too."""
+        year = self.reference.year if self.reference else None
+        for run in runs:
+            listed = listed_periods(self.text, sentence, run[0].start, year) if len(run) > 1 else []
+            if len(listed) == len(run):
+                self._listed.update({q.end: period for q, period in zip(run, listed, strict=True)})
 
     def _opening_carry(self, previous: Carry) -> Carry:
         """A new paragraph keeps the document's running commodity and place, not its metric or period."""
@@ -699,6 +715,7 @@ class _Reader:
         if metric not in ("exports", "imports", "exports_share", "imports_share"):
             partner = None
         period = self.timing.period(q, sentence, carry, heading, metric, self._carry_from_sentence)
+        period = self._listed.get(q.end, period)
         lede = self._lede
         if period is None and lede is not None and (lede.metric, lede.commodity) == (metric, commodity):
             # a later paragraph goes on about the flow the page opened with ("其中对德国的出口…达到1118吨")

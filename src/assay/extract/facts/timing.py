@@ -364,3 +364,37 @@ def bare_quarters(text: str, reference: date | None, found: Sequence[PeriodMenti
         quarter = _QUARTER_NUMBER[m.group(2)]
         out.append(PeriodMention(m.start(), m.end(), m.group(), f"{year}-Q{quarter}", m.group(1) is None, False))
     return out
+
+
+_QUARTER_SPAN = re.compile(
+    r"第?\s*([一二三四1-4])\s*(?:至|到|-|–|—|~)\s*第?\s*([一二三四1-4])\s*季度?"
+    r"|\bQ([1-4])\s*(?:-|–|—|to|through)\s*Q([1-4])\b"
+    r"|\b(?:the\s+)?(first|second|third)(?:\s*,\s*(?:second|third))*(?:\s*,?\s*and\s+(?:the\s+)?(second|third|fourth))"
+    r"\s+quarters\b",
+    re.IGNORECASE,
+)
+_QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def listed_periods(text: str, sentence: Sentence, start: int, year: int | None) -> list[str]:
+    """The periods a `respectively`/分别 sentence lists before its values, in order: "第一至四季度营业收入分别为…",
+    "in the first, second and third quarters … respectively", "1月、2月、3月出口量分别为…"."""
+    spans = list(_QUARTER_SPAN.finditer(text, sentence.span.start, start))  # written before the values,
+    spans = spans or list(_QUARTER_SPAN.finditer(text, start, sentence.span.end))  # or after them (English)
+    span = spans[-1] if spans else None
+    if span is not None:
+        years = [p for p in sentence.periods if re.fullmatch(r"\d{4}", p.period) and not p.baseline]
+        named = [p for p in years if p.end <= span.start()] or [p for p in years if p.start >= span.end()][:1]
+        year = int(named[-1].period) if named else year
+        if year is None:
+            return []
+        a, b = span.group(1) or span.group(3) or span.group(5), span.group(2) or span.group(4) or span.group(6)
+        first, last = (_QUARTER_WORDS.get(x.lower()) or _QUARTER_NUMBER[x] for x in (a, b))
+        return [f"{year:04d}-Q{n}" for n in range(first, last + 1)] if first < last else []
+    before = [p for p in sentence.periods if p.end <= start and not p.baseline]
+    run: list[PeriodMention] = []
+    for p in reversed(before):  # the last list of periods joined by 、, "and" or commas
+        if run and not re.fullmatch(r"\s*(?:[,，、/]|and|及|和|与|與)?\s*(?:and\s+)?", text[p.end : run[0].start]):
+            break
+        run.insert(0, p)
+    return [p.period for p in run] if len(run) > 1 else []
