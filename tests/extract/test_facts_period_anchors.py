@@ -281,3 +281,20 @@ def test_a_respectively_list_of_periods_dates_each_value_by_its_place() -> None:
     assert [one(en, value=v)["period"] for v in (30000, 25000, 32000)] == ["2024-Q1", "2024-Q2", "2024-Q3"]
     months = facts_of("镁锭1月、2月、3月出口量分别为3万吨、2.5万吨和3.2万吨。", "2025-04-20")
     assert [one(months, value=v)["period"] for v in (30000, 25000, 32000)] == ["2025-01", "2025-02", "2025-03"]
+
+
+def test_a_standing_share_or_a_level_held_for_years_takes_no_carried_period() -> None:
+    en = facts_of(
+        "China set its 2024 rare earth mining quota at 270,000 tonnes. China plays a dominant role in the market, "
+        "accounting for approximately 70% of global rare earth output.",
+    )
+    assert one(en, value=70).get("period") is None
+    past = facts_of(
+        "China set its 2024 rare earth mining quota at 270,000 tonnes. That year China accounted for about 70% "
+        "of global rare earth output."
+    )
+    assert one(past, value=70)["period"] == "2024"
+    zh = facts_of("2019年我国镁锭出口量增长3%。我国镁锭出口量一直在40万吨左右波动。", "2020-03-01")
+    assert one(zh, value=400000).get("period") is None
+    hant = facts_of("2019年大陸鎂錠出口量增長3%。大陸鎂錠出口量長期在40萬噸左右。", "2020-03-01")
+    assert one(hant, value=400000).get("period") is None

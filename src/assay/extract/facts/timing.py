@@ -218,6 +218,9 @@ class Timing:
             return self.page_day if metric == "price" else str(self.published.year)
         if metric in ("reserves", "reserves_share"):
             return None  # a stock the sentence does not date: another sentence's year is not its period
+        lead = text[sentence.span.start : q.start]
+        if _ALWAYS.search(lead) or (metric.endswith("_share") and _STANDING_SHARE.search(lead)):
+            return None  # "China represents about 80% of world supply", "出口量一直在40万吨左右": true for years
         for ctx in (carry, heading, self.title_carry):
             if ctx.period:
                 return ctx.period
@@ -313,6 +316,11 @@ def _quantity_in_clause_before(sentence: Sentence, at: int, text: str) -> bool:
 
 _CLAUSE_GAP = re.compile(r"\s*[,，;；]\s*")
 _RELEASE_AFTER = re.compile(r"\s*(?:下达|发布|公布|印发|出台)")
+# a level that has held for years, or a share stated in the present tense, takes no carried period
+_ALWAYS = re.compile(r"一直|长期|長期|常年|历来|歷來|\b(?:has|have)\s+(?:long|always)\s+been\b", re.I)
+_STANDING_SHARE = re.compile(
+    r"\b(?:represents|accounts\s+for|plays|holds|controls|dominates|makes\s+up|supplies|produces|is\s+responsible)\b"
+)
 _SINCE_AFTER = re.compile(r"\s*(?:以来|以來)")  # "达到2014年以来最高水平": where a run began
 _NOW_BEFORE = re.compile(r"(?:目前|现有|当前|现阶段)的?\s*$|\bcurrent(?:ly)?\s+(?:of\s+)?$", re.IGNORECASE)
 _NOW_AFTER = re.compile(r"^\s*(?:a year\s+|per year\s+|/yr\s+)?(?:today|now|at present|currently)\b", re.I)
