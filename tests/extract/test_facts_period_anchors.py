@@ -298,3 +298,30 @@ def test_a_standing_share_or_a_level_held_for_years_takes_no_carried_period() ->
     assert one(zh, value=400000).get("period") is None
     hant = facts_of("2019年大陸鎂錠出口量增長3%。大陸鎂錠出口量長期在40萬噸左右。", "2020-03-01")
     assert one(hant, value=400000).get("period") is None
+
+
+def test_that_month_stands_for_the_month_named_last() -> None:
+    zh = facts_of(
+        "2025年12月，我国镁产品出口量为3.87万吨。当月镁锭出口量为2.15万吨，出口均价为2093美元/吨。", "2026-01-29"
+    )
+    assert one(zh, value=21500)["period"] == "2025-12"
+    assert one(zh, value=2093)["period"] == "2025-12"
+    hant = facts_of("2025年12月，大陸鎂產品出口量為3.87萬噸。當月鎂錠出口量為2.15萬噸。", "2026-01-29")
+    assert one(hant, value=21500)["period"] == "2025-12"
+    en = facts_of(
+        "China's magnesium exports were 38,700 tonnes in December 2025.\n\nIn the same month, magnesium ingot "
+        "exports came to 21,500 tonnes.",
+        "2026-01-29",
+    )
+    assert one(en, value=21500)["period"] == "2025-12"
+
+
+def test_a_domestic_baseline_after_a_converted_price_is_the_baselines() -> None:
+    zh = facts_of("2025年12月镁锭出口均价为2093美元/吨，折合人民币约14775元/吨，较国内同期15757元/吨低。", "2026-01-29")
+    assert one(zh, value=14775)["period"] == "2025-12"
+    hant = facts_of(
+        "2025年12月鎂錠出口均價為2093美元/噸，折合人民幣約14775元/噸，較國內同期15757元/噸低。", "2026-01-29"
+    )
+    assert one(hant, value=14775)["period"] == "2025-12"
+    en = facts_of("Magnesium ingot imports from Turkey last year reached 5,000 tonnes, up 10%.", "2026-01-29")
+    assert one(en, value=5000)["period"] == "2025"

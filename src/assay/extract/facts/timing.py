@@ -90,8 +90,10 @@ class Timing:
                 regions.append((m.start(), min(clause.end, m.end() + 40), None))
                 continue
             between = text[m.end() : period.start]
-            if any(x.kind in (GEO,) and m.end() <= x.start < period.start for x in sentence.mentions):
-                continue  # "imports from Myanmar last year": an origin, not a baseline
+            if word.isascii() and any(
+                x.kind in (GEO,) and m.end() <= x.start < period.start for x in sentence.mentions
+            ):
+                continue  # "imports from Myanmar last year": an origin, not a baseline (较国内同期 stays one)
             if len(between) > 60 or re.search(r"\bto\b|至|到", between):
                 continue  # "fell 92pc on the year to 173t in December": December is the new level's
             if (

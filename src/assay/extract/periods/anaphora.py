@@ -1,5 +1,5 @@
-"""Periods named by reference to an earlier one: "during this period", "in the same period", "此期间", and a
-quarterly report's "during the quarter".
+"""Periods named by reference to an earlier one: "during this period", "in the same month", "此期间", 当月,
+and a quarterly report's "during the quarter".
 
 "In the first two months of 2024, exports fell. Flake graphite exports totaled 3,236 tonnes during this
 period": the words stand for the period the last dated sentence before them is about (its first period
@@ -16,11 +16,12 @@ from assay.extract.periods.finder import PeriodMention
 from assay.extract.periods.patterns import SENTENCE_END
 
 _THIS_PERIOD = re.compile(
-    r"\b(?:during|in|over|for|within)\s+(?:this|that|the\s+same)\s+(?:period|timeframe|time\s+frame)\b"
+    r"\b(?:during|in|over|for|within)\s+(?:this|that|the\s+same)\s+(?:period|timeframe|time\s+frame|(?P<month>month))\b"
     r"(?!\s+(?:of|in|last|a\s+year|the\s+previous|the\s+prior)\b)"
-    r"|(?:此|这一?|這一?|该|該|同一)(?:期间|期間|时期|時期)",
+    r"|(?:此|这一?|這一?|该|該|同一)(?:期间|期間|时期|時期)|(?:当|當)(?P<zh_month>月)(?!份?(?:底|末|初))",
     re.IGNORECASE,
 )
+_MONTH = re.compile(r"\d{4}-\d{2}")
 _REACH = 800  # characters back to the period the words refer to
 
 
@@ -34,6 +35,8 @@ def periods_named_before(text: str, found: Sequence[PeriodMention]) -> list[Peri
             p for p in found if m.start() - _REACH <= p.start and p.end <= m.start() and not p.baseline and not p.target
         ]
         spans = [p for p in earlier if p.period.count("-") < 2 or "/" in p.period]
+        if m["month"] or m["zh_month"]:  # "in the same month", 当月: the month named last
+            spans = [p for p in spans if _MONTH.fullmatch(p.period)][-1:]
         if not spans:
             continue
         named = spans[-1]
