@@ -513,11 +513,14 @@ def choose_whole(sentence: Sentence, q: Quantity, text: str, geo: str, partner: 
 def is_bound_to_other(p: PeriodMention, q: Quantity, quantities: Sequence[Quantity], text: str) -> bool:
     """A period written right after another number (`6,146 tons in August`) belongs to that number, and so
     does a period naming the total right before one (`producing a 2024 total of 132,931 tons`)."""
-    for other in quantities:
-        if other is q or other.start < p.end:
-            continue
-        if other.start - p.end <= 24 and _TOTAL_OF.fullmatch(text, p.end, other.start):
-            return True
+    after = next((o for o in quantities if o.start >= p.end), None)  # a sentence's numbers are in text order
+    if (
+        after is not None
+        and after is not q
+        and after.start - p.end <= 24
+        and _TOTAL_OF.fullmatch(text, p.end, after.start)
+    ):
+        return True
     for other in quantities:
         if other is q or other.end > p.start:
             continue

@@ -22,12 +22,20 @@ _THIS_PERIOD = re.compile(
     re.IGNORECASE,
 )
 _MONTH = re.compile(r"\d{4}-\d{2}")
+# words every match holds: a page without any of them is not scanned (a substring test costs far less)
+_THIS_PERIOD_HINTS = (
+    "this period", "that period", "same period", "timeframe", "time frame", "same month", "that month",
+    "期间", "期間", "时期", "時期", "当月", "當月",
+)  # fmt: skip
+_THE_QUARTER_HINTS = ("the quarter", "该季", "該季", "当季", "當季")
 _REACH = 800  # characters back to the period the words refer to
 
 
 def periods_named_before(text: str, found: Sequence[PeriodMention]) -> list[PeriodMention]:
     """Each "this period" in `text`, as a mention of the last period named before it in `found`."""
     out: list[PeriodMention] = []
+    if not any(hint in text for hint in _THIS_PERIOD_HINTS):
+        return out
     for m in _THIS_PERIOD.finditer(text):
         if any(p.start < m.end() and m.start() < p.end for p in found):
             continue
@@ -59,6 +67,8 @@ def quarter_reported(text: str, published: date | None, found: Sequence[PeriodMe
     """ "NdPr production of 1,579 tonnes was achieved during the quarter": the quarter a quarterly report is
     about, the last quarter named before the words, else the last quarter that ended before the page's date."""
     out: list[PeriodMention] = []
+    if not any(hint in text for hint in _THE_QUARTER_HINTS):
+        return out
     for m in _THE_QUARTER.finditer(text):
         if any(p.start < m.end() and m.start() < p.end for p in found):
             continue

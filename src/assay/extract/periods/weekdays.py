@@ -22,13 +22,27 @@ _WEEKDAY = re.compile(
     r"|(?<![一二两兩三四五六七八九十几幾每數数])(?P<zh_last>上)?(?:周|週|星期|礼拜|禮拜)(?P<zh>[一二三四五六日天])"
 )
 # a weekday with its own date after it ("Tuesday March 9", "Friday, November 15", "周二（3月9日）")
+_HINTS = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "周",
+    "週",
+    "星期",
+    "礼拜",
+    "禮拜",
+)
 _DATE_AFTER = re.compile(r"[\s,，(（]*(?:[A-Z][a-z]{2,8}\.?\s+\d|\d)")
 _NEXT_BEFORE = re.compile(r"\b(?:next|coming|this coming)\s+$|下\s*$", re.IGNORECASE)
 
 
 def weekday_mentions(text: str, published_day: date | None, found: Sequence[PeriodMention]) -> list[PeriodMention]:
     """Weekdays in `text` that no other period mention covers, as the days they name in the page's week."""
-    if published_day is None:
+    if published_day is None or not any(hint in text for hint in _HINTS):
         return []
     taken = [(p.start, p.end) for p in found]
     out: list[PeriodMention] = []
