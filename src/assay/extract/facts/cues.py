@@ -67,6 +67,7 @@ WHEN_CLAUSE = _cue("WHEN_CLAUSE")
 EXPORTER_AFTER = _cue("EXPORTER_AFTER")
 LIST_MEMBER_GLUE = _cue("LIST_MEMBER_GLUE")
 OWN_PERIOD_GLUE = _cue("OWN_PERIOD_GLUE")
+SAME_PERIOD_AFTER = _cue("SAME_PERIOD_AFTER")
 SINCE_BEFORE = _cue("SINCE_BEFORE")
 # Words before a number that change its meaning, tried in this order.
 APPROX_BEFORE: tuple[tuple[re.Pattern[str], Approx], ...] = tuple(

@@ -106,9 +106,11 @@ from assay.extract.facts.slots import (
     respective_runs,
 )
 from assay.extract.facts.tables import TableReader
-from assay.extract.facts.timing import Timing, bare_quarters, canonical_period
+from assay.extract.facts.timing import Timing, bare_quarters, canonical_period, listed_periods
 from assay.extract.numbers.reader import read_quantities
+from assay.extract.periods.anaphora import periods_named_before, quarter_reported
 from assay.extract.periods.finder import PeriodMention, find_periods
+from assay.extract.periods.weekdays import weekday_mentions
 from assay.extract.text.analysed import AnalysedText
 from assay.extract.text.gazetteer import (
     COMMODITY,
@@ -131,6 +133,7 @@ _ALL_METRICS = (
     "price", "shipments",
 )  # fmt: skip
 _LIST_JOIN = re.compile(r"\s*(?:,|、|/|and|or|和|及|与)\s*")
+_DAY_PRECISE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")  # a page dated to the day can place a weekday
 _YEAR_BEFORE = re.compile(r"last|previous|prior|ago|earlier|上年|去年|同期", re.IGNORECASE)
 
 
@@ -206,6 +209,10 @@ class _Reader:
         found = [p for p in find_periods(text, self.reference, own_sentence_years=own_years) if valid_period(p.period)]
         self.periods = month_of_last_year(text, with_bare_years(text, found + glued_months(text, self.reference)))
         quarters = bare_quarters(text, self.reference, self.periods)
+        day = self.published if _DAY_PRECISE.match(doc.published or "") else None
+        quarters += weekday_mentions(text, day, [*self.periods, *quarters])
+        named = sorted([*self.periods, *quarters], key=lambda p: p.start)
+        quarters += periods_named_before(text, named) + quarter_reported(text, day, named)
         if quarters:
             self.periods = sorted([*self.periods, *quarters], key=lambda p: p.start)
         self.quantities = repair(text, read_quantities(text))
@@ -226,7 +233,7 @@ class _Reader:
         self._title_company = (
             title_companies.pop() if len(title_companies) == 1 and self.title_carry.geo is None else None
         )
-        self.timing = Timing(text, self.layout, self.published, self.title_carry)
+        self.timing = Timing(text, self.layout, self.published, self.title_carry, day_known=day is not None)
         self.absolute_changes: set[int] = set()
         self._weight_below: set[str] = set()  # units a note declared for the rest of the page ("下同")
         self._priced: dict[int, tuple[int, str, float]] = {}  # bare amounts read as prices: start -> (end, unit, value)
@@ -236,6 +243,7 @@ class _Reader:
         self._run_lead: dict[int, Quantity] = {}
         self._run_position: dict[int, tuple[int, int]] = {}
         self._respective: tuple[tuple[str, str | None] | None, str | None] = (None, None)
+        self._listed: dict[int, str] = {}  # a value's end -> the period its `respectively` list gives it
         self._lede: Fact | None = None  # the page's first dated fact from prose: what it is about, and when
         self._made: list[changes.Made] = []  # the sentence's numbers read so far, with their facts
         self._runs: Sequence[Sequence[Quantity]] = []  # the sentence's lists paired in order
@@ -281,6 +289,7 @@ class _Reader:
             carry = carry_by_block.get(block) or self._opening_carry(running)
             made_here = False
             runs = respective_runs(sentence, self.text)
+            self._list_periods(sentence, runs)
             percents = percent_runs(sentence, self.text)
             paired = {o.start for run in runs for o in run}
             for run in percents:  # "A and B fell 12% and 25%": in order, as 分别 would
@@ -325,6 +334,11 @@ class _Reader:
             carry = self._carry_of(sentence, carry, made_here)
             carry_by_block[block] = carry
             running = carry
+        if self._listed:  # company results read before the lists were: each value takes its listed period
+            facts = [
+                replace(f, period=self._listed[f.end]) if f.end in self._listed and f.unit[:3] != "pct" else f
+                for f in facts
+            ]
         # most periods are canonical already: copy a fact only when its period changes
         return dedupe([f if (p := canonical_period(f.period)) == f.period else replace(f, period=p) for f in facts])
 
@@ -359,6 +373,14 @@ class _Reader:
         first = self._runs[at[0]][0]
         named = [m.value for m in sentence.mentions if m.kind == COMMODITY and m.value != "-" and m.end <= first.start]
         return len(set(named)) < len(named)
+    def _list_periods(self, sentence: Sentence, runs: Sequence[Sequence[Quantity]]) -> None:
+        """The period a `respectively` list gives each value by its place ("第一至四季度营业收入分别为A、B、C、D"),
+        kept by the value's end: company results read apart take it too."""
+        year = self.reference.year if self.reference else None
+        for run in runs:
+            listed = listed_periods(self.text, sentence, run[0].start, year) if len(run) > 1 else []
+            if len(listed) == len(run):
+                self._listed.update({q.end: period for q, period in zip(run, listed, strict=True)})
 
     def _opening_carry(self, previous: Carry) -> Carry:
         """A new paragraph keeps the document's running commodity and place, not its metric or period."""
@@ -837,6 +859,7 @@ class _Reader:
         if metric not in ("exports", "imports", "exports_share", "imports_share"):
             partner = None
         period = self.timing.period(q, sentence, carry, heading, metric, self._carry_from_sentence)
+        period = self._listed.get(q.end, period)
         lede = self._lede
         if period is None and lede is not None and (lede.metric, lede.commodity) == (metric, commodity):
             # a later paragraph goes on about the flow the page opened with ("其中对德国的出口…达到1118吨")

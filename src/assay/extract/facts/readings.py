@@ -77,7 +77,42 @@ def reference_date(text: str, published: date | None, title: str = "") -> date |
         ):
             dated.add(int(m.group(1)))
     dated &= set(counts) | {int(y) for y in _PAGE_YEAR.findall(title)}
-    return date(max(dated), 12, 31) if dated else None
+    if not dated:
+        return None
+    return _within_year(max(dated), body, title)
+
+
+def _within_year(year: int, body: str, title: str) -> date:
+    """When in its year an undated page was written: after the month its title names ("exports rise in Feb"),
+    early the next year when its title reports the year as a whole and the page reports that year's last
+    months ("exports in 2024 climb", with December's figures: "last year" is 2024), else at the year's end."""
+    month = _TITLE_MONTH.search(title)
+    if month and not _PAGE_YEAR.search(title):
+        number = _MONTH_NUMBERS[month.group(1).lower()[:3]]
+        return Period.parse(f"{year:04d}-{number:02d}").end
+    bare = [m for m in _PAGE_YEAR.finditer(title) if int(m.group(1)) == year]
+    whole = bare and not any(
+        _MONTHS_AFTER_YEAR.match(title, m.end()) or _MONTHS_BEFORE_YEAR.search(title, 0, m.start()) for m in bare
+    )
+    if whole and _YEAR_END.search(body) and not _FORECAST_TITLE.search(title):
+        return date(year + 1, 1, 31)
+    return date(year, 12, 31)
+
+
+_TITLE_MONTH = re.compile(
+    r"\b(jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?)\b",
+    re.IGNORECASE,
+)
+_MONTH_NUMBERS = {
+    name: i
+    for i, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
+# the last months of a year, reported: the year is over when the page was written
+_YEAR_END = re.compile(r"\b(?:December|fourth[\s-]quarter|second half|full[\s-]year)\b|12月|第四季度|下半年|全年")
+_FORECAST_TITLE = re.compile(
+    r"\b(?:forecasts?|expected|outlook|to\s+(?:rise|fall|reach))\b|预计|預計|预测|預測|展望", re.I
+)
 
 
 _PAGE_YEAR = re.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")

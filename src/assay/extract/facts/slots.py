@@ -511,7 +511,16 @@ def choose_whole(sentence: Sentence, q: Quantity, text: str, geo: str, partner: 
 
 
 def is_bound_to_other(p: PeriodMention, q: Quantity, quantities: Sequence[Quantity], text: str) -> bool:
-    """A period written right after another number (`6,146 tons in August`) belongs to that number."""
+    """A period written right after another number (`6,146 tons in August`) belongs to that number, and so
+    does a period naming the total right before one (`producing a 2024 total of 132,931 tons`)."""
+    after = next((o for o in quantities if o.start >= p.end), None)  # a sentence's numbers are in text order
+    if (
+        after is not None
+        and after is not q
+        and after.start - p.end <= 24
+        and _TOTAL_OF.fullmatch(text, p.end, after.start)
+    ):
+        return True
     for other in quantities:
         if other is q or other.end > p.start:
             continue
@@ -519,6 +528,13 @@ def is_bound_to_other(p: PeriodMention, q: Quantity, quantities: Sequence[Quanti
         if len(gap) <= 12 and re.fullmatch(r"\s*(?:(?:in|for|during|of|as of|at|on)\s*(?:the\s*)?)?", gap, re.I):
             return other.start != q.start
     return False
+
+
+_TOTAL_OF = re.compile(
+    r"\s*(?:full[\s-]year\s+)?(?:total|tally|figure|volume|output|haul)s?\s+(?:of|at|was|stood\s+at|reached)\s*"
+    r"|\s*(?:全年)?(?:总量|總量|合计|合計|累计|累計)(?:为|為|达|達)\s*",
+    re.I,
+)
 
 
 def metrics_in(sentence: Sentence, clause: Span) -> set[str]:

@@ -36,10 +36,14 @@ def _named_baseline(window: str) -> str | None:
 class Timing:
     """Period and baseline rules over one document's text and layout."""
 
-    def __init__(self, text: str, layout: Layout, published: date | None, title_carry: Carry) -> None:
+    def __init__(
+        self, text: str, layout: Layout, published: date | None, title_carry: Carry, *, day_known: bool = True
+    ) -> None:
         self.text = text
         self.layout = layout
         self.published = published
+        # a page dated to the month ("2008-12") dates a price "now" by that month, not by a day it never gave
+        self.page_day = (published.isoformat() if day_known else published.isoformat()[:7]) if published else None
         self.title_carry = title_carry
         self._regions: dict[int, tuple[int, list[tuple[int, int, PeriodMention | None]]]] = {}
 
@@ -78,8 +82,8 @@ class Timing:
             nxt = text[m.end() : m.end() + 3].lstrip()
             if word in ("than", "over", "above", "below") and nxt[:1].isdigit():
                 continue  # "more than 300,000 t", "over 80%": an approximation
-            if word in ("over", "during", "in") and not any(q.start < m.start() for q in sentence.quantities):
-                continue  # "Over the first nine months China sold …": the span of time, before any number
+            if word in ("over", "during", "in") and not _quantity_in_clause_before(sentence, m.start(), text):
+                continue  # "Over the first nine months China sold …", "…, exports over January-November fell 7%"
             clause = self.layout.clause(m.start())
             period = next((p for p in sentence.periods if p.start >= m.end() and p.end <= clause.end + 30), None)
             if period is None:
@@ -88,10 +92,18 @@ class Timing:
                 regions.append((m.start(), min(clause.end, m.end() + 40), None))
                 continue
             between = text[m.end() : period.start]
-            if any(x.kind in (GEO,) and m.end() <= x.start < period.start for x in sentence.mentions):
-                continue  # "imports from Myanmar last year": an origin, not a baseline
+            if word.isascii() and any(
+                x.kind in (GEO,) and m.end() <= x.start < period.start for x in sentence.mentions
+            ):
+                continue  # "imports from Myanmar last year": an origin, not a baseline (较国内同期 stays one)
             if len(between) > 60 or re.search(r"\bto\b|至|到", between):
                 continue  # "fell 92pc on the year to 173t in December": December is the new level's
+            if (
+                word == "from"
+                and _CLAUSE_SEPARATOR.search(between)
+                and not any(m.end() <= o.start < period.start for o in sentence.quantities)
+            ):
+                continue  # "statistics from the Ministry, as of the end of 2009, …": the next clause's own time
             regions.append((m.start(), period.end, period))
         return regions
 
@@ -144,7 +156,11 @@ class Timing:
         now = self._current(q, sentence, metric)
         if now is not None:
             return now
-        described = self._described_period(q, sentence) or self._own_period(q, sentence, carry)
+        described = (
+            self._described_period(q, sentence)
+            or self._own_period(q, sentence, carry)
+            or self._same_period_after(q, sentence, carry)
+        )
         if described is not None:
             return described
         for p in sentence.periods:
@@ -156,7 +172,9 @@ class Timing:
                 continue  # "the quotas for 2024, released in August, were …": the date of the release
             if _VALID_UNTIL.search(text, max(sentence.span.start, p.start - 24), p.start):
                 continue  # "采矿权有效期至2024年6月，年产能302万吨": when a licence lapses, not when the number holds
-            if cues.SINCE_BEFORE.search(text, max(sentence.span.start, p.start - 20), p.start):
+            if cues.SINCE_BEFORE.search(text, max(sentence.span.start, p.start - 20), p.start) or _SINCE_AFTER.match(
+                text, p.end
+            ):
                 continue  # "their lowest since late May", "自5月以来": where a run began, not when the number holds
             if p.period == report_day:
                 continue  # a dateline ("SHANGHAI, Nov 24 (SMM) -") dates the report, not the number
@@ -201,14 +219,17 @@ class Timing:
         if self.published and re.search(
             r"\b(?:current(?:ly)?|now|at present)\b|目前|当前", text[sentence.span.start : q.start]
         ):
-            return self.published.isoformat()
+            return self.page_day if metric == "price" else str(self.published.year)
         if metric in ("reserves", "reserves_share"):
             return None  # a stock the sentence does not date: another sentence's year is not its period
+        lead = text[sentence.span.start : q.start]
+        if _ALWAYS.search(lead) or (metric.endswith("_share") and _STANDING_SHARE.search(lead)):
+            return None  # "China represents about 80% of world supply", "出口量一直在40万吨左右": true for years
         for ctx in (carry, heading, self.title_carry):
             if ctx.period:
                 return ctx.period
         if metric == "price" and self.published:
-            return self.published.isoformat()
+            return self.page_day
         return None
 
     def _described_period(self, q: Quantity, sentence: Sentence) -> str | None:
@@ -239,11 +260,25 @@ class Timing:
                 continue
             if not glue.group("same") and not p.text.endswith("同期"):
                 return p.period
-            months = next((o.period for o in sentence.periods if o is not p and len(o.period) > 4), carry.period)
-            if len(p.period) == 4 and months and re.fullmatch(r"\d{4}-.+", months) and "/" not in months:
-                return p.period + months[4:]
-            return None
+            return _in_year(p.period, self._months_of(sentence, p, carry))
         return None
+
+    def _same_period_after(self, q: Quantity, sentence: Sentence, carry: Carry) -> str | None:
+        """`9,800 tonnes in the same period of 2023`, `7,240 t during the corresponding period last year`: the
+        months of the sentence's own period (or the carried one), in the year named after the number."""
+        lead = cues.SAME_PERIOD_AFTER.match(self.text, q.end, sentence.span.end)
+        if lead is None:
+            return None
+        for p in sentence.periods:
+            if p.start <= lead.end() < p.end:
+                return _in_year(p.period, self._months_of(sentence, p, carry)) or p.period
+        return None
+
+    @staticmethod
+    def _months_of(sentence: Sentence, beside: PeriodMention, carry: Carry) -> str | None:
+        """The sentence's own period of months (`2024-01/2024-09`, `2024-10`), else the carried one."""
+        own = (o.period for o in sentence.periods if o is not beside and not o.baseline and _MONTHS.fullmatch(o.period))
+        return next(own, carry.period)
 
     def _current(self, q: Quantity, sentence: Sentence, metric: str) -> str | None:
         """ "from 45,000 tonnes a year today to …", "由目前的4.5万吨/年": the level now, in the year of publication."""
@@ -254,7 +289,7 @@ class Timing:
         hi = min([sentence.span.end, q.end + 16, *(o.start for o in near if o.start >= q.end)])
         before, after = self.text[lo : q.start], self.text[q.end : hi]
         if _NOW_BEFORE.search(before) or _NOW_AFTER.match(after):
-            return self.published.isoformat() if metric == "price" else str(self.published.year)
+            return self.page_day if metric == "price" else str(self.published.year)
         return None
 
     def anchor(self, sentence: Sentence, relative: PeriodMention, carry: Carry) -> str | None:
@@ -291,13 +326,37 @@ _VALID_UNTIL = re.compile(
     re.I,
 )
 _CLAUSE_SEPARATOR = re.compile(r"[,，;；]")
+
+
+def _quantity_in_clause_before(sentence: Sentence, at: int, text: str) -> bool:
+    """A number before `at` with no clause break between: "up 5% over 2023" compares, "…, exports over 2023" spans."""
+    last = max((o.end for o in sentence.quantities if o.end <= at), default=None)
+    return last is not None and not _CLAUSE_SEPARATOR.search(text, last, at)
+
+
 _CLAUSE_GAP = re.compile(r"\s*[,，;；]\s*")
 _RELEASE_AFTER = re.compile(r"\s*(?:下达|发布|公布|印发|出台)")
+# a level that has held for years, or a share stated in the present tense, takes no carried period
+_ALWAYS = re.compile(r"一直|长期|長期|常年|历来|歷來|\b(?:has|have)\s+(?:long|always)\s+been\b", re.I)
+_STANDING_SHARE = re.compile(
+    r"\b(?:represents|accounts\s+for|plays|holds|controls|dominates|makes\s+up|supplies|produces|is\s+responsible)\b"
+)
+_SINCE_AFTER = re.compile(r"\s*(?:以来|以來)")  # "达到2014年以来最高水平": where a run began
 _NOW_BEFORE = re.compile(r"(?:目前|现有|当前|现阶段)的?\s*$|\bcurrent(?:ly)?\s+(?:of\s+)?$", re.IGNORECASE)
 _NOW_AFTER = re.compile(r"^\s*(?:a year\s+|per year\s+|/yr\s+)?(?:today|now|at present|currently)\b", re.I)
 _SPAN = re.compile(r"((?:19|20)\d\d)-(\d\d)/((?:19|20)\d\d)-(\d\d)")
 _NAMED_SPANS = {("01", "03"): "Q1", ("04", "06"): "Q2", ("07", "09"): "Q3", ("10", "12"): "Q4",
                 ("01", "06"): "H1", ("07", "12"): "H2"}  # fmt: skip
+
+
+_MONTHS = re.compile(r"\d{4}-(?:\d{2}|Q[1-4]|H[12])(?:/\d{4}-\d{2})?")
+
+
+def _in_year(year: str, months: str | None) -> str | None:
+    """The same months in another year: `2023` with `2024-01/2024-09` is `2023-01/2023-09`."""
+    if not re.fullmatch(r"\d{4}", year) or months is None or not _MONTHS.fullmatch(months):
+        return None
+    return shift(months, int(year) - int(months[:4]))
 
 
 def canonical_period(period: str | None) -> str | None:
@@ -333,3 +392,37 @@ def bare_quarters(text: str, reference: date | None, found: Sequence[PeriodMenti
         quarter = _QUARTER_NUMBER[m.group(2)]
         out.append(PeriodMention(m.start(), m.end(), m.group(), f"{year}-Q{quarter}", m.group(1) is None, False))
     return out
+
+
+_QUARTER_SPAN = re.compile(
+    r"第?\s*([一二三四1-4])\s*(?:至|到|-|–|—|~)\s*第?\s*([一二三四1-4])\s*季度?"
+    r"|\bQ([1-4])\s*(?:-|–|—|to|through)\s*Q([1-4])\b"
+    r"|\b(?:the\s+)?(first|second|third)(?:\s*,\s*(?:second|third))*(?:\s*,?\s*and\s+(?:the\s+)?(second|third|fourth))"
+    r"\s+quarters\b",
+    re.IGNORECASE,
+)
+_QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def listed_periods(text: str, sentence: Sentence, start: int, year: int | None) -> list[str]:
+    """The periods a `respectively`/分别 sentence lists before its values, in order: "第一至四季度营业收入分别为…",
+    "in the first, second and third quarters … respectively", "1月、2月、3月出口量分别为…"."""
+    spans = list(_QUARTER_SPAN.finditer(text, sentence.span.start, start))  # written before the values,
+    spans = spans or list(_QUARTER_SPAN.finditer(text, start, sentence.span.end))  # or after them (English)
+    span = spans[-1] if spans else None
+    if span is not None:
+        years = [p for p in sentence.periods if re.fullmatch(r"\d{4}", p.period) and not p.baseline]
+        named = [p for p in years if p.end <= span.start()] or [p for p in years if p.start >= span.end()][:1]
+        year = int(named[-1].period) if named else year
+        if year is None:
+            return []
+        a, b = span.group(1) or span.group(3) or span.group(5), span.group(2) or span.group(4) or span.group(6)
+        first, last = (_QUARTER_WORDS.get(x.lower()) or _QUARTER_NUMBER[x] for x in (a, b))
+        return [f"{year:04d}-Q{n}" for n in range(first, last + 1)] if first < last else []
+    before = [p for p in sentence.periods if p.end <= start and not p.baseline]
+    run: list[PeriodMention] = []
+    for p in reversed(before):  # the last list of periods joined by 、, "and" or commas
+        if run and not re.fullmatch(r"\s*(?:[,，、/]|and|及|和|与|與)?\s*(?:and\s+)?", text[p.end : run[0].start]):
+            break
+        run.insert(0, p)
+    return [p.period for p in run] if len(run) > 1 else []

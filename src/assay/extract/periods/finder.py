@@ -68,6 +68,9 @@ class _Pending:
     offset: int = 0  # relyear / relmonth: shift from the publication date
 
 
+_WEEK_BEFORE_QUOTE = 1  # relweek's `c`: a week before the day its sentence dates ("on June 12 … a week earlier")
+
+
 def find_periods(text: str, published: date | None, *, own_sentence_years: bool = False) -> list[PeriodMention]:
     """Every period named in `text`, sorted by start. Without a publication date a month or quarter takes
     the last year named before it; with `own_sentence_years` only a year named in its own sentence."""
@@ -78,6 +81,7 @@ def find_periods(text: str, published: date | None, *, own_sentence_years: bool 
     out: list[PeriodMention] = []
     last_year: int | None = None
     sentence_year: tuple[int, int] | None = None  # (sentence index, year)
+    sentence_day: tuple[int, date] | None = None  # (sentence index, the day it names)
     for i, p in enumerate(pending):
         sentence = bisect.bisect_right(sentence_starts, p.start) - 1
         year = p.year
@@ -96,10 +100,19 @@ def find_periods(text: str, published: date | None, *, own_sentence_years: bool 
         own = sentence_year is not None and sentence_year[0] == sentence
         if anchor is None and own_sentence_years and p.shape == "relyear" and own and sentence_year:
             anchor = date(sentence_year[1], 12, 31)  # "In 2022 … a year earlier": the year before the sentence's own
+        if p.shape == "relweek" and p.c == _WEEK_BEFORE_QUOTE and sentence_day and sentence_day[0] == sentence:
+            anchor = sentence_day[1]
         period = _period(p, year, anchor)
         if period is None:
             continue
-        if p.shape == "relweek" and p.offset < 0 and not _this_week_beside(pending, sentence_starts, sentence):
+        if p.shape == "day" and not p.baseline:
+            sentence_day = (sentence, date.fromisoformat(period))
+        if (
+            p.shape == "relweek"
+            and p.offset < 0
+            and p.c != _WEEK_BEFORE_QUOTE
+            and not _this_week_beside(pending, sentence_starts, sentence)
+        ):
             continue  # a weekly wrap's lone "last week" is the week it reports on, not the week before
         if not relative and not p.baseline:
             last_year = year
@@ -303,6 +316,9 @@ def _read(m: re.Match[str]) -> _Pending | None:
         return _Pending(s, e, "month", int(g["im_y"]), int(g["im_m"]))
     if kind == "zh_date":
         return _Pending(s, e, "day", _year(g["zd_y"]), _num(g["zd_m"]), int(g["zd_d"]))
+    if kind == "en_month_pair":
+        first = _num(g["mp_pair"].split()[0])
+        return _Pending(s, e, "months", _year(g["mp_y"]), first, first + 1)
     if kind == "en_month_range":
         return _Pending(s, e, "months", _year(g["mr_y"] or g["mr_y0"]), _num(g["mr_a"]), _num(g["mr_b"]))
     if kind == "zh_month_range":
@@ -322,6 +338,8 @@ def _read(m: re.Match[str]) -> _Pending | None:
         return _Pending(s, e, "day", None, _num(g["md_m"]), int(g["md_d"]))
     if kind == "en_month":
         return _Pending(s, e, "month", None, _num(g["mo_m"]))
+    if kind == "en_day_month":
+        return _Pending(s, e, "day", None, _num(g["dmo_m"]), int(g["dmo_d"]))
     if kind == "quarter_code":
         q = g["qc_q"] or g["qc_q2"] or g["qc_q3"]
         return _Pending(s, e, "quarter", _year(g["qc_y"] or g["qc_y2"] or g["qc_y3"]), int(q))
@@ -380,6 +398,8 @@ def _read(m: re.Match[str]) -> _Pending | None:
     if kind == "en_relmonth":
         offset = -1 if g["rm_w"].lower() in ("last", "previous", "prior") else 0
         return _Pending(s, e, "relmonth", None, offset=offset)
+    if kind in ("en_weekago", "zh_weekago"):
+        return _Pending(s, e, "relweek", None, offset=-1, c=_WEEK_BEFORE_QUOTE)
     if kind == "en_relweek":
         return _Pending(s, e, "relweek", None, offset=0 if g["rw_w"].lower() == "this" else -1)
     if kind == "zh_relweek":

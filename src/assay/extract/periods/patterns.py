@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 MONTHS: dict[str, int] = {
     "january": 1,
@@ -105,6 +106,9 @@ def _month_words() -> str:
 
 
 _MONTH = _month_words()
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")  # fmt: skip
+_MONTH_PAIRS = "|".join(rf"{a}\s+and\s+{b}(?![A-Za-z])" for a, b in pairwise(_MONTH_NAMES))
 _Y = r"(?<![\d.,])(?:19|20)\d{2}(?!\d)"
 _ZH_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DASH = r"(?:-|–|—|~|～)"
@@ -138,7 +142,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("zh_quarters", rf"(?:(?P<zqs_y>{_Y}){_S}年{_S})?前{_S}(?P<zqs_n>[一二两兩三1-3]){_S}(?:[个個]{_S})?季度?"),
     ("zh_quarter", rf"(?:(?P<zq_y>{_Y}){_S}年{_S}第?|第)?(?P<zq_n>[一二三四1-4]){_S}季度"),
     ("zh_half", rf"(?:(?P<zh_y>{_Y}){_S}年{_S})?(?P<zh_n>[上下])半年"),
-    ("zh_month", rf"(?:(?P<zm_y>{_Y}){_S}年{_S})?(?<![\d.])(?P<zm_m>{_ZH_M}){_S}月(?:份)?(?![日号號])"),
+    # 连三月 ("three months in a row"), 近三月, 每月 count months; they name no month
+    ("zh_month", rf"(?:(?P<zm_y>{_Y}){_S}年{_S})?(?<![\d.连連续續近逾每])(?P<zm_m>{_ZH_M}){_S}月(?:份)?(?![日号號])"),
     (
         "year_span",
         # 2021-25 and 2021/22 abbreviate the second year; "2022 and 54 kt" does not
@@ -150,6 +155,8 @@ _PATTERNS: list[tuple[str, str]] = [
         "plan",
         r"(?P<plan_n>十[一二三四五]五|1[1-5]th(?=\s+Five[-\s]Year))(?:\s+Five[-\s]Year\s+Plan|规划|規劃|期间|期間|时期|時期)?",
     ),
+    # "in January and February": two months in a row joined by "and" are one span of time
+    ("en_month_pair", rf"(?P<mp_pair>{_MONTH_PAIRS})(?:,?\s+(?P<mp_y>{_Y}))?"),
     (
         "en_month_range",
         rf"(?:(?P<mr_y0>{_Y})\s+)?(?:(?i:from)\s+)?{_m('mr_a')}\s*(?:{_DASH}|(?i:to|through|thru|until)\b)\s*{_m('mr_b')}(?:,?\s+(?P<mr_y>{_Y}))?",
@@ -158,6 +165,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("en_month_year", rf"{_m('my_m')},?\s+(?:of\s+)?(?P<my_y>{_Y}|['’]\d{{2}}(?!\d))"),
     ("en_month_day", rf"{_m('md_m')}\s+(?P<md_d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]\d|\d)"),
     ("en_date_dmy", rf"(?<!\d)(?P<dmy_d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+{_m('dmy_m')},?\s+(?P<dmy_y>{_Y})"),
+    # "11 July", "1st November", "on 23 November": a day and month without a year (British order)
+    ("en_day_month", rf"(?<![\d.,])(?P<dmo_d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?{_m('dmo_m')}"),
     ("en_month", rf"{_m('mo_m')}"),
     (
         "quarter_span",
@@ -211,16 +220,25 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "zh_target_year",
-        # 到2025年 is a deadline; 截至2025年 ("as of") is not, nor 到2025年9月 (a month)
-        rf"(?<![截止])(?:到|至)\s*(?P<zty_y>{_Y}){_S}年(?!{_S}\d{{1,2}}{_S}月)(?:底|末)?"
+        # 到2025年 is a deadline; 截至2025年 ("as of") is not, nor 到2025年9月 (a month), nor 达到2014年以来 ("the
+        # highest since 2014")
+        rf"(?<![截止达達])(?:到|至)\s*(?P<zty_y>{_Y}){_S}年(?!{_S}\d{{1,2}}{_S}月|以来|以來)(?:底|末)?"
         rf"|(?P<zty_y2>{_Y}){_S}年(?:底)?(?:前|以前)",
     ),
     ("zh_year", rf"(?P<zy_y>{_Y}|[〇零一二三四五六七八九]{{4}}){_S}年(?!代|龄|齡|级|級|轻|輕)(?:度)?"),
     ("en_relyear", r"(?i:\b(?P<ry_w>last|this|next|previous|prior|current|past)\s+year\b(?!s))"),
-    ("zh_relyear", r"(?P<zry_w>[今本去上前明])年(?!度|轻|輕|龄|齡|以来)(?P<zry_same>同期|同月)?"),
+    # 今年来 / 今年以来: since the start of the year, where a run began
+    ("zh_relyear", r"(?P<zry_w>[今本去上前明])年(?!度|轻|輕|龄|齡|以来|以來|来|來)(?P<zry_same>同期|同月)?"),
     ("zh_baseline", r"(?:上年|去年|上年度)?同期"),
     ("en_relmonth", r"(?i:\b(?P<rm_w>last|this|previous|prior)\s+month\b)"),
     ("zh_relmonth", r"(?P<zrm_w>[上本])月(?![份底末初])"),
+    # a quote's week before: "a week ago", "the previous week", "一周前" (seven days before the quote's day)
+    (
+        "en_weekago",
+        r"(?i:\ba\s+week\s+(?:ago|earlier|before)\b|\bthe\s+(?:previous|prior|preceding)\s+week\b"
+        r"|\bthe\s+week\s+(?:before|earlier)\b)",
+    ),
+    ("zh_weekago", r"(?:一|1)\s*(?:周|週|星期)(?:之)?前|前一(?:周|週|星期)"),
     # a weekly report's "this week" / "last week" (本周, 上週, 上星期): the page's date, or a week before it
     ("en_relweek", r"(?i:\b(?P<rw_w>last|this|previous|prior)\s+week\b(?!s|end|ly|-long|\s+of))"),
     ("zh_relweek", r"(?P<zrw_w>[上本])(?:周|週|星期)(?![期年末边邊])"),
@@ -244,11 +262,13 @@ _STARTS_WITH = {
     "zh_month": "dc",
     "year_span": "dl",
     "plan": "dc",
+    "en_month_pair": "l",
     "en_month_range": "dl",
     "en_month_rel": "l",
     "en_month_year": "l",
     "en_month_day": "l",
     "en_date_dmy": "d",
+    "en_day_month": "d",
     "en_month": "l",
     "quarter_span": "l",
     "quarter_code": "dl",
@@ -268,6 +288,8 @@ _STARTS_WITH = {
     "zh_baseline": "c",
     "en_relmonth": "l",
     "zh_relmonth": "c",
+    "en_weekago": "l",
+    "zh_weekago": "dc",
     "en_relweek": "l",
     "zh_relweek": "c",
     "year": "d",
@@ -282,6 +304,7 @@ _MONTH_LETTERS = "jfmasond"
 _LETTERS = {
     "en_date_mdy": _MONTH_LETTERS,
     "year_span": "fb",
+    "en_month_pair": _MONTH_LETTERS,
     "en_month_range": _MONTH_LETTERS,
     "en_month_rel": _MONTH_LETTERS,
     "en_month_year": _MONTH_LETTERS,
@@ -299,6 +322,7 @@ _LETTERS = {
     "target_year": "but",
     "en_relyear": "ltnpc",
     "en_relmonth": "ltp",
+    "en_weekago": "at",
     "en_relweek": "ltp",
 }
 PATTERN_BY_LETTER: dict[str, re.Pattern[str]] = {
