@@ -264,9 +264,7 @@ class _DocumentContext:
         found = _triggers(text)
         if not found:
             return []
-        actors = find_actors(text, mentions) + [
-            ActorMention(m.start, m.end, m.value, 5) for m in mentions if m.kind == COMPANY
-        ]
+        actors = find_actors(text, mentions)  # with the companies the gazetteer found
         # "the world's largest base", "全球最大": a superlative, not the world acting
         actors = [a for a in actors if not (a.actor == "WORLD" and _SUPERLATIVE.match(text, a.end))]
         named = [a for a in actors if a.rank <= 3]
