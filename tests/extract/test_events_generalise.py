@@ -1,5 +1,8 @@
 """Classes of event wording that held back the rules on batch B (issue 8): companies named as actors
-(the vocabulary's companies, and firms outside it named by their chief executive), ... English,
+(the vocabulary's companies, and firms outside it named by their chief executive), mining held
+back at the face (blasting banned, mining limitations), raw material lacking, production troubled,
+exports suspended, a company folded into a group; and wordings that only look like events (an
+indicator, a standard named by its code, a source credit line, the cause told before "后"). English,
 Simplified and Traditional Chinese; every sentence here is written for these tests.
 """
 
@@ -55,3 +58,102 @@ def test_a_firm_named_by_its_chief_executive_acts() -> None:
 def test_officials_and_countries_are_not_firms_with_a_chief_executive() -> None:
     assert actors_in("Commerce Ministry spokesperson He Yadong said licences were granted.") == ["CN:MOFCOM"]
     assert not any(a.startswith("company:") for a in actors_in("China's chief executive officers met in Beijing."))
+
+
+def test_blasting_banned_or_limited_is_environmental_enforcement() -> None:
+    for sentence, published in (
+        ("No dynamite blasting is permitted at many magnesite mines in Liaoning in 2018.", "2018-03-12"),
+        ("Liaoning limited the use of explosives at magnesite mines in 2018.", "2018-03-12"),
+        ("2018年，辽宁菱镁矿山禁止爆破开采。", "2018-03-12"),
+        ("2018年，遼寧菱鎂礦山炸藥供應管控趨嚴。", "2018-03-12"),
+    ):
+        found = of_type(events_of(sentence, published), "environmental_enforcement")
+        assert [e.date for e in found] == ["2018"], sentence
+        assert "magnesite" in found[0].commodities
+
+
+def test_blasting_allowed_again_is_no_ban() -> None:
+    found = events_of("Blasting at the graphite quarry resumed in May 2024 after the rains.")
+    assert of_type(found, "environmental_enforcement") == []
+
+
+def test_mining_limitations_are_a_production_limit() -> None:
+    found = of_type(
+        events_of("Mining limitations in magnesite-producing areas of Liaoning began in 2018.", "2018-03-12"),
+        "production_quota",
+    )
+    assert [e.date for e in found] == ["2018"]
+
+
+def test_raw_material_lacking_is_a_shortage() -> None:
+    for sentence in (
+        "Fused magnesia makers faced a lack of magnesite ores in May 2025.",
+        "2025年5月，电熔镁企业原料紧缺。",
+        "2025年5月，電熔鎂企業礦石供應不足。",
+    ):
+        found = of_type(events_of(sentence), "supply_disruption")
+        assert [e.date for e in found] == ["2025-05"], sentence
+
+
+def test_a_lack_of_demand_is_no_shortage() -> None:
+    found = events_of("Graphite prices fell in May 2025 for lack of demand from anode makers.")
+    assert of_type(found, "supply_disruption") == []
+
+
+def test_production_troubles_are_an_output_cut() -> None:
+    for sentence in (
+        "Intermittent production issues at fused magnesia plants began in April 2025.",
+        "2025年4月，电熔镁企业生产受阻。",
+    ):
+        found = of_type(events_of(sentence), "supply_disruption")
+        assert [e.date for e in found] == ["2025-04"], sentence
+
+
+def test_exports_suspended_are_an_export_control_in_both_scripts() -> None:
+    for sentence in (
+        "2025年4月，北京暂停部分稀土金属与磁铁出口。",
+        "2025年4月，北京暫停部分稀土金屬與磁鐵出口。",
+    ):
+        found = of_type(events_of(sentence), "export_control")
+        assert [e.date for e in found] == ["2025-04"], sentence
+
+
+def test_the_cause_told_before_hou_is_no_measure_of_its_own() -> None:
+    # "after the US raised tariffs, Beijing suspended exports": the tariff is the cause
+    found = events_of("今年初美国大幅加征关税后，北京迅速暂停部分稀土磁铁出口。", "2025-09-22")
+    assert [e.type for e in found] == ["export_control"]
+    assert found[0].date == "2025"
+
+
+def test_a_company_folded_into_a_group_is_a_consolidation() -> None:
+    for sentence in (
+        "2022年，该稀土公司正式成为中国稀土集团旗下的上市子公司。",
+        "2022年，該稀土公司正式併入中國稀土集團。",
+    ):
+        found = of_type(events_of(sentence), "consolidation")
+        assert [e.date for e in found] == ["2022"], sentence
+
+
+def test_an_indicator_is_no_quota() -> None:
+    for sentence in ("公司稀土磁材业务关键指标变化：2024年营业收入67亿元。", "該公司稀土業務的財務指標於2024年改善。"):
+        assert of_type(events_of(sentence), "production_quota") == [], sentence
+
+
+def test_a_quota_indicator_still_is() -> None:
+    found = of_type(events_of("2024年稀土开采指标为27万吨。"), "production_quota")
+    assert [e.date for e in found] == ["2024"]
+
+
+def test_a_standard_named_by_its_code_is_no_policy() -> None:
+    for sentence in ("按照ASTM标准，镁合金主要牌号有AZ91D和AM60B。", "按GB/T 5153标准，鎂合金牌號有AZ91D。"):
+        assert of_type(events_of(sentence, None), "industrial_policy") == [], sentence
+
+
+def test_a_source_credit_names_no_platform() -> None:
+    for sentence in ("来源：东北亚镁质材料交易中心", "據東北亞鎂質材料交易中心統計，2025年原鎂產量下降。"):
+        assert of_type(events_of(sentence), "industrial_policy") == [], sentence
+
+
+def test_a_trading_centre_set_up_is_still_a_platform() -> None:
+    found = of_type(events_of("2021年，辽宁设立东北亚镁质材料交易中心。"), "industrial_policy")
+    assert [e.date for e in found] == ["2021"]

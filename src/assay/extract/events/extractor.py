@@ -91,6 +91,8 @@ _EVENT_CLAUSE_CUT = re.compile(
 )
 _CAUSE = re.compile(
     r"(?i),\s+as\s+|\b(?:because of|due to|amid|(?:spurred|driven|prompted|triggered|caused) by)\s+|,\s*(?:由于|受)"
+    # "prices held firm in early 2019 as the government continues to restrict ...": an ongoing cause
+    r"|\s+as\s+(?=[^,.;]{0,40}\b(?:continu\w*|still|keeps?)\b)"
 )
 _CAUSE_CLAUSE = cue("extractor.CAUSE_CLAUSE")
 _CONSEQUENCE = cue("extractor.CONSEQUENCE")
@@ -99,6 +101,7 @@ _NOT_YET = cue("extractor.NOT_YET")
 _NAMED_SOURCE = cue("extractor.NAMED_SOURCE")
 _CONCESSIVE = cue("extractor.CONCESSIVE")
 _SCANT = cue("extractor.SCANT")
+_SOURCE_CREDIT = cue("extractor.SOURCE_CREDIT")
 _SUPERLATIVE = re.compile(r"['’]s\s+(?:\w+est|most|biggest|top|leading|first)\b|(?:最大|最高|最多|第一|领先)")
 _GRANTED = re.compile(r"(?i)\b(?:approv\w*|grant\w*|issued|received)\b|批准|获批|颁发|获得")
 _MARKET_NEWS_TYPES = ("supply_disruption", "environmental_enforcement")
@@ -261,7 +264,7 @@ class _DocumentContext:
         """One event per statement, or one per clause when its clauses state events of different types."""
         if text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text):
             return []
-        found = _triggers(text)
+        found = [f for f in _triggers(text) if not _credited_source(text, f)]
         if not found:
             return []
         actors = find_actors(text, mentions)  # with the companies the gazetteer found
@@ -501,6 +504,12 @@ def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
                 continue  # "only 25% of applications approved", "just 5 of 180 licences": the control biting
             found.append((trigger, m.start(), m.end()))
     return found
+
+
+def _credited_source(text: str, found: tuple[Trigger, int, int]) -> bool:
+    """A platform named as the source of figures ("来源：...交易中心", "据...交易中心统计")."""
+    trigger, start, _ = found
+    return trigger.wording_class == "platform" and bool(_SOURCE_CREDIT.search(text[max(0, start - 40) : start]))
 
 
 def _scant_grant(text: str, start: int, end: int) -> bool:
