@@ -157,3 +157,45 @@ def test_a_source_credit_names_no_platform() -> None:
 def test_a_trading_centre_set_up_is_still_a_platform() -> None:
     found = of_type(events_of("2021年，辽宁设立东北亚镁质材料交易中心。"), "industrial_policy")
     assert [e.date for e in found] == ["2021"]
+
+
+def test_a_feared_or_proposed_event_is_none() -> None:
+    for sentence in (
+        "Magnesium exports doubled in November 2021, easing fears of shortages in Europe.",
+        "Rare Earth Exports Surge as Supply Disruption Fears Drive Purchases in May 2025",
+        "Officials weighed a proposal to impose tariffs on graphite anodes in May 2025.",
+        "2025年5月，市场担忧稀土磁材断供。",
+        "2025年5月，市場擔憂稀土磁材斷供。",
+    ):
+        found = events_of(sentence)
+        assert of_type(found, "supply_disruption") == [] and of_type(found, "trade_measure") == [], sentence
+
+
+def test_a_shortage_beside_a_fear_is_still_one() -> None:
+    found = of_type(
+        events_of("A shortage of magnesium hit Europe in October 2021, traders feared."), "supply_disruption"
+    )
+    assert [e.date for e in found] == ["2021-10"]
+
+
+def test_a_month_s_short_name_does_not_end_the_statement() -> None:
+    found = events_of(
+        "In early December, inspectors were stationed at magnesium smelters in Shaanxi, where they will "
+        "stay through Jan. 4, 2022, keeping watch on the sector.",
+        "2021-12-13",
+    )
+    assert [e.date for e in of_type(found, "environmental_enforcement")] == ["2021-12"]
+
+
+def test_a_table_of_contents_states_no_event() -> None:
+    contents = (
+        "报告目录 一、中国菱镁矿行业概述 4 1.1菱镁矿资源定义 4 1.2菱镁矿应用方向 5 "
+        "二、菱镁矿供需格局 7 三、政策环境与行业监管 9 3.1绿色矿山建设政策 9 3.2总量控制与出口管制 10"
+    )
+    assert events_of(contents) == []
+    assert events_of(contents.replace("菱镁矿", "菱鎂礦")) == []
+
+
+def test_figures_with_decimals_are_no_table_of_contents() -> None:
+    found = events_of("2025年，辽宁菱镁矿产量1.2万吨、出口0.8万吨、进口0.3万吨，当地实施总量控制。")
+    assert [e.type for e in found] == ["production_quota"]

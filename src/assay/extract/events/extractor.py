@@ -102,6 +102,10 @@ _NAMED_SOURCE = cue("extractor.NAMED_SOURCE")
 _CONCESSIVE = cue("extractor.CONCESSIVE")
 _SCANT = cue("extractor.SCANT")
 _SOURCE_CREDIT = cue("extractor.SOURCE_CREDIT")
+_FEARED_BEFORE = cue("extractor.FEARED_BEFORE")
+_FEARED_AFTER = cue("extractor.FEARED_AFTER")
+_CONTENTS_ENTRY = cue("extractor.CONTENTS_ENTRY")
+_CONTENTS_MIN = 4  # entries that make a statement a table of contents
 _SUPERLATIVE = re.compile(r"['’]s\s+(?:\w+est|most|biggest|top|leading|first)\b|(?:最大|最高|最多|第一|领先)")
 _GRANTED = re.compile(r"(?i)\b(?:approv\w*|grant\w*|issued|received)\b|批准|获批|颁发|获得")
 _MARKET_NEWS_TYPES = ("supply_disruption", "environmental_enforcement")
@@ -262,9 +266,9 @@ class _DocumentContext:
         doc_name: str,
     ) -> list[Candidate]:
         """One event per statement, or one per clause when its clauses state events of different types."""
-        if text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text):
+        if text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text) or _contents(text):
             return []
-        found = [f for f in _triggers(text) if not _credited_source(text, f)]
+        found = [f for f in _triggers(text) if not _not_stated(text, f)]
         if not found:
             return []
         actors = find_actors(text, mentions)  # with the companies the gazetteer found
@@ -506,10 +510,20 @@ def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
     return found
 
 
-def _credited_source(text: str, found: tuple[Trigger, int, int]) -> bool:
-    """A platform named as the source of figures ("来源：...交易中心", "据...交易中心统计")."""
-    trigger, start, _ = found
-    return trigger.wording_class == "platform" and bool(_SOURCE_CREDIT.search(text[max(0, start - 40) : start]))
+def _contents(text: str) -> bool:
+    """A table of contents run into one statement: its headings name topics, not events."""
+    return len(_CONTENTS_ENTRY.findall(text)) >= _CONTENTS_MIN
+
+
+def _not_stated(text: str, found: tuple[Trigger, int, int]) -> bool:
+    """A trigger that names no event: a platform credited as the source of figures ("来源：...交易中心",
+    "据...交易中心统计"), or an event feared or proposed ("fears of shortages", "a proposal to impose
+    tariffs", "Supply Disruption Fears")."""
+    trigger, start, end = found
+    before = text[max(0, start - 40) : start]
+    if trigger.wording_class == "platform" and _SOURCE_CREDIT.search(before):
+        return True
+    return bool(_FEARED_BEFORE.search(before) or _FEARED_AFTER.match(text, end))
 
 
 def _scant_grant(text: str, start: int, end: int) -> bool:

@@ -22,7 +22,11 @@ _TERMINAL_END = re.compile(r"[.!?。！？;；:：]\s*$")
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“(\[A-Z0-9\u4e00-\u9fff])|(?<=[。！？；;])|(?<=[a-z0-9)%])\.(?=[A-Z][a-z])"
 )
-_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]|\be\.g|\bi\.e|\bNo|\bvs|\bMr|\bDr|\bCo|\bLtd|\bInc|\bSt)\.[\"'”’)]*\s*$")
+# "through Jan. 4, 2022": a month's short name does not end the sentence either
+_ABBREVIATION_END = re.compile(
+    r"(?:\b[A-Z]|\be\.g|\bi\.e|\bNo|\bvs|\bMr|\bDr|\bCo|\bLtd|\bInc|\bSt"
+    r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.[\"'”’)]*\s*$"
+)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _SMALL_WORDS = {"and", "or", "of", "the", "a", "an", "in", "on", "for", "to", "by", "with", "from", "at", "as"}
 
