@@ -199,3 +199,26 @@ def test_a_table_of_contents_states_no_event() -> None:
 def test_figures_with_decimals_are_no_table_of_contents() -> None:
     found = events_of("2025年，辽宁菱镁矿产量1.2万吨、出口0.8万吨、进口0.3万吨，当地实施总量控制。")
     assert [e.type for e in found] == ["production_quota"]
+
+
+def test_producers_unable_to_use_explosives_is_a_blasting_ban() -> None:
+    found = of_type(
+        events_of("Magnesite producers in Haicheng remain unable to use explosives this year.", "2018-03-14"),
+        "environmental_enforcement",
+    )
+    assert [e.date for e in found] == ["2018"]
+
+
+def test_a_measure_at_mines_in_a_chinese_province_takes_the_document_s_commodity() -> None:
+    # the sentence names no mineral and only a Chinese province as its place: still the document's event
+    text = (
+        "Dead burned magnesia prices rose in March 2018.\n\n"
+        "No dynamite blasting is permitted at a large number of mines in Liaoning, a producer said."
+    )
+    found = of_type(events_of(text, "2018-03-14"), "environmental_enforcement")
+    assert len(found) == 1 and "dead_burned_magnesia" in found[0].commodities
+
+
+def test_a_foreign_measure_naming_no_commodity_is_still_not_the_document_s() -> None:
+    text = "Graphite exports rose in May 2025.\n\nJapan banned exports of semiconductor equipment in May 2025."
+    assert of_type(events_of(text), "export_control") == []

@@ -344,8 +344,10 @@ class _DocumentContext:
             # unless it is a named law whose paragraph goes on to say what it covers
             # (the actors of the trigger's own clause: "introduced in response to U.S. tariffs, ... leading
             # automakers to pause production" is no US measure)
+            # ("mines in Liaoning": a Chinese province named as the place is no foreign government)
             own = [a for a in actors if clause[0] <= a.start < clause[1]]
-            if choose_actor(own) not in (None, "CN", "WORLD") and min((a.rank for a in own), default=9) >= 6:
+            foreign = choose_actor(own) not in (None, "CN", "WORLD") and not str(choose_actor(own)).startswith("CN")
+            if foreign and min((a.rank for a in own), default=9) >= 6:
                 covered = self.paragraph_commodities.get(statement.block, ())
                 if not (covered and NAMED_POLICY.search(text)):
                     return None
