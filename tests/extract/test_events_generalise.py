@@ -222,3 +222,29 @@ def test_a_measure_at_mines_in_a_chinese_province_takes_the_document_s_commodity
 def test_a_foreign_measure_naming_no_commodity_is_still_not_the_document_s() -> None:
     text = "Graphite exports rose in May 2025.\n\nJapan banned exports of semiconductor equipment in May 2025."
     assert of_type(events_of(text), "export_control") == []
+
+
+def test_a_crisis_that_disrupted_the_industry_is_no_supply_disruption() -> None:
+    found = events_of("The financial crisis of 2008 severely disrupted the magnesium industry and its prices.")
+    assert of_type(found, "supply_disruption") == []
+    found = events_of("Floods disrupted graphite mining in Heilongjiang in July 2023.")
+    assert [e.date for e in of_type(found, "supply_disruption")] == ["2023-07"]
+
+
+def test_expansion_held_back_is_no_capacity_plan() -> None:
+    for sentence in ("2025年，环保与成本制约镁合金产能扩张。", "2025年，環保與成本抑制鎂合金產能擴張。"):
+        assert of_type(events_of(sentence), "capacity_plan") == [], sentence
+    found = of_type(events_of("2025年，该企业镁合金产能扩张至10万吨。"), "capacity_plan")
+    assert [e.date for e in found] == ["2025"]
+
+
+def test_a_prospect_of_consolidation_is_none() -> None:
+    for sentence in (
+        "2024年，这反映出公司未来通过集团资产注入实现稀土业务增长的巨大潜力。",
+        "2024年，該公司稀土業務有望通過資產注入擴大規模。",
+    ):
+        assert of_type(events_of(sentence), "consolidation") == [], sentence
+
+
+def test_expansion_held_back_across_a_comma_is_no_capacity_plan() -> None:
+    assert of_type(events_of("2025年，中国主导镁合金产能，环保与成本制约扩张。"), "capacity_plan") == []

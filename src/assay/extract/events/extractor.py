@@ -104,6 +104,7 @@ _SCANT = cue("extractor.SCANT")
 _SOURCE_CREDIT = cue("extractor.SOURCE_CREDIT")
 _FEARED_BEFORE = cue("extractor.FEARED_BEFORE")
 _FEARED_AFTER = cue("extractor.FEARED_AFTER")
+_HELD_BACK = cue("extractor.HELD_BACK")
 _CONTENTS_ENTRY = cue("extractor.CONTENTS_ENTRY")
 _CONTENTS_MIN = 4  # entries that make a statement a table of contents
 _SUPERLATIVE = re.compile(r"['’]s\s+(?:\w+est|most|biggest|top|leading|first)\b|(?:最大|最高|最多|第一|领先)")
@@ -519,12 +520,14 @@ def _contents(text: str) -> bool:
 
 def _not_stated(text: str, found: tuple[Trigger, int, int]) -> bool:
     """A trigger that names no event: a platform credited as the source of figures ("来源：...交易中心",
-    "据...交易中心统计"), or an event feared or proposed ("fears of shortages", "a proposal to impose
-    tariffs", "Supply Disruption Fears")."""
+    "据...交易中心统计"), an event feared, proposed or in prospect ("fears of shortages", "a proposal to
+    impose tariffs", "有望"), or an expansion held back ("成本制约产能扩张")."""
     trigger, start, end = found
     before = text[max(0, start - 40) : start]
     if trigger.wording_class == "platform" and _SOURCE_CREDIT.search(before):
         return True
+    if trigger.type == "capacity_plan" and _HELD_BACK.search(text[max(0, start - 40) : end]):
+        return True  # "成本制约产能扩张": expansion held back
     return bool(_FEARED_BEFORE.search(before) or _FEARED_AFTER.match(text, end))
 
 
