@@ -248,3 +248,27 @@ def test_a_prospect_of_consolidation_is_none() -> None:
 
 def test_expansion_held_back_across_a_comma_is_no_capacity_plan() -> None:
     assert of_type(events_of("2025年，中国主导镁合金产能，环保与成本制约扩张。"), "capacity_plan") == []
+
+
+def test_a_further_cut_is_a_new_event_of_the_page_month() -> None:
+    text = (
+        "Graphite flake prices rose on 23 November. Many producers reduced their output during September and "
+        "October 2021. Producers in Heilongjiang have trimmed production further because of low winter temperatures."
+    )
+    found = of_type(events_of(text, "2021-11-26"), "supply_disruption")
+    assert sorted(e.date or "" for e in found) == ["2021-09/2021-10", "2021-11"]
+
+
+def test_a_cut_told_after_its_cause_keeps_the_cause_s_date() -> None:
+    text = (
+        "Power rationing hit graphite producers in Heilongjiang in September 2021. "
+        "Producers have cut their output as a result."
+    )
+    found = of_type(events_of(text, "2021-11-26"), "supply_disruption")
+    assert {e.date for e in found} == {"2021-09"}
+
+
+def test_zh_a_cut_made_again_is_a_new_event() -> None:
+    text = "2021年9月，黑龙江石墨企业限电减产。目前企业已再次减产。"
+    found = of_type(events_of(text, "2021-11-26"), "supply_disruption")
+    assert sorted(e.date or "" for e in found) == ["2021-09", "2021-11"]

@@ -105,6 +105,7 @@ _SOURCE_CREDIT = cue("extractor.SOURCE_CREDIT")
 _FEARED_BEFORE = cue("extractor.FEARED_BEFORE")
 _FEARED_AFTER = cue("extractor.FEARED_AFTER")
 _HELD_BACK = cue("extractor.HELD_BACK")
+_FURTHER = cue("extractor.FURTHER")
 _CONTENTS_ENTRY = cue("extractor.CONTENTS_ENTRY")
 _CONTENTS_MIN = 4  # entries that make a statement a table of contents
 _SUPERLATIVE = re.compile(r"['’]s\s+(?:\w+est|most|biggest|top|leading|first)\b|(?:最大|最高|最多|第一|领先)")
@@ -368,12 +369,16 @@ class _DocumentContext:
         concession = max((m.end() for m in _CONCESSIVE.finditer(text, clause[0], t_start)), default=-1)
         if concession >= 0 and date_mention is not None and date_mention.start < concession:
             date_mention = None
+        # "have trimmed production further", "再次减产": a new cut beside the one just told, not its consequence
+        further = bool(_FURTHER.search(text, max(clause[0], t_start - 15), min(clause[1], t_end + 15)))
         if concession >= 0 and date_mention is None:
             event_date: str | None = None
         elif statement.timeline_year:
             event_date = statement.timeline_year
         elif date_mention is not None:
             event_date = date_mention.value
+        elif trigger.type == "supply_disruption" and further:
+            event_date = None  # a new step: dated by what the page reports, below, not by the step before
         elif trigger.type == "supply_disruption" and self.block_event_date:
             event_date = self.block_event_date  # a consequence dates from its cause, stated just before
         elif CONTINUING.search(text[max(clause[0], t_start - 30) : t_start]):
@@ -428,7 +433,9 @@ class _DocumentContext:
             rule=f"event.{trigger.type}.{trigger.wording_class}",
             rule_version=EVENT_RULES_VERSION,
         )
-        additional = bool(ADDITIONAL.search(text[clause[0] : t_start]) or ADDITIONAL.search(text[:t_start][:40]))
+        additional = further or bool(
+            ADDITIONAL.search(text[clause[0] : t_start]) or ADDITIONAL.search(text[:t_start][:40])
+        )
         effective = [
             d.value
             for d in dates
