@@ -272,3 +272,19 @@ def test_zh_a_cut_made_again_is_a_new_event() -> None:
     text = "2021年9月，黑龙江石墨企业限电减产。目前企业已再次减产。"
     found = of_type(events_of(text, "2021-11-26"), "supply_disruption")
     assert sorted(e.date or "" for e in found) == ["2021-09", "2021-11"]
+
+
+def test_on_an_undated_page_a_restated_market_event_keeps_the_date_already_given() -> None:
+    text = (
+        "Magnesia exports rose in 2018 on strict environmental inspections.\n\n"
+        "Prices were supported by the strict environmental inspections in China, which cut magnesia output.\n\n"
+        "Prices held firm into early 2019."
+    )
+    found = of_type(events_of(text, None), "environmental_enforcement")
+    assert [e.date for e in found] == ["2018"]
+
+
+def test_zh_on_an_undated_page_a_restated_market_event_keeps_the_date_already_given() -> None:
+    text = "2018年，受環保督察影響，鎂砂出口價格上漲。\n\n環保督察已令鎂砂產量減少了。\n\n2019年初價格維持高位。"
+    found = of_type(events_of(text, None), "environmental_enforcement")
+    assert [e.date for e in found] == ["2018"]

@@ -169,6 +169,7 @@ class _DocumentContext:
         self.block_is_item = False  # the paragraph is a numbered or bulleted item
         self.paragraph_commodities: dict[int, tuple[str, ...]] = {}
         self.last_candidate: Candidate | None = None
+        self.dated_types: set[str] = set()  # types of the events dated so far
         self.lead_date: str | None = None  # of the first dated event of the lead: what the document reports
         self.stance_scope = (0, 0)  # the text a stance is read from: the clause, or the whole statement
 
@@ -226,6 +227,7 @@ class _DocumentContext:
         if dated:
             self.block_event_date = dated[-1]
             self.last_event_date = dated[-1]
+            self.dated_types.update(c.event.type for c in found if c.event.date)
         if commodities:
             self.block_commodities = commodities
         return found
@@ -398,7 +400,10 @@ class _DocumentContext:
                 event_date = self._page_date()
                 page_dated = True
         market_news = trigger.type in _MARKET_NEWS_TYPES or trigger.wording_class == "trade_deal"
-        if event_date is None and concession < 0 and self.published and market_news:
+        # an undated restatement of a market event the document has already dated joins it (merge), rather
+        # than taking the page's date: "Prices were supported by mining restrictions" after the lead said so
+        restated = not self.page_dated and trigger.type in self.dated_types
+        if event_date is None and concession < 0 and self.published and market_news and not restated:
             window = text[: clause[1]]  # "exports have dropped, triggering shortfalls": the tense is the sentence's
             if _REPORTED_PAST.search(window) and not _NOT_YET.search(window):
                 event_date = self.news_date
