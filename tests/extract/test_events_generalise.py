@@ -288,3 +288,24 @@ def test_zh_on_an_undated_page_a_restated_market_event_keeps_the_date_already_gi
     text = "2018年，受環保督察影響，鎂砂出口價格上漲。\n\n環保督察已令鎂砂產量減少了。\n\n2019年初價格維持高位。"
     found = of_type(events_of(text, None), "environmental_enforcement")
     assert [e.date for e in found] == ["2018"]
+
+
+def test_the_start_of_a_quota_regime_is_kept_beside_this_year_s_quota() -> None:
+    for text in (
+        "China has applied mining quotas for rare earths since 2006. The 2024 mining quota was 270,000 t.",
+        "国家自2006年起对稀土开采实施总量控制指标。2024年，稀土开采指标为27万吨。",
+        "國家自2006年起對稀土開採實施總量控制指標。2024年，稀土開採指標為27萬噸。",
+    ):
+        found = of_type(events_of(text, "2025-03-01"), "production_quota")
+        assert sorted(e.date or "" for e in found) == ["2006", "2024"], text
+
+
+def test_last_year_s_quota_named_as_a_baseline_still_goes() -> None:
+    found = of_type(events_of("2023年稀土开采指标为25.5万吨。2024年稀土开采指标为27万吨。"), "production_quota")
+    assert [e.date for e in found] == ["2024"]
+
+
+def test_zh_the_state_acts_as_china() -> None:
+    assert "CN" in actors_in("国家自2006年起对稀土开采实施总量控制。")
+    assert "CN" in actors_in("國家對稀土開採實施總量控制。")
+    assert "CN" not in actors_in("其他国家对稀土出口实施管制。")
