@@ -161,11 +161,10 @@ def test_a_trading_centre_set_up_is_still_a_platform() -> None:
     assert [e.date for e in found] == ["2021"]
 
 
-def test_a_feared_or_proposed_event_is_none() -> None:
+def test_a_feared_event_is_none() -> None:
     for sentence in (
         "Magnesium exports doubled in November 2021, easing fears of shortages in Europe.",
         "Rare Earth Exports Surge as Supply Disruption Fears Drive Purchases in May 2025",
-        "Officials weighed a proposal to impose tariffs on graphite anodes in May 2025.",
         "2025年5月，市场担忧稀土磁材断供。",
         "2025年5月，市場擔憂稀土磁材斷供。",
     ):
@@ -311,3 +310,37 @@ def test_zh_the_state_acts_as_china() -> None:
     assert "CN" in actors_in("国家自2006年起对稀土开采实施总量控制。")
     assert "CN" in actors_in("國家對稀土開採實施總量控制。")
     assert "CN" not in actors_in("其他国家对稀土出口实施管制。")
+
+
+def test_environment_protection_control_is_environmental_enforcement() -> None:
+    found = of_type(
+        events_of("Magnesium output fell in 2017 under environment protection control in Shaanxi.", "2017-09-20"),
+        "environmental_enforcement",
+    )
+    assert [e.date for e in found] == ["2017"]
+
+
+def test_zh_an_environmental_retrofit_pushed_through_is_enforcement() -> None:
+    for sentence in (
+        "2024年，府谷县扎实推进镁冶炼企业环保节能深度改造。",
+        "2024年，府谷縣紮實推進鎂冶煉企業環保節能深度改造。",
+    ):
+        found = of_type(events_of(sentence), "environmental_enforcement")
+        assert [e.date for e in found] == ["2024"], sentence
+
+
+def test_zh_firms_exploring_a_retrofit_is_no_enforcement() -> None:
+    found = events_of("2024年，部分镁企已开始探讨节能改造。")
+    assert of_type(found, "environmental_enforcement") == []
+
+
+def test_zh_research_platforms_built_are_industrial_policy() -> None:
+    for sentence in ("2021年，鸡西市建成国家级石墨科研平台8个。", "2021年，雞西市建成國家級石墨科研平台8個。"):
+        found = of_type(events_of(sentence), "industrial_policy")
+        assert [e.date for e in found] == ["2021"], sentence
+
+
+def test_zh_tax_relief_is_a_subsidy() -> None:
+    for sentence in ("2020年，美国对稀土矿业开发商提供税费减免。", "2020年，美國對稀土礦業開發商提供稅費減免。"):
+        found = of_type(events_of(sentence), "subsidy")
+        assert [e.date for e in found] == ["2020"], sentence

@@ -532,8 +532,8 @@ def _contents(text: str) -> bool:
 
 def _not_stated(text: str, found: tuple[Trigger, int, int]) -> bool:
     """A trigger that names no event: a platform credited as the source of figures ("来源：...交易中心",
-    "据...交易中心统计"), an event feared, proposed or in prospect ("fears of shortages", "a proposal to
-    impose tariffs", "有望"), or an expansion held back ("成本制约产能扩张")."""
+    "据...交易中心统计"), an event feared or in prospect ("fears of shortages", "有望"), or an expansion
+    held back ("成本制约产能扩张")."""
     trigger, start, end = found
     before = text[max(0, start - 40) : start]
     if trigger.wording_class == "platform" and _SOURCE_CREDIT.search(before):
