@@ -344,3 +344,25 @@ def test_zh_tax_relief_is_a_subsidy() -> None:
     for sentence in ("2020年，美国对稀土矿业开发商提供税费减免。", "2020年，美國對稀土礦業開發商提供稅費減免。"):
         found = of_type(events_of(sentence), "subsidy")
         assert [e.date for e in found] == ["2020"], sentence
+
+
+def test_a_disruption_feared_in_a_that_clause_is_none() -> None:
+    found = events_of("Rare earth prices were supported by concerns that prices will rise due to supply disruptions.")
+    assert of_type(found, "supply_disruption") == []
+
+
+def test_the_end_of_a_period_does_not_date_the_event() -> None:
+    for sentence in (
+        "In early December, inspectors were sent to magnesium smelters in Shaanxi, where they will remain "
+        "through Jan. 4, 2022.",
+        "12月初，环保督察组进驻陕西镁冶炼企业，直至2022年1月4日。",
+    ):
+        found = of_type(events_of(sentence, "2021-12-13"), "environmental_enforcement")
+        assert [e.date for e in found] == ["2021-12"], sentence
+
+
+def test_an_end_date_alone_still_dates_the_event() -> None:
+    found = of_type(
+        events_of("Inspections of magnesium smelters in Shaanxi run until January 2022."), "environmental_enforcement"
+    )
+    assert [e.date for e in found] == ["2022-01"]

@@ -106,6 +106,7 @@ _FEARED_BEFORE = cue("extractor.FEARED_BEFORE")
 _FEARED_AFTER = cue("extractor.FEARED_AFTER")
 _HELD_BACK = cue("extractor.HELD_BACK")
 _FURTHER = cue("extractor.FURTHER")
+_UNTIL_BEFORE = cue("extractor.UNTIL_BEFORE")
 _CONTENTS_ENTRY = cue("extractor.CONTENTS_ENTRY")
 _CONTENTS_MIN = 4  # entries that make a statement a table of contents
 _SUPERLATIVE = re.compile(r"['’]s\s+(?:\w+est|most|biggest|top|leading|first)\b|(?:最大|最高|最多|第一|领先)")
@@ -540,7 +541,7 @@ def _not_stated(text: str, found: tuple[Trigger, int, int]) -> bool:
         return True
     if trigger.type == "capacity_plan" and _HELD_BACK.search(text[max(0, start - 40) : end]):
         return True  # "成本制约产能扩张": expansion held back
-    return bool(_FEARED_BEFORE.search(before) or _FEARED_AFTER.match(text, end))
+    return bool(_FEARED_BEFORE.search(text[max(0, start - 80) : start]) or _FEARED_AFTER.match(text, end))
 
 
 def _scant_grant(text: str, start: int, end: int) -> bool:
@@ -570,6 +571,10 @@ def _nearest_date(
         and not _BASELINE_BEFORE.search(text[max(0, d.start - 80) : d.start])
         and not _REPORTED_BEFORE.search(text[max(0, d.start - 30) : d.start])
     ]
+    # "stationed inspectors in early December, where they will remain through Jan. 4": the end of a
+    # period dates the event only when nothing else does
+    started = [d for d in usable if not _UNTIL_BEFORE.search(text[max(0, d.start - 12) : d.start])]
+    usable = started or usable
     if not usable:
         return None
 
