@@ -366,3 +366,11 @@ def test_an_end_date_alone_still_dates_the_event() -> None:
         events_of("Inspections of magnesium smelters in Shaanxi run until January 2022."), "environmental_enforcement"
     )
     assert [e.date for e in found] == ["2022-01"]
+
+
+def test_troubles_told_as_starting_now_take_the_page_month() -> None:
+    found = of_type(
+        events_of("Intermittent production issues are starting to lift fused magnesia prices.", "2017-04-12"),
+        "supply_disruption",
+    )
+    assert [e.date for e in found] == ["2017-04"]
