@@ -374,3 +374,9 @@ def test_troubles_told_as_starting_now_take_the_page_month() -> None:
         "supply_disruption",
     )
     assert [e.date for e in found] == ["2017-04"]
+
+
+def test_not_just_is_no_negation() -> None:
+    found = events_of("In May 2025 customs were holding up not just controlled items, but unrelated magnet shipments.")
+    assert [e.type for e in found] == ["export_control"]
+    assert of_type(events_of("Graphite exports were not restricted in 2024."), "export_control") == []
