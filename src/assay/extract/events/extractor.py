@@ -271,10 +271,10 @@ class _DocumentContext:
         doc_name: str,
     ) -> list[Candidate]:
         """One event per statement, or one per clause when its clauses state events of different types."""
-        if text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text) or _contents(text):
+        if text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text):
             return []
         found = [f for f in _triggers(text) if not _not_stated(text, f)]
-        if not found:
+        if not found or _contents(text):  # counted only where a trigger is: most statements have none
             return []
         actors = find_actors(text, mentions)  # with the companies the gazetteer found
         # "the world's largest base", "全球最大": a superlative, not the world acting
