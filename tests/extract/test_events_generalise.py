@@ -380,3 +380,17 @@ def test_not_just_is_no_negation() -> None:
     found = events_of("In May 2025 customs were holding up not just controlled items, but unrelated magnet shipments.")
     assert [e.type for e in found] == ["export_control"]
     assert of_type(events_of("Graphite exports were not restricted in 2024."), "export_control") == []
+
+
+def test_magnesium_products_in_a_magnesia_document_are_magnesia() -> None:
+    for text in (
+        "营口菱镁矿与镁砂企业众多。2018年9月14日，营口市镁制品企业提标改造推进会议召开。镁砂价格上涨。",
+        "營口菱鎂礦與鎂砂企業眾多。2018年9月14日，營口市鎂製品企業提標改造推進會議召開。鎂砂價格上漲。",
+    ):
+        found = of_type(events_of(text, "2018-09-20"), "environmental_enforcement")
+        assert len(found) == 1 and set(found[0].commodities) <= {"magnesia", "magnesite"}, text
+
+
+def test_magnesium_products_in_a_magnesium_document_stay_magnesium() -> None:
+    found = of_type(events_of("2018年9月，镁产品出口受到出口管制。府谷金属镁产量下降。"), "export_control")
+    assert [e.commodities for e in found] == [("magnesium_products",)]

@@ -60,7 +60,7 @@ from assay.extract.events.stance import (
 )
 from assay.extract.events.statements import Statement, statements, strip_label
 from assay.extract.events.words import cue
-from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, to_simplified
+from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, commodity_family, to_simplified
 from assay.model import Document, Event
 from assay.vocab import commodities
 
@@ -107,6 +107,7 @@ _FEARED_AFTER = cue("extractor.FEARED_AFTER")
 _HELD_BACK = cue("extractor.HELD_BACK")
 _FURTHER = cue("extractor.FURTHER")
 _UNTIL_BEFORE = cue("extractor.UNTIL_BEFORE")
+_MAGNESIA_FAMILIES = {commodity_family("magnesia"), commodity_family("magnesite")}
 _CONTENTS_ENTRY = cue("extractor.CONTENTS_ENTRY")
 _CONTENTS_MIN = 4  # entries that make a statement a table of contents
 _SUPERLATIVE = re.compile(r"['’]s\s+(?:\w+est|most|biggest|top|leading|first)\b|(?:最大|最高|最多|第一|领先)")
@@ -426,6 +427,7 @@ class _DocumentContext:
             m.value for m in mentions if m.kind == COMMODITY and q_start <= m.start < q_end and m.value in _known()
         )
         event_commodities = tuple(dict.fromkeys((*event_commodities, *quoted)))
+        event_commodities = _products_of_the_document(event_commodities, self.default_commodities)
         event = Event(
             doc=doc_name,
             type=trigger.type,
@@ -656,6 +658,16 @@ def _reference_date(text: str, until: date | None = None, skip: str | None = Non
     if latest is None:
         return None
     return date(latest.year, 12, 28) if latest.month == 1 and latest.day == 1 else latest
+
+
+def _products_of_the_document(found: tuple[str, ...], default: tuple[str, ...]) -> tuple[str, ...]:
+    """镁制品 ("magnesium products") in a document about magnesia or magnesite (Liaoning's refractories)
+    are magnesia products: the aggregate product word takes the document's family."""
+    if "magnesium_products" not in found or not set(found) <= {"magnesium", "magnesium_products"}:
+        return found
+    if default and {commodity_family(c) for c in default} <= _MAGNESIA_FAMILIES:
+        return default
+    return found
 
 
 @cache
