@@ -394,3 +394,37 @@ def test_magnesium_products_in_a_magnesia_document_are_magnesia() -> None:
 def test_magnesium_products_in_a_magnesium_document_stay_magnesium() -> None:
     found = of_type(events_of("2018年9月，镁产品出口受到出口管制。府谷金属镁产量下降。"), "export_control")
     assert [e.commodities for e in found] == [("magnesium_products",)]
+
+
+def test_a_government_deal_with_a_company_is_a_subsidy() -> None:
+    for sentence in (
+        "The Pentagon agreed in July 2025 to buy the company's rare earth magnets at a price floor.",
+        "Acme Magnetics signed a magnet supply contract with the Department of Defense in July 2025.",
+        "美国国防部2025年7月与一家稀土磁材企业签署协议，设定钕镨价格下限。",
+        "美國國防部2025年7月與一家稀土磁材企業簽署協議，設定釹鐠價格下限。",
+    ):
+        found = of_type(events_of(sentence), "subsidy")
+        assert [e.date for e in found] == ["2025-07"], sentence
+
+
+def test_a_commercial_supply_agreement_is_no_subsidy() -> None:
+    found = events_of("The magnet maker signed a rare earth magnet supply agreement with an automaker in 2024.")
+    assert of_type(found, "subsidy") == []
+
+
+def test_an_award_without_a_date_takes_the_page_s() -> None:
+    found = of_type(
+        events_of("Lynas awarded US$120m contract by the US DoD to build a heavy rare earths plant.", "2022-07-21"),
+        "subsidy",
+    )
+    assert [e.date for e in found] == ["2022-07"]
+
+
+def test_o_bullets_are_items_of_their_own() -> None:
+    text = (
+        "Growth project highlights:\n"
+        "    o Lynas awarded US$120m contract by the US DoD to build a heavy rare earths plant\n"
+        "    o Construction of the rare earths processing facility in Kalgoorlie continues to accelerate\n"
+    )
+    found = events_of(text, "2022-07-21")
+    assert sorted(e.type for e in found) == ["capacity_plan", "subsidy"]

@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BULLET = re.compile(r"^\s*(?:[•·▪●◦‣∗*]|[-–]\s|\(?\d{1,2}[.)、]\s*(?=\D)|[一二三四五六七八九十]+、|[A-C]\s*[:：])")
+# "o Lynas awarded ...": a sub-bullet as PDF and slide text renders it, a lone "o" before a capital
+_BULLET = re.compile(
+    r"^\s*(?:[•·▪●◦‣∗*]|[-–]\s|\(?\d{1,2}[.)、]\s*(?=\D)|[一二三四五六七八九十]+、|[A-C]\s*[:：]|o\s+(?=[A-Z]))"
+)
 _TIMELINE_ITEM = re.compile(r"^\s*(?P<tag>A|C|Action|Consequence)\s*[:：]\s*", re.IGNORECASE)
 _YEAR_LINE = re.compile(r"^\s*(?P<y>(?:19|20)\d\d)\s*$")
 _CONNECTOR_END = re.compile(
