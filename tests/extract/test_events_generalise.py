@@ -428,3 +428,16 @@ def test_o_bullets_are_items_of_their_own() -> None:
     )
     found = events_of(text, "2022-07-21")
     assert sorted(e.type for e in found) == ["capacity_plan", "subsidy"]
+
+
+def test_an_award_with_a_scaled_sum_is_read() -> None:
+    for sentence in (
+        "The department awarded US$120m to a heavy rare earths plant in 2022.",
+        "The agency awarded A$45 million to a graphite anode plant in 2022.",
+    ):
+        assert [e.type for e in events_of(sentence)] == ["subsidy"], sentence
+
+
+def test_a_deal_s_terms_restated_later_do_not_take_the_page_date() -> None:
+    found = of_type(events_of("Key terms include a NdPr price floor of $110/kg for rare earth magnets."), "subsidy")
+    assert [e.date for e in found] == [None]

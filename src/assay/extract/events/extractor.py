@@ -118,7 +118,7 @@ _LEAD_BLOCKS = 3  # title, dateline and lead paragraph: where a note names the r
 _QUOTE_REACH = 120  # characters between the trigger and the date or commodity a quote takes in
 _NATIONAL_TYPES = ("export_control", "technology_restriction", "trade_measure")
 _CUSTOMS_CLASSES = ("smuggling", "customs_scrutiny")
-_REPORTED_AS_THEY_COME = ("licence_granted", "award", "government_deal")
+_REPORTED_AS_THEY_COME = ("licence_granted", "award")  # a deal's terms recur in later filings
 _COMPANY_TYPES = ("consolidation", "capacity_plan", "supply_disruption")
 
 
@@ -398,7 +398,7 @@ class _DocumentContext:
         if event_date is None and self.published and not statement.heading:
             window = text[max(clause[0], concession, t_start - 100) : min(clause[1], t_end + 100)]
             if CURRENT.search(window) or trigger.wording_class in _REPORTED_AS_THEY_COME:
-                # reported as recent ("in recent weeks", "近日"), or licences, awards and government deals
+                # reported as recent ("in recent weeks", "近日"), or licences and awards
                 # granted, which the news reports as they come: the page's own date
                 event_date = self._page_date()
                 page_dated = True
