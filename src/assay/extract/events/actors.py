@@ -14,7 +14,7 @@ from functools import cache
 
 from assay.extract.events.prefilter import PatternSet
 from assay.extract.events.words import cue, read_data
-from assay.extract.text.gazetteer import GEO, Mention, find_mentions
+from assay.extract.text.gazetteer import COMPANY, GEO, Mention, find_mentions
 
 # (actor, rank, wordings): rank 1 is the most specific kind of actor.
 _BODIES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
@@ -41,9 +41,9 @@ _COMPANY_SUFFIX = (
 _COMPANY_EN = re.compile(
     rf"\b(?P<name>(?:[A-Z][\w&'’.-]*\s+){{0,4}}?[A-Z][\w&-]*\s+(?:{_COMPANY_SUFFIX}))(?![\w])(?!\s+(?:Science|Cent|Base|Industr))"
 )
-# Chinese company names that have a usual English form: the slug is made from it.
-_KNOWN_COMPANIES: dict[str, str] = read_data("actors.toml")["company_slug"]
 _NOT_COMPANY_START = cue("actors.NOT_COMPANY_START")
+# "Ford CEO Jim Farley", "Toyota's chief executive": a firm outside the vocabulary, named by its officer
+_COMPANY_BY_OFFICER = cue("actors.COMPANY_BY_OFFICER")
 _COMPANY_STOP = {"co", "co.", "ltd", "ltd.", "inc", "inc.", "corp", "corp.", "limited"}
 
 
@@ -67,11 +67,6 @@ def _compiled_bodies() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], Pattern
 
 
 @cache
-def _known_companies_zh() -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(name) for name in sorted(_KNOWN_COMPANIES, key=len, reverse=True)))
-
-
-@cache
 def _compiled_countries() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], PatternSet]:
     countries = tuple((code, re.compile(source)) for code, source in _COUNTRIES)
     return countries, PatternSet([pattern for _, pattern in countries])
@@ -87,7 +82,8 @@ def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[Ac
         if index in possible:  # the others' opening words are not in the text
             found += [ActorMention(m.start(), m.end(), actor, 1) for m in pattern.finditer(text)]
     located_until = -1  # end of the last place read as a location: a place right after it is one too
-    for place in find_mentions(text) if mentions is None else mentions:
+    mentions = find_mentions(text) if mentions is None else mentions
+    for place in mentions:
         # provinces and cities from the gazetteer; "Beijing" in policy news is the central government
         if place.kind != GEO or not place.value.startswith("CN-") or place.value == "CN-BJ":
             continue
@@ -104,13 +100,21 @@ def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[Ac
         # government acting: the measure is its province's
         actor = place.value if governs else place.value.split(":")[0]
         found.append(ActorMention(place.start, place.end, actor, rank))
+    # companies the vocabulary knows (companies.csv, found by the gazetteer) keep its slug; a name
+    # that only looks like a company's ("Acme Rare Earth Co") is slugged from its words
+    known = [ActorMention(m.start, m.end, m.value, 5) for m in mentions if m.kind == COMPANY]
+    found += known
     for m in _COMPANY_EN.finditer(text):
         name = m["name"]
         if _NOT_COMPANY_START.match(name) or len(name.split()) < 2:
             continue
+        if any(k.start < m.end() and m.start() < k.end for k in known):
+            continue
         found.append(ActorMention(m.start(), m.end(), f"company:{slug(name)}", 5))
-    for m in _known_companies_zh().finditer(text):
-        found.append(ActorMention(m.start(), m.end(), f"company:{_KNOWN_COMPANIES[m.group()]}", 5))
+    found += [
+        ActorMention(m.start("name"), m.end("name"), f"company:{slug(m['name'])}", 5)
+        for m in _COMPANY_BY_OFFICER.finditer(text)
+    ]
     countries, country_index = _compiled_countries()
     possible = country_index.possible(text)
     for index, (code, pattern) in enumerate(countries):

@@ -61,7 +61,7 @@ from assay.extract.events.stance import (
 from assay.extract.events.statements import Statement, statements, strip_label
 from assay.extract.events.words import cue
 from assay.extract.text.analysed import AnalysedText
-from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, to_simplified
+from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, commodity_family, to_simplified
 from assay.model import Document, Event
 from assay.vocab import commodities
 
@@ -92,6 +92,8 @@ _EVENT_CLAUSE_CUT = re.compile(
 )
 _CAUSE = re.compile(
     r"(?i),\s+as\s+|\b(?:because of|due to|amid|(?:spurred|driven|prompted|triggered|caused) by)\s+|,\s*(?:由于|受)"
+    # "prices held firm in early 2019 as the government continues to restrict ...": an ongoing cause
+    r"|\s+as\s+(?=[^,.;]{0,40}\b(?:continu\w*|still|keeps?)\b)"
 )
 _CAUSE_CLAUSE = cue("extractor.CAUSE_CLAUSE")
 _CONSEQUENCE = cue("extractor.CONSEQUENCE")
@@ -100,6 +102,15 @@ _NOT_YET = cue("extractor.NOT_YET")
 _NAMED_SOURCE = cue("extractor.NAMED_SOURCE")
 _CONCESSIVE = cue("extractor.CONCESSIVE")
 _SCANT = cue("extractor.SCANT")
+_SOURCE_CREDIT = cue("extractor.SOURCE_CREDIT")
+_FEARED_BEFORE = cue("extractor.FEARED_BEFORE")
+_FEARED_AFTER = cue("extractor.FEARED_AFTER")
+_HELD_BACK = cue("extractor.HELD_BACK")
+_FURTHER = cue("extractor.FURTHER")
+_UNTIL_BEFORE = cue("extractor.UNTIL_BEFORE")
+_MAGNESIA_FAMILIES = {commodity_family("magnesia"), commodity_family("magnesite")}
+_CONTENTS_ENTRY = cue("extractor.CONTENTS_ENTRY")
+_CONTENTS_MIN = 4  # entries that make a statement a table of contents
 _SUPERLATIVE = re.compile(r"['’]s\s+(?:\w+est|most|biggest|top|leading|first)\b|(?:最大|最高|最多|第一|领先)")
 _GRANTED = re.compile(r"(?i)\b(?:approv\w*|grant\w*|issued|received)\b|批准|获批|颁发|获得")
 _MARKET_NEWS_TYPES = ("supply_disruption", "environmental_enforcement")
@@ -108,6 +119,7 @@ _LEAD_BLOCKS = 3  # title, dateline and lead paragraph: where a note names the r
 _QUOTE_REACH = 120  # characters between the trigger and the date or commodity a quote takes in
 _NATIONAL_TYPES = ("export_control", "technology_restriction", "trade_measure")
 _CUSTOMS_CLASSES = ("smuggling", "customs_scrutiny")
+_REPORTED_AS_THEY_COME = ("licence_granted", "award")  # a deal's terms recur in later filings
 _COMPANY_TYPES = ("consolidation", "capacity_plan", "supply_disruption")
 
 
@@ -168,6 +180,7 @@ class _DocumentContext:
         self.block_is_item = False  # the paragraph is a numbered or bulleted item
         self.paragraph_commodities: dict[int, tuple[str, ...]] = {}
         self.last_candidate: Candidate | None = None
+        self.dated_types: set[str] = set()  # types of the events dated so far
         self.lead_date: str | None = None  # of the first dated event of the lead: what the document reports
         self.stance_scope = (0, 0)  # the text a stance is read from: the clause, or the whole statement
 
@@ -236,6 +249,7 @@ class _DocumentContext:
         if dated:
             self.block_event_date = dated[-1]
             self.last_event_date = dated[-1]
+            self.dated_types.update(c.event.type for c in found if c.event.date)
         if commodities:
             self.block_commodities = commodities
         return found
@@ -280,12 +294,10 @@ class _DocumentContext:
         """One event per statement, or one per clause when its clauses state events of different types."""
         if text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text):
             return []
-        found = _triggers(text)
-        if not found:
+        found = [f for f in _triggers(text) if not _not_stated(text, f)]
+        if not found or _contents(text):  # counted only where a trigger is: most statements have none
             return []
-        actors = find_actors(text, mentions) + [
-            ActorMention(m.start, m.end, m.value, 5) for m in mentions if m.kind == COMPANY
-        ]
+        actors = find_actors(text, mentions)  # with the companies the gazetteer found
         # "the world's largest base", "全球最大": a superlative, not the world acting
         actors = [a for a in actors if not (a.actor == "WORLD" and _SUPERLATIVE.match(text, a.end))]
         named = [a for a in actors if a.rank <= 3]
@@ -358,8 +370,10 @@ class _DocumentContext:
             # unless it is a named law whose paragraph goes on to say what it covers
             # (the actors of the trigger's own clause: "introduced in response to U.S. tariffs, ... leading
             # automakers to pause production" is no US measure)
+            # ("mines in Liaoning": a Chinese province named as the place is no foreign government)
             own = [a for a in actors if clause[0] <= a.start < clause[1]]
-            if choose_actor(own) not in (None, "CN", "WORLD") and min((a.rank for a in own), default=9) >= 6:
+            foreign = choose_actor(own) not in (None, "CN", "WORLD") and not str(choose_actor(own)).startswith("CN")
+            if foreign and min((a.rank for a in own), default=9) >= 6:
                 covered = self.paragraph_commodities.get(statement.block, ())
                 if not (covered and NAMED_POLICY.search(text)):
                     return None
@@ -379,12 +393,16 @@ class _DocumentContext:
         concession = max((m.end() for m in _CONCESSIVE.finditer(text, clause[0], t_start)), default=-1)
         if concession >= 0 and date_mention is not None and date_mention.start < concession:
             date_mention = None
+        # "have trimmed production further", "再次减产": a new cut beside the one just told, not its consequence
+        further = bool(_FURTHER.search(text, max(clause[0], t_start - 15), min(clause[1], t_end + 15)))
         if concession >= 0 and date_mention is None:
             event_date: str | None = None
         elif statement.timeline_year:
             event_date = statement.timeline_year
         elif date_mention is not None:
             event_date = date_mention.value
+        elif trigger.type == "supply_disruption" and further:
+            event_date = None  # a new step: dated by what the page reports, below, not by the step before
         elif trigger.type == "supply_disruption" and self.block_event_date:
             event_date = self.block_event_date  # a consequence dates from its cause, stated just before
         elif CONTINUING.search(text[max(clause[0], t_start - 30) : t_start]):
@@ -398,13 +416,16 @@ class _DocumentContext:
         page_dated = False  # the date is the page's, not one the text gives
         if event_date is None and self.published and not statement.heading:
             window = text[max(clause[0], concession, t_start - 100) : min(clause[1], t_end + 100)]
-            if CURRENT.search(window) or trigger.wording_class == "licence_granted":
-                # reported as recent ("in recent weeks", "近日"), or licences granted, which the news
-                # reports as they come: the page's own date
+            if CURRENT.search(window) or trigger.wording_class in _REPORTED_AS_THEY_COME:
+                # reported as recent ("in recent weeks", "近日"), or licences and awards
+                # granted, which the news reports as they come: the page's own date
                 event_date = self._page_date()
                 page_dated = True
         market_news = trigger.type in _MARKET_NEWS_TYPES or trigger.wording_class == "trade_deal"
-        if event_date is None and concession < 0 and self.published and market_news:
+        # an undated restatement of a market event the document has already dated joins it (merge), rather
+        # than taking the page's date: "Prices were supported by mining restrictions" after the lead said so
+        restated = not self.page_dated and trigger.type in self.dated_types
+        if event_date is None and concession < 0 and self.published and market_news and not restated:
             window = text[: clause[1]]  # "exports have dropped, triggering shortfalls": the tense is the sentence's
             if _REPORTED_PAST.search(window) and not _NOT_YET.search(window):
                 event_date = self.news_date
@@ -426,6 +447,7 @@ class _DocumentContext:
             m.value for m in mentions if m.kind == COMMODITY and q_start <= m.start < q_end and m.value in _known()
         )
         event_commodities = tuple(dict.fromkeys((*event_commodities, *quoted)))
+        event_commodities = _products_of_the_document(event_commodities, self.default_commodities)
         event = Event(
             doc=doc_name,
             type=trigger.type,
@@ -439,7 +461,9 @@ class _DocumentContext:
             rule=f"event.{trigger.type}.{trigger.wording_class}",
             rule_version=EVENT_RULES_VERSION,
         )
-        additional = bool(ADDITIONAL.search(text[clause[0] : t_start]) or ADDITIONAL.search(text[:t_start][:40]))
+        additional = further or bool(
+            ADDITIONAL.search(text[clause[0] : t_start]) or ADDITIONAL.search(text[:t_start][:40])
+        )
         effective = [
             d.value
             for d in dates
@@ -524,6 +548,24 @@ def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
     return found
 
 
+def _contents(text: str) -> bool:
+    """A table of contents run into one statement: its headings name topics, not events."""
+    return len(_CONTENTS_ENTRY.findall(text)) >= _CONTENTS_MIN
+
+
+def _not_stated(text: str, found: tuple[Trigger, int, int]) -> bool:
+    """A trigger that names no event: a platform credited as the source of figures ("来源：...交易中心",
+    "据...交易中心统计"), an event feared or in prospect ("fears of shortages", "有望"), or an expansion
+    held back ("成本制约产能扩张")."""
+    trigger, start, end = found
+    before = text[max(0, start - 40) : start]
+    if trigger.wording_class == "platform" and _SOURCE_CREDIT.search(before):
+        return True
+    if trigger.type == "capacity_plan" and _HELD_BACK.search(text[max(0, start - 40) : end]):
+        return True  # "成本制约产能扩张": expansion held back
+    return bool(_FEARED_BEFORE.search(text[max(0, start - 80) : start]) or _FEARED_AFTER.match(text, end))
+
+
 def _scant_grant(text: str, start: int, end: int) -> bool:
     """Licences granted told as scant ("only 25% of applications approved", "仅少数获批")."""
     window = text[max(0, start - 60) : end + 30]
@@ -551,6 +593,10 @@ def _nearest_date(
         and not _BASELINE_BEFORE.search(text[max(0, d.start - 80) : d.start])
         and not _REPORTED_BEFORE.search(text[max(0, d.start - 30) : d.start])
     ]
+    # "stationed inspectors in early December, where they will remain through Jan. 4": the end of a
+    # period dates the event only when nothing else does
+    started = [d for d in usable if not _UNTIL_BEFORE.search(text[max(0, d.start - 12) : d.start])]
+    usable = started or usable
     if not usable:
         return None
 
@@ -632,6 +678,16 @@ def _reference_date(text: str, until: date | None = None, skip: str | None = Non
     if latest is None:
         return None
     return date(latest.year, 12, 28) if latest.month == 1 and latest.day == 1 else latest
+
+
+def _products_of_the_document(found: tuple[str, ...], default: tuple[str, ...]) -> tuple[str, ...]:
+    """镁制品 ("magnesium products") in a document about magnesia or magnesite (Liaoning's refractories)
+    are magnesia products: the aggregate product word takes the document's family."""
+    if "magnesium_products" not in found or not set(found) <= {"magnesium", "magnesium_products"}:
+        return found
+    if default and {commodity_family(c) for c in default} <= _MAGNESIA_FAMILIES:
+        return default
+    return found
 
 
 @cache

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assay.extract.events.dates import dates_compatible, month_start, more_precise
+from assay.extract.events.words import cue
 from assay.extract.text.gazetteer import commodity_family
 from assay.model import Event, Stance
 from assay.vocab import ancestors
 
+_REGIME_START = cue("merge.REGIME_START")
 MAX_COMMODITIES = 8
 ENUMERATED_TYPES = ("industrial_policy", "capacity_plan")
 
@@ -48,7 +50,8 @@ def keep_commodities(found: tuple[str, ...]) -> tuple[str, ...]:
 
 def drop_earlier_quotas(groups: list[Candidate]) -> list[Candidate]:
     """Quotas are set once a year: a document that gives this year's quota names last year's as a
-    baseline ("up 12.5% from 2023's"), which is no event of its own."""
+    baseline ("up 12.5% from 2023's"), which is no event of its own. The start of the quota regime
+    ("自2006年起实施总量控制", "quotas have applied since 2006") is one, however early."""
     years = [
         int(g.event.date[:4])
         for g in groups
@@ -65,6 +68,7 @@ def drop_earlier_quotas(groups: list[Candidate]) -> list[Candidate]:
             and g.event.date
             and g.event.date[:4].isdigit()
             and int(g.event.date[:4]) < latest
+            and not any(_REGIME_START.search(quote) for quote in g.quotes)
         )
     ]
 

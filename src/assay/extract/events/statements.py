@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BULLET = re.compile(r"^\s*(?:[•·▪●◦‣∗*]|[-–]\s|\(?\d{1,2}[.)、]\s*(?=\D)|[一二三四五六七八九十]+、|[A-C]\s*[:：])")
+# "o Lynas awarded ...": a sub-bullet as PDF and slide text renders it, a lone "o" before a capital
+_BULLET = re.compile(
+    r"^\s*(?:[•·▪●◦‣∗*]|[-–]\s|\(?\d{1,2}[.)、]\s*(?=\D)|[一二三四五六七八九十]+、|[A-C]\s*[:：]|o\s+(?=[A-Z]))"
+)
 _TIMELINE_ITEM = re.compile(r"^\s*(?P<tag>A|C|Action|Consequence)\s*[:：]\s*", re.IGNORECASE)
 _YEAR_LINE = re.compile(r"^\s*(?P<y>(?:19|20)\d\d)\s*$")
 _CONNECTOR_END = re.compile(
@@ -22,7 +25,11 @@ _TERMINAL_END = re.compile(r"[.!?。！？;；:：]\s*$")
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“(\[A-Z0-9\u4e00-\u9fff])|(?<=[。！？；;])|(?<=[a-z0-9)%])\.(?=[A-Z][a-z])"
 )
-_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]|\be\.g|\bi\.e|\bNo|\bvs|\bMr|\bDr|\bCo|\bLtd|\bInc|\bSt)\.[\"'”’)]*\s*$")
+# "through Jan. 4, 2022": a month's short name does not end the sentence either
+_ABBREVIATION_END = re.compile(
+    r"(?:\b[A-Z]|\be\.g|\bi\.e|\bNo|\bvs|\bMr|\bDr|\bCo|\bLtd|\bInc|\bSt"
+    r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.[\"'”’)]*\s*$"
+)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _SMALL_WORDS = {"and", "or", "of", "the", "a", "an", "in", "on", "for", "to", "by", "with", "from", "at", "as"}
 
