@@ -373,6 +373,7 @@ class _Reader:
         first = self._runs[at[0]][0]
         named = [m.value for m in sentence.mentions if m.kind == COMMODITY and m.value != "-" and m.end <= first.start]
         return len(set(named)) < len(named)
+
     def _list_periods(self, sentence: Sentence, runs: Sequence[Sequence[Quantity]]) -> None:
         """The period a `respectively` list gives each value by its place ("第一至四季度营业收入分别为A、B、C、D"),
         kept by the value's end: company results read apart take it too."""
