@@ -34,9 +34,10 @@ from assay.store.schema import DocumentBandRow, DocumentRow, EventMentionRow, Fa
 from ingest import CHECKPOINT_COSTS, StageClock, reuse_extraction, sentence_pools, write_documents
 
 REUSED = 500  # documents really extracted; the others reuse one of their extractions
-# band keys of a copy: the original's halved, moved by the copy's number times this (2**58), so no copy
-# shares a key with a real document or another copy and lookups meet them only as a real archive's bands
-BAND_SHIFT = 1 << 58
+# band keys of a copy: the original's divided by BAND_SHRINK, moved by the copy's number times BAND_SHIFT,
+# so no two copies share a key (up to 500 copies within 64 bits) and lookups meet them as an archive's bands
+BAND_SHRINK = 1 << 10
+BAND_SHIFT = 1 << 54
 COPIED_TABLES = ("documents", "facts", "event_mentions", "document_bands")
 
 
@@ -93,10 +94,11 @@ def _copy_once(connection: Connection, number: int, base: int, take: int) -> Non
     bands = DocumentBandRow.__tablename__
     connection.execute(
         text(
-            f"INSERT INTO {bands} (band, document_id) SELECT band / 2 + :shift, document_id + :offset FROM {bands} "
+            f"INSERT INTO {bands} (band, document_id) "
+            f"SELECT band / :shrink + :shift, document_id + :offset FROM {bands} "
             "WHERE document_id IN (SELECT id FROM documents WHERE id <= :base ORDER BY id LIMIT :take)"
         ),
-        {**params, "shift": number * BAND_SHIFT},
+        {**params, "shrink": BAND_SHRINK, "shift": number * BAND_SHIFT},
     )
 
 
