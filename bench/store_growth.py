@@ -133,6 +133,8 @@ def main() -> None:
         started = time.perf_counter()
         stored = copy_rows(store, args.size)
         copied = time.perf_counter() - started
+        copy_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak memory before the window (seed ingest and copies): {copy_rss:.0f} MB")
         print(f"store: {stored:,} docs ({args.seed} ingested in {seeded:.0f} s, the others copied in {copied:.0f} s)")
 
         clock = StageClock()
