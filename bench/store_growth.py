@@ -41,6 +41,15 @@ BAND_SHIFT = 1 << 54
 COPIED_TABLES = ("documents", "facts", "event_mentions", "document_bands")
 
 
+def resident_mb() -> float:
+    """This process's resident memory now (Linux VmRSS; 0 elsewhere)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0)
+
+
 def copy_rows(store: Store, size: int) -> int:
     """Copy the stored documents (and their facts, mentions and bands) until the store holds `size`."""
     with store.engine.begin() as connection:
@@ -134,7 +143,7 @@ def main() -> None:
         stored = copy_rows(store, args.size)
         copied = time.perf_counter() - started
         copy_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak memory before the window (seed ingest and copies): {copy_rss:.0f} MB")
+        print(f"before the window (seed, copies): peak memory {copy_rss:.0f} MB, resident {resident_mb():.0f} MB")
         print(f"store: {stored:,} docs ({args.seed} ingested in {seeded:.0f} s, the others copied in {copied:.0f} s)")
 
         clock = StageClock()
@@ -142,6 +151,7 @@ def main() -> None:
         cpu, wall = time.process_time(), time.perf_counter()
         report = pipeline.ingest([str(window)], options, store)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        window_rss = resident_mb()
         store.close()
         done = report.added + report.duplicates
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -153,6 +163,7 @@ def main() -> None:
             f"window of {done} documents into a store of {stored:,}: {done / wall:.1f} docs/s, "
             f"{1000 * cpu / done:.1f} CPU ms per document, peak memory {rss:.0f} MB, load {os.getloadavg()[0]:.1f}"
         )
+        print(f"resident memory after the window: {window_rss:.0f} MB")
         print(f"wall ms per document:{costs}")
         if report.failures:
             print(f"failures: {len(report.failures)}, e.g. {report.failures[0]}")
