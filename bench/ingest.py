@@ -1,7 +1,7 @@
 """Ingest throughput: the sample corpus's text and HTML turned into >= 10,000 documents, ingested into SQLite.
 
     python bench/ingest.py [--count 10000] [--workers 1] [--backend pool|dask] [--database URL]
-                           [--no-extract | --extract-only] [--profile]
+                           [--no-extract | --extract-only] [--profile] [--reuse-extraction K]
 
 Prints documents/s of assay ingest with extraction and without it (--no-extract: without only),
 beside the baselines, and for each run the wall time spent per stage and the peak memory of this
@@ -9,6 +9,14 @@ process and of its worker processes. `--backend dask` runs the stages on a Dask 
 `--workers` processes (`pool`: the pipeline's own process pool); `--database` ingests into that
 store (e.g. an empty PostgreSQL database) instead of a fresh SQLite file. Run each size in its own
 process: peak memory is the process's high-water mark.
+
+As the store grows, the run prints checkpoints (at 10,000, 50,000 and 100,000 documents stored, and at
+the end): documents/s so far and over the last window of documents, peak memory so far (this process,
+and the worker processes alive), and the milliseconds per document of storing facts+events, of the
+near-duplicate lookup and of the other writes over that window, so that a cost growing with the
+store shows as a growing figure. `--reuse-extraction K` extracts only K documents and gives every
+other document the extraction of one of them (serial modulo K): everything else runs as usual, so
+a 100,000-document run measures the store's growth in a fraction of the time (one process only).
 
 Each generated document is assembled from sentences of the bundled sample corpus (chosen per
 document, so documents are distinct and go through extraction rather than being dropped as
@@ -25,6 +33,7 @@ import hashlib
 import os
 import pstats
 import random
+import re
 import resource
 import shutil
 import sys
@@ -159,6 +168,7 @@ class StageClock:
             (documents_repo, "find_by_source_and_hash", "stored-input lookup"),
             (documents_repo, "save_document", "store documents+FTS"),
             (pipeline, "replace_facts", "store facts"),
+            (pipeline, "insert_facts", "store facts"),
             (pipeline, "record_events", "store events"),
             (getattr(pipeline, "_Batch"), "commit", "commits"),  # noqa: B009  # private on purpose; the bench reaches in
             (pipeline, "refresh_statistics", "statistics"),
@@ -167,6 +177,118 @@ class StageClock:
             if in_workers and attribute in ("read_document", "extract_facts", "extract_events", "signature"):
                 continue
             setattr(owner, attribute, self.wrap(stage, getattr(owner, attribute)))
+
+
+# stages whose cost per document the checkpoints print: (heading, stages of StageClock)
+CHECKPOINT_COSTS = (
+    ("facts+events", ("store facts", "store events")),
+    ("dup lookup", ("dedupe lookup (store)", "dedupe index (store)")),
+    ("doc+FTS", ("store documents+FTS", "stored-input lookup")),
+    ("commits", ("commits",)),
+)
+CHECKPOINTS = (10_000, 50_000, 100_000)
+WINDOW = 1000  # documents a checkpoint's per-document costs are averaged over (fewer below 10,000)
+BASELINE_FILES = 5000  # the baselines' rates are measured on at most this many files
+
+
+def peak_mb_of_children() -> float:
+    """The largest peak memory (VmHWM) among this process's live descendants (Linux; 0 elsewhere)."""
+    peak = 0.0
+    pending = [os.getpid()]
+    while pending:
+        pid = pending.pop()
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                kids = [int(k) for k in children.read_text().split()]
+            except OSError:
+                continue
+            pending.extend(kids)
+            for kid in kids:
+                try:
+                    status = Path(f"/proc/{kid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]) / 1024)
+    return peak
+
+
+class Checkpoints:
+    """Counts documents as they are stored and, at each mark, prints what the run cost so far and over
+    the last window: the figures that show whether a cost grows with the store."""
+
+    def __init__(self, clock: StageClock, count: int) -> None:
+        self.clock = clock
+        self.marks = sorted({mark for mark in (*CHECKPOINTS, count) if mark <= count})
+        self.window = min(WINDOW, max(1, self.marks[0] // 10))
+        self.stored = 0
+        self.started = time.perf_counter()
+        self.window_start: tuple[float, float, dict[str, float]] | None = None
+        self.lines: list[str] = []
+        self.children_peak = 0.0
+
+    def install(self) -> None:
+        run_class = getattr(pipeline, "_Run")  # noqa: B009  # private on purpose; the bench reaches in
+        analysed = run_class._analysed
+
+        def counted(run: Any, *args: Any, **kwargs: Any) -> Any:
+            result = analysed(run, *args, **kwargs)
+            self.document_stored()
+            return result
+
+        run_class._analysed = counted
+
+    def restart(self) -> None:
+        self.stored, self.started, self.window_start, self.lines = 0, time.perf_counter(), None, []
+        self.children_peak = 0.0
+
+    def document_stored(self) -> None:
+        self.stored += 1
+        if any(self.stored == mark - self.window for mark in self.marks):
+            self.window_start = (time.perf_counter(), time.process_time(), dict(self.clock.seconds))
+        if self.stored in self.marks and self.window_start is not None:
+            self.lines.append(self._line())
+            print(self.lines[-1], flush=True)
+
+    def _line(self) -> str:
+        assert self.window_start is not None
+        now = time.perf_counter()
+        began, cpu_began, before = self.window_start
+        cpu_ms = 1000 * (time.process_time() - cpu_began) / self.window
+        costs = "".join(
+            f"{1000 * sum(self.clock.seconds.get(s, 0.0) - before.get(s, 0.0) for s in stages) / self.window:>16.2f}"
+            for _, stages in CHECKPOINT_COSTS
+        )
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.children_peak = max(self.children_peak, peak_mb_of_children())
+        return (
+            f"{self.stored:>9,}{self.stored / (now - self.started):>9.1f}{self.window / (now - began):>9.1f}"
+            f"{rss:>9.0f}{self.children_peak:>9.0f}{cpu_ms:>8.1f}{costs}{os.getloadavg()[0]:>7.1f}"
+        )
+
+    def header(self) -> str:
+        costs = "".join(f"{name + ' ms':>16}" for name, _ in CHECKPOINT_COSTS)
+        return (
+            f"{'stored':>9}{'docs/s':>9}{'window':>9}{'RSS MB':>9}{'worker':>9}{'CPU ms':>8}{costs}{'load':>7}"
+            f"   (over the last {self.window} documents: docs/s, this process's CPU and wall ms per document)"
+        )
+
+
+def reuse_extraction(distinct: int) -> None:
+    """Extract `distinct` documents only; every other gets the extraction of document serial % distinct."""
+    made: dict[int, pipeline.Extraction] = {}
+    extract = pipeline.extract
+    serial_of = re.compile(r"(\d+)")
+
+    def reused(doc: Any) -> pipeline.Extraction:
+        found = serial_of.search(doc.name)
+        key = int(found.group(1)) % distinct if found else 0
+        if key not in made:
+            made[key] = extract(doc)
+        return made[key]
+
+    pipeline.extract = reused  # looked up by pipeline.analyse at call time
 
 
 @dataclass
@@ -179,6 +301,7 @@ class Run:
     db_mb: float
     rss_mb: float
     children_rss_mb: float
+    checkpoints: list[str]
 
 
 @dataclass(frozen=True)
@@ -189,9 +312,11 @@ class Setup:
     profile: bool
 
 
-def run_ingest(work: Path, corpus: Path, extract: bool, setup: Setup, clock: StageClock) -> Run:
+def run_ingest(work: Path, corpus: Path, extract: bool, setup: Setup, clock: StageClock, marks: Checkpoints) -> Run:
     """Ingest the corpus into a fresh store, timed; the clock holds this run's stages only."""
     clock.seconds.clear()
+    marks.restart()
+    print(f"\ningest {'with' if extract else 'without'} extraction, as the store grows:\n{marks.header()}", flush=True)
     name = "with-extraction" if extract else "without-extraction"
     store: Store = open_store(setup.database or f"sqlite:///{work / (name + '.db')}")
     choice = ExecutorChoice(workers=setup.workers, local_backend=setup.backend)
@@ -215,7 +340,8 @@ def run_ingest(work: Path, corpus: Path, extract: bool, setup: Setup, clock: Sta
     db_mb = sum(p.stat().st_size for p in work.glob(name + ".db*")) / 1e6
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return Run(label, seconds, cpu_seconds, report, dict(clock.seconds), db_mb, rss_mb, children_mb)
+    children_mb = max(children_mb, marks.children_peak)
+    return Run(label, seconds, cpu_seconds, report, dict(clock.seconds), db_mb, rss_mb, children_mb, list(marks.lines))
 
 
 def main() -> None:
@@ -227,6 +353,9 @@ def main() -> None:
     parser.add_argument("--no-extract", action="store_true", help="only the run without extraction")
     parser.add_argument("--extract-only", action="store_true", help="only the run with extraction")
     parser.add_argument("--profile", action="store_true", help="also print the 25 costliest functions per run")
+    parser.add_argument(
+        "--reuse-extraction", type=int, metavar="K", help="extract K documents only, reuse theirs for the rest"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
     args = parser.parse_args()
 
@@ -243,24 +372,37 @@ def main() -> None:
             f"{len(chinese)} Chinese sentences of the sample corpus; {len(html)} HTML pages"
         )
 
-        read_s = baseline_read(files)
-        traf_s = baseline_trafilatura(html)
+        sampled, sampled_html = files[:BASELINE_FILES], html[: BASELINE_FILES // 2]
+        read_s = baseline_read(sampled)
+        traf_s = baseline_trafilatura(sampled_html)
 
         clock = StageClock()
         clock.install(in_workers=args.workers > 1)
+        marks = Checkpoints(clock, args.count)
+        marks.install()
+        if args.reuse_extraction:
+            if args.workers > 1:
+                sys.exit("bench: --reuse-extraction works in one process only (workers extract on their own)")
+            reuse_extraction(args.reuse_extraction)
+            print(f"extraction reused: {args.reuse_extraction} documents extracted, the others given one of theirs")
         setup = Setup(args.workers, args.backend, args.database, args.profile)
         if args.database and not (args.no_extract or args.extract_only):
             sys.exit("bench: with --database, choose one run (--extract-only or --no-extract): it needs an empty store")
-        runs = [run_ingest(work, corpus, True, setup, clock)] if not args.no_extract else []
+        runs = [run_ingest(work, corpus, True, setup, clock, marks)] if not args.no_extract else []
         if not args.extract_only:
-            runs.append(run_ingest(work, corpus, False, setup, clock))
+            runs.append(run_ingest(work, corpus, False, setup, clock, marks))
 
         mb = size / 1e6
-        html_mb = sum(p.stat().st_size for p in html) / 1e6
+        sampled_mb = sum(p.stat().st_size for p in sampled) / 1e6
+        html_mb = sum(p.stat().st_size for p in sampled_html) / 1e6
         print(f"\n{'':40}{'docs/s':>9}{'MB/s':>8}{'seconds':>9}{'docs/CPU-s':>12}")
-        print(f"{'baseline: read + sha256 + decode':40}{len(files) / read_s:>9.0f}{mb / read_s:>8.1f}{read_s:>9.1f}")
         print(
-            f"{'baseline: trafilatura alone (HTML)':40}{len(html) / traf_s:>9.0f}{html_mb / traf_s:>8.2f}{traf_s:>9.1f}"
+            f"{'baseline: read + sha256 + decode':40}{len(sampled) / read_s:>9.0f}{sampled_mb / read_s:>8.1f}"
+            f"{read_s:>9.1f}   ({len(sampled)} files)"
+        )
+        print(
+            f"{'baseline: trafilatura alone (HTML)':40}{len(sampled_html) / traf_s:>9.0f}{html_mb / traf_s:>8.2f}"
+            f"{traf_s:>9.1f}   ({len(sampled_html)} pages)"
         )
         for run in runs:
             print(
@@ -282,6 +424,10 @@ def main() -> None:
                 print(f"    {stage:30}{seconds:8.2f}  {100 * seconds / run.seconds:5.1f}%")
             rest = run.seconds - sum(run.stages.values())
             print(f"    {'sources, savepoints, rest':30}{rest:8.2f}  {100 * rest / run.seconds:5.1f}%")
+            print("  as the store grew:")
+            print("  " + marks.header())
+            for line in run.checkpoints:
+                print("  " + line)
     finally:
         if args.keep:
             print(f"kept {work}")

@@ -51,7 +51,7 @@ from assay.store import documents as repo
 from assay.store.db import Store, refresh_statistics
 from assay.store.dedupe import StoredDuplicateIndex
 from assay.store.events import record_events
-from assay.store.facts import replace_facts
+from assay.store.facts import insert_facts, replace_facts
 from assay.vocab import ancestors, commodities, read_rows
 from assay.workers import end_with_parent
 
@@ -268,9 +268,15 @@ class _Run:
     def budget(self) -> InputBudget:
         return self.options.sources.budget
 
+    def _lookups(self) -> Session:
+        """Where to look an input up: the batch's session while it holds a transaction (on SQLite, the
+        write lock: nobody else writes meanwhile, and a reader's own transaction would only cost),
+        else the reader, so that a re-run that skips what is stored never takes the write lock."""
+        return self.batch.session if self.batch.session.in_transaction() else self.reader
+
     def _end_read(self) -> None:
         """End the lookup's read transaction, so the next one sees what other writers committed since."""
-        if self.reader is not self.batch.session:
+        if self.reader is not self.batch.session and self.reader.in_transaction():
             self.reader.rollback()
 
     def fail(self, source: str, reason: str) -> None:
@@ -294,8 +300,8 @@ class _Run:
     def take(self, raw: RawDocument) -> None:
         raw_sha256 = hashlib.sha256(raw.data).hexdigest()
         source = stored_source(raw.source)
-        stored = repo.find_by_source_and_hash(self.reader, source, raw_sha256)
-        previous = repo.find_current_version(self.reader, source) if stored is None else None
+        versions = repo.find_source(self._lookups(), source, raw_sha256)
+        stored, previous = versions.same_bytes, (versions.current if versions.same_bytes is None else None)
         self._end_read()
         if stored is not None:
             self.revisit(stored)
@@ -349,7 +355,7 @@ class _Run:
 
     def reextract(self, doc_id: int, source: str) -> None:
         """Extract a stored original again with the current extractor; its facts and events are replaced."""
-        doc = repo.get_document(self.reader, doc_id)
+        doc = repo.get_document(self._lookups(), doc_id)
         self._end_read()
         if doc is None:
             self.fail(str(doc_id), "no such document")
@@ -385,7 +391,7 @@ class _Run:
                     doc_id = repo.save_document(session, doc, digest, signature, families, extracted_with=version)
                     self.index.add(doc_id, signature)
                     if extraction is not None:
-                        problems.extend(self._write_extraction(session, doc_id, extraction, mark=False))
+                        problems.extend(self._write_extraction(session, doc_id, extraction, new=True))
                     self._supersede(session, previous, doc_id)
         except IntegrityError as exc:
             self._stored_meanwhile(doc, exc)
@@ -442,19 +448,23 @@ class _Run:
             return
         pending.then(result)
 
-    def _write_extraction(self, session: Session, doc_id: int, extraction: Extraction, mark: bool = True) -> list[str]:
-        """Store facts and events (what the store refuses is reported, the rest kept); `mark`: set extracted_with."""
+    def _write_extraction(self, session: Session, doc_id: int, extraction: Extraction, new: bool = False) -> list[str]:
+        """Store facts and events (what the store refuses is reported, the rest kept). `new`: of a
+        document saved in this savepoint (with its extractor version), which has none to replace.
+        No savepoints needed: the store refuses facts or events before it writes any of them."""
         problems: list[str] = []
-        try:  # no savepoint needed: replace_facts refuses before it writes anything
-            self.report.facts += replace_facts(session, doc_id, extraction.facts)
+        try:
+            if new:
+                self.report.facts += insert_facts(session, doc_id, extraction.facts)
+            else:
+                self.report.facts += replace_facts(session, doc_id, extraction.facts)
         except ValueError as exc:
             problems.append(f"facts could not be stored: {exc}")
         try:
-            with session.begin_nested():
-                self.report.events += record_events(session, doc_id, extraction.events)
+            self.report.events += record_events(session, doc_id, extraction.events, replacing=not new)
         except ValueError as exc:
             problems.append(f"events could not be stored: {exc}")
-        if mark:
+        if not new:
             repo.mark_extracted(session, doc_id, EXTRACTOR_VERSION, extraction.families)
         return problems
 

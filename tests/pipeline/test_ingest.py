@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select, text, update
 
 from assay.extract import EXTRACTOR_VERSION
@@ -207,6 +208,19 @@ CHILD = textwrap.dedent(
 
 
 def test_a_killed_run_loses_nothing_and_a_rerun_finishes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    open_store(url).close()
+    with open_store(url) as store:
+        kill_mid_run_and_rerun(store, tmp_path)
+
+
+def test_a_killed_run_on_postgresql_loses_nothing_and_a_rerun_finishes(pg_store: Store, tmp_path: Path) -> None:
+    kill_mid_run_and_rerun(pg_store, tmp_path)
+
+
+def kill_mid_run_and_rerun(store: Store, tmp_path: Path) -> None:
+    """SIGKILL an ingest into `store` part way (in the middle of a batch of documents sharing one
+    transaction), then check that a re-run stores every input exactly once, as a clean run does."""
     corpus = tmp_path / "many"
     articles = {
         f"{name}-{i:03d}": f"{body}\n\nIssue {i} of the bulletin, item {i * 7919 % 1000}."
@@ -215,10 +229,7 @@ def test_a_killed_run_loses_nothing_and_a_rerun_finishes(tmp_path: Path) -> None
         if name != "zh-magnesite"
     }
     write_corpus(corpus, articles)
-    url = f"sqlite:///{tmp_path / 'killed.db'}"
-    open_store(url).close()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, url, str(corpus)], env={**os.environ})
-    store = open_store(url)
+    child = subprocess.Popen([sys.executable, "-c", CHILD, store.url, str(corpus)], env={**os.environ})
     try:
         deadline = time.monotonic() + 120
         while count(store, "SELECT count(*) FROM documents") < 5:
@@ -232,16 +243,48 @@ def test_a_killed_run_loses_nothing_and_a_rerun_finishes(tmp_path: Path) -> None
         rerun = ingest([str(corpus)], quiet(), store)
         # each stored input is recognised (re-extracted only if the extractor changed meanwhile)
         assert rerun.skipped_unchanged + rerun.reextracted == stored_when_killed
+        assert rerun.added + rerun.duplicates == len(articles) - stored_when_killed and rerun.failures == []
         assert count(store, "SELECT count(*) FROM documents") == len(articles)
         assert count(store, "SELECT count(DISTINCT source) FROM documents") == len(articles)
-        facts_after_rerun = count(store, "SELECT count(*) FROM facts")
+        after_rerun = written_per_document(store)
     finally:
-        store.close()
         if child.poll() is None:
             child.kill()
+    # every document whole (those committed before the kill too): its facts and mentions as a clean run has them
     with open_store(f"sqlite:///{tmp_path / 'clean.db'}") as reference:
         ingest([str(corpus)], quiet(), reference)
-        assert count(reference, "SELECT count(*) FROM facts") == facts_after_rerun
+        assert written_per_document(reference) == after_rerun
+
+
+def written_per_document(store: Store) -> dict[str, tuple[int, int]]:
+    """(facts, event mentions) per stored document name."""
+    with store.session() as session:
+        rows = session.execute(
+            text(
+                "SELECT d.name, (SELECT count(*) FROM facts f WHERE f.document_id = d.id), "
+                "(SELECT count(*) FROM event_mentions m WHERE m.document_id = d.id) FROM documents d"
+            )
+        )
+        return {name: (facts, mentions) for name, facts, mentions in rows}
+
+
+def test_a_first_ingest_deletes_nothing_and_reads_each_source_once(store: Store, tmp_path: Path) -> None:
+    """New documents are written without looking for facts, events or versions to replace."""
+    write_corpus(tmp_path / "wire")
+    statements: list[str] = []
+
+    def note(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    sqlalchemy_event.listen(store.engine, "before_cursor_execute", note)
+    try:
+        report = ingest([str(tmp_path / "wire")], quiet(), store)
+    finally:
+        sqlalchemy_event.remove(store.engine, "before_cursor_execute", note)
+    assert report.added == len(ARTICLES) and report.failures == [] and report.facts > 0 and report.events > 0
+    assert not [s for s in statements if s.lstrip().upper().startswith("DELETE")]
+    by_source = [s for s in statements if "WHERE documents.source = ?" in s]
+    assert len(by_source) == len(ARTICLES), by_source
 
 
 def test_ingest_runs_on_postgresql(pg_store: Store, tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from assay.model import Document
 from assay.store.db import Store
 from assay.store.documents import (
+    SourceVersions,
     find_by_source_and_hash,
+    find_source,
     get_document,
     iter_originals_for_dedupe,
     list_documents,
@@ -22,6 +24,7 @@ from assay.store.documents import (
     save_document,
     search,
     store_counts,
+    supersede,
 )
 
 
@@ -73,6 +76,28 @@ def test_the_same_source_and_bytes_cannot_be_stored_twice(any_store: Store) -> N
         assert found is not None and found.name == "twice"
         assert find_by_source_and_hash(session, doc.source, "f" * 64) is None
         assert len(list_documents(session)) == 1
+
+
+def test_one_lookup_finds_a_source_s_stored_bytes_and_its_current_version(any_store: Store) -> None:
+    first = _doc("wire", "first text", raw_sha256="1" * 64)
+    second = _doc("wire", "second text", raw_sha256="2" * 64)
+    with any_store.transaction() as session:
+        assert find_source(session, first.source, first.raw_sha256) == SourceVersions(None, None)  # nothing yet
+        first_id = save_document(session, first, text_sha256="a" * 64)
+        second_id = save_document(session, second, text_sha256="b" * 64)
+        supersede(session, first_id, second_id)
+        save_document(session, _doc("other", "other text"), text_sha256="c" * 64)
+    with any_store.session() as session:
+        old = find_source(session, first.source, first.raw_sha256)
+        new = find_source(session, first.source, second.raw_sha256)
+        changed = find_source(session, first.source, "3" * 64)
+    assert old.same_bytes is not None and old.same_bytes.id == first_id
+    assert new.same_bytes is not None and new.same_bytes.id == second_id
+    assert changed.same_bytes is None
+    # the current version is the one no other supersedes, whatever bytes were asked for
+    assert {old.current and old.current.id, new.current and new.current.id, changed.current and changed.current.id} == {
+        second_id
+    }
 
 
 def test_lists_are_newest_first_and_filter(any_store: Store) -> None:

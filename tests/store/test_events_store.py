@@ -225,6 +225,48 @@ def test_a_document_of_many_events_is_recorded_in_a_few_statements(store: Store)
     assert count(store, EventMentionRow) == 20
 
 
+def test_a_new_document_s_events_are_recorded_without_looking_for_mentions_to_replace(any_store: Store) -> None:
+    first, second = add_document(any_store, "a"), add_document(any_store, "b")
+    record(any_store, first, [event("a"), event("a", type="production_quota", date="2025", quote="a: quota")])
+    statements: list[str] = []
+
+    def count_statement(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    sqlalchemy_event.listen(any_store.engine, "before_cursor_execute", count_statement)
+    try:
+        with any_store.transaction() as session:
+            reported = [event("b", date="2025-04-09"), event("b", type="consolidation", quote="b: merger")]
+            assert record_events(session, second, reported, replacing=False) == 2
+    finally:
+        sqlalchemy_event.remove(any_store.engine, "before_cursor_execute", count_statement)
+    assert not [s for s in statements if s.lstrip().upper().startswith("DELETE")], statements
+    # the report of a stored event joins it (and makes its date more precise); the other is new
+    found = sorted((e.type, e.date, len(e.mentions)) for e in timeline(any_store))
+    joined, new = ("export_control", "2025-04-09", 2), ("consolidation", "2025-04", 1)
+    assert found == [new, joined, ("production_quota", "2025", 1)]
+    # recording the same document again (a re-extraction) replaces its mentions: nothing doubles
+    assert record(any_store, second, reported) == 2
+    assert sorted((e.type, e.date, len(e.mentions)) for e in timeline(any_store)) == found
+
+
+def test_stored_keys_are_read_only_when_a_report_makes_a_new_event(store: Store) -> None:
+    first, second = add_document(store, "a"), add_document(store, "b")
+    record(store, first, [event("a")])
+    statements: list[str] = []
+
+    def count_statement(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    sqlalchemy_event.listen(store.engine, "before_cursor_execute", count_statement)
+    try:
+        record(store, second, [event("b")])  # joins the stored event
+    finally:
+        sqlalchemy_event.remove(store.engine, "before_cursor_execute", count_statement)
+    assert not [s for s in statements if s.startswith("SELECT events.key")], statements
+    assert count(store, EventRow) == 1 and count(store, EventMentionRow) == 2
+
+
 def event_rows(store: Store) -> list[EventRow]:
     with store.session() as session:
         return list(session.scalars(select(EventRow).order_by(EventRow.id)))

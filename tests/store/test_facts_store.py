@@ -15,6 +15,7 @@ from assay.store.facts import (
     FactStoreError,
     StoredFact,
     commodity_and_descendants,
+    insert_facts,
     query_facts,
     replace_facts,
 )
@@ -70,6 +71,27 @@ def test_replace_drops_the_old_facts_of_that_document_only(any_store: Store) -> 
     with any_store.transaction() as session:
         assert replace_facts(session, first, []) == 0
     assert [s.fact.doc for s in query(any_store)] == ["second"]
+
+
+def test_a_new_document_s_facts_are_inserted_as_replace_would_store_them(any_store: Store) -> None:
+    replaced, inserted = add_document(any_store, "replaced"), add_document(any_store, "inserted")
+    facts = [fact("x", value=1.0, partner="NL"), fact("x", value=2.0, period="2024-Q2", approx=Approx.ABOUT)]
+    with any_store.transaction() as session:
+        assert replace_facts(session, replaced, facts) == 2
+        assert insert_facts(session, inserted, facts) == 2
+        assert insert_facts(session, inserted, []) == 0
+    with any_store.session() as session:
+        rows = session.execute(select(FactRow).order_by(FactRow.id)).scalars().all()
+        columns = [c.name for c in FactRow.__table__.columns if c.name not in ("id", "document_id")]
+        by_document = {
+            doc_id: [tuple(getattr(row, name) for name in columns) for row in rows if row.document_id == doc_id]
+            for doc_id in (replaced, inserted)
+        }
+    assert by_document[inserted] == by_document[replaced] and len(by_document[inserted]) == 2
+    # refused as replace_facts refuses, before anything is written
+    with pytest.raises(FactStoreError, match="not a finite number"), any_store.transaction() as session:
+        insert_facts(session, inserted, [fact("x", value=3.0), fact("x", value=float("inf"))])
+    assert len(query(any_store, document_id=inserted)) == 2
 
 
 def test_missing_or_odd_periods_are_kept_without_bounds(any_store: Store) -> None:

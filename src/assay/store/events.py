@@ -165,6 +165,11 @@ _UNDATED = select(EventRow).where(
     EventRow.actor.in_(bindparam("actors", expanding=True)),
 )
 _KEYS = select(EventRow.key).where(EventRow.key.in_(bindparam("keys", expanding=True)))
+_IDS_OF_KEYS = select(EventRow.key, EventRow.id).where(EventRow.key.in_(bindparam("keys", expanding=True)))
+# inserted with Core on the session's connection: no unit of work for rows written once
+_INSERT_EVENTS = insert(_EVENTS)
+_INSERT_EVENT_COMMODITIES = insert(_EVENT_COMMODITIES)
+_INSERT_MENTIONS = insert(_MENTIONS)
 
 
 def _candidates(session: Session, events: Sequence[Event]) -> list[EventRow]:
@@ -280,22 +285,19 @@ def _enrich(session: Session, row: EventRow, event: Event, stored: bool) -> None
             session.add_all(EventCommodityRow(event_id=row.id, commodity=commodity) for commodity in new)
 
 
-def record_events(session: Session, document_id: int, events: Sequence[Event]) -> int:
+def record_events(session: Session, document_id: int, events: Sequence[Event], *, replacing: bool = True) -> int:
     """Store a document's events as mentions, merging events other documents reported.
 
     Returns the number of mentions recorded. Raises EventStoreError before writing
-    anything when an event cannot be stored.
+    anything when an event cannot be stored. `replacing=False` for a document stored moments
+    ago in this transaction: it has no mentions yet, so none are looked for or removed.
     """
     for event in events:
         _validate(document_id, event)
-    mentions = _MENTIONS
-    removal = delete(mentions).where(mentions.c.document_id == document_id)
-    dialect = session.get_bind().dialect
-    if dialect.delete_returning:  # SQLite >= 3.35 and PostgreSQL: one round trip instead of two
-        touched = set(session.scalars(removal.returning(mentions.c.event_id)))
-    else:
-        touched = set(session.scalars(select(mentions.c.event_id).where(mentions.c.document_id == document_id)))
-        session.execute(removal)
+    connection = session.connection()
+    touched: set[int] = set()
+    if replacing:
+        touched = set(_remove_mentions(session, document_id))
     if not events:
         _drop_orphans(session, touched)
         return 0
@@ -303,12 +305,15 @@ def record_events(session: Session, document_id: int, events: Sequence[Event]) -
     # join are read once, new events and all mentions are inserted together
     rows = _candidates(session, events)
     stored_count = len(rows)
-    taken_keys = _taken_keys(session, events) | {row.key for row in rows}
+    # stored keys are read only when a new event needs one: most reports join a stored event
+    taken_keys: set[str] | None = None
     reports: list[tuple[EventRow, Event]] = []
     seen: set[tuple[int, str]] = set()
     for event in events:
         row = _find_event(rows, event)
         if row is None:
+            if taken_keys is None:
+                taken_keys = _taken_keys(session, events) | {stored.key for stored in rows[:stored_count]}
             row = _new_event(event, taken_keys)
             rows.append(row)
         else:
@@ -319,20 +324,19 @@ def record_events(session: Session, document_id: int, events: Sequence[Event]) -
         reports.append((row, event))
     new_rows = rows[stored_count:]
     if new_rows:
-        # bulk inserts (one executemany each), and the new ids read back by their unique keys
-        session.execute(insert(_EVENTS), [_columns(row) for row in new_rows])
-        keys = [row.key for row in new_rows]
-        ids = {
-            key: id_ for key, id_ in session.execute(select(EventRow.key, EventRow.id).where(EventRow.key.in_(keys)))
-        }
+        # one executemany, then the new ids read back by their unique keys (SQLite returns ids
+        # in no promised order, and SQLAlchemy then inserts row by row to keep one)
+        connection.execute(_INSERT_EVENTS, [_columns(row) for row in new_rows])
+        found = connection.execute(_IDS_OF_KEYS, {"keys": [row.key for row in new_rows]})
+        ids = {key: id_ for key, id_ in found}
         for row in new_rows:
             row.id = ids[row.key]
-        session.execute(
-            insert(_EVENT_COMMODITIES),
+        connection.execute(
+            _INSERT_EVENT_COMMODITIES,
             [{"event_id": row.id, "commodity": commodity} for row in new_rows for commodity in row.commodities],
         )
-    session.execute(
-        insert(_MENTIONS),
+    connection.execute(
+        _INSERT_MENTIONS,
         [
             {
                 "event_id": row.id,
@@ -346,9 +350,20 @@ def record_events(session: Session, document_id: int, events: Sequence[Event]) -
             for row, event in reports
         ],
     )
-    session.flush()
+    session.flush()  # what _enrich changed on stored events
     _drop_orphans(session, touched)
     return len(reports)
+
+
+def _remove_mentions(session: Session, document_id: int) -> list[int]:
+    """Delete a document's mentions; returns the ids of the events they reported."""
+    mentions = _MENTIONS
+    removal = delete(mentions).where(mentions.c.document_id == document_id)
+    if session.get_bind().dialect.delete_returning:  # SQLite >= 3.35 and PostgreSQL: one round trip, not two
+        return list(session.scalars(removal.returning(mentions.c.event_id)))
+    touched = list(session.scalars(select(mentions.c.event_id).where(mentions.c.document_id == document_id)))
+    session.execute(removal)
+    return touched
 
 
 def _drop_orphans(session: Session, event_ids: set[int]) -> None:

@@ -109,6 +109,15 @@ def replace_facts(session: Session, document_id: int, facts: Sequence[Fact]) -> 
     return len(rows)
 
 
+def insert_facts(session: Session, document_id: int, facts: Sequence[Fact]) -> int:
+    """Store the facts of a document saved moments ago in this transaction (so it has no facts
+    and no corrections yet): `replace_facts` without its delete and corrections lookup."""
+    rows = [_row_values(document_id, fact) for fact in facts]
+    if rows:
+        session.connection().execute(_INSERT_FACT, rows)
+    return len(rows)
+
+
 def query_facts(session: Session, flt: FactFilter) -> list[StoredFact]:
     """Stored facts that pass `flt`, in a stable order (see the module docstring)."""
     if flt.limit is not None and flt.limit < 0:
