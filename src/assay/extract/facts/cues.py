@@ -68,6 +68,9 @@ EXPORTER_AFTER = _cue("EXPORTER_AFTER")
 LIST_MEMBER_GLUE = _cue("LIST_MEMBER_GLUE")
 OWN_PERIOD_GLUE = _cue("OWN_PERIOD_GLUE")
 SINCE_BEFORE = _cue("SINCE_BEFORE")
+PRICE_GAP_BEFORE = _cue("PRICE_GAP_BEFORE")
+PER_ITEM = _cue("PER_ITEM")
+INVENTORY_BEFORE = _cue("INVENTORY_BEFORE")
 # Words before a number that change its meaning, tried in this order.
 APPROX_BEFORE: tuple[tuple[re.Pattern[str], Approx], ...] = tuple(
     (_cue(f"APPROX_BEFORE_{approx.name}"), approx) for approx in (Approx.OVER, Approx.UNDER, Approx.ABOUT)

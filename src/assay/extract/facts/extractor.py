@@ -102,6 +102,7 @@ from assay.extract.facts.slots import (
     percent_runs,
     respective_commodities,
     respective_runs,
+    short_partner_names,
 )
 from assay.extract.facts.tables import TableReader
 from assay.extract.facts.timing import Timing, bare_quarters, canonical_period
@@ -181,6 +182,21 @@ _SUPPLY_WHOLE = re.compile(
 )
 
 
+_SCALE_WORD = frozenset("万萬亿億")
+
+
+def _not_a_level(text: str, q: Quantity, clause: Span, clause_before: str) -> bool:
+    """Numbers that measure nothing assay tracks: a unit word alone ("（单位：万吨）"), an amount per vehicle
+    or per item made ("Each EV uses 2-4 kg", "单车用量从12kg提升至20kg"), and a stock ("库存维持在1.3万吨")."""
+    if text[q.start] in _SCALE_WORD:
+        return True
+    if q.kind is QuantityKind.MASS and cues.INVENTORY_BEFORE.search(clause_before[-24:]):
+        return True
+    if q.kind in (QuantityKind.MASS, QuantityKind.PERCENT):
+        return bool(cues.PER_ITEM.search(text, clause.start, min(clause.end, q.end + 24)))
+    return False
+
+
 class _Reader:
     """One document being read: its layout, mentions and carried context."""
 
@@ -193,7 +209,7 @@ class _Reader:
         self.published = parse_published(doc.published)
         self.reference = reference_date(text, self.published, to_simplified(doc.title or ""))
         self.layout: Layout = analyse(text)
-        self.mentions = governments_as_countries(find_mentions(text), text)
+        self.mentions = short_partner_names(governments_as_countries(find_mentions(text), text), text)
         # a page with no year of its own resolves a month only by a year of the month's own sentence
         own_years = self.reference is None
         found = [p for p in find_periods(text, self.reference, own_sentence_years=own_years) if valid_period(p.period)]
@@ -406,6 +422,8 @@ class _Reader:
         after = text[q.end : sentence.span.end]
         if cues.NOT_A_FACT_AFTER.match(after) or cues.NOT_A_FACT_BEFORE.search(clause_before[-20:]):
             return []
+        if _not_a_level(text, q, clause, clause_before):
+            return []
         if q.kind is QuantityKind.NUMBER and 0 < q.value < 1 and cues.FRACTION_WORD.search(self.text, q.start, q.end):
             # "three quarters of the world's", "rises of around a fifth", "超过全国的一半": a share or change in words
             q = replace(q, kind=QuantityKind.PERCENT, value=round(q.value * 100, 4), unit="%")
@@ -434,6 +452,8 @@ class _Reader:
                 return []
         if q.kind is QuantityKind.MONEY and metric in ("exports", "imports", "shipments", "value"):
             metric = "trade_value"
+        if q.kind is QuantityKind.RATE and metric == "production":
+            metric = "capacity"  # "设计生产规模12万吨/年", "will begin 2,000 t/yr of magnet production": a yearly rate
         if metric in ("quota", "value"):
             return []
         if q.kind is QuantityKind.MASS and metric == "capacity" and q.unit == "t":
@@ -527,6 +547,8 @@ class _Reader:
         tail = clause_before[-40:]
         if cues.ABSOLUTE_CHANGE_BEFORE.search(tail) and not cues.TO_AFTER_CHANGE.search(tail):
             return True
+        if q.kind is QuantityKind.PRICE and cues.PRICE_GAP_BEFORE.search(clause_before[-48:]):
+            return True  # "比国内同期17200元/吨的均价低1190元/吨": the gap between two prices
         if cues.ABSOLUTE_CHANGE_AFTER.match(after[:30]) and q.kind is not QuantityKind.PRICE:
             return True
         # a list after a change: "an increase of 1,554 mt, 1,516 mt and 1,129 mt respectively"

@@ -1,0 +1,199 @@
+"""Who and what a level is about, and whether a number is a fact at all: one wording class per test, in
+sentences written for these tests (English, Simplified and Traditional Chinese). The figures are made up."""
+
+from __future__ import annotations
+
+import pytest
+from fact_helpers import facts_reader, one
+
+facts_of = facts_reader("2024-03-15")
+
+
+# --- shares: the place before 占 is the subject, the place after it the whole --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年，宁夏累计生产原镁6.2万吨，占全国产量8.5%。",
+        "2023年，寧夏累計生產原鎂6.2萬噸，佔全國產量8.5%。",
+        "2023年，宁夏原镁产量6.2万吨，占全国总产量的8.5%。",
+        "2023年，宁夏原镁产量6.2万吨，达到了全国总产量的8.5%。",
+    ],
+)
+def test_a_whole_written_with_its_measure_is_the_whole(text: str) -> None:
+    fact = one(facts_of(text), value=8.5)
+    assert (fact["metric"], fact["geo"], fact["share_of"]) == ("production_share", "CN-NX", "CN")
+
+
+def test_a_province_before_a_national_superlative_is_still_the_subject() -> None:
+    text = "山西省作为全国第二大原镁产地，2023年生产原镁20.1万吨，占全国产量23.6%。"
+    fact = one(facts_of(text), value=23.6)
+    assert (fact["geo"], fact["share_of"]) == ("CN-SX", "CN")
+    assert one(facts_of(text), value=201000)["geo"] == "CN-SX"
+
+
+def test_a_city_share_of_its_province_with_the_provinces_level_between() -> None:
+    text = "2023年，府谷原镁产量达30.2万吨，占据了陕西省36.9万吨总产量的81.8%，达到了全国总产量的36.0%。"
+    facts = facts_of(text)
+    of_province = one(facts, value=81.8)
+    assert (of_province["geo"], of_province["share_of"]) == ("CN-SN:Fugu", "CN-SN")
+    of_nation = one(facts, value=36.0)
+    assert (of_nation["geo"], of_nation["share_of"]) == ("CN-SN:Fugu", "CN")
+    assert one(facts, value=369000)["geo"] == "CN-SN"
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("Refractory magnesia made in Shandong occupies 12% of national total output.", "CN"),
+        ("Refractory magnesia made in Shandong occupies 12% of international total output.", "WORLD"),
+    ],
+)
+def test_occupy_is_a_share_verb(text: str, whole: str) -> None:
+    fact = one(facts_of(text), value=12)
+    assert (fact["commodity"], fact["metric"], fact["geo"], fact["share_of"]) == (
+        "magnesia",
+        "production_share",
+        "CN-SD",
+        whole,
+    )
+
+
+def test_a_city_occupying_a_share_of_another_city() -> None:
+    fact = one(facts_of("The magnesite reserves in Dashiqiao occupy more than 20% of Yingkou."), value=20)
+    assert (fact["metric"], fact["geo"], fact["share_of"]) == ("reserves_share", "CN-LN:Dashiqiao", "CN-LN:Yingkou")
+
+
+# --- trade partners under their one-character short names ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "partner"),
+    [
+        ("5月对美稀土磁铁出口量为410吨，较4月减少3.1%。", "US"),
+        ("5月對美稀土磁鐵出口量為410噸，較4月減少3.1%。", "US"),
+        ("5月对日稀土磁铁出口量为410吨，较4月减少3.1%。", "JP"),
+        ("5月對韓稀土磁鐵出口量為410噸，較4月減少3.1%。", "KR"),
+        ("5月对欧稀土磁铁出口量为410吨，较4月减少3.1%。", "EU"),
+    ],
+)
+def test_a_partner_under_its_short_name(text: str, partner: str) -> None:
+    facts = facts_of(text)
+    assert {(f["geo"], f.get("partner")) for f in facts} == {("CN", partner)}
+    assert one(facts, value=410)["metric"] == "exports"
+
+
+def test_the_dollar_is_not_america() -> None:
+    facts = facts_of("5月人民币对美元汇率走弱，稀土磁铁出口量为410吨。")
+    assert one(facts, value=410).get("partner") is None
+
+
+# --- what is measured: a yearly rate is a capacity ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "该县镁冶炼企业总设计生产规模12万吨/年。",
+        "該縣鎂冶煉企業總設計生產規模12萬噸/年。",
+        "The county's magnesium smelters have a total designed production scale of 120,000 t/yr.",
+        "Northwind Magnetics will begin 120,000 t/yr of sintered NdFeB magnet production in 2026.",
+    ],
+)
+def test_a_yearly_rate_is_a_capacity(text: str) -> None:
+    assert one(facts_of(text), value=120000)["metric"] == "capacity"
+
+
+# --- what is measured: magnesia under its refractory names -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The output of magnesia refractory raw materials in Yingkou was 2.1 million tons in 2023.",
+        "The production of magnesium refractory materials in Yingkou was 2.1 million tons in 2023.",
+    ],
+)
+def test_magnesia_refractory_materials_are_magnesia(text: str) -> None:
+    fact = one(facts_of(text), value=2_100_000)
+    assert (fact["commodity"], fact["metric"]) == ("magnesia", "production")
+
+
+# --- numbers that are not facts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年各地区原镁产量（单位：万吨）\n陕西 | 61.2\n山西 | 18.4",
+        "2023年各地區原鎂產量(單位:萬噸)\n陝西 | 61.2\n山西 | 18.4",
+    ],
+)
+def test_a_unit_word_alone_is_not_a_number(text: str) -> None:
+    assert [f for f in facts_of(text) if f["value"] == 10000] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4月镁锭出口均价折合人民币16010元/吨，比国内同期17200元/吨的均价低1190元/吨。",
+        "4月鎂錠出口均價折合人民幣16010元/噸，比國內同期17200元/噸的均價低1190元/噸。",
+        "4月镁锭出口均价折合人民币16010元/吨，较国内均价低约1190元/吨。",
+        "4月镁锭出口均价折合人民币18390元/吨，较国内均价高出1190元/吨。",
+    ],
+)
+def test_a_gap_between_two_prices_is_not_a_price(text: str) -> None:
+    facts = facts_of(text)
+    assert [f for f in facts if f["value"] == 1190] == []
+    assert facts, "the prices themselves are still read"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Each electric vehicle uses 2-4 kilograms of rare earth magnets, lifting magnet demand in 2024.",
+        "A typical EV motor needs about 2 kg of NdFeB magnets per vehicle.",
+        "新能源车单车稀土永磁用量约为2-4千克。",
+        "某车企新款车型单车镁合金用量从12kg提升至20kg。",
+        "某車企新款車型單車鎂合金用量從12kg提升至20kg。",
+    ],
+)
+def test_an_amount_per_vehicle_is_not_a_countrys_consumption(text: str) -> None:
+    assert facts_of(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年汽车镁合金用量增长，镁合金车身方案较铝合金方案减重18%。",
+        "2023年汽車鎂合金用量增長，鎂合金車身方案較鋁合金方案減重18%。",
+        "Magnesium alloy consumption in cars grew in 2023; the alloy seat frame is 18% lighter than the steel one.",
+    ],
+)
+def test_a_weight_saving_is_not_a_change_of_a_metric(text: str) -> None:
+    assert facts_of(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年，山西白云石价格从40元/吨涨至最高260元/吨，府谷地区白云石到场价稳定在140元/吨。",
+        "2023年，山西白雲石價格從40元/噸漲至最高260元/噸，府谷地區白雲石到場價穩定在140元/噸。",
+        "Delivered dolomite prices in Fugu held at 140 yuan/t in 2023.",
+    ],
+)
+def test_the_price_of_a_raw_material_is_not_the_products_price(text: str) -> None:
+    assert facts_of(text, title="府谷镁锭市场") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年前5个月，原镁生产端的流通周转库存维持在1.3万吨左右。",
+        "2023年前5個月，原鎂生產端的流通周轉庫存維持在1.3萬噸左右。",
+        "Producers' magnesium ingot inventories stood at around 13,000 tonnes in May 2023.",
+    ],
+)
+def test_an_inventory_is_not_output(text: str) -> None:
+    assert facts_of(text) == []
