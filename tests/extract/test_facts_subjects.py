@@ -181,6 +181,8 @@ def test_a_weight_saving_is_not_a_change_of_a_metric(text: str) -> None:
         "2023年，山西白云石价格从40元/吨涨至最高260元/吨，府谷地区白云石到场价稳定在140元/吨。",
         "2023年，山西白雲石價格從40元/噸漲至最高260元/噸，府谷地區白雲石到場價穩定在140元/噸。",
         "Delivered dolomite prices in Fugu held at 140 yuan/t in 2023.",
+        "2023年，府谷兰炭价格为1400元/吨。",
+        "2023年，府谷蘭炭價格為1400元/噸。",
     ],
 )
 def test_the_price_of_a_raw_material_is_not_the_products_price(text: str) -> None:
@@ -197,3 +199,85 @@ def test_the_price_of_a_raw_material_is_not_the_products_price(text: str) -> Non
 )
 def test_an_inventory_is_not_output(text: str) -> None:
     assert facts_of(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年我国镁合金出口金额为.58万美元，同比增长3.1%。",
+        "2023年我國鎂合金出口金額為.58萬美元，同比增長3.1%。",
+    ],
+)
+def test_a_number_that_lost_its_leading_digits_is_not_a_fact(text: str) -> None:
+    assert [f for f in facts_of(text) if f["value"] in (5800, 580_000, 0.58)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我国原镁冶炼企业70多家，前十大企业产量占比仅41.2%。",
+        "我國原鎂冶煉企業70多家，前十大企業產量佔比僅41.2%。",
+        "The top five graphite anode producers accounted for 61.2% of China's output in 2023.",
+    ],
+)
+def test_a_share_of_the_top_few_producers_is_nobodys(text: str) -> None:
+    assert [f for f in facts_of(text) if f["value"] in (41.2, 61.2)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "石墨化是负极材料生产的关键工序，其成本占负极材料成本约45%-55%。",
+        "石墨化是負極材料生產的關鍵工序，其成本佔負極材料成本約45%-55%。",
+        "Graphitization accounts for 45-55% of the cost of graphite anode production.",
+    ],
+)
+def test_a_share_of_costs_is_not_a_share_of_output(text: str) -> None:
+    assert [f for f in facts_of(text) if f["value"] == 45] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "China produced 702 kt of magnesium in 2023: 412 kt in Shaanxi, 150 kt in Shanxi and 140 kt in other "
+            "regions.",
+            150_000,
+        ),
+        ("2023年晶质石墨储量中，黑龙江1.7亿吨，占比51%；山东0.2亿吨，占比6%；其他地区占比约8%。", 6),
+        ("2023年晶質石墨儲量中，黑龍江1.7億噸，佔比51%；山東0.2億噸，佔比6%；其他地區佔比約8%。", 6),
+    ],
+)
+def test_the_other_regions_are_not_a_place(text: str, kept: float) -> None:
+    facts = facts_of(text)
+    assert [f for f in facts if f["value"] in (140_000, 8)] == []
+    assert one(facts, value=kept)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "North America produced only 1.4% of the world's graphite supply in 2023.",
+        "South America produced only 1.4% of the world's graphite supply in 2023.",
+        "2023年北美石墨产量仅占全球的1.4%。",
+        "2023年北美石墨產量僅佔全球的1.4%。",
+    ],
+)
+def test_a_region_with_no_code_is_not_the_country_inside_its_name(text: str) -> None:
+    assert [f for f in facts_of(text) if f["value"] == 1.4] == []
+
+
+def test_south_africa_is_still_a_country() -> None:
+    assert one(facts_of("South Africa produced 1.4% of the world's graphite supply in 2023."), value=1.4)["geo"] == "ZA"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("World magnesite reserves is 7.4bn. tons in 2023.", 7_400_000_000),
+        ("World magnesite production is 27m. tons in 2023.", 27_000_000),
+    ],
+)
+def test_a_scale_abbreviation_with_a_full_stop_before_its_unit(text: str, value: float) -> None:
+    fact = one(facts_of(text), value=value)
+    assert (fact["commodity"], fact["geo"], fact["unit"]) == ("magnesite", "WORLD", "t")

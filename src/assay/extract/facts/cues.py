@@ -71,6 +71,11 @@ SINCE_BEFORE = _cue("SINCE_BEFORE")
 PRICE_GAP_BEFORE = _cue("PRICE_GAP_BEFORE")
 PER_ITEM = _cue("PER_ITEM")
 INVENTORY_BEFORE = _cue("INVENTORY_BEFORE")
+TOP_GROUP = _cue("TOP_GROUP")
+COST_SHARE_BEFORE = _cue("COST_SHARE_BEFORE")
+COST_SHARE_AFTER = _cue("COST_SHARE_AFTER")
+REMAINDER_BEFORE = _cue("REMAINDER_BEFORE")
+REMAINDER_AFTER = _cue("REMAINDER_AFTER")
 # Words before a number that change its meaning, tried in this order.
 APPROX_BEFORE: tuple[tuple[re.Pattern[str], Approx], ...] = tuple(
     (_cue(f"APPROX_BEFORE_{approx.name}"), approx) for approx in (Approx.OVER, Approx.UNDER, Approx.ABOUT)

@@ -190,6 +190,10 @@ def _not_a_level(text: str, q: Quantity, clause: Span, clause_before: str) -> bo
     or per item made ("Each EV uses 2-4 kg", "单车用量从12kg提升至20kg"), and a stock ("库存维持在1.3万吨")."""
     if text[q.start] in _SCALE_WORD:
         return True
+    if q.start >= 2 and text[q.start - 1] == "." and "\u4e00" <= text[q.start - 2] <= "\u9fff":
+        return True  # "出口金额为.67万美元": a decimal that lost its leading digits on a converted page
+    if cues.REMAINDER_BEFORE.search(clause_before[-32:]) or cues.REMAINDER_AFTER.match(text[q.end : clause.end]):
+        return True  # "140 kt in other regions", "其他地区占比约8%": the rest, no one place
     if q.kind is QuantityKind.MASS and cues.INVENTORY_BEFORE.search(clause_before[-24:]):
         return True
     if q.kind in (QuantityKind.MASS, QuantityKind.PERCENT):
@@ -626,6 +630,12 @@ class _Reader:
         text = self.text
         if _REVENUE_SHARE.search(text, max(clause.start, q.start - 30), q.start):
             return []  # "营收占比分别为63.51%和35.95%", "40% of its revenue": a share of sales, not of output
+        if cues.COST_SHARE_BEFORE.search(text, max(clause.start, q.start - 30), q.start) or cues.COST_SHARE_AFTER.match(
+            after
+        ):
+            return []  # "其成本占负极材料成本约45%", "45% of the cost of anode production": a share of costs
+        if cues.TOP_GROUP.search(text, max(clause.start, q.start - 60), q.start):
+            return []  # "前十大企业产量占比41.2%", "the top five producers accounted for 61.2%": a group's share
         named = {m.value for m in sentence.mentions if m.kind in (COMPANY, GEO) and m.end <= q.start}
         if len(named) >= 2 and _COMBINED.search(text, sentence.span.start, q.start):
             return []  # "两家合计占全国90%以上", "together they hold 90%": no one holder to give it to

@@ -321,14 +321,16 @@ def _read_multiplier(text: str, r: Reading) -> None:
     ):  # a wrapped line goes on with a whole lower-case word ("100\nbillion"), not "5\nk" or "5\nMillions"
         return
     glued = mult.start("mult") == r.end
+    # "8.5bn. tons", "29m. tons": an abbreviated scale word with its full stop, then the unit
+    dot = 1 if text[mult.end() : mult.end() + 1] == "." and _MASS_OR_MONEY_AFTER.match(text, mult.end() + 1) else 0
     if word == "b" and not glued:
         return
-    if word == "m" and not (glued and _MASS_OR_MONEY_AFTER.match(text, mult.end())):
+    if word == "m" and not (glued and _MASS_OR_MONEY_AFTER.match(text, mult.end() + dot)):
         return
     factor = u.MULTIPLIER_LOOKUP[word]
     r.value *= factor
     r.scale *= factor
-    r.end = mult.end()
+    r.end = mult.end() + (dot if len(word) <= 3 else 0)
 
 
 def _read_before(text: str, reversed_text: str, r: Reading, consumed: int) -> None:
