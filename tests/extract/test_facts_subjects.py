@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from fact_helpers import facts_reader, one
 
+from assay.extract.numbers.reader import read_quantities
+
 facts_of = facts_reader("2024-03-15")
 
 
@@ -281,3 +283,26 @@ def test_south_africa_is_still_a_country() -> None:
 def test_a_scale_abbreviation_with_a_full_stop_before_its_unit(text: str, value: float) -> None:
     fact = one(facts_of(text), value=value)
     assert (fact["commodity"], fact["geo"], fact["unit"]) == ("magnesite", "WORLD", "t")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DBM 90% MgO fell to $250-290 per tonne fob China from $340/360 per tonne a week earlier.",
+        "本周重烧镁砂90%报价为250-290美元/吨，一周前为340/360美元/吨。",
+        "本週重燒鎂砂90%報價為250-290美元/噸，一週前為340/360美元/噸。",
+    ],
+)
+def test_two_prices_split_by_a_slash_are_a_range(text: str) -> None:
+    fact = one(facts_of(text), value=340)
+    assert (fact["commodity"], fact["metric"], fact["value_high"], fact["unit"]) == (
+        "dead_burned_magnesia",
+        "price",
+        360,
+        "USD/t",
+    )
+    assert [f for f in facts_of(text) if f["value"] < 1] == []
+
+
+def test_a_fraction_stays_a_fraction() -> None:
+    assert [q.value for q in read_quantities("about 3/4 of output")] == [0.75]
