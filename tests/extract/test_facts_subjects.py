@@ -306,3 +306,22 @@ def test_two_prices_split_by_a_slash_are_a_range(text: str) -> None:
 
 def test_a_fraction_stays_a_fraction() -> None:
     assert [q.value for q in read_quantities("about 3/4 of output")] == [0.75]
+
+
+@pytest.mark.parametrize(
+    ("text", "commodity"),
+    [
+        (
+            "Licences for rare earth exports are slow. China, which accounts for over 85% of global rare earth "
+            "magnet production, tightened its controls on seven rare earths in April.",
+            "rare_earth_magnets",
+        ),
+        (
+            "Graphite exports slowed. China, which makes about 85% of the world's spherical graphite output, "
+            "tightened its controls on graphite in October.",
+            "spherical_graphite",
+        ),
+    ],
+)
+def test_a_number_inside_a_relative_clause_takes_the_clauses_own_product(text: str, commodity: str) -> None:
+    assert one(facts_of(text), value=85)["commodity"] == commodity

@@ -381,6 +381,15 @@ class _Reader:
             self._usable_at = (sentence.span.start, usable)
         return self._usable_at[1]
 
+    def _usable_for(self, sentence: Sentence, q: Quantity) -> list[Mention]:
+        """The mentions a number may take its product from: a number inside a relative clause or an example
+        ("China, which accounts for over 90% of global rare earth magnet production, …") takes that clause's own."""
+        own = next(((a, b) for a, b in self._examples(sentence) if a <= q.start < b), None)
+        if own is None:
+            return self._usable(sentence)
+        inside = [m for m in sentence.mentions if own[0] <= m.start < own[1]]
+        return sorted([*self._usable(sentence), *inside], key=lambda m: m.start)
+
     def _carry_of(self, sentence: Sentence, carry: Carry, made_facts: bool = False) -> Carry:
         """Context a sentence leaves for the next: its last commodity, metric, subject place and period."""
         commodity, form, metric, period, geo = carry.commodity, carry.form, carry.metric, carry.period, carry.geo
@@ -679,7 +688,7 @@ class _Reader:
         clause_before: str,
     ) -> Fact | None:
         text = self.text
-        found = self._respective[0] or commodity_of(self._usable(sentence), q, clause, text)
+        found = self._respective[0] or commodity_of(self._usable_for(sentence, q), q, clause, text)
         if self._respective[1] and not metric.endswith("_share"):
             metric = self._respective[1]
         geo, partner = choose_geo(sentence, q, clause, text, metric, carry)
