@@ -325,3 +325,17 @@ def test_a_fraction_stays_a_fraction() -> None:
 )
 def test_a_number_inside_a_relative_clause_takes_the_clauses_own_product(text: str, commodity: str) -> None:
     assert one(facts_of(text), value=85)["commodity"] == commodity
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The total designed scale of magnesite mining in Xiuyan is 4.2 million tons, with reserves of 0.6 billion tons.",
+        "岫岩菱镁矿储量6亿吨，开采总设计规模420万吨。",
+        "岫岩菱鎂礦儲量6億噸，開採總設計規模420萬噸。",
+    ],
+)
+def test_a_designed_scale_is_a_capacity(text: str) -> None:
+    fact = one(facts_of(text), value=4_200_000)
+    assert (fact["commodity"], fact["metric"], fact["unit"]) == ("magnesite", "capacity", "t/yr")
+    assert one(facts_of(text), value=600_000_000)["metric"] == "reserves"
