@@ -330,7 +330,7 @@ def test_a_number_inside_a_relative_clause_takes_the_clauses_own_product(text: s
 @pytest.mark.parametrize(
     "text",
     [
-        "The total designed scale of magnesite mining in Xiuyan is 4.2 million tons, with reserves of 0.6 billion tons.",
+        "The total designed scale of magnesite mining in Xiuyan is 4.2 million tons, with reserves of 0.6 billion t.",
         "岫岩菱镁矿储量6亿吨，开采总设计规模420万吨。",
         "岫岩菱鎂礦儲量6億噸，開採總設計規模420萬噸。",
     ],
@@ -339,3 +339,36 @@ def test_a_designed_scale_is_a_capacity(text: str) -> None:
     fact = one(facts_of(text), value=4_200_000)
     assert (fact["commodity"], fact["metric"], fact["unit"]) == ("magnesite", "capacity", "t/yr")
     assert one(facts_of(text), value=600_000_000)["metric"] == "reserves"
+
+
+def test_my_country_of_a_translated_page_is_china() -> None:
+    text = (
+        "Brazil mined 1.1 million tons of magnesite in 2023. My country has abundant magnesium resources, with "
+        "proven magnesite reserves of 3.5 billion tons."
+    )
+    assert one(facts_of(text), value=3_500_000_000)["geo"] == "CN"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After the U.S. raised tariffs, China's magnet exports to Germany rose to 1,200 tons in July but fell "
+        "again to 1,050 tons in August.",
+        "在美国加征关税后，中国7月对德国稀土磁铁出口量升至1200吨，8月又降至1050吨。",
+        "在美國加徵關稅後，中國7月對德國稀土磁鐵出口量升至1200噸，8月又降至1050噸。",
+    ],
+)
+def test_the_actor_of_an_opening_clause_is_not_the_subject(text: str) -> None:
+    fact = one(facts_of(text), value=1050)
+    assert (fact["geo"], fact.get("partner")) == ("CN", "DE")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新型钕铁硼磁体能效提升12%-15%，需求持续增长。",
+        "新型釹鐵硼磁體能效提升12%-15%，需求持續增長。",
+    ],
+)
+def test_an_efficiency_gain_is_not_a_change_of_a_metric(text: str) -> None:
+    assert facts_of(text) == []

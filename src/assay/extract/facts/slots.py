@@ -80,6 +80,12 @@ def _is_grade(m: Mention, text: str) -> bool:
 
 
 _LABEL_GAP = re.compile(r"[ \t]*[:：][ \t]*")
+# a sentence that opens on a subordinate clause ("After the U.S. responded, …", "随着美国加征关税，…")
+_OPENING_CLAUSE = re.compile(
+    r"\s*(?:(?:after|when|as|since|before|although|though|while|once|because|following|despite)\s[^,;\d]{0,60},"
+    r"|(?:随着|在|由于|因|虽然|尽管)[^，,；;。\d]{0,30}(?:后|之后|以后|时|之际|下)?[，,])",
+    re.IGNORECASE,
+)
 _TOPIC_OPENING = re.compile(
     r"(?:\b(?:in terms of|as for|as to|regarding|when it comes to)(?:\s+the)?\s*|(?:至于|至於)\s*)\Z", re.I
 )
@@ -402,6 +408,9 @@ def choose_geo(
             m for i, m in enumerate(in_clause_before) if i == 0 or not _LOCATIVE.search(text[clause.start : m.start])
         ]  # "Liaoning, in northeast China, …": China only locates Liaoning
         before = [m for m in subjects if m.end <= q.start]
+        opening = _OPENING_CLAUSE.match(text, sentence.span.start, q.start)
+        if opening is not None:  # "After the U.S. responded, China's exports …": the opening clause's actor
+            before = [m for m in before if m.start >= opening.end()] or before
         after_in_clause = [m for m in subjects if m.start >= q.end and m.end <= clause.end]
         wholes_just_before = [
             m
