@@ -372,3 +372,21 @@ def test_the_actor_of_an_opening_clause_is_not_the_subject(text: str) -> None:
 )
 def test_an_efficiency_gain_is_not_a_change_of_a_metric(text: str) -> None:
     assert facts_of(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The production of caustic calcined magnesia (CCM), dead burned magnesia (DBM) and fused magnesia (FM) in "
+        "2022 were 4 million tonnes, 6 million tonnes and 3 million tonnes respectively.",
+        "The production of caustic calcined magnesia (CCM), dead burned magnesia (DBM) and fused magnesia (FM) in "
+        "2022 are 4 million tonnes, 6 million tonnes and 3 million tonnes specifically.",
+        "2022年轻烧镁粉（CCM）、重烧镁砂（DBM）和电熔镁砂（FM）产量分别为400万吨、600万吨和300万吨。",
+        "2022年輕燒鎂粉（CCM）、重燒鎂砂（DBM）和電熔鎂砂（FM）產量分別為400萬噸、600萬噸和300萬噸。",
+    ],
+)
+def test_a_list_of_products_with_their_abbreviations_pairs_with_its_values(text: str) -> None:
+    facts = facts_of(text)
+    assert one(facts, value=4_000_000)["commodity"] == "caustic_calcined_magnesia"
+    assert one(facts, value=6_000_000)["commodity"] == "dead_burned_magnesia"
+    assert one(facts, value=3_000_000)["commodity"] == "fused_magnesia"

@@ -576,7 +576,7 @@ def adjacent_price(text: str, q: Quantity, sentence: Sentence) -> bool:
     return False
 
 
-_RESPECTIVELY = re.compile(r"\brespectively\b|分别|各为|依次为", re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"\b(?:respectively|specifically)\b|分别|各为|依次为", re.IGNORECASE)
 _LONGEST_LIST = 8  # a longer run of numbers is a table or a series, not a list paired with products
 _VALUE_GLUE = re.compile(r"\s*(?:,|，|、|和|及|与|and|,\s*and)\s*", re.IGNORECASE)
 
@@ -611,14 +611,28 @@ def percent_runs(sentence: Sentence, text: str) -> list[list[Quantity]]:
     return [run for run in runs if 2 <= len(run) <= _LONGEST_LIST]
 
 
+# "dead burned magnesia (DBM)": a product's abbreviation in brackets right after its name
+_ABBREVIATION_AFTER = re.compile(r"\s*[(（][^()（）]{1,12}[)）]")
+
+
 def respective_commodities(sentence: Sentence, run: Sequence[Quantity], text: str) -> list[Mention] | None:
-    """The list of distinct products written before a run of values, when it is as long as the run."""
+    """The list of distinct products written before a run of values, when it is as long as the run; a name's
+    abbreviation in brackets ("caustic calcined magnesia (CCM), dead burned magnesia (DBM) and …") is no item."""
     items = [m for m in sentence.mentions if m.kind == COMMODITY and m.end <= run[0].start and m.value != "-"]
+    ends: dict[int, int] = {}  # an item's end, after its bracketed abbreviation
+    named: list[Mention] = []
+    for m in items:
+        if named and m.start < ends[named[-1].start] and m.value == named[-1].value:
+            continue  # the abbreviation itself
+        abbreviation = _ABBREVIATION_AFTER.match(text, m.end)
+        ends[m.start] = abbreviation.end() if abbreviation else m.end
+        named.append(m)
+    items = named
     if len(items) < len(run):
         return None
     group = [items[-1]]
     for m in reversed(items[:-1]):
-        if _LIST_GLUE.match(text[m.end : group[0].start]):
+        if _LIST_GLUE.match(text[ends[m.start] : group[0].start]):
             group.insert(0, m)
         else:
             break
