@@ -390,3 +390,26 @@ def test_a_list_of_products_with_their_abbreviations_pairs_with_its_values(text:
     assert one(facts, value=4_000_000)["commodity"] == "caustic_calcined_magnesia"
     assert one(facts, value=6_000_000)["commodity"] == "dead_burned_magnesia"
     assert one(facts, value=3_000_000)["commodity"] == "fused_magnesia"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1月9日，氧化镨钕均价每吨 58.2 万元，金属镨钕 71.5 万元。",
+        "1月9日，氧化鐠釹均價每噸 58.2 萬元，金屬鐠釹 71.5 萬元。",
+        "On January 9, the average price of praseodymium-neodymium oxide per tonne was 582,000 yuan.",
+    ],
+)
+def test_a_price_with_its_weight_written_first(text: str) -> None:
+    fact = one(facts_of(text), value=582_000)
+    assert (fact["commodity"], fact["metric"], fact["unit"]) == ("prnd", "price", "CNY/t")
+
+
+def test_a_price_per_kilogram_written_first() -> None:
+    fact = one(facts_of("1月9日，氧化铽均价每公斤 6350 元。"), value=6350)
+    assert (fact["commodity"], fact["unit"]) == ("terbium", "CNY/kg")
+
+
+def test_the_second_amount_of_a_price_sentence_takes_the_same_weight() -> None:
+    fact = one(facts_of("1月9日，氧化镨钕均价每吨 58.2 万元，金属镨钕 71.5 万元。"), value=715_000)
+    assert (fact["metric"], fact["unit"]) == ("price", "CNY/t")

@@ -157,6 +157,12 @@ _UNTRACKED_UNIT = re.compile(
     r"\s*(?:[kMGT]Wh\b|[kMGT]W\b|units?\b|vehicles?\b|cars?\b|sets?\b|pieces?\b|辆|輛|台|套|件|千瓦时|千瓦時)"
 )
 
+# the weight a price is for, written before the amount: 每吨 62.49 万元, 每公斤850元, "per tonne of 580,000 yuan"
+_PER_MASS_BEFORE = re.compile(
+    r"每\s*(?:(?P<t>吨)|(?P<kg>公斤|千克))\s*(?:为|達|达|约|在)?\s*$"
+    r"|\bper\s+(?:metric\s+)?(?:(?P<t2>tonnes?|tons?|mt)|(?P<kg2>kg|kilograms?))\s+(?:of|at|was|is|stood at)\s*$",
+    re.IGNORECASE,
+)
 _SAME_BELOW = re.compile(r"\s*[,，]?\s*(?:the same below|same below|下同)", re.I)
 _DIFFERENCE_AFTER = re.compile(r"\s*(?:lower|higher|less|more|cheaper|dearer|above|below)\s+than\b", re.I)
 _REVENUE_SHARE = re.compile(r"营收|营业收入|營收|營業收入|收入占比|\brevenues?\b|\bsales\b", re.I)
@@ -500,6 +506,11 @@ class _Reader:
         """A bare amount in a sentence about prices takes the weight of the price quoted before it in its
         paragraph ("$2,850 per tonne … below $2,800 in mid November", "900,000 yuan per tonne this week from
         850,000 yuan last week"), or of a note beside it ("20,000 yuan (ton price, the same below)", 吨价)."""
+        per = _PER_MASS_BEFORE.search(self.text, max(0, q.start - 24), q.start)
+        if per is not None:  # "均价每吨 62.49 万元", "a price per tonne of 580,000 yuan": the weight written first
+            unit = f"{q.unit}/{'kg' if per['kg'] or per['kg2'] else 't'}"
+            self._priced[q.start] = (q.end, unit, q.value)
+            return replace(q, kind=QuantityKind.PRICE, unit=unit)
         metrics = {m.value for m in sentence.mentions if m.kind == METRIC}
         if metrics & {"revenue", "net_profit", "investment", "output_value", "trade_value", "value", "exports"}:
             return q
