@@ -413,3 +413,15 @@ def test_a_price_per_kilogram_written_first() -> None:
 def test_the_second_amount_of_a_price_sentence_takes_the_same_weight() -> None:
     fact = one(facts_of("1月9日，氧化镨钕均价每吨 58.2 万元，金属镨钕 71.5 万元。"), value=715_000)
     assert (fact["metric"], fact["unit"]) == ("price", "CNY/t")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "China's magnesium exports fell in May. China supplies around 87% of the world's magnesium.",
+        "China provides about 87% of global graphite anode material, the group said.",
+    ],
+)
+def test_supplying_a_share_of_the_world_is_a_share_of_production(text: str) -> None:
+    fact = one(facts_of(text), value=87)
+    assert (fact["metric"], fact["geo"], fact["share_of"]) == ("production_share", "CN", "WORLD")

@@ -187,6 +187,13 @@ _SUPPLY_WHOLE = re.compile(
     re.IGNORECASE,
 )
 
+# "China supplies around 85% of the world's magnesium": a share of what the world produces
+_SUPPLY_VERB = re.compile(
+    r"\b(?:supplies|supplied|supplying|provides|provided|providing)\s+(?:about|around|nearly|almost|over|more than|"
+    r"some|roughly|approximately|an estimated|up to)?\s*$",
+    re.IGNORECASE,
+)
+_OF_THE_WORLD = re.compile(r"\s*(?:%|percent|per cent|pc)?\s*of\s+(?:the\s+)?(?:world|global)", re.IGNORECASE)
 
 _SCALE_WORD = frozenset("万萬亿億")
 
@@ -668,7 +675,10 @@ class _Reader:
             whole_metric = next((m.value for m in metrics if q.end <= m.start < clause.end), None)
             part_metric = next((m.value for m in reversed(metrics) if m.end <= q.start), None)
         whole_metric, part_metric = trade(whole_metric), trade(part_metric)
-        if whole_metric is None and _SUPPLY_WHOLE.search(text[q.end : clause.end][:60] + "|" + clause_before[-24:]):
+        supplies_world = bool(_SUPPLY_VERB.search(clause_before[-40:]) and _OF_THE_WORLD.match(after))
+        if whole_metric is None and (
+            supplies_world or _SUPPLY_WHOLE.search(text[q.end : clause.end][:60] + "|" + clause_before[-24:])
+        ):
             whole_metric = "production"  # "80% of world supply", "占全球供应量的80%": a share of what is produced
             part_metric = part_metric if part_metric in SHARE_METRICS else None  # not "the price …, which represents"
         if cues.MARKET_SHARE.search(text[max(sentence.span.start, q.start - 30) : q.end + 10]):
