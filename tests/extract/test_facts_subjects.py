@@ -425,3 +425,18 @@ def test_the_second_amount_of_a_price_sentence_takes_the_same_weight() -> None:
 def test_supplying_a_share_of_the_world_is_a_share_of_production(text: str) -> None:
     fact = one(facts_of(text), value=87)
     assert (fact["metric"], fact["geo"], fact["share_of"]) == ("production_share", "CN", "WORLD")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "China exported 702,000 tonnes of caustic calcined magnesia in 2023, up by 7.4% from 653,600 tonnes in "
+        "2022 in response to growing overseas demand.",
+        "China exported 702,000 tonnes of caustic calcined magnesia in 2023, up by 7.4% from 653,600 tonnes in "
+        "2022 due to strong demand from steelmakers.",
+    ],
+)
+def test_a_metric_named_in_a_reason_is_not_the_numbers(text: str) -> None:
+    facts = facts_of(text)
+    assert {f["metric"] for f in facts} == {"exports"}
+    assert one(facts, value=653_600)["period"] == "2022"

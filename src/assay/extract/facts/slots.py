@@ -80,6 +80,11 @@ def _is_grade(m: Mention, text: str) -> bool:
 
 
 _LABEL_GAP = re.compile(r"[ \t]*[:：][ \t]*")
+_REASON_BETWEEN = re.compile(
+    r"\b(?:in response to|due to|because of|amid|driven by|on the back of|thanks to|owing to|as a result of)\b"
+    r"|由于|因为|得益于|受益于",
+    re.IGNORECASE,
+)
 # a sentence that opens on a subordinate clause ("After the U.S. responded, …", "随着美国加征关税，…")
 _OPENING_CLAUSE = re.compile(
     r"\s*(?:(?:after|when|as|since|before|although|though|while|once|because|following|despite)\s[^,;\d]{0,60},"
@@ -145,8 +150,14 @@ def nearest(
 def choose_metric(
     sentence: Sentence, q: Quantity, clause: Span, kinds: tuple[str, ...], text: str, carried: str | None = None
 ) -> str | None:
-    """The metric cue nearest the number among those its kind allows; `value`, `quota`, shipments resolved."""
-    cues = [m for m in sentence.mentions if m.kind == METRIC]
+    """The metric cue nearest the number among those its kind allows; `value`, `quota`, shipments resolved.
+    A cue in a reason given after the number ("… 653,528 t in 2017 in response to growing overseas demand")
+    is the reason's, not the number's."""
+    cues = [
+        m
+        for m in sentence.mentions
+        if m.kind == METRIC and not (m.start >= q.end and _REASON_BETWEEN.search(text, q.end, m.start))
+    ]
     found = nearest(cues, q, clause, kinds)
     if found is None:
         return None
