@@ -440,3 +440,7 @@ def test_a_metric_named_in_a_reason_is_not_the_numbers(text: str) -> None:
     facts = facts_of(text)
     assert {f["metric"] for f in facts} == {"exports"}
     assert one(facts, value=653_600)["period"] == "2022"
+
+
+def test_a_place_opening_its_sentence_is_still_the_subject() -> None:
+    assert one(facts_of("在江西，2023年稀土冶炼分离产量为6.1万吨。"), value=61000)["geo"] == "CN-JX"

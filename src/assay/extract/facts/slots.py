@@ -88,7 +88,7 @@ _REASON_BETWEEN = re.compile(
 # a sentence that opens on a subordinate clause ("After the U.S. responded, …", "随着美国加征关税，…")
 _OPENING_CLAUSE = re.compile(
     r"\s*(?:(?:after|when|as|since|before|although|though|while|once|because|following|despite)\s[^,;\d]{0,60},"
-    r"|(?:随着|在|由于|因|虽然|尽管)[^，,；;。\d]{0,30}(?:后|之后|以后|时|之际|下)?[，,])",
+    r"|(?:随着|由于|因为|虽然|尽管)[^，,；;。\d]{0,30}[，,]|在[^，,；;。\d]{0,30}(?:后|之后|以后|时|之际)[，,])",
     re.IGNORECASE,
 )
 _TOPIC_OPENING = re.compile(
