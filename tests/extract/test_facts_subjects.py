@@ -444,3 +444,16 @@ def test_a_metric_named_in_a_reason_is_not_the_numbers(text: str) -> None:
 
 def test_a_place_opening_its_sentence_is_still_the_subject() -> None:
     assert one(facts_of("在江西，2023年稀土冶炼分离产量为6.1万吨。"), value=61000)["geo"] == "CN-JX"
+
+
+def test_the_us_dollar_written_after_its_sign() -> None:
+    fact = one(facts_of("The average NdPr market price was $US52/kg during the September quarter."), value=52)
+    assert (fact["commodity"], fact["metric"], fact["unit"]) == ("prnd", "price", "USD/kg")
+    assert [q.unit for q in read_quantities("$A73/kg")] == ["AUD/kg"]
+
+
+def test_a_bracketed_amount_after_a_price_in_the_same_sign_is_a_gloss() -> None:
+    text = "The average NdPr market price was $US52/kg ($79) and the company achieved sales revenue of $150 million."
+    facts = facts_of(text)
+    assert [f for f in facts if f["value"] == 79] == []
+    assert one(facts, value=52)["unit"] == "USD/kg"

@@ -214,6 +214,18 @@ def _not_a_level(text: str, q: Quantity, clause: Span, clause_before: str) -> bo
     return False
 
 
+def _glosses_a_price(text: str, q: Quantity, sentence: Sentence) -> bool:
+    """A bare amount in brackets right after a price in the same currency sign ("$US48/kg ($73)") restates
+    that price in another, unnamed currency: not a fact of its own."""
+    prior = next((o for o in reversed(sentence.quantities) if o.end <= q.start), None)
+    return (
+        prior is not None
+        and prior.kind is QuantityKind.PRICE
+        and (prior.unit or "").startswith(f"{q.unit}/")
+        and re.fullmatch(r"\s*[(（]\s*", text[prior.end : q.start]) is not None
+    )
+
+
 class _Reader:
     """One document being read: its layout, mentions and carried context."""
 
@@ -456,6 +468,8 @@ class _Reader:
         if q.kind is QuantityKind.PERCENT:
             return self._percent_facts(q, sentence, clause, carry, heading)
         if q.kind is QuantityKind.MONEY and q.unit:
+            if _glosses_a_price(text, q, sentence):
+                return []  # "$US48/kg ($73)": the same price in the page's own dollars, left unnamed
             q = self._priced_as_before(q, sentence, carry)
         kinds = LEVEL_METRICS.get(q.kind)
         if kinds is None or q.unit is None or q.unit not in FACT_UNITS or q.value == 0:
