@@ -457,3 +457,11 @@ def test_a_bracketed_amount_after_a_price_in_the_same_sign_is_a_gloss() -> None:
     facts = facts_of(text)
     assert [f for f in facts if f["value"] == 79] == []
     assert one(facts, value=52)["unit"] == "USD/kg"
+
+
+def test_an_opening_price_phrase_is_the_product_the_week_ended_on() -> None:
+    text = (
+        "At CNY 31,000 per metric ton, the price of lanthanum oxide did not change since the previous week. "
+        "At CNY 26,500 per metric ton, the week finished with no movement for rare earth carbonate."
+    )
+    assert one(facts_of(text, published="2013-08-28"), value=26500)["commodity"] == "rare_earths"
