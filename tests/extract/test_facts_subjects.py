@@ -465,3 +465,15 @@ def test_an_opening_price_phrase_is_the_product_the_week_ended_on() -> None:
         "At CNY 26,500 per metric ton, the week finished with no movement for rare earth carbonate."
     )
     assert one(facts_of(text, published="2013-08-28"), value=26500)["commodity"] == "rare_earths"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年全球镁合金产能高度集中于中国(占比超75%),主产区集中在陕西、山西。",
+        "2024年全球鎂合金產能高度集中於中國(佔比超75%),主產區集中在陝西、山西。",
+    ],
+)
+def test_a_place_in_a_later_clause_is_not_the_whole(text: str) -> None:
+    fact = one(facts_of(text), value=75)
+    assert (fact["metric"], fact["geo"], fact["share_of"]) == ("capacity_share", "CN", "WORLD")

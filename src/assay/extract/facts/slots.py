@@ -61,6 +61,7 @@ _WORLD_LEVEL_GAP = re.compile(
     r"|[\u4e00-\u9fff]{0,4}?(?:总产量|产量|储量|总储量|消费量|产能|总量)\s*(?:为|达|达到|约|约为|仅)?\s*",
     re.IGNORECASE,
 )
+_CLAUSE_BREAK = re.compile(r"[,，;；。]|[)）]\s*[,，、]")
 _WHOLE_GAP = re.compile(rf"\s*{_ZH_WHOLE_MEASURE}(?:的|'s|’s)?\s*(?:[约近超]|超过|约为)?\s*")
 # "占据了陕西省30.66万吨总产量的81.86%": the whole named after the share verb, its own level between
 _SHARE_VERB_BEFORE = re.compile(r"占(?:到|据|据了)?|\b(?:account(?:s|ed|ing)?\s+for|occup(?:y|ies|ied|ying))\b", re.I)
@@ -525,7 +526,8 @@ def choose_whole(sentence: Sentence, q: Quantity, text: str, geo: str, partner: 
         and roles.get(m.start) == "whole"
         and 0 <= m.start - q.end < 60
         and not (m.end <= following and _WHOLE_GAP.fullmatch(text, m.end, following))
-    ]  # "占全省的86%，其中海城又占鞍山的70%": 鞍山 is the next number's whole
+        and not _CLAUSE_BREAK.search(text, q.end, m.start)
+    ]  # "占全省的86%，其中海城又占鞍山的70%": 鞍山 is the next number's whole; "(占比超80%),主产区集中在陕西": not one
     just_before = [
         m
         for m in sentence.mentions
