@@ -477,3 +477,14 @@ def test_an_opening_price_phrase_is_the_product_the_week_ended_on() -> None:
 def test_a_place_in_a_later_clause_is_not_the_whole(text: str) -> None:
     fact = one(facts_of(text), value=75)
     assert (fact["metric"], fact["geo"], fact["share_of"]) == ("capacity_share", "CN", "WORLD")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "府谷镁企配套建设了50万吨兰炭生产线。",
+        "原料端：国内白云石矿储量丰富（占全球35%），原镁产量增速放缓。",
+    ],
+)
+def test_a_raw_material_measured_next_to_the_number(text: str) -> None:
+    assert [f for f in facts_of(text, title="府谷镁锭市场") if f["value"] in (500_000, 35)] == []

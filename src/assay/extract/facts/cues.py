@@ -76,6 +76,7 @@ COST_SHARE_BEFORE = _cue("COST_SHARE_BEFORE")
 COST_SHARE_AFTER = _cue("COST_SHARE_AFTER")
 REMAINDER_BEFORE = _cue("REMAINDER_BEFORE")
 REMAINDER_AFTER = _cue("REMAINDER_AFTER")
+RAW_MATERIAL = _cue("RAW_MATERIAL")
 # Words before a number that change its meaning, tried in this order.
 APPROX_BEFORE: tuple[tuple[re.Pattern[str], Approx], ...] = tuple(
     (_cue(f"APPROX_BEFORE_{approx.name}"), approx) for approx in (Approx.OVER, Approx.UNDER, Approx.ABOUT)

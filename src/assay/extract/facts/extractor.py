@@ -406,6 +406,19 @@ class _Reader:
             self._usable_at = (sentence.span.start, usable)
         return self._usable_at[1]
 
+    def _raw_material_nearer(
+        self, q: Quantity, sentence: Sentence, clause: Span, found: tuple[str, str | None] | None
+    ) -> bool:
+        """A raw material named between the product and the number ("府谷地区白云石到场价稳定在140元/吨"):
+        the number is the material's."""
+        if cues.RAW_MATERIAL.match(self.text, q.end, min(q.end + 4, clause.end)):
+            return True  # "60万吨兰炭生产线": the number measures the material named right after it
+        raws = list(cues.RAW_MATERIAL.finditer(self.text, max(sentence.span.start, q.start - 40), q.start))
+        if not raws:
+            return False
+        named = [m for m in sentence.mentions if m.kind == COMMODITY and m.end <= q.start]
+        return found is None or not named or named[-1].end <= raws[-1].start()
+
     def _usable_for(self, sentence: Sentence, q: Quantity) -> list[Mention]:
         """The mentions a number may take its product from: a number inside a relative clause or an example
         ("China, which accounts for over 90% of global rare earth magnet production, …") takes that clause's own."""
@@ -724,6 +737,8 @@ class _Reader:
     ) -> Fact | None:
         text = self.text
         found = self._respective[0] or commodity_of(self._usable_for(sentence, q), q, clause, text)
+        if self._raw_material_nearer(q, sentence, clause, found):
+            return None
         if self._respective[1] and not metric.endswith("_share"):
             metric = self._respective[1]
         geo, partner = choose_geo(sentence, q, clause, text, metric, carry)
