@@ -104,6 +104,7 @@ from assay.extract.facts.slots import (
     percent_runs,
     respective_commodities,
     respective_runs,
+    short_partner_names,
 )
 from assay.extract.facts.tables import TableReader
 from assay.extract.facts.timing import Timing, bare_quarters, canonical_period, listed_periods
@@ -166,6 +167,12 @@ _UNTRACKED_UNIT = re.compile(
 )
 
 _REACH = 400  # how far the change rules look from a number: long flattened tables stay linear
+# the weight a price is for, written before the amount: 每吨 62.49 万元, 每公斤850元, "per tonne of 580,000 yuan"
+_PER_MASS_BEFORE = re.compile(
+    r"每\s*(?:(?P<t>吨)|(?P<kg>公斤|千克))\s*(?:为|達|达|约|在)?\s*$"
+    r"|\bper\s+(?:metric\s+)?(?:(?P<t2>tonnes?|tons?|mt)|(?P<kg2>kg|kilograms?))\s+(?:of|at|was|is|stood at)\s*$",
+    re.IGNORECASE,
+)
 _SAME_BELOW = re.compile(r"\s*[,，]?\s*(?:the same below|same below|下同)", re.I)
 _DIFFERENCE_AFTER = re.compile(r"\s*(?:lower|higher|less|more|cheaper|dearer|above|below)\s+than\b", re.I)
 _REVENUE_SHARE = re.compile(r"营收|营业收入|營收|營業收入|收入占比|\brevenues?\b|\bsales\b", re.I)
@@ -190,6 +197,44 @@ _SUPPLY_WHOLE = re.compile(
     re.IGNORECASE,
 )
 
+# "China supplies around 85% of the world's magnesium": a share of what the world produces
+_SUPPLY_VERB = re.compile(
+    r"\b(?:supplies|supplied|supplying|provides|provided|providing)\s+(?:about|around|nearly|almost|over|more than|"
+    r"some|roughly|approximately|an estimated|up to)?\s*$",
+    re.IGNORECASE,
+)
+_OF_THE_WORLD = re.compile(r"\s*(?:%|percent|per cent|pc)?\s*of\s+(?:the\s+)?(?:world|global)", re.IGNORECASE)
+
+_SCALE_WORD = frozenset("万萬亿億")
+
+
+def _not_a_level(text: str, q: Quantity, clause: Span, clause_before: str) -> bool:
+    """Numbers that measure nothing assay tracks: a unit word alone ("（单位：万吨）"), an amount per vehicle
+    or per item made ("Each EV uses 2-4 kg", "单车用量从12kg提升至20kg"), and a stock ("库存维持在1.3万吨")."""
+    if text[q.start] in _SCALE_WORD:
+        return True
+    if q.start >= 2 and text[q.start - 1] == "." and "\u4e00" <= text[q.start - 2] <= "\u9fff":
+        return True  # "出口金额为.67万美元": a decimal that lost its leading digits on a converted page
+    if cues.REMAINDER_BEFORE.search(clause_before[-32:]) or cues.REMAINDER_AFTER.match(text[q.end : clause.end]):
+        return True  # "140 kt in other regions", "其他地区占比约8%": the rest, no one place
+    if q.kind is QuantityKind.MASS and cues.INVENTORY_BEFORE.search(clause_before[-24:]):
+        return True
+    if q.kind in (QuantityKind.MASS, QuantityKind.PERCENT):
+        return bool(cues.PER_ITEM.search(text, clause.start, min(clause.end, q.end + 24)))
+    return False
+
+
+def _glosses_a_price(text: str, q: Quantity, sentence: Sentence) -> bool:
+    """A bare amount in brackets right after a price in the same currency sign ("$US48/kg ($73)") restates
+    that price in another, unnamed currency: not a fact of its own."""
+    prior = next((o for o in reversed(sentence.quantities) if o.end <= q.start), None)
+    return (
+        prior is not None
+        and prior.kind is QuantityKind.PRICE
+        and (prior.unit or "").startswith(f"{q.unit}/")
+        and re.fullmatch(r"\s*[(（]\s*", text[prior.end : q.start]) is not None
+    )
+
 
 class _Reader:
     """One document being read: its layout, mentions and carried context."""
@@ -203,7 +248,7 @@ class _Reader:
         self.published = parse_published(doc.published)
         self.reference = reference_date(text, self.published, to_simplified(doc.title or ""))
         self.layout: Layout = analyse(text)
-        self.mentions = governments_as_countries(analysed.mentions(text), text)
+        self.mentions = short_partner_names(governments_as_countries(analysed.mentions(text), text), text)
         # a page with no year of its own resolves a month only by a year of the month's own sentence
         own_years = self.reference is None
         found = [p for p in find_periods(text, self.reference, own_sentence_years=own_years) if valid_period(p.period)]
@@ -417,6 +462,28 @@ class _Reader:
             self._usable_at = (sentence.span.start, usable)
         return self._usable_at[1]
 
+    def _raw_material_nearer(
+        self, q: Quantity, sentence: Sentence, clause: Span, found: tuple[str, str | None] | None
+    ) -> bool:
+        """A raw material named between the product and the number ("府谷地区白云石到场价稳定在140元/吨"):
+        the number is the material's."""
+        if cues.RAW_MATERIAL.match(self.text, q.end, min(q.end + 4, clause.end)):
+            return True  # "60万吨兰炭生产线": the number measures the material named right after it
+        raws = list(cues.RAW_MATERIAL.finditer(self.text, max(sentence.span.start, q.start - 40), q.start))
+        if not raws:
+            return False
+        named = [m for m in sentence.mentions if m.kind == COMMODITY and m.end <= q.start]
+        return found is None or not named or named[-1].end <= raws[-1].start()
+
+    def _usable_for(self, sentence: Sentence, q: Quantity) -> list[Mention]:
+        """The mentions a number may take its product from: a number inside a relative clause or an example
+        ("China, which accounts for over 90% of global rare earth magnet production, …") takes that clause's own."""
+        own = next(((a, b) for a, b in self._examples(sentence) if a <= q.start < b), None)
+        if own is None:
+            return self._usable(sentence)
+        inside = [m for m in sentence.mentions if own[0] <= m.start < own[1]]
+        return sorted([*self._usable(sentence), *inside], key=lambda m: m.start)
+
     def _carry_of(self, sentence: Sentence, carry: Carry, made_facts: bool = False) -> Carry:
         """Context a sentence leaves for the next: its last commodity, metric, subject place and period."""
         commodity, form, metric, period, geo = carry.commodity, carry.form, carry.metric, carry.period, carry.geo
@@ -462,12 +529,16 @@ class _Reader:
         after = text[q.end : sentence.span.end]
         if cues.NOT_A_FACT_AFTER.match(after) or cues.NOT_A_FACT_BEFORE.search(clause_before[-20:]):
             return []
+        if _not_a_level(text, q, clause, clause_before):
+            return []
         if q.kind is QuantityKind.NUMBER and 0 < q.value < 1 and cues.FRACTION_WORD.search(self.text, q.start, q.end):
             # "three quarters of the world's", "rises of around a fifth", "超过全国的一半": a share or change in words
             q = replace(q, kind=QuantityKind.PERCENT, value=round(q.value * 100, 4), unit="%")
         if q.kind is QuantityKind.PERCENT:
             return self._percent_facts(q, sentence, clause, carry, heading)
         if q.kind is QuantityKind.MONEY and q.unit:
+            if _glosses_a_price(text, q, sentence):
+                return []  # "$US48/kg ($73)": the same price in the page's own dollars, left unnamed
             q = self._priced_as_before(q, sentence, carry)
         kinds = LEVEL_METRICS.get(q.kind)
         if kinds is None or q.unit is None or q.unit not in FACT_UNITS or q.value == 0:
@@ -498,6 +569,8 @@ class _Reader:
             earlier = [m.value for m in sentence.mentions if m.kind == METRIC and m.end <= total]
             named = [t for v in reversed(earlier) if (t := trade(v)) is not None and t in kinds]
             metric = named[0] if named else metric
+        if q.kind is QuantityKind.RATE and metric == "production":
+            metric = "capacity"  # "设计生产规模12万吨/年", "will begin 2,000 t/yr of magnet production": a yearly rate
         if metric in ("quota", "value"):
             return []
         if q.kind is QuantityKind.MASS and metric == "capacity" and q.unit == "t":
@@ -560,6 +633,11 @@ class _Reader:
         """A bare amount in a sentence about prices takes the weight of the price quoted before it in its
         paragraph ("$2,850 per tonne … below $2,800 in mid November", "900,000 yuan per tonne this week from
         850,000 yuan last week"), or of a note beside it ("20,000 yuan (ton price, the same below)", 吨价)."""
+        per = _PER_MASS_BEFORE.search(self.text, max(0, q.start - 24), q.start)
+        if per is not None:  # "均价每吨 62.49 万元", "a price per tonne of 580,000 yuan": the weight written first
+            unit = f"{q.unit}/{'kg' if per['kg'] or per['kg2'] else 't'}"
+            self._priced[q.start] = (q.end, unit, q.value)
+            return replace(q, kind=QuantityKind.PRICE, unit=unit)
         metrics = {m.value for m in sentence.mentions if m.kind == METRIC}
         if metrics & {"revenue", "net_profit", "investment", "output_value", "trade_value", "value", "exports"}:
             return q
@@ -620,6 +698,8 @@ class _Reader:
         tail = clause_before[-40:]
         if cues.ABSOLUTE_CHANGE_BEFORE.search(tail) and not cues.TO_AFTER_CHANGE.search(tail):
             return True
+        if q.kind is QuantityKind.PRICE and cues.PRICE_GAP_BEFORE.search(clause_before[-48:]):
+            return True  # "比国内同期17200元/吨的均价低1190元/吨": the gap between two prices
         if cues.ABSOLUTE_CHANGE_AFTER.match(after[:30]) and q.kind is not QuantityKind.PRICE:
             return True
         # a list after a change: "an increase of 1,554 mt, 1,516 mt and 1,129 mt respectively"
@@ -772,6 +852,12 @@ class _Reader:
         text = self.text
         if _REVENUE_SHARE.search(text, max(clause.start, q.start - 30), q.start):
             return []  # "营收占比分别为63.51%和35.95%", "40% of its revenue": a share of sales, not of output
+        if cues.COST_SHARE_BEFORE.search(text, max(clause.start, q.start - 30), q.start) or cues.COST_SHARE_AFTER.match(
+            after
+        ):
+            return []  # "其成本占负极材料成本约45%", "45% of the cost of anode production": a share of costs
+        if cues.TOP_GROUP.search(text, max(clause.start, q.start - 60), q.start):
+            return []  # "前十大企业产量占比41.2%", "the top five producers accounted for 61.2%": a group's share
         named = {m.value for m in sentence.mentions if m.kind in (COMPANY, GEO) and m.end <= q.start}
         if len(named) >= 2 and _COMBINED.search(text, sentence.span.start, q.start):
             return []  # "两家合计占全国90%以上", "together they hold 90%": no one holder to give it to
@@ -784,7 +870,10 @@ class _Reader:
             whole_metric = next((m.value for m in metrics if q.end <= m.start < clause.end), None)
             part_metric = next((m.value for m in reversed(metrics) if m.end <= q.start), None)
         whole_metric, part_metric = trade(whole_metric), trade(part_metric)
-        if whole_metric is None and _SUPPLY_WHOLE.search(text[q.end : clause.end][:60] + "|" + clause_before[-24:]):
+        supplies_world = bool(_SUPPLY_VERB.search(clause_before[-40:]) and _OF_THE_WORLD.match(after))
+        if whole_metric is None and (
+            supplies_world or _SUPPLY_WHOLE.search(text[q.end : clause.end][:60] + "|" + clause_before[-24:])
+        ):
             whole_metric = "production"  # "80% of world supply", "占全球供应量的80%": a share of what is produced
             part_metric = part_metric if part_metric in SHARE_METRICS else None  # not "the price …, which represents"
         if cues.MARKET_SHARE.search(text[max(sentence.span.start, q.start - 30) : q.end + 10]):
@@ -815,7 +904,9 @@ class _Reader:
         clause_before: str,
     ) -> Fact | None:
         text = self.text
-        found = self._respective[0] or commodity_of(self._usable(sentence), q, clause, text)
+        found = self._respective[0] or commodity_of(self._usable_for(sentence, q), q, clause, text)
+        if self._raw_material_nearer(q, sentence, clause, found):
+            return None
         if self._respective[1] and not metric.endswith("_share"):
             metric = self._respective[1]
         geo, partner = choose_geo(sentence, q, clause, text, metric, carry)

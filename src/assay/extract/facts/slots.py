@@ -44,11 +44,13 @@ _PARTNER_TO = re.compile(
     re.IGNORECASE,
 )
 _FROM = re.compile(r"(?:\b(?:from|out of)(?:\s+the)?\s*$)|(?:自|从|来自|进口自)\s*$", re.IGNORECASE)
-_OF_WHOLE = re.compile(r"(?:\bof(?:\s+the)?(?:\s+total)?\s*$|\bin\s*$|占\s*$|占到\s*$|在\s*$)", re.IGNORECASE)
+_OF_WHOLE = re.compile(r"(?:\bof(?:\s+the)?(?:\s+total)?\s*$|\bin\s*$|占(?:到|据|据了)?\s*$|在\s*$)", re.IGNORECASE)
+# the measure a Chinese whole is written with: 全国产量, 全国总产量的, 全省镁产量的
+_ZH_WHOLE_MEASURE = r"(?:[\u4e00-\u9fff]{0,2}?(?:总产量|总储量|总量|产量|储量|资源量|出口量|出口总量|产能|消费量))?"
 _ZH_WHOLE_AFTER = re.compile(
-    r"^(?:的|总量的|储量的|产量的)\s*[约近超]?\s*(?:\d|一半|半数|[二两三四五六七八九十]分之|[一二三四五六七八九]成)"
+    rf"^{_ZH_WHOLE_MEASURE}的?\s*[约近超]?\s*(?:\d|一半|半数|[二两三四五六七八九十]分之|[一二三四五六七八九]成)"
 )
-_ZH_SHARE_VERB = re.compile(r"占|(?:超过|超出|接近|相当于|达到)\s*$")
+_ZH_SHARE_VERB = re.compile(r"占|(?:超过|超出|接近|相当于|达到)了?\s*$")
 _OF_FOR = re.compile(r"\s*(?:of|for)\s+(?:the\s+|all\s+)?", re.IGNORECASE)
 _LOCATIVE = re.compile(r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+|central\s+)?$|[在于]\s*$", re.I)
 _OF_AFTER = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:total\s+)?(?:of\s+)?(?:the\s+)?$|\s*的\s*$", re.IGNORECASE)
@@ -59,7 +61,10 @@ _WORLD_LEVEL_GAP = re.compile(
     r"|[\u4e00-\u9fff]{0,4}?(?:总产量|产量|储量|总储量|消费量|产能|总量)\s*(?:为|达|达到|约|约为|仅)?\s*",
     re.IGNORECASE,
 )
-_WHOLE_GAP = re.compile(r"\s*(?:的|'s|’s)?\s*(?:[约近超]|超过|约为)?\s*")
+_CLAUSE_BREAK = re.compile(r"[,，;；。]|[)）]\s*[,，、]")
+_WHOLE_GAP = re.compile(rf"\s*{_ZH_WHOLE_MEASURE}(?:的|'s|’s)?\s*(?:[约近超]|超过|约为)?\s*")
+# "占据了陕西省30.66万吨总产量的81.86%": the whole named after the share verb, its own level between
+_SHARE_VERB_BEFORE = re.compile(r"占(?:到|据|据了)?|\b(?:account(?:s|ed|ing)?\s+for|occup(?:y|ies|ied|ying))\b", re.I)
 _PLACE_AFTER_GAP = re.compile(r"\s*(?:(?:was|were)\s+(?:produced|mined|made|output)\s+)?(?:in|at)\s+(?:the\s+)?", re.I)
 # "fused magnesia, basis 97% MgO", "90-92% MgO": a percent of an oxide is a grade, the content, not the
 # product ("99.9% magnesium ingot" names the product)
@@ -76,6 +81,17 @@ def _is_grade(m: Mention, text: str) -> bool:
 
 
 _LABEL_GAP = re.compile(r"[ \t]*[:：][ \t]*")
+_REASON_BETWEEN = re.compile(
+    r"\b(?:in response to|due to|because of|amid|driven by|on the back of|thanks to|owing to|as a result of)\b"
+    r"|由于|因为|得益于|受益于",
+    re.IGNORECASE,
+)
+# a sentence that opens on a subordinate clause ("After the U.S. responded, …", "随着美国加征关税，…")
+_OPENING_CLAUSE = re.compile(
+    r"\s*(?:(?:after|when|as|since|before|although|though|while|once|because|following|despite)\s[^,;\d]{0,60},"
+    r"|(?:随着|由于|因为|虽然|尽管)[^，,；;。\d]{0,30}[，,]|在[^，,；;。\d]{0,30}(?:后|之后|以后|时|之际)[，,])",
+    re.IGNORECASE,
+)
 _TOPIC_OPENING = re.compile(
     r"(?:\b(?:in terms of|as for|as to|regarding|when it comes to)(?:\s+the)?\s*|(?:至于|至於)\s*)\Z", re.I
 )
@@ -135,8 +151,14 @@ def nearest(
 def choose_metric(
     sentence: Sentence, q: Quantity, clause: Span, kinds: tuple[str, ...], text: str, carried: str | None = None
 ) -> str | None:
-    """The metric cue nearest the number among those its kind allows; `value`, `quota`, shipments resolved."""
-    cues = [m for m in sentence.mentions if m.kind == METRIC]
+    """The metric cue nearest the number among those its kind allows; `value`, `quota`, shipments resolved.
+    A cue in a reason given after the number ("… 653,528 t in 2017 in response to growing overseas demand")
+    is the reason's, not the number's."""
+    cues = [
+        m
+        for m in sentence.mentions
+        if m.kind == METRIC and not (m.start >= q.end and _REASON_BETWEEN.search(text, q.end, m.start))
+    ]
     found = nearest(cues, q, clause, kinds)
     if found is None:
         return None
@@ -244,8 +266,8 @@ def _geo_roles(sentence: Sentence, text: str, metric: str | None) -> dict[int, s
             continue
         before = text[max(sentence.span.start, m.start - 24) : m.start]
         after = text[m.end : min(sentence.span.end, m.end + 24)]
-        if m.kind == GEO and m.value == "WORLD" and cues.SUPERLATIVE_AFTER.match(after):
-            roles[m.start] = "skip"
+        if m.kind == GEO and m.value in ("WORLD", "CN") and cues.SUPERLATIVE_AFTER.match(after):
+            roles[m.start] = "skip"  # "the world's largest", "作为全国第二大原镁产地": the superlative's field
         elif m.kind == GEO and _OF_WHOLE.search(before) and _share_before(text, sentence.span.start, m.start):
             roles[m.start] = "whole"
         elif (
@@ -331,6 +353,27 @@ def governments_as_countries(mentions: Sequence[Mention], text: str) -> list[Men
     return out
 
 
+# "对美稀土磁铁出口量", "對日出口": a trading partner under its one-character name, right after 对 and ahead of
+# the trade word; not 对美元, 对日益, 对欧洲 (a longer word the character starts)
+_SHORT_PARTNER = re.compile(
+    r"对(?P<name>[美日韩欧德俄印])(?![元洲益前常内均本国发刷度尼罗盟方])(?=[\u4e00-\u9fff]{0,10}?(?:出口|进口|出货))"
+)
+_SHORT_PARTNER_CODE = {"美": "US", "日": "JP", "韩": "KR", "欧": "EU", "德": "DE", "俄": "RU", "印": "IN"}
+
+
+def short_partner_names(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """Mentions with the one-character partners of trade statements ("对美出口", "對韓稀土出口") added."""
+    if "对" not in text:
+        return list(mentions)
+    found = [
+        Mention(m.start("name"), m.end("name"), GEO, _SHORT_PARTNER_CODE[m["name"]])
+        for m in _SHORT_PARTNER.finditer(text)
+    ]
+    if not found:
+        return list(mentions)
+    return sorted([*mentions, *found], key=lambda m: (m.start, m.end))
+
+
 def _is_dateline(text: str, m: Mention) -> bool:
     surface = text[m.start : m.end]
     return len(surface) > 4 and surface.isupper() and text[m.end : m.end + 2].startswith((",", " (", " -"))
@@ -344,7 +387,9 @@ def _in_list(sentence: Sentence, m: Mention, text: str) -> bool:
 def _share_before(text: str, sentence_start: int, at: int) -> bool:
     window = text[max(sentence_start, at - 60) : at].lower()
     return bool(
-        re.search(r"account|share|make up|making up|made up|represent|take up|taking up|took up|占|份额|比重", window)
+        re.search(
+            r"account|share|make up|making up|made up|represent|take up|taking up|took up|occup|占|份额|比重", window
+        )
     )
 
 
@@ -375,6 +420,9 @@ def choose_geo(
             m for i, m in enumerate(in_clause_before) if i == 0 or not _LOCATIVE.search(text[clause.start : m.start])
         ]  # "Liaoning, in northeast China, …": China only locates Liaoning
         before = [m for m in subjects if m.end <= q.start]
+        opening = _OPENING_CLAUSE.match(text, sentence.span.start, q.start)
+        if opening is not None:  # "After the U.S. responded, China's exports …": the opening clause's actor
+            before = [m for m in before if m.start >= opening.end()] or before
         after_in_clause = [m for m in subjects if m.start >= q.end and m.end <= clause.end]
         wholes_just_before = [
             m
@@ -478,7 +526,8 @@ def choose_whole(sentence: Sentence, q: Quantity, text: str, geo: str, partner: 
         and roles.get(m.start) == "whole"
         and 0 <= m.start - q.end < 60
         and not (m.end <= following and _WHOLE_GAP.fullmatch(text, m.end, following))
-    ]  # "占全省的86%，其中海城又占鞍山的70%": 鞍山 is the next number's whole
+        and not _CLAUSE_BREAK.search(text, q.end, m.start)
+    ]  # "占全省的86%，其中海城又占鞍山的70%": 鞍山 is the next number's whole; "(占比超80%),主产区集中在陕西": not one
     just_before = [
         m
         for m in sentence.mentions
@@ -486,12 +535,18 @@ def choose_whole(sentence: Sentence, q: Quantity, text: str, geo: str, partner: 
     ]  # 约占全国的85%、全球的22%: the whole written right before its number wins over the next one's
     if just_before:
         return just_before[-1].value
+    verbs = list(_SHARE_VERB_BEFORE.finditer(text, max(sentence.span.start, q.start - 40), q.start))
+    if verbs:  # the share verb nearest before the number
+        verb = verbs[-1]
+        named = [m for m in sentence.mentions if m.kind == GEO and verb.end() <= m.start and m.end <= q.start]
+        if named and roles.get(named[-1].start) == "whole":
+            return named[-1].value
     if after:
         return after[0].value
     nxt = min((o.start for o in sentence.quantities if o.start >= q.end), default=sentence.span.end)
     window = text[q.end : min(nxt, q.end + 60)].lower()  # up to the next number: "85% of the national total and 22%…"
     before = text[max(sentence.span.start, q.start - 40) : q.start].lower()
-    if re.search(r"global|world|全球|世界", window + before):
+    if re.search(r"global|world|international|全球|世界", window + before):
         return "WORLD"
     if re.search(r"chin|national|domestic|全国|国内|我国", window):
         return "CN"
@@ -550,7 +605,7 @@ def adjacent_price(text: str, q: Quantity, sentence: Sentence) -> bool:
     return False
 
 
-_RESPECTIVELY = re.compile(r"\brespectively\b|分别|各为|依次为", re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"\b(?:respectively|specifically)\b|分别|各为|依次为", re.IGNORECASE)
 _LONGEST_LIST = 8  # a longer run of numbers is a table or a series, not a list paired with products
 _VALUE_GLUE = re.compile(r"\s*(?:,|，|、|和|及|与|and|,\s*and)\s*", re.IGNORECASE)
 
@@ -585,14 +640,28 @@ def percent_runs(sentence: Sentence, text: str) -> list[list[Quantity]]:
     return [run for run in runs if 2 <= len(run) <= _LONGEST_LIST]
 
 
+# "dead burned magnesia (DBM)": a product's abbreviation in brackets right after its name
+_ABBREVIATION_AFTER = re.compile(r"\s*[(（][^()（）]{1,12}[)）]")
+
+
 def respective_commodities(sentence: Sentence, run: Sequence[Quantity], text: str) -> list[Mention] | None:
-    """The list of distinct products written before a run of values, when it is as long as the run."""
+    """The list of distinct products written before a run of values, when it is as long as the run; a name's
+    abbreviation in brackets ("caustic calcined magnesia (CCM), dead burned magnesia (DBM) and …") is no item."""
     items = [m for m in sentence.mentions if m.kind == COMMODITY and m.end <= run[0].start and m.value != "-"]
+    ends: dict[int, int] = {}  # an item's end, after its bracketed abbreviation
+    named: list[Mention] = []
+    for m in items:
+        if named and m.start < ends[named[-1].start] and m.value == named[-1].value:
+            continue  # the abbreviation itself
+        abbreviation = _ABBREVIATION_AFTER.match(text, m.end)
+        ends[m.start] = abbreviation.end() if abbreviation else m.end
+        named.append(m)
+    items = named
     if len(items) < len(run):
         return None
     group = [items[-1]]
     for m in reversed(items[:-1]):
-        if _LIST_GLUE.match(text[m.end : group[0].start]):
+        if _LIST_GLUE.match(text[ends[m.start] : group[0].start]):
             group.insert(0, m)
         else:
             break

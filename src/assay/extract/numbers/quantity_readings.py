@@ -106,7 +106,7 @@ def _as_range(text: str, low: Reading, high: Reading, gap: str) -> Reading | Non
         return None  # from 2019 to 35,539t
     sep = u.RANGE_SEPARATOR.match(gap)
     if not sep:
-        return None
+        return _slash_range(low, high, gap)
     word = (sep["word"] or "").lower()
     if word == "and" and low.lead != "between":
         return None
@@ -135,6 +135,19 @@ def _as_range(text: str, low: Reading, high: Reading, gap: str) -> Reading | Non
         percent=high.percent or low.percent,
         points=high.points or low.points,
     )
+    merged.high = high.value
+    return merged
+
+
+def _slash_range(low: Reading, high: Reading, gap: str) -> Reading | None:
+    """ "$630/740 per tonne", "340/360美元/吨": two amounts split by a slash, the currency written once, are the
+    ends of a range."""
+    if gap != "/" or bool(low.currency) == bool(high.currency) or low.per_mass or high.value <= low.value:
+        return None
+    if low.value < 10 or high.value > low.value * 3 or low.scale != high.scale:
+        return None  # two quotes of one level, not "$1/2"
+    currency = low.currency or high.currency
+    merged = replace(high, start=low.start, core_start=low.core_start, value=low.value, currency=currency)
     merged.high = high.value
     return merged
 

@@ -241,7 +241,11 @@ def _read_after_core(text: str, r: Reading, zh: bool) -> None:
         _read_power(text, r)
         return
     core = text[r.core_start : r.core_end]
-    small_integer = core.isdigit() and len(core) <= 3 and text[r.core_start - 1 : r.core_start] != "/"
+    # "$630/740 per tonne" is a range of prices, not a fraction of a dollar
+    before = text[r.core_start - 1 : r.core_start]
+    small_integer = core.isdigit() and len(core) <= 3 and before not in _NO_FRACTION_AFTER
+    if nxt == "/" and r.value >= 10 and _SLASH_PRICE.match(text, r.end):
+        small_integer = False  # "340/360美元/吨": two quotes, a range
     if nxt in "/ \t" and nxt and small_integer and _read_slash_fraction(text, r):
         if text[r.end : r.end + 1] in _AFTER_CORE_LATIN:
             _read_multiplier(text, r)  # 4 1/2 million
@@ -260,6 +264,8 @@ def _read_after_core(text: str, r: Reading, zh: bool) -> None:
 
 
 _AFTER_CORE_ZH = "成打 \t\u3000"
+_NO_FRACTION_AFTER = frozenset("/$¥€£")
+_SLASH_PRICE = re.compile(r"/\d{2,3}[ \t]*(?:美元|元|欧元|歐元|(?i:yuan|dollars|usd|rmb|cny)\b)")
 _AFTER_CORE_LATIN = (
     "".join(sorted({w[0] for w in u.MULTIPLIER_LOOKUP} | {w[0].upper() for w in u.MULTIPLIER_LOOKUP})) + " \t\u00a0\n"
 )
@@ -329,14 +335,16 @@ def _read_multiplier(text: str, r: Reading) -> None:
     ):  # a wrapped line goes on with a whole lower-case word ("100\nbillion"), not "5\nk" or "5\nMillions"
         return
     glued = mult.start("mult") == r.end
+    # "8.5bn. tons", "29m. tons": an abbreviated scale word with its full stop, then the unit
+    dot = 1 if text[mult.end() : mult.end() + 1] == "." and _MASS_OR_MONEY_AFTER.match(text, mult.end() + 1) else 0
     if word == "b" and not glued:
         return
-    if word == "m" and not (glued and _MASS_OR_MONEY_AFTER.match(text, mult.end())):
+    if word == "m" and not (glued and _MASS_OR_MONEY_AFTER.match(text, mult.end() + dot)):
         return
     factor = u.MULTIPLIER_LOOKUP[word]
     r.value *= factor
     r.scale *= factor
-    r.end = mult.end()
+    r.end = mult.end() + (dot if len(word) <= 3 else 0)
 
 
 def _read_before(text: str, reversed_text: str, r: Reading, consumed: int) -> None:

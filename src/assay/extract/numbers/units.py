@@ -17,6 +17,8 @@ INLINE_SPACE = r"[ \t\u00a0\u2009\u202f\u3000]"
 # Currency words before a number: `US$2.51 trillion`, `RMB15,949/t`, `Yuan 42,000`.
 CURRENCY_PREFIX: dict[str, str] = {
     "us$": "USD",
+    "$us": "USD",  # Australian reports: "$US48/kg"
+    "$a": "AUD",
     "u.s.$": "USD",
     "u.s$": "USD",
     "us $": "USD",
