@@ -8,5 +8,5 @@ documents read by an older version of either.
 # events imports only extract submodules (never this package's names), so importing it here makes no cycle
 from assay.extract.events import EVENT_RULES_VERSION
 
-FACT_RULES_VERSION = "facts-0.10.0"
+FACT_RULES_VERSION = "facts-0.11.0"
 EXTRACTOR_VERSION = f"{FACT_RULES_VERSION}+events-{EVENT_RULES_VERSION}"

@@ -67,7 +67,7 @@ from assay.vocab import commodities
 
 log = logging.getLogger(__name__)
 
-EVENT_RULES_VERSION = "3"
+EVENT_RULES_VERSION = "4"
 _CLAUSE_CUT = re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+")
 _BASELINE_BEFORE = re.compile(
     r"(?i)(?:较|相比|同比|比)\s*$|(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
