@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from assay.clean import CleaningContext, clean_document
-from assay.clean.noise import drop_page_repeats, drop_repeated_body, drop_repeated_lines
+from assay.clean.noise import (
+    RECENT_TEXTS,
+    SourceBoilerplate,
+    drop_page_repeats,
+    drop_repeated_body,
+    drop_repeated_lines,
+)
 from assay.sources import RawDocument
 
 ARTICLE = [
@@ -106,6 +112,16 @@ def test_copies_of_one_text_do_not_erase_each_other() -> None:
     text = "\n".join(line for line in ARTICLE if line)
     docs = [clean_document(_raw(text, f"copy{i}"), context) for i in range(5)]
     assert all(doc.clean_text == text for doc in docs)
+
+
+def test_a_long_run_remembers_only_recent_texts_and_a_recent_copy_is_not_counted_again() -> None:
+    seen = SourceBoilerplate()
+    for i in range(RECENT_TEXTS * 3):
+        seen.observe("feed", [f"article {i}", "shared footer"])
+    counts = seen._sources["feed"]
+    assert len(counts.texts) == len(counts.order) == RECENT_TEXTS
+    seen.observe("feed", [f"article {RECENT_TEXTS * 3 - 1}", "shared footer"])  # a recent copy: not counted
+    assert counts.documents == RECENT_TEXTS * 3
 
 
 def test_table_rows_survive_source_boilerplate() -> None:

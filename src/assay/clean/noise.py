@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 MIN_REPEATED_LINE = 20  # shorter lines ("MORE", "2018") repeat legitimately
@@ -192,11 +192,27 @@ def is_table_row(line: str) -> bool:
     return line.count("|") >= 2
 
 
+# Copies of one text arrive close together (a feed re-served, a page crawled twice in a run); remembering
+# the most recent texts of a source catches them while memory stays flat over a run of any length.
+RECENT_TEXTS = 4096
+
+
 @dataclass
 class _SourceCounts:
     documents: int = 0
     lines: Counter[int] = field(default_factory=Counter)
     texts: set[int] = field(default_factory=set)
+    order: deque[int] = field(default_factory=deque)
+
+    def seen(self, text_key: int) -> bool:
+        """Whether this text was among the source's recent ones; remembers it if not."""
+        if text_key in self.texts:
+            return True
+        self.texts.add(text_key)
+        self.order.append(text_key)
+        if len(self.order) > RECENT_TEXTS:
+            self.texts.discard(self.order.popleft())
+        return False
 
 
 @dataclass
@@ -212,10 +228,8 @@ class SourceBoilerplate:
     def observe(self, source: str, lines: list[str]) -> None:
         """Count one document's lines for its source (also usable to prime from stored documents)."""
         counts = self._sources.setdefault(source, _SourceCounts())
-        text_key = hash("\n".join(lines))
-        if text_key in counts.texts:
+        if counts.seen(hash("\n".join(lines))):
             return  # the same text again (a copy) must not make its own lines look like boilerplate
-        counts.texts.add(text_key)
         counts.documents += 1
         counts.lines.update({hash(line) for line in lines if line})
         if counts.documents % 500 == 0:
