@@ -209,7 +209,9 @@ def board_row(session: Session, product: Product) -> BoardRow | None:
     before = latest_periods(session, replace(selection, ends_on_or_before=window_start - timedelta(days=1)), 1)
     wanted = {period for period, _, _ in recent + before}
     first_day = min(start for _, start, _ in recent + before)
-    records = [r for r in select_facts(session, replace(selection, starts_on_or_after=first_day)) if r.fact.period in wanted]
+    records = [
+        r for r in select_facts(session, replace(selection, starts_on_or_after=first_day)) if r.fact.period in wanted
+    ]
     query = PriceQuery(product.commodity, product.form, HISTORY_DAYS, as_of, product.currency, product.mass)
     points = price_points(assess_window(query, first_day, as_of, records))
     shown = {period for period, _, _ in recent}
