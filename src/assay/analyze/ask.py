@@ -26,6 +26,7 @@ from assay.analyze.series import (
     SeriesQuery,
     SourceRef,
     json_number,
+    observation,
     selection_for,
     series_from_records,
     series_of_keys,
@@ -172,6 +173,14 @@ class SeriesSource:
             return any(o.period == period for o in self._built[key].observations)
         return period == self._period and key in self.stating
 
+    def observation(self, key: tuple[str | None, ...], period: str) -> Observation | None:
+        """The series' observation of `period`; read alone unless the series is built."""
+        built = self._built.get(key)
+        if built is not None or self._session is None or self._selection is None:
+            return next((o for o in self._built[key].observations if o.period == period), None)
+        records = select_facts(self._session, replace(self._selection, keys=(key,), period=period))
+        return observation(period, records) if records else None
+
     def series(self, key: tuple[str | None, ...]) -> Series:
         found = self._built.get(key)
         if found is None:
@@ -196,16 +205,16 @@ def answer_from_series(q: Question, found: SeriesSource) -> Answer:
             return stated
         return _worked_change(found, q)
     chosen = _pick_series(fitting, found, q)
-    series = found.series(chosen.key) if chosen is not None else None
-    if series is None or not series.observations:
+    if chosen is None or not chosen.periods:
         return _nothing(q, f"Nothing stored answers this: no {_wanted(q)} for {_subject(q)}.")
     if q.period:
-        obs = next((o for o in series.observations if o.period == q.period), None)
-        if obs is None:
-            known = ", ".join(o.period for o in series.observations[-6:])
-            return _nothing(q, f"Nothing is stored about {_subject(q)} for {q.period} (known periods: {known}).")
-    else:
-        obs = series.observations[-1]
+        obs = found.observation(chosen.key, q.period)
+        if obs is not None:  # the period's statements alone were read
+            return _answer(_settled(q, Series(chosen.key, (obs,)), obs), obs)  # type: ignore[arg-type]  # a full key
+        known = ", ".join(o.period for o in found.series(chosen.key).observations[-6:])
+        return _nothing(q, f"Nothing is stored about {_subject(q)} for {q.period} (known periods: {known}).")
+    series = found.series(chosen.key)
+    obs = series.observations[-1]
     return _answer(_settled(q, series, obs), obs)
 
 
