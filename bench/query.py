@@ -283,7 +283,7 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
         Case("consensus of a fact (fact page)", each(fact_consensus, fact_id=sample_fact_ids)),
         Case("price assessment, 30 days", each(assess_prices, query=assessed), each(old_assessment, query=assessed)),
         Case("price products (board, pages)", [portal.products] * broad, [old_products] * 3),
-        Case("price board", [portal.price_board] * 2, scan=False),
+        Case("price board", [portal.price_board] * 5, [old_board], scan=False),
         Case(
             "commodity page: key figures",
             each(portal.key_figures, commodity=family),
@@ -307,7 +307,11 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
         Case("commodity page: documents", each(documents_about, commodity=family)),
         Case("facts list, filtered, paged", each(facts_page, flt=listing)),
         Case("facts list, unfiltered, page 1", [functools.partial(facts_page, flt=FactFilter(limit=50))] * 5),
-        Case("ask", each(answer_question, text=ask)),
+        Case(
+            "ask",
+            each(answer_question, text=ask),
+            [functools.partial(answer_question, text=t, every_series=True) for t in ask[:5]],
+        ),
     ]
 
 
@@ -350,6 +354,19 @@ def old_assessment(session: Session, query: PriceQuery) -> object:
     as_of = max(Period.parse(str(r.fact.period)).end for r in records)
     start = as_of - timedelta(days=query.window_days - 1)
     return assess_window(query, start, as_of, [r for r in records if Period.parse(str(r.fact.period)).start >= start])
+
+
+def old_board(session: Session) -> object:
+    """Before: every product's whole history built for its sparkline and its previous mid."""
+    rows = []
+    for product in portal.products(session):
+        assessment = portal.latest_assessment(session, product)
+        if assessment is None or assessment.mid is None or assessment.window is None:
+            continue
+        history = portal.price_history(session, product)
+        earlier = [p for p in history if Period.parse(p.period).end < assessment.window[0]]
+        rows.append(portal.BoardRow(product, assessment, earlier[-1].mid if earlier else None, history))
+    return rows
 
 
 def old_key_figures(session: Session, commodity: str) -> object:

@@ -26,11 +26,14 @@ from assay.analyze.series import (
     SeriesQuery,
     SourceRef,
     json_number,
+    observation,
     selection_for,
     series_from_records,
+    series_of_keys,
+    series_rank,
 )
 from assay.model import Period
-from assay.store.series import StoredFactRecord, select_facts
+from assay.store.series import FactSelection, SeriesSize, StoredFactRecord, select_facts, series_sizes
 from assay.vocab import commodities, metrics, places
 
 __all__ = ["Answer", "Question", "answer_question", "parse_question", "read_period"]
@@ -121,7 +124,9 @@ class Answer:
         }
 
 
-def answer_question(session: Session, text: str) -> Answer:
+def answer_question(session: Session, text: str, every_series: bool = False) -> Answer:
+    """The answer to a question in words; `every_series` builds every series of the selection
+    first (the plain path, kept as the reference the counted path is tested against)."""
     q = parse_question(text)
     if q.metric in _MONEY_METRICS and q.kind == LEVEL:
         q = replace(q, kind=VALUE)  # "what was the revenue": an amount of money
@@ -132,33 +137,84 @@ def answer_question(session: Session, text: str) -> Answer:
         selection_for(SeriesQuery(q.commodity, q.metric, geo=q.geo, partner=q.partner, share_of=q.share_of)),
         partner_is_null=q.partner is None,  # a question without a partner asks for the total
     )
-    records = select_facts(session, selection)
-    if q.flow:
-        # a trade value's direction is only in its quote: exports are not imports
-        records = [r for r in records if _states_flow(r, q.flow)]
-    found = series_from_records(records)
+    if q.flow or every_series:
+        # a trade value's direction is only in its quote (exports are not imports): read every statement
+        records = select_facts(session, selection)
+        if q.flow:
+            records = [r for r in records if _states_flow(r, q.flow)]
+        return answer_from_series(q, SeriesSource(series_from_records(records)))
+    return answer_from_series(q, SeriesSource.counted(session, selection, q.period))
+
+
+class SeriesSource:
+    """The series a question may be answered from, built only when looked at: the keys are
+    counted in SQL (periods per key, and which keys state the period asked), and a series is
+    read and built when the answer reaches it, so an answer builds one series, not all."""
+
+    def __init__(self, built: list[Series] | None = None) -> None:
+        self._built: dict[tuple[str | None, ...], Series] = {s.key: s for s in built or []}
+        self.sizes = [SeriesSize(s.key, len(s.observations), 0) for s in built or []]
+        self.stating: set[tuple[str | None, ...]] = set()  # keys with a statement of the period asked
+        self._session: Session | None = None
+        self._selection: FactSelection | None = None
+        self._period: str | None = None
+
+    @classmethod
+    def counted(cls, session: Session, selection: FactSelection, period: str | None) -> SeriesSource:
+        source = cls()
+        source._session, source._selection, source._period = session, selection, period
+        source.sizes = sorted(series_sizes(session, selection), key=lambda s: series_rank(s.periods, s.key))
+        if period is not None:
+            source.stating = {s.key for s in series_sizes(session, replace(selection, period=period))}
+        return source
+
+    def has_period(self, key: tuple[str | None, ...], period: str) -> bool:
+        if self._session is None:
+            return any(o.period == period for o in self._built[key].observations)
+        return period == self._period and key in self.stating
+
+    def observation(self, key: tuple[str | None, ...], period: str) -> Observation | None:
+        """The series' observation of `period`; read alone unless the series is built."""
+        built = self._built.get(key)
+        if built is not None or self._session is None or self._selection is None:
+            return next((o for o in self._built[key].observations if o.period == period), None)
+        records = select_facts(self._session, replace(self._selection, keys=(key,), period=period))
+        return observation(period, records) if records else None
+
+    def series(self, key: tuple[str | None, ...]) -> Series:
+        found = self._built.get(key)
+        if found is None:
+            assert self._session is not None and self._selection is not None  # keys come from the counts
+            (found,) = series_of_keys(self._session, self._selection, [key])
+            self._built[key] = found
+        return found
+
+
+def answer_from_series(q: Question, found: SeriesSource) -> Answer:
+    """The answer to `q` from the series of its selection (in the order `series_from_records` gives)."""
     fitting = [
         s
-        for s in found
-        if s.fields["partner"] == q.partner
-        and _unit_fits(str(s.fields["unit"]), q)
-        and (q.form is None or s.fields["form"] in (q.form, None))  # metal is not oxide: no near form
+        for s in found.sizes
+        if s.key[4] == q.partner
+        and _unit_fits(str(s.key[6]), q)
+        and (q.form is None or s.key[1] in (q.form, None))  # metal is not oxide: no near form
     ]
     if q.kind == CHANGE:
-        stated = _stated_change(fitting, q)
+        stated = _stated_change(fitting, found, q)
         if stated is not None:
             return stated
         return _worked_change(found, q)
-    series = _pick_series(fitting, q)
-    if series is None or not series.observations:
+    chosen = _pick_series(fitting, found, q)
+    if chosen is None or not chosen.periods:
         return _nothing(q, f"Nothing stored answers this: no {_wanted(q)} for {_subject(q)}.")
     if q.period:
-        obs = next((o for o in series.observations if o.period == q.period), None)
-        if obs is None:
-            known = ", ".join(o.period for o in series.observations[-6:])
-            return _nothing(q, f"Nothing is stored about {_subject(q)} for {q.period} (known periods: {known}).")
-    else:
-        obs = series.observations[-1]
+        obs = found.observation(chosen.key, q.period)
+        if obs is not None:  # the period's statements alone were read
+            return _answer(_settled(q, Series(chosen.key, (obs,)), obs), obs)  # type: ignore[arg-type]  # a full key
+        known = ", ".join(o.period for o in found.series(chosen.key).observations[-6:])
+        return _nothing(q, f"Nothing is stored about {_subject(q)} for {q.period} (known periods: {known}).")
+    series = found.series(chosen.key)
+    obs = series.observations[-1]
     return _answer(_settled(q, series, obs), obs)
 
 
@@ -196,39 +252,40 @@ def _is_money(unit: str) -> bool:
     return unit.isalpha() and unit.isupper() and len(unit) == 3
 
 
-def _pick_series(candidates: list[Series], q: Question) -> Series | None:
+def _pick_series(candidates: list[SeriesSize], found: SeriesSource, q: Question) -> SeriesSize | None:
     if not candidates:
         return None
     typical = metrics()[q.metric].typical_units if q.metric in metrics() else ()
 
-    def rank(s: Series) -> tuple[int, int, int, int, int]:
-        f = s.fields
-        unit = str(f["unit"])
+    def rank(s: SeriesSize) -> tuple[int, int, int, int, int]:
+        form, geo, unit = s.key[1], s.key[3], str(s.key[6])
         unit_rank = typical.index(unit) if unit in typical else len(typical)
         change_rank = _CHANGE_UNITS.index(unit) if unit in _CHANGE_UNITS else 0
-        geo_rank = 0 if q.geo else {"CN": 0, "WORLD": 1}.get(str(f["geo"]), 2)
-        has_period = 0 if q.period is None or any(o.period == q.period for o in s.observations) else 1
-        return (has_period, int(f["form"] != q.form), change_rank, unit_rank * 3 + geo_rank, -len(s.observations))
+        geo_rank = 0 if q.geo else {"CN": 0, "WORLD": 1}.get(str(geo), 2)
+        has_period = 0 if q.period is None or found.has_period(s.key, q.period) else 1
+        return (has_period, int(form != q.form), change_rank, unit_rank * 3 + geo_rank, -s.periods)
 
     return min(candidates, key=rank)
 
 
-def _stated_change(candidates: list[Series], q: Question) -> Answer | None:
+def _stated_change(candidates: list[SeriesSize], found: SeriesSource, q: Question) -> Answer | None:
     """A percentage change the sources state for the period asked (or the latest one)."""
-    series = _pick_series(candidates, q)
-    if series is None:
+    chosen = _pick_series(candidates, found, q)
+    if chosen is None:
         return None
+    series = found.series(chosen.key)
     obs = next((o for o in series.observations if o.period == q.period), None) if q.period else series.observations[-1]
     return None if obs is None else _answer(_settled(q, series, obs), obs)
 
 
-def _worked_change(found: list[Series], q: Question) -> Answer:
+def _worked_change(found: SeriesSource, q: Question) -> Answer:
     """A change worked out from two stored levels of one series: the period asked (or the latest)
     against the one before it (a year earlier; a month earlier when asked month on month)."""
     level_q = replace(q, kind=LEVEL)
-    levels = [s for s in found if s.fields["partner"] == q.partner and _unit_fits(str(s.fields["unit"]), level_q)]
+    levels = [s for s in found.sizes if s.key[4] == q.partner and _unit_fits(str(s.key[6]), level_q)]
     best: tuple[Series, Observation, Observation] | None = None
-    for series in sorted(levels, key=lambda s: -len(s.observations)):
+    for size in sorted(levels, key=lambda s: -s.periods):
+        series = found.series(size.key)  # built one by one: the first with both periods answers
         by_period = {o.period: o for o in series.observations}
         periods = [q.period] if q.period else [o.period for o in reversed(series.observations)]
         for period in periods:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
-from assay.analyze.prices import PriceAssessment, PriceQuery, PriceQueryError, assess_prices
+from assay.analyze.prices import PriceAssessment, PriceQuery, PriceQueryError, assess_prices, assess_window
 from assay.analyze.series import (
     Observation,
     Series,
@@ -30,6 +31,7 @@ from assay.store.series import (
     FactSelection,
     SeriesSize,
     gc_paused,
+    latest_periods,
     period_unit_partners,
     select_facts,
     series_sizes,
@@ -39,6 +41,7 @@ from assay.store.series import (
 KEY_METRICS = ("production", "exports", "imports", "reserves", "capacity", "consumption", "mining_quota")
 HISTORY_DAYS = 365 * 30  # a price history reaches back this far
 BOARD_WINDOWS_DAYS = (30, 90, 365)  # the board takes the shortest window that holds quotes
+BOARD_HISTORY_PERIODS = 60  # the board's sparkline shows this many latest periods
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,11 @@ def price_history(session: Session, product: Product) -> tuple[PricePoint, ...]:
         assessed = assess_prices(session, query)
     except PriceQueryError:
         return ()
+    return price_points(assessed)
+
+
+def price_points(assessed: PriceAssessment) -> tuple[PricePoint, ...]:
+    """The assessment's quotes kept, one point per period, oldest first."""
     by_period: dict[str, list[tuple[float, float, float]]] = {}
     for quote in assessed.used:
         by_period.setdefault(quote.period, []).append((quote.low, quote.high, quote.value))
@@ -184,13 +192,32 @@ def latest_assessment(session: Session, product: Product) -> PriceAssessment | N
 
 
 def board_row(session: Session, product: Product) -> BoardRow | None:
+    """The product's latest assessment, the mid of the period before its window, and the
+    sparkline's recent history: only those periods' quotes are read, not the whole history."""
     assessment = latest_assessment(session, product)
     if assessment is None or assessment.mid is None or assessment.window is None:
         return None
-    history = price_history(session, product)
-    window_start = assessment.window[0]
-    earlier = [p for p in history if Period.parse(p.period).end < window_start]
-    return BoardRow(product, assessment, earlier[-1].mid if earlier else None, history)
+    window_start, as_of = assessment.window
+    selection = FactSelection(
+        commodity=product.commodity,
+        metric="price",
+        form=product.form,
+        starts_on_or_after=as_of - timedelta(days=HISTORY_DAYS - 1),
+        ends_on_or_before=as_of,
+    )
+    recent = latest_periods(session, selection, BOARD_HISTORY_PERIODS)
+    before = latest_periods(session, replace(selection, ends_on_or_before=window_start - timedelta(days=1)), 1)
+    wanted = {period for period, _, _ in recent + before}
+    first_day = min(start for _, start, _ in recent + before)
+    records = [
+        r for r in select_facts(session, replace(selection, starts_on_or_after=first_day)) if r.fact.period in wanted
+    ]
+    query = PriceQuery(product.commodity, product.form, HISTORY_DAYS, as_of, product.currency, product.mass)
+    points = price_points(assess_window(query, first_day, as_of, records))
+    shown = {period for period, _, _ in recent}
+    earlier = [p for p in points if Period.parse(p.period).end < window_start]
+    previous = earlier[-1].mid if earlier else None
+    return BoardRow(product, assessment, previous, tuple(p for p in points if p.period in shown))
 
 
 def price_board(session: Session) -> list[BoardRow]:

@@ -27,7 +27,7 @@ from assay.analyze.consensus import independent_sources
 from assay.analyze.money import PriceUnitError, convert_price
 from assay.analyze.series import SourceRef, json_number, source_ref
 from assay.model import Period
-from assay.store.series import FactSelection, StoredFactRecord, latest_end, select_facts, series_sizes
+from assay.store.series import FactSelection, StoredFactRecord, latest_end_by_form, select_facts
 
 MAD_LIMIT = 3.0
 MAD_SCALE = 1.4826  # makes the MAD estimate a standard deviation for normal data
@@ -184,14 +184,14 @@ def price_window(session: Session, query: PriceQuery) -> tuple[date, date, list[
     selection = FactSelection(
         commodity=query.commodity, metric="price", form=query.form, geo=query.geo, ends_on_or_before=query.as_of
     )
-    sizes = series_sizes(session, selection)
-    forms = sorted({str(size.key[1]) for size in sizes if size.key[1]})
+    latest = latest_end_by_form(session, selection)
+    forms = sorted(str(form) for form in latest if form)
     if query.form is None and len(forms) > 1:
         # oxide and metal trade at different prices: one assessment over both would describe neither
         raise PriceQueryError(
             f"{query.commodity} prices are quoted for several forms ({', '.join(forms)}): choose one with --form"
         )
-    as_of = query.as_of or latest_end(session, selection) if sizes else None
+    as_of = query.as_of or max(latest.values()) if latest else None
     if as_of is None:
         return None
     start = as_of - timedelta(days=query.window_days - 1)

@@ -243,6 +243,34 @@ def latest_end(session: Session, selection: FactSelection) -> date | None:
     return found if isinstance(found, date) else None
 
 
+def latest_end_by_form(session: Session, selection: FactSelection) -> dict[str | None, date]:
+    """The last day of the latest period per form among the facts `selection` reads (one query)."""
+    stmt = select(FactRow.form, func.max(FactRow.period_end)).where(*_conditions(selection)).group_by(FactRow.form)
+    return {form: _day(end) for form, end in session.connection().execute(stmt) if end is not None}
+
+
+def latest_periods(session: Session, selection: FactSelection, n: int) -> list[tuple[str, date, date]]:
+    """The `n` latest distinct periods (period, first day, last day) among the facts `selection`
+    reads, latest first (by last day, then by period): a chart's recent window without its history."""
+    stmt = (
+        select(FactRow.period, FactRow.period_start, FactRow.period_end)
+        .where(*_conditions(selection))
+        .distinct()
+        .order_by(FactRow.period_end.desc(), FactRow.period.desc())
+        .limit(max(0, n))
+    )
+    return [(str(period), _day(start), _day(end)) for period, start, end in session.connection().execute(stmt)]
+
+
+def _day(value: object) -> date:
+    """A date column's value (SQLite may hand back its text)."""
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"not a day: {value!r}")
+
+
 _BASIS = {b.value: b for b in Basis}
 _APPROX = {a.value: a for a in Approx}
 
