@@ -26,7 +26,14 @@ from assay.analyze.portal import (
     products,
 )
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, assess_window, price_window
-from assay.analyze.series import Series, SeriesQuery, build_series, selection_for, series_from_records
+from assay.analyze.series import (
+    Series,
+    SeriesQuery,
+    build_series,
+    selection_for,
+    series_from_records,
+    series_page,
+)
 from assay.model import Basis, Period
 from assay.store.facts import commodity_and_descendants
 from assay.store.series import FactSelection, select_facts, series_sizes
@@ -95,6 +102,16 @@ def test_series_limited_in_sql_are_the_first_of_all(generated: KnowledgeBase, qu
     assert everything or query.commodity == "lithium"
     for limit in (0, 1, 2, 6, 1000):
         assert build_series(generated.session, query, limit=limit) == everything[:limit]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: f"{q.commodity}-{q.metric}-{q.geo}-{q.partner}-{q.since}")
+def test_series_pages_read_in_sql_cut_the_whole_list(generated: KnowledgeBase, query: SeriesQuery) -> None:
+    everything = build_series(generated.session, query)
+    for per_page in (1, 2, 5):
+        pages = [series_page(generated.session, query, offset, per_page) for offset in range(0, 40, per_page)]
+        assert all(page.total == len(everything) for page in pages)
+        assert [s for page in pages for s in page.series] == everything
+        assert all(len(page.series) <= per_page for page in pages)
 
 
 @pytest.mark.parametrize("query", QUERIES[:4], ids=lambda q: f"{q.commodity}-{q.metric}-{q.geo}-{q.partner}")
