@@ -42,6 +42,7 @@ from assay.analyze.ask import answer_question
 from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.prices import PriceQuery, assess_prices, assess_window
 from assay.analyze.series import SeriesQuery, build_series, series_from_records
+from assay.analyze.series import series_page as paged_series
 from assay.model import Period
 from assay.store.browse import documents_about
 from assay.store.db import Store, open_store
@@ -278,6 +279,11 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
     return [
         Case("series, one partner", series_jobs(queries(few, True))),
         Case("series, all partners (CLI, API)", series_jobs(queries(broad, False))),
+        Case(
+            "series, all partners, API page 1 (10)",
+            each(api_series_page, query=queries(broad, False)),
+            series_jobs(queries(broad, False)),
+        ),
         Case("series page, all partners (6)", each(series_page, query=page_queries), old_series_page(page_queries)),
         Case("checks, one commodity, one year", each(run_checks, options=check_options)),
         Case("consensus of a fact (fact page)", each(fact_consensus, fact_id=sample_fact_ids)),
@@ -325,6 +331,11 @@ def old_series_page(qs: list[SeriesQuery]) -> list[Job]:
 
 def series_page(session: Session, query: SeriesQuery) -> object:
     return build_series(session, query, limit=SERIES_PER_PAGE)
+
+
+def api_series_page(session: Session, query: SeriesQuery) -> object:
+    """/api/v1/series?page=1: ten whole series (before: every series built, as the unpaged list)."""
+    return paged_series(session, query, 0, 10)
 
 
 def first_series(session: Session, query: SeriesQuery) -> object:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from assay.analyze.portal import (
     KEY_METRICS,
@@ -35,7 +37,8 @@ from assay.analyze.series import (
     series_page,
 )
 from assay.model import Basis, Period
-from assay.store.facts import commodity_and_descendants
+from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, query_facts
+from assay.store.schema import DocumentRow
 from assay.store.series import FactSelection, select_facts, series_sizes
 from knowledge_base import KnowledgeBase, make_fact
 
@@ -311,3 +314,27 @@ def test_destinations_of_a_year_tied_with_its_december_match_the_reference(kb_an
     found = exports_by_destination(kb_any.session, "magnesium")
     assert found == reference_destinations(kb_any, "magnesium")
     assert found is not None and found.title_period == "2024-12"
+
+
+LISTS = [
+    FactFilter(),
+    FactFilter(commodity="magnesium", metric="exports"),
+    FactFilter(commodity="magnesium", metric="exports", order="value"),
+    FactFilter(commodity="magnesium", order="newest"),
+    FactFilter(metric="price", doc="doc-3"),
+    FactFilter(geo="CN", period="2024", text="statement"),
+]
+
+
+@pytest.mark.parametrize("flt", LISTS, ids=lambda f: f"{f.commodity}-{f.metric}-{f.order}-{f.doc}-{f.period}")
+def test_fact_pages_read_by_their_ids_cut_the_whole_list(generated: KnowledgeBase, flt: FactFilter) -> None:
+    session = generated.session
+    session.execute(update(DocumentRow).where(DocumentRow.id.in_([2, 5])).values(superseded_by=1))
+    session.commit()
+    everything = query_facts(session, flt)  # no limit: the whole list in one query, as before
+    assert everything and all(item.document_id not in (2, 5) for item in everything)
+    for per_page in (7, 50):
+        for offset in range(0, len(everything) + per_page, per_page):
+            page = query_facts(session, replace(flt, offset=offset, limit=per_page))
+            assert page == everything[offset : offset + per_page]
+    assert count_facts(session, replace(flt, limit=3)) >= len(everything)
