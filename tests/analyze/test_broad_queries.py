@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.portal import (
     KEY_METRICS,
     Bar,
@@ -338,3 +339,32 @@ def test_fact_pages_read_by_their_ids_cut_the_whole_list(generated: KnowledgeBas
             page = query_facts(session, replace(flt, offset=offset, limit=per_page))
             assert page == everything[offset : offset + per_page]
     assert count_facts(session, replace(flt, limit=3)) >= len(everything)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [CheckOptions(), CheckOptions(kinds=("contradiction",)), CheckOptions(commodity="magnesium", geo="CN")],
+    ids=["all", "contradictions", "magnesium-CN"],
+)
+def test_checks_with_a_limit_are_the_first_of_all(generated: KnowledgeBase, options: CheckOptions) -> None:
+    everything = run_checks(generated.session, options)
+    kinds = Counter(f.kind for f in everything)
+    assert kinds["contradiction"] >= 3 and (len(kinds) > 1 or options.kinds == ("contradiction",))
+    for limit in (0, 1, 3, kinds["contradiction"], kinds["contradiction"] + 1, len(everything), len(everything) + 5):
+        assert run_checks(generated.session, replace(options, limit=limit)) == everything[:limit]
+    with pytest.raises(ValueError, match="limit"):
+        run_checks(generated.session, replace(options, limit=-1))
+
+
+def test_checks_limited_take_a_later_commodity_s_contradiction_before_an_earlier_one_s_other_finding(
+    kb_any: KnowledgeBase,
+) -> None:
+    kb_any.doc("implausible", make_fact(9e12, "graphite output of 9e12 t", commodity="graphite", metric="production"))
+    kb_any.doc("low", make_fact(100.0, "exports were 100 t"))
+    kb_any.doc("high", make_fact(10000.0, "exports were 10,000 t"))
+    everything = run_checks(kb_any.session)
+    assert [(f.kind, f.key["commodity"]) for f in everything] == [
+        ("contradiction", "magnesium"),
+        ("implausible", "graphite"),
+    ]
+    assert run_checks(kb_any.session, CheckOptions(limit=1)) == everything[:1]
