@@ -52,7 +52,7 @@ class CheckOptions:
     since: str | None = None
     until: str | None = None
     kinds: tuple[str, ...] = KINDS
-    limit: int | None = None  # only the first this many findings (the rest are neither read nor built)
+    limit: int | None = None  # only the first this many findings; the checks stop once these are known
 
 
 @dataclass(frozen=True)
