@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,10 +42,13 @@ from assay.analyze.ask import answer_question
 from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.prices import PriceQuery, assess_prices, assess_window
 from assay.analyze.series import SeriesQuery, build_series, series_from_records
+from assay.analyze.series import series_page as paged_series
 from assay.model import Period
 from assay.store.browse import documents_about
 from assay.store.db import Store, open_store
 from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, query_facts
+from assay.store.facts import _select as select_with_documents  # the list's one-query path, for "before"
+from assay.store.facts import _stored as stored_row
 from assay.store.schema import FactRow
 from assay.store.series import FactSelection, select_facts
 
@@ -278,8 +281,24 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
     return [
         Case("series, one partner", series_jobs(queries(few, True))),
         Case("series, all partners (CLI, API)", series_jobs(queries(broad, False))),
+        Case(
+            "series, all partners, API page 1 (10)",
+            each(api_series_page, query=queries(broad, False)),
+            series_jobs(queries(broad, False)),
+        ),
         Case("series page, all partners (6)", each(series_page, query=page_queries), old_series_page(page_queries)),
         Case("checks, one commodity, one year", each(run_checks, options=check_options)),
+        Case(
+            "checks, one commodity, one year, first 100 (--json --limit)",
+            [functools.partial(run_checks, options=replace(o, limit=100)) for o in check_options],
+            [functools.partial(first_findings, options=o) for o in check_options],
+        ),
+        Case(
+            "checks: dashboard's 8 contradictions, every commodity",
+            [dashboard_contradictions] * 3,
+            [old_dashboard_contradictions] * 1,
+            scan=False,
+        ),
         Case("consensus of a fact (fact page)", each(fact_consensus, fact_id=sample_fact_ids)),
         Case("price assessment, 30 days", each(assess_prices, query=assessed), each(old_assessment, query=assessed)),
         Case("price products (board, pages)", [portal.products] * broad, [old_products] * 3),
@@ -305,8 +324,12 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
             each(old_destinations, commodity=family),
         ),
         Case("commodity page: documents", each(documents_about, commodity=family)),
-        Case("facts list, filtered, paged", each(facts_page, flt=listing)),
-        Case("facts list, unfiltered, page 1", [functools.partial(facts_page, flt=FactFilter(limit=50))] * 5),
+        Case("facts list, filtered, paged", each(facts_page, flt=listing), each(old_facts_page, flt=listing)),
+        Case(
+            "facts list, unfiltered, page 1",
+            [functools.partial(facts_page, flt=FactFilter(limit=50))] * 5,
+            [functools.partial(old_facts_page, flt=FactFilter(limit=50))] * 5,
+        ),
         Case(
             "ask",
             each(answer_question, text=ask),
@@ -329,6 +352,11 @@ def old_series_page(qs: list[SeriesQuery]) -> list[Job]:
 
 def series_page(session: Session, query: SeriesQuery) -> object:
     return build_series(session, query, limit=SERIES_PER_PAGE)
+
+
+def api_series_page(session: Session, query: SeriesQuery) -> object:
+    """/api/v1/series?page=1: ten whole series (before: every series built, as the unpaged list)."""
+    return paged_series(session, query, 0, 10)
 
 
 def first_series(session: Session, query: SeriesQuery) -> object:
@@ -403,6 +431,25 @@ def fact_consensus(session: Session, fact_id: int) -> object:
 
 def facts_page(session: Session, flt: FactFilter) -> object:
     return query_facts(session, flt), count_facts(session, flt)
+
+
+def old_facts_page(session: Session, flt: FactFilter) -> object:
+    """Before: the page read in one query that joins every matching fact's document and sorts whole rows."""
+    return [stored_row(row) for row in session.execute(select_with_documents(session, flt))], count_facts(session, flt)
+
+
+def first_findings(session: Session, options: CheckOptions) -> object:
+    """Before: every finding built, the first 100 printed."""
+    return run_checks(session, options)[:100]
+
+
+def dashboard_contradictions(session: Session) -> object:
+    return run_checks(session, CheckOptions(kinds=("contradiction",), limit=8))
+
+
+def old_dashboard_contradictions(session: Session) -> object:
+    """Before: the contradictions of every commodity found, the first eight shown."""
+    return run_checks(session, CheckOptions(kinds=("contradiction",)))[:8]
 
 
 def open_big(args: argparse.Namespace, folder: Path) -> tuple[Store, int]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
+from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.portal import (
     KEY_METRICS,
     Bar,
@@ -26,9 +29,17 @@ from assay.analyze.portal import (
     products,
 )
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, assess_window, price_window
-from assay.analyze.series import Series, SeriesQuery, build_series, selection_for, series_from_records
+from assay.analyze.series import (
+    Series,
+    SeriesQuery,
+    build_series,
+    selection_for,
+    series_from_records,
+    series_page,
+)
 from assay.model import Basis, Period
-from assay.store.facts import commodity_and_descendants
+from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, query_facts
+from assay.store.schema import DocumentRow
 from assay.store.series import FactSelection, select_facts, series_sizes
 from knowledge_base import KnowledgeBase, make_fact
 
@@ -95,6 +106,16 @@ def test_series_limited_in_sql_are_the_first_of_all(generated: KnowledgeBase, qu
     assert everything or query.commodity == "lithium"
     for limit in (0, 1, 2, 6, 1000):
         assert build_series(generated.session, query, limit=limit) == everything[:limit]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: f"{q.commodity}-{q.metric}-{q.geo}-{q.partner}-{q.since}")
+def test_series_pages_read_in_sql_cut_the_whole_list(generated: KnowledgeBase, query: SeriesQuery) -> None:
+    everything = build_series(generated.session, query)
+    for per_page in (1, 2, 5):
+        pages = [series_page(generated.session, query, offset, per_page) for offset in range(0, 40, per_page)]
+        assert all(page.total == len(everything) for page in pages)
+        assert [s for page in pages for s in page.series] == everything
+        assert all(len(page.series) <= per_page for page in pages)
 
 
 @pytest.mark.parametrize("query", QUERIES[:4], ids=lambda q: f"{q.commodity}-{q.metric}-{q.geo}-{q.partner}")
@@ -294,3 +315,56 @@ def test_destinations_of_a_year_tied_with_its_december_match_the_reference(kb_an
     found = exports_by_destination(kb_any.session, "magnesium")
     assert found == reference_destinations(kb_any, "magnesium")
     assert found is not None and found.title_period == "2024-12"
+
+
+LISTS = [
+    FactFilter(),
+    FactFilter(commodity="magnesium", metric="exports"),
+    FactFilter(commodity="magnesium", metric="exports", order="value"),
+    FactFilter(commodity="magnesium", order="newest"),
+    FactFilter(metric="price", doc="doc-3"),
+    FactFilter(geo="CN", period="2024", text="statement"),
+]
+
+
+@pytest.mark.parametrize("flt", LISTS, ids=lambda f: f"{f.commodity}-{f.metric}-{f.order}-{f.doc}-{f.period}")
+def test_fact_pages_read_by_their_ids_cut_the_whole_list(generated: KnowledgeBase, flt: FactFilter) -> None:
+    session = generated.session
+    session.execute(update(DocumentRow).where(DocumentRow.id.in_([2, 5])).values(superseded_by=1))
+    session.commit()
+    everything = query_facts(session, flt)  # no limit: the whole list in one query, as before
+    assert everything and all(item.document_id not in (2, 5) for item in everything)
+    for per_page in (7, 50):
+        for offset in range(0, len(everything) + per_page, per_page):
+            page = query_facts(session, replace(flt, offset=offset, limit=per_page))
+            assert page == everything[offset : offset + per_page]
+    assert count_facts(session, replace(flt, limit=3)) >= len(everything)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [CheckOptions(), CheckOptions(kinds=("contradiction",)), CheckOptions(commodity="magnesium", geo="CN")],
+    ids=["all", "contradictions", "magnesium-CN"],
+)
+def test_checks_with_a_limit_are_the_first_of_all(generated: KnowledgeBase, options: CheckOptions) -> None:
+    everything = run_checks(generated.session, options)
+    kinds = Counter(f.kind for f in everything)
+    assert kinds["contradiction"] >= 3 and (len(kinds) > 1 or options.kinds == ("contradiction",))
+    for limit in (0, 1, 3, kinds["contradiction"], kinds["contradiction"] + 1, len(everything), len(everything) + 5):
+        assert run_checks(generated.session, replace(options, limit=limit)) == everything[:limit]
+    with pytest.raises(ValueError, match="limit"):
+        run_checks(generated.session, replace(options, limit=-1))
+
+
+def test_checks_limited_take_a_later_commodity_s_contradiction_before_an_earlier_one_s_other_finding(
+    kb_any: KnowledgeBase,
+) -> None:
+    kb_any.doc("implausible", make_fact(9e12, "graphite output of 9e12 t", commodity="graphite", metric="production"))
+    kb_any.doc("low", make_fact(100.0, "exports were 100 t"))
+    kb_any.doc("high", make_fact(10000.0, "exports were 10,000 t"))
+    everything = run_checks(kb_any.session)
+    assert [(f.kind, f.key["commodity"]) for f in everything] == [
+        ("contradiction", "magnesium"),
+        ("implausible", "graphite"),
+    ]
+    assert run_checks(kb_any.session, CheckOptions(limit=1)) == everything[:1]

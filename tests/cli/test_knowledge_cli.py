@@ -130,3 +130,26 @@ def test_end_to_end_from_a_seed_with_usgs_beside(tmp_path: Path, shared_dir: Pat
         "2021": "usgs-mcs2023-mgcomp_world",
         "2022": "usgs-mcs2023-mgcomp_world",
     }
+
+
+def test_check_json_with_a_limit_gives_the_first_findings(tmp_path: Path) -> None:
+    from assay.store.db import open_store
+    from knowledge_base import KnowledgeBase, make_fact
+
+    db = tmp_path / "kb.db"
+    store = open_store(f"sqlite:///{db}")
+    with store.session() as session:
+        kb = KnowledgeBase(store, session)
+        kb.doc("output", make_fact(9e12, "graphite output of 9e12 t", commodity="graphite", metric="production"))
+        kb.doc("low", make_fact(100.0, "exports were 100 t"))
+        kb.doc("high", make_fact(10000.0, "exports were 10,000 t"))
+    store.close()
+    code, out, _ = run(db, "check", "--json")
+    everything = json.loads(out)
+    assert code == 0 and [f["kind"] for f in everything] == ["contradiction", "implausible"]
+    code, out, _ = run(db, "check", "--json", "--limit", "1")
+    assert code == 0 and json.loads(out) == everything[:1]
+    code, out, _ = run(db, "check", "--limit", "1")
+    assert code == 0 and "2 findings (showing 1" in out
+    code, _, err = run(db, "check", "--json", "--limit", "-1")
+    assert code == 2 and "--limit -1" in err

@@ -39,6 +39,31 @@ def test_events_and_series_have_the_cli_shapes(client: TestClient, cli: CliRunne
     assert client.get("/api/v1/ask", params={"q": "China rare earth production 2023"}).json() == asked
 
 
+def series_key(row: dict[str, object]) -> tuple[object, ...]:
+    return tuple(row[name] for name in ("commodity", "form", "metric", "geo", "partner", "share_of", "unit"))
+
+
+def test_series_pages_hold_whole_series_and_link_to_the_next(client: TestClient) -> None:
+    params = {"commodity": "graphite", "metric": "production"}
+    everything = client.get("/api/v1/series", params=params).json()
+    keys = {series_key(r) for r in everything}
+    assert len(keys) >= 2
+    rows: list[dict[str, object]] = []
+    url: str | None = "/api/v1/series?commodity=graphite&metric=production&per_page=1"
+    pages = 0
+    while url:
+        body = client.get(url).json()
+        assert (
+            body["total"] == len(keys)
+            and len({(r["commodity"], r["geo"], r["form"], r["partner"], r["unit"]) for r in body["items"]}) == 1
+        )
+        rows += body["items"]
+        url, pages = body["next"], pages + 1
+    assert rows == everything and pages == len(keys)
+    assert client.get("/api/v1/series", params={**params, "page": 1}).json()["items"] == everything
+    assert client.get("/api/v1/series", params={**params, "per_page": 0}).status_code == 400
+
+
 def test_a_document_has_the_shape_of_docs_show_json(client: TestClient, cli: CliRunner) -> None:
     shown = json.loads(cli.invoke(cli_app, ["docs", "show", "1", "--json"]).stdout)
     assert client.get("/api/v1/documents/1").json() == shown

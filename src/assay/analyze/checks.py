@@ -52,6 +52,7 @@ class CheckOptions:
     since: str | None = None
     until: str | None = None
     kinds: tuple[str, ...] = KINDS
+    limit: int | None = None  # only the first this many findings; the checks stop once these are known
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,20 @@ def run_checks(session: Session, options: CheckOptions | None = None) -> list[Fi
     Every check compares facts of one commodity, so an unfiltered run reads one commodity at a
     time: memory stays bounded by the largest commodity, not the whole store."""
     options = options or CheckOptions()
+    if options.limit is not None and options.limit < 0:
+        raise ValueError(f"limit must be 0 or more, not {options.limit}")
     wanted = [options.commodity] if options.commodity else distinct_values(session, "commodity")
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    first_kind = min((k for k in options.kinds if k in order), key=order.__getitem__, default=None)
     findings: list[Finding] = []
     with gc_paused():
         for commodity in wanted:
             findings += check_records(select_facts(session, selection_for_checks(commodity, options)), options)
-    order = {kind: i for i, kind in enumerate(KINDS)}
-    return sorted(findings, key=lambda f: order.get(f.kind, len(order)))
+            # findings come kind by kind, each kind in commodity order: once the first kind alone
+            # fills the limit, no later commodity can change the first `limit`
+            if options.limit is not None and sum(f.kind == first_kind for f in findings) >= options.limit:
+                break
+    return sorted(findings, key=lambda f: order.get(f.kind, len(order)))[: options.limit]
 
 
 def selection_for_checks(commodity: str, options: CheckOptions) -> FactSelection:
@@ -115,6 +123,8 @@ def check_records(records: Sequence[StoredFactRecord], options: CheckOptions | N
     findings: list[Finding] = []
     if "contradiction" in options.kinds:
         findings += contradictions(wanted)
+        if options.limit is not None and len(findings) >= options.limit:  # the later kinds come after these
+            return findings
     by_source: dict[str, list[StoredFactRecord]] = defaultdict(list)
     for record in records:
         by_source[source_of(record)].append(record)

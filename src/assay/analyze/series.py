@@ -256,6 +256,27 @@ def build_series(session: Session, query: SeriesQuery, limit: int | None = None)
         return series_from_records(select_facts(session, selection))
 
 
+@dataclass(frozen=True)
+class SeriesPage:
+    """One page of a query's series in `build_series` order, and how many series there are in all."""
+
+    series: list[Series]
+    total: int
+
+
+def series_page(session: Session, query: SeriesQuery, offset: int, limit: int) -> SeriesPage:
+    """The series `build_series(session, query)[offset:offset + limit]` gives, reading the facts of
+    those series alone: the keys are counted and ranked in SQL (the API's pages of a broad query)."""
+    selection = selection_for(query)
+    with gc_paused():
+        ranked = sorted(
+            (s for s in series_sizes(session, selection) if s.periods),  # facts without a period make no series
+            key=lambda s: series_rank(s.periods, s.key),
+        )
+        shown = ranked[max(0, offset) : max(0, offset) + max(0, limit)]
+        return SeriesPage(series_of_keys(session, selection, [s.key for s in shown]), len(ranked))
+
+
 def series_of_keys(session: Session, selection: FactSelection, keys: Sequence[tuple[str | None, ...]]) -> list[Series]:
     """The series of `keys` among the facts of `selection`, in the order of `series_from_records`.
 

@@ -150,10 +150,11 @@ def check_command(
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise _usage(f"--kind {unknown[0]!r}: use one of {', '.join(KINDS)}")
-    with _session() as session:
-        findings = run_checks(session, CheckOptions(commodity, metric, geo, since, until, kinds))
     if limit is not None and limit < 0:
         raise _usage(f"--limit {limit}: give 0 or more")
+    shown_only = limit if as_json else None  # the table's title counts every finding
+    with _session() as session:
+        findings = run_checks(session, CheckOptions(commodity, metric, geo, since, until, kinds, shown_only))
     if as_json:
         _print_json([f.as_json() for f in findings[:limit]])
         return

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact, Period
 from assay.store.corrections import apply_corrections, period_bounds, status_of
+from assay.store.documents import superseded_document_ids
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
 from assay.vocab import commodities
 
@@ -118,12 +119,17 @@ def insert_facts(session: Session, document_id: int, facts: Sequence[Fact]) -> i
     return len(rows)
 
 
+PAGE_READ_MAX = 1000  # a page up to this size is read by its ids (one IN list), a longer list in one query
+
+
 def query_facts(session: Session, flt: FactFilter) -> list[StoredFact]:
     """Stored facts that pass `flt`, in a stable order (see the module docstring)."""
     if flt.limit is not None and flt.limit < 0:
         raise ValueError(f"limit must be 0 or more, not {flt.limit}")
-    stmt = _select(session, flt)
-    found = [_stored(row) for row in session.execute(stmt)]
+    if flt.limit is not None and flt.limit <= PAGE_READ_MAX and flt.ids is None and flt.fact_id is None:
+        found = _page(session, flt)
+    else:
+        found = [_stored(row) for row in session.execute(_select(session, flt))]
     marks = status_of(session, (item.id for item in found if item.document_id is not None))
     if not marks:
         return found
@@ -244,22 +250,48 @@ def _conditions(flt: FactFilter) -> list[ColumnElement[bool]]:
     return where
 
 
+def _page(session: Session, flt: FactFilter) -> list[StoredFact]:
+    """One page of a list: the page's ids sorted and cut in SQL on the narrow columns the order
+    needs (an index holds them: no fact row or quote is read for the rows skipped), then those
+    facts read whole."""
+    if flt.doc is None and flt.order != "newest":
+        # of the document only whether it is current: the few superseded ones are read once, where
+        # a join would look up the document of every matching fact
+        current = or_(FactRow.document_id.is_(None), FactRow.document_id.not_in(superseded_document_ids()))
+        ids = list(session.scalars(_order_and_cut(session, flt, select(FactRow.id).where(current, *_conditions(flt)))))
+    else:
+        ids = list(session.scalars(_ordered(session, flt, select(FactRow.id))))
+    if not ids:
+        return []
+    rows = session.execute(_select(session, FactFilter(ids=tuple(ids))))
+    by_id = {item.id: item for item in map(_stored, rows)}
+    return [by_id[fact_id] for fact_id in ids if fact_id in by_id]
+
+
 def _select(session: Session, flt: FactFilter) -> Select[FactRow, str, str | None, str | None, str, bool]:
+    stmt = select(
+        FactRow,
+        DocumentRow.name,
+        DocumentRow.url,
+        DocumentRow.published,
+        DatasetRow.name,
+        DatasetRow.official,
+    )
+    return _ordered(session, flt, stmt)
+
+
+def _ordered(session: Session, flt: FactFilter, stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """`stmt` joined, filtered, ordered and cut as `flt` says."""
     stmt = (
-        select(
-            FactRow,
-            DocumentRow.name,
-            DocumentRow.url,
-            DocumentRow.published,
-            DatasetRow.name,
-            DatasetRow.official,
-        )
-        .outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id)
+        stmt.outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id)
         .outerjoin(DatasetRow, FactRow.dataset_id == DatasetRow.id)
         # a superseded version's facts are history: `superseded_by` is NULL for current ones and datasets
         .where(DocumentRow.superseded_by.is_(None))
     )
-    stmt = stmt.where(*_conditions(flt))
+    return _order_and_cut(session, flt, stmt.where(*_conditions(flt)))
+
+
+def _order_and_cut(session: Session, flt: FactFilter, stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     if flt.order not in FACT_ORDERS:
         raise ValueError(f"order must be one of {', '.join(FACT_ORDERS)}, not {flt.order!r}")
     if flt.order == "newest":

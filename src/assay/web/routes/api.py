@@ -14,7 +14,7 @@ from assay.analyze.ask import answer_question
 from assay.analyze.impact import CAVEAT, ImpactOptions, event_impacts
 from assay.analyze.money import CURRENCIES, PER_TONNE
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, parse_window
-from assay.analyze.series import SeriesQuery, build_series
+from assay.analyze.series import SeriesQuery, build_series, series_page
 from assay.store.browse import query_documents
 from assay.store.documents import document_fields, get_document, search
 from assay.store.events import EventFilter, get_event, query_events
@@ -31,6 +31,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 MAX_PER_PAGE = 200
+SERIES_PER_PAGE = 10  # whole series per page of /series when only `page` is given
 Page = Annotated[int, Query(ge=1, le=filters.MAX_PAGE, description="Page number, from 1.")]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="Items per page.")]
 Id = Annotated[int, Query(ge=1, le=2**53)]
@@ -136,8 +137,11 @@ def series(
     unit: str | None = _text("Unit id."),
     since: str | None = _text("First period."),
     until: str | None = _text("Last period."),
+    page: Annotated[int | None, Query(ge=1, le=filters.MAX_PAGE, description="Page of series, from 1.")] = None,
+    per_page: Annotated[int | None, Query(ge=1, le=MAX_PER_PAGE, description="Series per page.")] = None,
 ) -> Response:
-    """Observations per period with their sources, as `assay series --json`."""
+    """Observations per period with their sources, as `assay series --json`. With `page` or
+    `per_page`, a page of whole series (longest first, as the list) in `items`, `total` series."""
     query = SeriesQuery(
         filters.commodity(commodity) or "",
         filters.metric(metric) or "",
@@ -151,8 +155,11 @@ def series(
     )
     if not query.commodity or not query.metric:
         raise BadFilter("commodity and metric must not be blank")
-    rows = [row for s in build_series(session, query) for row in s.rows_json()]
-    return json_response(request, rows)
+    if page is None and per_page is None:
+        return json_response(request, [row for s in build_series(session, query) for row in s.rows_json()])
+    page, per_page = page or 1, per_page or SERIES_PER_PAGE
+    shown = series_page(session, query, (page - 1) * per_page, per_page)
+    return paged(request, [row for s in shown.series for row in s.rows_json()], shown.total, page, per_page)
 
 
 @router.get("/events")

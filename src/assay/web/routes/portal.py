@@ -51,7 +51,7 @@ def _dashboard(session: Session) -> dict[str, Any]:
         "board": price_board(session),
         "figures": figures,
         "events": events[:8],
-        "contradictions": run_checks(session, CheckOptions(kinds=("contradiction",)))[:8],
+        "contradictions": run_checks(session, CheckOptions(kinds=("contradiction",), limit=8)),
     }
 
 
