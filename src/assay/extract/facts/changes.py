@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from assay.extract.facts import cues
 from assay.model import Fact, Quantity, QuantityKind
@@ -268,29 +267,6 @@ def running_total(text: str, start: int, at: int) -> int | None:
         return None  # the cheap test first
     m = _RUNNING_TOTAL.search(text, lo, at)
     return m.start() if m else None
-
-
-_A_WEEK_EARLIER = re.compile(
-    r"\s*(?:(?:a|one)\s+week\s+(?:earlier|ago|before)|(?:in\s+)?the\s+(?:previous|prior)\s+week)\b", re.IGNORECASE
-)
-
-
-def a_week_earlier(after: str) -> bool:
-    """ "from $630/740 per tonne a week earlier", "up from CNY 4,700 ($768.51) a week ago": a level of the week
-    before."""
-    head = after[:60]
-    if "week" not in head.lower():
-        return False  # the cheap test first
-    return _A_WEEK_EARLIER.match(re.sub(r"^\s*[(（][^)）]{0,30}[)）]", "", head)) is not None
-
-
-def week_before(period: str) -> str:
-    """The day a week before a dated period; a longer period holds the week before too."""
-    try:
-        day = date.fromisoformat(period)
-    except ValueError:
-        return period
-    return (day - timedelta(days=7)).isoformat()
 
 
 _SPAN_WORD = re.compile(r"\bfrom\b|\bto\b|从|從|由|至|到", re.IGNORECASE)

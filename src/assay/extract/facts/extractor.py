@@ -581,8 +581,6 @@ class _Reader:
             year = fact.period or ""
             if re.fullmatch(r"(?:19|20)\d\d", year):
                 fact = replace(fact, period=str(int(year) - 1))
-        if fact is not None and fact.period and changes.a_week_earlier(after):
-            fact = replace(fact, period=changes.week_before(fact.period))  # "from $630/740 per tonne a week earlier"
         if fact is not None and _EACH_BEFORE.search(clause_before[-12:]):
             return self._each_of(fact, sentence, q)
         return [fact] if fact else []
