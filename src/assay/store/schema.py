@@ -131,7 +131,7 @@ class FactRow(Base):
         ).ddl_if(dialect="sqlite"),
         Index("ix_facts_metric_period", "metric", "period_start"),
         # The full series key, metric first, then what series counts read (store/series.py
-        # `series_sizes`, `latest_end`): a broad query ranks its series from index pages alone.
+        # `series_sizes`, `latest_end_by_form`): a broad query ranks its series from index pages alone.
         Index(
             "ix_facts_metric_key",
             *("metric", "commodity", "geo", "partner", "form", "share_of", "unit"),

@@ -235,14 +235,6 @@ def period_unit_partners(session: Session, selection: FactSelection) -> list[tup
     return [(str(period), str(unit), partner) for period, unit, partner in session.connection().execute(stmt)]
 
 
-def latest_end(session: Session, selection: FactSelection) -> date | None:
-    """The last day of the latest period among the facts `selection` reads."""
-    found = session.connection().execute(select(func.max(FactRow.period_end)).where(*_conditions(selection))).scalar()
-    if isinstance(found, str):  # SQLite returns max() of a date column as its text
-        return date.fromisoformat(found)
-    return found if isinstance(found, date) else None
-
-
 def latest_end_by_form(session: Session, selection: FactSelection) -> dict[str | None, date]:
     """The last day of the latest period per form among the facts `selection` reads (one query)."""
     stmt = select(FactRow.form, func.max(FactRow.period_end)).where(*_conditions(selection)).group_by(FactRow.form)
