@@ -58,11 +58,6 @@ def get_user(session: Session, name: str) -> Account | None:
     return _account(row) if row is not None else None
 
 
-def get_user_by_id(session: Session, user_id: int) -> Account | None:
-    row = session.get(UserRow, user_id)
-    return _account(row) if row is not None else None
-
-
 def list_users(session: Session) -> list[Account]:
     return [_account(row) for row in session.scalars(select(UserRow).order_by(UserRow.name))]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy import Select, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from assay.model import Document
@@ -192,13 +192,6 @@ def get_summary(session: Session, document_id: int) -> DocumentSummary | None:
     return None if row is None else _to_summary(row)
 
 
-def original_ids(session: Session) -> list[int]:
-    """Ids of the documents that are not duplicates, oldest first (what extraction runs on)."""
-    return list(
-        session.scalars(select(DocumentRow.id).where(DocumentRow.duplicate_of.is_(None)).order_by(DocumentRow.id))
-    )
-
-
 def find_by_source_and_hash(session: Session, source: str, raw_sha256: str) -> DocumentSummary | None:
     """The document stored from this exact input (same source, same bytes), if any."""
     row = session.connection().execute(_BY_SOURCE_AND_HASH, {"source": source, "raw_sha256": raw_sha256}).first()
@@ -290,13 +283,6 @@ def document_fields(session: Session, doc: Document) -> dict[str, Any]:
         "versions": [v.id for v in versions],
         "superseded_by": next((v.superseded_by for v in versions if v.id == doc.id), None),
     }
-
-
-def delete_document(session: Session, document_id: int) -> None:
-    """Remove a document stored moments ago whose processing then failed (its facts and mentions go with it)."""
-    session.execute(delete(EventMentionRow).where(EventMentionRow.document_id == document_id))
-    session.execute(delete(FactRow).where(FactRow.document_id == document_id))
-    session.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
 
 
 def superseded_document_ids() -> Select[Any]:
