@@ -12,6 +12,7 @@ from assay.clean.dates import date_from_text, iso_date
 from assay.clean.lang import detect_language
 from assay.clean.noise import SourceBoilerplate, drop_page_repeats, drop_repeated_body, drop_repeated_lines
 from assay.clean.text import CleanError, Extracted, extract_text
+from assay.clean.wrapping import rejoin_wrapped_lines
 from assay.model import Document
 from assay.sources import InputBudget, RawDocument
 
@@ -62,6 +63,9 @@ def read_document(raw: RawDocument, budget: InputBudget | None = None) -> ReadDo
     pages: list[str] = []
     for page in extracted.pages:
         text, applied = normalize_text(page)
+        text, joins = rejoin_wrapped_lines(text)
+        if joins:
+            applied.append("rejoin-wrapped")
         pages.append(text)
         steps.extend(step for step in applied if step not in steps)
     if len(pages) > 1:
