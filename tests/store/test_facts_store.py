@@ -10,11 +10,13 @@ from store_rows import add_document, fact
 
 from assay.model import Approx, Basis
 from assay.store.db import Store
+from assay.store.documents import supersede
 from assay.store.facts import (
     FactFilter,
     FactStoreError,
     StoredFact,
     commodity_and_descendants,
+    count_facts,
     insert_facts,
     query_facts,
     replace_facts,
@@ -238,3 +240,18 @@ def test_a_negative_limit_or_a_partial_period_is_refused(store: Store) -> None:
         query(store, limit=-1)
     with pytest.raises(ValueError, match="not a period"):
         query(store, period="2024-1")  # no guessing whether 2024-10 was meant
+
+
+def test_the_count_leaves_out_superseded_versions_as_the_list_does(any_store: Store) -> None:
+    old = add_document(any_store, "smm-mg-v1")
+    new = add_document(any_store, "smm-mg-v2")
+    with any_store.transaction() as session:
+        replace_facts(session, old, [fact("smm-mg-v1"), fact("smm-mg-v1", period="2024-04")])
+        replace_facts(session, new, [fact("smm-mg-v2")])
+        supersede(session, old, new)
+    for filters in ({}, {"metric": "exports"}, {"doc": "smm-mg-v1"}, {"limit": 1}):
+        with any_store.session() as session:
+            counted = count_facts(session, FactFilter(**filters))
+            listed = query_facts(session, FactFilter(**{**filters, "limit": None}))
+        assert counted == len(listed), filters
+    assert [item.document_id for item in query(any_store)] == [new]

@@ -143,7 +143,8 @@ def count_facts(session: Session, flt: FactFilter) -> int:
         counted = counted.outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id).outerjoin(
             DatasetRow, FactRow.dataset_id == DatasetRow.id
         )
-    return int(session.scalar(counted.where(*_conditions(flt))) or 0)
+    # as the list does, leave out the facts of superseded versions
+    return int(session.scalar(counted.where(_current_document(), *_conditions(flt))) or 0)
 
 
 def stored_fact_json(item: StoredFact) -> dict[str, Any]:
@@ -255,9 +256,7 @@ def _page(session: Session, flt: FactFilter) -> list[StoredFact]:
     needs (an index holds them: no fact row or quote is read for the rows skipped), then those
     facts read whole."""
     if flt.doc is None and flt.order != "newest":
-        # of the document only whether it is current: the few superseded ones are read once, where
-        # a join would look up the document of every matching fact
-        current = or_(FactRow.document_id.is_(None), FactRow.document_id.not_in(superseded_document_ids()))
+        current = _current_document()  # of the document, only whether it is current
         ids = list(session.scalars(_order_and_cut(session, flt, select(FactRow.id).where(current, *_conditions(flt)))))
     else:
         ids = list(session.scalars(_ordered(session, flt, select(FactRow.id))))
@@ -266,6 +265,12 @@ def _page(session: Session, flt: FactFilter) -> list[StoredFact]:
     rows = session.execute(_select(session, FactFilter(ids=tuple(ids))))
     by_id = {item.id: item for item in map(_stored, rows)}
     return [by_id[fact_id] for fact_id in ids if fact_id in by_id]
+
+
+def _current_document() -> ColumnElement[bool]:
+    """A fact of a dataset or of a current document: the few superseded documents are read once,
+    where a join would look up the document of every matching fact."""
+    return or_(FactRow.document_id.is_(None), FactRow.document_id.not_in(superseded_document_ids()))
 
 
 def _select(session: Session, flt: FactFilter) -> Select[FactRow, str, str | None, str | None, str, bool]:
