@@ -254,6 +254,99 @@ def latest_periods(session: Session, selection: FactSelection, n: int) -> list[t
     return [(str(period), _day(start), _day(end)) for period, start, end in session.connection().execute(stmt)]
 
 
+@dataclass(frozen=True, slots=True)
+class KeyExtent:
+    """One full series key among the facts a selection reads: its statements, the first day of its
+    earliest period and the last of its latest, and the shortest and longest period text (which
+    bound how long a period is)."""
+
+    key: tuple[str | None, ...]  # commodity, form, metric, geo, partner, share_of, unit
+    statements: int
+    first_start: date
+    latest_end: date
+    shortest_period: int
+    longest_period: int
+
+
+def key_extents(session: Session, selection: FactSelection) -> list[KeyExtent]:
+    """Every series key `selection` reads with its extent, in one pass grouped in SQL (no count of
+    distinct periods, so the groups stream out of ix_facts_metric_key without a sort)."""
+    length = func.length(FactRow.period)
+    aggregates = (
+        *(func.count(), func.min(FactRow.period_start), func.max(FactRow.period_end)),
+        *(func.min(length), func.max(length)),
+    )
+    grouping = (FactRow.metric, FactRow.commodity, FactRow.geo, FactRow.partner, FactRow.form, FactRow.share_of)
+    stmt = select(*_KEY_COLUMNS, *aggregates).where(*_conditions(selection)).group_by(*grouping, FactRow.unit)
+    return [
+        KeyExtent(tuple(row[:7]), row[7], _day(row[8]), _day(row[9]), row[10], row[11])
+        for row in session.connection().execute(stmt)
+        if row[9] is not None
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class StartRange:
+    """Facts of one commodity, geo and partner whose period starts on or after `since` and, when
+    `before` is given, before it."""
+
+    commodity: str
+    geo: str | None
+    partner: str | None
+    since: date
+    before: date | None = None
+
+
+# a fact row as `fact_rows_in_ranges` reads it: the columns of `_COLUMNS`, then the period's days
+FACT_ROW_START, FACT_ROW_END = len(_COLUMNS), len(_COLUMNS) + 1
+
+
+def fact_rows_in_ranges(session: Session, selection: FactSelection, ranges: Sequence[StartRange]) -> list[Any]:
+    """The facts `selection` reads within any of `ranges`, as plain rows (`_COLUMNS`, then
+    period_start and period_end), ordered by period start then id: many small windows of the
+    store in one query, each a seek on (commodity, metric, geo, partner, period_start)."""
+    if not ranges:
+        return []
+    terms = []
+    for wanted in ranges:
+        term = [
+            FactRow.commodity == wanted.commodity,
+            FactRow.geo.is_(None) if wanted.geo is None else FactRow.geo == wanted.geo,
+            FactRow.partner.is_(None) if wanted.partner is None else FactRow.partner == wanted.partner,
+            FactRow.period_start >= wanted.since,
+        ]
+        if wanted.before is not None:
+            term.append(FactRow.period_start < wanted.before)
+        terms.append(and_(*term))
+    stmt = (
+        select(*_COLUMNS, FactRow.period_start, FactRow.period_end)
+        .where(*_conditions(selection), or_(*terms))
+        .order_by(FactRow.period_start, FactRow.id)
+    )
+    return [
+        (*row[:FACT_ROW_START], _day(row[FACT_ROW_START]), _day(row[FACT_ROW_END]))
+        for row in session.connection().execute(stmt)
+    ]
+
+
+def fact_values(session: Session, selection: FactSelection) -> list[tuple[str, date, float, float | None, str]]:
+    """(period, its last day, value, high value, unit) of the facts `selection` reads, unordered:
+    what a price history needs of each quote, without a record per quote."""
+    columns = (FactRow.period, FactRow.period_end, FactRow.value, FactRow.value_high, FactRow.unit)
+    return [
+        (str(period), _day(end), value, value_high, str(unit))
+        for period, end, value, value_high, unit in session.connection().execute(
+            select(*columns).where(*_conditions(selection))
+        )
+    ]
+
+
+def records_of_rows(session: Session, rows: Sequence[Any]) -> list[StoredFactRecord]:
+    """Records (with provenance, looked up once per document) of rows `fact_rows_in_ranges` read."""
+    with gc_paused():
+        return _records(session.connection(), [row[:FACT_ROW_START] for row in rows])
+
+
 def _day(value: object) -> date:
     """A date column's value (SQLite may hand back its text)."""
     if isinstance(value, str):
@@ -331,7 +424,11 @@ def select_facts(session: Session, selection: FactSelection) -> list[StoredFactR
 
 
 def _select_facts(connection: Connection, selection: FactSelection) -> list[StoredFactRecord]:
-    rows = connection.execute(_statement(selection)).all()
+    return _records(connection, connection.execute(_statement(selection)).all())
+
+
+def _records(connection: Connection, rows: Sequence[Any]) -> list[StoredFactRecord]:
+    """A record per row (`_COLUMNS` first), the documents and datasets looked up once each."""
     documents = _document_provenance(connection, {row[1] for row in rows if row[1] is not None})
     datasets = _dataset_provenance(connection, {row[2] for row in rows if row[2] is not None})
     unknown = _Provenance(None, None, None, None, False, None)
