@@ -179,6 +179,27 @@ def price_history(session: Session, product: Product) -> tuple[PricePoint, ...]:
     return _points_of_values(product, values)
 
 
+def longest_price_history(session: Session, found: list[Product]) -> tuple[Product, tuple[PricePoint, ...]]:
+    """Of `found` (not empty), the product with the most periods in its price history (the first
+    of those tied) and that history. Histories are built longest bound first, where the bound
+    (distinct periods per series key, counted in SQL) is an upper bound of a history's length,
+    until no product left can beat the best: usually one or two are read, not every one."""
+    sizes = series_sizes(session, FactSelection(commodities=tuple({p.commodity for p in found}), metric="price"))
+    bounds = [
+        sum(s.periods for s in sizes if s.key[0] == p.commodity and (p.form is None or s.key[1] == p.form))
+        for p in found
+    ]
+    best: tuple[int, Product, tuple[PricePoint, ...]] | None = None
+    for bound, place in sorted((-bound, place) for place, bound in enumerate(bounds)):
+        if best is not None and (-bound < len(best[2]) or (-bound == len(best[2]) and place > best[0])):
+            break  # neither this product nor any after it can have more periods (or as many, earlier)
+        history = price_history(session, found[place])
+        if best is None or len(history) > len(best[2]) or (len(history) == len(best[2]) and place < best[0]):
+            best = (place, found[place], history)
+    assert best is not None, "no product given"
+    return best[1], best[2]
+
+
 def _points_of_values(
     product: Product, values: Iterable[Sequence[Any]], ends: dict[str, date] | None = None
 ) -> tuple[PricePoint, ...]:
