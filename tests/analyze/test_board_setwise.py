@@ -194,3 +194,19 @@ def test_fact_rows_in_ranges_are_the_facts_starting_in_them(priced: KnowledgeBas
         r for r in select_facts(priced.session, selection) if r.id in set(expected)
     ]
     assert fact_rows_in_ranges(priced.session, selection, []) == []
+
+
+@pytest.mark.parametrize("family", ["magnesium", "rare_earths", "graphite", "cerium"])
+def test_longest_price_history_is_the_first_of_the_longest(priced: KnowledgeBase, family: str) -> None:
+    from assay.analyze.portal import longest_price_history
+    from assay.store.facts import commodity_and_descendants
+
+    members = set(commodity_and_descendants(family))
+    found = [p for p in products(priced.session) if p.commodity in members]
+    assert found
+    expected = max(found, key=lambda p: len(plain_history(priced, p)))
+    assert longest_price_history(priced.session, found) == (expected, plain_history(priced, expected))
+    # ties go to the product listed first, whichever order they come in
+    assert longest_price_history(priced.session, found[::-1])[0] == max(
+        found[::-1], key=lambda p: len(plain_history(priced, p))
+    )
