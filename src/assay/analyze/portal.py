@@ -136,10 +136,10 @@ class FactContext:
 
 def products(session: Session) -> list[Product]:
     """Every commodity and form with stored prices per mass, with the unit most of its quotes use."""
-    return _products(session, key_extents(session, FactSelection(metric="price")))
+    return _products(session, series_sizes(session, FactSelection(metric="price")))
 
 
-def _products(session: Session, extents: list[KeyExtent]) -> list[Product]:
+def _products(session: Session, extents: Sequence[SeriesSize | KeyExtent]) -> list[Product]:
     # statements per unit counted in SQL (per series key); no price statement is read
     units: dict[tuple[str, str | None], Counter[str]] = {}
     for extent in extents:
@@ -158,7 +158,7 @@ def _products(session: Session, extents: list[KeyExtent]) -> list[Product]:
 
 
 def _first_stated(
-    session: Session, extents: list[KeyExtent], commodity: str, form: str | None, units: list[str]
+    session: Session, extents: Sequence[SeriesSize | KeyExtent], commodity: str, form: str | None, units: list[str]
 ) -> str:
     """Of equally common units, the one stated first (by period, then storage order)."""
     keys = tuple(e.key for e in extents if e.key[0] == commodity and e.key[1] == form and e.key[6] in units)

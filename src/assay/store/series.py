@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, distinct, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, distinct, false, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact
@@ -304,29 +304,47 @@ FACT_ROW_START, FACT_ROW_END = len(_COLUMNS), len(_COLUMNS) + 1
 def fact_rows_in_ranges(session: Session, selection: FactSelection, ranges: Sequence[StartRange]) -> list[Any]:
     """The facts `selection` reads within any of `ranges`, as plain rows (`_COLUMNS`, then
     period_start and period_end), ordered by period start then id: many small windows of the
-    store in one query, each a seek on (commodity, metric, geo, partner, period_start)."""
-    if not ranges:
-        return []
-    terms = []
+    store read together. The ranges of one commodity, partner and days make one branch of a
+    UNION ALL (its geos an IN list), each a seek on (commodity, metric, geo, partner,
+    period_start) that reads index pages alone on SQLite; an OR of every range would make
+    SQLite fetch each table row, or scan every fact on a small store."""
+    branches: dict[tuple[str, str | None, date, date | None], list[str | None]] = {}
     for wanted in ranges:
-        term = [
-            FactRow.commodity == wanted.commodity,
-            FactRow.geo.is_(None) if wanted.geo is None else FactRow.geo == wanted.geo,
-            FactRow.partner.is_(None) if wanted.partner is None else FactRow.partner == wanted.partner,
-            FactRow.period_start >= wanted.since,
+        branches.setdefault((wanted.commodity, wanted.partner, wanted.since, wanted.before), []).append(wanted.geo)
+    columns = (*_COLUMNS, FactRow.period_start, FactRow.period_end)
+    where = _conditions(selection)
+    selects = []
+    for (commodity, partner, since, before), geos in branches.items():
+        stated = sorted(geo for geo in geos if geo is not None)
+        for geo_condition in (
+            [FactRow.geo.in_(stated)] if stated else [],
+            [FactRow.geo.is_(None)] if None in geos else [],
+        ):
+            if not geo_condition:
+                continue
+            condition = [
+                FactRow.commodity == commodity,
+                *geo_condition,
+                FactRow.partner.is_(None) if partner is None else FactRow.partner == partner,
+                FactRow.period_start >= since,
+            ]
+            if before is not None:
+                condition.append(FactRow.period_start < before)
+            selects.append(select(*columns).where(*where, *condition))
+    rows = []
+    connection = session.connection()
+    for i in range(0, len(selects), _BRANCHES):  # SQLite allows 500 selects in one compound
+        chunk = selects[i : i + _BRANCHES]
+        stmt = chunk[0] if len(chunk) == 1 else union_all(*chunk)
+        rows += [
+            (*row[:FACT_ROW_START], _day(row[FACT_ROW_START]), _day(row[FACT_ROW_END]))
+            for row in connection.execute(stmt)
         ]
-        if wanted.before is not None:
-            term.append(FactRow.period_start < wanted.before)
-        terms.append(and_(*term))
-    stmt = (
-        select(*_COLUMNS, FactRow.period_start, FactRow.period_end)
-        .where(*_conditions(selection), or_(*terms))
-        .order_by(FactRow.period_start, FactRow.id)
-    )
-    return [
-        (*row[:FACT_ROW_START], _day(row[FACT_ROW_START]), _day(row[FACT_ROW_END]))
-        for row in session.connection().execute(stmt)
-    ]
+    rows.sort(key=lambda row: (row[FACT_ROW_START], row[0]))
+    return rows
+
+
+_BRANCHES = 200
 
 
 def fact_values(session: Session, selection: FactSelection) -> list[tuple[str, date, float, float | None, str]]:
