@@ -361,6 +361,12 @@ def _read_recent(session: Session, plans: list[_Plan], extents: list[KeyExtent])
         places.setdefault(str(extent.key[0]), set()).add((extent.key[3], extent.key[4]))
     read_from: dict[str, date] = {}
     wanted: dict[str, date] = {}
+    # a commodity's quotes of the forms its products state, or all of them for a product without a form
+    forms: dict[str, tuple[str, ...] | None] = {}
+    for plan in plans:
+        commodity, form = plan.product.commodity, plan.product.form
+        known = forms.get(commodity, ())
+        forms[commodity] = None if form is None or known is None else tuple(sorted({*known, form}))
     for plan in plans:
         # enough days for the sparkline's periods if quotes fall on random days at the product's
         # rate, a third more, and the longest period (which may start that much earlier)
@@ -373,7 +379,7 @@ def _read_recent(session: Session, plans: list[_Plan], extents: list[KeyExtent])
     pending = plans
     while pending:
         ranges = [
-            StartRange(commodity, geo, partner, since, read_from.get(commodity))
+            StartRange(commodity, geo, partner, since, read_from.get(commodity), forms[commodity])
             for commodity, since in sorted(wanted.items())
             for geo, partner in sorted(places[commodity], key=lambda p: (p[0] or "", p[1] or ""))
         ]

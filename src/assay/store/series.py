@@ -295,6 +295,7 @@ class StartRange:
     partner: str | None
     since: date
     before: date | None = None
+    forms: tuple[str, ...] | None = None  # only facts stating one of these forms, when given
 
 
 # a fact row as `fact_rows_in_ranges` reads it: the columns of `_COLUMNS`, then the period's days
@@ -308,13 +309,14 @@ def fact_rows_in_ranges(session: Session, selection: FactSelection, ranges: Sequ
     UNION ALL (its geos an IN list), each a seek on (commodity, metric, geo, partner,
     period_start) that reads index pages alone on SQLite; an OR of every range would make
     SQLite fetch each table row, or scan every fact on a small store."""
-    branches: dict[tuple[str, str | None, date, date | None], list[str | None]] = {}
+    branches: dict[tuple[str, str | None, date, date | None, tuple[str, ...] | None], list[str | None]] = {}
     for wanted in ranges:
-        branches.setdefault((wanted.commodity, wanted.partner, wanted.since, wanted.before), []).append(wanted.geo)
+        branch = (wanted.commodity, wanted.partner, wanted.since, wanted.before, wanted.forms)
+        branches.setdefault(branch, []).append(wanted.geo)
     columns = (*_COLUMNS, FactRow.period_start, FactRow.period_end)
     where = _conditions(selection)
     selects = []
-    for (commodity, partner, since, before), geos in branches.items():
+    for (commodity, partner, since, before, forms), geos in branches.items():
         stated = sorted(geo for geo in geos if geo is not None)
         for geo_condition in (
             [FactRow.geo.in_(stated)] if stated else [],
@@ -330,6 +332,8 @@ def fact_rows_in_ranges(session: Session, selection: FactSelection, ranges: Sequ
             ]
             if before is not None:
                 condition.append(FactRow.period_start < before)
+            if forms is not None:
+                condition.append(FactRow.form.in_(forms))
             selects.append(select(*columns).where(*where, *condition))
     rows = []
     connection = session.connection()
