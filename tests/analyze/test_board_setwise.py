@@ -11,6 +11,7 @@ in a mass unit, products whose every quote lies in the window, and forms stated 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -194,6 +195,14 @@ def test_fact_rows_in_ranges_are_the_facts_starting_in_them(priced: KnowledgeBas
         r for r in select_facts(priced.session, selection) if r.id in set(expected)
     ]
     assert fact_rows_in_ranges(priced.session, selection, []) == []
+    oxide = StartRange("magnesium", "CN", None, date(2024, 1, 1), forms=("oxide",))
+    expected_oxide = [
+        r.id
+        for r in select_facts(priced.session, replace(selection, commodity="magnesium", geo="CN", form="oxide"))
+        if Period.parse(str(r.fact.period)).start >= oxide.since and r.fact.partner is None
+    ]
+    assert [row[0] for row in fact_rows_in_ranges(priced.session, selection, [oxide])] == expected_oxide
+    assert expected_oxide
 
 
 @pytest.mark.parametrize("family", ["magnesium", "rare_earths", "graphite", "cerium"])
