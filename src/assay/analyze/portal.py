@@ -7,16 +7,26 @@ the CLI (`series`, `prices`, `checks`), so a figure on a page equals the command
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
-from assay.analyze.prices import PriceAssessment, PriceQuery, PriceQueryError, assess_prices, assess_window
+from assay.analyze.prices import (
+    PriceAssessment,
+    PriceQuery,
+    PriceQueryError,
+    assess_prices,
+    assess_window,
+    outlier_reasons,
+    price_range,
+)
 from assay.analyze.series import (
     Observation,
     Series,
@@ -28,11 +38,20 @@ from assay.analyze.series import (
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
 from assay.store.series import (
+    FACT_ROW_END,
+    FACT_ROW_START,
     FactSelection,
+    KeyExtent,
     SeriesSize,
+    StartRange,
+    fact_rows_in_ranges,
+    fact_values,
     gc_paused,
+    key_extents,
+    latest_end_by_form,
     latest_periods,
     period_unit_partners,
+    records_of_rows,
     select_facts,
     series_sizes,
 )
@@ -117,39 +136,88 @@ class FactContext:
 
 def products(session: Session) -> list[Product]:
     """Every commodity and form with stored prices per mass, with the unit most of its quotes use."""
+    return _products(session, series_sizes(session, FactSelection(metric="price")))
+
+
+def _products(session: Session, extents: Sequence[SeriesSize | KeyExtent]) -> list[Product]:
     # statements per unit counted in SQL (per series key); no price statement is read
-    sizes = series_sizes(session, FactSelection(metric="price"))
     units: dict[tuple[str, str | None], Counter[str]] = {}
-    for size in sizes:
-        commodity, form, unit = str(size.key[0]), size.key[1], str(size.key[6])
+    for extent in extents:
+        commodity, form, unit = str(extent.key[0]), extent.key[1], str(extent.key[6])
         currency, _, mass = unit.partition("/")
         if mass in ("t", "kg", "lb") and currency in ("CNY", "USD", "EUR"):
-            units.setdefault((commodity, form), Counter())[unit] += size.statements
+            units.setdefault((commodity, form), Counter())[unit] += extent.statements
     out = []
     for (commodity, form), counted in sorted(units.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         most = max(counted.values())
         tied = [unit for unit, n in counted.items() if n == most]
-        unit = tied[0] if len(tied) == 1 else _first_stated(session, sizes, commodity, form, tied)
+        unit = tied[0] if len(tied) == 1 else _first_stated(session, extents, commodity, form, tied)
         currency, _, mass = unit.partition("/")
         out.append(Product(commodity, form, currency, mass))
     return out
 
 
-def _first_stated(session: Session, sizes: list[SeriesSize], commodity: str, form: str | None, units: list[str]) -> str:
+def _first_stated(
+    session: Session, extents: Sequence[SeriesSize | KeyExtent], commodity: str, form: str | None, units: list[str]
+) -> str:
     """Of equally common units, the one stated first (by period, then storage order)."""
-    keys = tuple(s.key for s in sizes if s.key[0] == commodity and s.key[1] == form and s.key[6] in units)
+    keys = tuple(e.key for e in extents if e.key[0] == commodity and e.key[1] == form and e.key[6] in units)
     (first,) = select_facts(session, FactSelection(metric="price", keys=keys, limit=1))
     return first.fact.unit
 
 
 def price_history(session: Session, product: Product) -> tuple[PricePoint, ...]:
-    """Every period's quotes of `product` (outliers left out), oldest first, in its unit."""
-    query = PriceQuery(product.commodity, product.form, HISTORY_DAYS, None, product.currency, product.mass)
-    try:
-        assessed = assess_prices(session, query)
-    except PriceQueryError:
-        return ()
-    return price_points(assessed)
+    """Every period's quotes of `product` (outliers left out), oldest first, in its unit: the
+    quotes read as plain values (no record per quote), as `assess_prices` over HISTORY_DAYS
+    would keep them."""
+    selection = FactSelection(commodity=product.commodity, metric="price", form=product.form)
+    latest = latest_end_by_form(session, selection)
+    if not latest or (product.form is None and len([form for form in latest if form]) > 1):
+        return ()  # nothing stored, or forms that one history would mix (assess_prices refuses)
+    first_day = max(latest.values()) - timedelta(days=HISTORY_DAYS - 1)
+    values = fact_values(session, replace(selection, starts_on_or_after=first_day))
+    return _points_of_values(product, values)
+
+
+def longest_price_history(session: Session, found: list[Product]) -> tuple[Product, tuple[PricePoint, ...]]:
+    """Of `found` (not empty), the product with the most periods in its price history (the first
+    of those tied) and that history. Histories are built longest bound first, where the bound
+    (distinct periods per series key, counted in SQL) is an upper bound of a history's length,
+    until no product left can beat the best: usually one or two are read, not every one."""
+    sizes = series_sizes(session, FactSelection(commodities=tuple({p.commodity for p in found}), metric="price"))
+    bounds = [
+        sum(s.periods for s in sizes if s.key[0] == p.commodity and (p.form is None or s.key[1] == p.form))
+        for p in found
+    ]
+    best: tuple[int, Product, tuple[PricePoint, ...]] | None = None
+    for bound, place in sorted((-bound, place) for place, bound in enumerate(bounds)):
+        if best is not None and (-bound < len(best[2]) or (-bound == len(best[2]) and place > best[0])):
+            break  # neither this product nor any after it can have more periods (or as many, earlier)
+        history = price_history(session, found[place])
+        if best is None or len(history) > len(best[2]) or (len(history) == len(best[2]) and place < best[0]):
+            best = (place, found[place], history)
+    assert best is not None, "no product given"
+    return best[1], best[2]
+
+
+def _points_of_values(
+    product: Product, values: Iterable[Sequence[Any]], ends: dict[str, date] | None = None
+) -> tuple[PricePoint, ...]:
+    """The points of quotes given as (period, last day, value, high, unit): each converted as
+    `assess_window` converts it, outliers judged among them all, one point per period
+    (`ends`: each period's last day, when known)."""
+    priced: list[tuple[str, float, float, float]] = []
+    for period, end, value, value_high, unit in values:
+        converted = price_range(value, value_high, unit, product.currency, product.mass, end.year)
+        if converted is not None:
+            low, high = converted[0].value, converted[1].value
+            priced.append((period, low, high, (low + high) / 2))
+    reasons = outlier_reasons([quote[3] for quote in priced])
+    by_period: dict[str, list[tuple[float, float, float]]] = {}
+    for (period, low, high, value), why in zip(priced, reasons, strict=True):
+        if why is None:
+            by_period.setdefault(period, []).append((low, high, value))
+    return _points(by_period, ends)
 
 
 def price_points(assessed: PriceAssessment) -> tuple[PricePoint, ...]:
@@ -157,6 +225,12 @@ def price_points(assessed: PriceAssessment) -> tuple[PricePoint, ...]:
     by_period: dict[str, list[tuple[float, float, float]]] = {}
     for quote in assessed.used:
         by_period.setdefault(quote.period, []).append((quote.low, quote.high, quote.value))
+    return _points(by_period)
+
+
+def _points(
+    by_period: dict[str, list[tuple[float, float, float]]], ends: dict[str, date] | None = None
+) -> tuple[PricePoint, ...]:
     points = [
         PricePoint(
             period,
@@ -167,7 +241,9 @@ def price_points(assessed: PriceAssessment) -> tuple[PricePoint, ...]:
         )
         for period, quotes in by_period.items()
     ]
-    return tuple(sorted(points, key=lambda p: (Period.parse(p.period).end, p.period)))
+    if ends is None:
+        ends = {period: Period.parse(period).end for period in by_period}
+    return tuple(sorted(points, key=lambda p: (ends[p.period], p.period)))
 
 
 def assess(session: Session, product: Product, window_days: int) -> PriceAssessment | None:
@@ -221,10 +297,184 @@ def board_row(session: Session, product: Product) -> BoardRow | None:
 
 
 def price_board(session: Session) -> list[BoardRow]:
-    """The latest assessment of every product, with the change against the period before its window."""
+    """The latest assessment of every product, with the change against the period before its window.
+
+    Built set-wise: one grouped query gives every product's unit counts and latest day, then the
+    products' recent quotes are read together (`_read_recent`), a few queries in all; only the
+    assessment windows' quotes become records. The same rows as `board_row` per product."""
     with gc_paused():
-        rows = [board_row(session, product) for product in products(session)]
-    return [row for row in rows if row is not None]
+        extents = key_extents(session, FactSelection(metric="price"))
+        plans = _plans(_products(session, extents), extents)
+        _read_recent(session, plans, extents)
+        return _board_rows(session, plans)
+
+
+@dataclass
+class _Plan:
+    """One product's board row as it is worked out from the quotes read so far."""
+
+    product: Product
+    as_of: date  # the last day of the product's latest period
+    longest_days: int | None  # how long its longest period can be; None: spans of any length
+    per_day: float  # statements per day between its first period and its latest
+    rows: list[Any] = field(default_factory=list)  # its quotes read (plain rows), by period start
+    days: int | None = None  # the window chosen, once found; None once done: no row
+    window_start: date = date.min
+    shown: tuple[str, ...] = ()  # the sparkline's periods
+    before: str | None = None  # the latest period that ends before the window
+    done: bool = False
+
+    @property
+    def history_start(self) -> date:
+        return self.as_of - timedelta(days=HISTORY_DAYS - 1)
+
+
+def _plans(found: list[Product], extents: list[KeyExtent]) -> list[_Plan]:
+    """A plan per product that `assess_prices` can assess (one form, or none stated)."""
+    plans = []
+    for product in found:
+        keys = [
+            e for e in extents if e.key[0] == product.commodity and (product.form is None or e.key[1] == product.form)
+        ]
+        if keys and (product.form is not None or len({e.key[1] for e in keys if e.key[1]}) <= 1):
+            as_of, first = max(e.latest_end for e in keys), min(e.first_start for e in keys)
+            per_day = sum(e.statements for e in keys) / ((as_of - first).days + 1)
+            plans.append(_Plan(product, as_of, _longest_days(keys), per_day))
+    return plans
+
+
+def _longest_days(keys: list[KeyExtent]) -> int | None:
+    """How many days past its first a period of these keys may end, told by the period texts'
+    lengths: days only (10 characters), months to halves (7), years (4); None for spans (`a/b`)."""
+    if max(e.longest_period for e in keys) > len("2024-01-01"):
+        return None
+    shortest = min(e.shortest_period for e in keys)
+    return 365 if shortest <= len("2024") else 183 if shortest <= len("2024-01") else 0
+
+
+def _read_recent(session: Session, plans: list[_Plan], extents: list[KeyExtent]) -> None:
+    """Read each commodity's latest quotes, reaching further back (four times as far each
+    round) for the products whose window, sparkline or period before the window is not yet
+    sure to be read; one query per round for every product left."""
+    places: dict[str, set[tuple[str | None, str | None]]] = {}
+    for extent in extents:
+        places.setdefault(str(extent.key[0]), set()).add((extent.key[3], extent.key[4]))
+    read_from: dict[str, date] = {}
+    wanted: dict[str, date] = {}
+    # a commodity's quotes of the forms its products state, or all of them for a product without a form
+    forms: dict[str, tuple[str, ...] | None] = {}
+    for plan in plans:
+        commodity, form = plan.product.commodity, plan.product.form
+        known = forms.get(commodity, ())
+        forms[commodity] = None if form is None or known is None else tuple(sorted({*known, form}))
+    for plan in plans:
+        # enough days for the sparkline's periods if quotes fall on random days at the product's
+        # rate, a third more, and the longest period (which may start that much earlier)
+        days_with_quotes = 1 - math.exp(-plan.per_day)
+        lookback = max(BOARD_WINDOWS_DAYS[0], math.ceil(1.3 * (BOARD_HISTORY_PERIODS + 1) / days_with_quotes))
+        lookback += 365 if plan.longest_days is None else plan.longest_days
+        first = plan.as_of - timedelta(days=min(lookback, HISTORY_DAYS - 1))
+        commodity = plan.product.commodity
+        wanted[commodity] = min(wanted.get(commodity, first), first)
+    pending = plans
+    while pending:
+        ranges = [
+            StartRange(commodity, geo, partner, since, read_from.get(commodity), forms[commodity])
+            for commodity, since in sorted(wanted.items())
+            for geo, partner in sorted(places[commodity], key=lambda p: (p[0] or "", p[1] or ""))
+        ]
+        read_from.update(wanted)
+        rows = fact_rows_in_ranges(session, FactSelection(metric="price"), ranges)
+        by_commodity: dict[str, list[Any]] = {}
+        for row in rows:
+            by_commodity.setdefault(row[_COMMODITY], []).append(row)
+        wanted = {}
+        left = []
+        for plan in pending:
+            product = plan.product
+            new = [
+                r for r in by_commodity.get(product.commodity, ()) if product.form is None or r[_FORM] == product.form
+            ]
+            if new:
+                plan.rows = sorted([*new, *plan.rows], key=lambda r: (r[FACT_ROW_START], r[0]))
+            deeper = _resolve(plan, read_from[product.commodity])
+            if deeper is not None:
+                wanted[product.commodity] = min(wanted.get(product.commodity, deeper), deeper)
+                left.append(plan)
+        pending = left
+
+
+_COMMODITY, _FORM, _PERIOD, _VALUE, _VALUE_HIGH, _UNIT = 3, 4, 9, 10, 11, 12  # in a fact row (store.series)
+
+
+def _resolve(plan: _Plan, read_from: date) -> date | None:
+    """Choose the window, the sparkline's periods and the period before the window from the
+    quotes read since `read_from`; the day to read from when they are not sure yet."""
+    product, as_of, history_start = plan.product, plan.as_of, plan.history_start
+    complete = read_from <= history_start
+    spans = {r[_PERIOD]: r[FACT_ROW_END] for r in plan.rows if r[FACT_ROW_START] >= history_start}
+    # reach back as far again as the periods found so far suggest, a third more (at least twice as far)
+    factor = max(2.0, min(64.0, 1.3 * (BOARD_HISTORY_PERIODS + 1) / max(1, len(spans))))
+    deeper = as_of - timedelta(days=min(math.ceil((as_of - read_from).days * factor), HISTORY_DAYS - 1))
+    for days in BOARD_WINDOWS_DAYS:
+        window_start = as_of - timedelta(days=days - 1)
+        plan.days, plan.window_start = days, window_start
+        if read_from > window_start and not complete:
+            return min(deeper, window_start)
+        if any(r[FACT_ROW_START] >= window_start and _converts(r, product) for r in plan.rows):
+            break
+    else:  # no quote in any window: assess_prices gives no mid, so no row
+        plan.days, plan.done = None, True
+        return None
+    # every period that ends on or after this day has been read (its first day is after read_from)
+    sure_from = read_from + timedelta(days=plan.longest_days) if plan.longest_days is not None else date.max
+    latest_first = sorted(spans, key=lambda period: (spans[period], period), reverse=True)
+    recent = latest_first[:BOARD_HISTORY_PERIODS]
+    before = next((p for p in latest_first if spans[p] < window_start), None)
+    if not complete and (
+        len(recent) < BOARD_HISTORY_PERIODS
+        or (recent and spans[recent[-1]] < sure_from)
+        or before is None
+        or spans[before] < sure_from
+    ):
+        return deeper
+    plan.shown, plan.before, plan.done = tuple(recent), before, True
+    return None
+
+
+def _converts(row: Sequence[Any], product: Product) -> bool:
+    """Whether the quote is a price per mass `assess_window` can use."""
+    year = row[FACT_ROW_END].year
+    return price_range(row[_VALUE], row[_VALUE_HIGH], row[_UNIT], product.currency, product.mass, year) is not None
+
+
+def _board_rows(session: Session, plans: list[_Plan]) -> list[BoardRow]:
+    """The rows of resolved plans: the windows' quotes made records in one lookup, each
+    assessed; the sparkline and the previous mid on plain values."""
+    chosen = [plan for plan in plans if plan.days is not None]
+    in_window = {plan.product: [r for r in plan.rows if r[FACT_ROW_START] >= plan.window_start] for plan in chosen}
+    records = {r.id: r for r in records_of_rows(session, [row for rows in in_window.values() for row in rows])}
+    out = []
+    for plan in chosen:
+        product, days = plan.product, plan.days
+        query = PriceQuery(product.commodity, product.form, days or 0, None, product.currency, product.mass)
+        window = [records[row[0]] for row in in_window[product]]
+        assessment = assess_window(query, plan.window_start, plan.as_of, window)
+        if assessment.mid is None:  # not expected (a quote that converts is never every quote's outlier)
+            row = board_row(session, product)
+            if row is not None:
+                out.append(row)
+            continue
+        wanted = {*plan.shown, plan.before}
+        quotes = [r for r in plan.rows if r[_PERIOD] in wanted]
+        ends = {r[_PERIOD]: r[FACT_ROW_END] for r in quotes}
+        values = ((r[_PERIOD], r[FACT_ROW_END], r[_VALUE], r[_VALUE_HIGH], r[_UNIT]) for r in quotes)
+        points = _points_of_values(product, values, ends)
+        earlier = [p for p in points if ends[p.period] < plan.window_start]
+        shown = set(plan.shown)
+        history = tuple(p for p in points if p.period in shown)
+        out.append(BoardRow(product, assessment, earlier[-1].mid if earlier else None, history))
+    return out
 
 
 def key_figures(session: Session, commodity: str, limit: int = 6) -> list[KeyFigure]:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assay.analyze.consensus import independent_sources
-from assay.analyze.money import PriceUnitError, convert_price
+from assay.analyze.money import Converted, PriceUnitError, convert_price
 from assay.analyze.series import SourceRef, json_number, source_ref
 from assay.model import Period
 from assay.store.series import FactSelection, StoredFactRecord, latest_end_by_form, select_facts
@@ -125,14 +125,26 @@ def parse_window(text: str) -> int:
     return days
 
 
+def price_range(
+    value: float, value_high: float | None, unit: str, currency: str, mass: str, year: int
+) -> tuple[Converted, Converted] | None:
+    """A quote's low and high in `currency` per `mass` at `year`'s rates; None when `unit` is not
+    a price per mass. The high is the low when no (or a zero) high is stated."""
+    try:
+        low = convert_price(value, unit, currency, mass, year)
+        high = convert_price(value_high, unit, currency, mass, year) if value_high else low
+    except PriceUnitError:
+        return None
+    return low, high
+
+
 def _priced(record: StoredFactRecord, query: PriceQuery) -> PricedQuote | None:
     f = record.fact
     year = Period.parse(f.period).end.year if f.period else date.today().year
-    try:
-        low = convert_price(f.value, f.unit, query.currency, query.mass, year)
-        high = convert_price(f.value_high, f.unit, query.currency, query.mass, year) if f.value_high else low
-    except PriceUnitError:
+    converted = price_range(f.value, f.value_high, f.unit, query.currency, query.mass, year)
+    if converted is None:
         return None
+    low, high = converted
     stated = f"{f.value:,g}" + (f"-{f.value_high:,g}" if f.value_high is not None else "") + f" {f.unit}"
     rate = "; ".join(r.describe() for r in low.rates) or None
     if low.note:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, distinct, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, distinct, false, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact
@@ -254,6 +254,121 @@ def latest_periods(session: Session, selection: FactSelection, n: int) -> list[t
     return [(str(period), _day(start), _day(end)) for period, start, end in session.connection().execute(stmt)]
 
 
+@dataclass(frozen=True, slots=True)
+class KeyExtent:
+    """One full series key among the facts a selection reads: its statements, the first day of its
+    earliest period and the last of its latest, and the shortest and longest period text (which
+    bound how long a period is)."""
+
+    key: tuple[str | None, ...]  # commodity, form, metric, geo, partner, share_of, unit
+    statements: int
+    first_start: date
+    latest_end: date
+    shortest_period: int
+    longest_period: int
+
+
+def key_extents(session: Session, selection: FactSelection) -> list[KeyExtent]:
+    """Every series key `selection` reads with its extent, in one pass grouped in SQL (no count of
+    distinct periods, so the groups stream out of ix_facts_metric_key without a sort)."""
+    length = func.length(FactRow.period)
+    aggregates = (
+        *(func.count(), func.min(FactRow.period_start), func.max(FactRow.period_end)),
+        *(func.min(length), func.max(length)),
+    )
+    grouping = (FactRow.metric, FactRow.commodity, FactRow.geo, FactRow.partner, FactRow.form, FactRow.share_of)
+    stmt = select(*_KEY_COLUMNS, *aggregates).where(*_conditions(selection)).group_by(*grouping, FactRow.unit)
+    return [
+        KeyExtent(tuple(row[:7]), row[7], _day(row[8]), _day(row[9]), row[10], row[11])
+        for row in session.connection().execute(stmt)
+        if row[9] is not None
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class StartRange:
+    """Facts of one commodity, geo and partner whose period starts on or after `since` and, when
+    `before` is given, before it."""
+
+    commodity: str
+    geo: str | None
+    partner: str | None
+    since: date
+    before: date | None = None
+    forms: tuple[str, ...] | None = None  # only facts stating one of these forms, when given
+
+
+# a fact row as `fact_rows_in_ranges` reads it: the columns of `_COLUMNS`, then the period's days
+FACT_ROW_START, FACT_ROW_END = len(_COLUMNS), len(_COLUMNS) + 1
+
+
+def fact_rows_in_ranges(session: Session, selection: FactSelection, ranges: Sequence[StartRange]) -> list[Any]:
+    """The facts `selection` reads within any of `ranges`, as plain rows (`_COLUMNS`, then
+    period_start and period_end), ordered by period start then id: many small windows of the
+    store read together. The ranges of one commodity, partner and days make one branch of a
+    UNION ALL (its geos an IN list), each a seek on (commodity, metric, geo, partner,
+    period_start) that reads index pages alone on SQLite; an OR of every range would make
+    SQLite fetch each table row, or scan every fact on a small store."""
+    branches: dict[tuple[str, str | None, date, date | None, tuple[str, ...] | None], list[str | None]] = {}
+    for wanted in ranges:
+        branch = (wanted.commodity, wanted.partner, wanted.since, wanted.before, wanted.forms)
+        branches.setdefault(branch, []).append(wanted.geo)
+    columns = (*_COLUMNS, FactRow.period_start, FactRow.period_end)
+    where = _conditions(selection)
+    selects = []
+    for (commodity, partner, since, before, forms), geos in branches.items():
+        stated = sorted(geo for geo in geos if geo is not None)
+        for geo_condition in (
+            [FactRow.geo.in_(stated)] if stated else [],
+            [FactRow.geo.is_(None)] if None in geos else [],
+        ):
+            if not geo_condition:
+                continue
+            condition = [
+                FactRow.commodity == commodity,
+                *geo_condition,
+                FactRow.partner.is_(None) if partner is None else FactRow.partner == partner,
+                FactRow.period_start >= since,
+            ]
+            if before is not None:
+                condition.append(FactRow.period_start < before)
+            if forms is not None:
+                condition.append(FactRow.form.in_(forms))
+            selects.append(select(*columns).where(*where, *condition))
+    rows = []
+    connection = session.connection()
+    for i in range(0, len(selects), _BRANCHES):  # SQLite allows 500 selects in one compound
+        chunk = selects[i : i + _BRANCHES]
+        stmt = chunk[0] if len(chunk) == 1 else union_all(*chunk)
+        rows += [
+            (*row[:FACT_ROW_START], _day(row[FACT_ROW_START]), _day(row[FACT_ROW_END]))
+            for row in connection.execute(stmt)
+        ]
+    rows.sort(key=lambda row: (row[FACT_ROW_START], row[0]))
+    return rows
+
+
+_BRANCHES = 200
+
+
+def fact_values(session: Session, selection: FactSelection) -> list[tuple[str, date, float, float | None, str]]:
+    """(period, its last day, value, high value, unit) of the facts `selection` reads, unordered:
+    what a price history needs of each quote, without a record per quote."""
+    columns = (FactRow.period, FactRow.period_end, FactRow.value, FactRow.value_high, FactRow.unit)
+    return [
+        (str(period), _day(end), value, value_high, str(unit))
+        for period, end, value, value_high, unit in session.connection().execute(
+            select(*columns).where(*_conditions(selection))
+        )
+    ]
+
+
+def records_of_rows(session: Session, rows: Sequence[Any]) -> list[StoredFactRecord]:
+    """Records (with provenance, looked up once per document) of rows `fact_rows_in_ranges` read."""
+    with gc_paused():
+        return _records(session.connection(), [row[:FACT_ROW_START] for row in rows])
+
+
 def _day(value: object) -> date:
     """A date column's value (SQLite may hand back its text)."""
     if isinstance(value, str):
@@ -331,7 +446,11 @@ def select_facts(session: Session, selection: FactSelection) -> list[StoredFactR
 
 
 def _select_facts(connection: Connection, selection: FactSelection) -> list[StoredFactRecord]:
-    rows = connection.execute(_statement(selection)).all()
+    return _records(connection, connection.execute(_statement(selection)).all())
+
+
+def _records(connection: Connection, rows: Sequence[Any]) -> list[StoredFactRecord]:
+    """A record per row (`_COLUMNS` first), the documents and datasets looked up once each."""
     documents = _document_provenance(connection, {row[1] for row in rows if row[1] is not None})
     datasets = _dataset_provenance(connection, {row[2] for row in rows if row[2] is not None})
     unknown = _Provenance(None, None, None, None, False, None)

@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from assay.analyze.impact import CAVEAT, ImpactOptions, event_impacts
 from assay.analyze.portal import (
+    PricePoint,
     Product,
     assess,
     exports_by_destination,
     exports_by_month,
     key_figures,
     latest_assessment,
+    longest_price_history,
     price_board,
     price_history,
     production_by_country,
@@ -62,8 +64,8 @@ def _commodity_overview(session: Session, commodity: str, loc: Locale) -> dict[s
         charts["exports_dest"] = bar_chart(bars, title)
     priced = [p for p in products(session) if p.commodity in _family(commodity)]
     if priced:
-        product = max(priced, key=lambda p: len(price_history(session, p)))
-        charts["price"] = (product, _price_chart(session, product, loc))
+        product, history = longest_price_history(session, priced)
+        charts["price"] = (product, _price_chart(product, history, loc))
     return {
         "figures": key_figures(session, commodity),
         "charts": charts,
@@ -76,8 +78,7 @@ def _family(commodity: str) -> set[str]:
     return set(commodity_and_descendants(commodity))
 
 
-def _price_chart(session: Session, product: Product, loc: Locale) -> Any:
-    history = price_history(session, product)
+def _price_chart(product: Product, history: tuple[PricePoint, ...], loc: Locale) -> Any:
     unit = f"{product.currency}/{product.mass}"
     points = [
         LinePoint(
@@ -143,7 +144,7 @@ def price_page(
     context = {
         "product": product,
         "assessment": assessment,
-        "chart": _price_chart(session, product, loc),
+        "chart": _price_chart(product, price_history(session, product), loc),
         "window": chosen or "",
     }
     return render(request, "price.html", context)
