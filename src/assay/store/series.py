@@ -438,11 +438,18 @@ def select_statements(
     """The statements of `selection` as plain tuples, in no particular order (a series groups them
     itself; sorting tens of thousands of rows in SQL cost more than the rest of the query).
 
-    With `keys`, only those series keys, one query per key: each seeks its own key in the series
-    index, where one query with every key would scan all the facts the selection's columns match."""
+    With `keys`, only those series keys, one query per (commodity, metric, geo, partner): each seeks
+    its own range of the series index, where one query with every key would scan all the facts the
+    selection's columns match; keys that differ only after those columns (a price's forms) share a
+    range, which one query reads once."""
     connection = session.connection()
     stmt = select(*STATEMENT_COLUMNS).outerjoin(DocumentRow, DocumentRow.id == FactRow.document_id)
-    selections = [selection] if keys is None else [replace(selection, keys=(key,)) for key in keys]
+    selections = [selection]
+    if keys is not None:
+        ranges: dict[tuple[str | None, ...], list[tuple[str | None, ...]]] = {}
+        for key in keys:  # commodity, form, metric, geo, partner, share_of, unit: the index's first four
+            ranges.setdefault((key[0], key[2], key[3], key[4]), []).append(key)
+        selections = [replace(selection, keys=tuple(shared)) for shared in ranges.values()]
     rows = [row for chosen in selections for row in _plain_rows(connection, stmt.where(*_conditions(chosen)))]
     links = {row[S_DOCUMENT]: row[S_DUPLICATE_OF] for row in rows if row[S_DUPLICATE_OF] is not None}
     originals = {doc: first for doc, first in _follow(connection, links).items() if doc != first} if links else {}
