@@ -96,6 +96,11 @@ def generated(kb_any: KnowledgeBase, request: pytest.FixtureRequest) -> Knowledg
     return kb_any
 
 
+def syndicated(quote: str) -> str:
+    """A quote as syndicated copies share it: spacing, case and the closing stop ignored."""
+    return " ".join(quote.split()).strip(".。;；,，").casefold()
+
+
 def reference_independent(records: Sequence[StoredFactRecord]) -> list[list[StoredFactRecord]]:
     """Independent sources found by comparing every pair until nothing more joins."""
     groups = [[r] for r in records]
@@ -104,9 +109,7 @@ def reference_independent(records: Sequence[StoredFactRecord]) -> list[list[Stor
         if a.independence_key == b.independence_key:
             return True
         both_documents = a.dataset_id is None and b.dataset_id is None
-        return both_documents and " ".join(a.fact.quote.split()).strip(".。;；,，").casefold() == " ".join(
-            b.fact.quote.split()
-        ).strip(".。;；,，").casefold()
+        return both_documents and syndicated(a.fact.quote) == syndicated(b.fact.quote)
 
     merged = True
     while merged:
