@@ -41,7 +41,7 @@ from assay.analyze import portal
 from assay.analyze.ask import answer_question
 from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, assess_window
-from assay.analyze.series import SeriesQuery, build_series, series_from_records
+from assay.analyze.series import SeriesQuery, build_series, longest_series, selection_for, series_from_records
 from assay.analyze.series import series_page as paged_series
 from assay.model import Period
 from assay.store.browse import documents_about
@@ -50,7 +50,7 @@ from assay.store.facts import FactFilter, commodity_and_descendants, count_facts
 from assay.store.facts import _select as select_with_documents  # the list's one-query path, for "before"
 from assay.store.facts import _stored as stored_row
 from assay.store.schema import FactRow
-from assay.store.series import FactSelection, gc_paused, select_facts
+from assay.store.series import FactSelection, gc_paused, select_facts, select_statements
 
 COMMODITIES = [  # (id, weight)
     ("magnesium", 20), ("rare_earths", 12), ("graphite", 10), ("prnd", 8), ("neodymium", 6), ("dysprosium", 5),
@@ -232,6 +232,7 @@ class Case:
     jobs: list[Job]
     old: list[Job] | None = None
     scan: bool = True  # also time it without the facts indexes (the table-scan baseline)
+    floor: list[Job] | None = None  # only reading what the answer holds, as plain tuples
 
 
 def timed(store: Store, work: list[Job], no_index: bool = False) -> list[float]:
@@ -280,14 +281,25 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
     assessed = [PriceQuery(c, f, 30) for c, f in products * max(1, broad // len(products))]
     board_runs = max(5, broad)
     return [
-        Case("series, one partner", series_jobs(queries(few, True))),
-        Case("series, all partners (CLI, API)", series_jobs(queries(broad, False))),
+        Case("series, one partner", series_jobs(queries(few, True)), each(record_series, query=queries(few, True))),
+        Case(
+            "series, all partners (CLI, API)",
+            series_jobs(queries(broad, False)),
+            each(record_series, query=queries(broad, False)),
+            floor=each(statement_rows, query=queries(broad, False)),
+        ),
         Case(
             "series, all partners, API page 1 (10)",
             each(api_series_page, query=queries(broad, False)),
-            series_jobs(queries(broad, False)),
+            [functools.partial(record_series_page, query=q, n=10) for q in queries(broad, False)],
+            floor=[functools.partial(statement_rows, query=q, n=10) for q in queries(broad, False)],
         ),
-        Case("series page, all partners (6)", each(series_page, query=page_queries), old_series_page(page_queries)),
+        Case(
+            "series page, all partners (6)",
+            each(series_page, query=page_queries),
+            [functools.partial(record_series_page, query=q, n=SERIES_PER_PAGE) for q in page_queries],
+            floor=[functools.partial(statement_rows, query=q, n=SERIES_PER_PAGE) for q in page_queries],
+        ),
         Case("checks, one commodity, one year", each(run_checks, options=check_options)),
         Case(
             "checks, one commodity, one year, first 100 (--json --limit)",
@@ -352,9 +364,26 @@ def series_jobs(qs: list[SeriesQuery]) -> list[Job]:
     return [functools.partial(build_series, query=q) for q in qs]
 
 
-def old_series_page(qs: list[SeriesQuery]) -> list[Job]:
-    """Before: every series of the query built, the first six shown."""
-    return [functools.partial(first_series, query=q) for q in qs]
+def record_series(session: Session, query: SeriesQuery) -> object:
+    """Before (round 3): every statement read as a record (a Fact and a StoredFactRecord, its
+    document read after), then series built from the records."""
+    with gc_paused():
+        return series_from_records(select_facts(session, selection_for(query)))
+
+
+def record_series_page(session: Session, query: SeriesQuery, n: int) -> object:
+    """Before (round 3): the first `n` series ranked in SQL, their statements read as records."""
+    selection = selection_for(query)
+    keys = [s.key for s in longest_series(session, selection, n)]
+    with gc_paused():
+        return series_from_records([r for k in keys for r in select_facts(session, replace(selection, keys=(k,)))])
+
+
+def statement_rows(session: Session, query: SeriesQuery, n: int | None = None) -> object:
+    """The floor: only reading the statements the answer holds (with their documents) as plain tuples."""
+    selection = selection_for(query)
+    keys = None if n is None else [s.key for s in longest_series(session, selection, n)]
+    return select_statements(session, selection, keys)
 
 
 def series_page(session: Session, query: SeriesQuery) -> object:
@@ -364,10 +393,6 @@ def series_page(session: Session, query: SeriesQuery) -> object:
 def api_series_page(session: Session, query: SeriesQuery) -> object:
     """/api/v1/series?page=1: ten whole series (before: every series built, as the unpaged list)."""
     return paged_series(session, query, 0, 10)
-
-
-def first_series(session: Session, query: SeriesQuery) -> object:
-    return build_series(session, query)[:SERIES_PER_PAGE]
 
 
 def old_products(session: Session) -> object:
@@ -534,6 +559,8 @@ def main() -> int:
         print(summary("now", timed(big, case.jobs)))
         if case.old:
             print(summary("before (old code path)", timed(big, case.old)))
+        if case.floor:
+            print(summary("floor: its rows read as tuples", timed(big, case.floor)))
         print(summary("baseline: 10,000 facts (SQLite)", timed(small, case.jobs)))
     if not args.no_scan:
         print("baseline: no facts index (a table scan), first 3 queries of each")

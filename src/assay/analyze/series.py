@@ -4,21 +4,34 @@ each observation a consensus of its sources (see `assay.analyze.consensus`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from assay.analyze.consensus import consensus
+from assay.analyze.consensus import TIER_OF_TEXT, agree, quote_key, weighed
 from assay.model import Basis, Period
 from assay.store.series import (
+    P_ORIGIN,
+    P_PUBLISHED,
+    S_BASIS,
+    S_DATASET,
+    S_DOCUMENT,
+    S_ID,
+    S_PERIOD,
+    S_QUOTE,
+    S_UNIT,
+    S_VALUE,
+    S_VALUE_HIGH,
     FactSelection,
+    Provenance,
     SeriesSize,
+    Statements,
     StoredFactRecord,
     frozen_from_dict,
     gc_paused,
-    select_facts,
+    select_statements,
     series_sizes,
 )
 
@@ -187,21 +200,64 @@ def observation(period: str, records: Sequence[StoredFactRecord]) -> Observation
         (only,) = records
         fact = only.fact
         return _observation(period, fact.value, fact.unit, (source_ref(only),), 0.0, 1, fact.value_high)
-    agreed = consensus(records)
-    # a source's earlier statements that its freshest one revised did not enter the consensus
-    used_ids = {r.id for group in agreed.source_values for r in group if r.fact.value == group[0].fact.value}
-    ordered = [r for group in agreed.source_values for r in group]
-    listed = {r.id for r in ordered}
-    ordered += sorted((r for r in records if r.id not in listed), key=lambda r: (r.published or "", r.id))[::-1]
+    agreed = agree([weighed(r) for r in records])
     return _observation(
         period,
         agreed.value,
         records[0].fact.unit,
-        tuple(source_ref(r, r.id in used_ids) for r in ordered),
+        tuple(source_ref(records[i], i not in agreed.left_out) for i in agreed.listed),
         agreed.spread,
         agreed.n_independent,
         agreed.value_high,
     )
+
+
+def _statement_observation(period: str, rows: Sequence[Sequence[Any]], sources: Sequence[Provenance]) -> Observation:
+    """`observation` on plain statement tuples (`store.series.STATEMENT_COLUMNS`) and their provenance."""
+    if len(rows) == 1:
+        row = rows[0]
+        only = _statement_ref(row, sources[0], True)
+        return _observation(period, row[S_VALUE], row[S_UNIT], (only,), 0.0, 1, row[S_VALUE_HIGH])
+    agreed = agree([
+        (source[P_PUBLISHED] or "", row[S_ID], row[S_VALUE], row[S_VALUE_HIGH], TIER_OF_TEXT[row[S_BASIS]],
+         source[P_ORIGIN], None if row[S_DATASET] is not None else quote_key(row[S_QUOTE]))
+        for row, source in zip(rows, sources, strict=True)
+    ])  # fmt: skip
+    left_out = agreed.left_out
+    return _observation(
+        period,
+        agreed.value,
+        rows[0][S_UNIT],
+        tuple(_statement_ref(rows[i], sources[i], i not in left_out) for i in agreed.listed),
+        agreed.spread,
+        agreed.n_independent,
+        agreed.value_high,
+    )
+
+
+def _statement_ref(row: Sequence[Any], source: Provenance, in_consensus: bool) -> SourceRef:
+    """`source_ref` of a plain statement tuple and its provenance."""
+    doc, dataset, url, official, published, _ = source
+    ref = object.__new__(SourceRef)  # as `frozen_from_dict` does, inline: once per statement of a query
+    object.__setattr__(
+        ref,
+        "__dict__",
+        {
+            "doc": doc,
+            "quote": row[S_QUOTE],
+            "dataset": dataset,
+            "document_id": row[S_DOCUMENT],
+            "url": url,
+            "official": official,
+            "published": published,
+            "value": row[S_VALUE],
+            "value_high": row[S_VALUE_HIGH],
+            "basis": row[S_BASIS],
+            "fact_id": row[S_ID],
+            "in_consensus": in_consensus,
+        },
+    )
+    return ref
 
 
 def series_from_records(records: Sequence[StoredFactRecord]) -> list[Series]:
@@ -225,6 +281,35 @@ def series_from_records(records: Sequence[StoredFactRecord]) -> list[Series]:
     for key, by_period in grouped.items():
         periods = sorted(by_period, key=period_order)
         out.append(Series(key, tuple(observation(p, by_period[p]) for p in periods)))
+    out.sort(key=lambda s: series_rank(len(s.observations), s.key))
+    return out
+
+
+def series_from_statements(found: Statements) -> list[Series]:
+    """`series_from_records` on plain statement tuples: one object per statement (its `SourceRef`)
+    instead of three, and consensus weighed on plain values."""
+    provenance = found.provenance
+    # grouped by key (row[:7], a SeriesKey) and period, each statement beside its provenance
+    grouped: dict[Any, dict[str, tuple[list[Sequence[Any]], list[Provenance]]]] = {}
+    for row in found.rows:
+        period = row[S_PERIOD]
+        if not period:
+            continue
+        source = provenance[row[S_DOCUMENT]] if row[S_DATASET] is None else provenance[row[S_DOCUMENT], row[S_DATASET]]
+        key = row[:7]
+        by_period = grouped.get(key)
+        if by_period is None:
+            grouped[key] = {period: ([row], [source])}
+        elif period in by_period:
+            rows, sources = by_period[period]
+            rows.append(row)
+            sources.append(source)
+        else:
+            by_period[period] = ([row], [source])
+    out: list[Series] = []
+    for key, by_period in grouped.items():
+        periods = sorted(by_period, key=period_order)
+        out.append(Series(key, tuple(_statement_observation(p, *by_period[p]) for p in periods)))
     out.sort(key=lambda s: series_rank(len(s.observations), s.key))
     return out
 
@@ -253,7 +338,7 @@ def build_series(session: Session, query: SeriesQuery, limit: int | None = None)
     with gc_paused():
         if limit is not None:
             return series_of_keys(session, selection, [s.key for s in longest_series(session, selection, limit)])
-        return series_from_records(select_facts(session, selection))
+        return series_from_statements(select_statements(session, selection))
 
 
 @dataclass(frozen=True)
@@ -278,12 +363,8 @@ def series_page(session: Session, query: SeriesQuery, offset: int, limit: int) -
 
 
 def series_of_keys(session: Session, selection: FactSelection, keys: Sequence[tuple[str | None, ...]]) -> list[Series]:
-    """The series of `keys` among the facts of `selection`, in the order of `series_from_records`.
-
-    One query per key: each seeks its own key in the series index, where one query with every
-    key would scan all the facts the selection's columns match."""
-    records = [r for key in keys for r in select_facts(session, replace(selection, keys=(key,)))]
-    return series_from_records(records)
+    """The series of `keys` among the facts of `selection`, in the order of `series_from_records`."""
+    return series_from_statements(select_statements(session, selection, keys))
 
 
 def series_rank(periods: int, key: Sequence[str | None]) -> tuple[Any, ...]:

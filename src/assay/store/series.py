@@ -10,9 +10,9 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, distinct, false, func, or_, select, union_all
@@ -498,6 +498,120 @@ def _records(connection: Connection, rows: Sequence[Any]) -> list[StoredFactReco
                 },
             )
         )
+    return out
+
+
+# What a series query reads of each statement, by position: the plain tuples `select_statements`
+# returns. The document's columns come from a join (one lookup per statement inside the query, where
+# reading the documents afterwards took one more query per 2,000 and a Python object per document).
+STATEMENT_COLUMNS = (
+    *_KEY_COLUMNS,  # 0-6: the series key
+    FactRow.period,  # 7
+    FactRow.id,  # 8
+    FactRow.value,  # 9
+    FactRow.value_high,  # 10
+    FactRow.basis,  # 11: its stored text
+    FactRow.quote,  # 12
+    FactRow.document_id,  # 13
+    FactRow.dataset_id,  # 14
+    DocumentRow.name,  # 15
+    DocumentRow.published,  # 16
+    DocumentRow.url,  # 17
+    DocumentRow.duplicate_of,  # 18
+)
+S_UNIT: Final = 6
+S_PERIOD: Final = 7
+S_ID: Final = 8
+S_VALUE: Final = 9
+S_VALUE_HIGH: Final = 10
+S_BASIS: Final = 11
+S_QUOTE: Final = 12
+S_DOCUMENT: Final = 13
+S_DATASET: Final = 14
+S_DOC_NAME: Final = 15
+S_PUBLISHED: Final = 16
+S_URL: Final = 17
+S_DUPLICATE_OF: Final = 18
+
+# Where a statement comes from, as series show and weigh it, by position:
+#   (doc name or None, dataset name or None, url, official, published, origin)
+# `origin` makes statements one source: a document's original, or "dataset:" and its publisher.
+Provenance = tuple[str | None, str | None, str | None, bool, str | None, object]
+P_PUBLISHED: Final = 4
+P_ORIGIN: Final = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Statements:
+    """The statements a selection reads, as plain tuples (`STATEMENT_COLUMNS`), and where each comes
+    from: `provenance[document_id]` for a statement of a document (or of neither), and
+    `provenance[document_id, dataset_id]` for one of a dataset, worked out once per document."""
+
+    rows: Sequence[Sequence[Any]]
+    provenance: dict[object, Provenance]
+
+
+def select_statements(
+    session: Session, selection: FactSelection, keys: Sequence[tuple[str | None, ...]] | None = None
+) -> Statements:
+    """The statements of `selection` as plain tuples, in no particular order (a series groups them
+    itself; sorting tens of thousands of rows in SQL cost more than the rest of the query).
+
+    With `keys`, only those series keys, one query per (commodity, metric, geo, partner): each seeks
+    its own range of the series index, where one query with every key would scan all the facts the
+    selection's columns match; keys that differ only after those columns (a price's forms) share a
+    range, which one query reads once."""
+    connection = session.connection()
+    stmt = select(*STATEMENT_COLUMNS).outerjoin(DocumentRow, DocumentRow.id == FactRow.document_id)
+    selections = [selection]
+    if keys is not None:
+        ranges: dict[tuple[str | None, ...], list[tuple[str | None, ...]]] = {}
+        for key in keys:  # commodity, form, metric, geo, partner, share_of, unit: the index's first four
+            ranges.setdefault((key[0], key[2], key[3], key[4]), []).append(key)
+        selections = [replace(selection, keys=tuple(shared)) for shared in ranges.values()]
+    rows = [row for chosen in selections for row in _plain_rows(connection, stmt.where(*_conditions(chosen)))]
+    links = {row[S_DOCUMENT]: row[S_DUPLICATE_OF] for row in rows if row[S_DUPLICATE_OF] is not None}
+    originals = {doc: first for doc, first in _follow(connection, links).items() if doc != first} if links else {}
+    dataset_ids = {row[S_DATASET] for row in rows if row[S_DATASET] is not None}
+    datasets = _dataset_provenance(connection, dataset_ids) if dataset_ids else {}
+    return Statements(rows, _provenance(rows, originals, datasets))
+
+
+def _plain_rows(connection: Connection, stmt: Select[*tuple[Any, ...]]) -> list[Sequence[Any]]:
+    """The rows of `stmt` as the driver's own tuples, without a SQLAlchemy `Row` around each (a
+    third of the reading time at tens of thousands of rows). Only for columns that no dialect
+    converts: integers, floats and text, which sqlite3 and psycopg give as Python values."""
+    result = connection.execute(stmt)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def _provenance(
+    rows: Sequence[Sequence[Any]], originals: dict[int, int], datasets: dict[int, _Provenance]
+) -> dict[object, Provenance]:
+    """Each document's (or document and dataset's) provenance, as `Statements.provenance` holds it."""
+    out: dict[object, Provenance] = {}
+    official_url: dict[str | None, bool] = {}
+    unknown = _Provenance(None, None, None, None, False, None)
+    for row in rows:
+        document_id, dataset_id = row[S_DOCUMENT], row[S_DATASET]
+        key: object = document_id if dataset_id is None else (document_id, dataset_id)
+        if key in out:
+            continue
+        dataset = datasets.get(dataset_id, unknown) if dataset_id is not None else unknown
+        origin: object = f"dataset:{dataset.kind or dataset.name}" if dataset_id is not None else None
+        if document_id is None:  # reference data, or (never stored so) a fact of neither
+            out[key] = (None, dataset.name, None, dataset.official, dataset.published, origin)
+            continue
+        url = row[S_URL]
+        official = official_url.get(url)
+        if official is None:
+            official = official_url[url] = is_official_url(url)
+        if dataset_id is None:
+            origin = originals.get(document_id, document_id)
+        out[key] = (row[S_DOC_NAME] or "", dataset.name, url, official, row[S_PUBLISHED], origin)
     return out
 
 
