@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from assay.extract.events.prefilter import PatternSet
+from assay.extract.events.prefilter import PatternScan, PatternSet
 from assay.extract.events.words import cue, read_data
 from assay.extract.text.gazetteer import COMPANY, GEO, Mention, find_mentions
 
@@ -72,15 +72,23 @@ def _compiled_countries() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], Patt
     return countries, PatternSet([pattern for _, pattern in countries])
 
 
+@cache
+def _scans() -> tuple[PatternScan, PatternScan]:
+    """The bodies' and the countries' patterns, each tried only where it may match."""
+    return (
+        PatternScan([pattern for _, pattern in _compiled_bodies()[0]]),
+        PatternScan([pattern for _, pattern in _compiled_countries()[0]]),
+    )
+
+
 def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[ActorMention]:
     """Actor mentions in the text; a mention inside a longer one is dropped. `mentions` are the
     gazetteer's for this text, when the caller has them already."""
     found: list[ActorMention] = []
-    bodies, body_index = _compiled_bodies()
-    possible = body_index.possible(text)
-    for index, (actor, pattern) in enumerate(bodies):
-        if index in possible:  # the others' opening words are not in the text
-            found += [ActorMention(m.start(), m.end(), actor, 1) for m in pattern.finditer(text)]
+    bodies, countries = _compiled_bodies()[0], _compiled_countries()[0]
+    body_scan, country_scan = _scans()
+    for index, matches in body_scan.finditer(text):  # only the patterns that may match, where they may
+        found += [ActorMention(m.start(), m.end(), bodies[index][0], 1) for m in matches]
     located_until = -1  # end of the last place read as a location: a place right after it is one too
     mentions = find_mentions(text) if mentions is None else mentions
     for place in mentions:
@@ -115,11 +123,8 @@ def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[Ac
         ActorMention(m.start("name"), m.end("name"), f"company:{slug(m['name'])}", 5)
         for m in _COMPANY_BY_OFFICER.finditer(text)
     ]
-    countries, country_index = _compiled_countries()
-    possible = country_index.possible(text)
-    for index, (code, pattern) in enumerate(countries):
-        if index in possible:
-            found += [ActorMention(m.start(), m.end(), code, 6) for m in pattern.finditer(text)]
+    for index, matches in country_scan.finditer(text):
+        found += [ActorMention(m.start(), m.end(), countries[index][0], 6) for m in matches]
     found += [ActorMention(m.start(), m.end(), "WORLD", 7) for m in _WORLD.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "CN:GACC", 6) for m in _CUSTOMS.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "CN", 6) for m in _AUTHORITIES_ZH.finditer(text)]

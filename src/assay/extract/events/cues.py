@@ -17,6 +17,7 @@ from functools import cache
 
 from assay.extract.events.statements import Statement
 from assay.extract.events.words import cue, table
+from assay.extract.text.analysed import AnalysedText
 from assay.extract.text.gazetteer import COMMODITY, Mention, find_mentions, to_simplified
 from assay.vocab import commodities
 
@@ -100,12 +101,13 @@ def paragraph_commodities(
     return {block: tuple(values) for block, values in named.items()}
 
 
-def document_commodities(text: str, title: str | None) -> tuple[str, ...]:
-    """The commodities a document is about: the commonest family, its two commonest ids."""
+def document_commodities(text: str, title: str | None, analysed: AnalysedText | None = None) -> tuple[str, ...]:
+    """The commodities a document is about: the commonest family, its two commonest ids.
+    `analysed` is the text already read (its gazetteer pass is reused), when it is."""
+    heading = ((title or "") + "\n") * 3  # the title counts three times
+    gazetteer = analysed.mentions_after(heading) if analysed is not None and analysed.text == text else None
     counts = Counter(
-        m.value
-        for m in event_mentions(((title or "") + "\n") * 3 + text)
-        if m.kind == COMMODITY and m.value in _known()
+        m.value for m in event_mentions(heading + text, gazetteer) if m.kind == COMMODITY and m.value in _known()
     )
     if not counts:
         return ()

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assay.extract.events.prefilter import PatternSet
+from assay.extract.events.prefilter import PatternScan, PatternSet
 
 MONTHS = {
     "jan": 1,
@@ -231,6 +231,7 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
 
 
 _PATTERN_INDEX = PatternSet([pattern for _, pattern in _PATTERNS])
+_PATTERN_SCAN = PatternScan([pattern for _, pattern in _PATTERNS])
 
 
 def find_event_dates(text: str, published: date | None) -> list[DateMention]:
@@ -240,11 +241,9 @@ def find_event_dates(text: str, published: date | None) -> list[DateMention]:
     # overlap its two neighbours
     starts: list[int] = []
     ends: list[int] = []
-    possible = _PATTERN_INDEX.possible(text)
-    for index, (kind, pattern) in enumerate(_PATTERNS):
-        if index not in possible:
-            continue  # none of its opening words is in the text
-        for m in pattern.finditer(text):
+    for index, matches in _PATTERN_SCAN.finditer(text):  # only the patterns that may match, where they may
+        kind = _PATTERNS[index][0]
+        for m in matches:
             at = bisect.bisect_right(starts, m.start())
             if any(starts[j] < m.end() and m.start() < ends[j] for j in (at - 1, at) if 0 <= j < len(starts)):
                 continue

@@ -46,7 +46,7 @@ from assay.extract.events.lexicon import (
     Trigger,
 )
 from assay.extract.events.merge import Candidate, drop_earlier_quotas, keep_commodities, merge
-from assay.extract.events.prefilter import PatternSet
+from assay.extract.events.prefilter import PatternScan, PatternSet
 from assay.extract.events.stance import (
     ATTRIBUTED_VIEW,
     COMMENTARY,
@@ -188,7 +188,7 @@ class _DocumentContext:
     # documents state no event that needs them
     @cached_property
     def default_commodities(self) -> tuple[str, ...]:
-        return document_commodities(self.text, self.title)
+        return document_commodities(self.text, self.title, self.analysed)
 
     @cached_property
     def default_actor(self) -> str | None:
@@ -526,15 +526,14 @@ class _DocumentContext:
 
 
 _TRIGGER_INDEX = PatternSet([trigger.pattern for trigger in TRIGGERS])
+_TRIGGER_SCAN = PatternScan([trigger.pattern for trigger in TRIGGERS])
 
 
 def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
     found: list[tuple[Trigger, int, int]] = []
-    possible = _TRIGGER_INDEX.possible(text)
-    for index, trigger in enumerate(TRIGGERS):
-        if index not in possible:
-            continue  # none of its opening words is in the text
-        for m in trigger.pattern.finditer(text):
+    for index, matches in _TRIGGER_SCAN.finditer(text):  # only the patterns that may match, where they may
+        trigger = TRIGGERS[index]
+        for m in matches:
             before = text[max(0, m.start() - 40) : m.start()]
             if NEGATION_EN.search(before) or NEGATION_ZH.search(before):
                 continue

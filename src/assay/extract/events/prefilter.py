@@ -220,3 +220,97 @@ class PatternSet:
             if self._requirements[index] <= met:
                 found.add(index)
         return frozenset(found)
+
+
+_ANCHOR_SHORTEST = 2  # an opening shorter than this ("a", "月") starts too many places to try each
+
+
+class PatternScan:
+    """The matches of many patterns in a text, each pattern tried only where it may match.
+
+    A pattern whose openings are read is tried, with `pattern.match`, only where one of them
+    starts (found by one Aho-Corasick pass), instead of at every character as `finditer` does;
+    the others run over the whole text when the `PatternSet` of what they need says they may
+    match. Either way the matches are those of `pattern.finditer(text)`: `match` at a position
+    is the attempt `finditer` makes there (look-behinds and `\\b` see the text before it), a
+    match can only start where an opening does, and after a match the next starts at its end.
+    """
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self.patterns = tuple(patterns)
+        read = [openings(p) for p in self.patterns]
+        # patterns with the same openings share one list of places: group numbers, -1 for none
+        self._group: list[int] = []
+        groups: dict[tuple[bool, frozenset[str]], int] = {}
+        keyed: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}
+        for pattern, found in zip(self.patterns, read, strict=True):
+            if found is None or min(map(len, found)) < _ANCHOR_SHORTEST:
+                self._group.append(-1)
+                continue
+            folded = bool(pattern.flags & re.IGNORECASE)
+            group = groups.setdefault((folded, found), len(groups))
+            self._group.append(group)
+            for key in found:
+                keyed[folded].setdefault(key, set()).add(group)
+        self._folded_groups = frozenset(group for (folded, _), group in groups.items() if folded)
+        self._members: list[list[int]] = [[] for _ in groups]  # each group's patterns
+        for index, group in enumerate(self._group):
+            if group >= 0:
+                self._members[group].append(index)
+        self._unread = [index for index, group in enumerate(self._group) if group < 0]
+        self._rest = PatternSet([self.patterns[index] for index in self._unread])
+        self._exact = self._places_automaton(keyed[False])
+        self._folded = self._places_automaton(keyed[True])
+
+    @staticmethod
+    def _places_automaton(keyed: dict[str, set[int]]) -> ahocorasick.Automaton | None:
+        if not keyed:
+            return None
+        automaton = ahocorasick.Automaton()
+        for key, groups in keyed.items():
+            automaton.add_word(key, (len(key) - 1, tuple(sorted(groups))))
+        automaton.make_automaton()
+        return automaton
+
+    def finditer(self, text: str) -> Iterator[tuple[int, Iterator[re.Match[str]]]]:
+        """(index, its matches in `text`) for each pattern that may match, in the patterns' order."""
+        places: dict[int, list[int]] = {}
+        if self._exact is not None:
+            _starts(self._exact, text, places)
+        every_folded = False  # a cased non-ASCII letter: re's folding may differ from str.lower
+        if self._folded is not None:
+            lowered = text.lower()
+            every_folded = len(lowered) != len(text) or not _plain(text)
+            if not every_folded:
+                _starts(self._folded, lowered, places)
+        # whole-text scans: the patterns whose openings are not read, and, when the text's lower
+        # case cannot be trusted, those that ignore case
+        scanned = [self._unread[number] for number in self._rest.possible(text)]
+        if every_folded:
+            scanned += [index for group in self._folded_groups for index in self._members[group]]
+            for group in self._folded_groups:
+                places.pop(group, None)
+        tried = [(index, group) for group in places for index in self._members[group]]
+        tried += [(index, -1) for index in scanned]
+        for index, group in sorted(tried):
+            pattern = self.patterns[index]
+            yield index, pattern.finditer(text) if group < 0 else _matches_at(pattern, text, places[group])
+
+
+def _starts(automaton: ahocorasick.Automaton, text: str, places: dict[int, list[int]]) -> None:
+    """Where each group's openings start in `text`, added to `places`."""
+    for end, (length, groups) in automaton.iter(text):
+        for group in groups:
+            places.setdefault(group, []).append(end - length)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """The matches `pattern.finditer(text)` gives, trying only `starts` (every match starts at one)."""
+    after = 0
+    for start in sorted(set(starts)):
+        if start < after:
+            continue  # inside the match before: finditer goes on from its end
+        m = pattern.match(text, start)
+        if m is not None:
+            yield m
+            after = m.end()  # an opening is never empty, so neither is a match

@@ -85,8 +85,17 @@ def _opencc() -> OpenCC:
 _OPENCC_LIMIT = 200_000  # pure-Python OpenCC is slow; longer texts use the character table alone
 
 
+@cache
+def _traditional_characters() -> frozenset[str]:
+    """The characters the table changes."""
+    return frozenset(chr(code) for code, target in _t2s_table().items() if target != chr(code))
+
+
 def simplified_by_table(text: str) -> str:
     """`text` with each Traditional character replaced by its Simplified one, alone, out of context."""
+    # most text has no Traditional character: a set look-up per character is cheaper than `translate`
+    if _traditional_characters().isdisjoint(text):
+        return text
     return text.translate(_t2s_table())
 
 
@@ -222,6 +231,19 @@ def _case_bounded(text: str, start: int, end: int, lo: int = 0, hi: int | None =
     left = start == lo or not _is_word_char(text[start - 1]) or (text[start - 1].islower() and text[start].isupper())
     right = end >= hi or not _is_word_char(text[end]) or (text[end - 1].isupper() and text[end].islower())
     return left and right
+
+
+@cache
+def _wording_spans_lines() -> bool:
+    return any("\n" in key for key in _automaton().keys())
+
+
+def reads_apart(before: str, after: str) -> bool:
+    """Whether `find_mentions(before + after)` is `find_mentions(before)` followed by the mentions of
+    `find_mentions(after)` moved past `before`, for matching copies that are the two copies joined:
+    `before` ends a line, no wording runs across a line break, and `after` does not open with the
+    words that make a place just before it a source ("U.S.\nGeological Survey")."""
+    return before.endswith("\n") and not _wording_spans_lines() and not _AGENCY.match("\n" + after)
 
 
 def find_mentions(text: str) -> list[Mention]:
