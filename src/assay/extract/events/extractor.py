@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from functools import cache, cached_property
@@ -447,7 +447,7 @@ class _DocumentContext:
             m.value for m in mentions if m.kind == COMMODITY and q_start <= m.start < q_end and m.value in _known()
         )
         event_commodities = tuple(dict.fromkeys((*event_commodities, *quoted)))
-        event_commodities = _products_of_the_document(event_commodities, self.default_commodities)
+        event_commodities = _products_of_the_document(event_commodities, lambda: self.default_commodities)
         event = Event(
             doc=doc_name,
             type=trigger.type,
@@ -679,11 +679,13 @@ def _reference_date(text: str, until: date | None = None, skip: str | None = Non
     return date(latest.year, 12, 28) if latest.month == 1 and latest.day == 1 else latest
 
 
-def _products_of_the_document(found: tuple[str, ...], default: tuple[str, ...]) -> tuple[str, ...]:
+def _products_of_the_document(found: tuple[str, ...], document: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
     """镁制品 ("magnesium products") in a document about magnesia or magnesite (Liaoning's refractories)
-    are magnesia products: the aggregate product word takes the document's family."""
+    are magnesia products: the aggregate product word takes the document's family (`document()`,
+    read only here: a whole-text pass)."""
     if "magnesium_products" not in found or not set(found) <= {"magnesium", "magnesium_products"}:
         return found
+    default = document()
     if default and {commodity_family(c) for c in default} <= _MAGNESIA_FAMILIES:
         return default
     return found

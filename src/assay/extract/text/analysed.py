@@ -35,12 +35,13 @@ class AnalysedText:
         self._mentions: dict[str, list[Mention]] = {}
         self._pass: GazetteerPass | None = None
         self._sliceable: bool | None = None
+        self._pieces: dict[str, str] = {}  # OpenCC's reading of each piece of the text, once
 
     def simplified(self, text: str) -> str:
         """`to_simplified(text)`, computed once per distinct text."""
         found = self._simplified.get(text)
         if found is None:
-            found = self._simplified[text] = to_simplified(text)
+            found = self._simplified[text] = to_simplified(text, self._pieces)
         return found
 
     def mentions(self, text: str) -> list[Mention]:
@@ -61,13 +62,15 @@ class AnalysedText:
         """`find_mentions(to_simplified(self.text[start:end]))`, offsets into the span."""
         if self.sliceable:
             return self._whole_pass().mentions(start, end)
-        return find_mentions(self.span_simplified(start, end))
+        span = self.span_simplified(start, end)
+        return GazetteerPass(span, self.simplified(span)).mentions() if span else []  # = find_mentions(span)
 
     def mentions_after(self, prefix: str) -> list[Mention]:
         """`find_mentions(prefix + self.text)`, for a `prefix` that ends a line (a title repeated
         above the text): the prefix read alone, then the whole text's pass, when that is the same."""
         if not (self.sliceable and _by_character(prefix) and reads_apart(prefix, self.text)):
-            return find_mentions(prefix + self.text)
+            whole = prefix + self.text
+            return GazetteerPass(whole, self.simplified(whole)).mentions()  # = find_mentions(whole)
         shift = len(prefix)
         moved = [Mention(m.start + shift, m.end + shift, m.kind, m.value, m.form) for m in self.mentions(self.text)]
         return find_mentions(prefix) + moved

@@ -99,15 +99,32 @@ def simplified_by_table(text: str) -> str:
     return text.translate(_t2s_table())
 
 
-def to_simplified(text: str) -> str:
-    """Simplified Chinese of the same length: OpenCC when that keeps the length, else char for char."""
+def to_simplified(text: str, pieces: dict[str, str] | None = None) -> str:
+    """Simplified Chinese of the same length: OpenCC when that keeps the length, else char for char.
+    `pieces` keeps what OpenCC made of each piece of text, for texts that share pieces."""
     if text.isascii():  # the table maps no ASCII character: skip a per-character pass
         return text
     by_char = simplified_by_table(text)
     if by_char == text or len(text) > _OPENCC_LIMIT:
         return by_char
-    converted: str = _opencc().convert(text)
+    converted = str(_opencc().convert(text)) if pieces is None else _convert_by_piece(text, pieces)
     return converted if len(converted) == len(text) else by_char
+
+
+def _convert_by_piece(text: str, converted: dict[str, str]) -> str:
+    """`OpenCC.convert(text)`, each piece between separators looked up in `converted` first: OpenCC
+    converts the pieces one by one, so a statement's pieces are those its document converted."""
+    separators = getattr(_opencc(), "split_chars_re", None)
+    if not isinstance(separators, re.Pattern):  # another OpenCC: converted as a whole
+        return str(_opencc().convert(text))
+    pieces: list[str] = separators.split(text)  # text, separator, text, ...: the separators stay
+    for index in range(0, len(pieces), 2):
+        piece = pieces[index]
+        found = converted.get(piece)
+        if found is None:
+            found = converted[piece] = str(_opencc().convert(piece))  # a piece holds no separator
+        pieces[index] = found
+    return "".join(pieces)
 
 
 def normalise(text: str, simplified: str | None = None) -> str:
