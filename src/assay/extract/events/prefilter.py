@@ -21,7 +21,7 @@ from typing import Any
 
 import ahocorasick
 
-_SHORTEST_FURTHER = 3  # a pattern's second and third required sets hold no shorter string
+_SHORTEST_FURTHER = 3  # a pattern's second and third required sets hold no shorter ASCII string ("年" is rare enough)
 _MAX_OPENINGS = 64  # per pattern: beyond this the opening read so far is kept, shorter but still required
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
@@ -117,8 +117,8 @@ def needs_all(pattern: re.Pattern[str], most: int = 3) -> list[frozenset[str]]:
         readable = [{o.lower() for o in found} for found in readable if all(_plain(o) for o in found)]
     chosen: list[frozenset[str]] = []
     for found in sorted(readable, key=_rarity, reverse=True):
-        if chosen and min(map(len, found)) < _SHORTEST_FURTHER:
-            break  # "a", "-", "to" are in nearly every text: looking for them costs more than it saves
+        if chosen and any(len(o) < _SHORTEST_FURTHER and o.isascii() for o in found):
+            continue  # "a", "-", "to" are in nearly every text: looking for them costs more than it saves
         # a set whose every string lies inside a chosen one's ("echnolog" in "technolog") adds nothing
         if not any(all(any(o in c for c in kept) for o in found) for kept in chosen):
             chosen.append(frozenset(found))
@@ -207,14 +207,18 @@ class PatternSet:
 
     def possible(self, text: str) -> frozenset[int]:
         """Indexes of the patterns that may match somewhere in `text`."""
-        if self._folded is not None and not _plain(text):
+        return self.possible_in(text, text.lower() if self._folded is not None and _plain(text) else None)
+
+    def possible_in(self, text: str, lowered: str | None) -> frozenset[int]:
+        """`possible(text)`, given `text.lower()`, or None when re's folding may differ from it."""
+        if self._folded is not None and lowered is None:
             return self.all  # a cased non-ASCII letter: re's folding may differ from str.lower
         met: set[int] = set()
         # each distinct set of requirements once, gathered without a Python step per hit
         if self._exact is not None:
             met.update(*set(map(_second, self._exact.iter(text))))
-        if self._folded is not None:
-            met.update(*set(map(_second, self._folded.iter(text.lower()))))
+        if self._folded is not None and lowered is not None:
+            met.update(*set(map(_second, self._folded.iter(lowered))))
         found = set(self.always)
         for index in {self._pattern_of[number] for number in met}:
             if self._requirements[index] <= met:
@@ -228,22 +232,23 @@ _ANCHOR_SHORTEST = 2  # an opening shorter than this ("a", "月") starts too man
 class PatternScan:
     """The matches of many patterns in a text, each pattern tried only where it may match.
 
-    A pattern whose openings are read is tried, with `pattern.match`, only where one of them
-    starts (found by one Aho-Corasick pass), instead of at every character as `finditer` does;
-    the others run over the whole text when the `PatternSet` of what they need says they may
-    match. Either way the matches are those of `pattern.finditer(text)`: `match` at a position
-    is the attempt `finditer` makes there (look-behinds and `\\b` see the text before it), a
-    match can only start where an opening does, and after a match the next starts at its end.
+    A pattern runs only when the `PatternSet` of what it needs says it may match. One whose
+    openings are read is then tried, with `pattern.match`, only where one of them starts (found
+    by one Aho-Corasick pass), instead of at every character as `finditer` does. Either way the
+    matches are those of `pattern.finditer(text)`: `match` at a position is the attempt `finditer`
+    makes there (look-behinds and `\\b` see the text before it), a match can only start where an
+    opening does, and after a match the next is looked for from its end.
     """
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.patterns = tuple(patterns)
-        read = [openings(p) for p in self.patterns]
+        self._index = PatternSet(self.patterns)
         # patterns with the same openings share one list of places: group numbers, -1 for none
         self._group: list[int] = []
         groups: dict[tuple[bool, frozenset[str]], int] = {}
         keyed: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}
-        for pattern, found in zip(self.patterns, read, strict=True):
+        for pattern in self.patterns:
+            found = openings(pattern)
             if found is None or min(map(len, found)) < _ANCHOR_SHORTEST:
                 self._group.append(-1)
                 continue
@@ -253,14 +258,9 @@ class PatternScan:
             for key in found:
                 keyed[folded].setdefault(key, set()).add(group)
         self._folded_groups = frozenset(group for (folded, _), group in groups.items() if folded)
-        self._members: list[list[int]] = [[] for _ in groups]  # each group's patterns
-        for index, group in enumerate(self._group):
-            if group >= 0:
-                self._members[group].append(index)
-        self._unread = [index for index, group in enumerate(self._group) if group < 0]
-        self._rest = PatternSet([self.patterns[index] for index in self._unread])
         self._exact = self._places_automaton(keyed[False])
         self._folded = self._places_automaton(keyed[True])
+        self._folds = any(p.flags & re.IGNORECASE for p in self.patterns)
 
     @staticmethod
     def _places_automaton(keyed: dict[str, set[int]]) -> ahocorasick.Automaton | None:
@@ -274,27 +274,26 @@ class PatternScan:
 
     def finditer(self, text: str) -> Iterator[tuple[int, Iterator[re.Match[str]]]]:
         """(index, its matches in `text`) for each pattern that may match, in the patterns' order."""
+        lowered: str | None = None  # None: a cased non-ASCII letter, re's folding may differ from str.lower
+        if self._folds and _plain(text):
+            lowered = text.lower()
+            if len(lowered) != len(text):
+                lowered = None
+        possible = self._index.possible_in(text, lowered)
+        if not possible:
+            return
         places: dict[int, list[int]] = {}
         if self._exact is not None:
             _starts(self._exact, text, places)
-        every_folded = False  # a cased non-ASCII letter: re's folding may differ from str.lower
-        if self._folded is not None:
-            lowered = text.lower()
-            every_folded = len(lowered) != len(text) or not _plain(text)
-            if not every_folded:
-                _starts(self._folded, lowered, places)
-        # whole-text scans: the patterns whose openings are not read, and, when the text's lower
-        # case cannot be trusted, those that ignore case
-        scanned = [self._unread[number] for number in self._rest.possible(text)]
-        if every_folded:
-            scanned += [index for group in self._folded_groups for index in self._members[group]]
-            for group in self._folded_groups:
-                places.pop(group, None)
-        tried = [(index, group) for group in places for index in self._members[group]]
-        tried += [(index, -1) for index in scanned]
-        for index, group in sorted(tried):
-            pattern = self.patterns[index]
-            yield index, pattern.finditer(text) if group < 0 else _matches_at(pattern, text, places[group])
+        if self._folded is not None and lowered is not None:
+            _starts(self._folded, lowered, places)
+        for index in sorted(possible):
+            group = self._group[index]
+            if group < 0 or (lowered is None and group in self._folded_groups):
+                yield index, self.patterns[index].finditer(text)
+            elif group in places:
+                yield index, _matches_at(self.patterns[index], text, places[group])
+            # else none of its openings is in the text
 
 
 def _starts(automaton: ahocorasick.Automaton, text: str, places: dict[int, list[int]]) -> None:
