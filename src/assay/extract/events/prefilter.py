@@ -44,7 +44,8 @@ def _class_chars(items: Sequence[tuple[Any, Any]]) -> list[str] | None:
 
 def _extend(openings: set[str], items: Iterable[tuple[Any, Any]]) -> tuple[set[str], bool]:
     """The openings after reading `items`; False when reading stopped before their end."""
-    for op, av in items:
+    items = list(items)
+    for position, (op, av) in enumerate(items):
         if op in _ZERO_WIDTH:
             continue  # an assertion consumes nothing: leaving it out only widens the openings
         if op is sre.LITERAL:
@@ -76,6 +77,12 @@ def _extend(openings: set[str], items: Iterable[tuple[Any, Any]]) -> tuple[set[s
         elif op in _REPEATS and av[0] >= 1:
             # one repetition is certain; what follows it is not
             return _extend(openings, av[2])[0], False
+        elif op in _REPEATS and av[1] >= 1:
+            # an optional part ("(?:between\s+)?"): a match goes on with it, or with what follows it
+            taken = _extend(openings, av[2])[0]
+            skipped = _extend(openings, items[position + 1 :])[0]
+            merged = taken | skipped
+            return (merged if len(merged) <= _MAX_OPENINGS else openings), False
         else:
             return openings, False
     return openings, True
@@ -232,75 +239,99 @@ _ANCHOR_SHORTEST = 2  # an opening shorter than this ("a", "月") starts too man
 class PatternScan:
     """The matches of many patterns in a text, each pattern tried only where it may match.
 
-    A pattern runs only when the `PatternSet` of what it needs says it may match. One whose
-    openings are read is then tried, with `pattern.match`, only where one of them starts (found
-    by one Aho-Corasick pass), instead of at every character as `finditer` does. Either way the
-    matches are those of `pattern.finditer(text)`: `match` at a position is the attempt `finditer`
-    makes there (look-behinds and `\\b` see the text before it), a match can only start where an
-    opening does, and after a match the next is looked for from its end.
+    One Aho-Corasick pass over the text (and one over its lower case, for patterns that ignore
+    case) finds both the strings each pattern needs (`needs_all`: a pattern runs only when the
+    text holds one of each of its sets) and where its openings start. A pattern whose openings
+    are read is then tried, with `pattern.match`, only there, instead of at every character as
+    `finditer` does; the others run `finditer`. Either way the matches are those of
+    `pattern.finditer(text)`: `match` at a position is the attempt `finditer` makes there
+    (look-behinds and `\\b` see the text before it), a match can only start where an opening
+    does, and after a match the next is looked for from its end.
     """
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.patterns = tuple(patterns)
-        self._index = PatternSet(self.patterns)
+        self._folded_patterns = frozenset(i for i, p in enumerate(self.patterns) if p.flags & re.IGNORECASE)
+        # each (pattern, required set) is a requirement with a number of its own; a pattern may
+        # match only where every one of its requirements has one of its strings
+        self._pattern_of: list[int] = []
+        self._requirements: list[frozenset[int]] = []
         # patterns with the same openings share one list of places: group numbers, -1 for none
         self._group: list[int] = []
         groups: dict[tuple[bool, frozenset[str]], int] = {}
-        keyed: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}
-        for pattern in self.patterns:
+        # (ignores case, key) -> (its requirement numbers, its opening groups)
+        keyed: dict[tuple[bool, str], tuple[set[int], set[int]]] = {}
+        for index, pattern in enumerate(self.patterns):
+            folded = index in self._folded_patterns
+            numbers = []
+            for strings in needs_all(pattern):
+                numbers.append(len(self._pattern_of))
+                for key in strings:
+                    keyed.setdefault((folded, key), (set(), set()))[0].add(len(self._pattern_of))
+                self._pattern_of.append(index)
+            self._requirements.append(frozenset(numbers))
             found = openings(pattern)
             if found is None or min(map(len, found)) < _ANCHOR_SHORTEST:
                 self._group.append(-1)
                 continue
-            folded = bool(pattern.flags & re.IGNORECASE)
             group = groups.setdefault((folded, found), len(groups))
             self._group.append(group)
             for key in found:
-                keyed[folded].setdefault(key, set()).add(group)
+                keyed.setdefault((folded, key), (set(), set()))[1].add(group)
+        self._always = frozenset(i for i, numbers in enumerate(self._requirements) if not numbers)
         self._folded_groups = frozenset(group for (folded, _), group in groups.items() if folded)
-        self._exact = self._places_automaton(keyed[False])
-        self._folded = self._places_automaton(keyed[True])
-        self._folds = any(p.flags & re.IGNORECASE for p in self.patterns)
-
-    @staticmethod
-    def _places_automaton(keyed: dict[str, set[int]]) -> ahocorasick.Automaton | None:
-        if not keyed:
-            return None
-        automaton = ahocorasick.Automaton()
-        for key, groups in keyed.items():
-            automaton.add_word(key, (len(key) - 1, tuple(sorted(groups))))
-        automaton.make_automaton()
-        return automaton
+        # a text of ASCII holds no other key: its pass skips them (a big automaton is slow per character)
+        self._automata = {
+            (folded, ascii_text): _automaton(
+                {key: found for (f, key), found in keyed.items() if f == folded and (key.isascii() or not ascii_text)}
+            )
+            for folded in (False, True)
+            for ascii_text in (False, True)
+        }
 
     def finditer(self, text: str) -> Iterator[tuple[int, Iterator[re.Match[str]]]]:
         """(index, its matches in `text`) for each pattern that may match, in the patterns' order."""
+        ascii_text = text.isascii()
         lowered: str | None = None  # None: a cased non-ASCII letter, re's folding may differ from str.lower
-        if self._folds and _plain(text):
+        if self._folded_patterns and _plain(text):
             lowered = text.lower()
             if len(lowered) != len(text):
                 lowered = None
-        possible = self._index.possible_in(text, lowered)
-        if not possible:
-            return
+        met: set[int] = set()
         places: dict[int, list[int]] = {}
-        if self._exact is not None:
-            _starts(self._exact, text, places)
-        if self._folded is not None and lowered is not None:
-            _starts(self._folded, lowered, places)
+        for folded, subject in ((False, text), (True, lowered)):
+            automaton = self._automata[folded, ascii_text]
+            if automaton is None or subject is None:
+                continue
+            for end, (span, numbers, hit_groups) in automaton.iter(subject):
+                if numbers:
+                    met.update(numbers)
+                for group in hit_groups:
+                    places.setdefault(group, []).append(end - span)
+        possible = set(self._always)
+        for index in {self._pattern_of[number] for number in met}:
+            if self._requirements[index] <= met:
+                possible.add(index)
+        if lowered is None:
+            possible |= self._folded_patterns  # their strings could not be looked for
         for index in sorted(possible):
             group = self._group[index]
-            if group < 0 or (lowered is None and group in self._folded_groups):
+            if group < 0 or (lowered is None and index in self._folded_patterns):
                 yield index, self.patterns[index].finditer(text)
             elif group in places:
                 yield index, _matches_at(self.patterns[index], text, places[group])
             # else none of its openings is in the text
 
 
-def _starts(automaton: ahocorasick.Automaton, text: str, places: dict[int, list[int]]) -> None:
-    """Where each group's openings start in `text`, added to `places`."""
-    for end, (length, groups) in automaton.iter(text):
-        for group in groups:
-            places.setdefault(group, []).append(end - length)
+def _automaton(keyed: dict[str, tuple[set[int], set[int]]]) -> ahocorasick.Automaton | None:
+    """Each key with (its length - 1, its requirement numbers, its opening groups)."""
+    if not keyed:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, (numbers, groups) in keyed.items():
+        automaton.add_word(key, (len(key) - 1, tuple(sorted(numbers)), tuple(sorted(groups))))
+    automaton.make_automaton()
+    return automaton
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
