@@ -82,6 +82,8 @@ def _extend(openings: set[str], items: Iterable[tuple[Any, Any]]) -> tuple[set[s
             taken = _extend(openings, av[2])[0]
             skipped = _extend(openings, items[position + 1 :])[0]
             merged = taken | skipped
+            # "ban" already starts every match that "bans" starts
+            merged = {o for o in merged if not any(p != o and o.startswith(p) for p in merged)}
             return (merged if len(merged) <= _MAX_OPENINGS else openings), False
         else:
             return openings, False
