@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from assay.extract.events.prefilter import PatternScan, PatternSet
-from assay.extract.events.words import cue, read_data
+from assay.extract.events.words import cue, gated_cue, read_data
 from assay.extract.text.gazetteer import COMPANY, GEO, Mention, find_mentions
 
 # (actor, rank, wordings): rank 1 is the most specific kind of actor.
@@ -21,8 +21,8 @@ _BODIES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     (row["actor"], tuple(row["wordings"])) for row in read_data("actors.toml")["body"]
 )
 # "主管部门", "有关部门": the competent authorities of a Chinese text are the central government
-_AUTHORITIES_ZH = cue("actors.AUTHORITIES_ZH")
-_CUSTOMS = cue("actors.CUSTOMS")
+_AUTHORITIES_ZH = gated_cue("actors.AUTHORITIES_ZH")
+_CUSTOMS = gated_cue("actors.CUSTOMS")
 
 _COUNTRIES: tuple[tuple[str, str], ...] = tuple(
     (row["geo"], row["regex"]) for row in read_data("actors.toml")["country"]
@@ -43,7 +43,7 @@ _COMPANY_EN = re.compile(
 )
 _NOT_COMPANY_START = cue("actors.NOT_COMPANY_START")
 # "Ford CEO Jim Farley", "Toyota's chief executive": a firm outside the vocabulary, named by its officer
-_COMPANY_BY_OFFICER = cue("actors.COMPANY_BY_OFFICER")
+_COMPANY_BY_OFFICER = gated_cue("actors.COMPANY_BY_OFFICER")
 _COMPANY_STOP = {"co", "co.", "ltd", "ltd.", "inc", "inc.", "corp", "corp.", "limited"}
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import cache
 
 from assay.extract.events.statements import Statement
-from assay.extract.events.words import cue, table
+from assay.extract.events.words import cue, gated_cue, table
 from assay.extract.text.analysed import AnalysedText
 from assay.extract.text.gazetteer import COMMODITY, Mention, find_mentions, to_simplified
 from assay.vocab import commodities
@@ -39,7 +39,7 @@ DIRECTIVE = cue("cues.DIRECTIVE")
 SCOPE = cue("cues.SCOPE")
 TAKES_EFFECT = cue("cues.TAKES_EFFECT")
 # an undated event the page reports as current ("has climbed", "in recent weeks", "近日") takes the page's date
-CURRENT = cue("cues.CURRENT")
+CURRENT = gated_cue("cues.CURRENT")
 # 菱镁(矿/产业/行业), 菱苦土: the magnesite industry, not magnesium metal
 _MAGNESITE_BEFORE = cue("cues.MAGNESITE_BEFORE")
 _PROCESS_WORDS = tuple((cue(f"cues.word.{commodity}"), commodity) for commodity in ("synthetic_graphite", "magnesia"))

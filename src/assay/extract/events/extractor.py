@@ -46,7 +46,7 @@ from assay.extract.events.lexicon import (
     Trigger,
 )
 from assay.extract.events.merge import Candidate, drop_earlier_quotas, keep_commodities, merge
-from assay.extract.events.prefilter import PatternScan, PatternSet
+from assay.extract.events.prefilter import Gated, PatternScan, PatternSet
 from assay.extract.events.stance import (
     ATTRIBUTED_VIEW,
     COMMENTARY,
@@ -59,7 +59,7 @@ from assay.extract.events.stance import (
     stance_for,
 )
 from assay.extract.events.statements import Statement, statements, strip_label
-from assay.extract.events.words import cue
+from assay.extract.events.words import cue, gated_cue
 from assay.extract.text.analysed import AnalysedText
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, commodity_family, to_simplified
 from assay.model import Document, Event
@@ -69,13 +69,18 @@ log = logging.getLogger(__name__)
 
 EVENT_RULES_VERSION = "4"
 _CLAUSE_CUT = re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+")
-_BASELINE_BEFORE = re.compile(
-    r"(?i)(?:较|相比|同比|比)\s*$|(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
-    r"\bfrom\s+(?:[\w'’-]+\s+){0,4}$|\b(?:than(?!\s+\w+ed\b)|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,6}$"
+_BASELINE_BEFORE = Gated(
+    re.compile(
+        r"(?i)(?:较|相比|同比|比)\s*$|(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
+        r"\bfrom\s+(?:[\w'’-]+\s+){0,4}$"
+        r"|\b(?:than(?!\s+\w+ed\b)|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,6}$"
+    )
 )
-_PHASE = re.compile(
-    r"(?i)(?P<label>within\s+\d+\s+years?|phase\s+(?:\d+|[ivx]+|one|two|three)|stage\s+\d+|第[一二三四五]阶段)"
-    r"(?:\s*[(（]\s*(?P<y1>(?:19|20)\d\d)\s*[-–~至到]\s*(?P<y2>(?:19|20)\d\d)\s*年?[)）])?"
+_PHASE = Gated(
+    re.compile(
+        r"(?i)(?P<label>within\s+\d+\s+years?|phase\s+(?:\d+|[ivx]+|one|two|three)|stage\s+\d+|第[一二三四五]阶段)"
+        r"(?:\s*[(（]\s*(?P<y1>(?:19|20)\d\d)\s*[-–~至到]\s*(?P<y2>(?:19|20)\d\d)\s*年?[)）])?"
+    )
 )
 _POLICY_TITLE = re.compile(
     r"(?i)[\"“《']?(?P<title>opinions? (?:on|of) [^\"”》\n]{10,120})|《(?P<zh>[^》]{4,60})》"
@@ -103,7 +108,7 @@ _NAMED_SOURCE = cue("extractor.NAMED_SOURCE")
 _CONCESSIVE = cue("extractor.CONCESSIVE")
 _SCANT = cue("extractor.SCANT")
 _SOURCE_CREDIT = cue("extractor.SOURCE_CREDIT")
-_FEARED_BEFORE = cue("extractor.FEARED_BEFORE")
+_FEARED_BEFORE = gated_cue("extractor.FEARED_BEFORE")
 _FEARED_AFTER = cue("extractor.FEARED_AFTER")
 _HELD_BACK = cue("extractor.HELD_BACK")
 _FURTHER = cue("extractor.FURTHER")

@@ -11,6 +11,7 @@ every match must hold are used instead (`月`); only patterns with no such part 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 
@@ -346,3 +347,44 @@ def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Itera
         if m is not None:
             yield m
             after = m.end()  # an opening is never empty, so neither is a match
+
+
+class Gated:
+    """A pattern that runs only on text holding one string of each set its matches need
+    (`needs_all`), looked for with one plain scan each: answers are the pattern's own, as a text
+    without them cannot match. For patterns scanned over whole statements, where trying every
+    character costs more than looking for a word or two."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self._folded = bool(pattern.flags & re.IGNORECASE)
+        # strings dropped when a shorter one lies inside them ("ban" finds "bans"), then sorted
+        self._needs = [
+            tuple(sorted(key for key in strings if not any(k != key and k in key for k in strings)))
+            for strings in needs_all(pattern)
+        ]
+
+    def may_match(self, text: str) -> bool:
+        """False only when no match of the pattern can be in `text`."""
+        if not self._needs:
+            return True
+        if self._folded:
+            if not _plain(text):
+                return True  # a cased non-ASCII letter: re's folding may differ from str.lower
+            text = text.lower()
+        return all(any(key in text for key in strings) for strings in self._needs)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.pattern.search(text, pos, endpos) if self.may_match(text) else None
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.pattern.match(text, pos, endpos) if self.may_match(text) else None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text, pos, endpos) if self.may_match(text) else iter(())
+
+    def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self.pattern.findall(text, pos, endpos) if self.may_match(text) else []
+
+    def sub(self, repl: str, text: str) -> str:
+        return self.pattern.sub(repl, text) if self.may_match(text) else text

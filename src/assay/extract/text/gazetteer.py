@@ -252,7 +252,7 @@ def _case_bounded(text: str, start: int, end: int, lo: int = 0, hi: int | None =
 
 @cache
 def _wording_spans_lines() -> bool:
-    return any("\n" in key for key in _automaton().keys())
+    return any("\n" in key for key in _automaton())  # an Automaton iterates over its keys
 
 
 def reads_apart(before: str, after: str) -> bool:
