@@ -9,13 +9,15 @@ the stance. Statements that state the same event twice become one event.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from functools import cache, cached_property
+from operator import itemgetter
 
 from assay.extract.events.actors import ActorMention, choose_actor, dominant_place, find_actors
 from assay.extract.events.cues import (
@@ -35,6 +37,7 @@ from assay.extract.events.cues import (
     paragraph_commodities,
 )
 from assay.extract.events.dates import (
+    DATE_PATTERNS,
     DateMention,
     find_event_dates,
     month_start,
@@ -46,7 +49,7 @@ from assay.extract.events.lexicon import (
     Trigger,
 )
 from assay.extract.events.merge import Candidate, drop_earlier_quotas, keep_commodities, merge
-from assay.extract.events.prefilter import Gated, PatternScan, PatternSet
+from assay.extract.events.prefilter import Gated, PatternScan
 from assay.extract.events.stance import (
     ATTRIBUTED_VIEW,
     COMMENTARY,
@@ -207,7 +210,9 @@ class _DocumentContext:
             self.block, self.block_date, self.block_actor, self.block_commodities = statement.block, None, None, ()
             self.block_event_date = None
             self.block_is_item = bool(ITEM_START.match(statement.text))
-        dates = find_event_dates(text, self.published)
+        scanned = list(STATEMENT_SCAN.finditer(text))
+        first_trigger = bisect.bisect_left(scanned, len(DATE_PATTERNS), key=itemgetter(0))
+        dates = find_event_dates(text, self.published, scanned[:first_trigger])
         commodities = _ordered_unique(m.value for m in mentions if m.kind == COMMODITY and m.value in _known())
         if not commodities:
             # "China Rare Earth Group was set up": the company's name says what it is about
@@ -219,7 +224,7 @@ class _DocumentContext:
         if statement.heading:
             self._heading(text, dates)
             return []
-        found = self._candidates(statement, text, dates, mentions, commodities, doc_name)
+        found = self._candidates(statement, text, dates, mentions, commodities, doc_name, scanned[first_trigger:])
         scoped = self.last_candidate
         if (
             found
@@ -295,11 +300,13 @@ class _DocumentContext:
         mentions: list[Mention],
         commodities: tuple[str, ...],
         doc_name: str,
+        scanned: list[tuple[int, Iterator[re.Match[str]]]],
     ) -> list[Candidate]:
-        """One event per statement, or one per clause when its clauses state events of different types."""
+        """One event per statement, or one per clause when its clauses state events of different types.
+        `scanned` holds the trigger patterns' part of the statement's `STATEMENT_SCAN`."""
         if text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text):
             return []
-        found = [f for f in _triggers(text) if not _not_stated(text, f)]
+        found = [f for f in _triggers(text, scanned) if not _not_stated(text, f)]
         if not found or _contents(text):  # counted only where a trigger is: most statements have none
             return []
         actors = find_actors(text, mentions)  # with the companies the gazetteer found
@@ -530,14 +537,16 @@ class _DocumentContext:
         return chosen, rank
 
 
-_TRIGGER_INDEX = PatternSet([trigger.pattern for trigger in TRIGGERS])
-_TRIGGER_SCAN = PatternScan([trigger.pattern for trigger in TRIGGERS])
+# a statement's dates and triggers, read in one scan: the date patterns first, then the triggers'
+STATEMENT_SCAN = PatternScan([*DATE_PATTERNS, *(trigger.pattern for trigger in TRIGGERS)])
 
 
-def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
+def _triggers(text: str, scanned: Iterable[tuple[int, Iterator[re.Match[str]]]]) -> list[tuple[Trigger, int, int]]:
+    """The trigger wordings in `text`, from its `STATEMENT_SCAN` (only the patterns that may match,
+    tried where they may)."""
     found: list[tuple[Trigger, int, int]] = []
-    for index, matches in _TRIGGER_SCAN.finditer(text):  # only the patterns that may match, where they may
-        trigger = TRIGGERS[index]
+    for index, matches in scanned:
+        trigger = TRIGGERS[index - len(DATE_PATTERNS)]
         for m in matches:
             before = text[max(0, m.start() - 40) : m.start()]
             if NEGATION_EN.search(before) or NEGATION_ZH.search(before):
