@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from assay.extract.events.prefilter import PatternScan, PatternSet
+from assay.extract.events.prefilter import PatternScan
 from assay.extract.events.words import cue, gated_cue, read_data
 from assay.extract.text.gazetteer import COMPANY, GEO, Mention, find_mentions
 
@@ -61,34 +61,25 @@ def slug(name: str) -> str:
 
 
 @cache
-def _compiled_bodies() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], PatternSet]:
-    bodies = tuple((actor, re.compile("|".join(words), re.IGNORECASE)) for actor, words in _BODIES)
-    return bodies, PatternSet([pattern for _, pattern in bodies])
+def compiled_bodies() -> tuple[tuple[str, ...], PatternScan]:
+    """The government bodies' actors and their wordings' patterns (one per body), in one scan."""
+    patterns = [re.compile("|".join(words), re.IGNORECASE) for _, words in _BODIES]
+    return tuple(actor for actor, _ in _BODIES), PatternScan(patterns)
 
 
 @cache
-def _compiled_countries() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], PatternSet]:
-    countries = tuple((code, re.compile(source)) for code, source in _COUNTRIES)
-    return countries, PatternSet([pattern for _, pattern in countries])
-
-
-@cache
-def _scans() -> tuple[PatternScan, PatternScan]:
-    """The bodies' and the countries' patterns, each tried only where it may match."""
-    return (
-        PatternScan([pattern for _, pattern in _compiled_bodies()[0]]),
-        PatternScan([pattern for _, pattern in _compiled_countries()[0]]),
-    )
+def compiled_countries() -> tuple[tuple[str, ...], PatternScan]:
+    """The countries' codes and their patterns, in one scan."""
+    return tuple(code for code, _ in _COUNTRIES), PatternScan([re.compile(source) for _, source in _COUNTRIES])
 
 
 def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[ActorMention]:
     """Actor mentions in the text; a mention inside a longer one is dropped. `mentions` are the
     gazetteer's for this text, when the caller has them already."""
     found: list[ActorMention] = []
-    bodies, countries = _compiled_bodies()[0], _compiled_countries()[0]
-    body_scan, country_scan = _scans()
+    bodies, body_scan = compiled_bodies()
     for index, matches in body_scan.finditer(text):  # only the patterns that may match, where they may
-        found += [ActorMention(m.start(), m.end(), bodies[index][0], 1) for m in matches]
+        found += [ActorMention(m.start(), m.end(), bodies[index], 1) for m in matches]
     located_until = -1  # end of the last place read as a location: a place right after it is one too
     mentions = find_mentions(text) if mentions is None else mentions
     for place in mentions:
@@ -123,8 +114,9 @@ def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[Ac
         ActorMention(m.start("name"), m.end("name"), f"company:{slug(m['name'])}", 5)
         for m in _COMPANY_BY_OFFICER.finditer(text)
     ]
+    countries, country_scan = compiled_countries()
     for index, matches in country_scan.finditer(text):
-        found += [ActorMention(m.start(), m.end(), countries[index][0], 6) for m in matches]
+        found += [ActorMention(m.start(), m.end(), countries[index], 6) for m in matches]
     found += [ActorMention(m.start(), m.end(), "WORLD", 7) for m in _WORLD.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "CN:GACC", 6) for m in _CUSTOMS.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "CN", 6) for m in _AUTHORITIES_ZH.finditer(text)]

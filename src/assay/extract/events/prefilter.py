@@ -1,11 +1,11 @@
-"""Which of many regexes can match a text, found in one Aho-Corasick pass instead of one scan each.
+"""Which of many regexes can match a text, and where, found in one Aho-Corasick pass.
 
-Each pattern's possible opening strings ("export licen", "dual", "出口") are read from its
-parse tree once. A pattern can only match where one of them occurs, so a text that holds
-none of a pattern's openings skips that pattern: the matches of the patterns that run are
-exactly the matches the full loop would find. When the opening cannot be read (a leading
-optional word, a character class: `(?<!\\d)\\d{1,2}\\s*月`), the strings that start a later part
-every match must hold are used instead (`月`); only patterns with no such part always run.
+Each pattern's possible opening strings ("export licen", "dual", "出口") and the strings every
+match must hold ("月" in `(?<!\\d)\\d{1,2}\\s*月`, "per year") are read from its parse tree once.
+`PatternScan` looks for all of them in one pass over a text: a pattern that lacks what it needs
+is skipped, and one whose openings are read is tried only where one of them starts, so the
+matches found are exactly those of running every pattern's `finditer`. `Gated` does the same
+for one pattern, with plain substring tests.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from operator import itemgetter
 
 # re's parser is private but stable since 3.11; its parse tree is untyped (Any below).
 from re import _constants as sre  # type: ignore[attr-defined]  # no public parse-tree API
@@ -169,7 +168,6 @@ def _readable(items: Sequence[tuple[Any, Any]]) -> Iterator[set[str] | None]:
 
 
 _ASCII = re.compile(r"[\x00-\x7f]+")
-_second = itemgetter(1)
 
 
 def _plain(text: str) -> bool:
@@ -178,62 +176,6 @@ def _plain(text: str) -> bool:
         return True
     rest = _ASCII.sub("", text)
     return rest.lower() == rest.upper()
-
-
-class PatternSet:
-    """Patterns indexed by the strings they need: `possible(text)` is the set that may match `text`."""
-
-    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        required = [needs_all(p) for p in patterns]
-        self.always: frozenset[int] = frozenset(i for i, sets in enumerate(required) if not sets)
-        self.all = frozenset(range(len(patterns)))
-        # each (pattern, required set) is a requirement with a number of its own; a pattern may
-        # match only where every one of its requirements has one of its strings
-        self._pattern_of: list[int] = []
-        self._requirements: dict[int, frozenset[int]] = {}
-        keyed: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}
-        for index, (pattern, sets) in enumerate(zip(patterns, required, strict=True)):
-            numbers = []
-            for strings in sets:
-                number = len(self._pattern_of)
-                self._pattern_of.append(index)
-                numbers.append(number)
-                for key in strings:
-                    keyed[bool(pattern.flags & re.IGNORECASE)].setdefault(key, set()).add(number)
-            if numbers:
-                self._requirements[index] = frozenset(numbers)
-        self._folded = self._automaton(keyed[True])
-        self._exact = self._automaton(keyed[False])
-
-    @staticmethod
-    def _automaton(keyed: dict[str, set[int]]) -> ahocorasick.Automaton | None:
-        if not keyed:
-            return None
-        automaton = ahocorasick.Automaton()
-        for key, numbers in keyed.items():
-            automaton.add_word(key, frozenset(numbers))
-        automaton.make_automaton()
-        return automaton
-
-    def possible(self, text: str) -> frozenset[int]:
-        """Indexes of the patterns that may match somewhere in `text`."""
-        return self.possible_in(text, text.lower() if self._folded is not None and _plain(text) else None)
-
-    def possible_in(self, text: str, lowered: str | None) -> frozenset[int]:
-        """`possible(text)`, given `text.lower()`, or None when re's folding may differ from it."""
-        if self._folded is not None and lowered is None:
-            return self.all  # a cased non-ASCII letter: re's folding may differ from str.lower
-        met: set[int] = set()
-        # each distinct set of requirements once, gathered without a Python step per hit
-        if self._exact is not None:
-            met.update(*set(map(_second, self._exact.iter(text))))
-        if self._folded is not None and lowered is not None:
-            met.update(*set(map(_second, self._folded.iter(lowered))))
-        found = set(self.always)
-        for index in {self._pattern_of[number] for number in met}:
-            if self._requirements[index] <= met:
-                found.add(index)
-        return frozenset(found)
 
 
 _ANCHOR_SHORTEST = 2  # an opening shorter than this ("a", "月") starts too many places to try each
