@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assay.extract.events.actors import compiled_bodies, compiled_countries
+from assay.extract.events.actors import _WORLD, compiled_bodies, compiled_countries
 from assay.extract.events.dates import DATE_PATTERNS
 from assay.extract.events.extractor import STATEMENT_SCAN
 from assay.extract.events.lexicon import TRIGGERS
@@ -27,6 +27,7 @@ SCANS: list[tuple[str, PatternScan]] = [
     ("dates and triggers", STATEMENT_SCAN),
     ("bodies", compiled_bodies()[1]),
     ("countries", compiled_countries()[1]),
+    ("world", _WORLD),
 ]
 CUES = [(cue(name), Gated(cue(name))) for name in read_data("cues.toml")["pattern"]]
 

@@ -27,7 +27,7 @@ _CUSTOMS = gated_cue("actors.CUSTOMS")
 _COUNTRIES: tuple[tuple[str, str], ...] = tuple(
     (row["geo"], row["regex"]) for row in read_data("actors.toml")["country"]
 )
-_WORLD = cue("actors.WORLD")
+_WORLD = PatternScan([cue("actors.WORLD")])  # "global", "world": common, so tried only where they start
 _COMPANY_AFTER_PLACE = re.compile(
     r"[\u4e00-\u9fff]{0,6}?(?:集团|公司|股份)|\s+(?:[A-Z][\w&-]*\s+){0,3}(?:Group|Co\b|Company|Corporation|Holdings)"
 )
@@ -117,7 +117,7 @@ def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[Ac
     countries, country_scan = compiled_countries()
     for index, matches in country_scan.finditer(text):
         found += [ActorMention(m.start(), m.end(), countries[index], 6) for m in matches]
-    found += [ActorMention(m.start(), m.end(), "WORLD", 7) for m in _WORLD.finditer(text)]
+    found += [ActorMention(m.start(), m.end(), "WORLD", 7) for _, matches in _WORLD.finditer(text) for m in matches]
     found += [ActorMention(m.start(), m.end(), "CN:GACC", 6) for m in _CUSTOMS.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "CN", 6) for m in _AUTHORITIES_ZH.finditer(text)]
     # a mention inside a longer one goes ("美国商务部" is not also "商务部"): one sweep, longest first
