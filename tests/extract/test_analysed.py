@@ -59,3 +59,27 @@ def test_traditional_text_is_read_span_by_span() -> None:
     analysed = AnalysedText(text)
     assert not analysed.sliceable
     spans_agree(text, [(0, 7), (7, len(text)), (2, 9)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=10),
+    st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=4),
+)
+def test_mentions_after_a_title_equal_a_pass_over_both(parts: list[str], title: list[str]) -> None:
+    text = "".join(parts)
+    prefix = ("".join(title) + "\n") * 3
+    assert AnalysedText(text).mentions_after(prefix) == find_mentions(prefix + text)
+
+
+def test_mentions_after_a_title_read_the_text_once() -> None:
+    text = "Liaoning magnesia exports rose; the US price held."
+    analysed = AnalysedText(text)
+    prefix = "Magnesia in China\n" * 3
+    assert analysed.mentions_after(prefix) == find_mentions(prefix + text)
+    assert analysed.mentions(text) == find_mentions(text)  # the text's own pass, kept for the rules
+    # a place at the title's end and "Geological Survey" opening the text are read as one name
+    survey = AnalysedText("Geological Survey data show graphite output fell.")
+    assert survey.mentions_after("Graphite in the US\n") == find_mentions(
+        "Graphite in the US\nGeological Survey data show graphite output fell."
+    )

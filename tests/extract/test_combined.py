@@ -10,7 +10,9 @@ import pytest
 from assay.clean import CleaningContext, clean_document
 from assay.extract.combined import extract_all
 from assay.extract.events import extract_events
+from assay.extract.events.cues import document_commodities
 from assay.extract.facts import extract_facts
+from assay.extract.text.analysed import AnalysedText
 from assay.model import Document
 from assay.sources import SourceError, SourceOptions, iter_sources
 
@@ -53,3 +55,16 @@ def test_combined_and_separate_extraction_agree_on_any_script(text: str) -> None
     assert both.facts == extract_facts(doc)
     assert both.events == extract_events(doc)
     assert both.facts or both.events
+
+
+def test_document_commodities_read_from_the_shared_pass_agree_on_the_sample_corpus() -> None:
+    docs = sample_documents()
+    if not docs:
+        pytest.skip("the bundled sample corpus is absent")
+    named = 0
+    for doc in docs:
+        text = doc.clean_text or ""
+        shared = document_commodities(text, doc.title, AnalysedText(text))
+        assert shared == document_commodities(text, doc.title), doc.name
+        named += bool(shared)
+    assert named > 10  # most documents are about a commodity, so the comparison checks something

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assay.extract.text.gazetteer import company_slug, find_mentions, normalise, to_simplified
+from assay.extract.text.gazetteer import company_slug, find_mentions, normalise, simplified_by_table, to_simplified
 
 
 def kinds(text: str) -> list[tuple[str, str, str | None, str]]:
@@ -80,3 +80,20 @@ def test_listing_code_names_a_known_company() -> None:
 
     values = {m.value for m in find_mentions("中国稀土(000831)与Energy Fuels (NYSE: UUUU)") if m.kind == COMPANY}
     assert values == {"company:china-rare-earth-resources", "company:energy-fuels"}
+
+
+def test_the_character_table_changes_only_traditional_text() -> None:
+    simplified = "稀土出口管制, magnesia"
+    assert simplified_by_table(simplified) is simplified  # nothing to change: the text itself, not a copy
+    assert simplified_by_table("中國鎂產量") == "中国镁产量"
+
+
+def test_opencc_pieces_read_once_give_the_whole_conversion() -> None:
+    text = "臺灣的鎂產量，乾隆年間。中國稀土出口 2025年"
+    pieces: dict[str, str] = {}
+    assert to_simplified(text, pieces) == to_simplified(text)
+    assert pieces  # the pieces between separators were converted and kept
+    statement = "中國稀土出口 2025年"
+    kept = dict(pieces)
+    assert to_simplified(statement, pieces) == to_simplified(statement)
+    assert pieces == kept  # a statement of the text is read from the pieces already converted

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from assay.extract.events.prefilter import PatternSet
-from assay.extract.events.words import cue, read_data
+from assay.extract.events.prefilter import PatternScan
+from assay.extract.events.words import cue, gated_cue, read_data
 from assay.extract.text.gazetteer import COMPANY, GEO, Mention, find_mentions
 
 # (actor, rank, wordings): rank 1 is the most specific kind of actor.
@@ -21,13 +21,13 @@ _BODIES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     (row["actor"], tuple(row["wordings"])) for row in read_data("actors.toml")["body"]
 )
 # "主管部门", "有关部门": the competent authorities of a Chinese text are the central government
-_AUTHORITIES_ZH = cue("actors.AUTHORITIES_ZH")
-_CUSTOMS = cue("actors.CUSTOMS")
+_AUTHORITIES_ZH = gated_cue("actors.AUTHORITIES_ZH")
+_CUSTOMS = gated_cue("actors.CUSTOMS")
 
 _COUNTRIES: tuple[tuple[str, str], ...] = tuple(
     (row["geo"], row["regex"]) for row in read_data("actors.toml")["country"]
 )
-_WORLD = cue("actors.WORLD")
+_WORLD = PatternScan([cue("actors.WORLD")])  # "global", "world": common, so tried only where they start
 _COMPANY_AFTER_PLACE = re.compile(
     r"[\u4e00-\u9fff]{0,6}?(?:集团|公司|股份)|\s+(?:[A-Z][\w&-]*\s+){0,3}(?:Group|Co\b|Company|Corporation|Holdings)"
 )
@@ -43,7 +43,7 @@ _COMPANY_EN = re.compile(
 )
 _NOT_COMPANY_START = cue("actors.NOT_COMPANY_START")
 # "Ford CEO Jim Farley", "Toyota's chief executive": a firm outside the vocabulary, named by its officer
-_COMPANY_BY_OFFICER = cue("actors.COMPANY_BY_OFFICER")
+_COMPANY_BY_OFFICER = gated_cue("actors.COMPANY_BY_OFFICER")
 _COMPANY_STOP = {"co", "co.", "ltd", "ltd.", "inc", "inc.", "corp", "corp.", "limited"}
 
 
@@ -61,26 +61,25 @@ def slug(name: str) -> str:
 
 
 @cache
-def _compiled_bodies() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], PatternSet]:
-    bodies = tuple((actor, re.compile("|".join(words), re.IGNORECASE)) for actor, words in _BODIES)
-    return bodies, PatternSet([pattern for _, pattern in bodies])
+def compiled_bodies() -> tuple[tuple[str, ...], PatternScan]:
+    """The government bodies' actors and their wordings' patterns (one per body), in one scan."""
+    patterns = [re.compile("|".join(words), re.IGNORECASE) for _, words in _BODIES]
+    return tuple(actor for actor, _ in _BODIES), PatternScan(patterns)
 
 
 @cache
-def _compiled_countries() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], PatternSet]:
-    countries = tuple((code, re.compile(source)) for code, source in _COUNTRIES)
-    return countries, PatternSet([pattern for _, pattern in countries])
+def compiled_countries() -> tuple[tuple[str, ...], PatternScan]:
+    """The countries' codes and their patterns, in one scan."""
+    return tuple(code for code, _ in _COUNTRIES), PatternScan([re.compile(source) for _, source in _COUNTRIES])
 
 
 def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[ActorMention]:
     """Actor mentions in the text; a mention inside a longer one is dropped. `mentions` are the
     gazetteer's for this text, when the caller has them already."""
     found: list[ActorMention] = []
-    bodies, body_index = _compiled_bodies()
-    possible = body_index.possible(text)
-    for index, (actor, pattern) in enumerate(bodies):
-        if index in possible:  # the others' opening words are not in the text
-            found += [ActorMention(m.start(), m.end(), actor, 1) for m in pattern.finditer(text)]
+    bodies, body_scan = compiled_bodies()
+    for index, matches in body_scan.finditer(text):  # only the patterns that may match, where they may
+        found += [ActorMention(m.start(), m.end(), bodies[index], 1) for m in matches]
     located_until = -1  # end of the last place read as a location: a place right after it is one too
     mentions = find_mentions(text) if mentions is None else mentions
     for place in mentions:
@@ -115,12 +114,10 @@ def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[Ac
         ActorMention(m.start("name"), m.end("name"), f"company:{slug(m['name'])}", 5)
         for m in _COMPANY_BY_OFFICER.finditer(text)
     ]
-    countries, country_index = _compiled_countries()
-    possible = country_index.possible(text)
-    for index, (code, pattern) in enumerate(countries):
-        if index in possible:
-            found += [ActorMention(m.start(), m.end(), code, 6) for m in pattern.finditer(text)]
-    found += [ActorMention(m.start(), m.end(), "WORLD", 7) for m in _WORLD.finditer(text)]
+    countries, country_scan = compiled_countries()
+    for index, matches in country_scan.finditer(text):
+        found += [ActorMention(m.start(), m.end(), countries[index], 6) for m in matches]
+    found += [ActorMention(m.start(), m.end(), "WORLD", 7) for _, matches in _WORLD.finditer(text) for m in matches]
     found += [ActorMention(m.start(), m.end(), "CN:GACC", 6) for m in _CUSTOMS.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "CN", 6) for m in _AUTHORITIES_ZH.finditer(text)]
     # a mention inside a longer one goes ("美国商务部" is not also "商务部"): one sweep, longest first

@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
+from assay.extract.events.prefilter import Gated
 from assay.extract.events.statements import Statement
-from assay.extract.events.words import cue, table
+from assay.extract.events.words import cue, gated_cue, table
+from assay.extract.text.analysed import AnalysedText
 from assay.extract.text.gazetteer import COMMODITY, Mention, find_mentions, to_simplified
 from assay.vocab import commodities
 
@@ -38,10 +40,12 @@ DIRECTIVE = cue("cues.DIRECTIVE")
 SCOPE = cue("cues.SCOPE")
 TAKES_EFFECT = cue("cues.TAKES_EFFECT")
 # an undated event the page reports as current ("has climbed", "in recent weeks", "近日") takes the page's date
-CURRENT = cue("cues.CURRENT")
+CURRENT = gated_cue("cues.CURRENT")
 # 菱镁(矿/产业/行业), 菱苦土: the magnesite industry, not magnesium metal
 _MAGNESITE_BEFORE = cue("cues.MAGNESITE_BEFORE")
-_PROCESS_WORDS = tuple((cue(f"cues.word.{commodity}"), commodity) for commodity in ("synthetic_graphite", "magnesia"))
+_PROCESS_WORDS = tuple(
+    (gated_cue(f"cues.word.{commodity}"), commodity) for commodity in ("synthetic_graphite", "magnesia")
+)
 # elements the vocabulary has no id for, read as the group an event on them touches ("thulium" is a
 # heavy rare earth): a quote that names thulium then carries heavy_rare_earths
 _GROUP_KEYS = tuple(table("element_groups"))
@@ -64,8 +68,9 @@ def event_mentions(text: str, gazetteer: Sequence[Mention] | None = None) -> lis
             mention = replace(mention, start=mention.start - 1, value="magnesite")
         found.append(mention)
     lowered = text.lower()
-    groups = [(p, c) for (p, c), word in zip(_GROUP_WORDS, _GROUP_KEYS, strict=True) if word in lowered]
-    for pattern, commodity in (*_PROCESS_WORDS, *groups):
+    readings: list[tuple[Gated | re.Pattern[str], str]] = [*_PROCESS_WORDS]
+    readings += [(p, c) for (p, c), word in zip(_GROUP_WORDS, _GROUP_KEYS, strict=True) if word in lowered]
+    for pattern, commodity in readings:
         for m in pattern.finditer(text):
             if not any(f.start <= m.start() < f.end for f in found if f.kind == COMMODITY):
                 found.append(Mention(m.start(), m.end(), COMMODITY, commodity))
@@ -100,12 +105,13 @@ def paragraph_commodities(
     return {block: tuple(values) for block, values in named.items()}
 
 
-def document_commodities(text: str, title: str | None) -> tuple[str, ...]:
-    """The commodities a document is about: the commonest family, its two commonest ids."""
+def document_commodities(text: str, title: str | None, analysed: AnalysedText | None = None) -> tuple[str, ...]:
+    """The commodities a document is about: the commonest family, its two commonest ids.
+    `analysed` is the text already read (its gazetteer pass is reused), when it is."""
+    heading = ((title or "") + "\n") * 3  # the title counts three times
+    gazetteer = analysed.mentions_after(heading) if analysed is not None and analysed.text == text else None
     counts = Counter(
-        m.value
-        for m in event_mentions(((title or "") + "\n") * 3 + text)
-        if m.kind == COMMODITY and m.value in _known()
+        m.value for m in event_mentions(heading + text, gazetteer) if m.kind == COMMODITY and m.value in _known()
     )
     if not counts:
         return ()

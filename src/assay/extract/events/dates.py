@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assay.extract.events.prefilter import PatternSet
+from assay.extract.events.prefilter import PatternScan
 
 MONTHS = {
     "jan": 1,
@@ -230,21 +231,24 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
     return None
 
 
-_PATTERN_INDEX = PatternSet([pattern for _, pattern in _PATTERNS])
+DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(pattern for _, pattern in _PATTERNS)
+_PATTERN_SCAN = PatternScan(DATE_PATTERNS)
 
 
-def find_event_dates(text: str, published: date | None) -> list[DateMention]:
-    """Every date the text states, longest reading first where readings overlap."""
+def find_event_dates(
+    text: str, published: date | None, scanned: Iterable[tuple[int, Iterator[re.Match[str]]]] | None = None
+) -> list[DateMention]:
+    """Every date the text states, longest reading first where readings overlap. `scanned` is what
+    a `PatternScan` of `DATE_PATTERNS` (first in its list) gave for the text, when the caller has it."""
     found: list[DateMention] = []
     # the spans taken so far never overlap one another: kept sorted, a new span can only
     # overlap its two neighbours
     starts: list[int] = []
     ends: list[int] = []
-    possible = _PATTERN_INDEX.possible(text)
-    for index, (kind, pattern) in enumerate(_PATTERNS):
-        if index not in possible:
-            continue  # none of its opening words is in the text
-        for m in pattern.finditer(text):
+    # only the patterns that may match, tried where they may
+    for index, matches in _PATTERN_SCAN.finditer(text) if scanned is None else scanned:
+        kind = _PATTERNS[index][0]
+        for m in matches:
             at = bisect.bisect_right(starts, m.start())
             if any(starts[j] < m.end() and m.start() < ends[j] for j in (at - 1, at) if 0 <= j < len(starts)):
                 continue

@@ -9,13 +9,15 @@ the stance. Statements that state the same event twice become one event.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from functools import cache, cached_property
+from operator import itemgetter
 
 from assay.extract.events.actors import ActorMention, choose_actor, dominant_place, find_actors
 from assay.extract.events.cues import (
@@ -35,6 +37,7 @@ from assay.extract.events.cues import (
     paragraph_commodities,
 )
 from assay.extract.events.dates import (
+    DATE_PATTERNS,
     DateMention,
     find_event_dates,
     month_start,
@@ -46,7 +49,7 @@ from assay.extract.events.lexicon import (
     Trigger,
 )
 from assay.extract.events.merge import Candidate, drop_earlier_quotas, keep_commodities, merge
-from assay.extract.events.prefilter import PatternSet
+from assay.extract.events.prefilter import Gated, PatternScan
 from assay.extract.events.stance import (
     ATTRIBUTED_VIEW,
     COMMENTARY,
@@ -59,7 +62,7 @@ from assay.extract.events.stance import (
     stance_for,
 )
 from assay.extract.events.statements import Statement, statements, strip_label
-from assay.extract.events.words import cue
+from assay.extract.events.words import cue, gated_cue
 from assay.extract.text.analysed import AnalysedText
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, commodity_family, to_simplified
 from assay.model import Document, Event
@@ -69,13 +72,18 @@ log = logging.getLogger(__name__)
 
 EVENT_RULES_VERSION = "4"
 _CLAUSE_CUT = re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+")
-_BASELINE_BEFORE = re.compile(
-    r"(?i)(?:较|相比|同比|比)\s*$|(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
-    r"\bfrom\s+(?:[\w'’-]+\s+){0,4}$|\b(?:than(?!\s+\w+ed\b)|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,6}$"
+_BASELINE_BEFORE = Gated(
+    re.compile(
+        r"(?i)(?:较|相比|同比|比)\s*$|(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
+        r"\bfrom\s+(?:[\w'’-]+\s+){0,4}$"
+        r"|\b(?:than(?!\s+\w+ed\b)|compared (?:with|to)|versus|vs\.?)\s+(?:[\w'’-]+\s+){0,6}$"
+    )
 )
-_PHASE = re.compile(
-    r"(?i)(?P<label>within\s+\d+\s+years?|phase\s+(?:\d+|[ivx]+|one|two|three)|stage\s+\d+|第[一二三四五]阶段)"
-    r"(?:\s*[(（]\s*(?P<y1>(?:19|20)\d\d)\s*[-–~至到]\s*(?P<y2>(?:19|20)\d\d)\s*年?[)）])?"
+_PHASE = Gated(
+    re.compile(
+        r"(?i)(?P<label>within\s+\d+\s+years?|phase\s+(?:\d+|[ivx]+|one|two|three)|stage\s+\d+|第[一二三四五]阶段)"
+        r"(?:\s*[(（]\s*(?P<y1>(?:19|20)\d\d)\s*[-–~至到]\s*(?P<y2>(?:19|20)\d\d)\s*年?[)）])?"
+    )
 )
 _POLICY_TITLE = re.compile(
     r"(?i)[\"“《']?(?P<title>opinions? (?:on|of) [^\"”》\n]{10,120})|《(?P<zh>[^》]{4,60})》"
@@ -103,7 +111,7 @@ _NAMED_SOURCE = cue("extractor.NAMED_SOURCE")
 _CONCESSIVE = cue("extractor.CONCESSIVE")
 _SCANT = cue("extractor.SCANT")
 _SOURCE_CREDIT = cue("extractor.SOURCE_CREDIT")
-_FEARED_BEFORE = cue("extractor.FEARED_BEFORE")
+_FEARED_BEFORE = gated_cue("extractor.FEARED_BEFORE")
 _FEARED_AFTER = cue("extractor.FEARED_AFTER")
 _HELD_BACK = cue("extractor.HELD_BACK")
 _FURTHER = cue("extractor.FURTHER")
@@ -188,7 +196,7 @@ class _DocumentContext:
     # documents state no event that needs them
     @cached_property
     def default_commodities(self) -> tuple[str, ...]:
-        return document_commodities(self.text, self.title)
+        return document_commodities(self.text, self.title, self.analysed)
 
     @cached_property
     def default_actor(self) -> str | None:
@@ -202,7 +210,9 @@ class _DocumentContext:
             self.block, self.block_date, self.block_actor, self.block_commodities = statement.block, None, None, ()
             self.block_event_date = None
             self.block_is_item = bool(ITEM_START.match(statement.text))
-        dates = find_event_dates(text, self.published)
+        scanned = list(STATEMENT_SCAN.finditer(text))
+        first_trigger = bisect.bisect_left(scanned, len(DATE_PATTERNS), key=itemgetter(0))
+        dates = find_event_dates(text, self.published, scanned[:first_trigger])
         commodities = _ordered_unique(m.value for m in mentions if m.kind == COMMODITY and m.value in _known())
         if not commodities:
             # "China Rare Earth Group was set up": the company's name says what it is about
@@ -214,7 +224,7 @@ class _DocumentContext:
         if statement.heading:
             self._heading(text, dates)
             return []
-        found = self._candidates(statement, text, dates, mentions, commodities, doc_name)
+        found = self._candidates(statement, text, dates, mentions, commodities, doc_name, scanned[first_trigger:])
         scoped = self.last_candidate
         if (
             found
@@ -290,11 +300,13 @@ class _DocumentContext:
         mentions: list[Mention],
         commodities: tuple[str, ...],
         doc_name: str,
+        scanned: list[tuple[int, Iterator[re.Match[str]]]],
     ) -> list[Candidate]:
-        """One event per statement, or one per clause when its clauses state events of different types."""
+        """One event per statement, or one per clause when its clauses state events of different types.
+        `scanned` holds the trigger patterns' part of the statement's `STATEMENT_SCAN`."""
         if text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text):
             return []
-        found = [f for f in _triggers(text) if not _not_stated(text, f)]
+        found = [f for f in _triggers(text, scanned) if not _not_stated(text, f)]
         if not found or _contents(text):  # counted only where a trigger is: most statements have none
             return []
         actors = find_actors(text, mentions)  # with the companies the gazetteer found
@@ -447,7 +459,7 @@ class _DocumentContext:
             m.value for m in mentions if m.kind == COMMODITY and q_start <= m.start < q_end and m.value in _known()
         )
         event_commodities = tuple(dict.fromkeys((*event_commodities, *quoted)))
-        event_commodities = _products_of_the_document(event_commodities, self.default_commodities)
+        event_commodities = _products_of_the_document(event_commodities, lambda: self.default_commodities)
         event = Event(
             doc=doc_name,
             type=trigger.type,
@@ -525,16 +537,17 @@ class _DocumentContext:
         return chosen, rank
 
 
-_TRIGGER_INDEX = PatternSet([trigger.pattern for trigger in TRIGGERS])
+# a statement's dates and triggers, read in one scan: the date patterns first, then the triggers'
+STATEMENT_SCAN = PatternScan([*DATE_PATTERNS, *(trigger.pattern for trigger in TRIGGERS)])
 
 
-def _triggers(text: str) -> list[tuple[Trigger, int, int]]:
+def _triggers(text: str, scanned: Iterable[tuple[int, Iterator[re.Match[str]]]]) -> list[tuple[Trigger, int, int]]:
+    """The trigger wordings in `text`, from its `STATEMENT_SCAN` (only the patterns that may match,
+    tried where they may)."""
     found: list[tuple[Trigger, int, int]] = []
-    possible = _TRIGGER_INDEX.possible(text)
-    for index, trigger in enumerate(TRIGGERS):
-        if index not in possible:
-            continue  # none of its opening words is in the text
-        for m in trigger.pattern.finditer(text):
+    for index, matches in scanned:
+        trigger = TRIGGERS[index - len(DATE_PATTERNS)]
+        for m in matches:
             before = text[max(0, m.start() - 40) : m.start()]
             if NEGATION_EN.search(before) or NEGATION_ZH.search(before):
                 continue
@@ -680,11 +693,13 @@ def _reference_date(text: str, until: date | None = None, skip: str | None = Non
     return date(latest.year, 12, 28) if latest.month == 1 and latest.day == 1 else latest
 
 
-def _products_of_the_document(found: tuple[str, ...], default: tuple[str, ...]) -> tuple[str, ...]:
+def _products_of_the_document(found: tuple[str, ...], document: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
     """镁制品 ("magnesium products") in a document about magnesia or magnesite (Liaoning's refractories)
-    are magnesia products: the aggregate product word takes the document's family."""
+    are magnesia products: the aggregate product word takes the document's family (`document()`,
+    read only here: a whole-text pass)."""
     if "magnesium_products" not in found or not set(found) <= {"magnesium", "magnesium_products"}:
         return found
+    default = document()
     if default and {commodity_family(c) for c in default} <= _MAGNESIA_FAMILIES:
         return default
     return found

@@ -1,18 +1,18 @@
-"""Which of many regexes can match a text, found in one Aho-Corasick pass instead of one scan each.
+"""Which of many regexes can match a text, and where, found in one Aho-Corasick pass.
 
-Each pattern's possible opening strings ("export licen", "dual", "出口") are read from its
-parse tree once. A pattern can only match where one of them occurs, so a text that holds
-none of a pattern's openings skips that pattern: the matches of the patterns that run are
-exactly the matches the full loop would find. When the opening cannot be read (a leading
-optional word, a character class: `(?<!\\d)\\d{1,2}\\s*月`), the strings that start a later part
-every match must hold are used instead (`月`); only patterns with no such part always run.
+Each pattern's possible opening strings ("export licen", "dual", "出口") and the strings every
+match must hold ("月" in `(?<!\\d)\\d{1,2}\\s*月`, "per year") are read from its parse tree once.
+`PatternScan` looks for all of them in one pass over a text: a pattern that lacks what it needs
+is skipped, and one whose openings are read is tried only where one of them starts, so the
+matches found are exactly those of running every pattern's `finditer`. `Gated` does the same
+for one pattern, with plain substring tests.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
-from operator import itemgetter
 
 # re's parser is private but stable since 3.11; its parse tree is untyped (Any below).
 from re import _constants as sre  # type: ignore[attr-defined]  # no public parse-tree API
@@ -21,7 +21,7 @@ from typing import Any
 
 import ahocorasick
 
-_SHORTEST_FURTHER = 3  # a pattern's second and third required sets hold no shorter string
+_SHORTEST_FURTHER = 3  # a pattern's second and third required sets hold no shorter ASCII string ("年" is rare enough)
 _MAX_OPENINGS = 64  # per pattern: beyond this the opening read so far is kept, shorter but still required
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
@@ -44,7 +44,8 @@ def _class_chars(items: Sequence[tuple[Any, Any]]) -> list[str] | None:
 
 def _extend(openings: set[str], items: Iterable[tuple[Any, Any]]) -> tuple[set[str], bool]:
     """The openings after reading `items`; False when reading stopped before their end."""
-    for op, av in items:
+    items = list(items)
+    for position, (op, av) in enumerate(items):
         if op in _ZERO_WIDTH:
             continue  # an assertion consumes nothing: leaving it out only widens the openings
         if op is sre.LITERAL:
@@ -76,6 +77,14 @@ def _extend(openings: set[str], items: Iterable[tuple[Any, Any]]) -> tuple[set[s
         elif op in _REPEATS and av[0] >= 1:
             # one repetition is certain; what follows it is not
             return _extend(openings, av[2])[0], False
+        elif op in _REPEATS and av[1] >= 1:
+            # an optional part ("(?:between\s+)?"): a match goes on with it, or with what follows it
+            taken = _extend(openings, av[2])[0]
+            skipped = _extend(openings, items[position + 1 :])[0]
+            merged = taken | skipped
+            # "ban" already starts every match that "bans" starts
+            merged = {o for o in merged if not any(p != o and o.startswith(p) for p in merged)}
+            return (merged if len(merged) <= _MAX_OPENINGS else openings), False
         else:
             return openings, False
     return openings, True
@@ -117,8 +126,8 @@ def needs_all(pattern: re.Pattern[str], most: int = 3) -> list[frozenset[str]]:
         readable = [{o.lower() for o in found} for found in readable if all(_plain(o) for o in found)]
     chosen: list[frozenset[str]] = []
     for found in sorted(readable, key=_rarity, reverse=True):
-        if chosen and min(map(len, found)) < _SHORTEST_FURTHER:
-            break  # "a", "-", "to" are in nearly every text: looking for them costs more than it saves
+        if chosen and any(len(o) < _SHORTEST_FURTHER and o.isascii() for o in found):
+            continue  # "a", "-", "to" are in nearly every text: looking for them costs more than it saves
         # a set whose every string lies inside a chosen one's ("echnolog" in "technolog") adds nothing
         if not any(all(any(o in c for c in kept) for o in found) for kept in chosen):
             chosen.append(frozenset(found))
@@ -159,7 +168,6 @@ def _readable(items: Sequence[tuple[Any, Any]]) -> Iterator[set[str] | None]:
 
 
 _ASCII = re.compile(r"[\x00-\x7f]+")
-_second = itemgetter(1)
 
 
 def _plain(text: str) -> bool:
@@ -170,53 +178,155 @@ def _plain(text: str) -> bool:
     return rest.lower() == rest.upper()
 
 
-class PatternSet:
-    """Patterns indexed by the strings they need: `possible(text)` is the set that may match `text`."""
+_ANCHOR_SHORTEST = 2  # an opening shorter than this ("a", "月") starts too many places to try each
+
+
+class PatternScan:
+    """The matches of many patterns in a text, each pattern tried only where it may match.
+
+    One Aho-Corasick pass over the text (and one over its lower case, for patterns that ignore
+    case) finds both the strings each pattern needs (`needs_all`: a pattern runs only when the
+    text holds one of each of its sets) and where its openings start. A pattern whose openings
+    are read is then tried, with `pattern.match`, only there, instead of at every character as
+    `finditer` does; the others run `finditer`. Either way the matches are those of
+    `pattern.finditer(text)`: `match` at a position is the attempt `finditer` makes there
+    (look-behinds and `\\b` see the text before it), a match can only start where an opening
+    does, and after a match the next is looked for from its end.
+    """
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        required = [needs_all(p) for p in patterns]
-        self.always: frozenset[int] = frozenset(i for i, sets in enumerate(required) if not sets)
-        self.all = frozenset(range(len(patterns)))
+        self.patterns = tuple(patterns)
+        self._folded_patterns = frozenset(i for i, p in enumerate(self.patterns) if p.flags & re.IGNORECASE)
         # each (pattern, required set) is a requirement with a number of its own; a pattern may
         # match only where every one of its requirements has one of its strings
         self._pattern_of: list[int] = []
-        self._requirements: dict[int, frozenset[int]] = {}
-        keyed: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}
-        for index, (pattern, sets) in enumerate(zip(patterns, required, strict=True)):
+        self._requirements: list[frozenset[int]] = []
+        # patterns with the same openings share one list of places: group numbers, -1 for none
+        self._group: list[int] = []
+        groups: dict[tuple[bool, frozenset[str]], int] = {}
+        # (ignores case, key) -> (its requirement numbers, its opening groups)
+        keyed: dict[tuple[bool, str], tuple[set[int], set[int]]] = {}
+        for index, pattern in enumerate(self.patterns):
+            folded = index in self._folded_patterns
             numbers = []
-            for strings in sets:
-                number = len(self._pattern_of)
-                self._pattern_of.append(index)
-                numbers.append(number)
+            for strings in needs_all(pattern):
+                numbers.append(len(self._pattern_of))
                 for key in strings:
-                    keyed[bool(pattern.flags & re.IGNORECASE)].setdefault(key, set()).add(number)
-            if numbers:
-                self._requirements[index] = frozenset(numbers)
-        self._folded = self._automaton(keyed[True])
-        self._exact = self._automaton(keyed[False])
+                    keyed.setdefault((folded, key), (set(), set()))[0].add(len(self._pattern_of))
+                self._pattern_of.append(index)
+            self._requirements.append(frozenset(numbers))
+            found = openings(pattern)
+            if found is None or min(map(len, found)) < _ANCHOR_SHORTEST:
+                self._group.append(-1)
+                continue
+            group = groups.setdefault((folded, found), len(groups))
+            self._group.append(group)
+            for key in found:
+                keyed.setdefault((folded, key), (set(), set()))[1].add(group)
+        self._always = frozenset(i for i, numbers in enumerate(self._requirements) if not numbers)
+        self._folded_groups = frozenset(group for (folded, _), group in groups.items() if folded)
+        # a text of ASCII holds no other key: its pass skips them (a big automaton is slow per character)
+        self._automata = {
+            (folded, ascii_text): _automaton(
+                {key: found for (f, key), found in keyed.items() if f == folded and (key.isascii() or not ascii_text)}
+            )
+            for folded in (False, True)
+            for ascii_text in (False, True)
+        }
 
-    @staticmethod
-    def _automaton(keyed: dict[str, set[int]]) -> ahocorasick.Automaton | None:
-        if not keyed:
-            return None
-        automaton = ahocorasick.Automaton()
-        for key, numbers in keyed.items():
-            automaton.add_word(key, frozenset(numbers))
-        automaton.make_automaton()
-        return automaton
-
-    def possible(self, text: str) -> frozenset[int]:
-        """Indexes of the patterns that may match somewhere in `text`."""
-        if self._folded is not None and not _plain(text):
-            return self.all  # a cased non-ASCII letter: re's folding may differ from str.lower
+    def finditer(self, text: str) -> Iterator[tuple[int, Iterator[re.Match[str]]]]:
+        """(index, its matches in `text`) for each pattern that may match, in the patterns' order."""
+        ascii_text = text.isascii()
+        lowered: str | None = None  # None: a cased non-ASCII letter, re's folding may differ from str.lower
+        if self._folded_patterns and _plain(text):
+            lowered = text.lower()
+            if len(lowered) != len(text):
+                lowered = None
         met: set[int] = set()
-        # each distinct set of requirements once, gathered without a Python step per hit
-        if self._exact is not None:
-            met.update(*set(map(_second, self._exact.iter(text))))
-        if self._folded is not None:
-            met.update(*set(map(_second, self._folded.iter(text.lower()))))
-        found = set(self.always)
+        places: dict[int, list[int]] = {}
+        for folded, subject in ((False, text), (True, lowered)):
+            automaton = self._automata[folded, ascii_text]
+            if automaton is None or subject is None:
+                continue
+            for end, (span, numbers, hit_groups) in automaton.iter(subject):
+                if numbers:
+                    met.update(numbers)
+                for group in hit_groups:
+                    places.setdefault(group, []).append(end - span)
+        possible = set(self._always)
         for index in {self._pattern_of[number] for number in met}:
             if self._requirements[index] <= met:
-                found.add(index)
-        return frozenset(found)
+                possible.add(index)
+        if lowered is None:
+            possible |= self._folded_patterns  # their strings could not be looked for
+        for index in sorted(possible):
+            group = self._group[index]
+            if group < 0 or (lowered is None and index in self._folded_patterns):
+                yield index, self.patterns[index].finditer(text)
+            elif group in places:
+                yield index, _matches_at(self.patterns[index], text, places[group])
+            # else none of its openings is in the text
+
+
+def _automaton(keyed: dict[str, tuple[set[int], set[int]]]) -> ahocorasick.Automaton | None:
+    """Each key with (its length - 1, its requirement numbers, its opening groups)."""
+    if not keyed:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, (numbers, groups) in keyed.items():
+        automaton.add_word(key, (len(key) - 1, tuple(sorted(numbers)), tuple(sorted(groups))))
+    automaton.make_automaton()
+    return automaton
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """The matches `pattern.finditer(text)` gives, trying only `starts` (every match starts at one)."""
+    after = 0
+    for start in sorted(set(starts)):
+        if start < after:
+            continue  # inside the match before: finditer goes on from its end
+        m = pattern.match(text, start)
+        if m is not None:
+            yield m
+            after = m.end()  # an opening is never empty, so neither is a match
+
+
+class Gated:
+    """A pattern that runs only on text holding one string of each set its matches need
+    (`needs_all`), looked for with one plain scan each: answers are the pattern's own, as a text
+    without them cannot match. For patterns scanned over whole statements, where trying every
+    character costs more than looking for a word or two."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self._folded = bool(pattern.flags & re.IGNORECASE)
+        # strings dropped when a shorter one lies inside them ("ban" finds "bans"), then sorted
+        self._needs = [
+            tuple(sorted(key for key in strings if not any(k != key and k in key for k in strings)))
+            for strings in needs_all(pattern)
+        ]
+
+    def may_match(self, text: str) -> bool:
+        """False only when no match of the pattern can be in `text`."""
+        if not self._needs:
+            return True
+        if self._folded:
+            if not _plain(text):
+                return True  # a cased non-ASCII letter: re's folding may differ from str.lower
+            text = text.lower()
+        return all(any(key in text for key in strings) for strings in self._needs)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.pattern.search(text, pos, endpos) if self.may_match(text) else None
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.pattern.match(text, pos, endpos) if self.may_match(text) else None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text, pos, endpos) if self.may_match(text) else iter(())
+
+    def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self.pattern.findall(text, pos, endpos) if self.may_match(text) else []
+
+    def sub(self, repl: str, text: str) -> str:
+        return self.pattern.sub(repl, text) if self.may_match(text) else text

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from assay.extract.events.words import cue
+from assay.extract.events.words import cue, gated_cue
 from assay.model import Stance
 
 # Words that turn a type's usual stance around, or state it outright.
 _LOOSEN_EN = cue("stance.LOOSEN_EN")
-_TIGHTEN_EN = cue("stance.TIGHTEN_EN")
+_TIGHTEN_EN = gated_cue("stance.TIGHTEN_EN")
 _NEUTRAL_EN = cue("stance.NEUTRAL_EN")
 _LOOSEN_ZH = cue("stance.LOOSEN_ZH")
 _TIGHTEN_ZH = cue("stance.TIGHTEN_ZH")
@@ -89,15 +89,15 @@ def stance_for(event_type: str, wording_class: str, text: str) -> Stance:
 
 NEGATION_EN = cue("stance.NEGATION_EN")
 NEGATION_ZH = cue("stance.NEGATION_ZH")
-HEDGE = cue("stance.HEDGE")
+HEDGE = gated_cue("stance.HEDGE")
 # Legal "may": a law or plan grants a power ("the state may build reserves", "国家可以收储"), it does
 # not hedge. The subject is a government, and the verb is an action, not an outcome ("prices may rise").
-LEGAL_POWER = cue("stance.LEGAL_POWER")
+LEGAL_POWER = gated_cue("stance.LEGAL_POWER")
 # Statements that comment on an event rather than state one: an analyst's expectation ("Analysts
 # expect the merger to ..."), a generic condition ("any disruption there reaches prices"), a
 # purpose or an explanation ("以满足环保要求", "指标上调主要是为了满足需求").
-ATTRIBUTED_VIEW = cue("stance.ATTRIBUTED_VIEW")
-COMMENTARY = cue("stance.COMMENTARY")
+ATTRIBUTED_VIEW = gated_cue("stance.ATTRIBUTED_VIEW")
+COMMENTARY = gated_cue("stance.COMMENTARY")
 # "No new mines may be opened", "may not": a prohibition, not a hedge.
 PROHIBITION = cue("stance.PROHIBITION")
 # "数据显示, 2019年交易所成交3387吨": a statement that reports figures, not a measure.

@@ -13,6 +13,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from assay.extract.events.prefilter import Gated
+
 _PACKAGE = "assay.extract.events"
 
 
@@ -34,3 +36,9 @@ def table(name: str) -> dict[str, Any]:
     """A plain table of `data/cues.toml` (company names, month names...)."""
     found: dict[str, Any] = read_data("cues.toml")["table"][name]
     return found
+
+
+def gated_cue(name: str) -> Gated:
+    """`cue(name)`, run only on text that holds the words its matches need: for cues read over
+    whole statements, most of which hold none of them."""
+    return Gated(cue(name))

@@ -13,7 +13,14 @@ read in context, no letter whose lower case depends on its neighbours); otherwis
 
 from __future__ import annotations
 
-from assay.extract.text.gazetteer import GazetteerPass, Mention, find_mentions, simplified_by_table, to_simplified
+from assay.extract.text.gazetteer import (
+    GazetteerPass,
+    Mention,
+    find_mentions,
+    reads_apart,
+    simplified_by_table,
+    to_simplified,
+)
 
 # the one letter whose lower case depends on the letters after it (Greek final sigma)
 _CONTEXT_LOWER = "\u03a3"
@@ -28,12 +35,13 @@ class AnalysedText:
         self._mentions: dict[str, list[Mention]] = {}
         self._pass: GazetteerPass | None = None
         self._sliceable: bool | None = None
+        self._pieces: dict[str, str] = {}  # OpenCC's reading of each piece of the text, once
 
     def simplified(self, text: str) -> str:
         """`to_simplified(text)`, computed once per distinct text."""
         found = self._simplified.get(text)
         if found is None:
-            found = self._simplified[text] = to_simplified(text)
+            found = self._simplified[text] = to_simplified(text, self._pieces)
         return found
 
     def mentions(self, text: str) -> list[Mention]:
@@ -54,20 +62,36 @@ class AnalysedText:
         """`find_mentions(to_simplified(self.text[start:end]))`, offsets into the span."""
         if self.sliceable:
             return self._whole_pass().mentions(start, end)
-        return find_mentions(self.span_simplified(start, end))
+        span = self.span_simplified(start, end)
+        return GazetteerPass(span, self.simplified(span)).mentions() if span else []  # = find_mentions(span)
+
+    def mentions_after(self, prefix: str) -> list[Mention]:
+        """`find_mentions(prefix + self.text)`, for a `prefix` that ends a line (a title repeated
+        above the text): the prefix read alone, then the whole text's pass, when that is the same."""
+        if not (self.sliceable and _by_character(prefix) and reads_apart(prefix, self.text)):
+            whole = prefix + self.text
+            return GazetteerPass(whole, self.simplified(whole)).mentions()  # = find_mentions(whole)
+        shift = len(prefix)
+        moved = [Mention(m.start + shift, m.end + shift, m.kind, m.value, m.form) for m in self.mentions(self.text)]
+        return find_mentions(prefix) + moved
 
     @property
     def sliceable(self) -> bool:
         """Whether every span's Simplified, matching copy is the slice of the whole text's: no
         character the Simplified conversion changes, and lower case read letter by letter."""
         if self._sliceable is None:
-            text = self.text
-            self._sliceable = text.isascii() or (
-                simplified_by_table(text) == text and _CONTEXT_LOWER not in text and len(text.lower()) == len(text)
-            )
+            self._sliceable = _by_character(self.text)
         return self._sliceable
 
     def _whole_pass(self) -> GazetteerPass:
         if self._pass is None:
             self._pass = GazetteerPass(self.text, None if self.text.isascii() else self.simplified(self.text))
         return self._pass
+
+
+def _by_character(text: str) -> bool:
+    """Whether the matching copy of `text` is read character by character, so that the copy of a
+    span, or of texts joined, is the slice, or the join, of the copies."""
+    return text.isascii() or (
+        simplified_by_table(text) == text and _CONTEXT_LOWER not in text and len(text.lower()) == len(text)
+    )

@@ -85,20 +85,46 @@ def _opencc() -> OpenCC:
 _OPENCC_LIMIT = 200_000  # pure-Python OpenCC is slow; longer texts use the character table alone
 
 
+@cache
+def _traditional_characters() -> frozenset[str]:
+    """The characters the table changes."""
+    return frozenset(chr(code) for code, target in _t2s_table().items() if target != chr(code))
+
+
 def simplified_by_table(text: str) -> str:
     """`text` with each Traditional character replaced by its Simplified one, alone, out of context."""
+    # most text has no Traditional character: a set look-up per character is cheaper than `translate`
+    if _traditional_characters().isdisjoint(text):
+        return text
     return text.translate(_t2s_table())
 
 
-def to_simplified(text: str) -> str:
-    """Simplified Chinese of the same length: OpenCC when that keeps the length, else char for char."""
+def to_simplified(text: str, pieces: dict[str, str] | None = None) -> str:
+    """Simplified Chinese of the same length: OpenCC when that keeps the length, else char for char.
+    `pieces` keeps what OpenCC made of each piece of text, for texts that share pieces."""
     if text.isascii():  # the table maps no ASCII character: skip a per-character pass
         return text
     by_char = simplified_by_table(text)
     if by_char == text or len(text) > _OPENCC_LIMIT:
         return by_char
-    converted: str = _opencc().convert(text)
+    converted = str(_opencc().convert(text)) if pieces is None else _convert_by_piece(text, pieces)
     return converted if len(converted) == len(text) else by_char
+
+
+def _convert_by_piece(text: str, converted: dict[str, str]) -> str:
+    """`OpenCC.convert(text)`, each piece between separators looked up in `converted` first: OpenCC
+    converts the pieces one by one, so a statement's pieces are those its document converted."""
+    separators = getattr(_opencc(), "split_chars_re", None)
+    if not isinstance(separators, re.Pattern):  # another OpenCC: converted as a whole
+        return str(_opencc().convert(text))
+    pieces: list[str] = separators.split(text)  # text, separator, text, ...: the separators stay
+    for index in range(0, len(pieces), 2):
+        piece = pieces[index]
+        found = converted.get(piece)
+        if found is None:
+            found = converted[piece] = str(_opencc().convert(piece))  # a piece holds no separator
+        pieces[index] = found
+    return "".join(pieces)
 
 
 def normalise(text: str, simplified: str | None = None) -> str:
@@ -222,6 +248,19 @@ def _case_bounded(text: str, start: int, end: int, lo: int = 0, hi: int | None =
     left = start == lo or not _is_word_char(text[start - 1]) or (text[start - 1].islower() and text[start].isupper())
     right = end >= hi or not _is_word_char(text[end]) or (text[end - 1].isupper() and text[end].islower())
     return left and right
+
+
+@cache
+def _wording_spans_lines() -> bool:
+    return any("\n" in key for key in _automaton())  # an Automaton iterates over its keys
+
+
+def reads_apart(before: str, after: str) -> bool:
+    """Whether `find_mentions(before + after)` is `find_mentions(before)` followed by the mentions of
+    `find_mentions(after)` moved past `before`, for matching copies that are the two copies joined:
+    `before` ends a line, no wording runs across a line break, and `after` does not open with the
+    words that make a place just before it a source ("U.S.\nGeological Survey")."""
+    return before.endswith("\n") and not _wording_spans_lines() and not _AGENCY.match("\n" + after)
 
 
 def find_mentions(text: str) -> list[Mention]:
