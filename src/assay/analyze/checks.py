@@ -101,8 +101,10 @@ def run_checks(session: Session, options: CheckOptions | None = None) -> list[Fi
     hits: list[Hit] = []
     with gc_paused():
         for commodity in wanted:
+            # hits come kind by kind, each kind in commodity order: once the first kind alone fills
+            # the limit, no later commodity can change the first `limit`
             if options.limit is not None and sum(h.kind == first_kind for h in hits) >= options.limit:
-                break  # hits come kind by kind, each kind in commodity order: no later commodity changes the first `limit`
+                break
             left = None
             if options.limit is not None and first_kind == "contradiction":
                 left = options.limit - sum(h.kind == "contradiction" for h in hits)

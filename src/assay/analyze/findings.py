@@ -13,12 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row
-
 from assay.analyze.series import SourceRef, json_number
 from assay.store.series import FACT_ROW_FIELDS, StoredFactRecord
 
-PlainFact = Row[Any] | tuple[Any, ...]  # a `fact_rows` row, or the same fields of a record (`row_of`)
+PlainFact = Sequence[Any]  # a `fact_rows` row, or the same fields of a record (`row_of`)
 
 # positions of the fields checks read in a fact row
 (ID, DOCUMENT_ID, DATASET_ID, COMMODITY, FORM, METRIC, GEO, PARTNER, SHARE_OF, PERIOD, VALUE, VALUE_HIGH, UNIT,
@@ -65,22 +63,13 @@ class Hit:
 
 
 def row_of(record: StoredFactRecord) -> tuple[Any, ...]:
-    """A record's fields as a `fact_rows` row gives them (checks over records already read)."""
+    """A record's fields as a `fact_rows` row gives them (checks over records already read);
+    records come in any order, so their checks never rely on the period's first day (None)."""
     f = record.fact
-    fields = {
-        "id": record.id,
-        "document_id": record.document_id,
-        "dataset_id": record.dataset_id,
-        **{name: getattr(f, name) for name in ("commodity", "form", "metric", "geo", "partner", "share_of")},
-        **{name: getattr(f, name) for name in ("period", "value", "value_high", "unit", "quote", "rule")},
-        "basis": f.basis.value,
-        "approx": f.approx.value if f.approx is not None else None,
-        "span_start": f.start,
-        "span_end": f.end,
-        "rule_version": f.rule_version,
-        "period_start": None,  # records come in any order: their checks never rely on it
-    }
-    return tuple(fields[name] for name in FACT_ROW_FIELDS)
+    approx = f.approx.value if f.approx is not None else None
+    return (record.id, record.document_id, record.dataset_id, f.commodity, f.form, f.metric, f.geo, f.partner,
+            f.share_of, f.period, f.value, f.value_high, f.unit, f.basis.value, approx, f.quote, f.start, f.end,
+            f.rule, f.rule_version, None)  # fmt: skip
 
 
 def key_fields(record: StoredFactRecord) -> dict[str, str | None]:

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Row,
     Select,
     String,
     and_,
@@ -349,7 +348,7 @@ def select_facts(session: Session, selection: FactSelection) -> list[StoredFactR
 
 
 @contextmanager
-def fact_rows(session: Session, selection: FactSelection, batch: int = 1000) -> Iterator[Iterator[Row[Any]]]:
+def fact_rows(session: Session, selection: FactSelection, batch: int = 1000) -> Iterator[Iterator[Sequence[Any]]]:
     """The facts matching `selection` as plain rows (columns `FACT_ROW_FIELDS`), ordered by period
     start, without provenance, read `batch` at a time as they are consumed: for queries that judge
     many facts, may stop early and show a few (`records_from_rows` builds the records of the few)."""
@@ -361,13 +360,13 @@ def fact_rows(session: Session, selection: FactSelection, batch: int = 1000) -> 
         result.close()
 
 
-def records_from_rows(session: Session, rows: Sequence[Row[Any]]) -> list[StoredFactRecord]:
+def records_from_rows(session: Session, rows: Sequence[Sequence[Any]]) -> list[StoredFactRecord]:
     """The records of rows `fact_rows` gave (in their order), their provenance read for these alone."""
     with gc_paused():
         return _records(session.connection(), rows)
 
 
-def _records(connection: Connection, rows: Sequence[Row[Any]]) -> list[StoredFactRecord]:
+def _records(connection: Connection, rows: Sequence[Sequence[Any]]) -> list[StoredFactRecord]:
     documents = _document_provenance(connection, {row[1] for row in rows if row[1] is not None})
     datasets = _dataset_provenance(connection, {row[2] for row in rows if row[2] is not None})
     unknown = _Provenance(None, None, None, None, False, None)
