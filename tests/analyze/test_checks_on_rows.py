@@ -17,7 +17,15 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import update
 
-from assay.analyze.checks import KINDS, CheckOptions, check_records, contradictions, run_checks, selection_for_checks
+from assay.analyze.checks import (
+    KINDS,
+    CheckOptions,
+    check_records,
+    contradictions,
+    count_checks,
+    run_checks,
+    selection_for_checks,
+)
 from assay.analyze.findings import row_of
 from assay.model import Approx, Basis, Fact
 from assay.store.reference import DatasetSpec, import_dataset
@@ -171,3 +179,13 @@ def test_contradictions_of_records_in_any_order_are_those_of_the_checks(generate
         return sorted((f.key["partner"] or "", f.key["unit"], f.period, f.expected, f.found) for f in findings)
 
     assert judged(contradictions(shuffled)) == judged(found)
+
+
+@pytest.mark.parametrize("options", OPTIONS[:3], ids=["all", "contradictions", "magnesium-CN"])
+def test_counted_checks_count_every_finding_and_word_the_first(generated: KnowledgeBase, options: CheckOptions) -> None:
+    everything = reference(generated, options)
+    for shown in (0, 3, 100):
+        counted = count_checks(generated.session, replace(options, limit=2), shown)  # a limit counts nothing less
+        assert counted.total == len(everything) and counted.findings == everything[:shown]
+    with pytest.raises(ValueError, match="shown"):
+        count_checks(generated.session, options, -1)

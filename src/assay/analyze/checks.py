@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -63,7 +63,16 @@ from assay.store.series import (
     records_from_rows,
 )
 
-__all__ = ["KINDS", "CheckOptions", "Finding", "check_records", "contradictions", "run_checks"]
+__all__ = [
+    "KINDS",
+    "CheckOptions",
+    "CountedFindings",
+    "Finding",
+    "check_records",
+    "contradictions",
+    "count_checks",
+    "run_checks",
+]
 
 KINDS = ("contradiction", "change", "share", "destinations", "implausible")
 RecordsOf = Callable[[Sequence[PlainFact]], list[StoredFactRecord]]  # the records of rows, in their order
@@ -82,36 +91,58 @@ class CheckOptions:
     limit: int | None = None  # only the first this many findings; the checks stop once these are known
 
 
+@dataclass(frozen=True)
+class CountedFindings:
+    total: int  # every finding the checks make
+    findings: list[Finding]  # the first of them, as many as asked
+
+
 def run_checks(session: Session, options: CheckOptions | None = None) -> list[Finding]:
     """All findings over the facts `options` selects, contradictions first.
 
     Every check compares facts of one commodity, so an unfiltered run reads one commodity at a
     time: memory stays bounded by the largest commodity, not the whole store. With a limit that
     contradictions fill, the facts are read in period order only until those are known."""
-    options = options or CheckOptions()
+    with gc_paused():
+        return _findings(_ordered_hits(session, options or CheckOptions()), _records_reader(session))
+
+
+def count_checks(session: Session, options: CheckOptions, shown: int) -> CountedFindings:
+    """How many findings the checks make (without a limit), and the first `shown` of them: only
+    those are worded (a table that counts every finding and shows a page)."""
+    if shown < 0:
+        raise ValueError(f"shown must be 0 or more, not {shown}")
+    with gc_paused():
+        hits = _ordered_hits(session, replace(options, limit=None))
+        return CountedFindings(len(hits), _findings(hits[:shown], _records_reader(session)))
+
+
+def _records_reader(session: Session) -> RecordsOf:
+    def records_of(rows: Sequence[PlainFact]) -> list[StoredFactRecord]:
+        return records_from_rows(session, rows)
+
+    return records_of
+
+
+def _ordered_hits(session: Session, options: CheckOptions) -> list[Hit]:
+    """The hits of `run_checks`, kind by kind, cut at the limit."""
     if options.limit is not None and options.limit < 0:
         raise ValueError(f"limit must be 0 or more, not {options.limit}")
     wanted = [options.commodity] if options.commodity else distinct_values(session, "commodity")
     order = {kind: i for i, kind in enumerate(KINDS)}
     first_kind = min((k for k in options.kinds if k in order), key=order.__getitem__, default=None)
-
-    def records_of(rows: Sequence[PlainFact]) -> list[StoredFactRecord]:
-        return records_from_rows(session, rows)
-
     hits: list[Hit] = []
-    with gc_paused():
-        for commodity in wanted:
-            # hits come kind by kind, each kind in commodity order: once the first kind alone fills
-            # the limit, no later commodity can change the first `limit`
-            if options.limit is not None and sum(h.kind == first_kind for h in hits) >= options.limit:
-                break
-            left = None
-            if options.limit is not None and first_kind == "contradiction":
-                left = options.limit - sum(h.kind == "contradiction" for h in hits)
-            with fact_rows(session, selection_for_checks(commodity, options)) as rows:
-                hits += _hits(rows, options, records_of, left, in_start_order=True)
-        chosen = sorted(hits, key=lambda h: order.get(h.kind, len(order)))[: options.limit]
-        return _findings(chosen, records_of)
+    for commodity in wanted:
+        # hits come kind by kind, each kind in commodity order: once the first kind alone fills
+        # the limit, no later commodity can change the first `limit`
+        if options.limit is not None and sum(h.kind == first_kind for h in hits) >= options.limit:
+            break
+        left = None
+        if options.limit is not None and first_kind == "contradiction":
+            left = options.limit - sum(h.kind == "contradiction" for h in hits)
+        with fact_rows(session, selection_for_checks(commodity, options)) as rows:
+            hits += _hits(rows, options, _records_reader(session), left, in_start_order=True)
+    return sorted(hits, key=lambda h: order.get(h.kind, len(order)))[: options.limit]
 
 
 def selection_for_checks(commodity: str, options: CheckOptions) -> FactSelection:
@@ -178,6 +209,8 @@ def _hits(
             source = ("dataset", row[DATASET_ID]) if row[DATASET_ID] is not None else ("doc", row[DOCUMENT_ID])
             by_source.setdefault(source, []).append(row)
         for facts in by_source.values():
+            if len(facts) < 2:  # every one of these compares two statements of a source at least
+                continue
             if "change" in options.kinds:
                 hits += change_hits(facts)
             if "share" in options.kinds:
@@ -216,9 +249,9 @@ def _contradiction_hits(
         start = 0
         for period, members in batch:
             group, start = records[start : start + len(members)], start + len(members)
-            finding = _contradiction(period, group)
-            if finding is not None:
-                hits.append(Hit("contradiction", finding.key["metric"] or "", (), _built(finding)))
+            make = _contradiction(period, group)
+            if make is not None:
+                hits.append(Hit("contradiction", group[0].fact.metric, (), make))
                 if left is not None and len(hits) >= left:
                     return
 
@@ -268,13 +301,9 @@ def _candidates(rows: Iterable[PlainFact]) -> list[tuple[str, list[PlainFact]]]:
     ]
 
 
-def _built(finding: Finding) -> Make:
-    return lambda _records: finding
-
-
-def _contradiction(period: str, members: Sequence[StoredFactRecord]) -> Finding | None:
-    """The contradiction among statements of one series key and period, if their independent
-    sources disagree beyond the tolerance."""
+def _contradiction(period: str, members: Sequence[StoredFactRecord]) -> Make | None:
+    """How to word the contradiction among statements of one series key and period, if their
+    independent sources disagree beyond the tolerance (it cites records already built)."""
     sources = independent_sources(best_tier(members))
     if len(sources) < 2:
         return None
@@ -290,7 +319,21 @@ def _contradiction(period: str, members: Sequence[StoredFactRecord]) -> Finding 
     )
     if _gap(worst[0], worst[1], tol, absolute) <= 1.0:
         return None
-    low, high = sorted(worst, key=lambda r: r.fact.value)
+    return _contradiction_finding(period, sorted(worst, key=lambda r: r.fact.value), len(heads), tol, absolute)
+
+
+def _contradiction_finding(
+    period: str, pair: list[StoredFactRecord], n_sources: int, tol: float, absolute: bool
+) -> Make:
+    def make(_records: Sequence[StoredFactRecord]) -> Finding:
+        return _worded(period, pair, n_sources, tol, absolute)
+
+    return make
+
+
+def _worded(period: str, pair: list[StoredFactRecord], n_sources: int, tol: float, absolute: bool) -> Finding:
+    low, high = pair
+    first = low.fact
     apart = (
         f"{high.fact.value - low.fact.value:g} points"
         if absolute
@@ -300,7 +343,7 @@ def _contradiction(period: str, members: Sequence[StoredFactRecord]) -> Finding 
         kind="contradiction",
         message=(
             f"{who(low)} says {low.fact.value:,g} {first.unit}, {who(high)} says {high.fact.value:,g}"
-            f" ({apart} apart; {len(heads)} independent sources)"
+            f" ({apart} apart; {n_sources} independent sources)"
         ),
         key=key_fields(low),
         period=period,
