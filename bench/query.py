@@ -39,7 +39,15 @@ from sqlalchemy.orm import Session
 
 from assay.analyze import portal
 from assay.analyze.ask import answer_question
-from assay.analyze.checks import KINDS, CheckOptions, Finding, check_records, run_checks, selection_for_checks
+from assay.analyze.checks import (
+    KINDS,
+    CheckOptions,
+    Finding,
+    check_records,
+    count_checks,
+    run_checks,
+    selection_for_checks,
+)
 from assay.analyze.prices import PriceQuery, assess_prices, assess_window
 from assay.analyze.series import SeriesQuery, build_series, series_from_records
 from assay.analyze.series import series_page as paged_series
@@ -290,6 +298,11 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
         Case(
             "checks, one commodity, one year",
             each(run_checks, options=check_options),
+            each(old_checks, options=check_options),
+        ),
+        Case(
+            "checks, one commodity, one year, the table (all counted, 100 shown)",
+            [functools.partial(count_checks, options=o, shown=100) for o in check_options],
             each(old_checks, options=check_options),
         ),
         Case(

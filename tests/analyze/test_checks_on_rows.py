@@ -30,7 +30,7 @@ from assay.analyze.findings import row_of
 from assay.model import Approx, Basis, Fact
 from assay.store.reference import DatasetSpec, import_dataset
 from assay.store.schema import DocumentRow
-from assay.store.series import FactSelection, distinct_values, fact_rows, records_from_rows, select_facts
+from assay.store.series import FactSelection, distinct_values, fact_rows, select_facts
 from knowledge_base import KnowledgeBase, make_fact
 
 PERIODS = ("2023", "2024", "2024-01", "2024-02", "2024-03", "2024-03-01", "2024-03-04", None)
@@ -156,13 +156,12 @@ def test_superseded_versions_are_left_out_on_rows_as_on_records(generated: Knowl
     assert not {s.document_id for f in after for s in f.statements} & set(superseded)
 
 
-def test_rows_and_records_hold_the_same_fields(generated: KnowledgeBase) -> None:
+def test_rows_of_records_hold_the_fields_of_rows_read(generated: KnowledgeBase) -> None:
     selection = FactSelection(with_period_only=False)
     with fact_rows(generated.session, selection, batch=7) as rows:
         read = list(rows)
     records = select_facts(generated.session, selection)
     assert [row_of(r)[:-1] for r in records] == [tuple(row)[:-1] for row in read]
-    assert records_from_rows(generated.session, read[5:40]) == records[5:40]
 
 
 def test_contradictions_of_records_in_any_order_are_those_of_the_checks(generated: KnowledgeBase) -> None:

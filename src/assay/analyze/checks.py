@@ -57,10 +57,10 @@ from assay.model import Approx, Period
 from assay.store.series import (
     FactSelection,
     StoredFactRecord,
-    distinct_values,
     fact_rows,
     gc_paused,
     records_from_rows,
+    stored_commodities,
 )
 
 __all__ = [
@@ -128,7 +128,7 @@ def _ordered_hits(session: Session, options: CheckOptions) -> list[Hit]:
     """The hits of `run_checks`, kind by kind, cut at the limit."""
     if options.limit is not None and options.limit < 0:
         raise ValueError(f"limit must be 0 or more, not {options.limit}")
-    wanted = [options.commodity] if options.commodity else distinct_values(session, "commodity")
+    wanted = [options.commodity] if options.commodity else stored_commodities(session)
     order = {kind: i for i, kind in enumerate(KINDS)}
     first_kind = min((k for k in options.kinds if k in order), key=order.__getitem__, default=None)
     hits: list[Hit] = []

@@ -353,7 +353,7 @@ def fact_rows(session: Session, selection: FactSelection, batch: int = 1000) -> 
     start, without provenance, read `batch` at a time as they are consumed: for queries that judge
     many facts, may stop early and show a few (`records_from_rows` builds the records of the few)."""
     stmt = _statement(selection).add_columns(type_coerce(FactRow.period_start, String).label("period_start"))
-    result = session.connection().execute(stmt)
+    result = session.connection().execution_options(stream_results=True, max_row_buffer=batch).execute(stmt)
     try:
         yield (row for part in result.partitions(batch) for row in part)
     finally:
@@ -453,6 +453,19 @@ def origins(session: Session, document_ids: Iterable[int]) -> dict[int, int]:
         ):
             parent[doc_id] = dup
     return _follow(connection, parent)
+
+
+def stored_commodities(session: Session) -> list[str]:
+    """The distinct commodities of the stored facts, sorted (`distinct_values(session, "commodity")`),
+    each found by one seek in an index that starts with the commodity: PostgreSQL has no skip scan,
+    and a plain DISTINCT reads every fact's index entry (about 200 ms at a million facts)."""
+    stored = select(func.min(FactRow.commodity).label("commodity")).cte("stored", recursive=True)
+    following = (  # ORDER BY ... LIMIT 1 rather than min(): SQLite seeks one entry for it
+        select(FactRow.commodity).where(FactRow.commodity > stored.c.commodity).order_by(FactRow.commodity).limit(1)
+    )
+    stored = stored.union_all(select(following.scalar_subquery()).where(stored.c.commodity.is_not(None)))
+    found = session.connection().execute(select(stored.c.commodity).where(stored.c.commodity.is_not(None)))
+    return sorted(str(commodity) for (commodity,) in found)
 
 
 def distinct_values(session: Session, column: str, commodities: Sequence[str] = ()) -> list[str]:
