@@ -3,8 +3,11 @@ the stored commodities found by index seeks. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from assay.model import Basis, Fact
 from assay.store.db import Store
+from assay.store.schema import DocumentRow
 from assay.store.series import (
     FACT_ROW_FIELDS,
     FactSelection,
@@ -43,7 +46,10 @@ def test_rows_come_in_period_order_in_batches_with_the_record_fields(any_store: 
         assert records_from_rows(session, []) == []
         with fact_rows(session, selection, batch=2) as rows:  # left part-read: closed on leaving
             assert next(rows)[0] == read[0][0]
-        assert len(select_facts(session, selection)) == len(read)  # the connection still serves queries
+        # the session's connection still serves reads and writes with ordinary cursors
+        session.execute(update(DocumentRow).where(DocumentRow.id == 1).values(superseded_by=2))
+        session.commit()
+        assert len(select_facts(session, selection)) == len(read) - 9
 
 
 def test_stored_commodities_are_the_distinct_ones(any_store: Store) -> None:

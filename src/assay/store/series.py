@@ -353,7 +353,8 @@ def fact_rows(session: Session, selection: FactSelection, batch: int = 1000) -> 
     start, without provenance, read `batch` at a time as they are consumed: for queries that judge
     many facts, may stop early and show a few (`records_from_rows` builds the records of the few)."""
     stmt = _statement(selection).add_columns(type_coerce(FactRow.period_start, String).label("period_start"))
-    result = session.connection().execution_options(stream_results=True, max_row_buffer=batch).execute(stmt)
+    # a server-side cursor on PostgreSQL for this statement alone (Connection.execution_options would stay set)
+    result = session.connection().execute(stmt.execution_options(stream_results=True, max_row_buffer=batch))
     try:
         yield (row for part in result.partitions(batch) for row in part)
     finally:
