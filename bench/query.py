@@ -39,7 +39,15 @@ from sqlalchemy.orm import Session
 
 from assay.analyze import portal
 from assay.analyze.ask import answer_question
-from assay.analyze.checks import CheckOptions, run_checks
+from assay.analyze.checks import (
+    KINDS,
+    CheckOptions,
+    Finding,
+    check_records,
+    count_checks,
+    run_checks,
+    selection_for_checks,
+)
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, assess_window
 from assay.analyze.series import SeriesQuery, build_series, longest_series, selection_for, series_from_records
 from assay.analyze.series import series_page as paged_series
@@ -50,7 +58,7 @@ from assay.store.facts import FactFilter, commodity_and_descendants, count_facts
 from assay.store.facts import _select as select_with_documents  # the list's one-query path, for "before"
 from assay.store.facts import _stored as stored_row
 from assay.store.schema import FactRow
-from assay.store.series import FactSelection, gc_paused, select_facts, select_statements
+from assay.store.series import FactSelection, distinct_values, gc_paused, select_facts, select_statements
 
 COMMODITIES = [  # (id, weight)
     ("magnesium", 20), ("rare_earths", 12), ("graphite", 10), ("prnd", 8), ("neodymium", 6), ("dysprosium", 5),
@@ -300,16 +308,25 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
             [functools.partial(record_series_page, query=q, n=SERIES_PER_PAGE) for q in page_queries],
             floor=[functools.partial(statement_rows, query=q, n=SERIES_PER_PAGE) for q in page_queries],
         ),
-        Case("checks, one commodity, one year", each(run_checks, options=check_options)),
+        Case(
+            "checks, one commodity, one year",
+            each(run_checks, options=check_options),
+            each(old_checks, options=check_options),
+        ),
+        Case(
+            "checks, one commodity, one year, the table (all counted, 100 shown)",
+            [functools.partial(count_checks, options=o, shown=100) for o in check_options],
+            each(old_checks, options=check_options),
+        ),
         Case(
             "checks, one commodity, one year, first 100 (--json --limit)",
             [functools.partial(run_checks, options=replace(o, limit=100)) for o in check_options],
-            [functools.partial(first_findings, options=o) for o in check_options],
+            [functools.partial(old_checks, options=replace(o, limit=100)) for o in check_options],
         ),
         Case(
             "checks: dashboard's 8 contradictions, every commodity",
-            [dashboard_contradictions] * 3,
-            [old_dashboard_contradictions] * 1,
+            [dashboard_contradictions] * broad,
+            [functools.partial(old_checks, options=DASHBOARD_CHECKS)] * 3,
             scan=False,
         ),
         Case("consensus of a fact (fact page)", each(fact_consensus, fact_id=sample_fact_ids)),
@@ -492,18 +509,30 @@ def old_facts_page(session: Session, flt: FactFilter) -> object:
     return [stored_row(row) for row in session.execute(select_with_documents(session, flt))], count_facts(session, flt)
 
 
-def first_findings(session: Session, options: CheckOptions) -> object:
-    """Before: every finding built, the first 100 printed."""
-    return run_checks(session, options)[:100]
+DASHBOARD_CHECKS = CheckOptions(kinds=("contradiction",), limit=8)
 
 
 def dashboard_contradictions(session: Session) -> object:
-    return run_checks(session, CheckOptions(kinds=("contradiction",), limit=8))
+    return run_checks(session, DASHBOARD_CHECKS)
 
 
-def old_dashboard_contradictions(session: Session) -> object:
-    """Before: the contradictions of every commodity found, the first eight shown."""
-    return run_checks(session, CheckOptions(kinds=("contradiction",)))[:8]
+def old_checks(session: Session, options: CheckOptions) -> object:
+    """Before (round 2): every fact of a commodity read as a record, every check run over the
+    records and every finding built, sorted by kind and cut; contradictions that fill the limit
+    spare the commodity's other kinds and the later commodities."""
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    first_kind = min((k for k in options.kinds if k in order), key=order.__getitem__, default=None)
+    findings: list[Finding] = []
+    for commodity in [options.commodity] if options.commodity else distinct_values(session, "commodity"):
+        records = select_facts(session, selection_for_checks(commodity, options))
+        found = check_records(records, replace(options, kinds=tuple(k for k in options.kinds if k == "contradiction")))
+        if options.limit is None or len(found) < options.limit:
+            others = tuple(k for k in options.kinds if k != "contradiction")
+            found += check_records(records, replace(options, kinds=others))
+        findings += found
+        if options.limit is not None and sum(f.kind == first_kind for f in findings) >= options.limit:
+            break
+    return sorted(findings, key=lambda f: order[f.kind])[: options.limit]
 
 
 def open_big(args: argparse.Namespace, folder: Path) -> tuple[Store, int]:
@@ -535,6 +564,11 @@ def main() -> int:
     parser.add_argument("--only", help="run only the cases whose label contains this text")
     parser.add_argument("--skip", help="leave out the cases whose label contains this text")
     parser.add_argument("--no-scan", action="store_true", help="skip the table-scan baselines")
+    parser.add_argument(
+        "--with-index",
+        metavar="NAME=COLUMN,COLUMN",
+        help="time with this facts index added (one a migration could add), dropped at the end",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="assay-bench-"))
     big, n_facts = open_big(args, folder)
@@ -542,6 +576,8 @@ def main() -> int:
     postgres = big.engine.dialect.name == "postgresql"
     if not postgres:
         use_schema_indexes(big)
+    if args.with_index:
+        extra_index(big, args.with_index)
     with big.session() as session:
         sample = list(
             session.scalars(select(FactRow.id).where(FactRow.id % 97 == 0).order_by(FactRow.id).limit(args.queries))
@@ -571,9 +607,25 @@ def main() -> int:
                 print(summary(case.label, timed(big, case.jobs[:3], no_index=True)))
         if not postgres:
             use_schema_indexes(big)
+    if args.with_index:
+        extra_index(big, args.with_index, present=False)
     big.close()
     small.close()
     return 0
+
+
+def extra_index(store: Store, definition: str, present: bool = True) -> None:
+    """Create (or drop) the facts index `NAME=COLUMN,COLUMN` given on the command line."""
+    name, _, columns = definition.partition("=")
+    if not name.isidentifier() or not all(c.isidentifier() for c in columns.split(",")):
+        raise SystemExit(f"error: --with-index {definition!r}: give NAME=COLUMN,COLUMN")
+    with store.engine.begin() as connection:
+        if present:
+            connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON facts ({columns})")
+            connection.exec_driver_sql("ANALYZE facts")
+        else:
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    print(f"{'with' if present else 'dropped'} index {name} on facts ({columns})")
 
 
 if __name__ == "__main__":

@@ -10,38 +10,74 @@ Checks only read and flag; they never change a stored fact. Kinds of finding:
   ("1.026 million t, 91.6% of the world's 1.12 million t" holds).
 - `destinations`: the partner figures a source gives add up to more than the total it gives.
 - `implausible`: a value outside the plausible band for its metric, unit and commodity.
+
+The checks judge plain rows (`store.series.fact_rows`): a record with its provenance is built
+only for the statements of a group of statements that may contradict (their values are further
+apart than the tolerance) and for the findings returned (see `assay.analyze.findings`).
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from assay.analyze.bands import (
-    APPROX_TOLERANCE,
-    CHANGE_UNITS,
-    MASS_METRICS,
-    RESERVES_LIMIT_T,
-    mass_limit,
-    price_band,
-    tolerance,
-)
+from assay.analyze.bands import APPROX_TOLERANCE, tolerance
 from assay.analyze.consensus import best_tier, independent_sources
-from assay.analyze.money import rate_table, to_cny_per_tonne
-from assay.analyze.series import SourceRef, json_number, source_ref
+from assay.analyze.findings import (
+    APPROX,
+    COMMODITY,
+    DATASET_ID,
+    DOCUMENT_ID,
+    FORM,
+    GEO,
+    ID,
+    METRIC,
+    PARTNER,
+    PERIOD,
+    PERIOD_START,
+    SHARE_OF,
+    UNIT,
+    VALUE,
+    VALUE_HIGH,
+    Finding,
+    Hit,
+    Make,
+    PlainFact,
+    key_fields,
+    row_of,
+    who,
+)
+from assay.analyze.series import source_ref
+from assay.analyze.source_checks import change_hits, destination_hits, implausible_hits, share_hits
 from assay.model import Approx, Period
-from assay.store.series import FactSelection, StoredFactRecord, distinct_values, gc_paused, select_facts
+from assay.store.series import (
+    FactSelection,
+    StoredFactRecord,
+    fact_rows,
+    gc_paused,
+    records_from_rows,
+    stored_commodities,
+)
+
+__all__ = [
+    "KINDS",
+    "CheckOptions",
+    "CountedFindings",
+    "Finding",
+    "check_records",
+    "contradictions",
+    "count_checks",
+    "run_checks",
+]
 
 KINDS = ("contradiction", "change", "share", "destinations", "implausible")
-CHANGE_PREVIOUS = {"pct_mom": "previous", "pct_qoq": "previous", "pct_yoy": "year_before"}
-SHARE_TOLERANCE_MIN_POINTS = 1.0  # rounding of the two levels (1.12 million) moves a share this much
-DESTINATION_SLACK = 0.01  # partner figures may exceed the total by rounding only
+RecordsOf = Callable[[Sequence[PlainFact]], list[StoredFactRecord]]  # the records of rows, in their order
+Point = tuple[float, float, bool]  # a statement as an interval (low, high) and whether it is approximate
+FIRST_BATCH = 16  # groups judged at once at least when a limit is asked (their provenance read together)
 
 
 @dataclass(frozen=True)
@@ -56,54 +92,57 @@ class CheckOptions:
 
 
 @dataclass(frozen=True)
-class Finding:
-    kind: str
-    message: str
-    key: dict[str, str | None]  # series key fields
-    period: str | None
-    statements: tuple[SourceRef, ...]
-    expected: float | None = None
-    found: float | None = None
-    tolerance: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "message": self.message,
-            **self.key,
-            "period": self.period,
-            "expected": json_number(self.expected) if self.expected is not None else None,
-            "found": json_number(self.found) if self.found is not None else None,
-            "tolerance": self.tolerance,
-            "statements": [s.as_json() for s in self.statements],
-        }
-
-
-def source_of(record: StoredFactRecord) -> str:
-    """The one source a fact comes from: its document, or its dataset."""
-    return f"dataset:{record.dataset_id}" if record.dataset_id is not None else f"doc:{record.document_id}"
+class CountedFindings:
+    total: int  # every finding the checks make
+    findings: list[Finding]  # the first of them, as many as asked
 
 
 def run_checks(session: Session, options: CheckOptions | None = None) -> list[Finding]:
     """All findings over the facts `options` selects, contradictions first.
 
     Every check compares facts of one commodity, so an unfiltered run reads one commodity at a
-    time: memory stays bounded by the largest commodity, not the whole store."""
-    options = options or CheckOptions()
+    time: memory stays bounded by the largest commodity, not the whole store. With a limit that
+    contradictions fill, the facts are read in period order only until those are known."""
+    with gc_paused():
+        return _findings(_ordered_hits(session, options or CheckOptions()), _records_reader(session))
+
+
+def count_checks(session: Session, options: CheckOptions, shown: int) -> CountedFindings:
+    """How many findings the checks make (without a limit), and the first `shown` of them: only
+    those are worded (a table that counts every finding and shows a page)."""
+    if shown < 0:
+        raise ValueError(f"shown must be 0 or more, not {shown}")
+    with gc_paused():
+        hits = _ordered_hits(session, replace(options, limit=None))
+        return CountedFindings(len(hits), _findings(hits[:shown], _records_reader(session)))
+
+
+def _records_reader(session: Session) -> RecordsOf:
+    def records_of(rows: Sequence[PlainFact]) -> list[StoredFactRecord]:
+        return records_from_rows(session, rows)
+
+    return records_of
+
+
+def _ordered_hits(session: Session, options: CheckOptions) -> list[Hit]:
+    """The hits of `run_checks`, kind by kind, cut at the limit."""
     if options.limit is not None and options.limit < 0:
         raise ValueError(f"limit must be 0 or more, not {options.limit}")
-    wanted = [options.commodity] if options.commodity else distinct_values(session, "commodity")
+    wanted = [options.commodity] if options.commodity else stored_commodities(session)
     order = {kind: i for i, kind in enumerate(KINDS)}
     first_kind = min((k for k in options.kinds if k in order), key=order.__getitem__, default=None)
-    findings: list[Finding] = []
-    with gc_paused():
-        for commodity in wanted:
-            findings += check_records(select_facts(session, selection_for_checks(commodity, options)), options)
-            # findings come kind by kind, each kind in commodity order: once the first kind alone
-            # fills the limit, no later commodity can change the first `limit`
-            if options.limit is not None and sum(f.kind == first_kind for f in findings) >= options.limit:
-                break
-    return sorted(findings, key=lambda f: order.get(f.kind, len(order)))[: options.limit]
+    hits: list[Hit] = []
+    for commodity in wanted:
+        # hits come kind by kind, each kind in commodity order: once the first kind alone fills
+        # the limit, no later commodity can change the first `limit`
+        if options.limit is not None and sum(h.kind == first_kind for h in hits) >= options.limit:
+            break
+        left = None
+        if options.limit is not None and first_kind == "contradiction":
+            left = options.limit - sum(h.kind == "contradiction" for h in hits)
+        with fact_rows(session, selection_for_checks(commodity, options)) as rows:
+            hits += _hits(rows, options, _records_reader(session), left, in_start_order=True)
+    return sorted(hits, key=lambda h: order.get(h.kind, len(order)))[: options.limit]
 
 
 def selection_for_checks(commodity: str, options: CheckOptions) -> FactSelection:
@@ -118,74 +157,246 @@ def selection_for_checks(commodity: str, options: CheckOptions) -> FactSelection
 
 
 def check_records(records: Sequence[StoredFactRecord], options: CheckOptions | None = None) -> list[Finding]:
+    """Every finding over records already read, kind by kind as the checks run them (`run_checks`
+    sorts and limits)."""
     options = options or CheckOptions()
-    wanted = [r for r in records if options.metric is None or r.fact.metric.startswith(options.metric)]
-    findings: list[Finding] = []
+    by_id = {record.id: record for record in records}
+
+    def records_of(rows: Sequence[PlainFact]) -> list[StoredFactRecord]:
+        return [by_id[row[ID]] for row in rows]
+
+    hits = _hits(iter([row_of(r) for r in records]), options, records_of, None, in_start_order=False)
+    return _findings(hits, records_of)
+
+
+def contradictions(records: Iterable[StoredFactRecord]) -> list[Finding]:
+    """The contradictions among records already read."""
+    by_id = {record.id: record for record in records}
+
+    def records_of(rows: Sequence[PlainFact]) -> list[StoredFactRecord]:
+        return [by_id[row[ID]] for row in rows]
+
+    rows = (row_of(r) for r in by_id.values())
+    return _findings(_contradiction_hits(rows, records_of, None, in_start_order=False), records_of)
+
+
+def _hits(
+    rows: Iterator[PlainFact], options: CheckOptions, records_of: RecordsOf, left: int | None, in_start_order: bool
+) -> list[Hit]:
+    """The hits of one commodity's rows, kind by kind; with `left`, at most that many
+    contradictions, and once those are found the rest of the rows is not read (nor the later kinds)."""
+    metric = options.metric
+    read: list[PlainFact] = []
+
+    def reading() -> Iterator[PlainFact]:
+        for row in rows:
+            read.append(row)
+            yield row
+
+    stream = reading()
+    hits: list[Hit] = []
     if "contradiction" in options.kinds:
-        findings += contradictions(wanted)
-        if options.limit is not None and len(findings) >= options.limit:  # the later kinds come after these
-            return findings
-    by_source: dict[str, list[StoredFactRecord]] = defaultdict(list)
-    for record in records:
-        by_source[source_of(record)].append(record)
-    for facts in by_source.values():
-        if "change" in options.kinds:
-            findings += change_failures(facts)
-        if "share" in options.kinds:
-            findings += share_failures(facts)
-        if "destinations" in options.kinds:
-            findings += destination_failures(facts)
+        wanted = stream if metric is None else (r for r in stream if r[METRIC].startswith(metric))
+        hits += _contradiction_hits(wanted, records_of, left, in_start_order)
+        if left is not None and len(hits) >= left:  # the later kinds come after these
+            return hits
+    for _ in stream:  # every row, when the contradictions did not need them all
+        pass
+    per_source = ("change", "share", "destinations")
+    if any(kind in options.kinds for kind in per_source):
+        by_source: dict[tuple[str, Any], list[PlainFact]] = {}
+        for row in read:  # one source: its dataset, else its document
+            source = ("dataset", row[DATASET_ID]) if row[DATASET_ID] is not None else ("doc", row[DOCUMENT_ID])
+            by_source.setdefault(source, []).append(row)
+        for facts in by_source.values():
+            if len(facts) < 2:  # every one of these compares two statements of a source at least
+                continue
+            if "change" in options.kinds:
+                hits += change_hits(facts)
+            if "share" in options.kinds:
+                hits += share_hits(facts)
+            if "destinations" in options.kinds:
+                hits += destination_hits(facts)
     if "implausible" in options.kinds:
-        findings += implausible_values(wanted)
-    if options.metric is not None:
-        findings = [f for f in findings if str(f.key.get("metric") or "").startswith(options.metric)]
-    return findings
+        hits += implausible_hits(read if metric is None else (r for r in read if r[METRIC].startswith(metric)))
+    if metric is not None:
+        hits = [h for h in hits if h.metric.startswith(metric)]
+    return hits
 
 
-def _key_fields(record: StoredFactRecord) -> dict[str, str | None]:
+def _findings(hits: Sequence[Hit], records_of: RecordsOf) -> list[Finding]:
+    """The findings of `hits`, the records they cite built at once."""
+    rows = list({row[ID]: row for hit in hits for row in hit.rows}.values())
+    by_id = {record.id: record for record in records_of(rows)} if rows else {}
+    return [hit.make([by_id[row[ID]] for row in hit.rows]) for hit in hits]
+
+
+def _contradiction_hits(
+    rows: Iterable[PlainFact], records_of: RecordsOf, left: int | None, in_start_order: bool
+) -> list[Hit]:
+    """Contradictions among `rows`, in the order of each group's first statement (at most `left`).
+
+    Only groups whose statements are further apart than the tolerance may contradict (the heads
+    of their independent sources are some of these statements); their records are built to find
+    the independent sources. Rows `in_start_order` (by the day their period starts) complete every
+    group of a day when the next day begins, so with `left` the groups are judged a batch at a
+    time as the rows come, and the rows stop being read once `left` are found."""
+    hits: list[Hit] = []
+    pending: list[tuple[str, list[PlainFact]]] = []
+
+    def judge(batch: list[tuple[str, list[PlainFact]]]) -> None:
+        records = records_of([row for _, members in batch for row in members])
+        start = 0
+        for period, members in batch:
+            group, start = records[start : start + len(members)], start + len(members)
+            make = _contradiction(period, group)
+            if make is not None:
+                hits.append(Hit("contradiction", group[0].fact.metric, (), make))
+                if left is not None and len(hits) >= left:
+                    return
+
+    for block in _blocks(rows) if in_start_order else [rows]:
+        pending += _candidates(block)
+        while left is not None and len(pending) >= max(FIRST_BATCH, left - len(hits)):
+            size = max(FIRST_BATCH, left - len(hits))
+            judge(pending[:size])
+            del pending[:size]
+            if len(hits) >= left:
+                return hits
+    while pending and (left is None or len(hits) < left):
+        size = len(pending) if left is None else max(FIRST_BATCH, left - len(hits))
+        judge(pending[:size])
+        del pending[:size]
+    return hits
+
+
+def _blocks(rows: Iterable[PlainFact]) -> Iterator[list[PlainFact]]:
+    """Consecutive rows whose periods start on one day (a group of one key and period is in one)."""
+    block: list[PlainFact] = []
+    for row in rows:
+        if block and row[PERIOD_START] != block[0][PERIOD_START]:
+            yield block
+            block = []
+        block.append(row)
+    if block:
+        yield block
+
+
+def _candidates(rows: Iterable[PlainFact]) -> list[tuple[str, list[PlainFact]]]:
+    """The groups of one key and period among `rows` that may contradict, in order of first statement."""
+    groups: dict[tuple[Any, ...], list[PlainFact]] = {}
+    for row in rows:
+        period = row[PERIOD]
+        if period:
+            key = (row[COMMODITY], row[FORM], row[METRIC], row[GEO], row[PARTNER], row[SHARE_OF], row[UNIT], period)
+            members = groups.get(key)
+            if members is None:
+                groups[key] = [row]
+            else:
+                members.append(row)
+    return [
+        (key[7], members)
+        for key, members in groups.items()
+        if len(members) > 1 and _may_contradict(members, *tolerance(key[2], key[6], key[7]))
+    ]
+
+
+def _contradiction(period: str, members: Sequence[StoredFactRecord]) -> Make | None:
+    """How to word the contradiction among statements of one series key and period, if their
+    independent sources disagree beyond the tolerance (it cites records already built)."""
+    sources = independent_sources(best_tier(members))
+    if len(sources) < 2:
+        return None
+    heads = [group[0] for group in sources]
+    first = heads[0].fact
+    tol, absolute = tolerance(first.metric, first.unit, period)
+    extremes = _extremes(heads, absolute)
+    if len(extremes) < 2:  # one statement is both the lowest and the highest: all overlap it
+        return None
+    worst = max(
+        ((a, b) for i, a in enumerate(extremes) for b in extremes[i + 1 :]),
+        key=lambda pair: _gap(pair[0], pair[1], tol, absolute),
+    )
+    if _gap(worst[0], worst[1], tol, absolute) <= 1.0:
+        return None
+    return _contradiction_finding(period, sorted(worst, key=lambda r: r.fact.value), len(heads), tol, absolute)
+
+
+def _contradiction_finding(
+    period: str, pair: list[StoredFactRecord], n_sources: int, tol: float, absolute: bool
+) -> Make:
+    def make(_records: Sequence[StoredFactRecord]) -> Finding:
+        return _worded(period, pair, n_sources, tol, absolute)
+
+    return make
+
+
+def _worded(period: str, pair: list[StoredFactRecord], n_sources: int, tol: float, absolute: bool) -> Finding:
+    low, high = pair
+    first = low.fact
+    apart = (
+        f"{high.fact.value - low.fact.value:g} points"
+        if absolute
+        else f"{(high.fact.value - low.fact.value) / max(abs(high.fact.value), 1e-12):.1%}"
+    )
+    return Finding(
+        kind="contradiction",
+        message=(
+            f"{who(low)} says {low.fact.value:,g} {first.unit}, {who(high)} says {high.fact.value:,g}"
+            f" ({apart} apart; {n_sources} independent sources)"
+        ),
+        key=key_fields(low),
+        period=period,
+        statements=tuple(source_ref(r) for r in (low, high)),
+        expected=low.fact.value,
+        found=high.fact.value,
+        tolerance=f"{tol:g} points for {first.metric}" if absolute else f"{tol:.0%} for {first.metric}",
+    )
+
+
+def _point(value: float, high: float | None, approx: str | None) -> Point:
+    if approx == Approx.OVER:
+        return value, math.inf, False
+    if approx == Approx.UNDER:
+        return -math.inf, value, False
+    return value, high if high is not None else value, approx == Approx.ABOUT
+
+
+def _record_point(record: StoredFactRecord) -> Point:
     f = record.fact
-    return {
-        "commodity": f.commodity,
-        "form": f.form,
-        "metric": f.metric,
-        "geo": f.geo,
-        "partner": f.partner,
-        "share_of": f.share_of,
-        "unit": f.unit,
-    }
+    return _point(f.value, f.value_high, f.approx)
 
 
-def _interval(record: StoredFactRecord) -> tuple[float, float]:
-    f = record.fact
-    if f.approx is Approx.OVER:
-        return f.value, math.inf
-    if f.approx is Approx.UNDER:
-        return -math.inf, f.value
-    return f.value, f.value_high if f.value_high is not None else f.value
+def _negative(value: float, high: float | None) -> bool:
+    return value < 0 or (high or 0.0) < 0
 
 
-def _extremes(heads: list[StoredFactRecord], absolute: bool) -> list[StoredFactRecord]:
-    """The few statements among which the widest disagreement lies, found in one pass (in their order).
+def _extreme_indices(points: Sequence[Point]) -> list[int]:
+    """Where the widest disagreement lies among statements with no negative value, found in one pass.
 
     Two statements disagree by the distance between the upper end of the lower one and the lower end
     of the higher one, over a tolerance that depends only on whether either is approximate (and, when
-    relative, over the higher end). So, with no negative values, the widest pair is made of the lowest
-    upper end and the highest lower end among the approximate statements or among the others. With
-    negative values a relative gap has no such order, and every pair is compared."""
-    if not absolute and any(r.fact.value < 0 or (r.fact.value_high or 0.0) < 0 for r in heads):
-        return heads
+    relative, over the higher end). So the widest pair is made of the lowest upper end and the
+    highest lower end among the approximate statements or among the others."""
     chosen: set[int] = set()
     for about in (True, False):
-        members = [(i, _interval(r)) for i, r in enumerate(heads) if (r.fact.approx is Approx.ABOUT) is about]
+        members = [(i, point) for i, point in enumerate(points) if point[2] is about]
         if members:
             chosen.add(min(members, key=lambda m: (m[1][1], m[0]))[0])
             chosen.add(max(members, key=lambda m: (m[1][0], -m[0]))[0])
-    return [heads[i] for i in sorted(chosen)]
+    return sorted(chosen)
 
 
-def _gap(a: StoredFactRecord, b: StoredFactRecord, tol: float, absolute: bool) -> float:
-    """How far apart two statements are, in tolerances (over 1 means they contradict)."""
-    (lo_a, hi_a), (lo_b, hi_b) = _interval(a), _interval(b)
+def _extremes(heads: list[StoredFactRecord], absolute: bool) -> list[StoredFactRecord]:
+    """The few statements among which the widest disagreement lies (in their order). With negative
+    values a relative gap has no such order, and every pair is compared."""
+    if not absolute and any(_negative(r.fact.value, r.fact.value_high) for r in heads):
+        return heads
+    return [heads[i] for i in _extreme_indices([_record_point(r) for r in heads])]
+
+
+def _gap_between(a: Point, b: Point, tol: float, absolute: bool) -> float:
+    (lo_a, hi_a, about_a), (lo_b, hi_b, about_b) = a, b
     if hi_a < lo_b:
         near_a, near_b = hi_a, lo_b
     elif hi_b < lo_a:
@@ -195,266 +406,25 @@ def _gap(a: StoredFactRecord, b: StoredFactRecord, tol: float, absolute: bool) -
     distance = abs(near_b - near_a)
     if absolute:
         return distance / tol
-    if a.fact.approx is Approx.ABOUT or b.fact.approx is Approx.ABOUT:
+    if about_a or about_b:
         tol = max(tol, APPROX_TOLERANCE)
     scale = max(abs(near_a), abs(near_b)) * tol  # 0 also when a subnormal value underflows
     return distance / scale if scale else 0.0
 
 
-def _tolerance_text(tol: float, absolute: bool, metric: str) -> str:
-    return f"{tol:g} points for {metric}" if absolute else f"{tol:.0%} for {metric}"
+def _gap(a: StoredFactRecord, b: StoredFactRecord, tol: float, absolute: bool) -> float:
+    """How far apart two statements are, in tolerances (over 1 means they contradict)."""
+    return _gap_between(_record_point(a), _record_point(b), tol, absolute)
 
 
-def contradictions(records: Iterable[StoredFactRecord]) -> list[Finding]:
-    grouped: dict[tuple[Any, ...], list[StoredFactRecord]] = defaultdict(list)
-    for record in records:
-        if record.fact.period:
-            grouped[(*record.fact.series_key, record.fact.period)].append(record)
-    findings: list[Finding] = []
-    for (*_, period), members in grouped.items():
-        sources = independent_sources(best_tier(members)) if len(members) > 1 else []
-        if len(sources) < 2:
-            continue
-        heads = [group[0] for group in sources]
-        first = heads[0].fact
-        tol, absolute = tolerance(first.metric, first.unit, period)
-        extremes = _extremes(heads, absolute)
-        if len(extremes) < 2:  # one statement is both the lowest and the highest: all overlap it
-            continue
-        worst = max(
-            ((a, b) for i, a in enumerate(extremes) for b in extremes[i + 1 :]),
-            key=lambda pair: _gap(pair[0], pair[1], tol, absolute),
-        )
-        gap = _gap(worst[0], worst[1], tol, absolute)
-        if gap <= 1.0:
-            continue
-        low, high = sorted(worst, key=lambda r: r.fact.value)
-        apart = (
-            f"{high.fact.value - low.fact.value:g} points"
-            if absolute
-            else f"{(high.fact.value - low.fact.value) / max(abs(high.fact.value), 1e-12):.1%}"
-        )
-        findings.append(
-            Finding(
-                kind="contradiction",
-                message=(
-                    f"{_who(low)} says {low.fact.value:,g} {first.unit}, {_who(high)} says {high.fact.value:,g}"
-                    f" ({apart} apart; {len(heads)} independent sources)"
-                ),
-                key=_key_fields(low),
-                period=period,
-                statements=tuple(source_ref(r) for r in (low, high)),
-                expected=low.fact.value,
-                found=high.fact.value,
-                tolerance=_tolerance_text(tol, absolute, first.metric),
-            )
-        )
-    return findings
-
-
-def _who(record: StoredFactRecord) -> str:
-    return record.doc or record.dataset or f"fact {record.id}"
-
-
-def _levels(facts: Sequence[StoredFactRecord]) -> dict[tuple[Any, ...], StoredFactRecord]:
-    """A source's level facts (not shares, not changes) by (base key without unit, period, unit)."""
-    out: dict[tuple[Any, ...], StoredFactRecord] = {}
-    for r in facts:
-        f = r.fact
-        if f.unit not in CHANGE_UNITS and f.unit != "%":
-            out.setdefault((f.commodity, f.form, f.metric, f.geo, f.partner, f.period, f.unit), r)
-    return out
-
-
-def _by_point(
-    levels: dict[tuple[Any, ...], StoredFactRecord],
-) -> dict[tuple[Any, ...], list[tuple[tuple[Any, ...], StoredFactRecord]]]:
-    """A source's levels by key and period without the unit (in their order), so a change or a
-    share finds its levels by lookup: linear in the source's facts, not quadratic."""
-    out: dict[tuple[Any, ...], list[tuple[tuple[Any, ...], StoredFactRecord]]] = {}
-    for key, record in levels.items():
-        out.setdefault(key[:6], []).append((key, record))
-    return out
-
-
-def change_failures(facts: Sequence[StoredFactRecord]) -> list[Finding]:
-    levels = _levels(facts)
-    by_point = _by_point(levels)
-    findings: list[Finding] = []
-    for r in facts:
-        f = r.fact
-        how = CHANGE_PREVIOUS.get(f.unit)
-        if how is None or not f.period or f.approx is not None:
-            continue
-        try:
-            period = Period.parse(f.period)
-            earlier = period.previous() if how == "previous" else period.year_before()
-        except ValueError:
-            continue
-        if earlier is None:
-            continue
-        for (commodity, form, metric, geo, partner, _, unit), now in by_point.get(
-            (f.commodity, f.form, f.metric, f.geo, f.partner, f.period), ()
-        ):
-            before = levels.get((commodity, form, metric, geo, partner, earlier.text, unit))
-            if before is None or before.fact.value == 0 or now.fact.approx or before.fact.approx:
-                continue
-            actual_pct = (_level(now) / _level(before) - 1) * 100
-            allowed = max(0.5, 0.05 * abs(f.value))
-            if abs(actual_pct - f.value) > allowed:
-                findings.append(
-                    Finding(
-                        kind="change",
-                        message=(
-                            f"{_who(r)}: {_level(now):,g} {unit} against {_level(before):,g} {unit} in"
-                            f" {earlier.text} is {actual_pct:+.1f}%, not the {f.value:+g}% stated"
-                        ),
-                        key=_key_fields(r),
-                        period=f.period,
-                        statements=tuple(source_ref(x) for x in (now, r, before)),
-                        expected=_level(before) * (1 + f.value / 100),
-                        found=_level(now),
-                        tolerance=f"{allowed:g} points",
-                    )
-                )
-    return findings
-
-
-def _level(record: StoredFactRecord) -> float:
-    """A level's value; the midpoint of a range ($615-720 → 667.5)."""
-    f = record.fact
-    return (f.value + f.value_high) / 2 if f.value_high is not None else f.value
-
-
-def share_failures(facts: Sequence[StoredFactRecord]) -> list[Finding]:
-    levels = _levels(facts)
-    by_point = _by_point(levels)
-    findings: list[Finding] = []
-    for r in facts:
-        f = r.fact
-        if not f.metric.endswith("_share") or f.unit != "%" or not f.share_of:
-            continue
-        base = f.metric.removesuffix("_share")
-        whole_geo, whole_partner = (f.share_of, None) if f.partner is None else (f.geo, None)
-        for (commodity, form, *_, period, unit), part in by_point.get(
-            (f.commodity, f.form, base, f.geo, f.partner, f.period), ()
-        ):
-            whole = levels.get((commodity, form, base, whole_geo, whole_partner, period, unit))
-            if whole is None or whole.fact.value <= 0 or part.fact.approx or whole.fact.approx or f.approx:
-                continue
-            expected = part.fact.value / whole.fact.value * 100
-            allowed = max(SHARE_TOLERANCE_MIN_POINTS, 0.03 * f.value)
-            if abs(expected - f.value) > allowed:
-                findings.append(
-                    Finding(
-                        kind="share",
-                        message=(
-                            f"{_who(r)}: {part.fact.value:,g} of {whole.fact.value:,g} {unit} is"
-                            f" {expected:.1f}%, not the {f.value:g}% stated"
-                        ),
-                        key=_key_fields(r),
-                        period=f.period,
-                        statements=tuple(source_ref(x) for x in (r, part, whole)),
-                        expected=expected,
-                        found=f.value,
-                        tolerance=f"{allowed:g} points",
-                    )
-                )
-    return findings
-
-
-def destination_failures(facts: Sequence[StoredFactRecord]) -> list[Finding]:
-    totals: dict[tuple[Any, ...], StoredFactRecord] = {}
-    parts: dict[tuple[Any, ...], dict[str, StoredFactRecord]] = defaultdict(dict)
-    for r in facts:
-        f = r.fact
-        if f.metric not in ("exports", "imports", "trade_value") or f.approx in (Approx.OVER, Approx.UNDER):
-            continue
-        key = (f.commodity, f.form, f.metric, f.geo, f.period, f.unit)
-        if f.partner is None:
-            totals.setdefault(key, r)
-        elif len(f.partner) == 2 and f.partner.isalpha() and f.partner != "EU":
-            parts[key].setdefault(f.partner, r)  # countries only: EU would count its members twice
-    findings: list[Finding] = []
-    for key, total in totals.items():
-        members = list(parts.get(key, {}).values())
-        summed = sum(m.fact.value for m in members)
-        if len(members) >= 2 and summed > total.fact.value * (1 + DESTINATION_SLACK):
-            f = total.fact
-            findings.append(
-                Finding(
-                    kind="destinations",
-                    message=(
-                        f"{_who(total)}: {len(members)} partners add up to {summed:,g} {f.unit},"
-                        f" more than the total {f.value:,g} {f.unit}"
-                    ),
-                    key=_key_fields(total),
-                    period=f.period,
-                    statements=tuple(source_ref(x) for x in (total, *members)),
-                    expected=f.value,
-                    found=summed,
-                    tolerance=f"{DESTINATION_SLACK:.0%}",
-                )
-            )
-    return findings
-
-
-def implausible_values(records: Iterable[StoredFactRecord]) -> list[Finding]:
-    findings: list[Finding] = []
-    for r in records:
-        reason = implausibility(r)
-        if reason:
-            findings.append(
-                Finding(
-                    kind="implausible",
-                    message=f"{_who(r)}: {reason}",
-                    key=_key_fields(r),
-                    period=r.fact.period,
-                    statements=(source_ref(r),),
-                    found=r.fact.value,
-                )
-            )
-    return findings
-
-
-def implausibility(record: StoredFactRecord) -> str | None:
-    """Why a value cannot be right for its metric, unit and commodity; None when it can."""
-    f = record.fact
-    values = [f.value] + ([f.value_high] if f.value_high is not None else [])
-    if f.unit == "%":
-        if any(v < 0 or v > 100 for v in values):
-            return f"a share of {f.value:g}% is outside 0-100%"
-        return None
-    if f.unit in CHANGE_UNITS:
-        if f.value < -100:
-            return f"a fall of {f.value:g}% is more than everything"
-        return f"a change of {f.value:g}% is not believable" if f.value > 10_000 else None
-    if f.metric == "price":
-        year = _year(f.period)
-        band = price_band(f.commodity, f.form)
-        cny = to_cny_per_tonne(f.value, f.unit, year)
-        if band is None or cny is None:
-            return None
-        if not band[0] <= cny <= band[1]:
-            return (
-                f"a {f.commodity}{' ' + f.form if f.form else ''} price of {f.value:,g} {f.unit}"
-                f" (= {cny:,.0f} CNY/t) is outside the plausible {band[0]:,.0f}-{band[1]:,.0f} CNY/t"
-            )
-        return None
-    if f.unit in ("t", "t/yr"):
-        if any(v < 0 for v in values):
-            return f"a negative {f.metric} of {f.value:,g} {f.unit}"
-        limit = RESERVES_LIMIT_T if f.metric == "reserves" else mass_limit(f.commodity)
-        if f.metric in (*MASS_METRICS, "reserves") and limit is not None and max(values) > limit:
-            return f"{f.metric} of {max(values):,g} {f.unit} is more than the plausible {limit:,.0f} {f.unit}"
-    return None
-
-
-@lru_cache(maxsize=8192)  # one Period.parse per distinct period, not per price statement
-def _year(period: str | None) -> int:
-    if period:
-        try:
-            return Period.parse(period).end.year
-        except ValueError:
-            pass
-    return max(year for years in rate_table().values() for year in years)
+def _may_contradict(members: Sequence[PlainFact], tol: float, absolute: bool) -> bool:
+    """Whether two of a group's statements are further apart than the tolerance (on row values
+    alone): when none are, no two heads of its independent sources can be."""
+    if not absolute and any(_negative(r[VALUE], r[VALUE_HIGH]) for r in members):
+        return True  # no one-pass bound: the full check compares every pair of heads
+    points = [_point(r[VALUE], r[VALUE_HIGH], r[APPROX]) for r in members]
+    extremes = [points[i] for i in _extreme_indices(points)]
+    widest = max(
+        (_gap_between(a, b, tol, absolute) for i, a in enumerate(extremes) for b in extremes[i + 1 :]), default=0.0
+    )
+    return widest > 1.0 - 1e-9  # a margin for rounding: the full check decides near the bound

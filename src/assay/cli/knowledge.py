@@ -10,6 +10,7 @@ import csv
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -141,7 +142,7 @@ def check_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Contradictions between sources and arithmetic that fails inside a source. Flags only."""
-    from assay.analyze.checks import KINDS, CheckOptions, run_checks
+    from assay.analyze.checks import KINDS, CheckOptions, count_checks, run_checks
 
     _check_commodity(commodity)
     _check_period("--since", since)
@@ -152,18 +153,20 @@ def check_command(
         raise _usage(f"--kind {unknown[0]!r}: use one of {', '.join(KINDS)}")
     if limit is not None and limit < 0:
         raise _usage(f"--limit {limit}: give 0 or more")
-    shown_only = limit if as_json else None  # the table's title counts every finding
-    with _session() as session:
-        findings = run_checks(session, CheckOptions(commodity, metric, geo, since, until, kinds, shown_only))
+    options = CheckOptions(commodity, metric, geo, since, until, kinds)
     if as_json:
-        _print_json([f.as_json() for f in findings[:limit]])
+        with _session() as session:
+            findings = run_checks(session, replace(options, limit=limit))
+        _print_json([f.as_json() for f in findings])
         return
-    if not findings:
+    with _session() as session:  # the table's title counts every finding; only those shown are worded
+        counted = count_checks(session, options, 100 if limit is None else limit)
+    if not counted.total:
         console.print("No findings: no contradictions or arithmetic failures among the selected facts.")
         return
-    shown = findings[: 100 if limit is None else limit]
-    more = f" (showing {len(shown)}; --limit or --json for more)" if len(shown) < len(findings) else ""
-    table = Table(title=f"{len(findings)} findings{more}", title_justify="left")
+    shown = counted.findings
+    more = f" (showing {len(shown)}; --limit or --json for more)" if len(shown) < counted.total else ""
+    table = Table(title=f"{counted.total} findings{more}", title_justify="left")
     for name in ("kind", "series", "period", "finding", "quotes"):
         table.add_column(name, overflow="fold")
     for f in shown:

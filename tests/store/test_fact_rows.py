@@ -1,0 +1,62 @@
+"""Plain fact rows for checks: read in period order, a batch at a time; records built for a few;
+the stored commodities found by index seeks. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from assay.model import Basis, Fact
+from assay.store.db import Store
+from assay.store.schema import DocumentRow
+from assay.store.series import (
+    FACT_ROW_FIELDS,
+    FactSelection,
+    distinct_values,
+    fact_rows,
+    records_from_rows,
+    select_facts,
+    stored_commodities,
+)
+from knowledge_base import KnowledgeBase
+
+PERIODS = ["2024-03", "2023", "2024-01-15", "2024", "2024-01", None, "2023-12"]
+
+
+def _facts(commodity: str, n: int) -> list[Fact]:
+    return [
+        Fact("", commodity, "exports", "CN", PERIODS[i % len(PERIODS)], 100.0 + i, "t", Basis.ACTUAL, f"{i} t")
+        for i in range(n)
+    ]
+
+
+def test_rows_come_in_period_order_in_batches_with_the_record_fields(any_store: Store) -> None:
+    with any_store.session() as session:
+        kb = KnowledgeBase(any_store, session)
+        for i in range(4):
+            kb.doc(f"d{i}", *_facts("magnesium", 9), published=f"2024-0{i + 1}-01")
+        selection = FactSelection(commodity="magnesium", with_period_only=False)
+        with fact_rows(session, selection, batch=5) as rows:
+            read = list(rows)
+        records = select_facts(session, selection)
+        assert [row[0] for row in read] == [r.id for r in records]  # the same order: period start, then id
+        starts = [row[FACT_ROW_FIELDS.index("period_start")] for row in read if row[9] is not None]
+        assert starts == sorted(starts) and len(set(starts)) > 3
+        assert {str(start)[:10] for start in starts} >= {"2023-01-01", "2024-01-15", "2023-12-01"}
+        assert records_from_rows(session, read[3:20]) == records[3:20]
+        assert records_from_rows(session, []) == []
+        with fact_rows(session, selection, batch=2) as rows:  # left part-read: closed on leaving
+            assert next(rows)[0] == read[0][0]
+        # the session's connection still serves reads and writes with ordinary cursors
+        session.execute(update(DocumentRow).where(DocumentRow.id == 1).values(superseded_by=2))
+        session.commit()
+        assert len(select_facts(session, selection)) == len(read) - 9
+
+
+def test_stored_commodities_are_the_distinct_ones(any_store: Store) -> None:
+    with any_store.session() as session:
+        assert stored_commodities(session) == []
+        kb = KnowledgeBase(any_store, session)
+        kb.doc("a", *_facts("magnesium", 3), *_facts("graphite", 2))
+        kb.doc("b", *_facts("rare_earths", 1), *_facts("magnesium", 2))
+        assert stored_commodities(session) == ["graphite", "magnesium", "rare_earths"]
+        assert stored_commodities(session) == distinct_values(session, "commodity")
