@@ -32,8 +32,6 @@ from assay.extract.periods.patterns import (
     PATTERN_BY_START,
     SENTENCE_END,
     START_ASCII,
-    START_CJK,
-    START_REACH,
 )
 
 _ADJACENT = re.compile(r"\s?(?:of\s+|的)?")
@@ -147,30 +145,43 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
 
     Every wording holds an anchor (a digit, a month, Q/H, year, month, quarter, half, 年, 月, 季, 期);
     the big alternation is tried only at the word starts shortly before each anchor, which keeps
-    the cost per character that of one cheap regex scan.
+    the cost per character that of one cheap regex scan. The word starts are found in one scan of
+    the whole text (each is one character, read the same whatever window it is looked for in).
     """
+    starts = [s.start() for s in START_ASCII.finditer(text)]
+    has_cjk = not text.isascii()
     tried = 0  # every start before this was tried already (and a match there would hold an anchor)
     for anchor in ANCHOR.finditer(text):
-        if anchor.start() < tried:
+        at = anchor.start()
+        if at < tried:
             continue
-        at, anchor_kind = anchor.start(), anchor.lastgroup or "word"
+        anchor_kind = anchor.lastgroup or "word"
         lo = max(tried, at - LOOKBACK[anchor_kind])
-        starts = [
-            (s.start(), "d" if s.group().isdigit() else "l")
-            for s in START_ASCII.finditer(text, lo, at + START_REACH)
-            if s.start() <= at
-        ]
-        lo = max(tried, at - CJK_LOOKBACK[anchor_kind])
-        cjk = [(s.start(), "c") for s in START_CJK.finditer(text, lo, at + 1)]
-        for position, kind in sorted(starts + cjk) if starts and cjk else starts or cjk:
-            pattern = PATTERN_BY_START[kind] if kind != "l" else PATTERN_BY_LETTER.get(text[position].lower())
+        candidates = starts[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, at)]
+        if has_cjk:
+            lo = max(tried, at - CJK_LOOKBACK[anchor_kind])
+            cjk = [i for i in range(lo, at + 1) if text[i] >= "\x80"]
+            if cjk:
+                candidates = sorted(candidates + cjk) if candidates else cjk
+        for position in candidates:
+            char = text[position]
+            if char >= "\x80":
+                pattern: re.Pattern[str] | None = _BY_CJK
+            elif "0" <= char <= "9":
+                pattern = _BY_DIGIT
+            else:
+                pattern = PATTERN_BY_LETTER.get(char.lower())
             m = pattern.match(text, position) if pattern is not None else None
             if m:
                 yield m
                 tried = m.end()
                 break
         else:
-            tried = anchor.start() + 1
+            tried = at + 1
+
+
+_BY_DIGIT = PATTERN_BY_START["d"]
+_BY_CJK = PATTERN_BY_START["c"]
 
 
 def period_near(
