@@ -116,6 +116,11 @@ def _glosses_a_price(text: str, q: Quantity, sentence: Sentence) -> bool:
     )
 
 
+# the kinds a fact can be read from: a percent, and the kinds a level is measured in (a bare number only as a
+# fraction in words, "three quarters of")
+_MAY_STATE_A_FACT = frozenset({QuantityKind.PERCENT, *LEVEL_METRICS})
+
+
 class NumberRules(DocumentReader):
     """The rules for one number, over a document already read."""
 
@@ -135,6 +140,8 @@ class NumberRules(DocumentReader):
     def _facts_for(
         self, q: Quantity, sentence: Sentence, carry: Carry, heading: Carry, done: Sequence[Fact]
     ) -> list[Fact]:
+        if q.kind not in _MAY_STATE_A_FACT and not (q.kind is QuantityKind.NUMBER and 0 < q.value < 1):
+            return []  # a year, a count, percentage points: no rule below makes a fact of them, so none is run
         text = self.text
         clause = self.layout.clause(q.start)
         before = text[sentence.span.start : q.start]
