@@ -145,16 +145,22 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
 
     Every wording holds an anchor (a digit, a month, Q/H, year, month, quarter, half, 年, 月, 季, 期);
     the big alternation is tried only at the word starts shortly before each anchor, which keeps
-    the cost per character that of one cheap regex scan. The word starts are found in one scan of
-    the whole text (each is one character, read the same whatever window it is looked for in).
+    the cost per character that of one cheap regex scan. Word starts are found once, in a scan
+    that moves with the anchors and skips the text no anchor reaches back to (each start is one
+    character, read the same whatever window it is looked for in).
     """
-    starts = [s.start() for s in START_ASCII.finditer(text)]
+    starts: list[int] = []  # the word starts found so far, in order
+    scanned = 0  # word starts are found up to here; the text before an anchor's reach is never scanned
     has_cjk = not text.isascii()
     tried = 0  # every start before this was tried already (and a match there would hold an anchor)
     for anchor in ANCHOR.finditer(text):
         at = anchor.start()
         if at < tried:
             continue
+        if at >= scanned:  # what decides a start lies at most 8 characters past it
+            begin = max(scanned, tried, at - _LONGEST_LOOKBACK)
+            starts += [s.start() for s in START_ASCII.finditer(text, begin, at + _START_REACH) if s.start() <= at]
+            scanned = at + 1
         anchor_kind = anchor.lastgroup or "word"
         lo = max(tried, at - LOOKBACK[anchor_kind])
         candidates = starts[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, at)]
@@ -180,6 +186,8 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
             tried = at + 1
 
 
+_LONGEST_LOOKBACK = max(LOOKBACK.values())
+_START_REACH = 12  # past the anchor, enough for what decides a start (at most 8 characters past it) to be seen
 _BY_DIGIT = PATTERN_BY_START["d"]
 _BY_CJK = PATTERN_BY_START["c"]
 

@@ -21,7 +21,8 @@ _SENTENCE_END = re.compile(  # each wording consumes the character before the cu
     r"|\.(?<=[a-z0-9%)]\.)(?=[A-Z][a-z])"  # a full stop with the space lost: "year-on-year.Jan-Sep"
     r"|[。！？；;]"  # Chinese full stops and semicolons always end one
     r"|\n(?![ \t]*[a-z0-9])"  # a line break, unless a wrapped line goes on in lower case or digits
-    r"|[a-z](?<=[a-z]{3})(?=[A-Z][a-z]{2,}|[A-Z]{2,}[:：])"  # a label run into the text: "DynamicsSeptember Volume:"
+    # a label run into the text: "DynamicsSeptember Volume:" (a capital next, tested first, fails most letters fast)
+    r"|[a-z](?=[A-Z])(?<=[a-z]{3})(?=[A-Z][a-z]{2,}|[A-Z]{2,}[:：])"
 )
 _ABBREVIATIONS = (
     "U.S.", "U.K.", "E.U.", "Co.", "Ltd.", "Inc.", "Corp.", "No.", "vs.", "e.g.", "i.e.", "approx.", "St.",
