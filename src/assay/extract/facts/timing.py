@@ -18,6 +18,7 @@ from assay.extract.facts.slots import Carry, Sentence, is_bound_to_other, near_q
 from assay.extract.periods.finder import PeriodMention
 from assay.extract.text.gazetteer import GEO
 from assay.extract.text.layout import Layout
+from assay.extract.text.openers import fast_start
 from assay.model import Quantity, QuantityKind
 
 _FLOWS = ("exports", "imports", "production", "consumption", "exports_share", "imports_share", "production_share")
@@ -385,7 +386,7 @@ def canonical_period(period: str | None) -> str | None:
     return f"{year}-{named}" if named else period
 
 
-_BARE_QUARTER = re.compile(r"(?:((?:19|20)\d\d)\s*年\s*)?第\s*([一二三四1-4])\s*季(?!度)")
+_BARE_QUARTER = fast_start(re.compile(r"(?:((?:19|20)\d\d)\s*年\s*)?第\s*([一二三四1-4])\s*季(?!度)"))
 _QUARTER_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 

@@ -95,11 +95,28 @@ def opening_class(pattern: re.Pattern[str]) -> str | None:
     return "[" + "".join(dict.fromkeys(into)) + "]"
 
 
+def _skips_fast_already(pattern: re.Pattern[str]) -> bool:
+    """re skips fast by itself to a pattern that opens with a literal, a class or a choice of literals
+    (case kept): a lookahead in front would only hide that from it."""
+    if pattern.flags & re.IGNORECASE:
+        return False
+    items = sre_parse.parse(pattern.pattern, pattern.flags)
+    while len(items) and items[0][0] is sre.SUBPATTERN and not (items[0][1][1] or items[0][1][2]):
+        items = items[0][1][3]  # a group without flags of its own: its first item opens the pattern
+    if not len(items):
+        return False
+    op, av = items[0]
+    if op is sre.BRANCH:
+        return all(len(branch) and branch[0][0] is sre.LITERAL for branch in av[1])
+    return op in (sre.LITERAL, sre.IN)
+
+
 def fast_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """`pattern` with a lookahead for its opening characters in front; `pattern` itself when they
-    cannot be read. What it finds is exactly what `pattern` finds."""
+    cannot be read, or when re skips fast to them by itself. What it finds is exactly what `pattern`
+    finds."""
     opening = opening_class(pattern)
-    if opening is None:
+    if opening is None or _skips_fast_already(pattern):
         return pattern
     ignores_case = _INLINE_IGNORECASE.search(pattern.pattern) is not None and not pattern.flags & re.IGNORECASE
     lead = f"(?i:{opening})" if ignores_case else opening
