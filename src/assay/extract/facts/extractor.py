@@ -81,6 +81,7 @@ from assay.extract.facts.slots import (
     Carry,
     Sentence,
     common_parent,
+    may_pair_lists,
     percent_runs,
     respective_commodities,
     respective_runs,
@@ -151,6 +152,7 @@ class _Reader(NumberRules):
             facts.append(self._finish_table_fact(f))
         claimed = results.claimed
         sentences = self._sentences()
+        may_pair = may_pair_lists(self.text)
         carry_by_block: dict[int, Carry] = {}
         heading_carry: Carry = Carry()
         running = Carry()
@@ -164,7 +166,7 @@ class _Reader(NumberRules):
                 last_block = block
             carry = carry_by_block.get(block) or self._opening_carry(running)
             made_here = False
-            runs = respective_runs(sentence, self.text)
+            runs = respective_runs(sentence, self.text) if may_pair else []
             self._list_periods(sentence, runs)
             percents = percent_runs(sentence, self.text)
             paired = {o.start for run in runs for o in run}
