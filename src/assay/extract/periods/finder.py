@@ -157,10 +157,11 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
         at = anchor.start()
         if at < tried:
             continue
-        if at >= scanned:  # what decides a start lies at most 8 characters past it
-            begin = max(scanned, tried, at - _LONGEST_LOOKBACK)
-            starts += [s.start() for s in START_ASCII.finditer(text, begin, at + _START_REACH) if s.start() <= at]
-            scanned = at + 1
+        # the starts up to this anchor not scanned yet (anchors come in order; what decides a start lies at
+        # most 8 characters past it, so the window's end changes none of them)
+        begin = max(scanned, tried, at - _LONGEST_LOOKBACK)
+        starts += [s.start() for s in START_ASCII.finditer(text, begin, at + _START_REACH) if s.start() <= at]
+        scanned = at + 1
         anchor_kind = anchor.lastgroup or "word"
         lo = max(tried, at - LOOKBACK[anchor_kind])
         candidates = starts[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, at)]
