@@ -28,6 +28,7 @@ from assay.extract.periods.patterns import (
     LOOKBACK,
     MONTHS,
     ORDINAL_WORDS,
+    PATTERN_AT_A_DIGIT_NOT_A_YEAR,
     PATTERN_BY_LETTER,
     PATTERN_BY_START,
     SENTENCE_END,
@@ -175,7 +176,7 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
             if char >= "\x80":
                 pattern: re.Pattern[str] | None = _BY_CJK
             elif "0" <= char <= "9":
-                pattern = _BY_DIGIT
+                pattern = _BY_DIGIT if text.startswith(("19", "20"), position) else PATTERN_AT_A_DIGIT_NOT_A_YEAR
             else:
                 pattern = PATTERN_BY_LETTER.get(char.lower())
             m = pattern.match(text, position) if pattern is not None else None

@@ -303,6 +303,21 @@ PATTERN_BY_START: dict[str, re.Pattern[str]] = {
     )
     for start in "dlc"
 }
+# The wordings that open with a year (19xx, 20xx) whenever they open with a digit: at a digit that starts no
+# such year they cannot match, and the others are tried alone (the same first match, in half the tries).
+_YEAR_FIRST_AT_A_DIGIT = frozenset({
+    "iso_date", "iso_month", "zh_first_months", "zh_quarters", "zh_half", "year_span", "en_month_range", "en_half",
+    "zh_target_year", "zh_year", "year",
+})  # fmt: skip
+PATTERN_AT_A_DIGIT_NOT_A_YEAR = fast_start(
+    re.compile(
+        "|".join(
+            f"(?P<{name}>{body})"
+            for name, body in _PATTERNS
+            if "d" in _STARTS_WITH[name] and name not in _YEAR_FIRST_AT_A_DIGIT
+        )
+    )
+)
 # The first letters (lower case) an English wording can open with: at a word starting with `x` only the
 # wordings listed for `x` are tried, a handful instead of the twenty the `l` alternation holds.
 _MONTH_LETTERS = "jfmasond"
