@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
 
 from assay.extract.numbers import read_quantities
 from assay.extract.periods import PeriodMention, find_periods, period_near
+from assay.extract.periods.patterns import PATTERN_AT_A_DIGIT_NOT_A_YEAR, PATTERN_BY_START
 
 PUBLISHED = date(2025, 10, 20)
 
@@ -190,3 +192,17 @@ def test_mentions_are_sorted_and_spans_exact() -> None:
 )
 def test_a_relative_year_beside_a_period_gives_its_year(text: str, period: str) -> None:
     assert period in periods(text)
+
+
+def test_at_a_digit_that_opens_no_year_the_shorter_alternation_finds_the_same() -> None:
+    # the wordings left out of PATTERN_AT_A_DIGIT_NOT_A_YEAR open with 19xx/20xx whenever they open with a digit
+    pieces = ["1", "3", "11", "12", "2024", "1999", "07", "年", "月", "日", "季度", "第", "至", "-", "/", ".", " ",
+              "Q", "H", "st", "th", "Five-Year Plan", "September", "周前", "前", "半年", "to", ",", "号"]  # fmt: skip
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        for at, char in enumerate(text):
+            if not "0" <= char <= "9" or text.startswith(("19", "20"), at):
+                continue
+            full, short = PATTERN_BY_START["d"].match(text, at), PATTERN_AT_A_DIGIT_NOT_A_YEAR.match(text, at)
+            assert (full and (full.span(), full.lastgroup)) == (short and (short.span(), short.lastgroup)), text

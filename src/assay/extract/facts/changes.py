@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assay.extract.facts import cues
+from assay.extract.text.openers import fast_start
 from assay.model import Fact, Quantity, QuantityKind
 
 PCT_UNITS = frozenset({"pct_yoy", "pct_mom", "pct_qoq", "pct_change"})
@@ -294,8 +295,8 @@ def percent_span_levels(q: Quantity, quantities: Sequence[Quantity], text: str) 
     return False
 
 
-_ZERO = re.compile(
-    r"\bto\s+(?P<en>zero|nil)\b|(?:降|减|跌|减少|下降)(?:至|到|为)\s*(?P<zh>零|0)(?![\d.])", re.IGNORECASE
+_ZERO = fast_start(
+    re.compile(r"\bto\s+(?P<en>zero|nil)\b|(?:降|减|跌|减少|下降)(?:至|到|为)\s*(?P<zh>零|0)(?![\d.])", re.IGNORECASE)
 )
 
 

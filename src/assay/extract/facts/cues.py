@@ -14,6 +14,7 @@ import tomllib
 from importlib import resources
 from typing import Any
 
+from assay.extract.text.openers import fast_start
 from assay.model import Approx, Basis
 
 
@@ -27,7 +28,8 @@ _CUES = _load()
 
 def _cue(name: str) -> re.Pattern[str]:
     entry = _CUES[name]
-    return re.compile("".join(entry["pattern"]), re.IGNORECASE if entry.get("ignorecase") else 0)
+    # each cue is searched over a window at every number: skipping fast to where it can open pays
+    return fast_start(re.compile("".join(entry["pattern"]), re.IGNORECASE if entry.get("ignorecase") else 0))
 
 
 CHANGE_BEFORE = _cue("CHANGE_BEFORE")

@@ -12,10 +12,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 from assay.extract.periods.finder import PeriodMention
 from assay.extract.text.gazetteer import COMMODITY, Mention
 from assay.extract.text.layout import Span
+from assay.extract.text.openers import fast_start
 from assay.model import Fact, Period, Quantity, QuantityKind
 
 _TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -115,7 +117,7 @@ _FORECAST_TITLE = re.compile(
 )
 
 
-_PAGE_YEAR = re.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
+_PAGE_YEAR = fast_start(re.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)"))
 _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _MONTHS_BEFORE_YEAR = re.compile(
     rf"(?:\b{_MONTH_NAME}\s+(?:\d{{1,2}},?\s+)?|\b(?:Q[1-4]|H[12])\s*|\b(?:quarter|half|months)\s+of\s+)\Z",
@@ -219,7 +221,7 @@ def month_of_last_year(text: str, periods: list[PeriodMention]) -> list[PeriodMe
     return out
 
 
-_IN_YEAR = re.compile(r"\b(?:in|for|during)\s+((?:19|20)\d\d)(?![\d,.]\d)\b")
+_IN_YEAR = fast_start(re.compile(r"\b(?:in|for|during)\s+((?:19|20)\d\d)(?![\d,.]\d)\b"))
 
 
 class _Covered:
@@ -320,6 +322,7 @@ def base_metric(metric: str) -> str:
     return metric.removesuffix("_share")
 
 
+@lru_cache(maxsize=4096)  # the same few period strings recur on every page; the bound keeps memory flat
 def valid_period(text: str) -> bool:
     try:
         Period.parse(text)

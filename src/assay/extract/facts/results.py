@@ -27,6 +27,7 @@ from assay.extract.facts import cues
 from assay.extract.facts.results_cues import Cue, find_cues, statements
 from assay.extract.periods.finder import PeriodMention
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, GEO, Mention, company_commodities
+from assay.extract.text.openers import fast_start
 from assay.model import Basis, Fact, Quantity, QuantityKind
 
 _RESULT_KINDS = frozenset({"revenue", "net_profit", "net_loss", "operating_income"})
@@ -55,7 +56,7 @@ _FORECAST = re.compile(
     r"guidance|outlook|consensus)\b",
     re.IGNORECASE,
 )
-_COMPANY_WORD = re.compile(r"公司|集团|\b(?:the company|the group|its)\b", re.IGNORECASE)
+_COMPANY_WORD = fast_start(re.compile(r"公司|集团|\b(?:the company|the group|its)\b", re.IGNORECASE))
 _YEAR_RANGE = re.compile(r"(20\d\d)\s*(?:E|年)?\s*(?:[-–~～至到]|/)\s*(20\d\d)\s*(?:E|年)?")
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 _LIST = re.compile(

@@ -14,9 +14,12 @@ from functools import cache
 import ahocorasick
 
 from assay.extract.text.gazetteer import normalise
+from assay.extract.text.openers import fast_start
 from assay.vocab import read_rows
 
-_BREAK = re.compile(r"[。！？!?\n]|\[\d+\]|(?<=[^\s\d.])\.\s+(?=[A-Z\"“(])|(?<=\S)\s+[-–•·]\s+|^\s*[-–•·]\s+", re.M)
+_BREAK = fast_start(
+    re.compile(r"[。！？!?\n]|\[\d+\]|(?<=[^\s\d.])\.\s+(?=[A-Z\"“(])|(?<=\S)\s+[-–•·]\s+|^\s*[-–•·]\s+", re.M)
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from assay.extract.facts import cues
 from assay.extract.periods.finder import PeriodMention
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, GEO, METRIC, Mention
 from assay.extract.text.layout import Span
+from assay.extract.text.openers import fast_start
 from assay.model import Quantity, QuantityKind
 from assay.vocab import ancestors
 
@@ -38,10 +39,12 @@ SHARE_METRICS = {
     "imports": "imports_share",
 }
 TRADE = ("exports", "imports")
-_PARTNER_TO = re.compile(
-    r"(?:\b(?:to|into|towards|destined for|bound for|for|shipped to|sent to)(?:\s+the)?\s*$)"
-    r"|(?:向|对|出口到|出口至|运往|销往)\s*$",
-    re.IGNORECASE,
+_PARTNER_TO = fast_start(
+    re.compile(
+        r"(?:\b(?:to|into|towards|destined for|bound for|for|shipped to|sent to)(?:\s+the)?\s*$)"
+        r"|(?:向|对|出口到|出口至|运往|销往)\s*$",
+        re.IGNORECASE,
+    )
 )
 _FROM = re.compile(r"(?:\b(?:from|out of)(?:\s+the)?\s*$)|(?:自|从|来自|进口自)\s*$", re.IGNORECASE)
 _OF_WHOLE = re.compile(r"(?:\bof(?:\s+the)?(?:\s+total)?\s*$|\bin\s*$|占(?:到|据|据了)?\s*$|在\s*$)", re.IGNORECASE)
@@ -81,10 +84,12 @@ def _is_grade(m: Mention, text: str) -> bool:
 
 
 _LABEL_GAP = re.compile(r"[ \t]*[:：][ \t]*")
-_REASON_BETWEEN = re.compile(
-    r"\b(?:in response to|due to|because of|amid|driven by|on the back of|thanks to|owing to|as a result of)\b"
-    r"|由于|因为|得益于|受益于",
-    re.IGNORECASE,
+_REASON_BETWEEN = fast_start(
+    re.compile(
+        r"\b(?:in response to|due to|because of|amid|driven by|on the back of|thanks to|owing to|as a result of)\b"
+        r"|由于|因为|得益于|受益于",
+        re.IGNORECASE,
+    )
 )
 # a sentence that opens on a subordinate clause ("After the U.S. responded, …", "随着美国加征关税，…")
 _OPENING_CLAUSE = re.compile(
@@ -606,6 +611,16 @@ def adjacent_price(text: str, q: Quantity, sentence: Sentence) -> bool:
 
 
 _RESPECTIVELY = re.compile(r"\b(?:respectively|specifically)\b|分别|各为|依次为", re.IGNORECASE)
+# the same wordings without the closing word boundary, which a sentence's end could grant where the whole text does
+# not: a text this finds nothing in has no sentence `_RESPECTIVELY` finds anything in
+_RESPECTIVELY_ANYWHERE = fast_start(re.compile(r"\b(?:respectively|specifically)|分别|各为|依次为", re.IGNORECASE))
+
+
+def may_pair_lists(text: str) -> bool:
+    """False when no sentence of `text` can have `respective_runs`: one scan, not one per sentence."""
+    return _RESPECTIVELY_ANYWHERE.search(text) is not None
+
+
 _LONGEST_LIST = 8  # a longer run of numbers is a table or a series, not a list paired with products
 _VALUE_GLUE = re.compile(r"\s*(?:,|，|、|和|及|与|and|,\s*and)\s*", re.IGNORECASE)
 

@@ -78,6 +78,15 @@ class Column:
     change_pct: bool
 
 
+def _space_row(line: str) -> re.Match[str] | None:
+    """`SPACE_ROW.match(line)`, not tried on a line that cannot end in a value: a row's last value
+    ends with a digit, a comma or %, and only spaces and tabs follow it (prose lines mostly fail here)."""
+    tail = line.rstrip(" \t")[-1:]
+    if not tail or not (tail.isdecimal() or tail in ",%"):
+        return None
+    return SPACE_ROW.match(line)
+
+
 class TableReader:
     """Finds tables in a text and reads their numeric cells as facts (doc and version set by the caller)."""
 
@@ -138,9 +147,9 @@ class TableReader:
                     self._read_pipe_rows(lines, i, j)
                     i = j
                     continue
-            if SPACE_ROW.match(line):
+            if _space_row(line):
                 j = i
-                while j < len(lines) and SPACE_ROW.match(self.text[lines[j][0] : lines[j][1]]):
+                while j < len(lines) and _space_row(self.text[lines[j][0] : lines[j][1]]):
                     j += 1
                 if j - i >= 2 and i > 0:
                     self._read_space_rows(lines, i, j)
@@ -214,7 +223,7 @@ class TableReader:
         rows: list[list[Cell]] = []
         for k in range(first, last):
             s, e = lines[k]
-            m = SPACE_ROW.match(self.text[s:e])
+            m = _space_row(self.text[s:e])
             if m is None:
                 continue
             row = [Cell(s + m.start("label"), s + m.end("label"), m["label"].strip())]

@@ -18,6 +18,7 @@ from assay.extract.facts.slots import Carry, Sentence, is_bound_to_other, near_q
 from assay.extract.periods.finder import PeriodMention
 from assay.extract.text.gazetteer import GEO
 from assay.extract.text.layout import Layout
+from assay.extract.text.openers import fast_start
 from assay.model import Quantity, QuantityKind
 
 _FLOWS = ("exports", "imports", "production", "consumption", "exports_share", "imports_share", "production_share")
@@ -46,6 +47,7 @@ class Timing:
         self.page_day = (published.isoformat() if day_known else published.isoformat()[:7]) if published else None
         self.title_carry = title_carry
         self._regions: dict[int, tuple[int, list[tuple[int, int, PeriodMention | None]]]] = {}
+        self._no_number: dict[tuple[int, int, int], bool] = {}  # (period span, sentence start): no number holds in it
 
     def baseline_period(self, q: Quantity, sentence: Sentence) -> PeriodMention | None:
         """The period a change is measured from: `from 2019`, `compared to 2024`, `than in H1 2013`, `较2018年`."""
@@ -166,16 +168,8 @@ class Timing:
         for p in sentence.periods:
             if p.start < q.end and p.end > q.start:
                 continue
-            if _RELEASE_BEFORE.search(text, max(sentence.span.start, p.start - 30), p.start) or _RELEASE_AFTER.match(
-                text, p.end
-            ):
-                continue  # "the quotas for 2024, released in August, were …": the date of the release
-            if _VALID_UNTIL.search(text, max(sentence.span.start, p.start - 24), p.start):
-                continue  # "采矿权有效期至2024年6月，年产能302万吨": when a licence lapses, not when the number holds
-            if cues.SINCE_BEFORE.search(text, max(sentence.span.start, p.start - 20), p.start) or _SINCE_AFTER.match(
-                text, p.end
-            ):
-                continue  # "their lowest since late May", "自5月以来": where a run began, not when the number holds
+            if self._holds_no_number(p, sentence.span.start):
+                continue
             if p.period == report_day:
                 continue  # a dateline ("SHANGHAI, Nov 24 (SMM) -") dates the report, not the number
             if metric in _FLOWS and p.period.count("-") == 2 and "/" not in p.period:
@@ -231,6 +225,24 @@ class Timing:
         if metric == "price" and self.published:
             return self.page_day
         return None
+
+    def _holds_no_number(self, p: PeriodMention, sentence_start: int) -> bool:
+        """A period its own words say no number holds in; read once per period, not once per number."""
+        key = (p.start, p.end, sentence_start)
+        found = self._no_number.get(key)
+        if found is None:
+            text = self.text
+            found = self._no_number[key] = bool(
+                # "the quotas for 2024, released in August, were …": the date of the release
+                _RELEASE_BEFORE.search(text, max(sentence_start, p.start - 30), p.start)
+                or _RELEASE_AFTER.match(text, p.end)
+                # "采矿权有效期至2024年6月，年产能302万吨": when a licence lapses, not when the number holds
+                or _VALID_UNTIL.search(text, max(sentence_start, p.start - 24), p.start)
+                # "their lowest since late May", "自5月以来": where a run began, not when the number holds
+                or cues.SINCE_BEFORE.search(text, max(sentence_start, p.start - 20), p.start)
+                or _SINCE_AFTER.match(text, p.end)
+            )
+        return found
 
     def _described_period(self, q: Quantity, sentence: Sentence) -> str | None:
         """`… than in August, when exports had reached 6,146 tonnes`: a number inside a clause that describes a
@@ -374,7 +386,7 @@ def canonical_period(period: str | None) -> str | None:
     return f"{year}-{named}" if named else period
 
 
-_BARE_QUARTER = re.compile(r"(?:((?:19|20)\d\d)\s*年\s*)?第\s*([一二三四1-4])\s*季(?!度)")
+_BARE_QUARTER = fast_start(re.compile(r"(?:((?:19|20)\d\d)\s*年\s*)?第\s*([一二三四1-4])\s*季(?!度)"))
 _QUARTER_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 

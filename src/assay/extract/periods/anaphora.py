@@ -14,12 +14,15 @@ from datetime import date
 
 from assay.extract.periods.finder import PeriodMention
 from assay.extract.periods.patterns import SENTENCE_END
+from assay.extract.text.openers import fast_start
 
-_THIS_PERIOD = re.compile(
-    r"\b(?:during|in|over|for|within)\s+(?:this|that|the\s+same)\s+(?:period|timeframe|time\s+frame|(?P<month>month))\b"
-    r"(?!\s+(?:of|in|last|a\s+year|the\s+previous|the\s+prior)\b)"
-    r"|(?:此|这一?|這一?|该|該|同一)(?:期间|期間|时期|時期)|(?:当|當)(?P<zh_month>月)(?!份?(?:底|末|初))",
-    re.IGNORECASE,
+_THIS_PERIOD = fast_start(
+    re.compile(
+        r"\b(?:during|in|over|for|within)\s+(?:this|that|the\s+same)\s+(?:period|timeframe|time\s+frame|(?P<month>month))\b"
+        r"(?!\s+(?:of|in|last|a\s+year|the\s+previous|the\s+prior)\b)"
+        r"|(?:此|这一?|這一?|该|該|同一)(?:期间|期間|时期|時期)|(?:当|當)(?P<zh_month>月)(?!份?(?:底|末|初))",
+        re.IGNORECASE,
+    )
 )
 _MONTH = re.compile(r"\d{4}-\d{2}")
 # words every match holds: a page without any of them is not scanned (a substring test costs far less)
@@ -56,10 +59,12 @@ def periods_named_before(text: str, found: Sequence[PeriodMention]) -> list[Peri
     return out
 
 
-_THE_QUARTER = re.compile(
-    r"\b(?:during|in|for|over|across|throughout)\s+the\s+quarter\b(?!\s+(?:of|ended|ending|to|through)\b)"
-    r"|(?:该|該|当|當)季度?(?:内|內)?",
-    re.I,
+_THE_QUARTER = fast_start(
+    re.compile(
+        r"\b(?:during|in|for|over|across|throughout)\s+the\s+quarter\b(?!\s+(?:of|ended|ending|to|through)\b)"
+        r"|(?:该|該|当|當)季度?(?:内|內)?",
+        re.I,
+    )
 )
 
 

@@ -28,12 +28,11 @@ from assay.extract.periods.patterns import (
     LOOKBACK,
     MONTHS,
     ORDINAL_WORDS,
+    PATTERN_AT_A_DIGIT_NOT_A_YEAR,
     PATTERN_BY_LETTER,
     PATTERN_BY_START,
     SENTENCE_END,
     START_ASCII,
-    START_CJK,
-    START_REACH,
 )
 
 _ADJACENT = re.compile(r"\s?(?:of\s+|的)?")
@@ -147,30 +146,52 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
 
     Every wording holds an anchor (a digit, a month, Q/H, year, month, quarter, half, 年, 月, 季, 期);
     the big alternation is tried only at the word starts shortly before each anchor, which keeps
-    the cost per character that of one cheap regex scan.
+    the cost per character that of one cheap regex scan. Word starts are found once, in a scan
+    that moves with the anchors and skips the text no anchor reaches back to (each start is one
+    character, read the same whatever window it is looked for in).
     """
+    starts: list[int] = []  # the word starts found so far, in order
+    scanned = 0  # word starts are found up to here; the text before an anchor's reach is never scanned
+    has_cjk = not text.isascii()
     tried = 0  # every start before this was tried already (and a match there would hold an anchor)
     for anchor in ANCHOR.finditer(text):
-        if anchor.start() < tried:
+        at = anchor.start()
+        if at < tried:
             continue
-        at, anchor_kind = anchor.start(), anchor.lastgroup or "word"
+        # the starts up to this anchor not scanned yet (anchors come in order; what decides a start lies at
+        # most 8 characters past it, so the window's end changes none of them)
+        begin = max(scanned, tried, at - _LONGEST_LOOKBACK)
+        starts += [s.start() for s in START_ASCII.finditer(text, begin, at + _START_REACH) if s.start() <= at]
+        scanned = at + 1
+        anchor_kind = anchor.lastgroup or "word"
         lo = max(tried, at - LOOKBACK[anchor_kind])
-        starts = [
-            (s.start(), "d" if s.group().isdigit() else "l")
-            for s in START_ASCII.finditer(text, lo, at + START_REACH)
-            if s.start() <= at
-        ]
-        lo = max(tried, at - CJK_LOOKBACK[anchor_kind])
-        cjk = [(s.start(), "c") for s in START_CJK.finditer(text, lo, at + 1)]
-        for position, kind in sorted(starts + cjk) if starts and cjk else starts or cjk:
-            pattern = PATTERN_BY_START[kind] if kind != "l" else PATTERN_BY_LETTER.get(text[position].lower())
+        candidates = starts[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, at)]
+        if has_cjk:
+            lo = max(tried, at - CJK_LOOKBACK[anchor_kind])
+            cjk = [i for i in range(lo, at + 1) if text[i] >= "\x80"]
+            if cjk:
+                candidates = sorted(candidates + cjk) if candidates else cjk
+        for position in candidates:
+            char = text[position]
+            if char >= "\x80":
+                pattern: re.Pattern[str] | None = _BY_CJK
+            elif "0" <= char <= "9":
+                pattern = _BY_DIGIT if text.startswith(("19", "20"), position) else PATTERN_AT_A_DIGIT_NOT_A_YEAR
+            else:
+                pattern = PATTERN_BY_LETTER.get(char.lower())
             m = pattern.match(text, position) if pattern is not None else None
             if m:
                 yield m
                 tried = m.end()
                 break
         else:
-            tried = anchor.start() + 1
+            tried = at + 1
+
+
+_LONGEST_LOOKBACK = max(LOOKBACK.values())
+_START_REACH = 12  # past the anchor, enough for what decides a start (at most 8 characters past it) to be seen
+_BY_DIGIT = PATTERN_BY_START["d"]
+_BY_CJK = PATTERN_BY_START["c"]
 
 
 def period_near(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from assay.extract.text.openers import fast_start
+
 MONTHS: dict[str, int] = {
     "january": 1,
     "february": 2,
@@ -294,10 +296,28 @@ _STARTS_WITH = {
     "zh_relweek": "c",
     "year": "d",
 }
+# each is tried at many positions where nothing can open (most Chinese characters): `fast_start` fails those at once
 PATTERN_BY_START: dict[str, re.Pattern[str]] = {
-    start: re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS if start in _STARTS_WITH[name]))
+    start: fast_start(
+        re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS if start in _STARTS_WITH[name]))
+    )
     for start in "dlc"
 }
+# The wordings that open with a year (19xx, 20xx) whenever they open with a digit: at a digit that starts no
+# such year they cannot match, and the others are tried alone (the same first match, in half the tries).
+_YEAR_FIRST_AT_A_DIGIT = frozenset({
+    "iso_date", "iso_month", "zh_first_months", "zh_quarters", "zh_half", "year_span", "en_month_range", "en_half",
+    "zh_target_year", "zh_year", "year",
+})  # fmt: skip
+PATTERN_AT_A_DIGIT_NOT_A_YEAR = fast_start(
+    re.compile(
+        "|".join(
+            f"(?P<{name}>{body})"
+            for name, body in _PATTERNS
+            if "d" in _STARTS_WITH[name] and name not in _YEAR_FIRST_AT_A_DIGIT
+        )
+    )
+)
 # The first letters (lower case) an English wording can open with: at a word starting with `x` only the
 # wordings listed for `x` are tried, a handful instead of the twenty the `l` alternation holds.
 _MONTH_LETTERS = "jfmasond"
@@ -326,7 +346,9 @@ _LETTERS = {
     "en_relweek": "ltp",
 }
 PATTERN_BY_LETTER: dict[str, re.Pattern[str]] = {
-    letter: re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS if letter in _LETTERS.get(name, "")))
+    letter: fast_start(
+        re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS if letter in _LETTERS.get(name, "")))
+    )
     for letter in sorted(set("".join(_LETTERS.values())))
 }
 SENTENCE_END = re.compile(r"[。！？；\n]|[.!?;](?=\s|$)")
@@ -334,12 +356,14 @@ SENTENCE_END = re.compile(r"[。！？；\n]|[.!?;](?=\s|$)")
 # Every period wording holds one of these; see periods._matches. Digits that are part of a larger
 # number (20,836 or 3.52) anchor nothing; each kind of anchor says how far back a wording can start.
 ANCHOR = re.compile(
+    # the leading lookahead names every character an anchor opens with, so the scan skips the rest fast
+    r"(?=[\dymqhwjfasondJFMASONDQH年月季期周週十])(?:"
     r"(?P<digits>(?<![\d.,])(?:\d{4}|\d{1,2})(?![\d]|[.,]\d))"
     r"|(?P<word>year|month|quarter|half|week)"
     # month names open with one of these (a lone capital letter would anchor every "Sales" and "Magnesia")
     r"|(?P<name>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
     r"|[QH](?=[1-4])|(?<![A-Za-z])(?:jan|feb|apr|jun|jul|sep|oct|nov|dec))"
-    r"|(?P<cjk>[年月季期周週]|十[一二三四五]五)"
+    r"|(?P<cjk>[年月季期周週]|十[一二三四五]五))"
 )
 LOOKBACK = {
     "digits": 44,  # `compared with the same period of 2024`
@@ -353,12 +377,13 @@ LOOKBACK = {
 CJK_LOOKBACK = {"digits": 4, "word": 2, "name": 2, "cjk": 8}
 # Where a wording can start: a digit, one of the words an English wording opens with, a month name
 # run into the word before it by careless extraction ("Export DynamicsSeptember Volume"), or any
-# Chinese character (searched apart, see CJK_LOOKBACK). Searched up to START_REACH past the anchor.
+# non-ASCII character (found apart, see CJK_LOOKBACK). Each start is one character, and what decides
+# it lies at most 8 characters past it: one scan of the whole text finds the same starts as a search
+# in any window around an anchor.
 START_ASCII = re.compile(
-    r"(?<![A-Za-z0-9])(?:[0-9]|(?=(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|from|between|[qh][1-4]"
+    r"(?=[0-9A-Za-z])(?:(?<![A-Za-z0-9])(?:[0-9]"
+    r"|(?=(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|from|between|[qh][1-4]"
     r"|the|first|second|third|fourth|a\b|year|last|this|next|previous|prior|current|past|compared|versus|vs"
     r"|against|than|by|until|till|before))[A-Za-z])"
-    r"|(?<=[a-z])[A-Z]"
+    r"|(?<=[a-z])[A-Z])"
 )
-START_REACH = 12
-START_CJK = re.compile(r"[^\x00-\x7f]")

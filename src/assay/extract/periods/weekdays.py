@@ -13,13 +13,16 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from assay.extract.periods.finder import PeriodMention
+from assay.extract.text.openers import fast_start
 
 _EN_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ZH_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-_WEEKDAY = re.compile(
-    r"\b(?:(?P<last>last|previous)\s+)?(?P<en>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-    # 周 after a numeral or 每 is a count of weeks ("两周一次", "每周一"), not a weekday
-    r"|(?<![一二两兩三四五六七八九十几幾每數数])(?P<zh_last>上)?(?:周|週|星期|礼拜|禮拜)(?P<zh>[一二三四五六日天])"
+_WEEKDAY = fast_start(
+    re.compile(
+        r"\b(?:(?P<last>last|previous)\s+)?(?P<en>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+        # 周 after a numeral or 每 is a count of weeks ("两周一次", "每周一"), not a weekday
+        r"|(?<![一二两兩三四五六七八九十几幾每數数])(?P<zh_last>上)?(?:周|週|星期|礼拜|禮拜)(?P<zh>[一二三四五六日天])"
+    )
 )
 # a weekday with its own date after it ("Tuesday March 9", "Friday, November 15", "周二（3月9日）")
 _HINTS = (
