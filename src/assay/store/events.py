@@ -15,12 +15,14 @@ is dropped.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from assay.extract.events.dates import dates_compatible, month_start
@@ -153,17 +155,53 @@ def _validate(document_id: int, event: Event) -> None:
         raise EventStoreError(f"document {document_id}: event {event.type!r} has an unreadable date {event.date!r}")
 
 
-# Built once with bound parameters: per document, statements of a varying shape cost more to compile
-# than to run. Both read through ix_events_type_start_actor.
-_DATED = select(EventRow).where(
-    EventRow.type.in_(bindparam("types", expanding=True)),
-    EventRow.date_start.in_(bindparam("days", expanding=True)),
-)
-_UNDATED = select(EventRow).where(
-    EventRow.type.in_(bindparam("types", expanding=True)),
-    EventRow.date_start.is_(None),
-    EventRow.actor.in_(bindparam("actors", expanding=True)),
-)
+# One statement per document, whatever its number of events: an OR of one lookup per distinct
+# report, each read through ix_events_type_start_actor and keeping only the events of an actor that
+# can agree (the same root, e.g. `CN` of `CN-LN:Anshan`, or a vague one) and of a commodity family
+# in common. Statements are built once per shape (the lookups' kinds), with bound parameters:
+# per document, statements of a varying shape cost more to compile than to run.
+_DATED, _DATED_ANY_ACTOR, _UNDATED = "dated", "dated, any actor", "undated"
+
+
+@functools.cache
+def _candidates_statement(kinds: tuple[str, ...]) -> Select[tuple[EventRow]]:
+    """SELECT the events of any of the lookups of these kinds; lookup i's parameters are named `lookup{i}_...`."""
+    return select(EventRow).where(or_(*(_lookup_clause(kind, str(i)) for i, kind in enumerate(kinds))))
+
+
+def _lookup_clause(kind: str, n: str) -> ColumnElement[bool]:
+    if kind == _UNDATED:
+        return and_(
+            EventRow.type == bindparam(f"lookup{n}_type"),
+            EventRow.date_start.is_(None),
+            EventRow.actor == bindparam(f"lookup{n}_actor"),
+        )
+    clause = and_(
+        EventRow.type == bindparam(f"lookup{n}_type"),
+        or_(
+            EventRow.date_start.between(bindparam(f"lookup{n}_first"), bindparam(f"lookup{n}_last")),
+            EventRow.date_start == bindparam(f"lookup{n}_year"),
+        ),
+        select(EventCommodityRow.event_id)
+        .where(
+            EventCommodityRow.event_id == EventRow.id,
+            EventCommodityRow.commodity.in_(bindparam(f"lookup{n}_members", expanding=True)),
+        )
+        .exists(),
+    )
+    if kind == _DATED_ANY_ACTOR:
+        return clause
+    return and_(
+        clause,
+        or_(
+            EventRow.actor == bindparam(f"lookup{n}_root"),
+            EventRow.actor.like(bindparam(f"lookup{n}_root_colon")),
+            EventRow.actor.like(bindparam(f"lookup{n}_root_dash")),
+            EventRow.actor.in_(sorted(_VAGUE_ACTORS)),
+        ),
+    )
+
+
 _KEYS = select(EventRow.key).where(EventRow.key.in_(bindparam("keys", expanding=True)))
 _IDS_OF_KEYS = select(EventRow.key, EventRow.id).where(EventRow.key.in_(bindparam("keys", expanding=True)))
 # inserted with Core on the session's connection: no unit of work for rows written once
@@ -173,36 +211,51 @@ _INSERT_MENTIONS = insert(_MENTIONS)
 
 
 def _candidates(session: Session, events: Sequence[Event]) -> list[EventRow]:
-    """The stored events one of `events` could be about, in two queries whose cost follows the events
-    of those types and months, not the store: for dated reports, their types' events that start on a
-    day of their month (of their year, for a date less precise than a month) or on the first day a
-    prefix of their date covers (`2025` for `2025-04-09`); for undated reports, their types' undated
-    events of the same actors. `_find_event` picks among them."""
-    dated_types: set[str] = set()
-    days: set[date] = set()
-    undated_types: set[str] = set()
-    actors: set[str] = set()
-    for event in events:
-        if event.date is None:
-            undated_types.add(event.type)
-            actors.add(event.actor)
-            continue
-        month = _month(event.date)
-        start = month_start(month)
-        if month is None or start is None:
-            continue  # refused by _validate already
-        dated_types.add(event.type)
-        last = _last_day(start, whole_year=len(month) != MONTH_CHARS or not month[5:].isdigit())
-        days.update(date.fromordinal(day) for day in range(start.toordinal(), last.toordinal() + 1))
-        days.update(d for d in (month_start(month[:cut]) for cut in range(YEAR_CHARS, len(month))) if d is not None)
-    found: dict[int, EventRow] = {}
-    if dated_types:
-        parameters = {"types": sorted(dated_types), "days": sorted(days)}
-        found.update((row.id, row) for row in session.scalars(_DATED, parameters))
-    if undated_types:
-        parameters = {"types": sorted(undated_types), "actors": sorted(actors)}
-        found.update((row.id, row) for row in session.scalars(_UNDATED, parameters))
-    return [found[event_id] for event_id in sorted(found)]
+    """The stored events one of `events` could be about, in one query: for a dated report, its
+    type's events that start within its month (its year, for a date less precise than a month) or
+    on its year's first day (`2025` for `2025-04-09`), of an actor that can agree with its own and
+    a commodity of a family in common; for an undated report, its type's undated events of its
+    actor. The cost follows the events a report may join, not the store nor the month's other
+    events. `_find_event` picks among them."""
+    lookups = sorted({_lookup(event) for event in events})
+    if not lookups:
+        return []
+    parameters: dict[str, Any] = {}
+    for i, (_, values) in enumerate(lookups):
+        parameters.update((f"lookup{i}_{name}", value) for name, value in values)
+    statement = _candidates_statement(tuple(kind for kind, _ in lookups))
+    return sorted(session.scalars(statement, parameters), key=lambda row: row.id)
+
+
+def _lookup(event: Event) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """The kind and parameters (hashable, so that reports of one event share a lookup) of `_candidates`."""
+    if event.date is None:
+        return _UNDATED, (("actor", event.actor), ("type", event.type))
+    month = _month(event.date)
+    start = month_start(month)
+    assert month is not None and start is not None  # _validate refused any other
+    last = _last_day(start, whole_year=len(month) != MONTH_CHARS or not month[5:].isdigit())
+    members = _family_members(frozenset(commodity_family(c) for c in event.commodities))
+    window = (
+        ("first", start),
+        ("last", last),
+        ("members", members),
+        ("type", event.type),
+        ("year", date(start.year, 1, 1)),
+    )
+    if event.actor in _VAGUE_ACTORS:
+        return _DATED_ANY_ACTOR, window
+    root = _ACTOR_ROOT.split(event.actor, maxsplit=1)[0]
+    return _DATED, (*window, ("root", root), ("root_colon", root + ":%"), ("root_dash", root + "-%"))
+
+
+_ACTOR_ROOT = re.compile("[:-]")
+
+
+@functools.cache
+def _family_members(families: frozenset[str]) -> tuple[str, ...]:
+    """Every vocabulary commodity of these families (what `related` counts as touching)."""
+    return tuple(sorted(c for c in commodities() if commodity_family(c) in families))
 
 
 def _last_day(start: date, *, whole_year: bool) -> date:
