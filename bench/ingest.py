@@ -164,12 +164,15 @@ class StageClock:
             (DuplicateIndex, "signature", "dedupe signature"),
             (pipeline, "finish_document", "clean (finish, boilerplate)"),
             (StoredDuplicateIndex, "find", "dedupe lookup (store)"),
-            (StoredDuplicateIndex, "add", "dedupe index (store)"),
-            (documents_repo, "find_by_source_and_hash", "stored-input lookup"),
+            (StoredDuplicateIndex, "add_many", "dedupe index (store)"),
+            (documents_repo, "find_source", "stored-input lookup"),
             (documents_repo, "save_document", "store documents+FTS"),
+            (documents_repo, "save_documents", "store documents+FTS"),
             (pipeline, "replace_facts", "store facts"),
             (pipeline, "insert_facts", "store facts"),
+            (pipeline, "insert_facts_of_documents", "store facts"),
             (pipeline, "record_events", "store events"),
+            (pipeline, "record_new_events", "store events"),
             (getattr(pipeline, "_Batch"), "commit", "commits"),  # noqa: B009  # private on purpose; the bench reaches in
             (pipeline, "refresh_statistics", "statistics"),
         ]

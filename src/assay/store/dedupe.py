@@ -11,6 +11,8 @@ key, through an index, so memory stays flat and a new run starts at once however
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,8 @@ _CANDIDATES = select(DocumentRow.id, DocumentRow.minhash).where(
     )
 )
 
+_INSERT_BANDS = insert(DocumentBandRow)
+
 
 class StoredDuplicateIndex:
     """Duplicates among the originals stored so far (this session's uncommitted ones included)."""
@@ -36,18 +40,26 @@ class StoredDuplicateIndex:
         self.session = session
         self.threshold = threshold
 
-    def find(self, text_sha256: str, signature: bytes, exclude: frozenset[int] = frozenset()) -> int | None:
+    def find(
+        self,
+        text_sha256: str,
+        signature: bytes,
+        exclude: frozenset[int] = frozenset(),
+        bands: Sequence[int] | None = None,
+    ) -> int | None:
         """The original this text duplicates, if any. `exclude`: ids not to take as near-duplicates (a
-        source's own earlier version, which its changed text resembles by nature); same text still matches."""
+        source's own earlier version, which its changed text resembles by nature); same text still matches.
+        `bands`: the signature's `band_hashes`, when already computed (a worker does it)."""
         connection = self.session.connection()
         exact = connection.execute(_EXACT, {"digest": text_sha256}).scalars().all()
         if exact:
             return int(min(exact))
-        bands = band_hashes(signature)
+        if bands is None:
+            bands = band_hashes(signature)
         if not bands:
             return None
         best: tuple[float, int] | None = None
-        for doc_id, stored in connection.execute(_CANDIDATES, {"bands": bands}):
+        for doc_id, stored in connection.execute(_CANDIDATES, {"bands": list(bands)}):
             if stored is None or doc_id in exclude:
                 continue
             similarity = signature_similarity(bytes(stored), signature)
@@ -57,8 +69,10 @@ class StoredDuplicateIndex:
 
     def add(self, doc_id: int, signature: bytes) -> None:
         """Index a newly saved original's bands (its exact hash is indexed with the document row)."""
-        bands = sorted(set(band_hashes(signature)))
-        if bands:
-            self.session.connection().execute(
-                insert(DocumentBandRow), [{"band": band, "document_id": doc_id} for band in bands]
-            )
+        self.add_many([(doc_id, band_hashes(signature))])
+
+    def add_many(self, originals: Sequence[tuple[int, Sequence[int]]]) -> None:
+        """Index newly saved originals, each (id, its `band_hashes`), in one statement."""
+        rows = [{"band": band, "document_id": doc_id} for doc_id, bands in originals for band in sorted(set(bands))]
+        if rows:
+            self.session.connection().execute(_INSERT_BANDS, rows)
