@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from assay.clean import CleanError, CleaningContext, ReadDocument, finish_document, read_document
-from assay.clean.dedupe import DuplicateIndex, band_hashes, text_sha256
+from assay.clean.dedupe import DuplicateIndex, band_hashes, signature_similarity, text_sha256
 from assay.extract import EXTRACTOR_VERSION
 from assay.extract.combined import extract_all
 from assay.model import Document, Event, Fact
@@ -390,12 +390,21 @@ class _Run:
         """Queue the analysed document to be written with the others of this batch (`_write_waiting`);
         one that may duplicate a queued one has those written first, so that it finds them."""
         self.progress.document_stage(name, size, "storing")
-        if found.text_sha256 in self.waiting_digests or not self.waiting_bands.isdisjoint(found.bands):
+        if self._may_duplicate_waiting(found):
             self._write_waiting()
         self.waiting.append(_Ready(doc, previous, found))
         self.waiting_digests.add(found.text_sha256)
         self.waiting_bands.update(found.bands)
         self.batch.document_waits()
+
+    def _may_duplicate_waiting(self, found: Analysis) -> bool:
+        """Whether a waiting document has the same text, or one as similar as the index's threshold."""
+        if found.text_sha256 in self.waiting_digests:
+            return True
+        if self.waiting_bands.isdisjoint(found.bands):
+            return False
+        threshold = self.index.threshold
+        return any(signature_similarity(item.found.signature, found.signature) >= threshold for item in self.waiting)
 
     def _write_waiting(self) -> None:
         """Write the queued documents in one savepoint, a few statements for them all; if that fails
@@ -477,7 +486,7 @@ class _Run:
         self._count(item, original, problems)
 
     def _count(self, item: _Ready, original: int | None, problems: list[str]) -> None:
-        """Report a document stored: as a duplicate of `original`, or added (with what its extraction could not store)."""
+        """Report a document stored: a duplicate of `original`, or added (with what its extraction could not store)."""
         doc = item.doc
         problems = [item.found.problem, *problems] if item.found.problem else problems
         if original is not None:
