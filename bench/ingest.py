@@ -173,7 +173,7 @@ class StageClock:
             (pipeline, "insert_facts_of_documents", "store facts"),
             (pipeline, "record_events", "store events"),
             (pipeline, "record_new_events", "store events"),
-            (getattr(pipeline, "_Batch"), "commit", "commits"),  # noqa: B009  # private on purpose; the bench reaches in
+            (getattr(pipeline, "_Batch"), "end_transaction", "commits"),  # noqa: B009  # private on purpose; the bench reaches in
             (pipeline, "refresh_statistics", "statistics"),
         ]
         for owner, attribute, stage in targets:

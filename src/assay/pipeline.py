@@ -213,6 +213,9 @@ class _Batch:
 
     def commit(self) -> None:
         self.before_commit()
+        self.end_transaction()
+
+    def end_transaction(self) -> None:
         self.session.commit()
         self.documents = 0
         self.opened_at = None

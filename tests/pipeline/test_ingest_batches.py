@@ -50,7 +50,7 @@ def _options() -> IngestOptions:
 def _contents(store: Store) -> dict[str, Any]:
     """What an ingest stored, independent of row ids."""
     with store.session() as session:
-        names = dict(session.execute(select(DocumentRow.id, DocumentRow.name)).tuples().all())
+        names: dict[int, str] = {id_: name for id_, name in session.execute(select(DocumentRow.id, DocumentRow.name))}
         documents = sorted(
             (name, names.get(duplicate_of) if duplicate_of else None)
             for name, duplicate_of in session.execute(select(DocumentRow.name, DocumentRow.duplicate_of))
