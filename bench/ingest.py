@@ -163,7 +163,7 @@ class StageClock:
             (pipeline, "extract_events", "extract events"),
             (DuplicateIndex, "signature", "dedupe signature"),
             (pipeline, "finish_document", "clean (finish, boilerplate)"),
-            (StoredDuplicateIndex, "find", "dedupe lookup (store)"),
+            (StoredDuplicateIndex, "find_many", "dedupe lookup (store)"),
             (StoredDuplicateIndex, "add_many", "dedupe index (store)"),
             (documents_repo, "find_source", "stored-input lookup"),
             (documents_repo, "save_document", "store documents+FTS"),

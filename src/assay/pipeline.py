@@ -49,7 +49,7 @@ from assay.sources.budget import time_limit
 from assay.sources.web import redact_userinfo
 from assay.store import documents as repo
 from assay.store.db import Store, refresh_statistics
-from assay.store.dedupe import StoredDuplicateIndex
+from assay.store.dedupe import Lookup, StoredDuplicateIndex
 from assay.store.events import record_events, record_new_events
 from assay.store.facts import insert_facts, insert_facts_of_documents, replace_facts
 from assay.vocab import ancestors, commodities, read_rows
@@ -436,7 +436,7 @@ class _Run:
         """Store the documents (none a duplicate of another), each an original or a duplicate of a
         stored one; returns for each the original it duplicates (or None), and the facts and events
         stored. Raises on any refusal."""
-        originals = [self._original_of(item) for item in ready]
+        originals = self.index.find_many([self._lookup(item) for item in ready])
         new = [
             repo.NewDocument(
                 replace(item.doc, duplicate_of=original) if original is not None else item.doc,
@@ -459,10 +459,11 @@ class _Run:
             self._supersede(session, item.previous, doc_id)
         return originals, facts, events
 
-    def _original_of(self, item: _Ready) -> int | None:
+    @staticmethod
+    def _lookup(item: _Ready) -> Lookup:
+        """What to look the document up by among the stored originals (not its own earlier version)."""
         earlier = frozenset({item.previous.id} if item.previous is not None else ())
-        found = item.found
-        return self.index.find(found.text_sha256, found.signature, exclude=earlier, bands=found.bands)
+        return Lookup(item.found.text_sha256, item.found.signature, earlier, item.found.bands)
 
     def _store_one(self, item: _Ready) -> None:
         """Look the document up among the stored originals and store it, in one savepoint under the
@@ -472,7 +473,7 @@ class _Run:
         problems: list[str] = []
         try:
             with self.batch.document() as session:
-                original = self._original_of(item)
+                [original] = self.index.find_many([self._lookup(item)])
                 digest, signature = found.text_sha256, found.signature
                 if original is not None:
                     repo.save_document(session, replace(doc, duplicate_of=original), digest, signature)
