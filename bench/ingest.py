@@ -157,10 +157,9 @@ class StageClock:
         cannot be sent there, and their time is spent there: docs/CPU-s then counts this process only)."""
         # (owner, attribute, stage): functions the pipeline looks up at call time, so wrapping them times each call
         targets: list[tuple[Any, str, str]] = [
-            # in worker processes (pool, Dask) the first four are not seen: they run there, not here
+            # in worker processes (pool, Dask) the first three are not seen: they run there, not here
             (pipeline, "read_document", "clean (read, format to text)"),
-            (pipeline, "extract_facts", "extract facts"),
-            (pipeline, "extract_events", "extract events"),
+            (pipeline, "extract", "extract facts+events"),
             (DuplicateIndex, "signature", "dedupe signature"),
             (pipeline, "finish_document", "clean (finish, boilerplate)"),
             (StoredDuplicateIndex, "find_many", "dedupe lookup (store)"),
@@ -177,7 +176,7 @@ class StageClock:
             (pipeline, "refresh_statistics", "statistics"),
         ]
         for owner, attribute, stage in targets:
-            if in_workers and attribute in ("read_document", "extract_facts", "extract_events", "signature"):
+            if in_workers and attribute in ("read_document", "extract", "signature"):
                 continue
             setattr(owner, attribute, self.wrap(stage, getattr(owner, attribute)))
 
