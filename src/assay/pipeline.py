@@ -11,8 +11,10 @@ budget of SourceOptions.budget (bytes, elements, seconds); one over it is a fail
 Staged: each document's costly work (`read_document`, `analyse`) runs on an executor (this process,
 a process pool, or a Dask cluster: assay.distributed); the rest, and every write, in this process.
 Crash-safe: documents are committed in small batches (every COMMIT_EVERY_DOCUMENTS documents or
-COMMIT_EVERY_SECONDS, whichever comes first), each document's writes in a savepoint of its own, so
-a killed run loses at most the last half second of work and a re-run finishes the job.
+COMMIT_EVERY_SECONDS, whichever comes first), so a killed run loses at most the last half second of
+work and a re-run finishes the job. A batch's new documents are written together just before it
+commits (a few statements for them all, in one savepoint); if the store refuses any of it, they are
+written again one savepoint each, so a failing document loses nothing of the others.
 """
 
 from __future__ import annotations
@@ -181,8 +183,9 @@ def reextract(
 
 
 class _Batch:
-    """A transaction several documents share, each writing in a savepoint of its own (`document()`) so
-    that one failing is rolled back alone; committed every few documents or a fraction of a second."""
+    """A transaction several documents share, written in savepoints (`document()`) so that a failing
+    write is rolled back alone; committed every few documents or a fraction of a second, after
+    `before_commit` wrote the documents waiting to be written."""
 
     def __init__(self, store: Store) -> None:
         self.session = store.write_session()
@@ -237,10 +240,11 @@ class _Run:
     a Dask cluster), each within what is left of the document's time budget, while this process
     keeps what needs the whole run: the cleaning context, the duplicate index in the store and the
     writes. Results are taken in the order inputs were given, so every executor gives the same
-    store. A document is written once, whole (document, facts, events) in a savepoint, after its
-    duplicate lookup in the same transaction: under the write lock, so originals that concurrent
-    processes stored meanwhile are seen. Lookups before that read through their own session
-    (`reader`), so the write lock is taken only to write.
+    store. An analysed document waits (`waiting`) until the batch commits; then the waiting ones are
+    written whole (documents, facts, events) in one savepoint, after their duplicate lookup in the
+    same transaction: under the write lock, so originals that concurrent processes stored meanwhile
+    are seen. One that may duplicate a waiting one has those written first, so it finds them. Lookups
+    before that read through their own session (`reader`), so the write lock is taken only to write.
     """
 
     def __init__(self, options: IngestOptions, store: Store) -> None:
