@@ -157,24 +157,26 @@ class StageClock:
         cannot be sent there, and their time is spent there: docs/CPU-s then counts this process only)."""
         # (owner, attribute, stage): functions the pipeline looks up at call time, so wrapping them times each call
         targets: list[tuple[Any, str, str]] = [
-            # in worker processes (pool, Dask) the first four are not seen: they run there, not here
+            # in worker processes (pool, Dask) the first three are not seen: they run there, not here
             (pipeline, "read_document", "clean (read, format to text)"),
-            (pipeline, "extract_facts", "extract facts"),
-            (pipeline, "extract_events", "extract events"),
+            (pipeline, "extract", "extract facts+events"),
             (DuplicateIndex, "signature", "dedupe signature"),
             (pipeline, "finish_document", "clean (finish, boilerplate)"),
-            (StoredDuplicateIndex, "find", "dedupe lookup (store)"),
-            (StoredDuplicateIndex, "add", "dedupe index (store)"),
-            (documents_repo, "find_by_source_and_hash", "stored-input lookup"),
+            (StoredDuplicateIndex, "find_many", "dedupe lookup (store)"),
+            (StoredDuplicateIndex, "add_many", "dedupe index (store)"),
+            (documents_repo, "find_source", "stored-input lookup"),
             (documents_repo, "save_document", "store documents+FTS"),
+            (documents_repo, "save_documents", "store documents+FTS"),
             (pipeline, "replace_facts", "store facts"),
             (pipeline, "insert_facts", "store facts"),
+            (pipeline, "insert_facts_of_documents", "store facts"),
             (pipeline, "record_events", "store events"),
-            (getattr(pipeline, "_Batch"), "commit", "commits"),  # noqa: B009  # private on purpose; the bench reaches in
+            (pipeline, "record_new_events", "store events"),
+            (getattr(pipeline, "_Batch"), "end_transaction", "commits"),  # noqa: B009  # private on purpose; the bench reaches in
             (pipeline, "refresh_statistics", "statistics"),
         ]
         for owner, attribute, stage in targets:
-            if in_workers and attribute in ("read_document", "extract_facts", "extract_events", "signature"):
+            if in_workers and attribute in ("read_document", "extract", "signature"):
                 continue
             setattr(owner, attribute, self.wrap(stage, getattr(owner, attribute)))
 

@@ -11,8 +11,10 @@ budget of SourceOptions.budget (bytes, elements, seconds); one over it is a fail
 Staged: each document's costly work (`read_document`, `analyse`) runs on an executor (this process,
 a process pool, or a Dask cluster: assay.distributed); the rest, and every write, in this process.
 Crash-safe: documents are committed in small batches (every COMMIT_EVERY_DOCUMENTS documents or
-COMMIT_EVERY_SECONDS, whichever comes first), each document's writes in a savepoint of its own, so
-a killed run loses at most the last half second of work and a re-run finishes the job.
+COMMIT_EVERY_SECONDS, whichever comes first), so a killed run loses at most the last half second of
+work and a re-run finishes the job. A batch's new documents are written together just before it
+commits (a few statements for them all, in one savepoint); if the store refuses any of it, they are
+written again one savepoint each, so a failing document loses nothing of the others.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from assay.clean import CleanError, CleaningContext, ReadDocument, finish_document, read_document
-from assay.clean.dedupe import DuplicateIndex, text_sha256
+from assay.clean.dedupe import DuplicateIndex, band_hashes, signature_similarity, text_sha256
 from assay.extract import EXTRACTOR_VERSION
 from assay.extract.combined import extract_all
 from assay.model import Document, Event, Fact
@@ -49,15 +51,15 @@ from assay.sources.budget import time_limit
 from assay.sources.web import redact_userinfo
 from assay.store import documents as repo
 from assay.store.db import Store, refresh_statistics
-from assay.store.dedupe import StoredDuplicateIndex
-from assay.store.events import record_events
-from assay.store.facts import insert_facts, replace_facts
+from assay.store.dedupe import Lookup, StoredDuplicateIndex
+from assay.store.events import record_events, record_new_events
+from assay.store.facts import insert_facts, insert_facts_of_documents, replace_facts
 from assay.vocab import ancestors, commodities, read_rows
 from assay.workers import end_with_parent
 
 _T = TypeVar("_T")
 # A commit (WAL write, FTS segment flush) costs as much as storing a few documents; a batch shares it.
-COMMIT_EVERY_DOCUMENTS = 20
+COMMIT_EVERY_DOCUMENTS = 50
 COMMIT_EVERY_SECONDS = 0.5
 IN_FLIGHT_PER_WORKER = 4  # documents queued per worker process before the parent waits
 # a later stage of a document gets what the earlier ones left of its time budget, at least this
@@ -181,13 +183,15 @@ def reextract(
 
 
 class _Batch:
-    """A transaction several documents share, each writing in a savepoint of its own (`document()`) so
-    that one failing is rolled back alone; committed every few documents or a fraction of a second."""
+    """A transaction several documents share, written in savepoints (`document()`) so that a failing
+    write is rolled back alone; committed every few documents or a fraction of a second, after
+    `before_commit` wrote the documents waiting to be written."""
 
     def __init__(self, store: Store) -> None:
         self.session = store.write_session()
         self.documents = 0
         self.opened_at: float | None = None
+        self.before_commit: Callable[[], None] = lambda: None  # writes what waits to be written
 
     @contextmanager
     def document(self) -> Iterator[Session]:
@@ -196,8 +200,13 @@ class _Batch:
         with self.session.begin_nested():
             yield self.session
 
+    def document_waits(self) -> None:
+        """A document waits to be written (`before_commit` writes it): the batch is open from now on."""
+        if self.opened_at is None:
+            self.opened_at = time.monotonic()
+
     def done_one(self) -> None:
-        if not self.session.in_transaction():
+        if not self.session.in_transaction() and self.opened_at is None:
             return
         if self.opened_at is None:  # only lookups so far, yet on SQLite they hold the write lock too
             self.opened_at = time.monotonic()
@@ -206,6 +215,10 @@ class _Batch:
             self.commit()
 
     def commit(self) -> None:
+        self.before_commit()
+        self.end_transaction()
+
+    def end_transaction(self) -> None:
         self.session.commit()
         self.documents = 0
         self.opened_at = None
@@ -213,8 +226,7 @@ class _Batch:
     def close(self) -> None:
         """Commit the documents finished so far (each whole, thanks to its savepoint), then release the session."""
         try:
-            if self.session.in_transaction():
-                self.commit()
+            self.commit()
         except SQLAlchemyError:
             self.session.rollback()
         finally:
@@ -228,10 +240,11 @@ class _Run:
     a Dask cluster), each within what is left of the document's time budget, while this process
     keeps what needs the whole run: the cleaning context, the duplicate index in the store and the
     writes. Results are taken in the order inputs were given, so every executor gives the same
-    store. A document is written once, whole (document, facts, events) in a savepoint, after its
-    duplicate lookup in the same transaction: under the write lock, so originals that concurrent
-    processes stored meanwhile are seen. Lookups before that read through their own session
-    (`reader`), so the write lock is taken only to write.
+    store. An analysed document waits (`waiting`) until the batch commits; then the waiting ones are
+    written whole (documents, facts, events) in one savepoint, after their duplicate lookup in the
+    same transaction: under the write lock, so originals that concurrent processes stored meanwhile
+    are seen. One that may duplicate a waiting one has those written first, so it finds them. Lookups
+    before that read through their own session (`reader`), so the write lock is taken only to write.
     """
 
     def __init__(self, options: IngestOptions, store: Store) -> None:
@@ -240,7 +253,12 @@ class _Run:
         self.report = IngestReport()
         self.context = CleaningContext(budget=options.sources.budget)
         self.batch = _Batch(store)
+        self.batch.before_commit = self._write_waiting
         self.index = StoredDuplicateIndex(self.batch.session)
+        # analysed new documents not yet written: written together before the batch commits
+        self.waiting: list[_Ready] = []
+        self.waiting_digests: set[str] = set()
+        self.waiting_bands: set[int] = set()
         # an in-memory database has one connection for everything: there the batch's session reads
         shared = isinstance(store.engine.pool, StaticPool)
         self.reader = self.batch.session if shared else store.session()
@@ -282,13 +300,14 @@ class _Run:
     def fail(self, source: str, reason: str) -> None:
         source, reason = redact_userinfo(source), _redact_in_text(reason)
         self.report.failures.append((source, reason))
+        self._write_waiting()
         with self.batch.document() as session:
             repo.record_failure(session, source, reason)
 
     def finish(self) -> None:
         while self.pending:
             self._collect_oldest()
-        self.batch.commit()
+        self.batch.commit()  # writes what waits first
 
     def close(self) -> None:
         if self.own_executor is not None:
@@ -344,6 +363,7 @@ class _Run:
         """An input already stored: re-extract it if the extractor changed (or `force`), else skip it. An
         earlier version whose content came back (the source reverted) becomes the current version again."""
         if stored.superseded_by is not None:
+            self._write_waiting()
             with self.batch.document() as session:
                 repo.make_current(session, stored.id, stored.source)
             self.report.new_versions += 1
@@ -364,6 +384,7 @@ class _Run:
         self._submit(extract_within, (doc, self.budget.max_seconds), source, then, "re-extraction")
 
     def _reextracted(self, doc_id: int, source: str, extraction: Extraction) -> None:
+        self._write_waiting()
         with self.batch.document() as session:
             problems = self._write_extraction(session, doc_id, extraction)
         self.report.reextracted += 1
@@ -373,36 +394,116 @@ class _Run:
     def _analysed(
         self, doc: Document, previous: repo.DocumentSummary | None, name: str, size: int, found: Analysis
     ) -> None:
+        """Queue the analysed document to be written with the others of this batch (`_write_waiting`);
+        one that may duplicate a queued one has those written first, so that it finds them."""
+        self.progress.document_stage(name, size, "storing")
+        if self._may_duplicate_waiting(found):
+            self._write_waiting()
+        self.waiting.append(_Ready(doc, previous, found))
+        self.waiting_digests.add(found.text_sha256)
+        self.waiting_bands.update(found.bands)
+        self.batch.document_waits()
+
+    def _may_duplicate_waiting(self, found: Analysis) -> bool:
+        """Whether a waiting document has the same text, or one as similar as the index's threshold."""
+        if found.text_sha256 in self.waiting_digests:
+            return True
+        if self.waiting_bands.isdisjoint(found.bands):
+            return False
+        threshold = self.index.threshold
+        return any(signature_similarity(item.found.signature, found.signature) >= threshold for item in self.waiting)
+
+    def _write_waiting(self) -> None:
+        """Write the queued documents in one savepoint, a few statements for them all; if that fails
+        (a fact or event the store refuses, an input another process stored meanwhile), in one
+        savepoint each, so that a failing document loses nothing of the others."""
+        ready, self.waiting = self.waiting, []
+        self.waiting_digests.clear()
+        self.waiting_bands.clear()
+        if len(ready) > 1:
+            try:
+                with self.batch.document() as session:
+                    outcomes = self._store_together(session, ready)
+            except (IntegrityError, ValueError):
+                pass  # rolled back to the savepoint: nothing of these documents is stored
+            else:
+                originals, facts, events = outcomes
+                self.report.facts += facts
+                self.report.events += events
+                for item, original in zip(ready, originals, strict=True):
+                    self._count(item, original, [])
+                return
+        for item in ready:
+            self._store_one(item)
+
+    def _store_together(self, session: Session, ready: Sequence[_Ready]) -> tuple[list[int | None], int, int]:
+        """Store the documents (none a duplicate of another), each an original or a duplicate of a
+        stored one; returns for each the original it duplicates (or None), and the facts and events
+        stored. Raises on any refusal."""
+        originals = self.index.find_many([self._lookup(item) for item in ready])
+        new = [
+            repo.NewDocument(
+                replace(item.doc, duplicate_of=original) if original is not None else item.doc,
+                item.found.text_sha256,
+                item.found.signature,
+                () if original is not None else item.families,
+                EXTRACTOR_VERSION if original is None and item.found.extraction is not None else None,
+            )
+            for item, original in zip(ready, originals, strict=True)
+        ]
+        ids = repo.save_documents(session, new)
+        kept = [
+            (doc_id, item) for doc_id, item, original in zip(ids, ready, originals, strict=True) if original is None
+        ]
+        self.index.add_many([(doc_id, item.found.bands) for doc_id, item in kept])
+        extracted = [(doc_id, item.found.extraction) for doc_id, item in kept if item.found.extraction is not None]
+        facts = insert_facts_of_documents(session, [(doc_id, extraction.facts) for doc_id, extraction in extracted])
+        events = record_new_events(session, [(doc_id, extraction.events) for doc_id, extraction in extracted])
+        for doc_id, item in kept:
+            self._supersede(session, item.previous, doc_id)
+        return originals, facts, events
+
+    @staticmethod
+    def _lookup(item: _Ready) -> Lookup:
+        """What to look the document up by among the stored originals (not its own earlier version)."""
+        earlier = frozenset({item.previous.id} if item.previous is not None else ())
+        return Lookup(item.found.text_sha256, item.found.signature, earlier, item.found.bands)
+
+    def _store_one(self, item: _Ready) -> None:
         """Look the document up among the stored originals and store it, in one savepoint under the
         write lock: an original that another process stored meanwhile is found, as one run would."""
-        self.progress.document_stage(name, size, "storing")
+        doc, previous, found = item.doc, item.previous, item.found
         extraction = found.extraction
-        problems = [found.problem] if found.problem else []
-        families = extraction.families if extraction else keyword_families(doc.title, doc.clean_text)
-        earlier = frozenset({previous.id} if previous is not None else ())
-        digest, signature = found.text_sha256, found.signature
+        problems: list[str] = []
         try:
             with self.batch.document() as session:
-                original = self.index.find(digest, signature, exclude=earlier)
+                [original] = self.index.find_many([self._lookup(item)])
+                digest, signature = found.text_sha256, found.signature
                 if original is not None:
                     repo.save_document(session, replace(doc, duplicate_of=original), digest, signature)
                 else:
                     version = EXTRACTOR_VERSION if extraction is not None else None
-                    doc_id = repo.save_document(session, doc, digest, signature, families, extracted_with=version)
-                    self.index.add(doc_id, signature)
+                    doc_id = repo.save_document(session, doc, digest, signature, item.families, extracted_with=version)
+                    self.index.add_many([(doc_id, found.bands)])
                     if extraction is not None:
                         problems.extend(self._write_extraction(session, doc_id, extraction, new=True))
                     self._supersede(session, previous, doc_id)
         except IntegrityError as exc:
             self._stored_meanwhile(doc, exc)
             return
+        self._count(item, original, problems)
+
+    def _count(self, item: _Ready, original: int | None, problems: list[str]) -> None:
+        """Report a document stored: a duplicate of `original`, or added (with what its extraction could not store)."""
+        doc = item.doc
+        problems = [item.found.problem, *problems] if item.found.problem else problems
         if original is not None:
             self.report.duplicates += 1
             return
         self.report.added += 1
         self.report.by_lang[doc.lang or "unknown"] += 1
         self.report.by_source[doc.source_name or "unknown"] += 1
-        self.report.by_family.update(families or ("none",))
+        self.report.by_family.update(item.families or ("none",))
         for problem in problems:
             self.fail(doc.source, problem)
 
@@ -470,6 +571,20 @@ class _Run:
 
 
 @dataclass(frozen=True)
+class _Ready:
+    """An analysed document waiting to be written, and the earlier version of its source it supersedes."""
+
+    doc: Document
+    previous: repo.DocumentSummary | None
+    found: Analysis
+
+    @functools.cached_property
+    def families(self) -> tuple[str, ...]:
+        extraction = self.found.extraction
+        return extraction.families if extraction else keyword_families(self.doc.title, self.doc.clean_text)
+
+
+@dataclass(frozen=True)
 class _Pending:
     future: Future[Any]
     source: str  # the input, as failures name it
@@ -497,6 +612,7 @@ class Analysis:
     signature: bytes
     extraction: Extraction | None
     problem: str | None  # why extraction failed, if it did
+    bands: tuple[int, ...] = ()  # the signature's LSH band keys (clean.dedupe.band_hashes)
 
 
 @dataclass(frozen=True)
@@ -544,7 +660,8 @@ def analyse(doc: Document, with_extraction: bool) -> Analysis:
             extraction = extract(doc)
         except Exception as exc:  # a rule bug must not stop the run; the input is reported
             problem = f"extraction failed: {type(exc).__name__}: {exc}"
-    return Analysis(text_sha256(doc.clean_text), _signer().signature(doc.clean_text), extraction, problem)
+    signature = _signer().signature(doc.clean_text)
+    return Analysis(text_sha256(doc.clean_text), signature, extraction, problem, tuple(band_hashes(signature)))
 
 
 @cache

@@ -11,6 +11,9 @@ key, through an index, so memory stays flat and a new run starts at once however
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
@@ -19,14 +22,27 @@ from assay.store.schema import DocumentBandRow, DocumentRow
 
 # No ORDER BY ... LIMIT: PostgreSQL would then walk the primary key in order instead of using the
 # hash index; the few rows found are compared here.
-_EXACT = select(DocumentRow.id).where(
-    DocumentRow.text_sha256 == bindparam("digest"), DocumentRow.duplicate_of.is_(None)
+_EXACT_MANY = select(DocumentRow.text_sha256, DocumentRow.id).where(
+    DocumentRow.text_sha256.in_(bindparam("digests", expanding=True)), DocumentRow.duplicate_of.is_(None)
 )
-_CANDIDATES = select(DocumentRow.id, DocumentRow.minhash).where(
-    DocumentRow.id.in_(
-        select(DocumentBandRow.document_id).where(DocumentBandRow.band.in_(bindparam("bands", expanding=True)))
-    )
+_CANDIDATES_MANY = (
+    select(DocumentBandRow.band, DocumentRow.id, DocumentRow.minhash)
+    .join(DocumentRow, DocumentRow.id == DocumentBandRow.document_id)
+    .where(DocumentBandRow.band.in_(bindparam("bands", expanding=True)))
 )
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One text `StoredDuplicateIndex.find_many` looks for (`find`'s arguments)."""
+
+    text_sha256: str
+    signature: bytes
+    exclude: frozenset[int] = frozenset()
+    bands: Sequence[int] | None = None
+
+
+_INSERT_BANDS = insert(DocumentBandRow)
 
 
 class StoredDuplicateIndex:
@@ -36,29 +52,62 @@ class StoredDuplicateIndex:
         self.session = session
         self.threshold = threshold
 
-    def find(self, text_sha256: str, signature: bytes, exclude: frozenset[int] = frozenset()) -> int | None:
+    def find(
+        self,
+        text_sha256: str,
+        signature: bytes,
+        exclude: frozenset[int] = frozenset(),
+        bands: Sequence[int] | None = None,
+    ) -> int | None:
         """The original this text duplicates, if any. `exclude`: ids not to take as near-duplicates (a
-        source's own earlier version, which its changed text resembles by nature); same text still matches."""
+        source's own earlier version, which its changed text resembles by nature); same text still matches.
+        `bands`: the signature's `band_hashes`, when already computed (a worker does it)."""
+        return self.find_many([Lookup(text_sha256, signature, exclude, bands)])[0]
+
+    def find_many(self, lookups: Sequence[Lookup]) -> list[int | None]:
+        """`find` for several texts in two statements: the original each duplicates, if any, among
+        those stored (not among each other)."""
         connection = self.session.connection()
-        exact = connection.execute(_EXACT, {"digest": text_sha256}).scalars().all()
-        if exact:
-            return int(min(exact))
-        bands = band_hashes(signature)
-        if not bands:
-            return None
-        best: tuple[float, int] | None = None
-        for doc_id, stored in connection.execute(_CANDIDATES, {"bands": bands}):
-            if stored is None or doc_id in exclude:
+        digests = sorted({lookup.text_sha256 for lookup in lookups})
+        exact: dict[str, int] = {}
+        for digest, doc_id in connection.execute(_EXACT_MANY, {"digests": digests}):
+            exact[digest] = min(doc_id, exact.get(digest, doc_id))
+        bands_of = [
+            ()
+            if lookup.text_sha256 in exact
+            else (lookup.bands if lookup.bands is not None else band_hashes(lookup.signature))
+            for lookup in lookups
+        ]
+        wanted = sorted({band for bands in bands_of for band in bands})
+        stored: dict[int, list[tuple[int, bytes | None]]] = {}
+        if wanted:
+            for band, doc_id, minhash in connection.execute(_CANDIDATES_MANY, {"bands": wanted}):
+                stored.setdefault(band, []).append((doc_id, minhash))
+        found: list[int | None] = []
+        for lookup, bands in zip(lookups, bands_of, strict=True):
+            if lookup.text_sha256 in exact:
+                found.append(exact[lookup.text_sha256])
                 continue
-            similarity = signature_similarity(bytes(stored), signature)
+            candidates = {doc_id: minhash for band in bands for doc_id, minhash in stored.get(band, ())}
+            found.append(self._most_similar(candidates, lookup))
+        return found
+
+    def _most_similar(self, candidates: dict[int, bytes | None], lookup: Lookup) -> int | None:
+        best: tuple[float, int] | None = None
+        for doc_id, minhash in candidates.items():
+            if minhash is None or doc_id in lookup.exclude:
+                continue
+            similarity = signature_similarity(bytes(minhash), lookup.signature)
             if similarity >= self.threshold and (best is None or (similarity, -doc_id) > (best[0], -best[1])):
                 best = (similarity, doc_id)  # on a tie, the oldest
         return best[1] if best else None
 
     def add(self, doc_id: int, signature: bytes) -> None:
         """Index a newly saved original's bands (its exact hash is indexed with the document row)."""
-        bands = sorted(set(band_hashes(signature)))
-        if bands:
-            self.session.connection().execute(
-                insert(DocumentBandRow), [{"band": band, "document_id": doc_id} for band in bands]
-            )
+        self.add_many([(doc_id, band_hashes(signature))])
+
+    def add_many(self, originals: Sequence[tuple[int, Sequence[int]]]) -> None:
+        """Index newly saved originals, each (id, its `band_hashes`), in one statement."""
+        rows = [{"band": band, "document_id": doc_id} for doc_id, bands in originals for band in sorted(set(bands))]
+        if rows:
+            self.session.connection().execute(_INSERT_BANDS, rows)

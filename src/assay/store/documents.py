@@ -39,6 +39,7 @@ SUMMARY_COLUMNS = (
 # (and its cache key) from literal values cost more than the database work. They run on the session's
 # connection: Core, without the ORM's unit of work and result machinery.
 _INSERT_DOCUMENT = insert(DocumentRow).returning(DocumentRow.id)
+_INSERT_DOCUMENTS = insert(DocumentRow).returning(DocumentRow.id, DocumentRow.source, DocumentRow.raw_sha256)
 _BY_SOURCE_AND_HASH = select(*SUMMARY_COLUMNS).where(
     DocumentRow.source == bindparam("source"), DocumentRow.raw_sha256 == bindparam("raw_sha256")
 )
@@ -125,13 +126,40 @@ def save_document(
     extracted_with: str | None = None,
 ) -> int:
     """Insert a document and return its id (not committed)."""
-    values = dict(
+    values = _document_values(NewDocument(doc, text_sha256, minhash, tuple(commodity_families), extracted_with))
+    return int(session.connection().execute(_INSERT_DOCUMENT, values).scalar_one())
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """What `save_documents` stores of one document: `save_document`'s arguments."""
+
+    doc: Document
+    text_sha256: str
+    minhash: bytes | None = None
+    commodity_families: tuple[str, ...] = ()
+    extracted_with: str | None = None
+
+
+def save_documents(session: Session, new: Sequence[NewDocument]) -> list[int]:
+    """Insert several documents in one statement; returns their ids, in the order given (not committed)."""
+    if not new:
+        return []
+    # the ids come back in no promised order: each is matched by its unique (source, raw bytes)
+    returned = session.connection().execute(_INSERT_DOCUMENTS, [_document_values(item) for item in new])
+    ids = {(source, raw): int(id_) for id_, source, raw in returned}
+    return [ids[(item.doc.source, item.doc.raw_sha256)] for item in new]
+
+
+def _document_values(new: NewDocument) -> dict[str, Any]:
+    doc = new.doc
+    return dict(
         name=doc.name[:300],
         source=doc.source,
         url=doc.url,
         source_name=doc.source_name,
         raw_sha256=doc.raw_sha256,
-        text_sha256=text_sha256,
+        text_sha256=new.text_sha256,
         fetched_at=_naive_utc(doc.fetched_at or datetime.now(UTC)),
         title=doc.title,
         lang=doc.lang,
@@ -140,12 +168,11 @@ def save_document(
         raw_text=_storable(doc.raw_text),
         clean_text=_storable(doc.clean_text),
         cleaning_steps=list(doc.cleaning_steps),
-        commodity_families=list(commodity_families),
+        commodity_families=list(new.commodity_families),
         duplicate_of=doc.duplicate_of,
-        minhash=minhash,
-        extracted_with=extracted_with,
+        minhash=new.minhash,
+        extracted_with=new.extracted_with,
     )
-    return int(session.connection().execute(_INSERT_DOCUMENT, values).scalar_one())
 
 
 def mark_extracted(session: Session, document_id: int, extracted_with: str, commodity_families: Sequence[str]) -> None:

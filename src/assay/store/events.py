@@ -15,12 +15,27 @@ is dropped.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from assay.extract.events.dates import dates_compatible, month_start
@@ -128,7 +143,7 @@ def _month(value: str | None) -> str | None:
     return value[:7] if value else None
 
 
-def _same_event(row: EventRow, event: Event) -> bool:
+def _same_event(row: _Candidate, event: Event) -> bool:
     if row.date is None and event.date is None:
         # without a date to tie them, two reports are one event only when actor and a commodity are the same
         return (
@@ -153,56 +168,137 @@ def _validate(document_id: int, event: Event) -> None:
         raise EventStoreError(f"document {document_id}: event {event.type!r} has an unreadable date {event.date!r}")
 
 
-# Built once with bound parameters: per document, statements of a varying shape cost more to compile
-# than to run. Both read through ix_events_type_start_actor.
-_DATED = select(EventRow).where(
-    EventRow.type.in_(bindparam("types", expanding=True)),
-    EventRow.date_start.in_(bindparam("days", expanding=True)),
+# The stored events a batch of reports may join are read in a few statements of a fixed shape (built
+# once, with bound parameters: statements of a varying shape cost more to compile than to run): each
+# a UNION ALL of LOOKUPS_PER_STATEMENT lookups (the last repeated to fill it), as plain rows. A dated
+# lookup reads two ranges of ix_events_type_start_actor (its month or year, and its year's first
+# day) and keeps the events of an actor that can agree (the same root, e.g. `CN` of `CN-LN:Anshan`,
+# or a vague one); an undated lookup reads its type's undated events of its actor.
+LOOKUPS_PER_STATEMENT = 16
+_DATED, _UNDATED = "dated", "undated"
+_CANDIDATE_COLUMNS = (
+    EventRow.id,
+    EventRow.key,
+    EventRow.type,
+    EventRow.actor,
+    EventRow.date,
+    EventRow.date_start,
+    EventRow.commodities,
+    EventRow.geo,
+    EventRow.stance,
 )
-_UNDATED = select(EventRow).where(
-    EventRow.type.in_(bindparam("types", expanding=True)),
-    EventRow.date_start.is_(None),
-    EventRow.actor.in_(bindparam("actors", expanding=True)),
-)
+
+
+def _lookup_parts(kind: str, n: int) -> list[Any]:
+    """The SELECTs of lookup `n` (its parameters are named `l{n}_...`)."""
+
+    def param(name: str) -> Any:
+        return bindparam(f"l{n}_{name}")
+
+    of_type = select(*_CANDIDATE_COLUMNS).where(EventRow.type == param("type"))
+    if kind == _UNDATED:
+        return [of_type.where(EventRow.date_start.is_(None), EventRow.actor == param("actor"))]
+    agreeing = or_(
+        bindparam(f"l{n}_any_actor", type_=Boolean),
+        EventRow.actor == param("root"),
+        EventRow.actor.like(param("root_colon")),
+        EventRow.actor.like(param("root_dash")),
+        EventRow.actor.in_(sorted(_VAGUE_ACTORS)),
+    )
+    # UNION ALL, not OR: each part reads its own index range (with an OR, SQLite reads every event of the type)
+    in_window = EventRow.date_start.between(param("first"), param("last"))
+    return [
+        of_type.where(in_window, agreeing),
+        of_type.where(EventRow.date_start == param("year"), agreeing),
+    ]
+
+
+@functools.cache
+def _lookups_statement(kind: str) -> Any:
+    parts = [part for n in range(LOOKUPS_PER_STATEMENT) for part in _lookup_parts(kind, n)]
+    return union_all(*parts)
+
+
 _KEYS = select(EventRow.key).where(EventRow.key.in_(bindparam("keys", expanding=True)))
 _IDS_OF_KEYS = select(EventRow.key, EventRow.id).where(EventRow.key.in_(bindparam("keys", expanding=True)))
 # inserted with Core on the session's connection: no unit of work for rows written once
 _INSERT_EVENTS = insert(_EVENTS)
 _INSERT_EVENT_COMMODITIES = insert(_EVENT_COMMODITIES)
 _INSERT_MENTIONS = insert(_MENTIONS)
+_UPDATE_EVENT = (
+    update(_EVENTS)
+    .where(_EVENTS.c.id == bindparam("event_id"))
+    .values(
+        actor=bindparam("new_actor"),
+        date=bindparam("new_date"),
+        date_start=bindparam("new_date_start"),
+        commodities=bindparam("new_commodities", type_=_EVENTS.c.commodities.type),
+    )
+)
 
 
-def _candidates(session: Session, events: Sequence[Event]) -> list[EventRow]:
-    """The stored events one of `events` could be about, in two queries whose cost follows the events
-    of those types and months, not the store: for dated reports, their types' events that start on a
-    day of their month (of their year, for a date less precise than a month) or on the first day a
-    prefix of their date covers (`2025` for `2025-04-09`); for undated reports, their types' undated
-    events of the same actors. `_find_event` picks among them."""
-    dated_types: set[str] = set()
-    days: set[date] = set()
-    undated_types: set[str] = set()
-    actors: set[str] = set()
-    for event in events:
-        if event.date is None:
-            undated_types.add(event.type)
-            actors.add(event.actor)
-            continue
-        month = _month(event.date)
-        start = month_start(month)
-        if month is None or start is None:
-            continue  # refused by _validate already
-        dated_types.add(event.type)
-        last = _last_day(start, whole_year=len(month) != MONTH_CHARS or not month[5:].isdigit())
-        days.update(date.fromordinal(day) for day in range(start.toordinal(), last.toordinal() + 1))
-        days.update(d for d in (month_start(month[:cut]) for cut in range(YEAR_CHARS, len(month))) if d is not None)
-    found: dict[int, EventRow] = {}
-    if dated_types:
-        parameters = {"types": sorted(dated_types), "days": sorted(days)}
-        found.update((row.id, row) for row in session.scalars(_DATED, parameters))
-    if undated_types:
-        parameters = {"types": sorted(undated_types), "actors": sorted(actors)}
-        found.update((row.id, row) for row in session.scalars(_UNDATED, parameters))
+def _candidates(session: Session, events: Sequence[Event]) -> list[_Candidate]:
+    """The stored events one of `events` could be about, oldest first: for a dated report, its
+    type's events that start within its month (its year, for a date less precise than a month) or
+    on its year's first day (`2025` for `2025-04-09`), of an actor that can agree with its own; for
+    an undated report, its type's undated events of its actor. The cost follows the events a report
+    may join, not the store nor the month's events of other actors. `_find_event` picks among them."""
+    lookups: dict[str, list[tuple[tuple[str, Any], ...]]] = {_DATED: [], _UNDATED: []}
+    for kind, parameters in sorted({_lookup(event) for event in events}, key=str):
+        lookups[kind].append(parameters)
+    found: dict[int, _Candidate] = {}
+    connection = session.connection()
+    for kind, all_parameters in lookups.items():
+        for first in range(0, len(all_parameters), LOOKUPS_PER_STATEMENT):
+            chunk = all_parameters[first : first + LOOKUPS_PER_STATEMENT]
+            chunk += [chunk[-1]] * (LOOKUPS_PER_STATEMENT - len(chunk))
+            bound = {f"l{n}_{name}": value for n, parameters in enumerate(chunk) for name, value in parameters}
+            for row in connection.execute(_lookups_statement(kind), bound):
+                if row.id not in found:
+                    found[row.id] = _Candidate(*row)
     return [found[event_id] for event_id in sorted(found)]
+
+
+def _lookup(event: Event) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """The kind and parameters (hashable, so that reports of one event share a lookup) of `_candidates`."""
+    if event.date is None:
+        return _UNDATED, (("actor", event.actor), ("type", event.type))
+    month = _month(event.date)
+    start = month_start(month)
+    assert month is not None and start is not None  # _validate refused any other
+    last = _last_day(start, whole_year=len(month) != MONTH_CHARS or not month[5:].isdigit())
+    root = _ACTOR_ROOT.split(event.actor, maxsplit=1)[0]
+    return _DATED, (
+        ("any_actor", event.actor in _VAGUE_ACTORS),
+        ("first", start),
+        ("last", last),
+        ("root", root),
+        ("root_colon", root + ":%"),
+        ("root_dash", root + "-%"),
+        ("type", event.type),
+        ("year", date(start.year, 1, 1)),
+    )
+
+
+@dataclass
+class _Candidate:
+    """An event as merging sees it: a stored one (`id` set), or one new in this batch; `changed`
+    when a report made it more precise (`added`: commodities a stored one gained)."""
+
+    id: int | None
+    key: str
+    type: str
+    actor: str
+    date: str | None
+    date_start: dt.date | None
+    commodities: list[str]
+    geo: str | None
+    stance: str
+    changed: bool = False
+    added: list[str] = field(default_factory=list)
+
+
+_ACTOR_ROOT = re.compile("[:-]")
 
 
 def _last_day(start: date, *, whole_year: bool) -> date:
@@ -221,7 +317,7 @@ def _taken_keys(session: Session, events: Sequence[Event]) -> set[str]:
     return taken
 
 
-def _find_event(rows: Sequence[EventRow], event: Event) -> EventRow | None:
+def _find_event(rows: Sequence[_Candidate], event: Event) -> _Candidate | None:
     """The event this report is about among `rows` (oldest first), if any (see the module docstring
     for "same")."""
     matches = [
@@ -237,14 +333,15 @@ def _find_event(rows: Sequence[EventRow], event: Event) -> EventRow | None:
     return min(enumerate(matches), key=lambda m: (m[1].actor != event.actor, m[1].date != event.date, m[0]))[1]
 
 
-def _new_event(event: Event, taken_keys: set[str]) -> EventRow:
+def _new_event(event: Event, taken_keys: set[str]) -> _Candidate:
     key = event_key(event)
     suffix = 1
     while key in taken_keys:
         suffix += 1  # a key taken by an event that the tolerant match told apart
         key = f"{event_key(event)[: KEY_LIMIT - 6]}#{suffix}"
     taken_keys.add(key)
-    return EventRow(
+    return _Candidate(
+        id=None,
         key=key,
         type=event.type,
         actor=event.actor,
@@ -256,7 +353,7 @@ def _new_event(event: Event, taken_keys: set[str]) -> EventRow:
     )
 
 
-def _columns(row: EventRow) -> dict[str, Any]:
+def _columns(row: _Candidate) -> dict[str, Any]:
     """A new event's column values, for a bulk insert."""
     return {
         "key": row.key,
@@ -270,19 +367,30 @@ def _columns(row: EventRow) -> dict[str, Any]:
     }
 
 
-def _enrich(session: Session, row: EventRow, event: Event, stored: bool) -> None:
-    """A later report may be more precise: a day instead of a month, a body instead of a country.
-    A `stored` row gets its new commodities' index rows here; a new row gets them all when inserted."""
+def _enriched_columns(row: _Candidate) -> dict[str, Any]:
+    """What `_enrich` may change of a stored event, for a bulk update."""
+    return {
+        "event_id": row.id,
+        "new_actor": row.actor,
+        "new_date": row.date,
+        "new_date_start": row.date_start,
+        "new_commodities": row.commodities,
+    }
+
+
+def _enrich(row: _Candidate, event: Event) -> None:
+    """A later report may be more precise: a day instead of a month, a body instead of a country."""
     if event.date and (row.date is None or (event.date.startswith(row.date) and len(event.date) > len(row.date))):
-        row.date, row.date_start = event.date, month_start(event.date)
-    if row.actor in _VAGUE_ACTORS or (event.actor.startswith((row.actor + ":", row.actor + "-"))):
-        row.actor = event.actor
+        row.date, row.date_start, row.changed = event.date, month_start(event.date), True
+    if event.actor != row.actor and (
+        row.actor in _VAGUE_ACTORS or event.actor.startswith((row.actor + ":", row.actor + "-"))
+    ):
+        row.actor, row.changed = event.actor, True
     families = {commodity_family(c) for c in row.commodities}
     new = sorted(c for c in set(event.commodities) - set(row.commodities) if commodity_family(c) in families)
     if new:
-        row.commodities = sorted(set(row.commodities) | set(new))
-        if stored:
-            session.add_all(EventCommodityRow(event_id=row.id, commodity=commodity) for commodity in new)
+        row.commodities, row.changed = sorted(set(row.commodities) | set(new)), True
+        row.added.extend(new)
 
 
 def record_events(session: Session, document_id: int, events: Sequence[Event], *, replacing: bool = True) -> int:
@@ -294,34 +402,52 @@ def record_events(session: Session, document_id: int, events: Sequence[Event], *
     """
     for event in events:
         _validate(document_id, event)
-    connection = session.connection()
     touched: set[int] = set()
     if replacing:
         touched = set(_remove_mentions(session, document_id))
-    if not events:
-        _drop_orphans(session, touched)
+    recorded = _record(session, [(document_id, events)]) if events else 0
+    _drop_orphans(session, touched)
+    return recorded
+
+
+def record_new_events(session: Session, events_of: Sequence[tuple[int, Sequence[Event]]]) -> int:
+    """`record_events(..., replacing=False)` for several documents stored moments ago, each (document
+    id, its events), in the order given: as many statements as for one document, and the same events
+    as recording them one by one. Raises EventStoreError before writing anything."""
+    for document_id, events in events_of:
+        for event in events:
+            _validate(document_id, event)
+    return _record(session, [(document_id, events) for document_id, events in events_of if events])
+
+
+def _record(session: Session, events_of: Sequence[tuple[int, Sequence[Event]]]) -> int:
+    """Record the documents' events, validated, as mentions: a few statements, whatever the number
+    of documents and events. The stored events they may join are read once; a report joins an
+    event an earlier document of `events_of` made as it would joins a stored one."""
+    if not events_of:
         return 0
-    # a few queries per document, whatever its number of events: the stored events it may
-    # join are read once, new events and all mentions are inserted together
-    rows = _candidates(session, events)
+    connection = session.connection()
+    everything = [event for _, events in events_of for event in events]
+    rows = _candidates(session, everything)
     stored_count = len(rows)
     # stored keys are read only when a new event needs one: most reports join a stored event
     taken_keys: set[str] | None = None
-    reports: list[tuple[EventRow, Event]] = []
-    seen: set[tuple[int, str]] = set()
-    for event in events:
-        row = _find_event(rows, event)
-        if row is None:
-            if taken_keys is None:
-                taken_keys = _taken_keys(session, events) | {stored.key for stored in rows[:stored_count]}
-            row = _new_event(event, taken_keys)
-            rows.append(row)
-        else:
-            _enrich(session, row, event, stored=rows.index(row) < stored_count)
-        if (id(row), event.quote) in seen:
-            continue
-        seen.add((id(row), event.quote))
-        reports.append((row, event))
+    reports: list[tuple[_Candidate, int, Event]] = []
+    seen: set[tuple[int, int, str]] = set()
+    for document_id, events in events_of:
+        for event in events:
+            row = _find_event(rows, event)
+            if row is None:
+                if taken_keys is None:
+                    taken_keys = _taken_keys(session, everything) | {stored.key for stored in rows[:stored_count]}
+                row = _new_event(event, taken_keys)
+                rows.append(row)
+            else:
+                _enrich(row, event)
+            if (document_id, id(row), event.quote) in seen:
+                continue
+            seen.add((document_id, id(row), event.quote))
+            reports.append((row, document_id, event))
     new_rows = rows[stored_count:]
     if new_rows:
         # one executemany, then the new ids read back by their unique keys (SQLite returns ids
@@ -331,10 +457,13 @@ def record_events(session: Session, document_id: int, events: Sequence[Event], *
         ids = {key: id_ for key, id_ in found}
         for row in new_rows:
             row.id = ids[row.key]
-        connection.execute(
-            _INSERT_EVENT_COMMODITIES,
-            [{"event_id": row.id, "commodity": commodity} for row in new_rows for commodity in row.commodities],
-        )
+    index_rows = [{"event_id": row.id, "commodity": commodity} for row in new_rows for commodity in row.commodities]
+    index_rows += [{"event_id": row.id, "commodity": c} for row in rows[:stored_count] for c in row.added]
+    if index_rows:
+        connection.execute(_INSERT_EVENT_COMMODITIES, index_rows)
+    enriched = [row for row in rows[:stored_count] if row.changed]
+    if enriched:
+        connection.execute(_UPDATE_EVENT, [_enriched_columns(row) for row in enriched])
     connection.execute(
         _INSERT_MENTIONS,
         [
@@ -347,11 +476,9 @@ def record_events(session: Session, document_id: int, events: Sequence[Event], *
                 "rule": event.rule,
                 "rule_version": event.rule_version,
             }
-            for row, event in reports
+            for row, document_id, event in reports
         ],
     )
-    session.flush()  # what _enrich changed on stored events
-    _drop_orphans(session, touched)
     return len(reports)
 
 

@@ -113,7 +113,13 @@ def replace_facts(session: Session, document_id: int, facts: Sequence[Fact]) -> 
 def insert_facts(session: Session, document_id: int, facts: Sequence[Fact]) -> int:
     """Store the facts of a document saved moments ago in this transaction (so it has no facts
     and no corrections yet): `replace_facts` without its delete and corrections lookup."""
-    rows = [_row_values(document_id, fact) for fact in facts]
+    return insert_facts_of_documents(session, [(document_id, facts)])
+
+
+def insert_facts_of_documents(session: Session, facts_of: Sequence[tuple[int, Sequence[Fact]]]) -> int:
+    """`insert_facts` for several new documents at once, each (document id, its facts), in one statement.
+    Raises FactStoreError naming the first fact that cannot be stored, before writing any."""
+    rows = [_row_values(document_id, fact) for document_id, facts in facts_of for fact in facts]
     if rows:
         session.connection().execute(_INSERT_FACT, rows)
     return len(rows)
