@@ -15,7 +15,9 @@ from sqlalchemy import text
 from assay.distributed import ClusterError, ExecutorChoice, stage_executor
 from assay.extract import EXTRACTOR_VERSION
 from assay.pipeline import IngestOptions, ingest, reextract
+from assay.sources import InputBudget, SourceOptions
 from assay.store.db import Store
+from hostile import ordinary_text
 
 distributed = pytest.importorskip("distributed", reason='Dask distributed is not installed (pip install -e ".[test]")')
 
@@ -131,6 +133,21 @@ def test_reextract_on_the_cluster_replaces_facts_of_stale_documents(
     assert everything.reextracted == 6 and everything.facts == first.facts
     assert stored(store, "SELECT count(*) FROM facts") == first.facts
     assert stored(store, f"SELECT count(*) FROM documents WHERE extracted_with = '{EXTRACTOR_VERSION}'") == 6
+
+
+def test_the_time_budget_holds_in_a_cluster_workers_thread(cluster: object, store: Store, tmp_path: Path) -> None:
+    # Dask runs a task in a worker's thread pool, where no signal arrives: the budget must hold there too.
+    (tmp_path / "long.txt").write_text(ordinary_text(2), encoding="utf-8")
+    write_documents(tmp_path / "wire", 3)
+    (tmp_path / "wire" / "long.txt").write_bytes((tmp_path / "long.txt").read_bytes())
+    address = getattr(cluster, "scheduler_address")  # noqa: B009  # LocalCluster is untyped
+    options = IngestOptions(SourceOptions(budget=InputBudget(max_seconds=1.0)), show_progress=False)
+    with stage_executor(ExecutorChoice(cluster=address)) as (executor, slots):
+        options.executor, options.workers = executor, slots
+        report = ingest([str(tmp_path / "wire")], options, store)
+    [(source, reason)] = report.failures  # 2 MB of text takes several seconds of CPU to extract
+    assert source.endswith("long.txt") and "time budget of 1s" in reason
+    assert report.added == 3 and stored(store, "SELECT count(*) FROM documents") == 3
 
 
 def test_an_unreachable_scheduler_is_one_clear_error() -> None:

@@ -6,6 +6,9 @@ import gc
 import io
 import time
 import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import pytest
 
@@ -116,6 +119,51 @@ def test_time_limit_leaves_a_quick_block_alone_and_disarms() -> None:
         value = sum(range(1000))
     assert value == 499500
     time.sleep(0.05)  # no alarm left behind
+
+
+T = TypeVar("T")
+
+
+def _in_a_thread(block: Callable[[], T]) -> T:
+    with ThreadPoolExecutor(1) as pool:  # as a Dask worker runs its tasks: not in the main thread
+        return pool.submit(block).result()
+
+
+def test_time_limit_interrupts_a_long_computation_outside_the_main_thread() -> None:
+    def spin() -> float:
+        started = time.monotonic()
+        with time_limit(0.3, "this block"):
+            while True:
+                sum(range(1000))
+        return started
+
+    started = time.monotonic()
+    with pytest.raises(BudgetExceeded, match=r"time budget of 0.3s for this block") as raised:
+        _in_a_thread(spin)
+    assert type(raised.value) is BudgetExceeded and time.monotonic() - started < 2
+
+
+def test_time_limit_outside_the_main_thread_never_fires_after_its_block() -> None:
+    # Budgets about as long as the block: the alarm fires inside the block or not at all, and any
+    # exception it raised still pending when the block ends is withdrawn, not left for later code.
+    def many_close_calls() -> tuple[int, int]:
+        inside = 0
+        for _ in range(300):
+            try:
+                with time_limit(0.0005):
+                    deadline = time.monotonic() + 0.0005
+                    while time.monotonic() < deadline:
+                        pass
+            except BudgetExceeded:
+                inside += 1
+        after = 0
+        deadline = time.monotonic() + 0.2
+        while time.monotonic() < deadline:  # plain code after every block: nothing may land here
+            after += 1
+        return inside, after
+
+    inside, after = _in_a_thread(many_close_calls)
+    assert 0 < inside <= 300 and after > 0
 
 
 def test_budget_exceeded_survives_a_process_boundary() -> None:

@@ -12,6 +12,7 @@ element, before python-docx or python-pptx load anything.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import signal
 import threading
@@ -77,17 +78,29 @@ def time_limit(seconds: float, what: str = "this document", of: float | None = N
     """Raise BudgetExceeded in the block once `seconds` have passed (what is left of the budget `of`,
     which the message names, when a document's earlier stages spent the rest).
 
-    A real-time timer signal interrupts Python code wherever it is (a long regex scan included,
-    once it returns). Signals reach only the main thread, so elsewhere the block runs unbounded
-    here and relies on the byte and element budgets; the pipeline runs documents in the main
-    thread of the parent or of a worker process.
+    Python code is interrupted wherever it is (a long regex scan included, once it returns): in the
+    main thread by a real-time timer signal; in any other thread (a Dask worker runs tasks in a
+    thread pool) by a timer thread that raises the exception asynchronously in the block's thread,
+    since signals reach only the main thread.
     """
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    if seconds <= 0:
         yield
         return
-
     budget = seconds if of is None else of
     reason = f"took longer than the time budget of {budget:g}s for {what} (raise with --max-seconds)"
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread and hasattr(signal, "setitimer"):
+        with _signal_alarm(seconds, reason):
+            yield
+    elif not in_main_thread:
+        with _thread_alarm(seconds, reason):
+            yield
+    else:  # a platform without setitimer: the byte and element budgets still hold
+        yield
+
+
+@contextmanager
+def _signal_alarm(seconds: float, reason: str) -> Iterator[None]:
     expired = False
 
     def expire(signum: int, frame: FrameType | None) -> None:
@@ -105,6 +118,50 @@ def time_limit(seconds: float, what: str = "this document", of: float | None = N
     # The handler's exception is lost when the signal lands in a garbage-collector callback or a
     # __del__ ("Exception ignored in ..."): the block then finishes, and is over budget all the same.
     if expired:
+        raise BudgetExceeded(reason)
+
+
+class _Expired(BudgetExceeded):
+    """What the timer thread raises in the block's thread (an exception class it can make with no
+    arguments); `_thread_alarm` turns it into a BudgetExceeded with the reason."""
+
+    def __init__(self) -> None:
+        super().__init__("the time budget")
+
+
+_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+_set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
+_set_async_exc.restype = ctypes.c_int
+
+
+@contextmanager
+def _thread_alarm(seconds: float, reason: str) -> Iterator[None]:
+    target = threading.get_ident()
+    guard = threading.Lock()  # the timer raises only while the block is still running
+    state = {"done": False, "expired": False}
+
+    def expire() -> None:
+        with guard:
+            if not state["done"]:
+                state["expired"] = True
+                _set_async_exc(target, _Expired)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except _Expired:
+        raise BudgetExceeded(reason) from None
+    finally:
+        timer.cancel()
+        with guard:
+            state["done"] = True
+            if state["expired"]:
+                # Withdraw the exception if it is still pending, so that it cannot land after the
+                # block, in whatever the thread runs next; the block is over budget all the same.
+                _set_async_exc(target, ctypes.py_object())
+    if state["expired"]:
         raise BudgetExceeded(reason)
 
 
