@@ -88,12 +88,12 @@ def series_command(
     query = SeriesQuery(commodity, metric, geo, partner, form, unit, share_of, since, until)
     with _session() as session:
         found = build_series(session, query)
-    rows = [row for s in found for row in s.rows_json()]
-    if as_json:
-        _print_json(rows)
-        return
-    if as_csv:
-        _print_csv(rows)
+    if as_json or as_csv:  # the table reads the observations themselves, not their JSON rows
+        rows = [row for s in found for row in s.rows_json()]
+        if as_json:
+            _print_json(rows)
+        else:
+            _print_csv(rows)
         return
     if not found:
         console.print(f"No {commodity} {metric} facts stored for these filters.")
