@@ -1,0 +1,47 @@
+"""The faster whole-text scans of the fact rules find exactly what the plain patterns they replace find,
+on random text built from the pieces those patterns look at (and any other characters)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assay.extract.periods.patterns import (
+    ANCHOR,
+    MAY_OPEN_AT_A_DIGIT_NOT_A_YEAR,
+    PATTERN_AT_A_DIGIT_NOT_A_YEAR,
+    anchors,
+)
+from assay.extract.text.layout import _SENTENCE_END, _sentence_ends
+
+PIECES = [
+    "2024", "1999", "2021-25", "12", "3", "07", "30", "1.5", "20,836", "3.52", ".5", "Q3", "H1", "2Q", "1H", "Q",
+    "H", "year", "years", "month", "quarter", "half", "week", "Jan", "JAN", "jan", "Sept.", "May", "may", "March",
+    "mar", "dec", "Oct", "nov", "feb", "apr", "Junk", "July", "xjan", "年", "月", "季度", "期", "周", "週", "星期",
+    "十二五", "十三五", "十", "日", "号", "至", "到", "前", "第", "1st", "2nd", "3RD", "th", "of", " ", "\t", "\n",
+    "\n\n", ". ", ".", "!", "?", ";", "。", "！", "？", "；", "-", "–", "~", "～", "/", ",", ":", "：", '"', "“",
+    "(", ")", "%", "a", "A", "x", "Sales", "DynamicsSeptember", "VOLUME:", "Volume", "exports", "中国", "出口",
+    "U.S.", "e.g.", "year-on-year.Jan", "Five-Year Plan",
+]  # fmt: skip
+TEXTS = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=3)), max_size=24).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_anchors_are_those_of_the_one_pattern(text: str) -> None:
+    assert anchors(text) == [(m.start(), m.lastgroup) for m in ANCHOR.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_a_wording_opens_at_a_digit_only_where_the_short_test_passes(text: str) -> None:
+    for at, char in enumerate(text):
+        if "0" <= char <= "9" and not text.startswith(("19", "20"), at):
+            if PATTERN_AT_A_DIGIT_NOT_A_YEAR.match(text, at):
+                assert MAY_OPEN_AT_A_DIGIT_NOT_A_YEAR.match(text, at), (text, at)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_sentence_ends_are_those_of_the_one_pattern(text: str) -> None:
+    assert _sentence_ends(text) == [(m.end(), m.group()) for m in _SENTENCE_END.finditer(text)]
