@@ -378,13 +378,15 @@ ANCHOR = re.compile(
 # it). Every anchor is a match of one of them alone, the two never overlap, and what kind an anchor is
 # follows from its first character: `anchors(text)` gives what ANCHOR.finditer gives, (start, kind).
 _ANCHOR_DIGITS = re.compile(r"\d(?<![\d.,]\d)(?:\d{3}|\d?)(?![\d]|[.,]\d)")
+_LOWER_MONTHS = ("jan", "feb", "apr", "jun", "jul", "sep", "oct", "nov", "dec")
 _ANCHOR_WORDS = re.compile(
     "|".join(
         [
             "year", "month", "quarter", "half", "week",
-            *"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(),
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
             "Q(?=[1-4])", "H(?=[1-4])",
-            *(f"{name}(?<![A-Za-z]{name})" for name in "jan feb apr jun jul sep oct nov dec".split()),
+            *(f"{name}(?<![A-Za-z]{name})" for name in _LOWER_MONTHS),
             "年", "月", "季", "期", "周", "週", "十[一二三四五]五",
         ]
     )
