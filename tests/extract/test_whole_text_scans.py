@@ -12,6 +12,16 @@ from assay.extract.periods.patterns import (
     PATTERN_AT_A_DIGIT_NOT_A_YEAR,
     anchors,
 )
+from assay.extract.text.gazetteer import (
+    _PUNCT_FOLD,
+    _TICKER,
+    _ZH_TICKER,
+    _fold_punctuation,
+    _listed_companies,
+    _ticker_code,
+    _ticker_companies,
+    company_slug,
+)
 from assay.extract.text.layout import _SENTENCE_END, _sentence_ends
 
 PIECES = [
@@ -45,3 +55,32 @@ def test_a_wording_opens_at_a_digit_only_where_the_short_test_passes(text: str) 
 @given(TEXTS)
 def test_sentence_ends_are_those_of_the_one_pattern(text: str) -> None:
     assert _sentence_ends(text) == [(m.end(), m.group()) for m in _SENTENCE_END.finditer(text)]
+
+
+GAZETTEER_PIECES = [
+    "’", "‘", "‐", "‑", "–", "—", "\u3000", "'", "-", " ", "Acme Magnetics", "JL Mag", "(", ")", "（", "）",
+    "300748.SZ", "300748", "0700.HK", "LYC.AX", "NYSE: MP", "NASDAQ：", "中国稀土", "北方稀土", "600111", ".SH",
+    "Lynas", "MP Materials", "the", "\n", "镁",
+]  # fmt: skip
+GAZETTEER_TEXTS = st.lists(st.one_of(st.sampled_from(GAZETTEER_PIECES), st.text(max_size=3)), max_size=16).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(GAZETTEER_TEXTS)
+def test_punctuation_folds_as_the_table_does(text: str) -> None:
+    assert _fold_punctuation(text) == text.translate(_PUNCT_FOLD)
+
+
+@settings(max_examples=400, deadline=None)
+@given(GAZETTEER_TEXTS)
+def test_companies_named_with_a_ticker_are_those_both_patterns_find(text: str) -> None:
+    listed = _listed_companies()
+    expected = [
+        (m.start("name"), m.end("name"), listed.get(_ticker_code(m["ticker"])) or company_slug(m["name"]))
+        for m in _TICKER.finditer(text)
+    ] + [
+        (m.start("name"), m.end("name"), listed.get(_ticker_code(m["ticker"])) or m["name"])
+        for m in _ZH_TICKER.finditer(text)
+    ]
+    found = [(c.start, c.end, c.value.removeprefix("company:")) for c in _ticker_companies(text)]
+    assert found == expected
