@@ -6,6 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assay.extract.facts.readings import _EXAMPLES, _EXAMPLES_FROM_FIRST
+from assay.extract.facts.slots import _RESPECTIVELY_ANYWHERE, _RESPECTIVELY_FROM_FIRST
 from assay.extract.periods.patterns import (
     ANCHOR,
     MAY_OPEN_AT_A_DIGIT_NOT_A_YEAR,
@@ -84,3 +86,23 @@ def test_companies_named_with_a_ticker_are_those_both_patterns_find(text: str) -
     ]
     found = [(c.start, c.end, c.value.removeprefix("company:")) for c in _ticker_companies(text)]
     assert found == expected
+
+
+CUE_PIECES = [
+    "respectively", "Respectively", "RESPECTIVELY", "specifically", "ſpecifically", "x", "中", "_", "1", "é", " ",
+    "分别", "各为", "依次为", "分", "别", "(", "（", ")", "）", ",", ", ", "e.g.", "eg", "such as", "including",
+    "like", "例如", "包括", "mostly", "mainly", "whose", "which", "where", "who", ".", ";", "magnesia", "\n",
+]  # fmt: skip
+CUE_TEXTS = st.lists(st.one_of(st.sampled_from(CUE_PIECES), st.text(max_size=3)), max_size=20).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(CUE_TEXTS, st.integers(0, 40), st.integers(0, 40))
+def test_cues_read_from_their_first_character_find_the_same(text: str, lo: int, length: int) -> None:
+    assert [m.span() for m in _RESPECTIVELY_FROM_FIRST.finditer(text)] == [
+        m.span() for m in _RESPECTIVELY_ANYWHERE.finditer(text)
+    ]
+    hi = min(len(text), lo + length)
+    assert [m.span() for m in _EXAMPLES_FROM_FIRST.finditer(text, lo, hi)] == [
+        m.span() for m in _EXAMPLES.finditer(text, lo, hi)
+    ]
