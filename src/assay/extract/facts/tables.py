@@ -127,8 +127,10 @@ class TableReader:
         while i < len(lines):
             s, e = lines[i]
             line = self.text[s:e]
-            if bars and is_cell_line(self.text, lines, i) and (
-                line.strip() == "|" or line.strip().endswith("|") or next_is_bar(self.text, lines, i)
+            if (
+                bars
+                and is_cell_line(self.text, lines, i)
+                and (line.strip() == "|" or line.strip().endswith("|") or next_is_bar(self.text, lines, i))
             ):
                 j = i
                 while j < len(lines) and is_cell_line(self.text, lines, j):
