@@ -12,14 +12,13 @@ from collections.abc import Sequence
 
 from assay.extract.text.gazetteer import GEO, Mention
 
-_COLONS = ":："
 _LABEL_START = re.compile(r"[,，。;；、|\n:：]")
 _LABEL_TAIL = 8  # 寧夏回族自治區: a label may go on a few characters past the place's name
 
 
 def labelled_place(text: str, lo: int, at: int, mentions: Sequence[Mention]) -> str | None:
     """The Chinese region named as the label of the item holding offset `at` (the sentence starts at `lo`)."""
-    colon = max(text.rfind(c, lo, at) for c in _COLONS)
+    colon = max(text.rfind(":", lo, at), text.rfind("：", lo, at))  # the last colon, either width
     if colon < 0:
         return None
     starts = [m.end() for m in _LABEL_START.finditer(text, lo, colon)]

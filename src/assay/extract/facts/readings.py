@@ -153,12 +153,19 @@ _EXAMPLES = re.compile(
     r"|,\s*(?:mostly|mainly|chiefly|largely|including|such as|e\.g\.)\s[^,.;]{0,80}(?=,)"
     r"|,\s*(?:whose|which|where|who)\s[^,.;]{0,160}(?=,)"  # a relative clause about something else
 )
+# the same, its opening bracket or comma read first (re skips to that class in C), each wording checking after it
+# which one it was: the same matches at the same places
+_EXAMPLES_FROM_FIRST = re.compile(
+    r"[(（,](?:(?<=[(（])\s*(?:e\.g\.|eg|such as|including|like|例如|如|包括)[^)）]{0,120}[)）]"
+    r"|(?<=,)\s*(?:mostly|mainly|chiefly|largely|including|such as|e\.g\.)\s[^,.;]{0,80}(?=,)"
+    r"|(?<=,)\s*(?:whose|which|where|who)\s[^,.;]{0,160}(?=,))"
+)
 
 
 def example_spans(text: str, span: Span) -> list[tuple[int, int]]:
     """Parenthesised examples (`(e.g., samarium, gadolinium)`), appositions (`, mostly DBM and CCM,`) and
     relative clauses (`, whose clays feed … heavy rare earths,`) name other things than the subject."""
-    return [(m.start(), m.end()) for m in _EXAMPLES.finditer(text, span.start, span.end)]
+    return [(m.start(), m.end()) for m in _EXAMPLES_FROM_FIRST.finditer(text, span.start, span.end)]
 
 
 _RANGE_TO = re.compile(r"\s+(?:to|through)\s+|至|到")

@@ -614,11 +614,16 @@ _RESPECTIVELY = re.compile(r"\b(?:respectively|specifically)\b|分别|各为|依
 # the same wordings without the closing word boundary, which a sentence's end could grant where the whole text does
 # not: a text this finds nothing in has no sentence `_RESPECTIVELY` finds anything in
 _RESPECTIVELY_ANYWHERE = fast_start(re.compile(r"\b(?:respectively|specifically)|分别|各为|依次为", re.IGNORECASE))
+# the same, opening with the class of its first characters (every letter re takes for r or s when case is ignored:
+# ſ too), which re skips to in C; the word boundary and the rest are read after that character
+_RESPECTIVELY_FROM_FIRST = re.compile(
+    r"[rRsSſ分各依](?:(?<!\w[rRsSſ])(?i:(?<=r)espectively|(?<=s)pecifically)|(?<=分)别|(?<=各)为|(?<=依)次为)"
+)
 
 
 def may_pair_lists(text: str) -> bool:
     """False when no sentence of `text` can have `respective_runs`: one scan, not one per sentence."""
-    return _RESPECTIVELY_ANYWHERE.search(text) is not None
+    return _RESPECTIVELY_FROM_FIRST.search(text) is not None  # = _RESPECTIVELY_ANYWHERE.search(text)
 
 
 _LONGEST_LIST = 8  # a longer run of numbers is a table or a series, not a list paired with products

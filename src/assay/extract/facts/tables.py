@@ -122,12 +122,15 @@ class TableReader:
 
     def _read(self) -> None:
         lines = self._lines()
+        bars = "|" in self.text  # a text without one has neither cells on lines of their own nor pipe rows
         i = 0
         while i < len(lines):
             s, e = lines[i]
             line = self.text[s:e]
-            if is_cell_line(self.text, lines, i) and (
-                line.strip() == "|" or line.strip().endswith("|") or next_is_bar(self.text, lines, i)
+            if (
+                bars
+                and is_cell_line(self.text, lines, i)
+                and (line.strip() == "|" or line.strip().endswith("|") or next_is_bar(self.text, lines, i))
             ):
                 j = i
                 while j < len(lines) and is_cell_line(self.text, lines, j):
@@ -136,7 +139,7 @@ class TableReader:
                     self._read_cell_per_line(lines, i, j)
                     i = j
                     continue
-            if "|" in line.strip()[1:-1] and pipe_follows(self.text, lines, i):
+            if bars and "|" in line.strip()[1:-1] and pipe_follows(self.text, lines, i):
                 j = i
                 while j < len(lines) and (
                     self.text[lines[j][0] : lines[j][1]].count("|") >= 1

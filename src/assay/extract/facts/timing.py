@@ -393,8 +393,10 @@ _QUARTER_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 
 def bare_quarters(text: str, reference: date | None, found: Sequence[PeriodMention]) -> list[PeriodMention]:
     """Quarters written without 度, as Taiwan and Hong Kong filings do ("第三季財報", "2025年第三季"),
     that the period reader has not taken; a quarter without a year is in the year of the reference date."""
-    taken = [(p.start, p.end) for p in found]
     out: list[PeriodMention] = []
+    if "第" not in text:  # every bare quarter holds it; the scan would stop at every 1 and 2 of the text
+        return out
+    taken = [(p.start, p.end) for p in found]
     for m in _BARE_QUARTER.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from assay.extract.periods.patterns import (
-    ANCHOR,
     CHINESE_MONTHS,
     CHINESE_QUARTERS,
     CJK_LOOKBACK,
     FIVE_YEAR_PLANS,
     LOOKBACK,
+    MAY_OPEN_AT_A_DIGIT_NOT_A_YEAR,
     MONTHS,
     ORDINAL_WORDS,
     PATTERN_AT_A_DIGIT_NOT_A_YEAR,
@@ -33,6 +33,7 @@ from assay.extract.periods.patterns import (
     PATTERN_BY_START,
     SENTENCE_END,
     START_ASCII,
+    anchors,
 )
 
 _ADJACENT = re.compile(r"\s?(?:of\s+|的)?")
@@ -154,8 +155,7 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
     scanned = 0  # word starts are found up to here; the text before an anchor's reach is never scanned
     has_cjk = not text.isascii()
     tried = 0  # every start before this was tried already (and a match there would hold an anchor)
-    for anchor in ANCHOR.finditer(text):
-        at = anchor.start()
+    for at, anchor_kind in anchors(text):
         if at < tried:
             continue
         # the starts up to this anchor not scanned yet (anchors come in order; what decides a start lies at
@@ -163,7 +163,6 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
         begin = max(scanned, tried, at - _LONGEST_LOOKBACK)
         starts += [s.start() for s in START_ASCII.finditer(text, begin, at + _START_REACH) if s.start() <= at]
         scanned = at + 1
-        anchor_kind = anchor.lastgroup or "word"
         lo = max(tried, at - LOOKBACK[anchor_kind])
         candidates = starts[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, at)]
         if has_cjk:
@@ -176,7 +175,12 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
             if char >= "\x80":
                 pattern: re.Pattern[str] | None = _BY_CJK
             elif "0" <= char <= "9":
-                pattern = _BY_DIGIT if text.startswith(("19", "20"), position) else PATTERN_AT_A_DIGIT_NOT_A_YEAR
+                if text.startswith(("19", "20"), position):
+                    pattern = _BY_DIGIT
+                elif MAY_OPEN_AT_A_DIGIT_NOT_A_YEAR.match(text, position):
+                    pattern = PATTERN_AT_A_DIGIT_NOT_A_YEAR
+                else:
+                    continue  # no wording can open here
             else:
                 pattern = PATTERN_BY_LETTER.get(char.lower())
             m = pattern.match(text, position) if pattern is not None else None

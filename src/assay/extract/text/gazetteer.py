@@ -28,13 +28,29 @@ GEO = "geo"
 COMPANY = "company"
 
 _PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": "-", "　": " "})
+_FOLDED = tuple((chr(code), straight) for code, straight in _PUNCT_FOLD.items())
+
+
+def _fold_punctuation(text: str) -> str:
+    """`text.translate(_PUNCT_FOLD)`: one fast `replace` per character present (translate looks up every
+    character of a Chinese text in a dict; no replacement is itself a character replaced)."""
+    for curly, straight in _FOLDED:
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
+
+
+_TICKER_CODE = (
+    r"\d{6}\.(?:SZ|SH|SS|BJ)|\d{4,5}\.(?:HK|T)|[A-Z]{2,4}\.(?:AX|TO|L|V)|(?:NYSE|NASDAQ|ASX|TSX)[:：][ \t]*[A-Z]{1,5}"
+)
 _TICKER = re.compile(
-    r"(?P<name>[A-Z][\w&.'-]*(?:[ \t][A-Z&][\w&.'-]*){0,6})[ \t]*[(（]"
-    r"(?P<ticker>\d{6}\.(?:SZ|SH|SS|BJ)|\d{4,5}\.(?:HK|T)|[A-Z]{2,4}\.(?:AX|TO|L|V)"
-    r"|(?:NYSE|NASDAQ|ASX|TSX)[:：][ \t]*[A-Z]{1,5})"
-    r"[)）]"
+    rf"(?P<name>[A-Z][\w&.'-]*(?:[ \t][A-Z&][\w&.'-]*){{0,6}})[ \t]*[(（](?P<ticker>{_TICKER_CODE})[)）]"
 )
 _ZH_TICKER = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,8})[(（](?P<ticker>\d{6}(?:\.(?:SZ|SH|BJ))?)[)）]")
+# the bracketed ticker each of them ends with, alone: where neither is, the names before them are not tried at
+# every capital letter and every Chinese character
+_TICKER_IN_BRACKETS = re.compile(rf"[(（](?:{_TICKER_CODE})[)）]")
+_ZH_TICKER_IN_BRACKETS = re.compile(r"[(（]\d{6}(?:\.(?:SZ|SH|BJ))?[)）]")
 _AGENCY = re.compile(r"\s+Geological Survey\b")
 _NAME_STOPWORDS = {"co", "ltd", "inc", "corp", "corporation", "company", "limited", "plc", "group", "the", "llc"}
 
@@ -132,7 +148,7 @@ def normalise(text: str, simplified: str | None = None) -> str:
     `simplified` is `to_simplified(text)`, when the caller has it already."""
     if text.isascii():  # neither the Simplified table nor the quote folding touches ASCII
         return text.lower()
-    folded = (to_simplified(text) if simplified is None else simplified).translate(_PUNCT_FOLD)
+    folded = _fold_punctuation(to_simplified(text) if simplified is None else simplified)
     lowered = folded.lower()
     if len(lowered) == len(folded):
         return lowered
@@ -350,11 +366,14 @@ def _ticker_companies(text: str) -> list[Mention]:
     found: list[Mention] = []
     if "(" not in text and "（" not in text:
         return found
+    latin, chinese = _TICKER_IN_BRACKETS.search(text), _ZH_TICKER_IN_BRACKETS.search(text)
+    if latin is None and chinese is None:
+        return found
     listed = _listed_companies()
-    for m in _TICKER.finditer(text):
+    for m in _TICKER.finditer(text) if latin else ():
         slug = listed.get(_ticker_code(m["ticker"])) or company_slug(m["name"])
         found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{slug}"))
-    for m in _ZH_TICKER.finditer(text):
+    for m in _ZH_TICKER.finditer(text) if chinese else ():
         slug = listed.get(_ticker_code(m["ticker"])) or m["name"]  # 中国稀土(000831): the listed company
         found.append(Mention(m.start("name"), m.end("name"), COMPANY, f"company:{slug}"))
     return found
