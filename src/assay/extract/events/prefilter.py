@@ -21,6 +21,8 @@ from typing import Any
 
 import ahocorasick
 
+from assay.extract.text.openers import fast_start
+
 _SHORTEST_FURTHER = 3  # a pattern's second and third required sets hold no shorter ASCII string ("年" is rare enough)
 _MAX_OPENINGS = 64  # per pattern: beyond this the opening read so far is kept, shorter but still required
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
@@ -223,6 +225,8 @@ class PatternScan:
             self._group.append(group)
             for key in found:
                 keyed.setdefault((folded, key), (set(), set()))[1].add(group)
+        # a pattern searched for at every character skips fast to those it can open with (`fast_start`)
+        self._searchers = tuple(fast_start(pattern) for pattern in self.patterns)
         self._always = frozenset(i for i, numbers in enumerate(self._requirements) if not numbers)
         self._folded_groups = frozenset(group for (folded, _), group in groups.items() if folded)
         # a text of ASCII holds no other key: its pass skips them (a big automaton is slow per character)
@@ -262,7 +266,7 @@ class PatternScan:
         for index in sorted(possible):
             group = self._group[index]
             if group < 0 or (lowered is None and index in self._folded_patterns):
-                yield index, self.patterns[index].finditer(text)
+                yield index, self._searchers[index].finditer(text)
             elif group in places:
                 yield index, _matches_at(self.patterns[index], text, places[group])
             # else none of its openings is in the text
