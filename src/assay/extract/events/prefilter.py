@@ -180,6 +180,24 @@ def _plain(text: str) -> bool:
     return rest.lower() == rest.upper()
 
 
+class _LastLowered:
+    """The text folded last and its lower case (None when `_plain` says it cannot be used): the
+    scan and the cues of one statement read the same text one after another. One entry, so memory
+    stays flat; one tuple, read and replaced whole."""
+
+    pair: tuple[str, str | None] = ("", "")
+
+
+def _lower_case(text: str) -> str | None:
+    """`text.lower()` when that is how re folds it (`_plain`), else None."""
+    last, lowered = _LastLowered.pair
+    if text is last or text == last:
+        return lowered
+    lowered = text.lower() if _plain(text) else None
+    _LastLowered.pair = (text, lowered)
+    return lowered
+
+
 _ANCHOR_SHORTEST = 2  # an opening shorter than this ("a", "月") starts too many places to try each
 
 
@@ -242,9 +260,9 @@ class PatternScan:
         """(index, its matches in `text`) for each pattern that may match, in the patterns' order."""
         ascii_text = text.isascii()
         lowered: str | None = None  # None: a cased non-ASCII letter, re's folding may differ from str.lower
-        if self._folded_patterns and _plain(text):
-            lowered = text.lower()
-            if len(lowered) != len(text):
+        if self._folded_patterns:
+            lowered = _lower_case(text)
+            if lowered is not None and len(lowered) != len(text):
                 lowered = None
         met: set[int] = set()
         places: dict[int, list[int]] = {}
@@ -315,10 +333,17 @@ class Gated:
         if not self._needs:
             return True
         if self._folded:
-            if not _plain(text):
+            folded = _lower_case(text)
+            if folded is None:
                 return True  # a cased non-ASCII letter: re's folding may differ from str.lower
-            text = text.lower()
-        return all(any(key in text for key in strings) for strings in self._needs)
+            text = folded
+        for strings in self._needs:
+            for key in strings:
+                if key in text:
+                    break
+            else:
+                return False
+        return True
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return self.pattern.search(text, pos, endpos) if self.may_match(text) else None
