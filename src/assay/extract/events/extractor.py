@@ -64,8 +64,8 @@ from assay.extract.events.stance import (
 from assay.extract.events.statements import Statement, statements, strip_label
 from assay.extract.events.words import cue, gated_cue
 from assay.extract.text.analysed import AnalysedText
-from assay.extract.text.openers import fast_start
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, commodity_family, to_simplified
+from assay.extract.text.openers import fast_start
 from assay.model import Document, Event
 from assay.vocab import commodities
 

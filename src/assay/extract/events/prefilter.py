@@ -199,8 +199,8 @@ def _lower_case(text: str) -> str | None:
     return lowered
 
 
-_ANCHOR_SHORTEST = 2
-_FEW_OPENINGS = 3  # a group with no more openings than this may be looked for apart (`_found_apart`)  # an opening shorter than this ("a", "月") starts too many places to try each
+_ANCHOR_SHORTEST = 2  # an opening shorter than this ("a", "月") starts too many places to try each
+_FEW_OPENINGS = 3  # a group with no more openings than this may be looked for apart (`_found_apart`)
 
 
 class PatternScan:
@@ -298,7 +298,9 @@ class PatternScan:
                 yield index, self._searchers[index].finditer(text)
                 continue
             if group in self._found_apart:
-                starts = _starts(lowered if index in self._folded_patterns else text, self._found_apart[group])
+                # (a pattern that ignores case gets here only with the lower case read)
+                folded_text = lowered if lowered is not None and index in self._folded_patterns else text
+                starts = _starts(folded_text, self._found_apart[group])
             else:
                 starts = places.get(group, [])
             if starts:

@@ -23,7 +23,7 @@ _YEAR_LINE = re.compile(r"^\s*(?P<y>(?:19|20)\d\d)\s*$")
 _CONNECTOR_END = re.compile(
     r"(?i)(?:\b(?:and|or|of|to|the|a|an|in|on|for|with|by|from|at|as|its|their|is|are|was|were|will|be|that)|[,，、(（\-–])\s*$"
 )
-# a line ends on one of these, whitespace aside ([.!?。！？;；:：]\s*$, read with `rstrip`, which strips what \s matches)
+# a line ends on one of these, whitespace aside ([.!?。！？;；:：]\s*$, read with `rstrip`: it strips what \s matches)
 _TERMINAL_MARKS = (".", "!", "?", "。", "！", "？", ";", "；", ":", "：")
 _CONNECTOR_LONGEST = 5  # characters of the longest connecting word ("their"), before the trailing space
 _HEADING_WORDS = 9  # a heading has at most this many words
