@@ -16,6 +16,7 @@ from assay.extract.events import statements as cutting
 from assay.extract.events.extractor import STATEMENT_SCAN
 from assay.extract.events.prefilter import Gated, PatternScan
 from assay.extract.events.words import cue, read_data
+from assay.extract.text.gazetteer import _PUNCT_FOLD, _fold_punctuation
 
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "assay" / "sample"
 RAW_CUES = {
@@ -158,3 +159,9 @@ def test_a_group_opening_with_a_common_word_is_looked_for_apart() -> None:
     text = "Graphite is in short supply; in May, exports in short supply"
     assert [(i, spans(m)) for i, m in scan.finditer(text)] == [(0, [(12, 27), (45, 60)]), (1, [(37, 44)])]
     assert list(scan.finditer("in May")) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="’‘‐‑–—\u3000'- a中Σ", max_size=12) | st.text(max_size=12))
+def test_punctuation_is_folded_as_the_table_folds_it(text: str) -> None:
+    assert _fold_punctuation(text) == text.translate(_PUNCT_FOLD)

@@ -28,6 +28,8 @@ GEO = "geo"
 COMPANY = "company"
 
 _PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": "-", "　": " "})
+# the same, one `str.replace` each: no result is itself replaced, so in turn equals all at once
+_PUNCT_PAIRS = tuple((chr(code), folded) for code, folded in _PUNCT_FOLD.items())
 _TICKER = re.compile(
     r"(?P<name>[A-Z][\w&.'-]*(?:[ \t][A-Z&][\w&.'-]*){0,6})[ \t]*[(（]"
     r"(?P<ticker>\d{6}\.(?:SZ|SH|SS|BJ)|\d{4,5}\.(?:HK|T)|[A-Z]{2,4}\.(?:AX|TO|L|V)"
@@ -127,12 +129,21 @@ def _convert_by_piece(text: str, converted: dict[str, str]) -> str:
     return "".join(pieces)
 
 
+def _fold_punctuation(text: str) -> str:
+    """`text.translate(_PUNCT_FOLD)`: a whole text of Chinese is read in one C scan per mark, where
+    `translate` looks each character up in its table."""
+    for mark, folded in _PUNCT_PAIRS:
+        if mark in text:
+            text = text.replace(mark, folded)
+    return text
+
+
 def normalise(text: str, simplified: str | None = None) -> str:
     """The matching copy of `text`: same length, Simplified, lower case, straight quotes.
     `simplified` is `to_simplified(text)`, when the caller has it already."""
     if text.isascii():  # neither the Simplified table nor the quote folding touches ASCII
         return text.lower()
-    folded = (to_simplified(text) if simplified is None else simplified).translate(_PUNCT_FOLD)
+    folded = _fold_punctuation(to_simplified(text) if simplified is None else simplified)
     lowered = folded.lower()
     if len(lowered) == len(folded):
         return lowered
