@@ -238,6 +238,27 @@ def _looks_ahead(m: re.Match[str]) -> bool:
 
 DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(pattern for _, pattern in _PATTERNS)
 _PATTERN_SCAN = PatternScan(DATE_PATTERNS)
+# kinds placed in time only against a publication date (`_read` gives None without one): a text
+# read with none (a document's reference date) skips their patterns, as no reading of theirs is
+# kept and so none takes a place from another
+_NEEDS_PUBLISHED = frozenset(
+    {
+        "zh_rel_year_day", "rel_year_day", "zh_day_span", "day_span", "zh_month_span", "zh_rel_day",
+        "zh_rel_month", "zh_rel_year", "md", "dm", "weekday", "today", "past_days", "rel_half",
+        "rel_year", "rel_month",
+    }
+)  # fmt: skip
+_ABSOLUTE = tuple(index for index, (kind, _) in enumerate(_PATTERNS) if kind not in _NEEDS_PUBLISHED)
+_ABSOLUTE_SCAN = PatternScan([DATE_PATTERNS[index] for index in _ABSOLUTE])
+
+
+def _scan(text: str, published: date | None) -> Iterator[tuple[int, Iterator[re.Match[str]]]]:
+    """`_PATTERN_SCAN.finditer(text)`, without the patterns that need `published` when there is none."""
+    if published is not None:
+        yield from _PATTERN_SCAN.finditer(text)
+        return
+    for index, matches in _ABSOLUTE_SCAN.finditer(text):
+        yield _ABSOLUTE[index], matches
 
 
 def find_event_dates(
@@ -251,7 +272,7 @@ def find_event_dates(
     starts: list[int] = []
     ends: list[int] = []
     # only the patterns that may match, tried where they may
-    for index, matches in _PATTERN_SCAN.finditer(text) if scanned is None else scanned:
+    for index, matches in _scan(text, published) if scanned is None else scanned:
         kind = _PATTERNS[index][0]
         for m in matches:
             start, end = m.span()
