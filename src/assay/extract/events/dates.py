@@ -146,8 +146,6 @@ def _year_for_month(month: int, published: date | None, future: bool = False) ->
 def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str] | None:
     """(value, precision kind) for one match, or None when it cannot be placed in time."""
     g = m.groupdict()
-    text = m.string
-    future = bool(_FUTURE_BEFORE.search(text[max(0, m.start() - 25) : m.start()]) or _FUTURE_AFTER.match(text, m.end()))
     if kind == "five_year":
         return FIVE_YEAR_PLANS[_ORDINALS[g["ord"].lower()]], "span"
     if kind == "five_year_zh":
@@ -186,14 +184,14 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
     if kind in ("zh_day_span", "day_span"):
         first, last = (int(g[k]) if g.get(k) else _month_number(g[n]) for k, n in (("mo", "mon"), ("mo2", "mon2")))
         days = int(g["d"]), int(g["d2"])
-        year = _year_for_month(first, published, future) if 1 <= first <= 12 and 1 <= last <= 12 else None
+        year = _year_for_month(first, published, _looks_ahead(m)) if 1 <= first <= 12 and 1 <= last <= 12 else None
         if year is None or not all(1 <= day <= 31 for day in days):
             return None
         end_year = year if (last, days[1]) >= (first, days[0]) else year + 1
         return f"{year}-{first:02d}-{days[0]:02d}/{end_year}-{last:02d}-{days[1]:02d}", "span"
     if kind == "zh_month_span":
         first, last = int(g["mo"]), int(g["mo2"])
-        year = _year_for_month(first, published, future) if 1 <= first <= last <= 12 else None
+        year = _year_for_month(first, published, _looks_ahead(m)) if 1 <= first <= last <= 12 else None
         return (f"{year}-{first:02d}/{year}-{last:02d}", "span") if year else None
     if kind in ("zh_rel_year_day", "rel_year_day") and published is not None:
         shift = {"last": -1, "去年": -1, "next": 1, "明年": 1}.get(g["rel"].lower(), 0)
@@ -215,11 +213,11 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
     if kind in ("zh_rel_day", "md", "dm"):
         month = int(g["mo"]) if g.get("mo") else _month_number(g["mon"])
         day = int(g["d"])
-        year = _year_for_month(month, published, future) if 1 <= month <= 12 else None
+        year = _year_for_month(month, published, _looks_ahead(m)) if 1 <= month <= 12 else None
         return (f"{year}-{month:02d}-{day:02d}", "day") if year and 1 <= day <= 31 else None
     if kind in ("zh_rel_month", "rel_month"):
         month = int(g["mo"]) if g.get("mo") else _month_number(g["mon"])
-        year = _year_for_month(month, published, future) if 1 <= month <= 12 else None
+        year = _year_for_month(month, published, _looks_ahead(m)) if 1 <= month <= 12 else None
         return (f"{year}-{month:02d}", "month") if year else None
     if kind == "rel_half" and published is not None:
         shift = {"last": -1, "previous": -1, "next": 1}.get(g["rel"].lower(), 0)
@@ -231,8 +229,36 @@ def _read(kind: str, m: re.Match[str], published: date | None) -> tuple[str, str
     return None
 
 
+def _looks_ahead(m: re.Match[str]) -> bool:
+    """The text looks ahead from the date ("from 1 December", "12月1日起"): read only for the kinds
+    whose year depends on it."""
+    text = m.string
+    return bool(_FUTURE_BEFORE.search(text[max(0, m.start() - 25) : m.start()]) or _FUTURE_AFTER.match(text, m.end()))
+
+
 DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(pattern for _, pattern in _PATTERNS)
 _PATTERN_SCAN = PatternScan(DATE_PATTERNS)
+# kinds placed in time only against a publication date (`_read` gives None without one): a text
+# read with none (a document's reference date) skips their patterns, as no reading of theirs is
+# kept and so none takes a place from another
+_NEEDS_PUBLISHED = frozenset(
+    {
+        "zh_rel_year_day", "rel_year_day", "zh_day_span", "day_span", "zh_month_span", "zh_rel_day",
+        "zh_rel_month", "zh_rel_year", "md", "dm", "weekday", "today", "past_days", "rel_half",
+        "rel_year", "rel_month",
+    }
+)  # fmt: skip
+_ABSOLUTE = tuple(index for index, (kind, _) in enumerate(_PATTERNS) if kind not in _NEEDS_PUBLISHED)
+_ABSOLUTE_SCAN = PatternScan([DATE_PATTERNS[index] for index in _ABSOLUTE])
+
+
+def _scan(text: str, published: date | None) -> Iterator[tuple[int, Iterator[re.Match[str]]]]:
+    """`_PATTERN_SCAN.finditer(text)`, without the patterns that need `published` when there is none."""
+    if published is not None:
+        yield from _PATTERN_SCAN.finditer(text)
+        return
+    for index, matches in _ABSOLUTE_SCAN.finditer(text):
+        yield _ABSOLUTE[index], matches
 
 
 def find_event_dates(
@@ -246,20 +272,23 @@ def find_event_dates(
     starts: list[int] = []
     ends: list[int] = []
     # only the patterns that may match, tried where they may
-    for index, matches in _PATTERN_SCAN.finditer(text) if scanned is None else scanned:
+    for index, matches in _scan(text, published) if scanned is None else scanned:
         kind = _PATTERNS[index][0]
         for m in matches:
-            at = bisect.bisect_right(starts, m.start())
-            if any(starts[j] < m.end() and m.start() < ends[j] for j in (at - 1, at) if 0 <= j < len(starts)):
+            start, end = m.span()
+            at = bisect.bisect_right(starts, start)
+            if (at > 0 and starts[at - 1] < end and start < ends[at - 1]) or (
+                at < len(starts) and starts[at] < end and start < ends[at]
+            ):
                 continue
             if kind == "rel_month" and m.group("mon") == "May" and not _looks_like_month(text, m):
                 continue
             reading = _read(kind, m, published)
             if reading is None:
                 continue
-            starts.insert(at, m.start())
-            ends.insert(at, m.end())
-            found.append(DateMention(m.start(), m.end(), reading[0], reading[1]))
+            starts.insert(at, start)
+            ends.insert(at, end)
+            found.append(DateMention(start, end, reading[0], reading[1]))
     return sorted(found, key=lambda d: d.start)
 
 

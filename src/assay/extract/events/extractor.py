@@ -65,13 +65,14 @@ from assay.extract.events.statements import Statement, statements, strip_label
 from assay.extract.events.words import cue, gated_cue
 from assay.extract.text.analysed import AnalysedText
 from assay.extract.text.gazetteer import COMMODITY, COMPANY, Mention, commodity_family, to_simplified
+from assay.extract.text.openers import fast_start
 from assay.model import Document, Event
 from assay.vocab import commodities
 
 log = logging.getLogger(__name__)
 
 EVENT_RULES_VERSION = "4"
-_CLAUSE_CUT = re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+")
+_CLAUSE_CUT = fast_start(re.compile(r"[,;:，；：](?!\d)\s*|\s+[-–—]\s+"))
 _BASELINE_BEFORE = Gated(
     re.compile(
         r"(?i)(?:较|相比|同比|比)\s*$|(?:\b(?:up|down|rise|rose|increase\w*|decrease\w*|fell|fall\w*|jump\w*|drop\w*|grew|growth)|%|pc)[^;]{0,30}?"
@@ -89,19 +90,24 @@ _POLICY_TITLE = re.compile(
     r"(?i)[\"“《']?(?P<title>opinions? (?:on|of) [^\"”》\n]{10,120})|《(?P<zh>[^》]{4,60})》"
     r"|(?-i:(?P<act>(?:[A-Z][a-z]+\s+){1,5}(?:Act|Law)))\b"
 )
-_CHINA = re.compile(r"(?i)\bchin(?:a|ese)\b|中国|我国")
+_CHINA = fast_start(re.compile(r"\bchin(?:a|ese)\b|中国|我国", re.IGNORECASE))
 _TRAILING = " \t\n.,;:，。；：、"
 # clauses: after a semicolon, ", and", a comma between Chinese characters, and "and" before a second
 # governing verb ("added holmium to the list and placed the technologies under licence")
-_EVENT_CLAUSE_CUT = re.compile(
-    r"[;；]\s*|,\s+and\s+|,\s+while\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])"
-    r"|\s+and\s+(?=(?:added|placed|put|imposed|banned|lifted|removed|extended|expanded|suspended|restricted)\s)"
-    r"|,?\s+and\s+(?=(?:leading|causing|triggering|forcing|prompting)\s)|,\s+(?=(?:leading|causing|triggering|forcing)\s)"
+_EVENT_CLAUSE_CUT = fast_start(
+    re.compile(
+        r"[;；]\s*|,\s+and\s+|,\s+while\s+|(?<=[\u4e00-\u9fff])[,，](?=[\u4e00-\u9fff\d])"
+        r"|\s+and\s+(?=(?:added|placed|put|imposed|banned|lifted|removed|extended|expanded|suspended|restricted)\s)"
+        r"|,?\s+and\s+(?=(?:leading|causing|triggering|forcing|prompting)\s)|,\s+(?=(?:leading|causing|triggering|forcing)\s)"
+    )
 )
-_CAUSE = re.compile(
-    r"(?i),\s+as\s+|\b(?:because of|due to|amid|(?:spurred|driven|prompted|triggered|caused) by)\s+|,\s*(?:由于|受)"
-    # "prices held firm in early 2019 as the government continues to restrict ...": an ongoing cause
-    r"|\s+as\s+(?=[^,.;]{0,40}\b(?:continu\w*|still|keeps?)\b)"
+_CAUSE = fast_start(
+    re.compile(
+        r",\s+as\s+|\b(?:because of|due to|amid|(?:spurred|driven|prompted|triggered|caused) by)\s+|,\s*(?:由于|受)"
+        # "prices held firm in early 2019 as the government continues to restrict ...": an ongoing cause
+        r"|\s+as\s+(?=[^,.;]{0,40}\b(?:continu\w*|still|keeps?)\b)",
+        re.IGNORECASE,
+    )
 )
 _CAUSE_CLAUSE = cue("extractor.CAUSE_CLAUSE")
 _CONSEQUENCE = cue("extractor.CONSEQUENCE")
@@ -120,9 +126,11 @@ _MAGNESIA_FAMILIES = {commodity_family("magnesia"), commodity_family("magnesite"
 _CONTENTS_ENTRY = cue("extractor.CONTENTS_ENTRY")
 _CONTENTS_MIN = 4  # entries that make a statement a table of contents
 _SUPERLATIVE = re.compile(r"['’]s\s+(?:\w+est|most|biggest|top|leading|first)\b|(?:最大|最高|最多|第一|领先)")
-_GRANTED = re.compile(r"(?i)\b(?:approv\w*|grant\w*|issued|received)\b|批准|获批|颁发|获得")
+_GRANTED = fast_start(re.compile(r"\b(?:approv\w*|grant\w*|issued|received)\b|批准|获批|颁发|获得", re.IGNORECASE))
 _MARKET_NEWS_TYPES = ("supply_disruption", "environmental_enforcement")
-_REPORTED_BEFORE = re.compile(r"(?i)\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$")
+_REPORTED_BEFORE = fast_start(
+    re.compile(r"\b(?:said|says|showed|shows|reported|reports|told|according to \w+)\s+(?:on\s+)?$", re.IGNORECASE)
+)
 _LEAD_BLOCKS = 3  # title, dateline and lead paragraph: where a note names the regulation it is about
 _QUOTE_REACH = 120  # characters between the trigger and the date or commodity a quote takes in
 _NATIONAL_TYPES = ("export_control", "technology_restriction", "trade_measure")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
 # re's parser is private but stable since 3.11; its parse tree is untyped (Any below).
@@ -20,6 +21,8 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]  # no public p
 from typing import Any
 
 import ahocorasick
+
+from assay.extract.text.openers import fast_start
 
 _SHORTEST_FURTHER = 3  # a pattern's second and third required sets hold no shorter ASCII string ("年" is rare enough)
 _MAX_OPENINGS = 64  # per pattern: beyond this the opening read so far is kept, shorter but still required
@@ -178,7 +181,26 @@ def _plain(text: str) -> bool:
     return rest.lower() == rest.upper()
 
 
+class _LastLowered:
+    """The text folded last and its lower case (None when `_plain` says it cannot be used): the
+    scan and the cues of one statement read the same text one after another. One entry, so memory
+    stays flat; one tuple, read and replaced whole."""
+
+    pair: tuple[str, str | None] = ("", "")
+
+
+def _lower_case(text: str) -> str | None:
+    """`text.lower()` when that is how re folds it (`_plain`), else None."""
+    last, lowered = _LastLowered.pair
+    if text is last or text == last:
+        return lowered
+    lowered = text.lower() if _plain(text) else None
+    _LastLowered.pair = (text, lowered)
+    return lowered
+
+
 _ANCHOR_SHORTEST = 2  # an opening shorter than this ("a", "月") starts too many places to try each
+_FEW_OPENINGS = 3  # a group with no more openings than this may be looked for apart (`_found_apart`)
 
 
 class PatternScan:
@@ -203,6 +225,8 @@ class PatternScan:
         self._requirements: list[frozenset[int]] = []
         # patterns with the same openings share one list of places: group numbers, -1 for none
         self._group: list[int] = []
+        # groups whose places are looked for only when one of their patterns may match (`_found_apart`)
+        self._found_apart: dict[int, tuple[str, ...]] = {}
         groups: dict[tuple[bool, frozenset[str]], int] = {}
         # (ignores case, key) -> (its requirement numbers, its opening groups)
         keyed: dict[tuple[bool, str], tuple[set[int], set[int]]] = {}
@@ -221,8 +245,13 @@ class PatternScan:
                 continue
             group = groups.setdefault((folded, found), len(groups))
             self._group.append(group)
+            if _found_apart(found):
+                self._found_apart[group] = tuple(sorted(found))
+                continue
             for key in found:
                 keyed.setdefault((folded, key), (set(), set()))[1].add(group)
+        # a pattern searched for at every character skips fast to those it can open with (`fast_start`)
+        self._searchers = tuple(fast_start(pattern) for pattern in self.patterns)
         self._always = frozenset(i for i, numbers in enumerate(self._requirements) if not numbers)
         self._folded_groups = frozenset(group for (folded, _), group in groups.items() if folded)
         # a text of ASCII holds no other key: its pass skips them (a big automaton is slow per character)
@@ -238,12 +267,12 @@ class PatternScan:
         """(index, its matches in `text`) for each pattern that may match, in the patterns' order."""
         ascii_text = text.isascii()
         lowered: str | None = None  # None: a cased non-ASCII letter, re's folding may differ from str.lower
-        if self._folded_patterns and _plain(text):
-            lowered = text.lower()
-            if len(lowered) != len(text):
+        if self._folded_patterns:
+            lowered = _lower_case(text)
+            if lowered is not None and len(lowered) != len(text):
                 lowered = None
         met: set[int] = set()
-        places: dict[int, list[int]] = {}
+        places: defaultdict[int, list[int]] = defaultdict(list)
         for folded, subject in ((False, text), (True, lowered)):
             automaton = self._automata[folded, ascii_text]
             if automaton is None or subject is None:
@@ -251,21 +280,50 @@ class PatternScan:
             for end, (span, numbers, hit_groups) in automaton.iter(subject):
                 if numbers:
                     met.update(numbers)
-                for group in hit_groups:
-                    places.setdefault(group, []).append(end - span)
+                if hit_groups:
+                    start = end - span
+                    for group in hit_groups:
+                        places[group].append(start)
         possible = set(self._always)
-        for index in {self._pattern_of[number] for number in met}:
-            if self._requirements[index] <= met:
+        pattern_of, requirements = self._pattern_of, self._requirements
+        for number in met:
+            index = pattern_of[number]
+            if index not in possible and requirements[index] <= met:
                 possible.add(index)
         if lowered is None:
             possible |= self._folded_patterns  # their strings could not be looked for
         for index in sorted(possible):
             group = self._group[index]
             if group < 0 or (lowered is None and index in self._folded_patterns):
-                yield index, self.patterns[index].finditer(text)
-            elif group in places:
-                yield index, _matches_at(self.patterns[index], text, places[group])
+                yield index, self._searchers[index].finditer(text)
+                continue
+            if group in self._found_apart:
+                # (a pattern that ignores case gets here only with the lower case read)
+                folded_text = lowered if lowered is not None and index in self._folded_patterns else text
+                starts = _starts(folded_text, self._found_apart[group])
+            else:
+                starts = places.get(group, [])
+            if starts:
+                yield index, _matches_at(self.patterns[index], text, starts)
             # else none of its openings is in the text
+
+
+def _found_apart(found: frozenset[str]) -> bool:
+    """Openings that are few, one of them a two-letter word ("in short supply", "on Monday", "no
+    new mines"): in nearly every English statement, so collecting their places in the scan costs
+    more than looking for them (`_starts`) in the few statements where the pattern may match."""
+    return len(found) <= _FEW_OPENINGS and any(len(key) <= 2 and key.isascii() for key in found)
+
+
+def _starts(text: str, keys: Sequence[str]) -> list[int]:
+    """Every place in `text` where one of `keys` starts (overlapping ones too, as the scan finds them)."""
+    found: list[int] = []
+    for key in keys:
+        at = text.find(key)
+        while at >= 0:
+            found.append(at)
+            at = text.find(key, at + 1)
+    return found
 
 
 def _automaton(keyed: dict[str, tuple[set[int], set[int]]]) -> ahocorasick.Automaton | None:
@@ -279,13 +337,18 @@ def _automaton(keyed: dict[str, tuple[set[int], set[int]]]) -> ahocorasick.Autom
     return automaton
 
 
-def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """The matches `pattern.finditer(text)` gives, trying only `starts` (every match starts at one)."""
-    after = 0
+def _matches_at(
+    pattern: re.Pattern[str], text: str, starts: list[int], pos: int = 0, endpos: int = sys.maxsize
+) -> Iterator[re.Match[str]]:
+    """The matches `pattern.finditer(text, pos, endpos)` gives, trying only `starts` (every match
+    starts at one, and holds at least the opening found there)."""
+    after = pos
     for start in sorted(set(starts)):
         if start < after:
-            continue  # inside the match before: finditer goes on from its end
-        m = pattern.match(text, start)
+            continue  # before `pos`, or inside the match before: finditer goes on from its end
+        if start >= endpos:
+            break  # a match would run past the end
+        m = pattern.match(text, start, endpos)
         if m is not None:
             yield m
             after = m.end()  # an opening is never empty, so neither is a match
@@ -305,25 +368,60 @@ class Gated:
             tuple(sorted(key for key in strings if not any(k != key and k in key for k in strings)))
             for strings in needs_all(pattern)
         ]
+        # where a match can start (`openings`), found in one Aho-Corasick pass: a search tries the
+        # pattern only there, not at every character
+        found = openings(pattern)
+        self._openings = None
+        if found is not None and min(map(len, found)) >= _ANCHOR_SHORTEST:
+            self._openings = _automaton({key: (set(), set()) for key in found})
+
+    def _places(self, text: str) -> list[int] | None:
+        """The places in `text` where an opening starts, in order; None when they cannot be read
+        (a cased non-ASCII letter in a text read ignoring case): then every place is tried."""
+        if self._openings is None:
+            return None
+        subject: str | None = text
+        if self._folded:
+            subject = _lower_case(text)
+            if subject is None or len(subject) != len(text):
+                return None
+        return [end - span for end, (span, _, _) in self._openings.iter(subject)]
 
     def may_match(self, text: str) -> bool:
         """False only when no match of the pattern can be in `text`."""
         if not self._needs:
             return True
         if self._folded:
-            if not _plain(text):
+            folded = _lower_case(text)
+            if folded is None:
                 return True  # a cased non-ASCII letter: re's folding may differ from str.lower
-            text = text.lower()
-        return all(any(key in text for key in strings) for strings in self._needs)
+            text = folded
+        for strings in self._needs:
+            for key in strings:
+                if key in text:
+                    break
+            else:
+                return False
+        return True
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.pattern.search(text, pos, endpos) if self.may_match(text) else None
+        if not self.may_match(text):
+            return None
+        places = self._places(text)
+        if places is None:
+            return self.pattern.search(text, pos, endpos)
+        return next(_matches_at(self.pattern, text, places, pos, endpos), None)
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return self.pattern.match(text, pos, endpos) if self.may_match(text) else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(text, pos, endpos) if self.may_match(text) else iter(())
+        if not self.may_match(text):
+            return iter(())
+        places = self._places(text)
+        if places is None:
+            return self.pattern.finditer(text, pos, endpos)
+        return _matches_at(self.pattern, text, places, pos, endpos)
 
     def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
         return self.pattern.findall(text, pos, endpos) if self.may_match(text) else []

@@ -9,7 +9,9 @@ Timelines in the "A: action / C: consequence" layout get the year of their colum
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # "o Lynas awarded ...": a sub-bullet as PDF and slide text renders it, a lone "o" before a capital
@@ -21,10 +23,17 @@ _YEAR_LINE = re.compile(r"^\s*(?P<y>(?:19|20)\d\d)\s*$")
 _CONNECTOR_END = re.compile(
     r"(?i)(?:\b(?:and|or|of|to|the|a|an|in|on|for|with|by|from|at|as|its|their|is|are|was|were|will|be|that)|[,，、(（\-–])\s*$"
 )
-_TERMINAL_END = re.compile(r"[.!?。！？;；:：]\s*$")
+# a line ends on one of these, whitespace aside ([.!?。！？;；:：]\s*$, read with `rstrip`: it strips what \s matches)
+_TERMINAL_MARKS = (".", "!", "?", "。", "！", "？", ";", "；", ":", "：")
+_CONNECTOR_LONGEST = 5  # characters of the longest connecting word ("their"), before the trailing space
+_HEADING_WORDS = 9  # a heading has at most this many words
+_DIGIT_FIRST = re.compile(r"^\s*\d")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“(\[A-Z0-9\u4e00-\u9fff])|(?<=[。！？；;])|(?<=[a-z0-9)%])\.(?=[A-Z][a-z])"
 )
+# every cut opens just after one of these, or at a full stop: where `_sentence_ends` tries it
+_STOP = re.compile(r"[.!?。！？；;]")
 # "through Jan. 4, 2022": a month's short name does not end the sentence either
 _ABBREVIATION_END = re.compile(
     r"(?:\b[A-Z]|\be\.g|\bi\.e|\bNo|\bvs|\bMr|\bDr|\bCo|\bLtd|\bInc|\bSt"
@@ -68,36 +77,42 @@ def _lines(text: str) -> list[Line]:
 
 def is_heading(text: str) -> bool:
     """A title rather than a statement: short, no verb-like ending, title case or capitals."""
-    body = _BULLET.sub("", text) if re.match(r"^\s*\d", text) else text
+    body = _BULLET.sub("", text) if _DIGIT_FIRST.match(text) else text
     body = body.strip()
-    if not body or (_TERMINAL_END.search(body) and not body.endswith(":")):
+    if not body or (body.endswith(_TERMINAL_MARKS) and not body.endswith(":")):
         return False
-    words = _WORD.findall(body)
-    if re.search(r"[\u4e00-\u9fff]", body):
+    if _CJK.search(body):
         return len(body) <= 12 and not re.search(r"[，,]", body)
-    if not words:
+    if body.isupper():
         return True
-    if body.isupper() or len(words) <= 2:
+    # ten words are more than a heading holds: a paragraph's words are not all read
+    words = [m.group() for m in itertools.islice(_WORD.finditer(body), _HEADING_WORDS + 1)]
+    if len(words) <= 2:
         return True
+    if len(words) > _HEADING_WORDS:
+        return False
     content = [w for w in words if w.lower() not in _SMALL_WORDS]
     capitalised = sum(1 for w in content if w[0].isupper())
-    return len(words) <= 9 and capitalised == len(content)
+    return capitalised == len(content)
 
 
 def _continues(previous: str, following: str) -> bool:
     """Whether `following` carries on the statement that `previous` began."""
     if _BULLET.match(following) or _TIMELINE_ITEM.match(following) or _YEAR_LINE.match(following):
         return False
-    if _YEAR_LINE.match(previous) or _TERMINAL_END.search(previous):
+    if _YEAR_LINE.match(previous) or previous.rstrip().endswith(_TERMINAL_MARKS):
         return False
     first = following[0]
     if first.islower():
         return True
-    if _CONNECTOR_END.search(previous):
+    # a connecting word ends the line: looked for only in its last characters (`\b` still sees the one before)
+    if _CONNECTOR_END.search(previous, max(0, len(previous.rstrip()) - _CONNECTOR_LONGEST)):
         return True
+    if not first.isupper():
+        return False
     # a name broken across lines: "... Material Trading\nCenter (NAMMTC) is ..."
     words = _WORD.findall(previous)
-    if len(words) < 4 or not (words[-1][0].isupper() and words[-2][0].isupper() and first.isupper()):
+    if len(words) < 4 or not (words[-1][0].isupper() and words[-2][0].isupper()):
         return False
     # not when the name is closed by a quote, or the next line is a labelled item ("Guideline: ...")
     return (
@@ -135,11 +150,28 @@ def _timeline_years(blocks: list[list[Line]]) -> dict[int, str]:
     return out
 
 
+def _sentence_ends(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_SENTENCE_END.finditer(text)`, tried only where one can start: just after a
+    stop (the look-behinds of the first two wordings) or at a full stop (the third), instead of at
+    every character. No two wordings can match at one place (their look-behinds want different
+    characters), so after the empty one the next try is one character on, as for `finditer`."""
+    after = 0
+    for stop in _STOP.finditer(text):
+        at = stop.start()
+        for start in (at, at + 1) if text[at] == "." else (at + 1,):
+            if start < after:
+                continue
+            m = _SENTENCE_END.match(text, start)
+            if m is not None:
+                yield m
+                after = max(m.end(), start + 1)
+
+
 def _split_sentences(text: str, start: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for m in _SENTENCE_END.finditer(text):
-        if _ABBREVIATION_END.search(text[max(0, m.start() - 12) : m.start() + 1]) and m.group().strip() == "":
+    for m in _sentence_ends(text):
+        if m.group().strip() == "" and _ABBREVIATION_END.search(text[max(0, m.start() - 12) : m.start() + 1]):
             continue
         if m.start() <= cursor:
             continue

@@ -297,6 +297,7 @@ class GazetteerPass:
         self._norm = normalise(text, simplified)
         # (position of the last character, (key, entries)) for every key found, in order of that position
         self._hits: list[tuple[int, tuple[str, list[Entry]]]] = list(_automaton().iter(self._norm))
+        self._positions = [at for at, _ in self._hits]  # bisected per span, without a key function
 
     def mentions(self, lo: int = 0, hi: int | None = None) -> list[Mention]:
         """The mentions of `text[lo:hi]`, with offsets into that span, leftmost-longest, in order."""
@@ -306,10 +307,7 @@ class GazetteerPass:
             return []
         is_word = _is_word_char
         hits: list[tuple[int, int, Entry]] = []
-        first, last = (
-            bisect.bisect_left(self._hits, lo, key=_position),
-            bisect.bisect_left(self._hits, hi, key=_position),
-        )
+        first, last = bisect.bisect_left(self._positions, lo), bisect.bisect_left(self._positions, hi)
         for at, (key, bucket) in self._hits[first:last]:
             start, end = at - len(key) + 1, at + 1
             if start < lo:
@@ -329,10 +327,6 @@ class GazetteerPass:
                     continue  # US$, HK$: a currency; the U.S. Geological Survey: a source, not a place
                 hits.append((start - lo, end - lo, entry))
         return _leftmost_longest(hits, text[lo:hi] if lo or hi != len(text) else text)
-
-
-def _position(hit: tuple[int, tuple[str, list[Entry]]]) -> int:
-    return hit[0]
 
 
 def _leftmost_longest(hits: list[tuple[int, int, Entry]], text: str) -> list[Mention]:
