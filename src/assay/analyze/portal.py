@@ -8,7 +8,6 @@ the CLI (`series`, `prices`, `checks`), so a figure on a page equals the command
 from __future__ import annotations
 
 import math
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
+from assay.analyze.money import convert_with, price_factors
 from assay.analyze.prices import (
     PriceAssessment,
     PriceQuery,
@@ -25,7 +25,6 @@ from assay.analyze.prices import (
     assess_prices,
     assess_window,
     outlier_reasons,
-    price_range,
 )
 from assay.analyze.series import (
     Observation,
@@ -37,6 +36,7 @@ from assay.analyze.series import (
 )
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
+from assay.store.price_products import price_extents
 from assay.store.series import (
     FACT_ROW_END,
     FACT_ROW_START,
@@ -47,7 +47,6 @@ from assay.store.series import (
     fact_rows_in_ranges,
     fact_values,
     gc_paused,
-    key_extents,
     latest_end_by_form,
     latest_periods,
     period_unit_partners,
@@ -136,7 +135,7 @@ class FactContext:
 
 def products(session: Session) -> list[Product]:
     """Every commodity and form with stored prices per mass, with the unit most of its quotes use."""
-    return _products(session, series_sizes(session, FactSelection(metric="price")))
+    return _products(session, price_extents(session))
 
 
 def _products(session: Session, extents: Sequence[SeriesSize | KeyExtent]) -> list[Product]:
@@ -207,10 +206,13 @@ def _points_of_values(
     `assess_window` converts it, outliers judged among them all, one point per period
     (`ends`: each period's last day, when known)."""
     priced: list[tuple[str, float, float, float]] = []
+    currency, mass = product.currency, product.mass
     for period, end, value, value_high, unit in values:
-        converted = price_range(value, value_high, unit, product.currency, product.mass, end.year)
-        if converted is not None:
-            low, high = converted[0].value, converted[1].value
+        # converted as price_range converts, with the factors of each unit and year worked out once
+        factors = price_factors(unit, currency, mass, end.year)
+        if factors is not None:
+            low = convert_with(value, factors)
+            high = convert_with(value_high, factors) if value_high else low
             priced.append((period, low, high, (low + high) / 2))
     reasons = outlier_reasons([quote[3] for quote in priced])
     by_period: dict[str, list[tuple[float, float, float]]] = {}
@@ -232,18 +234,19 @@ def _points(
     by_period: dict[str, list[tuple[float, float, float]]], ends: dict[str, date] | None = None
 ) -> tuple[PricePoint, ...]:
     points = [
-        PricePoint(
-            period,
-            min(q[0] for q in quotes),
-            max(q[1] for q in quotes),
-            statistics.median(q[2] for q in quotes),
-            len(quotes),
-        )
+        PricePoint(period, min(q[0] for q in quotes), max(q[1] for q in quotes), _median(quotes), len(quotes))
         for period, quotes in by_period.items()
     ]
     if ends is None:
         ends = {period: Period.parse(period).end for period in by_period}
     return tuple(sorted(points, key=lambda p: (ends[p.period], p.period)))
+
+
+def _median(quotes: list[tuple[float, float, float]]) -> float:
+    """statistics.median of the quotes' values (the third item), in its arithmetic, without its overhead."""
+    values = sorted([q[2] for q in quotes])
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
 def assess(session: Session, product: Product, window_days: int) -> PriceAssessment | None:
@@ -303,7 +306,7 @@ def price_board(session: Session) -> list[BoardRow]:
     products' recent quotes are read together (`_read_recent`), a few queries in all; only the
     assessment windows' quotes become records. The same rows as `board_row` per product."""
     with gc_paused():
-        extents = key_extents(session, FactSelection(metric="price"))
+        extents = price_extents(session)
         plans = _plans(_products(session, extents), extents)
         _read_recent(session, plans, extents)
         return _board_rows(session, plans)
@@ -444,8 +447,7 @@ def _resolve(plan: _Plan, read_from: date) -> date | None:
 
 def _converts(row: Sequence[Any], product: Product) -> bool:
     """Whether the quote is a price per mass `assess_window` can use."""
-    year = row[FACT_ROW_END].year
-    return price_range(row[_VALUE], row[_VALUE_HIGH], row[_UNIT], product.currency, product.mass, year) is not None
+    return price_factors(row[_UNIT], product.currency, product.mass, row[FACT_ROW_END].year) is not None
 
 
 def _board_rows(session: Session, plans: list[_Plan]) -> list[BoardRow]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -140,7 +141,7 @@ def price_range(
 
 def _priced(record: StoredFactRecord, query: PriceQuery) -> PricedQuote | None:
     f = record.fact
-    year = Period.parse(f.period).end.year if f.period else date.today().year
+    year = _end_year(f.period) if f.period else date.today().year
     converted = price_range(f.value, f.value_high, f.unit, query.currency, query.mass, year)
     if converted is None:
         return None
@@ -160,6 +161,12 @@ def _priced(record: StoredFactRecord, query: PriceQuery) -> PricedQuote | None:
     )
 
 
+@lru_cache(maxsize=4096)
+def _end_year(period: str) -> int:
+    """The year of a period's last day (a board assesses the same few hundred periods each time)."""
+    return Period.parse(period).end.year
+
+
 def outlier_reasons(values: list[float]) -> list[str | None]:
     """For each value, why it is an outlier by the stated rule, or None."""
     if len(values) < MIN_QUOTES_FOR_OUTLIERS:
@@ -167,16 +174,14 @@ def outlier_reasons(values: list[float]) -> list[str | None]:
     middle = statistics.median(values)
     mad = statistics.median(abs(v - middle) for v in values)
     reasons: list[str | None] = []
-    for v in values:
+    for v in values:  # the reason worded only for an outlier (most quotes are none)
         if mad > 0:
             distance = abs(v - middle) / (MAD_SCALE * mad)
-            out = distance > MAD_LIMIT
-            why = f"{distance:.1f} scaled MADs from the median {middle:,.0f}"
+            why = f"{distance:.1f} scaled MADs from the median {middle:,.0f}" if distance > MAD_LIMIT else None
         else:
             distance = abs(v - middle) / abs(middle) if middle else 0.0
-            out = distance > FLAT_LIMIT
-            why = f"{distance:.0%} from the median {middle:,.0f} (MAD is 0)"
-        reasons.append(why if out else None)
+            why = f"{distance:.0%} from the median {middle:,.0f} (MAD is 0)" if distance > FLAT_LIMIT else None
+        reasons.append(why)
     return reasons
 
 

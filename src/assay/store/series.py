@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact
 from assay.store.documents import superseded_document_ids
+from assay.store.price_products import KeyExtent
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
 
 T = TypeVar("T")
@@ -269,20 +270,6 @@ def latest_periods(session: Session, selection: FactSelection, n: int) -> list[t
         .limit(max(0, n))
     )
     return [(str(period), _day(start), _day(end)) for period, start, end in session.connection().execute(stmt)]
-
-
-@dataclass(frozen=True, slots=True)
-class KeyExtent:
-    """One full series key among the facts a selection reads: its statements, the first day of its
-    earliest period and the last of its latest, and the shortest and longest period text (which
-    bound how long a period is)."""
-
-    key: tuple[str | None, ...]  # commodity, form, metric, geo, partner, share_of, unit
-    statements: int
-    first_start: date
-    latest_end: date
-    shortest_period: int
-    longest_period: int
 
 
 def key_extents(session: Session, selection: FactSelection) -> list[KeyExtent]:
