@@ -36,12 +36,10 @@ from assay.analyze.series import (
 )
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
-from assay.store.price_products import price_extents
+from assay.store.price_products import KeyExtent, price_extents
 from assay.store.series import (
-    FACT_ROW_END,
-    FACT_ROW_START,
+    QUOTE_COLUMNS,
     FactSelection,
-    KeyExtent,
     SeriesSize,
     StartRange,
     fact_rows_in_ranges,
@@ -50,7 +48,7 @@ from assay.store.series import (
     latest_end_by_form,
     latest_periods,
     period_unit_partners,
-    records_of_rows,
+    records_of_ids,
     select_facts,
     series_sizes,
 )
@@ -335,10 +333,11 @@ class _Plan:
 def _plans(found: list[Product], extents: list[KeyExtent]) -> list[_Plan]:
     """A plan per product that `assess_prices` can assess (one form, or none stated)."""
     plans = []
+    of_commodity: dict[str | None, list[KeyExtent]] = {}
+    for extent in extents:
+        of_commodity.setdefault(extent.key[0], []).append(extent)
     for product in found:
-        keys = [
-            e for e in extents if e.key[0] == product.commodity and (product.form is None or e.key[1] == product.form)
-        ]
+        keys = [e for e in of_commodity.get(product.commodity, ()) if product.form is None or e.key[1] == product.form]
         if keys and (product.form is not None or len({e.key[1] for e in keys if e.key[1]}) <= 1):
             as_of, first = max(e.latest_end for e in keys), min(e.first_start for e in keys)
             per_day = sum(e.statements for e in keys) / ((as_of - first).days + 1)
@@ -387,7 +386,7 @@ def _read_recent(session: Session, plans: list[_Plan], extents: list[KeyExtent])
             for geo, partner in sorted(places[commodity], key=lambda p: (p[0] or "", p[1] or ""))
         ]
         read_from.update(wanted)
-        rows = fact_rows_in_ranges(session, FactSelection(metric="price"), ranges)
+        rows = fact_rows_in_ranges(session, FactSelection(metric="price"), ranges, QUOTE_COLUMNS)
         by_commodity: dict[str, list[Any]] = {}
         for row in rows:
             by_commodity.setdefault(row[_COMMODITY], []).append(row)
@@ -399,7 +398,7 @@ def _read_recent(session: Session, plans: list[_Plan], extents: list[KeyExtent])
                 r for r in by_commodity.get(product.commodity, ()) if product.form is None or r[_FORM] == product.form
             ]
             if new:
-                plan.rows = sorted([*new, *plan.rows], key=lambda r: (r[FACT_ROW_START], r[0]))
+                plan.rows = sorted([*new, *plan.rows], key=lambda r: (r[_START], r[0]))
             deeper = _resolve(plan, read_from[product.commodity])
             if deeper is not None:
                 wanted[product.commodity] = min(wanted.get(product.commodity, deeper), deeper)
@@ -407,7 +406,8 @@ def _read_recent(session: Session, plans: list[_Plan], extents: list[KeyExtent])
         pending = left
 
 
-_COMMODITY, _FORM, _PERIOD, _VALUE, _VALUE_HIGH, _UNIT = 3, 4, 9, 10, 11, 12  # in a fact row (store.series)
+# in a quote's row (store.series.QUOTE_COLUMNS, then its first and last day)
+_COMMODITY, _FORM, _PERIOD, _VALUE, _VALUE_HIGH, _UNIT, _START, _END = range(1, 9)
 
 
 def _resolve(plan: _Plan, read_from: date) -> date | None:
@@ -415,7 +415,7 @@ def _resolve(plan: _Plan, read_from: date) -> date | None:
     quotes read since `read_from`; the day to read from when they are not sure yet."""
     product, as_of, history_start = plan.product, plan.as_of, plan.history_start
     complete = read_from <= history_start
-    spans = {r[_PERIOD]: r[FACT_ROW_END] for r in plan.rows if r[FACT_ROW_START] >= history_start}
+    spans = {r[_PERIOD]: r[_END] for r in plan.rows if r[_START] >= history_start}
     # reach back as far again as the periods found so far suggest, a third more (at least twice as far)
     factor = max(2.0, min(64.0, 1.3 * (BOARD_HISTORY_PERIODS + 1) / max(1, len(spans))))
     deeper = as_of - timedelta(days=min(math.ceil((as_of - read_from).days * factor), HISTORY_DAYS - 1))
@@ -424,7 +424,7 @@ def _resolve(plan: _Plan, read_from: date) -> date | None:
         plan.days, plan.window_start = days, window_start
         if read_from > window_start and not complete:
             return min(deeper, window_start)
-        if any(r[FACT_ROW_START] >= window_start and _converts(r, product) for r in plan.rows):
+        if any(r[_START] >= window_start and _converts(r, product) for r in plan.rows):
             break
     else:  # no quote in any window: assess_prices gives no mid, so no row
         plan.days, plan.done = None, True
@@ -447,15 +447,15 @@ def _resolve(plan: _Plan, read_from: date) -> date | None:
 
 def _converts(row: Sequence[Any], product: Product) -> bool:
     """Whether the quote is a price per mass `assess_window` can use."""
-    return price_factors(row[_UNIT], product.currency, product.mass, row[FACT_ROW_END].year) is not None
+    return price_factors(row[_UNIT], product.currency, product.mass, row[_END].year) is not None
 
 
 def _board_rows(session: Session, plans: list[_Plan]) -> list[BoardRow]:
     """The rows of resolved plans: the windows' quotes made records in one lookup, each
     assessed; the sparkline and the previous mid on plain values."""
     chosen = [plan for plan in plans if plan.days is not None]
-    in_window = {plan.product: [r for r in plan.rows if r[FACT_ROW_START] >= plan.window_start] for plan in chosen}
-    records = {r.id: r for r in records_of_rows(session, [row for rows in in_window.values() for row in rows])}
+    in_window = {plan.product: [r for r in plan.rows if r[_START] >= plan.window_start] for plan in chosen}
+    records = {r.id: r for r in records_of_ids(session, [row[0] for rows in in_window.values() for row in rows])}
     out = []
     for plan in chosen:
         product, days = plan.product, plan.days
@@ -469,8 +469,8 @@ def _board_rows(session: Session, plans: list[_Plan]) -> list[BoardRow]:
             continue
         wanted = {*plan.shown, plan.before}
         quotes = [r for r in plan.rows if r[_PERIOD] in wanted]
-        ends = {r[_PERIOD]: r[FACT_ROW_END] for r in quotes}
-        values = ((r[_PERIOD], r[FACT_ROW_END], r[_VALUE], r[_VALUE_HIGH], r[_UNIT]) for r in quotes)
+        ends = {r[_PERIOD]: r[_END] for r in quotes}
+        values = ((r[_PERIOD], r[_END], r[_VALUE], r[_VALUE_HIGH], r[_UNIT]) for r in quotes)
         points = _points_of_values(product, values, ends)
         earlier = [p for p in points if ends[p.period] < plan.window_start]
         shown = set(plan.shown)

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assay.analyze.consensus import independent_sources
-from assay.analyze.money import Converted, PriceUnitError, convert_price
+from assay.analyze.money import Converted, PriceUnitError, convert_price, convert_with, price_factors
 from assay.analyze.series import SourceRef, json_number, source_ref
 from assay.model import Period
 from assay.store.series import FactSelection, StoredFactRecord, latest_end_by_form, select_facts
@@ -142,23 +142,30 @@ def price_range(
 def _priced(record: StoredFactRecord, query: PriceQuery) -> PricedQuote | None:
     f = record.fact
     year = _end_year(f.period) if f.period else date.today().year
-    converted = price_range(f.value, f.value_high, f.unit, query.currency, query.mass, year)
-    if converted is None:
+    # as price_range converts, with each unit and year's factors and rates worked out once
+    factors = price_factors(f.unit, query.currency, query.mass, year)
+    if factors is None:
         return None
-    low, high = converted
+    low = convert_with(f.value, factors)
+    high = convert_with(f.value_high, factors) if f.value_high else low
     stated = f"{f.value:,g}" + (f"-{f.value_high:,g}" if f.value_high is not None else "") + f" {f.unit}"
-    rate = "; ".join(r.describe() for r in low.rates) or None
-    if low.note:
-        rate = f"{rate} ({low.note})"
     return PricedQuote(
         source=source_ref(record),
         period=f.period or "",
-        low=low.value,
-        high=high.value,
-        value=(low.value + high.value) / 2,
+        low=low,
+        high=high,
+        value=(low + high) / 2,
         original=stated,
-        rate=rate,
+        rate=_rates_used(f.unit, query.currency, query.mass, year),
     )
+
+
+@lru_cache(maxsize=1024)
+def _rates_used(unit: str, currency: str, mass: str, year: int) -> str | None:
+    """The exchange rates a conversion uses, described (the same for every value)."""
+    converted = convert_price(1.0, unit, currency, mass, year)
+    rate = "; ".join(r.describe() for r in converted.rates) or None
+    return f"{rate} ({converted.note})" if converted.note else rate
 
 
 @lru_cache(maxsize=4096)

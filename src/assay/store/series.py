@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Connection,
     Select,
     String,
@@ -33,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact
 from assay.store.documents import superseded_document_ids
-from assay.store.price_products import KeyExtent
+from assay.store.price_products import KeyExtent as KeyExtent  # where it lived before the table; tests import it here
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
 
 T = TypeVar("T")
@@ -306,18 +307,34 @@ class StartRange:
 FACT_ROW_START, FACT_ROW_END = len(_COLUMNS), len(_COLUMNS) + 1
 
 
-def fact_rows_in_ranges(session: Session, selection: FactSelection, ranges: Sequence[StartRange]) -> list[Any]:
-    """The facts `selection` reads within any of `ranges`, as plain rows (`_COLUMNS`, then
-    period_start and period_end), ordered by period start then id: many small windows of the
-    store read together. The ranges of one commodity, partner and days make one branch of a
-    UNION ALL (its geos an IN list), each a seek on (commodity, metric, geo, partner,
-    period_start) that reads index pages alone on SQLite; an OR of every range would make
-    SQLite fetch each table row, or scan every fact on a small store."""
+# What the price board reads of each recent quote (`fact_rows_in_ranges(..., QUOTE_COLUMNS)`): the
+# record of a quote in an assessment's window is read afterwards by its id (`records_of_ids`).
+QUOTE_COLUMNS = (
+    FactRow.id,
+    FactRow.commodity,
+    FactRow.form,
+    FactRow.period,
+    FactRow.value,
+    FactRow.value_high,
+    FactRow.unit,
+)
+
+
+def fact_rows_in_ranges(
+    session: Session, selection: FactSelection, ranges: Sequence[StartRange], columns: Sequence[Any] = _COLUMNS
+) -> list[Any]:
+    """The facts `selection` reads within any of `ranges`, as plain rows (`columns`, by default
+    `_COLUMNS`, the id first; then period_start and period_end as days), ordered by period start
+    then id: many small windows of the store read together. The ranges of one commodity, partner
+    and days make one branch of a UNION ALL (its geos an IN list), each a seek on (commodity,
+    metric, geo, partner, period_start) that reads index pages alone on SQLite; an OR of every
+    range would make SQLite fetch each table row, or scan every fact on a small store."""
     branches: dict[tuple[str, str | None, date, date | None, tuple[str, ...] | None], list[str | None]] = {}
     for wanted in ranges:
         branch = (wanted.commodity, wanted.partner, wanted.since, wanted.before, wanted.forms)
         branches.setdefault(branch, []).append(wanted.geo)
-    columns = (*_COLUMNS, FactRow.period_start, FactRow.period_end)
+    start = len(columns)
+    columns = (*columns, FactRow.period_start, FactRow.period_end)
     where = _conditions(selection)
     selects = []
     for (commodity, partner, since, before, forms), geos in branches.items():
@@ -341,14 +358,16 @@ def fact_rows_in_ranges(session: Session, selection: FactSelection, ranges: Sequ
             selects.append(select(*columns).where(*where, *condition))
     rows = []
     connection = session.connection()
+    days: dict[object, date] = {}  # a day's text (SQLite) parsed once, not once per quote
     for i in range(0, len(selects), _BRANCHES):  # SQLite allows 500 selects in one compound
         chunk = selects[i : i + _BRANCHES]
         stmt = chunk[0] if len(chunk) == 1 else union_all(*chunk)
-        rows += [
-            (*row[:FACT_ROW_START], _day(row[FACT_ROW_START]), _day(row[FACT_ROW_END]))
-            for row in connection.execute(stmt)
-        ]
-    rows.sort(key=lambda row: (row[FACT_ROW_START], row[0]))
+        for row in _plain_rows(connection, stmt):
+            first, last = row[start], row[start + 1]
+            first = days.get(first) or days.setdefault(first, _day(first))
+            last = days.get(last) or days.setdefault(last, _day(last))
+            rows.append((*row[:start], first, last))
+    rows.sort(key=lambda row: (row[start], row[0]))
     return rows
 
 
@@ -371,6 +390,18 @@ def records_of_rows(session: Session, rows: Sequence[Any]) -> list[StoredFactRec
     """Records (with provenance, looked up once per document) of rows `fact_rows_in_ranges` read."""
     with gc_paused():
         return _records(session.connection(), [row[:FACT_ROW_START] for row in rows])
+
+
+def records_of_ids(session: Session, fact_ids: Iterable[int]) -> list[StoredFactRecord]:
+    """The records (with provenance, looked up once per document) of these facts, in no order."""
+    connection = session.connection()
+    with gc_paused():
+        rows = [
+            row
+            for chunk in _chunks(set(fact_ids))
+            for row in _plain_rows(connection, select(*_COLUMNS).where(FactRow.id.in_(chunk)))
+        ]
+        return _records(connection, rows)
 
 
 def _day(value: object) -> date:
@@ -598,7 +629,9 @@ def select_statements(
     return Statements(rows, _provenance(rows, originals, datasets))
 
 
-def _plain_rows(connection: Connection, stmt: Select[*tuple[Any, ...]]) -> list[Sequence[Any]]:
+def _plain_rows(
+    connection: Connection, stmt: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
+) -> list[Sequence[Any]]:
     """The rows of `stmt` as the driver's own tuples, without a SQLAlchemy `Row` around each (a
     third of the reading time at tens of thousands of rows). Only for columns that no dialect
     converts: integers, floats and text, which sqlite3 and psycopg give as Python values."""
