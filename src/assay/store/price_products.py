@@ -247,10 +247,10 @@ def _lock(session: Session) -> None:
 def _extent(key: Sequence[Any], extent: Sequence[Any]) -> KeyExtent:
     """A KeyExtent of a six-column key (no metric) and (statements, first, last, shortest, longest)."""
     full = (key[0], key[1], "price", key[2], key[3], key[4], key[5])
-    return KeyExtent(full, int(extent[0]), _day(extent[1]), _day(extent[2]), int(extent[3]), int(extent[4]))
+    return KeyExtent(full, int(extent[0]), as_day(extent[1]), as_day(extent[2]), int(extent[3]), int(extent[4]))
 
 
-def _day(value: object) -> date:
+def as_day(value: object) -> date:
     """A date column's value (SQLite may hand back its text)."""
     if isinstance(value, str):
         return date.fromisoformat(value)

@@ -34,7 +34,8 @@ from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact
 from assay.store.documents import superseded_document_ids
-from assay.store.price_products import KeyExtent as KeyExtent  # where it lived before the table; tests import it here
+from assay.store.price_products import KeyExtent as KeyExtent  # it lived here before the table
+from assay.store.price_products import as_day as _day
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
 
 T = TypeVar("T")
@@ -402,15 +403,6 @@ def records_of_ids(session: Session, fact_ids: Iterable[int]) -> list[StoredFact
             for row in _plain_rows(connection, select(*_COLUMNS).where(FactRow.id.in_(chunk)))
         ]
         return _records(connection, rows)
-
-
-def _day(value: object) -> date:
-    """A date column's value (SQLite may hand back its text)."""
-    if isinstance(value, str):
-        return date.fromisoformat(value)
-    if isinstance(value, date):
-        return value
-    raise TypeError(f"not a day: {value!r}")
 
 
 _BASIS = {b.value: b for b in Basis}
