@@ -221,3 +221,32 @@ def test_a_document_moved_out_by_a_new_version_in_the_same_batch(any_store: Stor
         session.commit()
     [magnesium] = assert_kept(any_store)
     assert magnesium.statements == (1 if superseded else 3)
+
+
+def test_a_replacement_recomputes_only_the_keys_whose_statements_changed(
+    any_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assay.store import price_products
+
+    recomputed: list[tuple[object, ...]] = []
+
+    def recorded(connection: object, keys: list[tuple[object, ...]]) -> list[KeyExtent]:
+        recomputed.extend(keys)
+        return real(connection, keys)  # type: ignore[arg-type]
+
+    real = price_products._extents_of_keys
+    monkeypatch.setattr(price_products, "_extents_of_keys", recorded)
+    stated = [price(10, "2024-01-05", form="ingot"), price(11, "2024-02-01"), make_fact(5.0, "an export figure")]
+    with any_store.session() as session:
+        doc = KnowledgeBase(any_store, session).doc("quotes", *stated)  # new: its keys recomputed
+        recomputed.clear()
+        replace_facts(session, doc, list(reversed(stated)))  # a re-extraction that states the same
+        session.commit()
+        assert recomputed == []
+        replace_facts(session, doc, [stated[0], price(12, "2024-02-01")])  # another value, the same statement
+        session.commit()
+        assert recomputed == []
+        replace_facts(session, doc, [stated[0], price(11, "2024-03-01")])
+        session.commit()
+    assert [key[:2] for key in recomputed] == [("magnesium", None)]
+    assert len(assert_kept(any_store)) == 2

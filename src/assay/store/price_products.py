@@ -20,6 +20,7 @@ writer recomputes from facts that every earlier writer of the table has committe
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -106,6 +107,22 @@ def touch_documents(session: Session, document_ids: Iterable[int]) -> None:
     ids = sorted(set(document_ids))
     for i in range(0, len(ids), 1000):
         _touch_where(session, FactRow.document_id.in_(ids[i : i + 1000]))
+
+
+def price_statements_of(session: Session, document_id: int) -> Counter[tuple[Any, ...]]:
+    """A document's price statements as the table counts them (key, first and last day, period
+    length), to tell whether a replacement changed them (a re-extraction mostly does not)."""
+    length = func.length(FactRow.period)
+    stmt = select(*_FACT_KEY, FactRow.period_start, FactRow.period_end, length).where(
+        FactRow.document_id == document_id, FactRow.metric == "price", FactRow.period_start.is_not(None)
+    )
+    return Counter(tuple(row) for row in session.connection().execute(stmt))
+
+
+def touch_changed(session: Session, before: Counter[tuple[Any, ...]], after: Counter[tuple[Any, ...]]) -> None:
+    """The keys whose statements differ between two `price_statements_of` are recomputed before commit."""
+    changed = (before - after) + (after - before)
+    touch_keys(session, [(c, f, "price", g, p, s, u) for c, f, g, p, s, u, *_ in changed])
 
 
 def touch_dataset(session: Session, dataset_id: int) -> None:
