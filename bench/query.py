@@ -57,8 +57,16 @@ from assay.store.db import Store, open_store
 from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, query_facts
 from assay.store.facts import _select as select_with_documents  # the list's one-query path, for "before"
 from assay.store.facts import _stored as stored_row
+from assay.store.price_products import price_extents, rebuild_price_products
 from assay.store.schema import FactRow
-from assay.store.series import FactSelection, distinct_values, gc_paused, select_facts, select_statements
+from assay.store.series import (
+    FactSelection,
+    distinct_values,
+    gc_paused,
+    key_extents,
+    select_facts,
+    select_statements,
+)
 
 COMMODITIES = [  # (id, weight)
     ("magnesium", 20), ("rare_earths", 12), ("graphite", 10), ("prnd", 8), ("neodymium", 6), ("dysprosium", 5),
@@ -173,6 +181,8 @@ def generate(path: Path, n_facts: int, seed: int = 7) -> Store:
     con.close()
     store = open_store(f"sqlite:///{path}")
     use_schema_indexes(store)
+    with store.engine.begin() as connection:  # the facts went in around the store's functions
+        rebuild_price_products(connection)
     return store
 
 
@@ -194,6 +204,8 @@ def generate_postgres(url: str, n_facts: int, seed: int = 7) -> Store:
         raw.commit()
     finally:
         raw.close()
+    with store.engine.begin() as connection:  # the facts went in around the store's functions
+        rebuild_price_products(connection)
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM ANALYZE")  # visibility map for index-only scans, and statistics
     return store
@@ -243,17 +255,21 @@ class Case:
     floor: list[Job] | None = None  # only reading what the answer holds, as plain tuples
 
 
+CLOCK = time.perf_counter  # `--cpu`: this process's CPU time instead (less swayed by other jobs' load)
+
+
 def timed(store: Store, work: list[Job], no_index: bool = False) -> list[float]:
     """Latency of each job in ms (PostgreSQL with `no_index`: index scans switched off)."""
+    clock = CLOCK
     latencies: list[float] = []
     with store.session() as session:
         if no_index and store.engine.dialect.name == "postgresql":
             for setting in ("enable_indexscan", "enable_bitmapscan", "enable_indexonlyscan"):
                 session.execute(text(f"SET {setting} = off"))
         for job in work:
-            started = time.perf_counter()
+            started = clock()
             job(session)
-            latencies.append((time.perf_counter() - started) * 1000)
+            latencies.append((clock() - started) * 1000)
     return latencies
 
 
@@ -332,7 +348,13 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
         Case("consensus of a fact (fact page)", each(fact_consensus, fact_id=sample_fact_ids)),
         Case("price assessment, 30 days", each(assess_prices, query=assessed), each(old_assessment, query=assessed)),
         Case("price products (board, pages)", [portal.products] * broad, [old_products] * 3),
-        Case("price board", [portal.price_board] * board_runs, [round2_board] * max(1, board_runs // 2), scan=False),
+        Case(
+            "price board",
+            [portal.price_board] * board_runs,
+            [round3_board] * board_runs,
+            scan=False,
+            floor=[board_reads] * board_runs,
+        ),
         Case(
             "commodity page: price chart",
             each(price_chart, commodity=family),
@@ -433,13 +455,25 @@ def old_assessment(session: Session, query: PriceQuery) -> object:
     return assess_window(query, start, as_of, [r for r in records if Period.parse(str(r.fact.period)).start >= start])
 
 
-def round2_board(session: Session) -> object:
-    """Before (round 2 of issue 13): one product at a time, about seven small queries each (its
-    forms and latest day, its window, its sparkline's periods and the period before the window,
-    their quotes). Before issue 13 every product's whole history was built (183 s at 1M facts)."""
+def round3_board(session: Session) -> object:
+    """Before (round 3 of issue 13): the board as now, but its products' units, forms and days
+    grouped from every price statement's index entry (`key_extents`) instead of read from the
+    price products table. Round 2 built one product at a time (`portal.board_row`, about seven
+    queries each); before issue 13 every product's whole history was built (183 s at 1M facts)."""
     with gc_paused():
-        rows = [portal.board_row(session, product) for product in portal.products(session)]
-    return [row for row in rows if row is not None]
+        extents = key_extents(session, FactSelection(metric="price"))
+        plans = portal._plans(portal._products(session, extents), extents)
+        portal._read_recent(session, plans, extents)
+        return portal._board_rows(session, plans)
+
+
+def board_reads(session: Session) -> object:
+    """The board's reading alone: the price products table and every product's recent quotes, as plain rows."""
+    with gc_paused():
+        extents = price_extents(session)
+        plans = portal._plans(portal._products(session, extents), extents)
+        portal._read_recent(session, plans, extents)
+        return plans
 
 
 def price_chart(session: Session, commodity: str) -> object:
@@ -569,7 +603,15 @@ def main() -> int:
         metavar="NAME=COLUMN,COLUMN",
         help="time with this facts index added (one a migration could add), dropped at the end",
     )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time this process's CPU (not a PostgreSQL server's) instead of the wall clock",
+    )
     args = parser.parse_args()
+    if args.cpu:
+        global CLOCK
+        CLOCK = time.process_time
     folder = Path(tempfile.mkdtemp(prefix="assay-bench-"))
     big, n_facts = open_big(args, folder)
     small = generate(folder / "small.db", 10_000)
@@ -587,8 +629,9 @@ def main() -> int:
         for c in cases(args, sample)
         if (not args.only or args.only in c.label) and not (args.skip and args.skip in c.label)
     ]
+    clocked = "CPU time of this process" if args.cpu else "latencies include contention"
     print(f"{big.engine.dialect.name}, {n_facts:,} facts; load average {os.getloadavg()[0]:.1f} on "
-          f"{os.cpu_count()} cores (latencies include contention); aim: p95 under {BUDGET_MS:.0f} ms")  # fmt: skip
+          f"{os.cpu_count()} cores ({clocked}); aim: p95 under {BUDGET_MS:.0f} ms")  # fmt: skip
     for case in chosen:
         timed(big, case.jobs[:1])  # warm the caches
         print(case.label)

@@ -99,6 +99,28 @@ def convert_price(value: float, unit: str, currency: str = "CNY", mass: str = "t
     return Converted(per_tonne / PER_TONNE[mass], f"{currency}/{mass}", tuple(rates), "; ".join(dict.fromkeys(notes)))
 
 
+@cache
+def price_factors(unit: str, currency: str, mass: str, year: int) -> tuple[float, float, float, float] | None:
+    """What `convert_price` multiplies and divides a value in `unit` by, in its order (per tonne, USD
+    per unit of the stated currency, USD per unit of the target, per target mass; the two USD factors
+    1.0 when the currency stays), for converting many values: None when `unit` is not a price."""
+    try:
+        convert_price(1.0, unit, currency, mass, year)
+    except PriceUnitError:
+        return None
+    from_currency, from_mass = split_price_unit(unit)
+    usd_from = usd_to = 1.0
+    if from_currency != currency:
+        usd_from, usd_to = _usd_per(from_currency, year)[0], _usd_per(currency, year)[0]
+    return PER_TONNE[from_mass], usd_from, usd_to, PER_TONNE[mass]
+
+
+def convert_with(value: float, factors: tuple[float, float, float, float]) -> float:
+    """`convert_price(value, ...).value` given its `price_factors`: the same operations in the same order."""
+    per_tonne = value * factors[0] * factors[1] / factors[2]  # times and by 1.0 are exact: the same value
+    return per_tonne / factors[3]
+
+
 def to_cny_per_tonne(value: float, unit: str, year: int) -> float | None:
     """For plausibility checks: the price in CNY/t, or None when `unit` is not a price."""
     try:

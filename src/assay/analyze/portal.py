@@ -8,7 +8,6 @@ the CLI (`series`, `prices`, `checks`), so a figure on a page equals the command
 from __future__ import annotations
 
 import math
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
+from assay.analyze.money import convert_with, price_factors
 from assay.analyze.prices import (
     PriceAssessment,
     PriceQuery,
@@ -25,7 +25,6 @@ from assay.analyze.prices import (
     assess_prices,
     assess_window,
     outlier_reasons,
-    price_range,
 )
 from assay.analyze.series import (
     Observation,
@@ -37,21 +36,19 @@ from assay.analyze.series import (
 )
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
+from assay.store.price_products import KeyExtent, price_extents
 from assay.store.series import (
-    FACT_ROW_END,
-    FACT_ROW_START,
+    QUOTE_COLUMNS,
     FactSelection,
-    KeyExtent,
     SeriesSize,
     StartRange,
     fact_rows_in_ranges,
     fact_values,
     gc_paused,
-    key_extents,
     latest_end_by_form,
     latest_periods,
     period_unit_partners,
-    records_of_rows,
+    records_of_ids,
     select_facts,
     series_sizes,
 )
@@ -136,7 +133,7 @@ class FactContext:
 
 def products(session: Session) -> list[Product]:
     """Every commodity and form with stored prices per mass, with the unit most of its quotes use."""
-    return _products(session, series_sizes(session, FactSelection(metric="price")))
+    return _products(session, price_extents(session))
 
 
 def _products(session: Session, extents: Sequence[SeriesSize | KeyExtent]) -> list[Product]:
@@ -207,10 +204,13 @@ def _points_of_values(
     `assess_window` converts it, outliers judged among them all, one point per period
     (`ends`: each period's last day, when known)."""
     priced: list[tuple[str, float, float, float]] = []
+    currency, mass = product.currency, product.mass
     for period, end, value, value_high, unit in values:
-        converted = price_range(value, value_high, unit, product.currency, product.mass, end.year)
-        if converted is not None:
-            low, high = converted[0].value, converted[1].value
+        # converted as price_range converts, with the factors of each unit and year worked out once
+        factors = price_factors(unit, currency, mass, end.year)
+        if factors is not None:
+            low = convert_with(value, factors)
+            high = convert_with(value_high, factors) if value_high else low
             priced.append((period, low, high, (low + high) / 2))
     reasons = outlier_reasons([quote[3] for quote in priced])
     by_period: dict[str, list[tuple[float, float, float]]] = {}
@@ -232,18 +232,19 @@ def _points(
     by_period: dict[str, list[tuple[float, float, float]]], ends: dict[str, date] | None = None
 ) -> tuple[PricePoint, ...]:
     points = [
-        PricePoint(
-            period,
-            min(q[0] for q in quotes),
-            max(q[1] for q in quotes),
-            statistics.median(q[2] for q in quotes),
-            len(quotes),
-        )
+        PricePoint(period, min(q[0] for q in quotes), max(q[1] for q in quotes), _median(quotes), len(quotes))
         for period, quotes in by_period.items()
     ]
     if ends is None:
         ends = {period: Period.parse(period).end for period in by_period}
     return tuple(sorted(points, key=lambda p: (ends[p.period], p.period)))
+
+
+def _median(quotes: list[tuple[float, float, float]]) -> float:
+    """statistics.median of the quotes' values (the third item), in its arithmetic, without its overhead."""
+    values = sorted([q[2] for q in quotes])
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
 def assess(session: Session, product: Product, window_days: int) -> PriceAssessment | None:
@@ -303,7 +304,7 @@ def price_board(session: Session) -> list[BoardRow]:
     products' recent quotes are read together (`_read_recent`), a few queries in all; only the
     assessment windows' quotes become records. The same rows as `board_row` per product."""
     with gc_paused():
-        extents = key_extents(session, FactSelection(metric="price"))
+        extents = price_extents(session)
         plans = _plans(_products(session, extents), extents)
         _read_recent(session, plans, extents)
         return _board_rows(session, plans)
@@ -332,10 +333,11 @@ class _Plan:
 def _plans(found: list[Product], extents: list[KeyExtent]) -> list[_Plan]:
     """A plan per product that `assess_prices` can assess (one form, or none stated)."""
     plans = []
+    of_commodity: dict[str | None, list[KeyExtent]] = {}
+    for extent in extents:
+        of_commodity.setdefault(extent.key[0], []).append(extent)
     for product in found:
-        keys = [
-            e for e in extents if e.key[0] == product.commodity and (product.form is None or e.key[1] == product.form)
-        ]
+        keys = [e for e in of_commodity.get(product.commodity, ()) if product.form is None or e.key[1] == product.form]
         if keys and (product.form is not None or len({e.key[1] for e in keys if e.key[1]}) <= 1):
             as_of, first = max(e.latest_end for e in keys), min(e.first_start for e in keys)
             per_day = sum(e.statements for e in keys) / ((as_of - first).days + 1)
@@ -384,7 +386,7 @@ def _read_recent(session: Session, plans: list[_Plan], extents: list[KeyExtent])
             for geo, partner in sorted(places[commodity], key=lambda p: (p[0] or "", p[1] or ""))
         ]
         read_from.update(wanted)
-        rows = fact_rows_in_ranges(session, FactSelection(metric="price"), ranges)
+        rows = fact_rows_in_ranges(session, FactSelection(metric="price"), ranges, QUOTE_COLUMNS)
         by_commodity: dict[str, list[Any]] = {}
         for row in rows:
             by_commodity.setdefault(row[_COMMODITY], []).append(row)
@@ -396,7 +398,7 @@ def _read_recent(session: Session, plans: list[_Plan], extents: list[KeyExtent])
                 r for r in by_commodity.get(product.commodity, ()) if product.form is None or r[_FORM] == product.form
             ]
             if new:
-                plan.rows = sorted([*new, *plan.rows], key=lambda r: (r[FACT_ROW_START], r[0]))
+                plan.rows = sorted([*new, *plan.rows], key=lambda r: (r[_START], r[0]))
             deeper = _resolve(plan, read_from[product.commodity])
             if deeper is not None:
                 wanted[product.commodity] = min(wanted.get(product.commodity, deeper), deeper)
@@ -404,7 +406,8 @@ def _read_recent(session: Session, plans: list[_Plan], extents: list[KeyExtent])
         pending = left
 
 
-_COMMODITY, _FORM, _PERIOD, _VALUE, _VALUE_HIGH, _UNIT = 3, 4, 9, 10, 11, 12  # in a fact row (store.series)
+# in a quote's row (store.series.QUOTE_COLUMNS, then its first and last day)
+_COMMODITY, _FORM, _PERIOD, _VALUE, _VALUE_HIGH, _UNIT, _START, _END = range(1, 9)
 
 
 def _resolve(plan: _Plan, read_from: date) -> date | None:
@@ -412,7 +415,7 @@ def _resolve(plan: _Plan, read_from: date) -> date | None:
     quotes read since `read_from`; the day to read from when they are not sure yet."""
     product, as_of, history_start = plan.product, plan.as_of, plan.history_start
     complete = read_from <= history_start
-    spans = {r[_PERIOD]: r[FACT_ROW_END] for r in plan.rows if r[FACT_ROW_START] >= history_start}
+    spans = {r[_PERIOD]: r[_END] for r in plan.rows if r[_START] >= history_start}
     # reach back as far again as the periods found so far suggest, a third more (at least twice as far)
     factor = max(2.0, min(64.0, 1.3 * (BOARD_HISTORY_PERIODS + 1) / max(1, len(spans))))
     deeper = as_of - timedelta(days=min(math.ceil((as_of - read_from).days * factor), HISTORY_DAYS - 1))
@@ -421,7 +424,7 @@ def _resolve(plan: _Plan, read_from: date) -> date | None:
         plan.days, plan.window_start = days, window_start
         if read_from > window_start and not complete:
             return min(deeper, window_start)
-        if any(r[FACT_ROW_START] >= window_start and _converts(r, product) for r in plan.rows):
+        if any(r[_START] >= window_start and _converts(r, product) for r in plan.rows):
             break
     else:  # no quote in any window: assess_prices gives no mid, so no row
         plan.days, plan.done = None, True
@@ -444,16 +447,15 @@ def _resolve(plan: _Plan, read_from: date) -> date | None:
 
 def _converts(row: Sequence[Any], product: Product) -> bool:
     """Whether the quote is a price per mass `assess_window` can use."""
-    year = row[FACT_ROW_END].year
-    return price_range(row[_VALUE], row[_VALUE_HIGH], row[_UNIT], product.currency, product.mass, year) is not None
+    return price_factors(row[_UNIT], product.currency, product.mass, row[_END].year) is not None
 
 
 def _board_rows(session: Session, plans: list[_Plan]) -> list[BoardRow]:
     """The rows of resolved plans: the windows' quotes made records in one lookup, each
     assessed; the sparkline and the previous mid on plain values."""
     chosen = [plan for plan in plans if plan.days is not None]
-    in_window = {plan.product: [r for r in plan.rows if r[FACT_ROW_START] >= plan.window_start] for plan in chosen}
-    records = {r.id: r for r in records_of_rows(session, [row for rows in in_window.values() for row in rows])}
+    in_window = {plan.product: [r for r in plan.rows if r[_START] >= plan.window_start] for plan in chosen}
+    records = {r.id: r for r in records_of_ids(session, [row[0] for rows in in_window.values() for row in rows])}
     out = []
     for plan in chosen:
         product, days = plan.product, plan.days
@@ -467,8 +469,8 @@ def _board_rows(session: Session, plans: list[_Plan]) -> list[BoardRow]:
             continue
         wanted = {*plan.shown, plan.before}
         quotes = [r for r in plan.rows if r[_PERIOD] in wanted]
-        ends = {r[_PERIOD]: r[FACT_ROW_END] for r in quotes}
-        values = ((r[_PERIOD], r[FACT_ROW_END], r[_VALUE], r[_VALUE_HIGH], r[_UNIT]) for r in quotes)
+        ends = {r[_PERIOD]: r[_END] for r in quotes}
+        values = ((r[_PERIOD], r[_END], r[_VALUE], r[_VALUE_HIGH], r[_UNIT]) for r in quotes)
         points = _points_of_values(product, values, ends)
         earlier = [p for p in points if ends[p.period] < plan.window_start]
         shown = set(plan.shown)

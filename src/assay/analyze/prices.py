@@ -19,12 +19,13 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from assay.analyze.consensus import independent_sources
-from assay.analyze.money import Converted, PriceUnitError, convert_price
+from assay.analyze.money import Converted, PriceUnitError, convert_price, convert_with, price_factors
 from assay.analyze.series import SourceRef, json_number, source_ref
 from assay.model import Period
 from assay.store.series import FactSelection, StoredFactRecord, latest_end_by_form, select_facts
@@ -140,24 +141,37 @@ def price_range(
 
 def _priced(record: StoredFactRecord, query: PriceQuery) -> PricedQuote | None:
     f = record.fact
-    year = Period.parse(f.period).end.year if f.period else date.today().year
-    converted = price_range(f.value, f.value_high, f.unit, query.currency, query.mass, year)
-    if converted is None:
+    year = _end_year(f.period) if f.period else date.today().year
+    # as price_range converts, with each unit and year's factors and rates worked out once
+    factors = price_factors(f.unit, query.currency, query.mass, year)
+    if factors is None:
         return None
-    low, high = converted
+    low = convert_with(f.value, factors)
+    high = convert_with(f.value_high, factors) if f.value_high else low
     stated = f"{f.value:,g}" + (f"-{f.value_high:,g}" if f.value_high is not None else "") + f" {f.unit}"
-    rate = "; ".join(r.describe() for r in low.rates) or None
-    if low.note:
-        rate = f"{rate} ({low.note})"
     return PricedQuote(
         source=source_ref(record),
         period=f.period or "",
-        low=low.value,
-        high=high.value,
-        value=(low.value + high.value) / 2,
+        low=low,
+        high=high,
+        value=(low + high) / 2,
         original=stated,
-        rate=rate,
+        rate=_rates_used(f.unit, query.currency, query.mass, year),
     )
+
+
+@lru_cache(maxsize=1024)
+def _rates_used(unit: str, currency: str, mass: str, year: int) -> str | None:
+    """The exchange rates a conversion uses, described (the same for every value)."""
+    converted = convert_price(1.0, unit, currency, mass, year)
+    rate = "; ".join(r.describe() for r in converted.rates) or None
+    return f"{rate} ({converted.note})" if converted.note else rate
+
+
+@lru_cache(maxsize=4096)
+def _end_year(period: str) -> int:
+    """The year of a period's last day (a board assesses the same few hundred periods each time)."""
+    return Period.parse(period).end.year
 
 
 def outlier_reasons(values: list[float]) -> list[str | None]:
@@ -167,16 +181,14 @@ def outlier_reasons(values: list[float]) -> list[str | None]:
     middle = statistics.median(values)
     mad = statistics.median(abs(v - middle) for v in values)
     reasons: list[str | None] = []
-    for v in values:
+    for v in values:  # the reason worded only for an outlier (most quotes are none)
         if mad > 0:
             distance = abs(v - middle) / (MAD_SCALE * mad)
-            out = distance > MAD_LIMIT
-            why = f"{distance:.1f} scaled MADs from the median {middle:,.0f}"
+            why = f"{distance:.1f} scaled MADs from the median {middle:,.0f}" if distance > MAD_LIMIT else None
         else:
             distance = abs(v - middle) / abs(middle) if middle else 0.0
-            out = distance > FLAT_LIMIT
-            why = f"{distance:.0%} from the median {middle:,.0f} (MAD is 0)"
-        reasons.append(why if out else None)
+            why = f"{distance:.0%} from the median {middle:,.0f} (MAD is 0)" if distance > FLAT_LIMIT else None
+        reasons.append(why)
     return reasons
 
 

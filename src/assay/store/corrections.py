@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from assay.model import Period
+from assay.store.price_products import fact_key, touch_keys
 from assay.store.schema import FactCorrectionRow, FactRow
 
 CORRECTABLE = ("value", "value_high", "unit", "period", "commodity", "metric", "geo", "partner")
@@ -93,6 +94,7 @@ def correct_fact(session: Session, fact_id: int, changes: Mapping[str, Any], rea
     if after == before:
         raise CorrectionError("the correction changes nothing")
     _write_fact_values(session, row.id, after)
+    touch_keys(session, [fact_key(before), fact_key(after)])
     return _record(session, row, "correct", before, after, reason, user)
 
 
@@ -102,6 +104,7 @@ def reject_fact(session: Session, fact_id: int, reason: str, user: str) -> Corre
     before = snapshot(row)
     correction = _record(session, row, "reject", before, None, reason, user)
     session.execute(delete(FactRow).where(FactRow.id == row.id))
+    touch_keys(session, [fact_key(before)])
     return correction
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Select, and_, bindparam, func, insert, or_, select, text,
 from sqlalchemy.orm import Session
 
 from assay.model import Document
+from assay.store.price_products import touch_documents
 from assay.store.schema import DocumentRow, EventMentionRow, FactRow, IngestFailureRow
 
 SUMMARY_COLUMNS = (
@@ -261,6 +262,7 @@ def find_current_version(session: Session, source: str) -> DocumentSummary | Non
 
 def supersede(session: Session, old_id: int, new_id: int) -> None:
     """Mark document `old_id` superseded by `new_id`, and any version `old_id` superseded before."""
+    touch_documents(session, [old_id])  # its price statements leave the analyses
     session.execute(update(DocumentRow).where(DocumentRow.id == old_id).values(superseded_by=new_id))
     session.execute(
         update(DocumentRow)
@@ -273,6 +275,7 @@ def make_current(session: Session, document_id: int, source: str) -> int | None:
     """Make a stored earlier version current again (its source went back to that content); returns
     the id of the version it replaces, if any."""
     current = find_current_version(session, source)
+    touch_documents(session, [document_id])  # its price statements come back into the analyses
     session.execute(update(DocumentRow).where(DocumentRow.id == document_id).values(superseded_by=None))
     if current is None or current.id == document_id:
         return None

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from assay.model import Approx, Basis, Fact, Period
 from assay.store.corrections import apply_corrections, period_bounds, status_of
 from assay.store.documents import superseded_document_ids
+from assay.store.price_products import add_price_facts, price_statements_of, touch_changed
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
 from assay.vocab import commodities
 
@@ -102,11 +103,14 @@ def replace_facts(session: Session, document_id: int, facts: Sequence[Fact]) -> 
     be stored. The caller commits.
     """
     rows = [_row_values(document_id, fact) for fact in facts]
+    stated = price_statements_of(session, document_id)  # the price products it states now, and after
     # The delete goes through the session, so FactRows it already holds for this document are dropped too.
     session.execute(delete(FactRow).where(FactRow.document_id == document_id))
     if rows:
         session.connection().execute(_INSERT_FACT, rows)
     apply_corrections(session, document_id)
+    # only keys whose statements changed are recomputed: a re-extraction mostly states the same prices
+    touch_changed(session, stated, price_statements_of(session, document_id))
     return len(rows)
 
 
@@ -122,6 +126,7 @@ def insert_facts_of_documents(session: Session, facts_of: Sequence[tuple[int, Se
     rows = [_row_values(document_id, fact) for document_id, facts in facts_of for fact in facts]
     if rows:
         session.connection().execute(_INSERT_FACT, rows)
+        add_price_facts(session, rows)
     return len(rows)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from assay.model import Fact, Period
+from assay.store.price_products import add_price_facts, touch_dataset
 from assay.store.schema import DatasetRow, FactRow
 
 
@@ -77,6 +78,7 @@ def import_dataset(session: Session, spec: DatasetSpec, facts: Sequence[Fact]) -
         session.flush()
     else:
         removed = session.scalar(select(func.count()).where(FactRow.dataset_id == existing.id)) or 0
+        touch_dataset(session, existing.id)  # its price statements are recomputed without the old rows
         session.execute(delete(FactRow).where(FactRow.dataset_id == existing.id))
         existing.kind, existing.source, existing.sha256 = spec.kind, spec.source, spec.sha256
         existing.imported_at, existing.official, existing.published = now, spec.official, spec.published
@@ -84,6 +86,7 @@ def import_dataset(session: Session, spec: DatasetSpec, facts: Sequence[Fact]) -
         row["dataset_id"] = existing.id
     if rows:
         session.execute(insert(FactRow), rows)
+        add_price_facts(session, rows)
     return ImportResult(spec.name, len(rows), removed, False)
 
 

@@ -141,6 +141,26 @@ class FactRow(Base):
     )
 
 
+class PriceProductRow(Base):
+    """One price series key and its extent over the statements analysis reads (store/price_products.py
+    keeps it by every write): the price board reads these rows, not every price statement."""
+
+    __tablename__ = "price_products"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commodity: Mapped[str] = mapped_column(String(40), index=True)
+    form: Mapped[str | None] = mapped_column(String(20))
+    geo: Mapped[str] = mapped_column(String(120))
+    partner: Mapped[str | None] = mapped_column(String(120))
+    share_of: Mapped[str | None] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(16))
+    statements: Mapped[int] = mapped_column(Integer)
+    first_start: Mapped[dt.date] = mapped_column(Date)  # the first day of its earliest period
+    latest_end: Mapped[dt.date] = mapped_column(Date)  # the last day of its latest period
+    shortest_period: Mapped[int] = mapped_column(Integer)  # the shortest period text (4: a year)
+    longest_period: Mapped[int] = mapped_column(Integer)  # the longest (over 10: a span)
+
+
 class EventRow(Base):
     """One real-world event; each document that reports it is an EventMentionRow."""
 

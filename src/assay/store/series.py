@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Connection,
     Select,
     String,
@@ -33,6 +34,8 @@ from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact
 from assay.store.documents import superseded_document_ids
+from assay.store.price_products import KeyExtent as KeyExtent  # it lived here before the table
+from assay.store.price_products import as_day as _day
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
 
 T = TypeVar("T")
@@ -271,20 +274,6 @@ def latest_periods(session: Session, selection: FactSelection, n: int) -> list[t
     return [(str(period), _day(start), _day(end)) for period, start, end in session.connection().execute(stmt)]
 
 
-@dataclass(frozen=True, slots=True)
-class KeyExtent:
-    """One full series key among the facts a selection reads: its statements, the first day of its
-    earliest period and the last of its latest, and the shortest and longest period text (which
-    bound how long a period is)."""
-
-    key: tuple[str | None, ...]  # commodity, form, metric, geo, partner, share_of, unit
-    statements: int
-    first_start: date
-    latest_end: date
-    shortest_period: int
-    longest_period: int
-
-
 def key_extents(session: Session, selection: FactSelection) -> list[KeyExtent]:
     """Every series key `selection` reads with its extent, in one pass grouped in SQL (no count of
     distinct periods, so the groups stream out of ix_facts_metric_key without a sort)."""
@@ -319,18 +308,34 @@ class StartRange:
 FACT_ROW_START, FACT_ROW_END = len(_COLUMNS), len(_COLUMNS) + 1
 
 
-def fact_rows_in_ranges(session: Session, selection: FactSelection, ranges: Sequence[StartRange]) -> list[Any]:
-    """The facts `selection` reads within any of `ranges`, as plain rows (`_COLUMNS`, then
-    period_start and period_end), ordered by period start then id: many small windows of the
-    store read together. The ranges of one commodity, partner and days make one branch of a
-    UNION ALL (its geos an IN list), each a seek on (commodity, metric, geo, partner,
-    period_start) that reads index pages alone on SQLite; an OR of every range would make
-    SQLite fetch each table row, or scan every fact on a small store."""
+# What the price board reads of each recent quote (`fact_rows_in_ranges(..., QUOTE_COLUMNS)`): the
+# record of a quote in an assessment's window is read afterwards by its id (`records_of_ids`).
+QUOTE_COLUMNS = (
+    FactRow.id,
+    FactRow.commodity,
+    FactRow.form,
+    FactRow.period,
+    FactRow.value,
+    FactRow.value_high,
+    FactRow.unit,
+)
+
+
+def fact_rows_in_ranges(
+    session: Session, selection: FactSelection, ranges: Sequence[StartRange], columns: Sequence[Any] = _COLUMNS
+) -> list[Any]:
+    """The facts `selection` reads within any of `ranges`, as plain rows (`columns`, by default
+    `_COLUMNS`, the id first; then period_start and period_end as days), ordered by period start
+    then id: many small windows of the store read together. The ranges of one commodity, partner
+    and days make one branch of a UNION ALL (its geos an IN list), each a seek on (commodity,
+    metric, geo, partner, period_start) that reads index pages alone on SQLite; an OR of every
+    range would make SQLite fetch each table row, or scan every fact on a small store."""
     branches: dict[tuple[str, str | None, date, date | None, tuple[str, ...] | None], list[str | None]] = {}
     for wanted in ranges:
         branch = (wanted.commodity, wanted.partner, wanted.since, wanted.before, wanted.forms)
         branches.setdefault(branch, []).append(wanted.geo)
-    columns = (*_COLUMNS, FactRow.period_start, FactRow.period_end)
+    start = len(columns)
+    columns = (*columns, FactRow.period_start, FactRow.period_end)
     where = _conditions(selection)
     selects = []
     for (commodity, partner, since, before, forms), geos in branches.items():
@@ -354,14 +359,16 @@ def fact_rows_in_ranges(session: Session, selection: FactSelection, ranges: Sequ
             selects.append(select(*columns).where(*where, *condition))
     rows = []
     connection = session.connection()
+    days: dict[object, date] = {}  # a day's text (SQLite) parsed once, not once per quote
     for i in range(0, len(selects), _BRANCHES):  # SQLite allows 500 selects in one compound
         chunk = selects[i : i + _BRANCHES]
         stmt = chunk[0] if len(chunk) == 1 else union_all(*chunk)
-        rows += [
-            (*row[:FACT_ROW_START], _day(row[FACT_ROW_START]), _day(row[FACT_ROW_END]))
-            for row in connection.execute(stmt)
-        ]
-    rows.sort(key=lambda row: (row[FACT_ROW_START], row[0]))
+        for row in _plain_rows(connection, stmt):
+            first, last = row[start], row[start + 1]
+            first = days.get(first) or days.setdefault(first, _day(first))
+            last = days.get(last) or days.setdefault(last, _day(last))
+            rows.append((*row[:start], first, last))
+    rows.sort(key=lambda row: (row[start], row[0]))
     return rows
 
 
@@ -386,13 +393,16 @@ def records_of_rows(session: Session, rows: Sequence[Any]) -> list[StoredFactRec
         return _records(session.connection(), [row[:FACT_ROW_START] for row in rows])
 
 
-def _day(value: object) -> date:
-    """A date column's value (SQLite may hand back its text)."""
-    if isinstance(value, str):
-        return date.fromisoformat(value)
-    if isinstance(value, date):
-        return value
-    raise TypeError(f"not a day: {value!r}")
+def records_of_ids(session: Session, fact_ids: Iterable[int]) -> list[StoredFactRecord]:
+    """The records (with provenance, looked up once per document) of these facts, in no order."""
+    connection = session.connection()
+    with gc_paused():
+        rows = [
+            row
+            for chunk in _chunks(set(fact_ids))
+            for row in _plain_rows(connection, select(*_COLUMNS).where(FactRow.id.in_(chunk)))
+        ]
+        return _records(connection, rows)
 
 
 _BASIS = {b.value: b for b in Basis}
@@ -611,7 +621,9 @@ def select_statements(
     return Statements(rows, _provenance(rows, originals, datasets))
 
 
-def _plain_rows(connection: Connection, stmt: Select[*tuple[Any, ...]]) -> list[Sequence[Any]]:
+def _plain_rows(
+    connection: Connection, stmt: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
+) -> list[Sequence[Any]]:
     """The rows of `stmt` as the driver's own tuples, without a SQLAlchemy `Row` around each (a
     third of the reading time at tens of thousands of rows). Only for columns that no dialect
     converts: integers, floats and text, which sqlite3 and psycopg give as Python values."""
