@@ -404,7 +404,9 @@ def main() -> None:
     parser.add_argument("--database", help="store URL to ingest into (an empty one), instead of a fresh SQLite file")
     parser.add_argument("--no-extract", action="store_true", help="only the run without extraction")
     parser.add_argument("--extract-only", action="store_true", help="only the run with extraction")
-    parser.add_argument("--profile", action="store_true", help="also print the costliest functions per run (CPU time; with a pool, of the workers too)")
+    parser.add_argument(
+        "--profile", action="store_true", help="also print the costliest functions (CPU time; a pool's workers too)"
+    )
     parser.add_argument(
         "--reuse-extraction", type=int, metavar="K", help="extract K documents only, reuse theirs for the rest"
     )
