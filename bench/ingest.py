@@ -30,6 +30,8 @@ from __future__ import annotations
 import argparse
 import cProfile
 import hashlib
+import multiprocessing
+import multiprocessing.util
 import os
 import pstats
 import random
@@ -41,6 +43,8 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +52,8 @@ from typing import Any
 import trafilatura
 
 import assay.pipeline as pipeline
+import assay.pipeline.stages as stages
+import assay.pipeline.writer as writer
 import assay.store.documents as documents_repo
 from assay.clean import clean_document
 from assay.clean.dedupe import DuplicateIndex
@@ -56,6 +62,7 @@ from assay.distributed import ExecutorChoice, stage_executor
 from assay.sources import SourceOptions, iter_sources
 from assay.store.db import Store, open_store
 from assay.store.dedupe import StoredDuplicateIndex
+from assay.workers import end_with_parent
 
 SOURCES = 12  # folders, i.e. publishers, the documents are spread over
 NAV = "Home | Markets | Magnesium | Rare Earths | Graphite | Prices | Contact"
@@ -158,7 +165,7 @@ class StageClock:
         # (owner, attribute, stage): functions the pipeline looks up at call time, so wrapping them times each call
         targets: list[tuple[Any, str, str]] = [
             # in worker processes (pool, Dask) the first three are not seen: they run there, not here
-            (pipeline, "read_document", "clean (read, format to text)"),
+            (stages, "read_document", "clean (read, format to text)"),
             (pipeline, "extract", "extract facts+events"),
             (DuplicateIndex, "signature", "dedupe signature"),
             (pipeline, "finish_document", "clean (finish, boilerplate)"),
@@ -167,12 +174,12 @@ class StageClock:
             (documents_repo, "find_source", "stored-input lookup"),
             (documents_repo, "save_document", "store documents+FTS"),
             (documents_repo, "save_documents", "store documents+FTS"),
-            (pipeline, "replace_facts", "store facts"),
-            (pipeline, "insert_facts", "store facts"),
-            (pipeline, "insert_facts_of_documents", "store facts"),
-            (pipeline, "record_events", "store events"),
-            (pipeline, "record_new_events", "store events"),
-            (getattr(pipeline, "_Batch"), "end_transaction", "commits"),  # noqa: B009  # private on purpose; the bench reaches in
+            (writer, "replace_facts", "store facts"),
+            (writer, "insert_facts", "store facts"),
+            (writer, "insert_facts_of_documents", "store facts"),
+            (writer, "record_events", "store events"),
+            (writer, "record_new_events", "store events"),
+            (writer.Batch, "end_transaction", "commits"),
             (pipeline, "refresh_statistics", "statistics"),
         ]
         for owner, attribute, stage in targets:
@@ -314,6 +321,48 @@ class Setup:
     profile: bool
 
 
+def _profiled_worker(folder: str, parent_pid: int) -> None:
+    """A pool worker's initializer: end with the parent, and profile (CPU time) until the worker exits."""
+    end_with_parent(parent_pid)
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+
+    def dump() -> None:
+        profiler.disable()
+        profiler.dump_stats(os.path.join(folder, f"worker-{os.getpid()}.prof"))
+
+    multiprocessing.util.Finalize(None, dump, exitpriority=10)  # run as the worker process exits
+
+
+@contextmanager
+def bench_executor(setup: Setup, work: Path) -> Iterator[tuple[Executor | None, int]]:
+    """The pipeline's executor, or with --profile and a pool, the same pool with each worker profiled."""
+    if not (setup.profile and setup.workers > 1 and setup.backend == "pool"):
+        with stage_executor(ExecutorChoice(workers=setup.workers, local_backend=setup.backend)) as chosen:
+            yield chosen
+        return
+    folder = work / "worker-profiles"
+    folder.mkdir(exist_ok=True)
+    pool = ProcessPoolExecutor(
+        setup.workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_profiled_worker,
+        initargs=(str(folder), os.getpid()),
+    )
+    try:
+        yield pool, setup.workers
+    finally:
+        pool.shutdown()
+    found = sorted(folder.glob("worker-*.prof"))
+    if found:
+        print(f"\n--- profile of the {len(found)} workers together (CPU time) ---")
+        stats = pstats.Stats(*map(str, found))
+        stats.sort_stats("tottime").print_stats(30)
+        stats.sort_stats("cumulative").print_stats(30)
+        for path in found:
+            path.unlink()
+
+
 def run_ingest(work: Path, corpus: Path, extract: bool, setup: Setup, clock: StageClock, marks: Checkpoints) -> Run:
     """Ingest the corpus into a fresh store, timed; the clock holds this run's stages only."""
     clock.seconds.clear()
@@ -321,9 +370,8 @@ def run_ingest(work: Path, corpus: Path, extract: bool, setup: Setup, clock: Sta
     print(f"\ningest {'with' if extract else 'without'} extraction, as the store grows:\n{marks.header()}", flush=True)
     name = "with-extraction" if extract else "without-extraction"
     store: Store = open_store(setup.database or f"sqlite:///{work / (name + '.db')}")
-    choice = ExecutorChoice(workers=setup.workers, local_backend=setup.backend)
-    profiler = cProfile.Profile() if setup.profile else None
-    with stage_executor(choice) as (executor, slots):
+    profiler = cProfile.Profile(time.process_time) if setup.profile else None
+    with bench_executor(setup, work) as (executor, slots):
         options = pipeline.IngestOptions(
             SourceOptions(), extract=extract, show_progress=False, workers=slots, executor=executor
         )
@@ -337,7 +385,9 @@ def run_ingest(work: Path, corpus: Path, extract: bool, setup: Setup, clock: Sta
     store.close()
     if profiler:
         print(f"\n--- profile, ingest {name} ---")
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(30)
+        stats.sort_stats("cumulative").print_stats(30)
     label = f"assay ingest, {'with' if extract else 'no'} extraction"
     db_mb = sum(p.stat().st_size for p in work.glob(name + ".db*")) / 1e6
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -354,7 +404,9 @@ def main() -> None:
     parser.add_argument("--database", help="store URL to ingest into (an empty one), instead of a fresh SQLite file")
     parser.add_argument("--no-extract", action="store_true", help="only the run without extraction")
     parser.add_argument("--extract-only", action="store_true", help="only the run with extraction")
-    parser.add_argument("--profile", action="store_true", help="also print the 25 costliest functions per run")
+    parser.add_argument(
+        "--profile", action="store_true", help="also print the costliest functions (CPU time; a pool's workers too)"
+    )
     parser.add_argument(
         "--reuse-extraction", type=int, metavar="K", help="extract K documents only, reuse theirs for the rest"
     )
