@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import distinct, func, select, text
 from sqlalchemy.orm import Session
 
 from assay.analyze import portal
@@ -49,7 +49,15 @@ from assay.analyze.checks import (
     selection_for_checks,
 )
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, assess_window
-from assay.analyze.series import SeriesQuery, build_series, longest_series, selection_for, series_from_records
+from assay.analyze.series import (
+    SeriesQuery,
+    build_series,
+    longest_series,
+    selection_for,
+    series_from_records,
+    series_of_keys,
+    series_rank,
+)
 from assay.analyze.series import series_page as paged_series
 from assay.model import Period
 from assay.store.browse import documents_about
@@ -61,12 +69,15 @@ from assay.store.price_products import price_extents, rebuild_price_products
 from assay.store.schema import FactRow
 from assay.store.series import (
     FactSelection,
+    SeriesSize,
     distinct_values,
     gc_paused,
     key_extents,
     select_facts,
     select_statements,
+    series_sizes,
 )
+from assay.store.series import _conditions as conditions  # round 3's sizes query, for "before"
 
 COMMODITIES = [  # (id, weight)
     ("magnesium", 20), ("rare_earths", 12), ("graphite", 10), ("prnd", 8), ("neodymium", 6), ("dysprosium", 5),
@@ -364,23 +375,19 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
         Case(
             "commodity page: key figures",
             each(portal.key_figures, commodity=family),
-            each(old_key_figures, commodity=family),
+            each(round3_key_figures, commodity=family),
         ),
         Case(
             "commodity page: production bars",
             each(portal.production_by_country, commodity=family),
-            each(old_production, commodity=family),
+            each(round3_production, commodity=family),
         ),
         Case(
             "commodity page: monthly exports",
             each(portal.exports_by_month, commodity=family),
-            each(old_monthly, commodity=family),
+            each(round3_monthly, commodity=family),
         ),
-        Case(
-            "commodity page: destinations",
-            each(portal.exports_by_destination, commodity=family),
-            each(old_destinations, commodity=family),
-        ),
+        Case("commodity page: destinations", each(portal.exports_by_destination, commodity=family)),
         Case("commodity page: documents", each(documents_about, commodity=family)),
         Case("facts list, filtered, paged", each(facts_page, flt=listing), each(old_facts_page, flt=listing)),
         Case(
@@ -502,31 +509,54 @@ def assessed_history(session: Session, product: portal.Product) -> object:
         return ()
 
 
-def old_key_figures(session: Session, commodity: str) -> object:
-    """Before: every series of the key metrics built, then ranked (the choosing itself left out)."""
+def round3_key_figures(session: Session, commodity: str, limit: int = 6) -> object:
+    """Before (round 3): the six chosen series built whole (every observation with its sources
+    and consensus, each statement joined to its document), the sizes counted in one grouped query."""
     selection = FactSelection(
         commodities=tuple(commodity_and_descendants(commodity)), metrics=portal.KEY_METRICS, partner_is_null=True
     )
-    return series_from_records(select_facts(session, selection))
+    ranked = sorted(
+        (s for s in round3_sizes(session, selection) if s.key[6] in ("t", "kt", "Mt")),
+        key=lambda s: (portal.KEY_METRICS.index(str(s.key[2])), -s.periods, [v or "" for v in s.key]),
+    )
+    chosen: list[SeriesSize] = []
+    seen: set[tuple[str | None, ...]] = set()
+    for size in ranked:
+        if (size.key[0], size.key[2], size.key[3]) not in seen:
+            seen.add((size.key[0], size.key[2], size.key[3]))
+            chosen.append(size)
+    chosen.sort(key=lambda s: (-s.periods, portal.KEY_METRICS.index(str(s.key[2]))))
+    with gc_paused():
+        return series_of_keys(session, selection, [s.key for s in chosen[:limit]])
 
 
-def old_production(session: Session, commodity: str) -> object:
-    """Before: every production series of the commodity built (the bars then taken from them)."""
-    selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True)
-    return series_from_records(select_facts(session, selection))
+def round3_sizes(session: Session, selection: FactSelection) -> list[SeriesSize]:
+    """Before (round 3): series sizes in one grouped query, whatever lists the selection holds."""
+    counts = (func.count(distinct(FactRow.period)), func.count())
+    grouping = (FactRow.metric, FactRow.commodity, FactRow.geo, FactRow.partner, FactRow.form, FactRow.share_of)
+    key = (FactRow.commodity, FactRow.form, FactRow.metric, FactRow.geo, FactRow.partner, FactRow.share_of)
+    stmt = select(*key, FactRow.unit, *counts).where(*conditions(selection)).group_by(*grouping, FactRow.unit)
+    return [SeriesSize(tuple(row[:7]), row[7], row[8]) for row in session.connection().execute(stmt)]
 
 
-def old_monthly(session: Session, commodity: str) -> object:
-    """Before: every export series of China built (the longest monthly one then taken)."""
+def round3_monthly(session: Session, commodity: str) -> object:
+    """Before (round 3): the longest monthly series chosen in SQL, then built whole."""
     selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
-    return series_from_records(select_facts(session, selection))
+    months = {s.key: s.periods for s in series_sizes(session, replace(selection, period_length=7))}
+    ranked = [s for s in series_sizes(session, selection) if s.key[6] in ("t", "kt") and months.get(s.key, 0) >= 2]
+    if not ranked:
+        return None
+    longest = max(sorted(ranked, key=lambda s: series_rank(s.periods, s.key)), key=lambda s: months[s.key])
+    with gc_paused():
+        return series_of_keys(session, replace(selection, period_length=7), [longest.key])
 
 
-def old_destinations(session: Session, commodity: str) -> object:
-    """Before: every partner series of the commodity's exports built, the latest period chosen after."""
-    selection = FactSelection(commodity=commodity, metric="exports")
-    records = [r for r in select_facts(session, selection) if r.fact.partner and r.fact.unit in ("t", "kt")]
-    return series_from_records(records)
+def round3_production(session: Session, commodity: str) -> object:
+    """Before (round 3): the countries' yearly series built whole (the bars then taken from them)."""
+    selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True, period_length=4)
+    countries = [s.key for s in series_sizes(session, selection) if len(str(s.key[3])) == 2]
+    with gc_paused():
+        return series_of_keys(session, selection, [k for k in countries if not k[1] and not k[5]])
 
 
 def fact_consensus(session: Session, fact_id: int) -> object:

@@ -30,8 +30,10 @@ from assay.analyze.portal import (
 )
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, assess_window, price_window
 from assay.analyze.series import (
+    PeriodValue,
     Series,
     SeriesQuery,
+    SeriesValues,
     build_series,
     selection_for,
     series_from_records,
@@ -217,9 +219,14 @@ def reference_key_figures(kb: KnowledgeBase, commodity: str, limit: int) -> list
         short = (series.fields["commodity"], series.fields["metric"], series.fields["geo"])
         if short not in seen:
             seen.add(short)
-            chosen.append(KeyFigure(series))
+            chosen.append(KeyFigure(values_of(series), series.observations[-1]))
     chosen.sort(key=lambda k: (-len(k.series.observations), KEY_METRICS.index(str(k.series.fields["metric"]))))
     return chosen[:limit]
+
+
+def values_of(series: Series) -> SeriesValues:
+    """A whole series' consensus values, as a chart draws them."""
+    return SeriesValues(series.key, tuple(PeriodValue(o.period, o.value, o.unit) for o in series.observations))
 
 
 @pytest.mark.parametrize("commodity", ["magnesium", "graphite"])
@@ -247,7 +254,7 @@ def reference_production(kb: KnowledgeBase, commodity: str) -> BarChart | None:
     return BarChart(max(years), "t", tuple(bars))
 
 
-def reference_monthly(kb: KnowledgeBase, commodity: str) -> Series | None:
+def reference_monthly(kb: KnowledgeBase, commodity: str) -> SeriesValues | None:
     """Every export series of China built, cut to months in Python, the longest taken."""
     selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
     monthly = [
@@ -256,7 +263,7 @@ def reference_monthly(kb: KnowledgeBase, commodity: str) -> Series | None:
         if s.fields["unit"] in ("t", "kt")
     ]
     monthly = [s for s in monthly if len(s.observations) >= 2]
-    return max(monthly, key=lambda s: len(s.observations)) if monthly else None
+    return values_of(max(monthly, key=lambda s: len(s.observations))) if monthly else None
 
 
 @pytest.mark.parametrize("commodity", ["magnesium", "graphite", "lithium"])

@@ -176,6 +176,21 @@ def agree(statements: Sequence[Weighed]) -> Agreement:
     )
 
 
+def agreed_value(statements: Sequence[Weighed]) -> float:
+    """`agree(statements).value` alone (at least one statement): the median of the freshest
+    value of each independent source in the best tier, with no order or index list built (a
+    chart of consensus values weighs every period of its series)."""
+    if len(statements) == 1:
+        return statements[0][VALUE]
+    tier = min(s[TIER] for s in statements)
+    if any(s[TIER] != tier for s in statements):
+        statements = [s for s in statements if s[TIER] == tier]
+    groups = independent_groups(statements)
+    if len(groups) == len(statements):  # every source one statement (the common case)
+        return float(statistics.median([s[VALUE] for s in statements]))
+    return float(statistics.median([statements[g[0]][VALUE] for g in groups]))  # each group freshest first
+
+
 def independent_sources(records: Sequence[StoredFactRecord]) -> list[list[StoredFactRecord]]:
     """Group statements into independent sources (union of shared origin and shared quote),
     each group freshest first."""

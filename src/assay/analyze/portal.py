@@ -29,10 +29,12 @@ from assay.analyze.prices import (
 from assay.analyze.series import (
     Observation,
     Series,
+    SeriesValues,
     period_order,
     series_from_records,
     series_of_keys,
     series_rank,
+    series_values,
 )
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
@@ -99,11 +101,11 @@ class BoardRow:
 
 @dataclass(frozen=True)
 class KeyFigure:
-    series: Series
+    """A series as a key figure shows it: every period's consensus value (the sparkline) and the
+    latest observation with its sources (the figure, its period and the quote that states it)."""
 
-    @property
-    def latest(self) -> Observation:
-        return self.series.observations[-1]
+    series: SeriesValues
+    latest: Observation
 
     @property
     def values(self) -> list[float]:
@@ -498,8 +500,23 @@ def key_figures(session: Session, commodity: str, limit: int = 6) -> list[KeyFig
             chosen.append(size)
     chosen.sort(key=lambda s: (-s.periods, KEY_METRICS.index(str(s.key[2]))))
     shown = {s.key: i for i, s in enumerate(chosen[:limit])}
-    found = series_of_keys(session, selection, list(shown))
-    return [KeyFigure(s) for s in sorted(found, key=lambda s: shown[s.key])]
+    # every period's value for the sparklines; the sources of the latest period alone
+    found = sorted(series_values(session, selection, list(shown)), key=lambda s: shown[s.key])
+    by_latest: dict[str, list[tuple[str | None, ...]]] = {}
+    for values in found:
+        by_latest.setdefault(values.observations[-1].period, []).append(values.key)
+    latest = {
+        s.key: s.observations[0]
+        for period, keys in by_latest.items()
+        for s in series_of_keys(session, _at_period(selection, period), keys)
+    }
+    return [KeyFigure(values, latest[values.key]) for values in found]
+
+
+def _at_period(selection: FactSelection, period: str) -> FactSelection:
+    """`selection` cut to one period, its days bounding the range read of the series index."""
+    bounds = Period.parse(period)
+    return replace(selection, period=period, starts_on_or_after=bounds.start, ends_on_or_before=bounds.end)
 
 
 def production_by_country(session: Session, commodity: str) -> BarChart | None:
@@ -508,8 +525,9 @@ def production_by_country(session: Session, commodity: str) -> BarChart | None:
     # the countries' series found in SQL, their years alone read
     countries = [s.key for s in series_sizes(session, selection) if len(str(s.key[3])) == 2]
     countries = [key for key in countries if not key[1] and not key[5]]
+    found: Sequence[Series | SeriesValues]
     if len({key[3] for key in countries}) == len(countries):
-        found = series_of_keys(session, selection, countries)
+        found = series_values(session, selection, countries)
     else:  # a country in two series (a form ""): the later series wins, in the order of every period
         found = series_from_records(select_facts(session, replace(selection, period_length=None)))
     per_year: dict[str, dict[str, float]] = {}
@@ -528,8 +546,8 @@ def production_by_country(session: Session, commodity: str) -> BarChart | None:
     return BarChart(year, "t", tuple(bars))
 
 
-def exports_by_month(session: Session, commodity: str) -> Series | None:
-    """China's monthly exports of the commodity, the longest such series."""
+def exports_by_month(session: Session, commodity: str) -> SeriesValues | None:
+    """China's monthly exports of the commodity, the longest such series (its months' values)."""
     selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
     # months per series counted in SQL; only the chosen series' months are read
     months = {s.key: s.periods for s in series_sizes(session, replace(selection, period_length=7))}
@@ -540,7 +558,7 @@ def exports_by_month(session: Session, commodity: str) -> Series | None:
     if not ranked:
         return None
     longest = max(ranked, key=lambda s: months[s.key])  # the first of the longest, in series order
-    (found,) = series_of_keys(session, replace(selection, period_length=7), [longest.key])
+    (found,) = series_values(session, replace(selection, period_length=7), [longest.key])
     return found
 
 
@@ -564,10 +582,9 @@ def exports_by_destination(session: Session, commodity: str) -> BarChart | None:
     if len(chosen) > 1:  # a year and its December: the one met first, going through the series in order
         chosen = [min(chosen, key=lambda k: _first_met(session, selection, ranks[k[1]], k))]
     ((period, unit),) = chosen
-    at = replace(selection, unit=unit, period=period)
-    records = [r for r in select_facts(session, at) if r.fact.partner]
+    at = series_values(session, replace(selection, unit=unit, period=period))
     values: dict[str, float] = {}
-    for series in sorted(series_from_records(records), key=lambda s: ranks[unit][s.key]):  # a later series wins
+    for series in sorted((s for s in at if s.key[4]), key=lambda s: ranks[unit][s.key]):  # a later series wins
         values[str(series.fields["partner"])] = series.observations[0].value
     bars = sorted((Bar(p, v) for p, v in values.items()), key=lambda b: -b.value)
     return BarChart(period, unit, tuple(bars))

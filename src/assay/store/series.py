@@ -245,8 +245,36 @@ def series_sizes(session: Session, selection: FactSelection) -> list[SeriesSize]
     counts = (func.count(distinct(FactRow.period)), func.count())
     # grouped in the column order of ix_facts_metric_key, so the groups stream out of the index
     grouping = (FactRow.metric, FactRow.commodity, FactRow.geo, FactRow.partner, FactRow.form, FactRow.share_of)
-    stmt = select(*_KEY_COLUMNS, *counts).where(*_conditions(selection)).group_by(*grouping, FactRow.unit)
-    return [SeriesSize(tuple(row[:7]), row[7], row[8]) for row in session.connection().execute(stmt)]
+    # one branch per (metric, commodity) of a selection that lists several: an index range each,
+    # read in its order, where lists of both made PostgreSQL sort every entry (on disk, at 84,000)
+    branches = [
+        select(*_KEY_COLUMNS, *counts).where(*_conditions(chosen)).group_by(*grouping, FactRow.unit)
+        for chosen in _per_metric_and_commodity(selection)
+    ]
+    connection = session.connection()
+    out = []
+    for i in range(0, len(branches), _BRANCHES):  # SQLite allows 500 selects in one compound
+        chunk = branches[i : i + _BRANCHES]
+        stmt = chunk[0] if len(chunk) == 1 else union_all(*chunk)
+        out += [SeriesSize(tuple(row[:7]), row[7], row[8]) for row in connection.execute(stmt)]
+    return out
+
+
+def _per_metric_and_commodity(selection: FactSelection) -> list[FactSelection]:
+    """`selection` as one selection per metric and commodity it lists (itself when it names one or none)."""
+    if not (selection.metric is None and len(selection.metrics) > 1) and not (
+        selection.commodity is None and len(selection.commodities) > 1
+    ):
+        return [selection]
+    metrics = [selection.metric] if selection.metric is not None or not selection.metrics else selection.metrics
+    commodities = (
+        [selection.commodity] if selection.commodity is not None or not selection.commodities else selection.commodities
+    )
+    return [
+        replace(selection, metric=metric, metrics=(), commodity=commodity, commodities=())
+        for metric in sorted(set(metrics), key=str)
+        for commodity in sorted(set(commodities), key=str)
+    ]
 
 
 def period_unit_partners(session: Session, selection: FactSelection) -> list[tuple[str, str, str | None]]:
@@ -607,18 +635,27 @@ def select_statements(
     range, which one query reads once."""
     connection = session.connection()
     stmt = select(*STATEMENT_COLUMNS).outerjoin(DocumentRow, DocumentRow.id == FactRow.document_id)
-    selections = [selection]
-    if keys is not None:
-        ranges: dict[tuple[str | None, ...], list[tuple[str | None, ...]]] = {}
-        for key in keys:  # commodity, form, metric, geo, partner, share_of, unit: the index's first four
-            ranges.setdefault((key[0], key[2], key[3], key[4]), []).append(key)
-        selections = [replace(selection, keys=tuple(shared)) for shared in ranges.values()]
-    rows = [row for chosen in selections for row in _plain_rows(connection, stmt.where(*_conditions(chosen)))]
+    rows = [
+        row
+        for chosen in _key_ranges(selection, keys)
+        for row in _plain_rows(connection, stmt.where(*_conditions(chosen)))
+    ]
     links = {row[S_DOCUMENT]: row[S_DUPLICATE_OF] for row in rows if row[S_DUPLICATE_OF] is not None}
     originals = {doc: first for doc, first in _follow(connection, links).items() if doc != first} if links else {}
     dataset_ids = {row[S_DATASET] for row in rows if row[S_DATASET] is not None}
     datasets = _dataset_provenance(connection, dataset_ids) if dataset_ids else {}
     return Statements(rows, _provenance(rows, originals, datasets))
+
+
+def _key_ranges(selection: FactSelection, keys: Sequence[tuple[str | None, ...]] | None) -> list[FactSelection]:
+    """`selection` cut to `keys`, one selection per (commodity, metric, geo, partner) they name
+    (each a range of the series index); `selection` itself without keys."""
+    if keys is None:
+        return [selection]
+    ranges: dict[tuple[str | None, ...], list[tuple[str | None, ...]]] = {}
+    for key in keys:  # commodity, form, metric, geo, partner, share_of, unit: the index's first four
+        ranges.setdefault((key[0], key[2], key[3], key[4]), []).append(key)
+    return [replace(selection, keys=tuple(shared)) for shared in ranges.values()]
 
 
 def _plain_rows(
@@ -661,6 +698,84 @@ def _provenance(
     return out
 
 
+# What consensus weighs of a statement, by position: the facts' own columns of STATEMENT_COLUMNS
+# (0-14, the same places), no document's column: a broad query's thousands of statements each
+# joined their document (on PostgreSQL, a hash of the whole documents table per query).
+VALUE_COLUMNS = STATEMENT_COLUMNS[:S_DOC_NAME]
+
+
+@dataclass(frozen=True, slots=True)
+class StatementValues:
+    """The statements a selection reads, as plain tuples (`VALUE_COLUMNS`), and what makes them
+    one source, as `Provenance` has it: a document's original (`originals`, for the documents
+    that duplicate another; any other is its own) or a dataset's publisher (`dataset_origins`,
+    "dataset:" and its kind or name); and the datasets' publication dates. A document's date is
+    read when needed (`published_dates`)."""
+
+    rows: Sequence[Sequence[Any]]
+    originals: dict[int, int]
+    dataset_origins: dict[int, str]
+    dataset_published: dict[int, str | None]
+
+
+def select_statement_values(
+    session: Session, selection: FactSelection, keys: Sequence[tuple[str | None, ...]] | None = None
+) -> StatementValues:
+    """`select_statements` without the documents' columns: what a statement's value and its
+    independence need, for a chart of consensus values (no source shown). Read as
+    `select_statements` reads, one query per range of `keys`; the duplicates among the
+    statements' documents are looked up once, not joined per statement."""
+    connection = session.connection()
+    stmt = select(*VALUE_COLUMNS)
+    rows = [
+        row
+        for chosen in _key_ranges(selection, keys)
+        for row in _plain_rows(connection, stmt.where(*_conditions(chosen)))
+    ]
+    originals = _originals(connection, {row[S_DOCUMENT] for row in rows if row[S_DOCUMENT] is not None})
+    dataset_ids = {row[S_DATASET] for row in rows if row[S_DATASET] is not None}
+    datasets = _dataset_provenance(connection, dataset_ids) if dataset_ids else {}
+    unknown = _Provenance(None, None, None, None, False, None)  # as `_provenance` names a dataset not found
+    found = {i: datasets.get(i, unknown) for i in dataset_ids}
+    return StatementValues(
+        rows,
+        originals,
+        {i: f"dataset:{d.kind or d.name}" for i, d in found.items()},
+        {i: d.published for i, d in found.items()},
+    )
+
+
+def published_dates(session: Session, document_ids: Iterable[int]) -> dict[int, str | None]:
+    """The publication date of each of these documents (those stored)."""
+    connection = session.connection()
+    return {
+        doc_id: published
+        for chunk in _chunks(set(document_ids))
+        for doc_id, published in connection.execute(
+            select(DocumentRow.id, DocumentRow.published).where(DocumentRow.id.in_(chunk))
+        )
+    }
+
+
+def _originals(connection: Connection, document_ids: set[int]) -> dict[int, int]:
+    """The original of each of these documents that duplicates another (`_follow`). Up to
+    `_IN_CHUNK` documents are looked up by id; for more, every duplicate's link is read from
+    the `duplicate_of` index at once (a few percent of the documents, fewer rows than looking
+    up thousands of documents one by one)."""
+    if not document_ids:
+        return {}
+    if len(document_ids) > _IN_CHUNK:
+        known = select(DocumentRow.id, DocumentRow.duplicate_of).where(DocumentRow.duplicate_of.is_not(None))
+        every_link: dict[int, int | None] = {row[0]: row[1] for row in _plain_rows(connection, known)}
+        firsts = _chains(every_link, document_ids)  # every link known: no lookup left
+    else:
+        stmt = select(DocumentRow.id, DocumentRow.duplicate_of).where(
+            DocumentRow.id.in_(sorted(document_ids)), DocumentRow.duplicate_of.is_not(None)
+        )
+        firsts = _follow(connection, {doc_id: dup for doc_id, dup in connection.execute(stmt)})
+    return {doc_id: first for doc_id, first in firsts.items() if doc_id in document_ids and doc_id != first}
+
+
 def _follow(connection: Connection, parent: dict[int, int | None]) -> dict[int, int]:
     """Each document's original, following `duplicate_of` to the first document (cycles stop);
     `parent` holds the links already read and gains the ones looked up."""
@@ -676,8 +791,14 @@ def _follow(connection: Connection, parent: dict[int, int | None]) -> dict[int, 
         for doc_id in pending - found:  # a dangling link: the document is its own original
             parent[doc_id] = None
         pending = {dup for dup in parent.values() if dup is not None and dup not in parent}
+    return _chains(parent, parent)
+
+
+def _chains(parent: dict[int, int | None], documents: Iterable[int]) -> dict[int, int]:
+    """The first document of each of `documents`, following `parent` (a document it lacks is
+    an original; cycles stop)."""
     out: dict[int, int] = {}
-    for doc_id in parent:
+    for doc_id in documents:
         seen = [doc_id]
         current = parent.get(doc_id)
         while current is not None and current not in seen:
