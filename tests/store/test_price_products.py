@@ -5,6 +5,8 @@ and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -250,3 +252,37 @@ def test_a_replacement_recomputes_only_the_keys_whose_statements_changed(
         session.commit()
     assert [key[:2] for key in recomputed] == [("magnesium", None)]
     assert len(assert_kept(any_store)) == 2
+
+
+def test_two_writers_of_facts_take_turns_without_a_deadlock(pg_store: Store) -> None:
+    # An analyst's correction holds its fact's row; an ingest batch that had taken the writers' lock
+    # for its new prices and then re-extracts that fact's document would wait for the row while the
+    # correction, committing, waited for the lock. The lock is taken before any change instead.
+    with pg_store.session() as setup:
+        doc = KnowledgeBase(pg_store, setup).doc("quotes", price(10, "2024-01-05"), price(11, "2024-02-01"))
+        setup.commit()
+        fact_id = setup.scalar(select(FactRow.id).where(FactRow.document_id == doc, FactRow.period == "2024-01-05"))
+    assert fact_id is not None
+    errors: list[BaseException] = []
+    with pg_store.session() as analyst, pg_store.session() as batch:
+        correct_fact(analyst, fact_id, {"period": "2024-01-06"}, "a typo", "ann")
+
+        def ingest_batch() -> None:
+            try:
+                new = save_document(batch, Document(name="new", source="/corpus/new.txt", raw_sha256="0" * 64,
+                                                    clean_text="price 12"), "1" * 64)  # fmt: skip
+                insert_facts(batch, new, [price(12, "2024-03-01")])
+                replace_facts(batch, doc, [price(10, "2024-01-05"), price(11, "2024-02-01")])
+                batch.commit()
+            except BaseException as exc:  # reported to the test's thread
+                errors.append(exc)
+                batch.rollback()
+
+        writer = threading.Thread(target=ingest_batch)
+        writer.start()
+        time.sleep(1.5)  # the batch is waiting now (PostgreSQL looks for deadlocks after 1 s)
+        analyst.commit()
+        writer.join(timeout=60)
+    assert errors == []
+    [magnesium] = assert_kept(pg_store)
+    assert magnesium.statements == 3 and magnesium.first_start == date(2024, 1, 6)  # the correction stands

@@ -32,6 +32,7 @@ from assay.store.db import Store
 from assay.store.dedupe import Lookup, StoredDuplicateIndex
 from assay.store.events import record_events, record_new_events
 from assay.store.facts import insert_facts, insert_facts_of_documents, replace_facts
+from assay.store.price_products import lock_fact_writers
 
 
 @dataclass
@@ -64,12 +65,16 @@ class Batch:
         self.every_seconds = every_seconds
         self.documents = 0
         self.opened_at: float | None = None
+        self.locked = False  # this transaction holds the fact writers' lock (PostgreSQL)
         self.before_commit: Callable[[], None] = lambda: None  # writes what waits to be written
 
     @contextmanager
     def document(self) -> Iterator[Session]:
         if self.opened_at is None:
             self.opened_at = time.monotonic()
+        if not self.locked:  # before the transaction's first write (see lock_fact_writers)
+            lock_fact_writers(self.session)
+            self.locked = True
         with self.session.begin_nested():
             yield self.session
 
@@ -93,6 +98,7 @@ class Batch:
 
     def end_transaction(self) -> None:
         self.session.commit()
+        self.locked = False
         self.documents = 0
         self.opened_at = None
 

@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from assay.model import Period
-from assay.store.price_products import fact_key, touch_keys
+from assay.store.price_products import fact_key, lock_fact_writers, touch_keys
 from assay.store.schema import FactCorrectionRow, FactRow
 
 CORRECTABLE = ("value", "value_high", "unit", "period", "commodity", "metric", "geo", "partner")
@@ -88,6 +88,7 @@ def correct_fact(session: Session, fact_id: int, changes: Mapping[str, Any], rea
     unknown = sorted(set(changes) - set(CORRECTABLE))
     if unknown:
         raise CorrectionError(f"cannot correct {', '.join(unknown)}; correctable: {', '.join(CORRECTABLE)}")
+    lock_fact_writers(session)
     row = _correctable_row(session, fact_id)
     before = snapshot(row)
     after = {**before, **changes}
@@ -100,6 +101,7 @@ def correct_fact(session: Session, fact_id: int, changes: Mapping[str, Any], rea
 
 def reject_fact(session: Session, fact_id: int, reason: str, user: str) -> Correction:
     """Reject fact `fact_id`: its row goes, the correction keeps it. The caller commits."""
+    lock_fact_writers(session)
     row = _correctable_row(session, fact_id)
     before = snapshot(row)
     correction = _record(session, row, "reject", before, None, reason, user)

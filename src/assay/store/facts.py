@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from assay.model import Approx, Basis, Fact, Period
 from assay.store.corrections import apply_corrections, period_bounds, status_of
 from assay.store.documents import superseded_document_ids
-from assay.store.price_products import add_price_facts, price_statements_of, touch_changed
+from assay.store.price_products import add_price_facts, lock_fact_writers, price_statements_of, touch_changed
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
 from assay.vocab import commodities
 
@@ -103,6 +103,7 @@ def replace_facts(session: Session, document_id: int, facts: Sequence[Fact]) -> 
     be stored. The caller commits.
     """
     rows = [_row_values(document_id, fact) for fact in facts]
+    lock_fact_writers(session)
     stated = price_statements_of(session, document_id)  # the price products it states now, and after
     # The delete goes through the session, so FactRows it already holds for this document are dropped too.
     session.execute(delete(FactRow).where(FactRow.document_id == document_id))

@@ -14,8 +14,9 @@ How writers keep it:
   re-import) names the series keys it touches (`touch_*`); those keys are recomputed from the
   facts index (a count could be undone, a min or max cannot) once, when the transaction commits,
   or before the table is read in that transaction (`price_extents`).
-On PostgreSQL every writer of this table takes one transaction-scoped advisory lock first, so a
-writer recomputes from facts that every earlier writer of the table has committed.
+On PostgreSQL every writer of facts takes one transaction-scoped advisory lock before its first
+change (`lock_fact_writers`), so a writer recomputes from facts that every earlier writer has
+committed, and no two writers wait for each other's rows.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def add_price_facts(session: Session, rows: Sequence[Mapping[str, Any]]) -> None
         added[key] = one if known is None else known.merged(one)
     if not added:
         return
-    _lock(session)
+    lock_fact_writers(session)
     stored = _stored(session, {key[0] for key in added})
     merged = [extent.merged(stored[key][1]) if key in stored else extent for key, extent in added.items()]
     _replace(session, [stored[key][0] for key in added if key in stored], merged)
@@ -104,6 +105,7 @@ def add_price_facts(session: Session, rows: Sequence[Mapping[str, Any]]) -> None
 def touch_documents(session: Session, document_ids: Iterable[int]) -> None:
     """The price keys of these documents' facts, as stored now, are recomputed before commit (call
     it before the facts change, and again after when the change adds keys)."""
+    lock_fact_writers(session)
     ids = sorted(set(document_ids))
     for i in range(0, len(ids), 1000):
         _touch_where(session, FactRow.document_id.in_(ids[i : i + 1000]))
@@ -127,6 +129,7 @@ def touch_changed(session: Session, before: Counter[tuple[Any, ...]], after: Cou
 
 def touch_dataset(session: Session, dataset_id: int) -> None:
     """The price keys of a dataset's facts, as stored now, are recomputed before commit."""
+    lock_fact_writers(session)
     _touch_where(session, FactRow.dataset_id == dataset_id)
 
 
@@ -147,7 +150,7 @@ def refresh_pending(session: Session) -> None:
     if not pending:
         return
     session.flush()  # ORM changes (corrections) reach the facts before they are counted
-    _lock(session)
+    lock_fact_writers(session)
     keys = sorted(pending, key=lambda key: [(v is not None, v or "") for v in key])
     fresh = _extents_of_keys(session.connection(), keys)
     stored = _stored(session, {str(key[0]) for key in keys})
@@ -254,8 +257,12 @@ def _insert(connection: Connection, extents: Sequence[KeyExtent]) -> None:
         )
 
 
-def _lock(session: Session) -> None:
-    """PostgreSQL: wait for the other writers of this table to commit (SQLite writers hold the file's lock)."""
+def lock_fact_writers(session: Session) -> None:
+    """PostgreSQL: wait for the other writers of facts to commit (SQLite writers hold the file's lock).
+
+    Transaction-scoped and re-entrant. A writer takes it before its first change to facts or
+    documents, not only when it reaches this table: one that held row locks first could wait for
+    another writer's rows while that one waits for this lock (a deadlock)."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(select(func.pg_advisory_xact_lock(_LOCK_ID)))

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from assay.model import Fact, Period
-from assay.store.price_products import add_price_facts, touch_dataset
+from assay.store.price_products import add_price_facts, lock_fact_writers, touch_dataset
 from assay.store.schema import DatasetRow, FactRow
 
 
@@ -61,6 +61,7 @@ def import_dataset(session: Session, spec: DatasetSpec, facts: Sequence[Fact]) -
     if same is not None:
         return ImportResult(spec.name, 0, 0, True, same.name)
     rows = [_row_values(spec.name, fact) for fact in facts]
+    lock_fact_writers(session)
     existing = session.scalars(select(DatasetRow).where(DatasetRow.name == spec.name)).first()
     removed = 0
     now = datetime.now(UTC).replace(tzinfo=None)
