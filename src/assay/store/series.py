@@ -464,17 +464,58 @@ def select_facts(session: Session, selection: FactSelection) -> list[StoredFactR
 
 
 @contextmanager
-def fact_rows(session: Session, selection: FactSelection, batch: int = 1000) -> Iterator[Iterator[Sequence[Any]]]:
-    """The facts matching `selection` as plain rows (columns `FACT_ROW_FIELDS`), ordered by period
-    start, without provenance, read `batch` at a time as they are consumed: for queries that judge
-    many facts, may stop early and show a few (`records_from_rows` builds the records of the few)."""
-    stmt = _statement(selection).add_columns(type_coerce(FactRow.period_start, String).label("period_start"))
+def fact_rows(
+    session: Session, selection: FactSelection, batch: int = 1000, stream: bool = True
+) -> Iterator[Iterator[Sequence[Any]]]:
+    """The facts matching `selection` as plain rows (columns `FACT_ROW_FIELDS`, the driver's own
+    tuples), ordered by period start then id, without provenance: for queries that judge many
+    facts and show a few (`records_from_rows` builds the records of the few).
+
+    `stream`: ordered in SQL and read `batch` at a time as they are consumed (a server-side cursor
+    on PostgreSQL), for a reader that may stop early. Otherwise every row is read unordered and
+    sorted here, as the database would sort them: asked for an order, PostgreSQL's planner may
+    walk an index in that order and visit the heap row of every fact of the commodity, where an
+    unordered read seeks only the facts selected."""
+    start = type_coerce(FactRow.period_start, String).label("period_start")
+    stmt = _statement(selection).add_columns(start)
+    if not stream:
+        stmt = stmt.order_by(None)
     # a server-side cursor on PostgreSQL for this statement alone (Connection.execution_options would stay set)
-    result = session.connection().execute(stmt.execution_options(stream_results=True, max_row_buffer=batch))
+    result = session.connection().execute(stmt.execution_options(stream_results=stream, max_row_buffer=batch))
     try:
-        yield (row for part in result.partitions(batch) for row in part)
+        if stream:
+            yield (row for part in result.partitions(batch) for row in part)
+        else:  # the driver's own tuples: plain columns only (text, numbers, the day as given)
+            rows = list(result.cursor.fetchall())
+            nulls_first = session.get_bind().dialect.name == "sqlite"  # where each database sorts a NULL day
+            rows.sort(key=lambda r: ((r[-1] is None) != nulls_first, r[-1] or "", r[0]))
+            yield iter(rows)
     finally:
         result.close()
+
+
+def weighing_provenance(
+    session: Session, document_ids: set[int], dataset_ids: set[int]
+) -> tuple[dict[int, tuple[str | None, int]], dict[int, tuple[str | None, str]]]:
+    """What consensus weighs of the documents and datasets of some facts, without a record:
+    per document (published, original document), per dataset (published, "dataset:" publisher),
+    as `StoredFactRecord.published` and `consensus.weighed` give them."""
+    connection = session.connection()
+    documents: dict[int, tuple[str | None, int]] = {}
+    parent: dict[int, int | None] = {}
+    for chunk in _chunks(document_ids):
+        stmt = select(DocumentRow.id, DocumentRow.published, DocumentRow.duplicate_of).where(DocumentRow.id.in_(chunk))
+        for doc_id, published, duplicate_of in connection.execute(stmt):
+            documents[doc_id] = (published, doc_id)
+            parent[doc_id] = duplicate_of
+    if any(dup is not None for dup in parent.values()):
+        origin_of = _follow(connection, parent)
+        documents = {doc_id: (published, origin_of[doc_id]) for doc_id, (published, _) in documents.items()}
+    datasets = {
+        dataset_id: (found.published, f"dataset:{found.kind or found.name}")
+        for dataset_id, found in _dataset_provenance(connection, dataset_ids).items()
+    }
+    return documents, datasets
 
 
 def records_from_rows(session: Session, rows: Sequence[Sequence[Any]]) -> list[StoredFactRecord]:
