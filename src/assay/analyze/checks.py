@@ -59,13 +59,16 @@ from assay.analyze.series import source_ref
 from assay.analyze.source_checks import change_hits, destination_hits, implausible_hits, share_hits
 from assay.model import Approx, Period
 from assay.store.series import (
+    FACT_ROW_DUPLICATE_OF,
+    FACT_ROW_PUBLISHED,
     FactSelection,
     StoredFactRecord,
+    dataset_origins,
     fact_rows,
     gc_paused,
+    origins,
     records_from_rows,
     stored_commodities,
-    weighing_provenance,
 )
 
 __all__ = [
@@ -131,23 +134,21 @@ def _records_reader(session: Session) -> RecordsOf:
 
 
 def _rows_weigher(session: Session) -> WeighedOf:
-    """Rows as consensus weighs them (`consensus.weighed` of their records), their documents'
-    publication day and original, and their datasets, read for these rows alone: no record built."""
+    """Rows read `with_documents` as consensus weighs them (`consensus.weighed` of their records):
+    the document's day and duplicate link come with each row; only the originals of duplicates and
+    the datasets are looked up, for these rows alone. No record is built."""
 
     def weigh(rows: Sequence[PlainFact]) -> list[Weighed]:
-        documents, datasets = weighing_provenance(
-            session,
-            {row[DOCUMENT_ID] for row in rows if row[DOCUMENT_ID] is not None},
-            {row[DATASET_ID] for row in rows if row[DATASET_ID] is not None},
-        )
+        copies = {row[DOCUMENT_ID] for row in rows if row[FACT_ROW_DUPLICATE_OF] is not None}
+        original = origins(session, copies) if copies else {}
+        dataset_ids = {row[DATASET_ID] for row in rows if row[DATASET_ID] is not None}
+        datasets = dataset_origins(session, dataset_ids) if dataset_ids else {}
         out: list[Weighed] = []
         for row in rows:
-            document_id, dataset_id = row[DOCUMENT_ID], row[DATASET_ID]
-            published, origin = (
-                documents.get(document_id, (None, document_id)) if document_id is not None else (None, None)
-            )
+            document_id, dataset_id, published = row[DOCUMENT_ID], row[DATASET_ID], row[FACT_ROW_PUBLISHED]
             tier = TIER_OF_TEXT[row[BASIS]]
             if dataset_id is None:
+                origin = original.get(document_id, document_id)
                 out.append((published or "", row[ID], row[VALUE], row[VALUE_HIGH], tier, origin, quote_key(row[QUOTE])))
                 continue
             dataset_published, publisher = datasets.get(dataset_id, (None, "dataset:None"))
@@ -176,7 +177,9 @@ def _ordered_hits(session: Session, options: CheckOptions) -> list[Hit]:
         if options.limit is not None and first_kind == "contradiction":
             left = options.limit - sum(h.kind == "contradiction" for h in hits)
         # streamed in period order only when the contradictions may stop the reading part-way
-        with fact_rows(session, selection_for_checks(commodity, options), stream=left is not None) as rows:
+        with fact_rows(
+            session, selection_for_checks(commodity, options), stream=left is not None, with_documents=True
+        ) as rows:
             hits += _hits(rows, options, weigh, left, in_start_order=True)
     return sorted(hits, key=lambda h: order.get(h.kind, len(order)))[: options.limit]
 

@@ -463,59 +463,64 @@ def select_facts(session: Session, selection: FactSelection) -> list[StoredFactR
         return _records(connection, connection.execute(_statement(selection)).all())
 
 
+# what `fact_rows(..., with_documents=True)` adds after `FACT_ROW_FIELDS`: the document's columns
+# consensus weighs (publication day, the document it duplicates), None for a fact of no document
+FACT_ROW_PUBLISHED, FACT_ROW_DUPLICATE_OF = len(FACT_ROW_FIELDS), len(FACT_ROW_FIELDS) + 1
+
+
 @contextmanager
 def fact_rows(
-    session: Session, selection: FactSelection, batch: int = 1000, stream: bool = True
+    session: Session, selection: FactSelection, batch: int = 1000, stream: bool = True, with_documents: bool = False
 ) -> Iterator[Iterator[Sequence[Any]]]:
-    """The facts matching `selection` as plain rows (columns `FACT_ROW_FIELDS`, the driver's own
-    tuples), ordered by period start then id, without provenance: for queries that judge many
-    facts and show a few (`records_from_rows` builds the records of the few).
+    """The facts matching `selection` as plain rows (columns `FACT_ROW_FIELDS`, then with
+    `with_documents` the document's publication day and `duplicate_of`, joined in the query),
+    ordered by period start then id, without records: for queries that judge many facts and show
+    a few (`records_from_rows` builds the records of the few).
 
-    `stream`: ordered in SQL and read `batch` at a time as they are consumed (a server-side cursor
-    on PostgreSQL), for a reader that may stop early. Otherwise every row is read unordered and
-    sorted here, as the database would sort them: asked for an order, PostgreSQL's planner may
-    walk an index in that order and visit the heap row of every fact of the commodity, where an
-    unordered read seeks only the facts selected."""
+    `stream`: ordered in SQL and read as they are consumed (a server-side cursor on PostgreSQL,
+    `batch` at a time; on SQLite a quarter of that first, then more), for a reader that may stop
+    early. Otherwise every row is read unordered and sorted here as the database would sort them:
+    asked for an order, PostgreSQL's planner may walk an index in that order and visit the heap row
+    of every fact of the commodity, where an unordered read seeks only the facts selected."""
     start = type_coerce(FactRow.period_start, String).label("period_start")
     stmt = _statement(selection).add_columns(start)
+    if with_documents:
+        stmt = stmt.add_columns(DocumentRow.published, DocumentRow.duplicate_of).outerjoin(
+            DocumentRow, DocumentRow.id == FactRow.document_id
+        )
+    sqlite = session.get_bind().dialect.name == "sqlite"
     if not stream:
         stmt = stmt.order_by(None)
     # a server-side cursor on PostgreSQL for this statement alone (Connection.execution_options would stay set)
-    result = session.connection().execute(stmt.execution_options(stream_results=stream, max_row_buffer=batch))
+    server_side = stream and not sqlite
+    result = session.connection().execute(stmt.execution_options(stream_results=server_side, max_row_buffer=batch))
+    at = len(FACT_ROW_FIELDS) - 1  # the period's first day
     try:
-        if stream:
+        if server_side:
             yield (row for part in result.partitions(batch) for row in part)
+        elif stream:  # sqlite3 steps through the rows as they are fetched
+            yield _fetched(result.cursor, batch)
         else:  # the driver's own tuples: plain columns only (text, numbers, the day as given)
             rows = list(result.cursor.fetchall())
-            nulls_first = session.get_bind().dialect.name == "sqlite"  # where each database sorts a NULL day
-            rows.sort(key=lambda r: ((r[-1] is None) != nulls_first, r[-1] or "", r[0]))
+            rows.sort(key=lambda r: ((r[at] is None) != sqlite, r[at] or "", r[0]))  # SQLite sorts a NULL first
             yield iter(rows)
     finally:
         result.close()
 
 
-def weighing_provenance(
-    session: Session, document_ids: set[int], dataset_ids: set[int]
-) -> tuple[dict[int, tuple[str | None, int]], dict[int, tuple[str | None, str]]]:
-    """What consensus weighs of the documents and datasets of some facts, without a record:
-    per document (published, original document), per dataset (published, "dataset:" publisher),
-    as `StoredFactRecord.published` and `consensus.weighed` give them."""
-    connection = session.connection()
-    documents: dict[int, tuple[str | None, int]] = {}
-    parent: dict[int, int | None] = {}
-    for chunk in _chunks(document_ids):
-        stmt = select(DocumentRow.id, DocumentRow.published, DocumentRow.duplicate_of).where(DocumentRow.id.in_(chunk))
-        for doc_id, published, duplicate_of in connection.execute(stmt):
-            documents[doc_id] = (published, doc_id)
-            parent[doc_id] = duplicate_of
-    if any(dup is not None for dup in parent.values()):
-        origin_of = _follow(connection, parent)
-        documents = {doc_id: (published, origin_of[doc_id]) for doc_id, (published, _) in documents.items()}
-    datasets = {
-        dataset_id: (found.published, f"dataset:{found.kind or found.name}")
-        for dataset_id, found in _dataset_provenance(connection, dataset_ids).items()
-    }
-    return documents, datasets
+def _fetched(cursor: Any, batch: int) -> Iterator[Sequence[Any]]:
+    """A DB-API cursor's rows, a quarter of `batch` first (a reader that stops early reads little), then more."""
+    size = max(1, batch // 4)
+    while part := cursor.fetchmany(size):
+        yield from part
+        size = min(batch, size * 2)
+
+
+def dataset_origins(session: Session, dataset_ids: set[int]) -> dict[int, tuple[str | None, str]]:
+    """Per dataset, its publication day and its publisher as consensus names a source ("dataset:" and
+    its kind, else its name), as `StoredFactRecord` and `consensus.weighed` give them."""
+    found = _dataset_provenance(session.connection(), dataset_ids)
+    return {dataset_id: (p.published, f"dataset:{p.kind or p.name}") for dataset_id, p in found.items()}
 
 
 def records_from_rows(session: Session, rows: Sequence[Sequence[Any]]) -> list[StoredFactRecord]:
