@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from assay.model import Basis, Fact
+from assay.model import Approx, Basis, Fact
 from assay.store.db import Store
 from assay.store.schema import DocumentRow
 from assay.store.series import (
@@ -89,3 +89,45 @@ def test_rows_read_whole_or_streamed_come_in_the_same_order_with_their_documents
             r.id for r in records if r.origin_id == first and r.document_id != first
         }
         assert len(by_id) == 27
+
+
+def test_only_groups_whose_statements_do_not_all_overlap_leave_the_database(any_store: Store) -> None:
+    def fact(period: str, value: float, high: float | None = None, approx: Approx | None = None) -> Fact:
+        return Fact(
+            "",
+            "graphite",
+            "exports",
+            "CN",
+            period,
+            value,
+            "t",
+            Basis.ACTUAL,
+            f"{period} {value}",
+            value_high=high,
+            approx=approx,
+        )
+
+    with any_store.session() as session:
+        kb = KnowledgeBase(any_store, session)
+        kb.doc(
+            "a",
+            fact("2020", 100.0),
+            fact("2021", 100.0),
+            fact("2022", 90.0, 110.0),
+            fact("2023", 50.0, approx=Approx.OVER),
+        )
+        kb.doc("b", fact("2020", 101.0), fact("2021", 100.0), fact("2022", 100.0), fact("2023", 100.0))
+        kb.doc("c", fact("2024", 7.0), fact("2025", -5.0), fact("2026", 80.0, approx=Approx.UNDER))
+        kb.doc("d", fact("2025", -5.0), fact("2026", 100.0), fact("2027", 5.0))
+        selection = FactSelection(commodity="graphite", with_period_only=False)
+        with fact_rows(session, selection, stream=False, spread_groups_only=True) as rows:
+            kept = sorted((row[9], row[10]) for row in rows)
+        # 2020 apart; 2025 negative; 2026 above an under-bound; equal, ranges and bounds that overlap stay out
+        assert kept == [
+            ("2020", 100.0),
+            ("2020", 101.0),
+            ("2025", -5.0),
+            ("2025", -5.0),
+            ("2026", 80.0),
+            ("2026", 100.0),
+        ]

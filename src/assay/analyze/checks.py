@@ -176,10 +176,12 @@ def _ordered_hits(session: Session, options: CheckOptions) -> list[Hit]:
         left = None
         if options.limit is not None and first_kind == "contradiction":
             left = options.limit - sum(h.kind == "contradiction" for h in hits)
-        # streamed in period order only when the contradictions may stop the reading part-way
-        with fact_rows(
-            session, selection_for_checks(commodity, options), stream=left is not None, with_documents=True
-        ) as rows:
+        # streamed in period order only when the contradictions may stop the reading part-way; read
+        # whole for contradictions alone, only the groups whose statements may be apart leave SQL
+        stream = left is not None
+        spread_only = not stream and set(options.kinds) <= {"contradiction"}
+        selection = selection_for_checks(commodity, options)
+        with fact_rows(session, selection, stream=stream, with_documents=True, spread_groups_only=spread_only) as rows:
             hits += _hits(rows, options, weigh, left, in_start_order=True)
     return sorted(hits, key=lambda h: order.get(h.kind, len(order)))[: options.limit]
 

@@ -21,9 +21,11 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    case,
     distinct,
     false,
     func,
+    null,
     or_,
     select,
     type_coerce,
@@ -470,7 +472,12 @@ FACT_ROW_PUBLISHED, FACT_ROW_DUPLICATE_OF = len(FACT_ROW_FIELDS), len(FACT_ROW_F
 
 @contextmanager
 def fact_rows(
-    session: Session, selection: FactSelection, batch: int = 1000, stream: bool = True, with_documents: bool = False
+    session: Session,
+    selection: FactSelection,
+    batch: int = 1000,
+    stream: bool = True,
+    with_documents: bool = False,
+    spread_groups_only: bool = False,
 ) -> Iterator[Iterator[Sequence[Any]]]:
     """The facts matching `selection` as plain rows (columns `FACT_ROW_FIELDS`, then with
     `with_documents` the document's publication day and `duplicate_of`, joined in the query),
@@ -481,7 +488,11 @@ def fact_rows(
     `batch` at a time; on SQLite a quarter of that first, then more), for a reader that may stop
     early. Otherwise every row is read unordered and sorted here as the database would sort them:
     asked for an order, PostgreSQL's planner may walk an index in that order and visit the heap row
-    of every fact of the commodity, where an unordered read seeks only the facts selected."""
+    of every fact of the commodity, where an unordered read seeks only the facts selected.
+
+    `spread_groups_only`: only the facts of a group of one series key and period (a period
+    stated) whose statements do not all overlap, or with a negative value: the groups where
+    sources may contradict (`_spread_groups`); the others never leave the database."""
     start = type_coerce(FactRow.period_start, String).label("period_start")
     stmt = _statement(selection).add_columns(start)
     if with_documents:
@@ -491,6 +502,8 @@ def fact_rows(
     sqlite = session.get_bind().dialect.name == "sqlite"
     if not stream:
         stmt = stmt.order_by(None)
+    if spread_groups_only:
+        stmt = _spread_groups(stmt)
     # a server-side cursor on PostgreSQL for this statement alone (Connection.execution_options would stay set)
     server_side = stream and not sqlite
     result = session.connection().execute(stmt.execution_options(stream_results=server_side, max_row_buffer=batch))
@@ -506,6 +519,31 @@ def fact_rows(
             yield iter(rows)
     finally:
         result.close()
+
+
+def _spread_groups(stmt: Select[Any]) -> Select[Any]:
+    """`stmt` (facts columns) cut to the facts of groups of one series key and period where some
+    statement lies wholly above another (the lowest upper end, an over-bound having none, is
+    below the highest lower end, an under-bound having none), or where a value is negative. When
+    every statement overlaps every other, all hold the span between those two ends, so no two
+    sources can be apart by any tolerance. One window pass in SQL: a grouped pass, and the rows
+    of the groups kept, without a join back by key."""
+    lower = case((FactRow.approx == Approx.UNDER.value, null()), else_=FactRow.value)
+    upper = case((FactRow.approx == Approx.OVER.value, null()), else_=func.coalesce(FactRow.value_high, FactRow.value))
+    group = (*_KEY_COLUMNS, FactRow.period)
+    spread = (
+        func.count().over(partition_by=group).label("in_group"),
+        func.max(lower).over(partition_by=group).label("highest_lower"),
+        func.min(upper).over(partition_by=group).label("lowest_upper"),
+        func.min(FactRow.value).over(partition_by=group).label("lowest_value"),
+        func.min(FactRow.value_high).over(partition_by=group).label("lowest_high"),
+    )
+    inner = stmt.add_columns(*spread).where(FactRow.period.is_not(None), FactRow.period != "").subquery()
+    kept = [inner.c[column.name] for column in stmt.selected_columns]
+    return select(*kept).where(
+        inner.c.in_group > 1,
+        or_(inner.c.lowest_upper < inner.c.highest_lower, inner.c.lowest_value < 0, inner.c.lowest_high < 0),
+    )
 
 
 def _fetched(cursor: Any, batch: int) -> Iterator[Sequence[Any]]:
