@@ -480,7 +480,7 @@ def fact_rows(
     spread_groups_only: bool = False,
 ) -> Iterator[Iterator[Sequence[Any]]]:
     """The facts matching `selection` as plain rows (columns `FACT_ROW_FIELDS`, then with
-    `with_documents` the document's publication day and `duplicate_of`, joined in the query),
+    `with_documents` the document's publication day and `duplicate_of`, looked up in the query),
     ordered by period start then id, without records: for queries that judge many facts and show
     a few (`records_from_rows` builds the records of the few).
 
@@ -495,10 +495,11 @@ def fact_rows(
     sources may contradict (`_spread_groups`); the others never leave the database."""
     start = type_coerce(FactRow.period_start, String).label("period_start")
     stmt = _statement(selection).add_columns(start)
-    if with_documents:
-        stmt = stmt.add_columns(DocumentRow.published, DocumentRow.duplicate_of).outerjoin(
-            DocumentRow, DocumentRow.id == FactRow.document_id
-        )
+    if with_documents:  # looked up per fact (a seek each): a join made PostgreSQL hash every document first
+        stmt = stmt.add_columns(
+            *(select(column).where(DocumentRow.id == FactRow.document_id).scalar_subquery().label(column.key)
+              for column in (DocumentRow.published, DocumentRow.duplicate_of))
+        )  # fmt: skip
     sqlite = session.get_bind().dialect.name == "sqlite"
     if not stream:
         stmt = stmt.order_by(None)
