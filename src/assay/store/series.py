@@ -28,6 +28,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     type_coerce,
     union_all,
 )
@@ -504,7 +505,7 @@ def fact_rows(
     if not stream:
         stmt = stmt.order_by(None)
     if spread_groups_only:
-        stmt = _spread_groups(stmt)
+        stmt = _spread_groups(stmt, sqlite)
     # a server-side cursor on PostgreSQL for this statement alone (Connection.execution_options would stay set)
     server_side = stream and not sqlite
     result = session.connection().execute(stmt.execution_options(stream_results=server_side, max_row_buffer=batch))
@@ -522,13 +523,16 @@ def fact_rows(
         result.close()
 
 
-def _spread_groups(stmt: Select[Any]) -> Select[Any]:
+def _spread_groups(stmt: Select[Any], sqlite: bool) -> Select[Any]:
     """`stmt` (facts columns) cut to the facts of groups of one series key and period where some
     statement lies wholly above another (the lowest upper end, an over-bound having none, is
     below the highest lower end, an under-bound having none), or where a value is negative. When
     every statement overlaps every other, all hold the span between those two ends, so no two
-    sources can be apart by any tolerance. One window pass in SQL: a grouped pass, and the rows
-    of the groups kept, without a join back by key."""
+    sources can be apart by any tolerance. One window pass in SQL gives each fact its group's ends.
+
+    On SQLite the window sorts only the ids and values, and the facts kept are then read by id
+    (sorting whole rows, quotes included, cost more than the rest); PostgreSQL sorts whole rows
+    cheaply, and a join back by id could make it scan every fact."""
     lower = case((FactRow.approx == Approx.UNDER.value, null()), else_=FactRow.value)
     upper = case((FactRow.approx == Approx.OVER.value, null()), else_=func.coalesce(FactRow.value_high, FactRow.value))
     group = (*_KEY_COLUMNS, FactRow.period)
@@ -539,11 +543,19 @@ def _spread_groups(stmt: Select[Any]) -> Select[Any]:
         func.min(FactRow.value).over(partition_by=group).label("lowest_value"),
         func.min(FactRow.value_high).over(partition_by=group).label("lowest_high"),
     )
-    inner = stmt.add_columns(*spread).where(FactRow.period.is_not(None), FactRow.period != "").subquery()
-    kept = [inner.c[column.name] for column in stmt.selected_columns]
-    return select(*kept).where(
-        inner.c.in_group > 1,
-        or_(inner.c.lowest_upper < inner.c.highest_lower, inner.c.lowest_value < 0, inner.c.lowest_high < 0),
+    stated = (FactRow.period.is_not(None), FactRow.period != "")
+    if sqlite:
+        selected = stmt.whereclause if stmt.whereclause is not None else true()
+        ends = select(FactRow.id.label("spread_id"), *spread).where(selected, *stated).subquery()
+        return stmt.join(ends, FactRow.id == ends.c.spread_id).where(*_spread(ends))
+    inner = stmt.add_columns(*spread).where(*stated).subquery()
+    return select(*(inner.c[column.name] for column in stmt.selected_columns)).where(*_spread(inner))
+
+
+def _spread(ends: Any) -> tuple[ColumnElement[bool], ...]:
+    return (
+        ends.c.in_group > 1,
+        or_(ends.c.lowest_upper < ends.c.highest_lower, ends.c.lowest_value < 0, ends.c.lowest_high < 0),
     )
 
 
