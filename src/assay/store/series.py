@@ -485,8 +485,8 @@ def fact_rows(
     ordered by period start then id, without records: for queries that judge many facts and show
     a few (`records_from_rows` builds the records of the few).
 
-    `stream`: ordered in SQL and read as they are consumed (a server-side cursor on PostgreSQL,
-    `batch` at a time; on SQLite a quarter of that first, then more), for a reader that may stop
+    `stream`: ordered in SQL and read as they are consumed (a server-side cursor on PostgreSQL),
+    a quarter of `batch` first, then more up to `batch` at a time, for a reader that may stop
     early. Otherwise every row is read unordered and sorted here as the database would sort them:
     asked for an order, PostgreSQL's planner may walk an index in that order and visit the heap row
     of every fact of the commodity, where an unordered read seeks only the facts selected.
@@ -511,10 +511,8 @@ def fact_rows(
     result = session.connection().execute(stmt.execution_options(stream_results=server_side, max_row_buffer=batch))
     at = len(FACT_ROW_FIELDS) - 1  # the period's first day
     try:
-        if server_side:
-            yield (row for part in result.partitions(batch) for row in part)
-        elif stream:  # sqlite3 steps through the rows as they are fetched
-            yield _fetched(result.cursor, batch)
+        if stream:  # PostgreSQL's cursor, or sqlite3 stepping through the rows, fetches only what is asked
+            yield _fetched(result if server_side else result.cursor, batch)
         else:  # the driver's own tuples: plain columns only (text, numbers, the day as given)
             rows = list(result.cursor.fetchall())
             rows.sort(key=lambda r: ((r[at] is None) != sqlite, r[at] or "", r[0]))  # SQLite sorts a NULL first
