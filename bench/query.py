@@ -351,6 +351,12 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
             [functools.partial(old_checks, options=replace(o, limit=100)) for o in check_options],
         ),
         Case(
+            "checks, one commodity, one year, contradictions only (--kind contradiction)",
+            [functools.partial(run_checks, options=replace(o, kinds=("contradiction",))) for o in check_options],
+            [functools.partial(old_checks, options=replace(o, kinds=("contradiction",))) for o in check_options],
+            scan=False,
+        ),
+        Case(
             "checks: dashboard's 8 contradictions, every commodity",
             [dashboard_contradictions] * broad,
             [functools.partial(old_checks, options=DASHBOARD_CHECKS)] * 3,

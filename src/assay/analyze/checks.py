@@ -26,9 +26,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assay.analyze.bands import APPROX_TOLERANCE, tolerance
-from assay.analyze.consensus import best_tier, independent_sources
+from assay.analyze.consensus import TIER, TIER_OF_TEXT, Weighed, independent_groups, quote_key, weighed
+from assay.analyze.consensus import VALUE as W_VALUE
+from assay.analyze.consensus import VALUE_HIGH as W_VALUE_HIGH
 from assay.analyze.findings import (
     APPROX,
+    BASIS,
     COMMODITY,
     DATASET_ID,
     DOCUMENT_ID,
@@ -39,6 +42,7 @@ from assay.analyze.findings import (
     PARTNER,
     PERIOD,
     PERIOD_START,
+    QUOTE,
     SHARE_OF,
     UNIT,
     VALUE,
@@ -55,10 +59,14 @@ from assay.analyze.series import source_ref
 from assay.analyze.source_checks import change_hits, destination_hits, implausible_hits, share_hits
 from assay.model import Approx, Period
 from assay.store.series import (
+    FACT_ROW_DUPLICATE_OF,
+    FACT_ROW_PUBLISHED,
     FactSelection,
     StoredFactRecord,
+    dataset_origins,
     fact_rows,
     gc_paused,
+    origins,
     records_from_rows,
     stored_commodities,
 )
@@ -76,6 +84,7 @@ __all__ = [
 
 KINDS = ("contradiction", "change", "share", "destinations", "implausible")
 RecordsOf = Callable[[Sequence[PlainFact]], list[StoredFactRecord]]  # the records of rows, in their order
+WeighedOf = Callable[[Sequence[PlainFact]], list[Weighed]]  # rows as consensus weighs them, in their order
 Point = tuple[float, float, bool]  # a statement as an interval (low, high) and whether it is approximate
 FIRST_BATCH = 16  # groups judged at once at least when a limit is asked (their provenance read together)
 
@@ -124,6 +133,32 @@ def _records_reader(session: Session) -> RecordsOf:
     return records_of
 
 
+def _rows_weigher(session: Session) -> WeighedOf:
+    """Rows read `with_documents` as consensus weighs them (`consensus.weighed` of their records):
+    the document's day and duplicate link come with each row; only the originals of duplicates and
+    the datasets are looked up, for these rows alone. No record is built."""
+
+    def weigh(rows: Sequence[PlainFact]) -> list[Weighed]:
+        copies = {row[DOCUMENT_ID] for row in rows if row[FACT_ROW_DUPLICATE_OF] is not None}
+        original = origins(session, copies) if copies else {}
+        dataset_ids = {row[DATASET_ID] for row in rows if row[DATASET_ID] is not None}
+        datasets = dataset_origins(session, dataset_ids) if dataset_ids else {}
+        out: list[Weighed] = []
+        for row in rows:
+            document_id, dataset_id, published = row[DOCUMENT_ID], row[DATASET_ID], row[FACT_ROW_PUBLISHED]
+            tier = TIER_OF_TEXT[row[BASIS]]
+            if dataset_id is None:
+                origin = original.get(document_id, document_id)
+                out.append((published or "", row[ID], row[VALUE], row[VALUE_HIGH], tier, origin, quote_key(row[QUOTE])))
+                continue
+            dataset_published, publisher = datasets.get(dataset_id, (None, "dataset:None"))
+            published = published if document_id is not None else dataset_published
+            out.append((published or "", row[ID], row[VALUE], row[VALUE_HIGH], tier, publisher, None))
+        return out
+
+    return weigh
+
+
 def _ordered_hits(session: Session, options: CheckOptions) -> list[Hit]:
     """The hits of `run_checks`, kind by kind, cut at the limit."""
     if options.limit is not None and options.limit < 0:
@@ -132,6 +167,7 @@ def _ordered_hits(session: Session, options: CheckOptions) -> list[Hit]:
     order = {kind: i for i, kind in enumerate(KINDS)}
     first_kind = min((k for k in options.kinds if k in order), key=order.__getitem__, default=None)
     hits: list[Hit] = []
+    weigh = _rows_weigher(session)
     for commodity in wanted:
         # hits come kind by kind, each kind in commodity order: once the first kind alone fills
         # the limit, no later commodity can change the first `limit`
@@ -140,8 +176,13 @@ def _ordered_hits(session: Session, options: CheckOptions) -> list[Hit]:
         left = None
         if options.limit is not None and first_kind == "contradiction":
             left = options.limit - sum(h.kind == "contradiction" for h in hits)
-        with fact_rows(session, selection_for_checks(commodity, options)) as rows:
-            hits += _hits(rows, options, _records_reader(session), left, in_start_order=True)
+        # streamed in period order only when the contradictions may stop the reading part-way; read
+        # whole for contradictions alone, only the groups whose statements may be apart leave SQL
+        stream = left is not None
+        spread_only = not stream and set(options.kinds) <= {"contradiction"}
+        selection = selection_for_checks(commodity, options)
+        with fact_rows(session, selection, stream=stream, with_documents=True, spread_groups_only=spread_only) as rows:
+            hits += _hits(rows, options, weigh, left, in_start_order=True)
     return sorted(hits, key=lambda h: order.get(h.kind, len(order)))[: options.limit]
 
 
@@ -160,28 +201,34 @@ def check_records(records: Sequence[StoredFactRecord], options: CheckOptions | N
     """Every finding over records already read, kind by kind as the checks run them (`run_checks`
     sorts and limits)."""
     options = options or CheckOptions()
-    by_id = {record.id: record for record in records}
-
-    def records_of(rows: Sequence[PlainFact]) -> list[StoredFactRecord]:
-        return [by_id[row[ID]] for row in rows]
-
-    hits = _hits(iter([row_of(r) for r in records]), options, records_of, None, in_start_order=False)
+    records_of, weigh = _readers_of(records)
+    hits = _hits(iter([row_of(r) for r in records]), options, weigh, None, in_start_order=False)
     return _findings(hits, records_of)
 
 
 def contradictions(records: Iterable[StoredFactRecord]) -> list[Finding]:
     """The contradictions among records already read."""
     by_id = {record.id: record for record in records}
+    records_of, weigh = _readers_of(list(by_id.values()))
+    rows = (row_of(r) for r in by_id.values())
+    return _findings(_contradiction_hits(rows, weigh, None, in_start_order=False), records_of)
+
+
+def _readers_of(records: Sequence[StoredFactRecord]) -> tuple[RecordsOf, WeighedOf]:
+    """The records, and their weighing, of rows made of records already read (`row_of`)."""
+    by_id = {record.id: record for record in records}
 
     def records_of(rows: Sequence[PlainFact]) -> list[StoredFactRecord]:
         return [by_id[row[ID]] for row in rows]
 
-    rows = (row_of(r) for r in by_id.values())
-    return _findings(_contradiction_hits(rows, records_of, None, in_start_order=False), records_of)
+    def weigh(rows: Sequence[PlainFact]) -> list[Weighed]:
+        return [weighed(by_id[row[ID]]) for row in rows]
+
+    return records_of, weigh
 
 
 def _hits(
-    rows: Iterator[PlainFact], options: CheckOptions, records_of: RecordsOf, left: int | None, in_start_order: bool
+    rows: Iterator[PlainFact], options: CheckOptions, weigh: WeighedOf, left: int | None, in_start_order: bool
 ) -> list[Hit]:
     """The hits of one commodity's rows, kind by kind; with `left`, at most that many
     contradictions, and once those are found the rest of the rows is not read (nor the later kinds)."""
@@ -197,7 +244,7 @@ def _hits(
     hits: list[Hit] = []
     if "contradiction" in options.kinds:
         wanted = stream if metric is None else (r for r in stream if r[METRIC].startswith(metric))
-        hits += _contradiction_hits(wanted, records_of, left, in_start_order)
+        hits += _contradiction_hits(wanted, weigh, left, in_start_order)
         if left is not None and len(hits) >= left:  # the later kinds come after these
             return hits
     for _ in stream:  # every row, when the contradictions did not need them all
@@ -232,26 +279,30 @@ def _findings(hits: Sequence[Hit], records_of: RecordsOf) -> list[Finding]:
 
 
 def _contradiction_hits(
-    rows: Iterable[PlainFact], records_of: RecordsOf, left: int | None, in_start_order: bool
+    rows: Iterable[PlainFact], weigh: WeighedOf, left: int | None, in_start_order: bool
 ) -> list[Hit]:
     """Contradictions among `rows`, in the order of each group's first statement (at most `left`).
 
     Only groups whose statements are further apart than the tolerance may contradict (the heads
-    of their independent sources are some of these statements); their records are built to find
-    the independent sources. Rows `in_start_order` (by the day their period starts) complete every
-    group of a day when the next day begins, so with `left` the groups are judged a batch at a
-    time as the rows come, and the rows stop being read once `left` are found."""
+    of their independent sources are some of these statements); they are weighed as consensus
+    weighs statements (plain tuples: no record built) to find the independent sources. Rows
+    `in_start_order` (by the day their period starts) complete every group of a day when the next
+    day begins, so with `left` the groups are judged a batch at a time as the rows come, and the
+    rows stop being read once `left` are found."""
     hits: list[Hit] = []
     pending: list[tuple[str, list[PlainFact]]] = []
 
     def judge(batch: list[tuple[str, list[PlainFact]]]) -> None:
-        records = records_of([row for _, members in batch for row in members])
+        statements = weigh([row for _, members in batch for row in members])
         start = 0
         for period, members in batch:
-            group, start = records[start : start + len(members)], start + len(members)
-            make = _contradiction(period, group)
-            if make is not None:
-                hits.append(Hit("contradiction", group[0].fact.metric, (), make))
+            group, start = statements[start : start + len(members)], start + len(members)
+            first = members[0]
+            found = _contradiction(period, group, [row[APPROX] for row in members], first[METRIC], first[UNIT])
+            if found is not None:
+                low, high, n_sources, tol, absolute = found
+                make = _contradiction_finding(period, n_sources, tol, absolute)
+                hits.append(Hit("contradiction", first[METRIC], (members[low], members[high]), make))
                 if left is not None and len(hits) >= left:
                     return
 
@@ -301,32 +352,44 @@ def _candidates(rows: Iterable[PlainFact]) -> list[tuple[str, list[PlainFact]]]:
     ]
 
 
-def _contradiction(period: str, members: Sequence[StoredFactRecord]) -> Make | None:
-    """How to word the contradiction among statements of one series key and period, if their
-    independent sources disagree beyond the tolerance (it cites records already built)."""
-    sources = independent_sources(best_tier(members))
-    if len(sources) < 2:
+Contradiction = tuple[int, int, int, float, bool]  # the lower and higher statement, sources, tolerance, absolute?
+
+
+def _contradiction(
+    period: str, statements: Sequence[Weighed], approx: Sequence[str | None], metric: str, unit: str
+) -> Contradiction | None:
+    """Whether the heads of the independent sources among statements of one series key and period
+    (weighed as consensus weighs them; `approx` beside each) disagree beyond the tolerance: the
+    lower and the higher statement of the widest disagreement (by index), the number of sources,
+    and the tolerance."""
+    tier = min(s[TIER] for s in statements)
+    used = [i for i, s in enumerate(statements) if s[TIER] == tier]  # the best basis tier alone
+    if len(used) < 2:
         return None
-    heads = [group[0] for group in sources]
-    first = heads[0].fact
-    tol, absolute = tolerance(first.metric, first.unit, period)
-    extremes = _extremes(heads, absolute)
+    heads = [used[group[0]] for group in independent_groups([statements[i] for i in used])]
+    if len(heads) < 2:
+        return None
+    tol, absolute = tolerance(metric, unit, period)
+    points = {i: _point(statements[i][W_VALUE], statements[i][W_VALUE_HIGH], approx[i]) for i in heads}
+    if not absolute and any(_negative(statements[i][W_VALUE], statements[i][W_VALUE_HIGH]) for i in heads):
+        extremes = heads  # with negative values a relative gap has no order: every pair is compared
+    else:
+        extremes = [heads[k] for k in _extreme_indices([points[i] for i in heads])]
     if len(extremes) < 2:  # one statement is both the lowest and the highest: all overlap it
         return None
     worst = max(
-        ((a, b) for i, a in enumerate(extremes) for b in extremes[i + 1 :]),
-        key=lambda pair: _gap(pair[0], pair[1], tol, absolute),
+        ((a, b) for k, a in enumerate(extremes) for b in extremes[k + 1 :]),
+        key=lambda pair: _gap_between(points[pair[0]], points[pair[1]], tol, absolute),
     )
-    if _gap(worst[0], worst[1], tol, absolute) <= 1.0:
+    if _gap_between(points[worst[0]], points[worst[1]], tol, absolute) <= 1.0:
         return None
-    return _contradiction_finding(period, sorted(worst, key=lambda r: r.fact.value), len(heads), tol, absolute)
+    low, high = sorted(worst, key=lambda i: statements[i][W_VALUE])
+    return low, high, len(heads), tol, absolute
 
 
-def _contradiction_finding(
-    period: str, pair: list[StoredFactRecord], n_sources: int, tol: float, absolute: bool
-) -> Make:
-    def make(_records: Sequence[StoredFactRecord]) -> Finding:
-        return _worded(period, pair, n_sources, tol, absolute)
+def _contradiction_finding(period: str, n_sources: int, tol: float, absolute: bool) -> Make:
+    def make(pair: Sequence[StoredFactRecord]) -> Finding:
+        return _worded(period, list(pair), n_sources, tol, absolute)
 
     return make
 
@@ -362,13 +425,13 @@ def _point(value: float, high: float | None, approx: str | None) -> Point:
     return value, high if high is not None else value, approx == Approx.ABOUT
 
 
+def _negative(value: float, high: float | None) -> bool:
+    return value < 0 or (high or 0.0) < 0
+
+
 def _record_point(record: StoredFactRecord) -> Point:
     f = record.fact
     return _point(f.value, f.value_high, f.approx)
-
-
-def _negative(value: float, high: float | None) -> bool:
-    return value < 0 or (high or 0.0) < 0
 
 
 def _extreme_indices(points: Sequence[Point]) -> list[int]:

@@ -20,9 +20,9 @@ PlainFact = Sequence[Any]  # a `fact_rows` row, or the same fields of a record (
 
 # positions of the fields checks read in a fact row
 (ID, DOCUMENT_ID, DATASET_ID, COMMODITY, FORM, METRIC, GEO, PARTNER, SHARE_OF, PERIOD, VALUE, VALUE_HIGH, UNIT,
- BASIS, APPROX, PERIOD_START) = (FACT_ROW_FIELDS.index(name) for name in (
+ BASIS, APPROX, QUOTE, PERIOD_START) = (FACT_ROW_FIELDS.index(name) for name in (
     "id", "document_id", "dataset_id", "commodity", "form", "metric", "geo", "partner", "share_of", "period",
-    "value", "value_high", "unit", "basis", "approx", "period_start"))  # fmt: skip
+    "value", "value_high", "unit", "basis", "approx", "quote", "period_start"))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,8 @@ class FactRow(Base):
             *("period", "period_start", "period_end", "document_id"),
         ),
         Index("ix_facts_commodity_document", "commodity", "document_id"),  # a commodity's documents (browse.py)
+        # a commodity's facts in period order: checks with a limit stop reading once it is filled (0008)
+        Index("ix_facts_commodity_period", "commodity", "period_start"),
     )
 
 

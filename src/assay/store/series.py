@@ -22,11 +22,14 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    case,
     distinct,
     false,
     func,
+    null,
     or_,
     select,
+    true,
     type_coerce,
     union_all,
 )
@@ -501,18 +504,110 @@ def select_facts(session: Session, selection: FactSelection) -> list[StoredFactR
         return _records(connection, connection.execute(_statement(selection)).all())
 
 
+# what `fact_rows(..., with_documents=True)` adds after `FACT_ROW_FIELDS`: the document's columns
+# consensus weighs (publication day, the document it duplicates), None for a fact of no document
+FACT_ROW_PUBLISHED, FACT_ROW_DUPLICATE_OF = len(FACT_ROW_FIELDS), len(FACT_ROW_FIELDS) + 1
+
+
 @contextmanager
-def fact_rows(session: Session, selection: FactSelection, batch: int = 1000) -> Iterator[Iterator[Sequence[Any]]]:
-    """The facts matching `selection` as plain rows (columns `FACT_ROW_FIELDS`), ordered by period
-    start, without provenance, read `batch` at a time as they are consumed: for queries that judge
-    many facts, may stop early and show a few (`records_from_rows` builds the records of the few)."""
-    stmt = _statement(selection).add_columns(type_coerce(FactRow.period_start, String).label("period_start"))
+def fact_rows(
+    session: Session,
+    selection: FactSelection,
+    batch: int = 1000,
+    stream: bool = True,
+    with_documents: bool = False,
+    spread_groups_only: bool = False,
+) -> Iterator[Iterator[Sequence[Any]]]:
+    """The facts matching `selection` as plain rows (columns `FACT_ROW_FIELDS`, then with
+    `with_documents` the document's publication day and `duplicate_of`, looked up in the query),
+    ordered by period start then id, without records: for queries that judge many facts and show
+    a few (`records_from_rows` builds the records of the few).
+
+    `stream`: ordered in SQL and read as they are consumed (a server-side cursor on PostgreSQL),
+    a quarter of `batch` first, then more up to `batch` at a time, for a reader that may stop
+    early. Otherwise every row is read unordered and sorted here as the database would sort them:
+    asked for an order, PostgreSQL's planner may walk an index in that order and visit the heap row
+    of every fact of the commodity, where an unordered read seeks only the facts selected.
+
+    `spread_groups_only`: only the facts of a group of one series key and period (a period
+    stated) whose statements do not all overlap, or with a negative value: the groups where
+    sources may contradict (`_spread_groups`); the others never leave the database."""
+    start = type_coerce(FactRow.period_start, String).label("period_start")
+    stmt = _statement(selection).add_columns(start)
+    if with_documents:  # looked up per fact (a seek each): a join made PostgreSQL hash every document first
+        stmt = stmt.add_columns(
+            *(select(column).where(DocumentRow.id == FactRow.document_id).scalar_subquery().label(column.key)
+              for column in (DocumentRow.published, DocumentRow.duplicate_of))
+        )  # fmt: skip
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if not stream:
+        stmt = stmt.order_by(None)
+    if spread_groups_only:
+        stmt = _spread_groups(stmt, sqlite)
     # a server-side cursor on PostgreSQL for this statement alone (Connection.execution_options would stay set)
-    result = session.connection().execute(stmt.execution_options(stream_results=True, max_row_buffer=batch))
+    server_side = stream and not sqlite
+    result = session.connection().execute(stmt.execution_options(stream_results=server_side, max_row_buffer=batch))
+    at = len(FACT_ROW_FIELDS) - 1  # the period's first day
     try:
-        yield (row for part in result.partitions(batch) for row in part)
+        if stream:  # PostgreSQL's cursor, or sqlite3 stepping through the rows, fetches only what is asked
+            yield _fetched(result if server_side else result.cursor, batch)
+        else:  # the driver's own tuples: plain columns only (text, numbers, the day as given)
+            rows = list(result.cursor.fetchall())
+            rows.sort(key=lambda r: ((r[at] is None) != sqlite, r[at] or "", r[0]))  # SQLite sorts a NULL first
+            yield iter(rows)
     finally:
         result.close()
+
+
+def _spread_groups(stmt: Select[Any], sqlite: bool) -> Select[Any]:
+    """`stmt` (facts columns) cut to the facts of groups of one series key and period where some
+    statement lies wholly above another (the lowest upper end, an over-bound having none, is
+    below the highest lower end, an under-bound having none), or where a value is negative. When
+    every statement overlaps every other, all hold the span between those two ends, so no two
+    sources can be apart by any tolerance. One window pass in SQL gives each fact its group's ends.
+
+    On SQLite the window sorts only the ids and values, and the facts kept are then read by id
+    (sorting whole rows, quotes included, cost more than the rest); PostgreSQL sorts whole rows
+    cheaply, and a join back by id could make it scan every fact."""
+    lower = case((FactRow.approx == Approx.UNDER.value, null()), else_=FactRow.value)
+    upper = case((FactRow.approx == Approx.OVER.value, null()), else_=func.coalesce(FactRow.value_high, FactRow.value))
+    group = (*_KEY_COLUMNS, FactRow.period)
+    spread = (
+        func.count().over(partition_by=group).label("in_group"),
+        func.max(lower).over(partition_by=group).label("highest_lower"),
+        func.min(upper).over(partition_by=group).label("lowest_upper"),
+        func.min(FactRow.value).over(partition_by=group).label("lowest_value"),
+        func.min(FactRow.value_high).over(partition_by=group).label("lowest_high"),
+    )
+    stated = (FactRow.period.is_not(None), FactRow.period != "")
+    if sqlite:
+        selected = stmt.whereclause if stmt.whereclause is not None else true()
+        ends = select(FactRow.id.label("spread_id"), *spread).where(selected, *stated).subquery()
+        return stmt.join(ends, FactRow.id == ends.c.spread_id).where(*_spread(ends))
+    inner = stmt.add_columns(*spread).where(*stated).subquery()
+    return select(*(inner.c[column.name] for column in stmt.selected_columns)).where(*_spread(inner))
+
+
+def _spread(ends: Any) -> tuple[ColumnElement[bool], ...]:
+    return (
+        ends.c.in_group > 1,
+        or_(ends.c.lowest_upper < ends.c.highest_lower, ends.c.lowest_value < 0, ends.c.lowest_high < 0),
+    )
+
+
+def _fetched(cursor: Any, batch: int) -> Iterator[Sequence[Any]]:
+    """A DB-API cursor's rows, a quarter of `batch` first (a reader that stops early reads little), then more."""
+    size = max(1, batch // 4)
+    while part := cursor.fetchmany(size):
+        yield from part
+        size = min(batch, size * 2)
+
+
+def dataset_origins(session: Session, dataset_ids: set[int]) -> dict[int, tuple[str | None, str]]:
+    """Per dataset, its publication day and its publisher as consensus names a source ("dataset:" and
+    its kind, else its name), as `StoredFactRecord` and `consensus.weighed` give them."""
+    found = _dataset_provenance(session.connection(), dataset_ids)
+    return {dataset_id: (p.published, f"dataset:{p.kind or p.name}") for dataset_id, p in found.items()}
 
 
 def records_from_rows(session: Session, rows: Sequence[Sequence[Any]]) -> list[StoredFactRecord]:
