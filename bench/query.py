@@ -66,18 +66,11 @@ from assay.store.facts import FactFilter, commodity_and_descendants, count_facts
 from assay.store.facts import _select as select_with_documents  # the list's one-query path, for "before"
 from assay.store.facts import _stored as stored_row
 from assay.store.price_products import price_extents, rebuild_price_products
+from assay.store.records import select_facts
 from assay.store.schema import FactRow
-from assay.store.series import (
-    FactSelection,
-    SeriesSize,
-    distinct_values,
-    gc_paused,
-    key_extents,
-    select_facts,
-    select_statements,
-    series_sizes,
-)
-from assay.store.series import _conditions as conditions  # round 3's sizes query, for "before"
+from assay.store.series import FactSelection, SeriesSize, distinct_values, gc_paused, key_extents, series_sizes
+from assay.store.series import selection_conditions as conditions  # round 3's sizes query, for "before"
+from assay.store.statements import select_statements
 
 COMMODITIES = [  # (id, weight)
     ("magnesium", 20), ("rare_earths", 12), ("graphite", 10), ("prnd", 8), ("neodymium", 6), ("dysprosium", 5),

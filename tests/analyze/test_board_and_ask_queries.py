@@ -17,7 +17,8 @@ from assay.analyze.ask import answer_question
 from assay.analyze.portal import BoardRow, Product, price_board, price_history, price_points
 from assay.analyze.prices import PriceQuery, assess_window
 from assay.model import Period
-from assay.store.series import FactSelection, latest_periods, select_facts
+from assay.store.records import select_facts
+from assay.store.series import FactSelection, latest_periods
 from knowledge_base import KnowledgeBase, make_fact
 
 PRODUCTS = [("magnesium", "ingot"), ("magnesium", "oxide"), ("graphite", None), ("neodymium", "oxide")]

@@ -20,8 +20,10 @@ from assay.analyze import portal
 from assay.analyze.portal import Product, board_row, price_board, price_history, price_points, products
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices
 from assay.model import Period
-from assay.store import series
-from assay.store.series import FactSelection, KeyExtent, StartRange, fact_rows_in_ranges, key_extents, select_facts
+from assay.store import records
+from assay.store.price_products import KeyExtent
+from assay.store.records import select_facts
+from assay.store.series import FactSelection, StartRange, fact_rows_in_ranges, key_extents
 from knowledge_base import KnowledgeBase, make_fact
 
 LAST_DAY = date(2025, 6, 30)
@@ -191,7 +193,7 @@ def test_fact_rows_in_ranges_are_the_facts_starting_in_them(priced: KnowledgeBas
     ]
     assert [row[0] for row in rows] == expected
     assert len(expected) > 20
-    assert series.records_of_rows(priced.session, rows) == [
+    assert records.records_of_rows(priced.session, rows) == [
         r for r in select_facts(priced.session, selection) if r.id in set(expected)
     ]
     assert fact_rows_in_ranges(priced.session, selection, []) == []

@@ -41,8 +41,9 @@ from assay.analyze.series import (
 )
 from assay.model import Basis, Period
 from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, query_facts
+from assay.store.records import select_facts
 from assay.store.schema import DocumentRow
-from assay.store.series import FactSelection, select_facts, series_sizes
+from assay.store.series import FactSelection, series_sizes
 from knowledge_base import KnowledgeBase, make_fact
 
 METRICS = [  # (metric, unit, periods)

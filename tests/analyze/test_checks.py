@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from assay.analyze.checks import CheckOptions, _extremes, _gap, run_checks
 from assay.model import Approx, Basis, Fact
+from assay.store.records import StoredFactRecord
 from assay.store.schema import FactRow
-from assay.store.series import StoredFactRecord
 
 
 def kinds(findings: list) -> list[str]:

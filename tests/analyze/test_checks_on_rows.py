@@ -28,9 +28,10 @@ from assay.analyze.checks import (
 )
 from assay.analyze.findings import row_of
 from assay.model import Approx, Basis, Fact
+from assay.store.records import fact_rows, select_facts
 from assay.store.reference import DatasetSpec, import_dataset
 from assay.store.schema import DocumentRow
-from assay.store.series import FactSelection, distinct_values, fact_rows, select_facts
+from assay.store.series import FactSelection, distinct_values
 from knowledge_base import KnowledgeBase, make_fact
 
 PERIODS = ("2023", "2024", "2024-01", "2024-02", "2024-03", "2024-03-01", "2024-03-04", None)

@@ -1,7 +1,7 @@
 """Series read as plain tuples give what the record path gives, and consensus on plain values
 gives what the method says, on a generated store on SQLite and on PostgreSQL.
 
-`build_series` and `series_page` read statements as tuples (`store.series.select_statements`) and
+`build_series` and `series_page` read statements as tuples (`store.statements.select_statements`) and
 weigh them with `consensus.agree`; the reference reads every statement as a record
 (`select_facts`) and works out each observation with a plain implementation of the method
 below (pairwise comparison for independence, not the union-find of `agree`).
@@ -32,8 +32,10 @@ from assay.analyze.series import (
     source_ref,
 )
 from assay.model import Basis, Fact
+from assay.store.records import StoredFactRecord, select_facts
 from assay.store.reference import DatasetSpec, import_dataset
-from assay.store.series import FactSelection, StoredFactRecord, select_facts, select_statements
+from assay.store.series import FactSelection
+from assay.store.statements import select_statements
 from knowledge_base import KnowledgeBase, make_fact
 
 PERIODS = ("2023", "2024-01", "2024-02", "2024-03")

@@ -28,9 +28,11 @@ from test_series_statements import QUERIES, generate
 
 from assay.analyze.consensus import Weighed, agree, agreed_value
 from assay.analyze.series import build_series, selection_for, series_values
-from assay.store import series as store_series
+from assay.store import records as store_records
+from assay.store import statements as store_statements
 from assay.store.db import Store
-from assay.store.series import FactSelection, select_facts, series_sizes
+from assay.store.records import select_facts
+from assay.store.series import FactSelection, series_sizes
 from assay.web import WebSettings, create_app
 from assay.web.routes import markets
 from knowledge_base import KnowledgeBase
@@ -48,7 +50,8 @@ def test_series_values_are_the_whole_series_values(
     generated: KnowledgeBase, query: Any, links: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if links == "all-read":  # more documents than one lookup takes: every duplicate's link read at once
-        monkeypatch.setattr(store_series, "_IN_CHUNK", 3)
+        monkeypatch.setattr(store_statements, "IN_CHUNK", 3)
+        monkeypatch.setattr(store_records, "IN_CHUNK", 3)
     whole = build_series(generated.session, query)
     selection = selection_for(query)
     assert series_values(generated.session, selection) == [values_of(s) for s in whole]

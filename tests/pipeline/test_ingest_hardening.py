@@ -18,8 +18,9 @@ from assay.store.db import Store
 from assay.store.documents import list_documents, recent_failures
 from assay.store.events import EventFilter, query_events
 from assay.store.facts import FactFilter, query_facts
+from assay.store.records import select_facts
 from assay.store.schema import DocumentRow, EventMentionRow, FactRow
-from assay.store.series import FactSelection, select_facts
+from assay.store.series import FactSelection
 from hostile import docx_paragraphs, ordinary_text
 
 REPORT = (

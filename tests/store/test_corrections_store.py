@@ -11,7 +11,8 @@ from assay.store import corrections
 from assay.store.corrections import CorrectionError
 from assay.store.db import Store
 from assay.store.facts import FactFilter, query_facts, replace_facts
-from assay.store.series import FactSelection, select_facts
+from assay.store.records import select_facts
+from assay.store.series import FactSelection
 
 GROWTH = {
     "metric": "exports",

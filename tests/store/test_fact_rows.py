@@ -7,17 +7,9 @@ from sqlalchemy import update
 
 from assay.model import Approx, Basis, Fact
 from assay.store.db import Store
+from assay.store.records import FACT_ROW_PUBLISHED, fact_rows, records_from_rows, select_facts
 from assay.store.schema import DocumentRow
-from assay.store.series import (
-    FACT_ROW_FIELDS,
-    FACT_ROW_PUBLISHED,
-    FactSelection,
-    distinct_values,
-    fact_rows,
-    records_from_rows,
-    select_facts,
-    stored_commodities,
-)
+from assay.store.series import FACT_ROW_FIELDS, FactSelection, distinct_values, stored_commodities
 from knowledge_base import KnowledgeBase
 
 PERIODS = ["2024-03", "2023", "2024-01-15", "2024", "2024-01", None, "2023-12"]

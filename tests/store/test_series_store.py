@@ -14,17 +14,11 @@ from assay.model import Basis, Document, Fact
 from assay.store.db import Store
 from assay.store.documents import save_document
 from assay.store.facts import replace_facts
+from assay.store.records import StoredFactRecord, is_official_url, select_facts
 from assay.store.reference import DatasetSpec, import_dataset
 from assay.store.schema import FactRow
-from assay.store.series import (
-    FactSelection,
-    StoredFactRecord,
-    _statement,
-    gc_paused,
-    is_official_url,
-    origins,
-    select_facts,
-)
+from assay.store.series import FactSelection, fact_select, gc_paused
+from assay.store.statements import origins
 
 
 def _fact(value: float, period: str | None, **kw: object) -> Fact:
@@ -121,7 +115,7 @@ def test_sqlite_series_queries_read_only_the_covering_index(store: Store) -> Non
         connection.exec_driver_sql("ANALYZE")
     selection = FactSelection(commodity="magnesium", metric="exports", geo="CN", partner="NL")
     with store.session() as session:
-        compiled = _statement(selection).compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        compiled = fact_select(selection).compile(session.get_bind(), compile_kwargs={"literal_binds": True})
         plan = " ".join(str(row[-1]) for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
     assert "COVERING INDEX ix_facts_series_covering" in plan, plan
 

@@ -33,7 +33,8 @@ from assay.analyze.series import (
     series_rank,
 )
 from assay.model import Period
-from assay.store.series import FactSelection, SeriesSize, StoredFactRecord, select_facts, series_sizes
+from assay.store.records import StoredFactRecord, select_facts
+from assay.store.series import FactSelection, SeriesSize, series_sizes
 from assay.vocab import commodities, metrics, places
 
 __all__ = ["Answer", "Question", "answer_question", "parse_question", "read_period"]

@@ -11,7 +11,7 @@ Checks only read and flag; they never change a stored fact. Kinds of finding:
 - `destinations`: the partner figures a source gives add up to more than the total it gives.
 - `implausible`: a value outside the plausible band for its metric, unit and commodity.
 
-The checks judge plain rows (`store.series.fact_rows`): a record with its provenance is built
+The checks judge plain rows (`store.records.fact_rows`): a record with its provenance is built
 only for the statements of a group of statements that may contradict (their values are further
 apart than the tolerance) and for the findings returned (see `assay.analyze.findings`).
 """
@@ -58,18 +58,16 @@ from assay.analyze.findings import (
 from assay.analyze.series import source_ref
 from assay.analyze.source_checks import change_hits, destination_hits, implausible_hits, share_hits
 from assay.model import Approx, Period
-from assay.store.series import (
+from assay.store.records import (
     FACT_ROW_DUPLICATE_OF,
     FACT_ROW_PUBLISHED,
-    FactSelection,
     StoredFactRecord,
     dataset_origins,
     fact_rows,
-    gc_paused,
-    origins,
     records_from_rows,
-    stored_commodities,
 )
+from assay.store.series import FactSelection, gc_paused, stored_commodities
+from assay.store.statements import origins
 
 __all__ = [
     "KINDS",

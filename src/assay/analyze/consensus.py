@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Final, NamedTuple
 
 from assay.model import Basis
-from assay.store.series import StoredFactRecord
+from assay.store.records import StoredFactRecord
 
 BASIS_TIER = {Basis.ACTUAL: 0, Basis.ESTIMATE: 0, Basis.FORECAST: 1, Basis.TARGET: 2}
 TIER_OF_TEXT = {str(basis.value): tier for basis, tier in BASIS_TIER.items()}  # the stored `basis` column's text

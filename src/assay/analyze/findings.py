@@ -2,7 +2,7 @@
 for what is returned (`Hit`).
 
 A check judges every fact of its selection but shows a few: it works on the rows
-`store.series.fact_rows` reads (the columns `FACT_ROW_FIELDS`, by position), and a `Hit` keeps the
+`store.records.fact_rows` reads (the columns `FACT_ROW_FIELDS`, by position), and a `Hit` keeps the
 rows a finding cites and how to word it; the records of those rows (provenance read for them
 alone) are built when the finding is returned.
 """
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assay.analyze.series import SourceRef, json_number
-from assay.store.series import FACT_ROW_FIELDS, StoredFactRecord
+from assay.store.records import StoredFactRecord
+from assay.store.series import FACT_ROW_FIELDS
 
 PlainFact = Sequence[Any]  # a `fact_rows` row, or the same fields of a record (`row_of`)
 

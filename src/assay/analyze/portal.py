@@ -39,6 +39,7 @@ from assay.analyze.series import (
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
 from assay.store.price_products import KeyExtent, price_extents
+from assay.store.records import records_of_ids, select_facts
 from assay.store.series import (
     QUOTE_COLUMNS,
     FactSelection,
@@ -50,8 +51,6 @@ from assay.store.series import (
     latest_end_by_form,
     latest_periods,
     period_unit_partners,
-    records_of_ids,
-    select_facts,
     series_sizes,
 )
 

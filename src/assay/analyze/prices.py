@@ -28,7 +28,8 @@ from assay.analyze.consensus import independent_sources
 from assay.analyze.money import Converted, PriceUnitError, convert_price, convert_with, price_factors
 from assay.analyze.series import SourceRef, json_number, source_ref
 from assay.model import Period
-from assay.store.series import FactSelection, StoredFactRecord, latest_end_by_form, select_facts
+from assay.store.records import StoredFactRecord, select_facts
+from assay.store.series import FactSelection, latest_end_by_form
 
 MAD_LIMIT = 3.0
 MAD_SCALE = 1.4826  # makes the MAD estimate a standard deviation for normal data

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from assay.analyze.consensus import ORIGIN, QUOTE, TIER_OF_TEXT, Weighed, agree, agreed_value, quote_key, weighed
 from assay.model import Basis, Period
-from assay.store.series import (
+from assay.store.records import StoredFactRecord, frozen_from_dict
+from assay.store.series import FactSelection, SeriesSize, gc_paused, series_sizes
+from assay.store.statements import (
     P_ORIGIN,
     P_PUBLISHED,
     S_BASIS,
@@ -24,18 +26,12 @@ from assay.store.series import (
     S_UNIT,
     S_VALUE,
     S_VALUE_HIGH,
-    FactSelection,
     Provenance,
-    SeriesSize,
     Statements,
     StatementValues,
-    StoredFactRecord,
-    frozen_from_dict,
-    gc_paused,
     published_dates,
     select_statement_values,
     select_statements,
-    series_sizes,
 )
 
 SeriesKey = tuple[str, str | None, str, str, str | None, str | None, str]
@@ -216,7 +212,7 @@ def observation(period: str, records: Sequence[StoredFactRecord]) -> Observation
 
 
 def _statement_observation(period: str, rows: Sequence[Sequence[Any]], sources: Sequence[Provenance]) -> Observation:
-    """`observation` on plain statement tuples (`store.series.STATEMENT_COLUMNS`) and their provenance."""
+    """`observation` on plain statement tuples (`store.statements.STATEMENT_COLUMNS`) and their provenance."""
     if len(rows) == 1:
         row = rows[0]
         only = _statement_ref(row, sources[0], True)

@@ -35,7 +35,7 @@ from assay.analyze.findings import (
 from assay.analyze.money import rate_table, to_cny_per_tonne
 from assay.analyze.series import source_ref
 from assay.model import Approx, Period
-from assay.store.series import StoredFactRecord
+from assay.store.records import StoredFactRecord
 
 CHANGE_PREVIOUS = {"pct_mom": "previous", "pct_qoq": "previous", "pct_yoy": "year_before"}
 SHARE_TOLERANCE_MIN_POINTS = 1.0  # rounding of the two levels (1.12 million) moves a share this much

@@ -16,7 +16,8 @@ from assay.publish import i18n
 from assay.store.documents import DocumentSummary, list_documents
 from assay.store.events import EventFilter, StoredEvent, query_events
 from assay.store.facts import commodity_and_descendants
-from assay.store.series import FactSelection, StoredFactRecord, gc_paused, select_facts
+from assay.store.records import StoredFactRecord, select_facts
+from assay.store.series import FactSelection, gc_paused
 
 FORMATS = ("md", "html")
 MAX_MOVES = 10

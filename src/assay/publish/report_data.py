@@ -23,7 +23,8 @@ from assay.publish import i18n
 from assay.store.documents import document_titles
 from assay.store.events import EventFilter, EventMention, StoredEvent, query_events
 from assay.store.facts import commodity_and_descendants
-from assay.store.series import FactSelection, StoredFactRecord, gc_paused, select_facts
+from assay.store.records import StoredFactRecord, select_facts
+from assay.store.series import FactSelection, gc_paused
 
 KEY_METRICS = (
     "production",

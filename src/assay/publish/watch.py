@@ -18,7 +18,8 @@ from assay.store.db import Store
 from assay.store.documents import documents_containing
 from assay.store.events import EventFilter, query_events
 from assay.store.facts import commodity_and_descendants
-from assay.store.series import FactSelection, gc_paused, select_facts
+from assay.store.records import select_facts
+from assay.store.series import FactSelection, gc_paused
 from assay.store.watch import Message, WatchRule, advance_marks, enqueue, latest_ids, list_rules
 
 MAX_LISTED = 50  # matches written out in one message; the rest are counted

@@ -188,7 +188,7 @@ def _touch_where(session: Session, condition: ColumnElement[bool]) -> None:
 
 
 def _counted() -> list[ColumnElement[bool]]:
-    """The price statements analysis reads (as `store.series._conditions` selects them): with a
+    """The price statements analysis reads (as `store.series.selection_conditions` selects them): with a
     period, of a dataset or of a document that no newer version superseded."""
     superseded = select(DocumentRow.id).where(DocumentRow.superseded_by.is_not(None))
     current = or_(FactRow.document_id.is_(None), FactRow.document_id.not_in(superseded))

@@ -120,7 +120,7 @@ class FactRow(Base):
         # partner before period: a series query names commodity, metric, place and often a partner.
         # PostgreSQL reads the rest from the heap; SQLite gets the covering form below instead.
         Index("ix_facts_series", "commodity", "metric", "geo", "partner", "period_start").ddl_if(dialect="postgresql"),
-        # Same key, then every column `select_facts` reads (store/series.py), so a series or check
+        # Same key, then every column `select_facts` reads (store/records.py), so a series or check
         # query reads index pages in key order and never the table's rows, scattered by insert
         # order. SQLite only: on PostgreSQL a long quote would exceed the btree entry size limit.
         Index(

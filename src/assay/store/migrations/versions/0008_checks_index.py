@@ -4,7 +4,7 @@
 --limit N`, the dashboard's contradictions) read a commodity's facts in period order and stop once
 the limit is filled, instead of sorting every fact of the commodity first (SQLite) or visiting the
 heap row of each (PostgreSQL's ordered scan of the series index). Full check runs read their facts
-unordered (store/series.py `fact_rows`), so no planner walks this index for them.
+unordered (store/records.py `fact_rows`), so no planner walks this index for them.
 
 Revision ID: 0008
 Revises: 0007
