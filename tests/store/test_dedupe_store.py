@@ -42,19 +42,7 @@ def edited(text_: str, every: int) -> str:
 
 def save(store: Store, name: str, body: str, signature: bytes, duplicate_of: int | None = None) -> int:
     with store.transaction() as session:
-        row = DocumentRow(
-            name=name,
-            source=f"/c/{name}",
-            raw_sha256=text_sha256(name),
-            text_sha256=text_sha256(body),
-            fetched_at=datetime(2025, 1, 1),
-            raw_text=body,
-            clean_text=body,
-            cleaning_steps=[],
-            commodity_families=[],
-            minhash=signature,
-            duplicate_of=duplicate_of,
-        )
+        row = _row(name, body, signature, duplicate_of, folder="c")
         session.add(row)
         session.flush()
         if duplicate_of is None:
@@ -155,10 +143,12 @@ def _generated_store(store: Store, rng: random.Random) -> list[Lookup]:
     return lookups
 
 
-def _row(name: str, body: str, signature: bytes | None, duplicate_of: int | None = None) -> DocumentRow:
+def _row(
+    name: str, body: str, signature: bytes | None, duplicate_of: int | None = None, folder: str = "g"
+) -> DocumentRow:
     return DocumentRow(
         name=name,
-        source=f"/g/{name}",
+        source=f"/{folder}/{name}",
         raw_sha256=text_sha256(name),
         text_sha256=text_sha256(body),
         fetched_at=datetime(2025, 1, 1),
