@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from assay.extract.text.gazetteer import company_slug, find_mentions, normalise, simplified_by_table, to_simplified
+from assay.extract.text.gazetteer import (
+    _convert_by_piece,
+    _opencc,
+    _opencc_changes,
+    company_slug,
+    find_mentions,
+    normalise,
+    simplified_by_table,
+    to_simplified,
+)
 
 
 def kinds(text: str) -> list[tuple[str, str, str | None, str]]:
@@ -97,3 +106,17 @@ def test_opencc_pieces_read_once_give_the_whole_conversion() -> None:
     kept = dict(pieces)
     assert to_simplified(statement, pieces) == to_simplified(statement)
     assert pieces == kept  # a statement of the text is read from the pieces already converted
+
+
+def test_pieces_without_a_changed_character_skip_opencc_and_convert_the_same() -> None:
+    # Simplified pieces beside Traditional ones, and phrases OpenCC changes through characters its
+    # character table leaves alone (瞭解, 反覆, 沈默): each piece as OpenCC converts it alone
+    pieces = ["中國鎂產量", "稀土出口管制", "我们瞭解情况", "反覆", "沈默的市场", "什么", "乾隆年間", "镁价 2025"]
+    opencc = _opencc()
+    for first in pieces:
+        for second in pieces:
+            text = f"{first}，{second}。{first} {second}"
+            kept: dict[str, str] = {}
+            assert _convert_by_piece(text, kept) == str(opencc.convert(text)), text
+    changes = _opencc_changes()
+    assert changes is not None and {"瞭", "覆", "沈", "國"} <= changes and not changes & set("稀土出口管制镁价")

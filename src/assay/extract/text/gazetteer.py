@@ -129,18 +129,53 @@ def to_simplified(text: str, pieces: dict[str, str] | None = None) -> str:
 
 def _convert_by_piece(text: str, converted: dict[str, str]) -> str:
     """`OpenCC.convert(text)`, each piece between separators looked up in `converted` first: OpenCC
-    converts the pieces one by one, so a statement's pieces are those its document converted."""
+    converts the pieces one by one, so a statement's pieces are those its document converted. A piece
+    with no character any of OpenCC's entries changes is its own conversion (a text mixing Simplified
+    and Traditional sentences converts only the Traditional ones)."""
     separators = getattr(_opencc(), "split_chars_re", None)
     if not isinstance(separators, re.Pattern):  # another OpenCC: converted as a whole
         return str(_opencc().convert(text))
+    changed = _opencc_changes()
     pieces: list[str] = separators.split(text)  # text, separator, text, ...: the separators stay
     for index in range(0, len(pieces), 2):
         piece = pieces[index]
         found = converted.get(piece)
         if found is None:
-            found = converted[piece] = str(_opencc().convert(piece))  # a piece holds no separator
+            unchanged = changed is not None and changed.isdisjoint(piece)
+            found = converted[piece] = piece if unchanged else str(_opencc().convert(piece))  # no separator in it
         pieces[index] = found
     return "".join(pieces)
+
+
+@cache
+def _opencc_changes() -> frozenset[str] | None:
+    """Every character that an entry of OpenCC's loaded dictionaries changes (None when they cannot be read).
+
+    OpenCC replaces a piece's longest dictionary keys by their first value and leaves the rest as it is;
+    a key whose value differs holds, at a position where they differ, a character of this set (all its
+    characters when the lengths differ). A piece with none of them is matched only by keys that map to
+    themselves: its conversion is the piece itself."""
+    opencc = _opencc()
+    if not getattr(opencc, "_dict_init_done", False):
+        opencc.convert("")  # OpenCC reads its dictionaries on first use
+    chain = getattr(opencc, "_dict_chain_data", None)
+    if not isinstance(chain, list) or not chain:
+        return None
+    changed: set[str] = set()
+    for group in chain:
+        for entry in group if isinstance(group, list) else [group]:
+            table = entry[2] if isinstance(entry, tuple) and len(entry) == 3 else None
+            if not isinstance(table, dict):
+                return None
+            for key, value in table.items():
+                target = value.split(" ")[0]
+                if target == key:
+                    continue
+                if len(target) != len(key):
+                    changed.update(key)
+                else:
+                    changed.update(k for k, t in zip(key, target, strict=True) if k != t)
+    return frozenset(changed)
 
 
 def normalise(text: str, simplified: str | None = None) -> str:
