@@ -3,11 +3,15 @@ on random text built from the pieces those patterns look at (and any other chara
 
 from __future__ import annotations
 
+from datetime import date
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assay.extract.facts.readings import _EXAMPLES, _EXAMPLES_FROM_FIRST
+from assay.extract.facts.results_tables import _FISCAL, _MONTHS_ENDED, _column_period
 from assay.extract.facts.slots import _RESPECTIVELY_ANYWHERE, _RESPECTIVELY_FROM_FIRST
+from assay.extract.periods.finder import find_periods, opens_before
 from assay.extract.periods.patterns import (
     ANCHOR,
     MAY_OPEN_AT_A_DIGIT_NOT_A_YEAR,
@@ -106,3 +110,22 @@ def test_cues_read_from_their_first_character_find_the_same(text: str, lo: int, 
     assert [m.span() for m in _EXAMPLES_FROM_FIRST.finditer(text, lo, hi)] == [
         m.span() for m in _EXAMPLES.finditer(text, lo, hi)
     ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, st.integers(min_value=0, max_value=6))
+def test_a_period_starts_before_a_limit_only_where_a_wording_opens(text: str, limit: int) -> None:
+    if any(p.start < limit for p in find_periods(text, date(2025, 6, 30))):
+        assert opens_before(text, limit), (text, limit)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_a_results_column_is_dated_as_by_the_plain_reading(cell: str) -> None:
+    reference = date(2025, 6, 30)
+    found = find_periods(cell.strip(), reference)  # the reading before the opening test
+    plain = found[0].period if len(found) == 1 and len(found[0].text) >= len(cell.strip()) - 2 else None
+    if not (_MONTHS_ENDED.search(cell) or _FISCAL.match(cell)):
+        assert _column_period(cell, reference) == plain
+    for header in ("2024", " Q3 2025 ", "2024年1-9月", "H1 2025", "Jan-Sep 2025", "1-9月"):
+        assert _column_period(header, reference) == find_periods(header.strip(), reference)[0].period

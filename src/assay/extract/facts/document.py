@@ -72,6 +72,15 @@ _DAY_PRECISE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")  # a page dated to the day ca
 _YEAR_BEFORE = re.compile(r"last|previous|prior|ago|earlier|上年|去年|同期", re.IGNORECASE)
 
 
+def _title_mentions(title: str, original: str, text: str, analysed: AnalysedText) -> list[Mention]:
+    """`find_mentions(title)`: sliced out of the whole text's gazetteer pass when the title is written in
+    the text (as its first line, mostly) and that pass is the one the rules read the text with."""
+    at = original.find(title) if title and text == original else -1
+    if at >= 0 and analysed.sliceable:
+        return analysed.span_mentions(at, at + len(title))  # = find_mentions(to_simplified(title)), the same
+    return find_mentions(title)
+
+
 class DocumentReader:
     """One document being read: its layout, mentions, periods, numbers and carried context."""
 
@@ -98,7 +107,7 @@ class DocumentReader:
             self.periods = sorted([*self.periods, *quarters], key=lambda p: p.start)
         self.quantities = repair(text, read_quantities(text))
         title = doc.title or ""
-        title_mentions = find_mentions(title)
+        title_mentions = _title_mentions(title, self.original, text, analysed)
         self.title_mentions = title_mentions
         title_periods = [p for p in find_periods(title, self.reference) if valid_period(p.period)]
         self.title_carry = Carry(

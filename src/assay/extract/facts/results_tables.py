@@ -19,7 +19,7 @@ from datetime import date
 
 from assay.extract import FACT_RULES_VERSION
 from assay.extract.facts.results_cues import find_cues
-from assay.extract.periods.finder import find_periods
+from assay.extract.periods.finder import find_periods, opens_before
 from assay.model import Basis, Fact
 
 _MONTHS = {
@@ -65,8 +65,11 @@ def _column_period(cell: str, reference: date | None) -> str | None:
     fiscal = _FISCAL.match(cell)
     if fiscal:
         return fiscal.group(1)
-    found = find_periods(cell.strip(), reference)
-    if len(found) == 1 and len(found[0].text) >= len(cell.strip()) - 2:
+    cell = cell.strip()
+    if not opens_before(cell, 3):
+        return None  # a period covering all but two characters starts within the first three
+    found = find_periods(cell, reference)
+    if len(found) == 1 and len(found[0].text) >= len(cell) - 2:
         return found[0].period
     return None
 

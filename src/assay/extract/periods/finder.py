@@ -171,25 +171,36 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
             if cjk:
                 candidates = sorted(candidates + cjk) if candidates else cjk
         for position in candidates:
-            char = text[position]
-            if char >= "\x80":
-                pattern: re.Pattern[str] | None = _BY_CJK
-            elif "0" <= char <= "9":
-                if text.startswith(("19", "20"), position):
-                    pattern = _BY_DIGIT
-                elif MAY_OPEN_AT_A_DIGIT_NOT_A_YEAR.match(text, position):
-                    pattern = PATTERN_AT_A_DIGIT_NOT_A_YEAR
-                else:
-                    continue  # no wording can open here
-            else:
-                pattern = PATTERN_BY_LETTER.get(char.lower())
-            m = pattern.match(text, position) if pattern is not None else None
+            m = _match_at(text, position)
             if m:
                 yield m
                 tried = m.end()
                 break
         else:
             tried = at + 1
+
+
+def _match_at(text: str, position: int) -> re.Match[str] | None:
+    """The period wording that matches at `position`, of those that can open with its character."""
+    char = text[position]
+    if char >= "\x80":
+        pattern: re.Pattern[str] | None = _BY_CJK
+    elif "0" <= char <= "9":
+        if text.startswith(("19", "20"), position):
+            pattern = _BY_DIGIT
+        elif MAY_OPEN_AT_A_DIGIT_NOT_A_YEAR.match(text, position):
+            pattern = PATTERN_AT_A_DIGIT_NOT_A_YEAR
+        else:
+            return None  # no wording can open here
+    else:
+        pattern = PATTERN_BY_LETTER.get(char.lower())
+    return pattern.match(text, position) if pattern is not None else None
+
+
+def opens_before(text: str, limit: int) -> bool:
+    """Whether a period wording matches at a position before `limit`: `find_periods(text, …)` names a
+    period starting there only if one does (its wordings are tried, at word starts, with `_match_at`)."""
+    return any(_match_at(text, position) is not None for position in range(min(limit, len(text))))
 
 
 _LONGEST_LOOKBACK = max(LOOKBACK.values())
