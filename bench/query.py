@@ -62,6 +62,7 @@ from assay.analyze.series import series_page as paged_series
 from assay.model import Period
 from assay.store.browse import documents_about
 from assay.store.db import Store, open_store
+from assay.store.documents import SUMMARY_COLUMNS
 from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, list_count_cap, query_facts
 from assay.store.facts import _conditions as fact_conditions  # round 4's page query, for "before"
 from assay.store.facts import _current_document as current_document
@@ -70,7 +71,7 @@ from assay.store.facts import _select as select_with_documents  # the list's one
 from assay.store.facts import _stored as stored_row
 from assay.store.price_products import price_extents, rebuild_price_products
 from assay.store.records import select_facts
-from assay.store.schema import FactRow
+from assay.store.schema import DocumentRow, FactRow
 from assay.store.series import FactSelection, SeriesSize, distinct_values, gc_paused, key_extents, series_sizes
 from assay.store.series import selection_conditions as conditions  # round 3's sizes query, for "before"
 from assay.store.statements import select_statements
@@ -390,7 +391,11 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
             each(round3_monthly, commodity=family),
         ),
         Case("commodity page: destinations", each(portal.exports_by_destination, commodity=family)),
-        Case("commodity page: documents", each(documents_about, commodity=family)),
+        Case(
+            "commodity page: documents",
+            each(documents_about, commodity=family),
+            each(round4_documents, commodity=family),
+        ),
         Case("facts list, filtered, paged", each(facts_page, flt=listing), each(round4_facts_page, flt=listing)),
         Case(
             "facts list, unfiltered, page 1",
@@ -559,6 +564,22 @@ def round3_production(session: Session, commodity: str) -> object:
     countries = [s.key for s in series_sizes(session, selection) if len(str(s.key[3])) == 2]
     with gc_paused():
         return series_of_keys(session, selection, [k for k in countries if not k[1] and not k[5]])
+
+
+def round4_documents(session: Session, commodity: str) -> object:
+    """Before (round 4): the facts of the commodity and those under it counted per document by
+    grouping an expression (`document_id + 0`), also for a commodity alone."""
+    document_id = (FactRow.document_id + 0).label("document_id")
+    counted = (
+        select(document_id, func.count().label("n"))
+        .where(FactRow.commodity.in_(commodity_and_descendants(commodity)), document_id.is_not(None))
+        .group_by(document_id)
+        .order_by(func.count().desc(), document_id)
+        .limit(10)
+        .subquery()
+    )
+    listed = select(*SUMMARY_COLUMNS, counted.c.n).join(counted, counted.c.document_id == DocumentRow.id)
+    return session.execute(listed.order_by(counted.c.n.desc(), DocumentRow.id)).all()
 
 
 def fact_consensus(session: Session, fact_id: int) -> object:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.portal import (
@@ -40,9 +40,10 @@ from assay.analyze.series import (
     series_page,
 )
 from assay.model import Basis, Period
+from assay.store.browse import documents_about
 from assay.store.facts import COUNT_CAP, FactFilter, commodity_and_descendants, count_facts, list_count_cap, query_facts
 from assay.store.records import select_facts
-from assay.store.schema import DocumentRow
+from assay.store.schema import DocumentRow, FactRow
 from assay.store.series import FactSelection, series_sizes
 from knowledge_base import KnowledgeBase, make_fact
 
@@ -370,6 +371,26 @@ def test_fact_pages_walked_by_blocks_keep_undated_facts_and_sub_commodities_in_l
                 for offset in range(0, len(everything) + per_page, per_page)
             ]
             assert [item for page in pages for item in page] == everything
+
+
+def test_documents_about_a_commodity_or_a_family_match_counting_every_fact(generated: KnowledgeBase) -> None:
+    kb = generated
+    for i in range(12):  # prnd alone (no commodity under it), counted in document order from the index
+        facts = [make_fact(float(j), f"{j} t", commodity="prnd", period=f"20{10 + j}") for j in range(1 + i % 4)]
+        kb.doc(f"prnd-{i}", *facts)
+    kb.doc("alloy", make_fact(3.0, "3 t alloy", commodity="magnesium_alloy"))
+    rows = kb.session.execute(select(FactRow.document_id, FactRow.commodity).where(FactRow.document_id.is_not(None)))
+    facts_of = Counter((document_id, commodity) for document_id, commodity in rows)
+    for commodity in ("prnd", "magnesium", "graphite", "rare_earths", "lithium"):
+        family = set(commodity_and_descendants(commodity))
+        per_document = Counter({d: 0 for d, c in facts_of if c in family})
+        for (document_id, listed), n in facts_of.items():
+            if listed in family:
+                per_document[document_id] += n
+        expected = sorted(per_document.items(), key=lambda item: (-item[1], item[0]))[:10]
+        found = documents_about(kb.session, commodity)
+        assert [(summary.id, n) for summary, n in found] == expected
+        assert bool(found) is (commodity != "lithium")
 
 
 def test_fact_counts_stop_at_the_cap_and_are_exact_below_it(generated: KnowledgeBase) -> None:
