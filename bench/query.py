@@ -62,12 +62,16 @@ from assay.analyze.series import series_page as paged_series
 from assay.model import Period
 from assay.store.browse import documents_about
 from assay.store.db import Store, open_store
-from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, query_facts
+from assay.store.documents import SUMMARY_COLUMNS
+from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, list_count_cap, query_facts
+from assay.store.facts import _conditions as fact_conditions  # round 4's page query, for "before"
+from assay.store.facts import _current_document as current_document
+from assay.store.facts import _order_and_cut as order_and_cut
 from assay.store.facts import _select as select_with_documents  # the list's one-query path, for "before"
 from assay.store.facts import _stored as stored_row
 from assay.store.price_products import price_extents, rebuild_price_products
 from assay.store.records import select_facts
-from assay.store.schema import FactRow
+from assay.store.schema import DocumentRow, FactRow
 from assay.store.series import FactSelection, SeriesSize, distinct_values, gc_paused, key_extents, series_sizes
 from assay.store.series import selection_conditions as conditions  # round 3's sizes query, for "before"
 from assay.store.statements import select_statements
@@ -387,12 +391,16 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
             each(round3_monthly, commodity=family),
         ),
         Case("commodity page: destinations", each(portal.exports_by_destination, commodity=family)),
-        Case("commodity page: documents", each(documents_about, commodity=family)),
-        Case("facts list, filtered, paged", each(facts_page, flt=listing), each(old_facts_page, flt=listing)),
+        Case(
+            "commodity page: documents",
+            each(documents_about, commodity=family),
+            each(round4_documents, commodity=family),
+        ),
+        Case("facts list, filtered, paged", each(facts_page, flt=listing), each(round4_facts_page, flt=listing)),
         Case(
             "facts list, unfiltered, page 1",
-            [functools.partial(facts_page, flt=FactFilter(limit=50))] * 5,
-            [functools.partial(old_facts_page, flt=FactFilter(limit=50))] * 5,
+            [functools.partial(facts_page, flt=FactFilter(limit=50))] * broad,
+            [functools.partial(round4_facts_page, flt=FactFilter(limit=50))] * broad,
         ),
         Case(
             "ask",
@@ -558,18 +566,39 @@ def round3_production(session: Session, commodity: str) -> object:
         return series_of_keys(session, selection, [k for k in countries if not k[1] and not k[5]])
 
 
+def round4_documents(session: Session, commodity: str) -> object:
+    """Before (round 4): the facts of the commodity and those under it counted per document by
+    grouping an expression (`document_id + 0`), also for a commodity alone."""
+    document_id = (FactRow.document_id + 0).label("document_id")
+    counted = (
+        select(document_id, func.count().label("n"))
+        .where(FactRow.commodity.in_(commodity_and_descendants(commodity)), document_id.is_not(None))
+        .group_by(document_id)
+        .order_by(func.count().desc(), document_id)
+        .limit(10)
+        .subquery()
+    )
+    listed = select(*SUMMARY_COLUMNS, counted.c.n).join(counted, counted.c.document_id == DocumentRow.id)
+    return session.execute(listed.order_by(counted.c.n.desc(), DocumentRow.id)).all()
+
+
 def fact_consensus(session: Session, fact_id: int) -> object:
     (stored,) = query_facts(session, FactFilter(fact_id=fact_id))
     return portal.fact_context(session, stored)
 
 
 def facts_page(session: Session, flt: FactFilter) -> object:
-    return query_facts(session, flt), count_facts(session, flt)
+    """The page and its count, as /facts and /api/v1/facts read them (the count stops at the cap)."""
+    return query_facts(session, flt), count_facts(session, flt, list_count_cap(flt))
 
 
-def old_facts_page(session: Session, flt: FactFilter) -> object:
-    """Before: the page read in one query that joins every matching fact's document and sorts whole rows."""
-    return [stored_row(row) for row in session.execute(select_with_documents(session, flt))], count_facts(session, flt)
+def round4_facts_page(session: Session, flt: FactFilter) -> object:
+    """Before (round 4): the page's ids sorted and cut over every matching fact in one query, the
+    fifty facts read by id, and the count exact."""
+    listed = select(FactRow.id).where(current_document(), *fact_conditions(flt))
+    ids = tuple(session.scalars(order_and_cut(session, flt, listed)))
+    by_id = {row[0].id: stored_row(row) for row in session.execute(select_with_documents(session, FactFilter(ids=ids)))}
+    return [by_id[i] for i in ids], count_facts(session, flt)
 
 
 DASHBOARD_CHECKS = CheckOptions(kinds=("contradiction",), limit=8)

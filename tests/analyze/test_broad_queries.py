@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from assay.analyze.checks import CheckOptions, run_checks
 from assay.analyze.portal import (
@@ -40,9 +40,10 @@ from assay.analyze.series import (
     series_page,
 )
 from assay.model import Basis, Period
-from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, query_facts
+from assay.store.browse import documents_about
+from assay.store.facts import COUNT_CAP, FactFilter, commodity_and_descendants, count_facts, list_count_cap, query_facts
 from assay.store.records import select_facts
-from assay.store.schema import DocumentRow
+from assay.store.schema import DocumentRow, FactRow
 from assay.store.series import FactSelection, series_sizes
 from knowledge_base import KnowledgeBase, make_fact
 
@@ -328,6 +329,9 @@ def test_destinations_of_a_year_tied_with_its_december_match_the_reference(kb_an
 LISTS = [
     FactFilter(),
     FactFilter(commodity="magnesium", metric="exports"),
+    FactFilter(commodity="magnesium"),  # walked metric by metric
+    FactFilter(metric="exports"),  # walked commodity by commodity
+    FactFilter(geo="US", period="2024"),
     FactFilter(commodity="magnesium", metric="exports", order="value"),
     FactFilter(commodity="magnesium", order="newest"),
     FactFilter(metric="price", doc="doc-3"),
@@ -347,6 +351,57 @@ def test_fact_pages_read_by_their_ids_cut_the_whole_list(generated: KnowledgeBas
             page = query_facts(session, replace(flt, offset=offset, limit=per_page))
             assert page == everything[offset : offset + per_page]
     assert count_facts(session, replace(flt, limit=3)) >= len(everything)
+
+
+def test_fact_pages_walked_by_blocks_keep_undated_facts_and_sub_commodities_in_list_order(
+    generated: KnowledgeBase,
+) -> None:
+    kb = generated
+    alloy = make_fact(8.0, "8 t alloy", commodity="magnesium_alloy")
+    kb.doc("undated", make_fact(7.0, "7 t, undated", period=None), alloy)
+    kb.doc("alloy", make_fact(9.0, "9 t alloy exports", commodity="magnesium_alloy", metric="exports", period="2020"))
+    for flt in (FactFilter(), FactFilter(commodity="magnesium"), FactFilter(metric="exports")):
+        everything = query_facts(kb.session, flt)
+        assert {"undated", "alloy"} <= {item.fact.doc for item in everything}
+        periods = [i.fact.period for i in everything if (i.fact.commodity, i.fact.metric) == ("magnesium", "exports")]
+        assert periods[-1] is None and None not in periods[:-1]  # undated last
+        for per_page in (1, 3, 50):
+            pages = [
+                query_facts(kb.session, replace(flt, offset=offset, limit=per_page))
+                for offset in range(0, len(everything) + per_page, per_page)
+            ]
+            assert [item for page in pages for item in page] == everything
+
+
+def test_documents_about_a_commodity_or_a_family_match_counting_every_fact(generated: KnowledgeBase) -> None:
+    kb = generated
+    for i in range(12):  # prnd alone (no commodity under it), counted in document order from the index
+        facts = [make_fact(float(j), f"{j} t", commodity="prnd", period=f"20{10 + j}") for j in range(1 + i % 4)]
+        kb.doc(f"prnd-{i}", *facts)
+    kb.doc("alloy", make_fact(3.0, "3 t alloy", commodity="magnesium_alloy"))
+    rows = kb.session.execute(select(FactRow.document_id, FactRow.commodity).where(FactRow.document_id.is_not(None)))
+    facts_of = Counter((document_id, commodity) for document_id, commodity in rows)
+    for commodity in ("prnd", "magnesium", "graphite", "rare_earths", "lithium"):
+        family = set(commodity_and_descendants(commodity))
+        per_document = Counter({d: 0 for d, c in facts_of if c in family})
+        for (document_id, listed), n in facts_of.items():
+            if listed in family:
+                per_document[document_id] += n
+        expected = sorted(per_document.items(), key=lambda item: (-item[1], item[0]))[:10]
+        found = documents_about(kb.session, commodity)
+        assert [(summary.id, n) for summary, n in found] == expected
+        assert bool(found) is (commodity != "lithium")
+
+
+def test_fact_counts_stop_at_the_cap_and_are_exact_below_it(generated: KnowledgeBase) -> None:
+    session = generated.session
+    for flt in LISTS:
+        n = len(query_facts(session, flt))
+        assert count_facts(session, flt) == n
+        assert [count_facts(session, flt, at_most) for at_most in (1, n, n + 1)] == [min(1, n), n, n]
+        assert count_facts(session, flt, max(n - 1, 0)) == max(n - 1, 0)
+    flt = FactFilter(limit=50, offset=100)
+    assert list_count_cap(flt) == COUNT_CAP + 1 and list_count_cap(replace(flt, offset=COUNT_CAP)) == COUNT_CAP + 51
 
 
 @pytest.mark.parametrize(

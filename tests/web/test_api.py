@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from assay.cli import COMMAND_MODULES
 from assay.cli.app import app as cli_app
+from assay.store import facts as facts_store
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,27 @@ def test_facts_have_the_shape_of_assay_facts_json(client: TestClient, cli: CliRu
     expected = [json.loads(line) for line in result.stdout.splitlines()]
     body = client.get("/api/v1/facts", params={"commodity": "graphite", "metric": "production", "per_page": 200}).json()
     assert body["items"] == expected and body["total"] == len(expected)
+
+
+def test_facts_total_is_exact_below_the_cap_and_a_bound_above_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params = {"commodity": "graphite", "per_page": 2}
+    every = client.get("/api/v1/facts", params={**params, "per_page": 200}).json()
+    n = len(every["items"])
+    exact = client.get("/api/v1/facts", params=params).json()
+    assert exact["total"] == every["total"] == n > 6 and n < 200 and exact["total_exact"] is True
+    monkeypatch.setattr(facts_store, "COUNT_CAP", 5)  # counted up to 5 + 1: "more than 5"
+    capped = client.get("/api/v1/facts", params=params).json()
+    assert capped["total"] == 5 and capped["total_exact"] is False and capped["next"]
+    assert capped["items"] == exact["items"]
+    # a page past the cap counts to its own end: the next link is there exactly while facts remain
+    seen, url = [], "/api/v1/facts?commodity=graphite&per_page=2"
+    while url:
+        body = client.get(url).json()
+        seen += body["items"]
+        url = body["next"]
+    assert seen == every["items"] and body["total_exact"] is True and body["total"] == n
 
 
 def test_events_and_series_have_the_cli_shapes(client: TestClient, cli: CliRunner) -> None:

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from assay.store import facts as facts_store
 from assay.web import WebSettings, create_app
 from assay.web.app import CONTENT_SECURITY_POLICY
 
@@ -91,6 +92,23 @@ def test_atom_feed_lists_the_same_documents(client: TestClient) -> None:
     entries = feed.findall("a:entry", ns)
     page = client.get("/news", params={"lang": "zh"}).text
     assert entries and all(f'href="/documents/{e.find("a:id", ns).text.rsplit("/", 1)[1]}"' in page for e in entries)  # type: ignore[union-attr]
+
+
+def test_facts_list_counts_exactly_below_the_cap_and_says_more_than_above(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n = client.get("/api/v1/facts", params={"per_page": 1}).json()["total"]
+    assert n > 60
+    assert f">{n} facts<" in client.get("/facts").text
+    monkeypatch.setattr(facts_store, "COUNT_CAP", 5)  # the page (25) counts to its end + 1
+    first = client.get("/facts").text
+    assert ">More than 25 facts<" in first and "1–25 of more than 25" in first and 'rel="next"' in first
+    assert f">{n} facts<" not in first
+    second = client.get("/facts", params={"page": 2}).text  # counted to 50 + 1
+    assert ">More than 50 facts<" in second and "26–50 of more than 50" in second
+    last_page = (n + 24) // 25
+    last = client.get("/facts", params={"page": last_page}).text  # its end is past every fact: exact
+    assert f">{n} facts<" in last and f"of {n}<" in last and 'rel="next"' not in last
 
 
 def test_facts_export_in_three_formats_matches_the_filter(client: TestClient) -> None:

@@ -142,13 +142,22 @@ def document_choices(session: Session) -> DocumentChoices:
 
 def documents_about(session: Session, commodity: str, limit: int = 10) -> list[tuple[DocumentSummary, int]]:
     """The documents with the most facts about `commodity` (or a commodity under it), with that count."""
-    # `document_id + 0`: an expression, so SQLite does not walk the document_id index through
-    # every fact (table rows included) for its grouping order, and counts from the small
-    # ix_facts_commodity_document instead (9 s against 0.2 s at a million facts)
-    document_id = (FactRow.document_id + 0).label("document_id")
+    listed = commodity_and_descendants(commodity)
+    if len(listed) == 1:
+        # one commodity's entries of ix_facts_commodity_document come in document order: the count
+        # streams out of the index, where grouping an expression sorts (SQLite) or hashes
+        # (PostgreSQL) every entry first (about half the time for prnd's 80,000)
+        document_id: Any = FactRow.document_id
+        where = [FactRow.commodity == listed[0], document_id.is_not(None)]
+    else:
+        # `document_id + 0`: an expression, so SQLite does not walk the document_id index through
+        # every fact (table rows included) for its grouping order, and counts from the small
+        # ix_facts_commodity_document instead (9 s against 0.2 s at a million facts)
+        document_id = (FactRow.document_id + 0).label("document_id")
+        where = [FactRow.commodity.in_(listed), document_id.is_not(None)]
     counted = (
-        select(document_id, func.count().label("n"))
-        .where(FactRow.commodity.in_(commodity_and_descendants(commodity)), document_id.is_not(None))
+        select(document_id.label("document_id"), func.count().label("n"))
+        .where(*where)
         .group_by(document_id)
         .order_by(func.count().desc(), document_id)
         .limit(limit)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, insert, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from assay.model import Approx, Basis, Fact, Period
@@ -30,6 +30,7 @@ from assay.store.corrections import apply_corrections, period_bounds, status_of
 from assay.store.documents import superseded_document_ids
 from assay.store.price_products import add_price_facts, lock_fact_writers, price_statements_of, touch_changed
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
+from assay.store.series import stored_commodities
 from assay.vocab import commodities
 
 
@@ -148,15 +149,34 @@ def query_facts(session: Session, flt: FactFilter) -> list[StoredFact]:
     return [replace(item, status=marks[item.id]) if item.id in marks else item for item in found]
 
 
-def count_facts(session: Session, flt: FactFilter) -> int:
-    """How many facts pass `flt`, ignoring its limit and offset (for pages of a list)."""
-    counted = select(func.count(FactRow.id))
+# A list counts its facts exactly up to this many (or its page's end, if further), then says "more than".
+COUNT_CAP = 10_000
+
+
+def count_facts(session: Session, flt: FactFilter, at_most: int | None = None) -> int:
+    """How many facts pass `flt`, ignoring its limit and offset (for pages of a list); with
+    `at_most`, counting stops there: the answer is min(how many, at_most)."""
+    # `1`, not the id: the index that holds the filtered columns serves the count alone on PostgreSQL
+    matching: Select[Any] = select(literal_column("1")).select_from(FactRow)
     if flt.doc is not None:  # the only condition that needs the document or dataset
-        counted = counted.outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id).outerjoin(
+        matching = matching.outerjoin(DocumentRow, FactRow.document_id == DocumentRow.id).outerjoin(
             DatasetRow, FactRow.dataset_id == DatasetRow.id
         )
     # as the list does, leave out the facts of superseded versions
-    return int(session.scalar(counted.where(_current_document(), *_conditions(flt))) or 0)
+    return _count(session, matching.where(_current_document(), *_conditions(flt)), at_most)
+
+
+def _count(session: Session, matching: Select[Any], at_most: int | None) -> int:
+    """How many rows `matching` gives, counting no further than `at_most`."""
+    if at_most is not None:
+        matching = matching.limit(at_most)
+    return int(session.scalar(select(func.count()).select_from(matching.subquery())) or 0)
+
+
+def list_count_cap(flt: FactFilter) -> int:
+    """Where a page of `flt` stops counting: one past `COUNT_CAP` or past the page's end, so a
+    count at the cap means "more than cap - 1", and whether a next page exists is always known."""
+    return max(COUNT_CAP, flt.offset + (flt.limit or 0)) + 1
 
 
 def stored_fact_json(item: StoredFact) -> dict[str, Any]:
@@ -267,7 +287,9 @@ def _page(session: Session, flt: FactFilter) -> list[StoredFact]:
     """One page of a list: the page's ids sorted and cut in SQL on the narrow columns the order
     needs (an index holds them: no fact row or quote is read for the rows skipped), then those
     facts read whole."""
-    if flt.doc is None and flt.order != "newest":
+    if flt.doc is None and flt.order == "series":
+        ids = _series_page_ids(session, flt)
+    elif flt.doc is None and flt.order != "newest":
         current = _current_document()  # of the document, only whether it is current
         ids = list(session.scalars(_order_and_cut(session, flt, select(FactRow.id).where(current, *_conditions(flt)))))
     else:
@@ -277,6 +299,48 @@ def _page(session: Session, flt: FactFilter) -> list[StoredFact]:
     rows = session.execute(_select(session, FactFilter(ids=tuple(ids))))
     by_id = {item.id: item for item in map(_stored, rows)}
     return [by_id[fact_id] for fact_id in ids if fact_id in by_id]
+
+
+def _series_page_ids(session: Session, flt: FactFilter) -> list[int]:
+    """A page's ids in series order, walked block by block: a block is one (commodity, metric),
+    both in code-point order as the list sorts them. A block before the page is only counted (up
+    to what the page still skips, from index entries); the page's blocks are read in period order
+    from an index on (commodity, period_start), so PostgreSQL visits the table rows of the facts
+    up to the page's end in those blocks, not of every matching fact (magnesium exports: 88,000,
+    nearly every page of the table, for any page of its list)."""
+    skip, wanted = flt.offset, flt.limit or 0
+    rest = _conditions(replace(flt, commodity=None, metric=None))
+    current = _current_document()
+    chosen = sorted(commodity_and_descendants(flt.commodity)) if flt.commodity else stored_commodities(session)
+    ids: list[int] = []
+    for commodity in chosen:
+        for metric in [flt.metric] if flt.metric else _metrics_of(session, commodity):
+            if wanted == len(ids):
+                return ids
+            block = (FactRow.commodity == commodity, FactRow.metric == metric, current, *rest)
+            if skip:
+                found = _count(session, select(literal_column("1")).select_from(FactRow).where(*block), skip + wanted)
+                if found <= skip:
+                    skip -= found
+                    continue
+            # NULLS LAST: the list's "undated last", in the order PostgreSQL's index holds it
+            in_block = select(FactRow.id).where(*block).order_by(*_ordering(session, within_block=True))
+            ids += session.scalars(in_block.offset(skip).limit(wanted - len(ids)))
+            skip = 0
+    return ids
+
+
+def _metrics_of(session: Session, commodity: str) -> list[str]:
+    """The distinct metrics of a commodity's facts in code-point order, one index seek each."""
+    found: list[str] = []
+    while True:
+        following = select(FactRow.metric).where(FactRow.commodity == commodity)
+        if found:
+            following = following.where(FactRow.metric > found[-1])
+        metric = session.scalar(following.order_by(FactRow.metric).limit(1))
+        if metric is None:
+            return sorted(found)
+        found.append(str(metric))
 
 
 def _current_document() -> ColumnElement[bool]:
@@ -324,22 +388,16 @@ def _order_and_cut(session: Session, flt: FactFilter, stmt: Select[*tuple[Any, .
     return stmt
 
 
-def _ordering(session: Session) -> list[Any]:
+def _ordering(session: Session, within_block: bool = False) -> list[Any]:
     # PostgreSQL's default collation sorts `rare_earths` after `rare_earth_magnets` differently from
     # SQLite's byte order; collating by code point gives one order on both.
     def text(column: Any) -> Any:
         return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
 
-    return [
-        text(FactRow.commodity),
-        text(FactRow.metric),
-        FactRow.period_start.is_(None),
-        FactRow.period_start,
-        FactRow.period_end,
-        text(FactRow.period),
-        text(FactRow.geo),
-        FactRow.id,
-    ]
+    start = FactRow.period_start
+    dated = [start.nulls_last()] if within_block else [start.is_(None), start]
+    block = [] if within_block else [text(FactRow.commodity), text(FactRow.metric)]
+    return [*block, *dated, FactRow.period_end, text(FactRow.period), text(FactRow.geo), FactRow.id]
 
 
 def _stored(row: Any) -> StoredFact:

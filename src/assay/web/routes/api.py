@@ -18,7 +18,7 @@ from assay.analyze.series import SeriesQuery, build_series, series_page
 from assay.store.browse import query_documents
 from assay.store.documents import document_fields, get_document, search
 from assay.store.events import EventFilter, get_event, query_events
-from assay.store.facts import FactFilter, count_facts, query_facts, stored_fact_json
+from assay.store.facts import FactFilter, count_facts, list_count_cap, query_facts, stored_fact_json
 from assay.web import filters
 from assay.web.deps import SessionDep
 from assay.web.errors import PROBLEM, BadFilter, NotFound
@@ -52,11 +52,17 @@ def json_response(request: Request, payload: Any, headers: dict[str, str] | None
     return Response(body, media_type="application/json", headers=all_headers)
 
 
-def paged(request: Request, items: list[Any], total: int, page: int, per_page: int) -> Response:
-    """`{"items", "total", "page", "per_page", "next"}`; `next` (and a Link header) when more remain."""
+def paged(
+    request: Request, items: list[Any], total: int, page: int, per_page: int, *, counted_to: int | None = None
+) -> Response:
+    """`{"items", "total", "page", "per_page", "next"}`; `next` (and a Link header) when more remain.
+    With `counted_to` (a count that stopped before the end) `total` is that bound and
+    `"total_exact": false` says there are more; a list counted to its end has `"total_exact": true`."""
     more = page * per_page < total
     next_url = str(request.url.include_query_params(page=page + 1, per_page=per_page)) if more else None
-    payload = {"items": items, "total": total, "page": page, "per_page": per_page, "next": next_url}
+    payload: dict[str, Any] = {"items": items, "total": total, "page": page, "per_page": per_page, "next": next_url}
+    if counted_to is not None:
+        payload |= {"total": min(total, counted_to), "total_exact": total <= counted_to}
     return json_response(request, payload, {"Link": f'<{next_url}>; rel="next"'} if next_url else None)
 
 
@@ -110,10 +116,13 @@ def list_facts(
     page: Page = 1,
     per_page: PerPage = 50,
 ) -> Response:
-    """Stored facts in FactSpec field names, as `assay facts --json`."""
+    """Stored facts in FactSpec field names, as `assay facts --json`. `total` is exact up to 10,000
+    (or to the page's end, if further: `total_exact` true); beyond, `total` is that bound,
+    `total_exact` false, and there are more facts than it."""
     flt = fact_filter(commodity, metric, geo, period, partner, unit, doc, sort, q, (page - 1) * per_page, per_page)
     items = [stored_fact_json(item) for item in query_facts(session, flt)]
-    return paged(request, items, count_facts(session, flt), page, per_page)
+    cap = list_count_cap(flt)
+    return paged(request, items, count_facts(session, flt, cap), page, per_page, counted_to=cap - 1)
 
 
 @router.get("/facts/{fact_id}")

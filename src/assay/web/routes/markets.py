@@ -27,7 +27,7 @@ from assay.analyze.series import SeriesQuery, build_series
 from assay.extract.events.lexicon import EVENT_TYPES
 from assay.store.browse import documents_about, fact_counts_by_commodity
 from assay.store.events import EventFilter, get_event, query_events
-from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, query_facts
+from assay.store.facts import FactFilter, commodity_and_descendants, count_facts, list_count_cap, query_facts
 from assay.vocab import commodities, metrics
 from assay.web import exports, filters
 from assay.web.charts import LinePoint, bar_chart, line_chart
@@ -198,9 +198,12 @@ def facts_page(
     flt = fact_filter(
         commodity, metric, geo, period, partner, unit, doc, sort, q, filters.page_offset(page, size), size
     )
+    cap = list_count_cap(flt)
+    total = count_facts(session, flt, cap)  # exact below the cap; at it, "more than cap - 1"
     context = {
         "facts": query_facts(session, flt),
-        "total": count_facts(session, flt),
+        "total": total,
+        "counted_to": cap - 1 if total >= cap else None,
         "flt": flt,
         "page": page,
         "size": size,
