@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -230,11 +231,20 @@ def fact_rows(
         if stream:  # PostgreSQL's cursor, or sqlite3 stepping through the rows, fetches only what is asked
             yield _fetched(result if server_side else result.cursor, batch)
         else:  # the driver's own tuples: plain columns only (text, numbers, the day as given)
-            rows = list(result.cursor.fetchall())
-            rows.sort(key=lambda r: ((r[at] is None) != sqlite, r[at] or "", r[0]))  # SQLite sorts a NULL first
-            yield iter(rows)
+            yield iter(_in_start_order(result.cursor.fetchall(), at, nulls_first=sqlite))
     finally:
         result.close()
+
+
+def _in_start_order(rows: list[Sequence[Any]], at: int, nulls_first: bool) -> list[Sequence[Any]]:
+    """`rows` by their day at `at`, then id, as the database sorts them (SQLite puts a NULL day
+    first, PostgreSQL last): two stable sorts keyed in C, not one Python key tuple per row."""
+    rows.sort(key=itemgetter(0))
+    undated = [row for row in rows if row[at] is None]
+    if undated:
+        rows = [row for row in rows if row[at] is not None]
+    rows.sort(key=itemgetter(at))  # stable: a day's rows stay in id order
+    return undated + rows if nulls_first else rows + undated
 
 
 def _spread_groups(stmt: Select[Any], sqlite: bool) -> Select[Any]:
