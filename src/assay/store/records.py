@@ -231,7 +231,7 @@ def fact_rows(
         if stream:  # PostgreSQL's cursor, or sqlite3 stepping through the rows, fetches only what is asked
             yield _fetched(result if server_side else result.cursor, batch)
         else:  # the driver's own tuples: plain columns only (text, numbers, the day as given)
-            yield iter(_in_start_order(result.cursor.fetchall(), at, nulls_first=sqlite))
+            yield iter(_in_start_order(list(result.cursor.fetchall()), at, nulls_first=sqlite))
     finally:
         result.close()
 
