@@ -70,7 +70,7 @@ from assay.store.facts import _order_and_cut as order_and_cut
 from assay.store.facts import _select as select_with_documents  # the list's one-query path, for "before"
 from assay.store.facts import _stored as stored_row
 from assay.store.price_products import price_extents, rebuild_price_products
-from assay.store.records import select_facts
+from assay.store.records import fact_rows, select_facts
 from assay.store.schema import DocumentRow, FactRow
 from assay.store.series import FactSelection, SeriesSize, distinct_values, gc_paused, key_extents, series_sizes
 from assay.store.series import selection_conditions as conditions  # round 3's sizes query, for "before"
@@ -336,11 +336,13 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
             "checks, one commodity, one year",
             each(run_checks, options=check_options),
             each(old_checks, options=check_options),
+            floor=each(check_rows, options=check_options),
         ),
         Case(
             "checks, one commodity, one year, the table (all counted, 100 shown)",
             [functools.partial(count_checks, options=o, shown=100) for o in check_options],
             each(old_checks, options=check_options),
+            floor=each(check_rows, options=check_options),
         ),
         Case(
             "checks, one commodity, one year, first 100 (--json --limit)",
@@ -606,6 +608,15 @@ DASHBOARD_CHECKS = CheckOptions(kinds=("contradiction",), limit=8)
 
 def dashboard_contradictions(session: Session) -> object:
     return run_checks(session, DASHBOARD_CHECKS)
+
+
+def check_rows(session: Session, options: CheckOptions) -> object:
+    """The reading any full check run pays: the commodity-year's facts as plain rows with their
+    documents' day and duplicate link, as `run_checks` reads them (nothing judged)."""
+    assert options.commodity is not None
+    with gc_paused(), fact_rows(session, selection_for_checks(options.commodity, options), stream=False,
+                                with_documents=True) as rows:  # fmt: skip
+        return sum(1 for _ in rows)
 
 
 def old_checks(session: Session, options: CheckOptions) -> object:

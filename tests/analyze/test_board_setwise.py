@@ -13,16 +13,20 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from assay.analyze import portal
 from assay.analyze.portal import Product, board_row, price_board, price_history, price_points, products
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices
 from assay.model import Period
 from assay.store import records
+from assay.store.db import Store
 from assay.store.price_products import KeyExtent
 from assay.store.records import select_facts
+from assay.store.schema import FactRow
 from assay.store.series import FactSelection, StartRange, fact_rows_in_ranges, key_extents
 from knowledge_base import KnowledgeBase, make_fact
 
@@ -221,3 +225,41 @@ def test_longest_price_history_is_the_first_of_the_longest(priced: KnowledgeBase
     assert longest_price_history(priced.session, found[::-1])[0] == max(
         found[::-1], key=lambda p: len(plain_history(priced, p))
     )
+
+
+def test_the_boards_quotes_come_from_index_pages_alone_on_postgresql(
+    pg_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every column the board reads of a quote must be in ix_facts_price_quotes (migration 0011), or
+    # each quote costs a heap page; after VACUUM the visibility map lets the scan skip the heap
+    with pg_store.session() as session:
+        generate(KnowledgeBase(pg_store, session))
+        session.commit()
+    with pg_store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE facts")
+    statements: list[tuple[str, Any]] = []
+
+    def recorded(conn: object, cursor: object, statement: str, parameters: Any, *_: object) -> None:
+        if "UNION ALL" in statement or "period_end" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(pg_store.engine, "before_cursor_execute", recorded)
+    with pg_store.session() as session:
+        board = price_board(session)
+    event.remove(pg_store.engine, "before_cursor_execute", recorded)
+    assert board and statements
+    quote_reads = [(s, p) for s, p in statements if s.lstrip().startswith("SELECT facts.id, facts.commodity")]
+    assert quote_reads, [s[:80] for s, _ in statements]
+    with pg_store.engine.connect() as connection, connection.begin() as transaction:
+        # the other facts indexes dropped for this transaction alone: a tiny store's planner picks
+        # any of them by cost, and what is tested is that this one serves every branch alone
+        others = [index.name for index in FactRow.__table__.indexes if index.name != "ix_facts_price_quotes"]
+        connection.exec_driver_sql(f"DROP INDEX IF EXISTS {', '.join(str(name) for name in others)}")
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+        for statement, parameters in quote_reads:
+            plan = [row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)]
+            scans = [line for line in plan if " on facts" in line]
+            assert scans, plan
+            assert all("Index Only Scan using ix_facts_price_quotes" in line for line in scans), plan
+        transaction.rollback()

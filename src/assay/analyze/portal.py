@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -232,10 +233,10 @@ def price_points(assessed: PriceAssessment) -> tuple[PricePoint, ...]:
 def _points(
     by_period: dict[str, list[tuple[float, float, float]]], ends: dict[str, date] | None = None
 ) -> tuple[PricePoint, ...]:
-    points = [
-        PricePoint(period, min(q[0] for q in quotes), max(q[1] for q in quotes), _median(quotes), len(quotes))
-        for period, quotes in by_period.items()
-    ]
+    points = []
+    for period, quotes in by_period.items():
+        lows, highs, values = zip(*quotes, strict=True)  # one pass over a period's quotes, not three
+        points.append(PricePoint(period, min(lows), max(highs), _median_of(values), len(quotes)))
     if ends is None:
         ends = {period: Period.parse(period).end for period in by_period}
     return tuple(sorted(points, key=lambda p: (ends[p.period], p.period)))
@@ -243,7 +244,12 @@ def _points(
 
 def _median(quotes: list[tuple[float, float, float]]) -> float:
     """statistics.median of the quotes' values (the third item), in its arithmetic, without its overhead."""
-    values = sorted([q[2] for q in quotes])
+    return _median_of([q[2] for q in quotes])
+
+
+def _median_of(given: Sequence[float]) -> float:
+    """statistics.median of `given`, in its arithmetic, without its overhead."""
+    values = sorted(given)
     middle = len(values) // 2
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
@@ -398,8 +404,8 @@ def _read_recent(session: Session, plans: list[_Plan], extents: list[KeyExtent])
             new = [
                 r for r in by_commodity.get(product.commodity, ()) if product.form is None or r[_FORM] == product.form
             ]
-            if new:
-                plan.rows = sorted([*new, *plan.rows], key=lambda r: (r[_START], r[0]))
+            if new:  # each round's rows come by first day then id; only a later round's need merging
+                plan.rows = sorted([*new, *plan.rows], key=_START_AND_ID) if plan.rows else new
             deeper = _resolve(plan, read_from[product.commodity])
             if deeper is not None:
                 wanted[product.commodity] = min(wanted.get(product.commodity, deeper), deeper)
@@ -409,6 +415,7 @@ def _read_recent(session: Session, plans: list[_Plan], extents: list[KeyExtent])
 
 # in a quote's row (store.series.QUOTE_COLUMNS, then its first and last day)
 _COMMODITY, _FORM, _PERIOD, _VALUE, _VALUE_HIGH, _UNIT, _START, _END = range(1, 9)
+_START_AND_ID = itemgetter(_START, 0)
 
 
 def _resolve(plan: _Plan, read_from: date) -> date | None:

@@ -32,7 +32,7 @@ from assay.analyze.findings import (
     level,
     who,
 )
-from assay.analyze.money import rate_table, to_cny_per_tonne
+from assay.analyze.money import convert_with, price_factors, rate_table
 from assay.analyze.series import source_ref
 from assay.model import Approx, Period
 from assay.store.records import StoredFactRecord
@@ -251,12 +251,14 @@ def implausibility(row: PlainFact) -> str | None:
         return f"a change of {value:g}% is not believable" if value > 10_000 else None
     commodity = row[COMMODITY]
     if metric == "price":
-        band = price_band(commodity, row[FORM])
+        band = _price_band(commodity, row[FORM])
         if band is None:
             return None
-        cny = to_cny_per_tonne(value, unit, _year(row[PERIOD]))
-        if cny is None:
+        # `to_cny_per_tonne` with the unit's factors for that year worked out once
+        factors = price_factors(unit, "CNY", "t", _year(row[PERIOD]))
+        if factors is None:
             return None
+        cny = convert_with(value, factors)
         if not band[0] <= cny <= band[1]:
             form = row[FORM]
             return (
@@ -271,6 +273,11 @@ def implausibility(row: PlainFact) -> str | None:
         if metric in (*MASS_METRICS, "reserves") and limit is not None and max(values) > limit:
             return f"{metric} of {max(values):,g} {unit} is more than the plausible {limit:,.0f} {unit}"
     return None
+
+
+@lru_cache(maxsize=1024)  # a commodity's ancestors walked once per commodity and form, not per price
+def _price_band(commodity: str, form: str | None) -> tuple[float, float] | None:
+    return price_band(commodity, form)
 
 
 @lru_cache(maxsize=8192)  # one Period.parse per distinct period, not per price statement

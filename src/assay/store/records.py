@@ -9,23 +9,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     Select,
     String,
+    any_,
     case,
     func,
+    literal,
     null,
     or_,
     select,
     true,
     type_coerce,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from assay.model import Approx, Basis, Fact
 from assay.store.price_products import KeyExtent as KeyExtent  # it lived here before the table
@@ -107,7 +112,7 @@ def records_of_ids(session: Session, fact_ids: Iterable[int]) -> list[StoredFact
         rows = [
             row
             for chunk in id_chunks(set(fact_ids))
-            for row in plain_rows(connection, select(*FACT_COLUMNS).where(FactRow.id.in_(chunk)))
+            for row in plain_rows(connection, select(*FACT_COLUMNS).where(id_in(connection, FactRow.id, chunk)))
         ]
         return records_of(connection, rows)
 
@@ -135,6 +140,15 @@ def id_chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ordered[i : i + IN_CHUNK]
 
 
+def id_in(connection: Connection, column: InstrumentedAttribute[int], ids: list[int]) -> ColumnElement[bool]:
+    """`column IN (ids)`; on PostgreSQL `column = ANY(array)`: one parameter instead of one per id,
+    which SQLAlchemy renders, psycopg converts and the server plans in about half the time for the
+    hundreds to thousands of ids a board's or a check's records look up."""
+    if connection.dialect.name == "postgresql":
+        return column == any_(literal(ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def document_provenance(connection: Connection, document_ids: set[int]) -> dict[int, SourceProvenance]:
     """The documents of a query's facts, read once each (not joined once per fact)."""
     columns = (
@@ -148,7 +162,7 @@ def document_provenance(connection: Connection, document_ids: set[int]) -> dict[
     rows = [
         row
         for chunk in id_chunks(document_ids)
-        for row in connection.execute(select(*columns).where(DocumentRow.id.in_(chunk))).all()
+        for row in connection.execute(select(*columns).where(id_in(connection, DocumentRow.id, chunk))).all()
     ]
     parent: dict[int, int | None] = {row[0]: row[5] for row in rows}
     origin_of = follow_duplicates(connection, parent) if any(row[5] is not None for row in rows) else {}
@@ -168,7 +182,7 @@ def dataset_provenance(connection: Connection, dataset_ids: set[int]) -> dict[in
     for chunk in id_chunks(dataset_ids):
         stmt = select(DatasetRow.id, DatasetRow.name, DatasetRow.kind, DatasetRow.published, DatasetRow.official)
         for dataset_id, name, kind, published, official in connection.execute(
-            stmt.where(DatasetRow.id.in_(chunk))
+            stmt.where(id_in(connection, DatasetRow.id, chunk))
         ).all():
             out[dataset_id] = SourceProvenance(name, published, None, kind, bool(official), None, kind)
     return out
@@ -230,11 +244,20 @@ def fact_rows(
         if stream:  # PostgreSQL's cursor, or sqlite3 stepping through the rows, fetches only what is asked
             yield _fetched(result if server_side else result.cursor, batch)
         else:  # the driver's own tuples: plain columns only (text, numbers, the day as given)
-            rows = list(result.cursor.fetchall())
-            rows.sort(key=lambda r: ((r[at] is None) != sqlite, r[at] or "", r[0]))  # SQLite sorts a NULL first
-            yield iter(rows)
+            yield iter(_in_start_order(list(result.cursor.fetchall()), at, nulls_first=sqlite))
     finally:
         result.close()
+
+
+def _in_start_order(rows: list[Sequence[Any]], at: int, nulls_first: bool) -> list[Sequence[Any]]:
+    """`rows` by their day at `at`, then id, as the database sorts them (SQLite puts a NULL day
+    first, PostgreSQL last): two stable sorts keyed in C, not one Python key tuple per row."""
+    rows.sort(key=itemgetter(0))
+    undated = [row for row in rows if row[at] is None]
+    if undated:
+        rows = [row for row in rows if row[at] is not None]
+    rows.sort(key=itemgetter(at))  # stable: a day's rows stay in id order
+    return undated + rows if nulls_first else rows + undated
 
 
 def _spread_groups(stmt: Select[Any], sqlite: bool) -> Select[Any]:
@@ -358,7 +381,7 @@ def follow_duplicates(connection: Connection, parent: dict[int, int | None]) -> 
         found: set[int] = set()
         for chunk in id_chunks(pending):
             for doc_id, dup in connection.execute(
-                select(DocumentRow.id, DocumentRow.duplicate_of).where(DocumentRow.id.in_(chunk))
+                select(DocumentRow.id, DocumentRow.duplicate_of).where(id_in(connection, DocumentRow.id, chunk))
             ):
                 parent[doc_id] = dup
                 found.add(doc_id)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -140,6 +141,18 @@ class FactRow(Base):
         Index("ix_facts_commodity_document", "commodity", "document_id"),  # a commodity's documents (browse.py)
         # a commodity's facts in period order: checks with a limit stop reading once it is filled (0008)
         Index("ix_facts_commodity_period", "commodity", "period_start"),
+        # the price board's recent quotes from index pages alone (0011): price facts only, keyed as
+        # the board seeks them, holding every column its quote rows read. PostgreSQL only: SQLite's
+        # covering series index already holds them.
+        Index(
+            "ix_facts_price_quotes",
+            "commodity",
+            "geo",
+            "partner",
+            "period_start",
+            postgresql_include=["id", "form", "period", "value", "value_high", "unit", "period_end", "document_id"],
+            postgresql_where=text("metric = 'price'"),
+        ).ddl_if(dialect="postgresql"),
     )
 
 

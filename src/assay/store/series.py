@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -344,7 +345,8 @@ def fact_rows_in_ranges(
             first = days.get(first) or days.setdefault(first, _day(first))
             last = days.get(last) or days.setdefault(last, _day(last))
             rows.append((*row[:start], first, last))
-    rows.sort(key=lambda row: (row[start], row[0]))
+    rows.sort(key=itemgetter(0))  # then stably by the first day: by first day, then id, keyed in C
+    rows.sort(key=itemgetter(start))
     return rows
 
 
