@@ -368,7 +368,7 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
         Case(
             "commodity page: price chart",
             each(price_chart, commodity=family),
-            each(old_price_chart, commodity=family),
+            each(round4_price_chart, commodity=family),
             scan=False,
         ),
         Case(
@@ -483,21 +483,36 @@ def board_reads(session: Session) -> object:
 
 
 def price_chart(session: Session, commodity: str) -> object:
-    """The commodity page's price chart: the family's product with the longest history, and that history."""
-    family = set(commodity_and_descendants(commodity))
-    priced = [p for p in portal.products(session) if p.commodity in family]
-    return portal.longest_price_history(session, priced) if priced else None
-
-
-def old_price_chart(session: Session, commodity: str) -> object:
-    """Before: every product's whole history assessed as records to count its periods, then the
-    chosen one's assessed again for the chart."""
+    """The commodity page's price chart: the family's most quoted product, its history and the line drawn."""
     family = set(commodity_and_descendants(commodity))
     priced = [p for p in portal.products(session) if p.commodity in family]
     if not priced:
         return None
-    product = max(priced, key=lambda p: len(assessed_history(session, p)))
-    return product, assessed_history(session, product)
+    product, history = portal.charted_price_history(session, priced)
+    return product, portal.chart_points(history)
+
+
+def round4_price_chart(session: Session, commodity: str) -> object:
+    """Before (round 4): the family's product with the most periods, histories built longest bound
+    first (distinct periods per series key, summed per product) until none left could beat the best;
+    every period of it drawn."""
+    family = set(commodity_and_descendants(commodity))
+    found = [p for p in portal.products(session) if p.commodity in family]
+    if not found:
+        return None
+    sizes = series_sizes(session, FactSelection(commodities=tuple({p.commodity for p in found}), metric="price"))
+    bounds = [
+        sum(s.periods for s in sizes if s.key[0] == p.commodity and (p.form is None or s.key[1] == p.form))
+        for p in found
+    ]
+    best: tuple[int, portal.Product, tuple[portal.PricePoint, ...]] | None = None
+    for bound, place in sorted((-bound, place) for place, bound in enumerate(bounds)):
+        if best is not None and (-bound < len(best[2]) or (-bound == len(best[2]) and place > best[0])):
+            break
+        history = portal.price_history(session, found[place])
+        if best is None or len(history) > len(best[2]) or (len(history) == len(best[2]) and place < best[0]):
+            best = (place, found[place], history)
+    return best
 
 
 def assessed_history(session: Session, product: portal.Product) -> object:

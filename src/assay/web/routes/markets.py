@@ -13,11 +13,12 @@ from assay.analyze.portal import (
     PricePoint,
     Product,
     assess,
+    chart_points,
+    charted_price_history,
     exports_by_destination,
     exports_by_month,
     key_figures,
     latest_assessment,
-    longest_price_history,
     price_board,
     price_history,
     production_by_country,
@@ -64,8 +65,9 @@ def _commodity_overview(session: Session, commodity: str, loc: Locale) -> dict[s
         charts["exports_dest"] = bar_chart(bars, title)
     priced = [p for p in products(session) if p.commodity in _family(commodity)]
     if priced:
-        product, history = longest_price_history(session, priced)
-        charts["price"] = (product, _price_chart(product, history, loc))
+        product, history = charted_price_history(session, priced)
+        drawn = chart_points(history)  # a reduced line when the history has more periods than fit
+        charts["price"] = (product, _price_chart(product, drawn, loc), len(drawn) < len(history))
     return {
         "figures": key_figures(session, commodity),
         "charts": charts,
