@@ -14,7 +14,7 @@ from assay.analyze.ask import answer_question
 from assay.analyze.impact import CAVEAT, ImpactOptions, event_impacts
 from assay.analyze.money import CURRENCIES, PER_TONNE
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, parse_window
-from assay.analyze.series import SeriesQuery, build_series, series_page
+from assay.analyze.series import SeriesQuery, build_series, series_budget_page
 from assay.store.browse import query_documents
 from assay.store.documents import document_fields, get_document, search
 from assay.store.events import EventFilter, get_event, query_events
@@ -32,6 +32,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 MAX_PER_PAGE = 200
 SERIES_PER_PAGE = 10  # whole series per page of /series when only `page` is given
+# and at most this many statements per page (a series that alone holds more is a page by itself):
+# a page of a broad query is read and built in a bounded time, however long its first series are
+SERIES_PAGE_STATEMENTS = 5_000
 Page = Annotated[int, Query(ge=1, le=filters.MAX_PAGE, description="Page number, from 1.")]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="Items per page.")]
 Id = Annotated[int, Query(ge=1, le=2**53)]
@@ -52,9 +55,12 @@ def json_response(request: Request, payload: Any, headers: dict[str, str] | None
     return Response(body, media_type="application/json", headers=all_headers)
 
 
-def paged(request: Request, items: list[Any], total: int, page: int, per_page: int) -> Response:
-    """`{"items", "total", "page", "per_page", "next"}`; `next` (and a Link header) when more remain."""
-    more = page * per_page < total
+def paged(
+    request: Request, items: list[Any], total: int, page: int, per_page: int, more: bool | None = None
+) -> Response:
+    """`{"items", "total", "page", "per_page", "next"}`; `next` (and a Link header) when more remain
+    (`more`: when the pages are not `per_page` items each)."""
+    more = page * per_page < total if more is None else more
     next_url = str(request.url.include_query_params(page=page + 1, per_page=per_page)) if more else None
     payload = {"items": items, "total": total, "page": page, "per_page": per_page, "next": next_url}
     return json_response(request, payload, {"Link": f'<{next_url}>; rel="next"'} if next_url else None)
@@ -141,7 +147,8 @@ def series(
     per_page: Annotated[int | None, Query(ge=1, le=MAX_PER_PAGE, description="Series per page.")] = None,
 ) -> Response:
     """Observations per period with their sources, as `assay series --json`. With `page` or
-    `per_page`, a page of whole series (longest first, as the list) in `items`, `total` series."""
+    `per_page`, a page of whole series (longest first, as the list) in `items`, `total` series:
+    at most `per_page` series and 5,000 statements (one longer series alone), `next` the page after."""
     query = SeriesQuery(
         filters.commodity(commodity) or "",
         filters.metric(metric) or "",
@@ -158,8 +165,9 @@ def series(
     if page is None and per_page is None:
         return json_response(request, [row for s in build_series(session, query) for row in s.rows_json()])
     page, per_page = page or 1, per_page or SERIES_PER_PAGE
-    shown = series_page(session, query, (page - 1) * per_page, per_page)
-    return paged(request, [row for s in shown.series for row in s.rows_json()], shown.total, page, per_page)
+    shown = series_budget_page(session, query, page, per_page, SERIES_PAGE_STATEMENTS)
+    rows = [row for s in shown.series for row in s.rows_json()]
+    return paged(request, rows, shown.total, page, per_page, shown.more)
 
 
 @router.get("/events")
