@@ -453,7 +453,8 @@ def budget_page_rows(session: Session, query: SeriesQuery) -> object:
     ranked = sorted(
         (s for s in series_sizes(session, selection) if s.periods), key=lambda s: series_rank(s.periods, s.key)
     )
-    keys, held = [], 0
+    keys: list[tuple[str | None, ...]] = []
+    held = 0
     for size in ranked[:10]:
         if keys and held + size.statements > SERIES_PAGE_STATEMENTS:
             break
