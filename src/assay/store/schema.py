@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -140,6 +141,15 @@ class FactRow(Base):
         Index("ix_facts_commodity_document", "commodity", "document_id"),  # a commodity's documents (browse.py)
         # a commodity's facts in period order: checks with a limit stop reading once it is filled (0008)
         Index("ix_facts_commodity_period", "commodity", "period_start"),
+        # every price quote's charted values, by product and day: a price history is one index
+        # range, no heap row (PostgreSQL) and no other form's quotes scanned (SQLite) (0012)
+        Index(
+            "ix_facts_price_history",
+            *("metric", "commodity", "form", "period_start", "period", "period_end"),
+            *("value", "value_high", "unit", "document_id"),
+            sqlite_where=text("metric = 'price'"),
+            postgresql_where=text("metric = 'price'"),
+        ),
     )
 
 
