@@ -50,6 +50,7 @@ from assay.analyze.checks import (
 )
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, assess_window
 from assay.analyze.series import (
+    SERIES_PAGE_STATEMENTS,
     SeriesQuery,
     build_series,
     longest_series,
@@ -72,7 +73,6 @@ from assay.store.schema import FactRow
 from assay.store.series import FactSelection, SeriesSize, distinct_values, gc_paused, key_extents, series_sizes
 from assay.store.series import selection_conditions as conditions  # round 3's sizes query, for "before"
 from assay.store.statements import select_statements
-from assay.web.routes.api import SERIES_PAGE_STATEMENTS
 
 COMMODITIES = [  # (id, weight)
     ("magnesium", 20), ("rare_earths", 12), ("graphite", 10), ("prnd", 8), ("neodymium", 6), ("dysprosium", 5),

@@ -441,6 +441,11 @@ def build_series(session: Session, query: SeriesQuery, limit: int | None = None)
         return series_from_statements(select_statements(session, selection))
 
 
+# A page of series (the API's) holds at most this many statements, whole series (one that alone
+# holds more is a page by itself): a page of a broad query is read and built in bounded time.
+SERIES_PAGE_STATEMENTS = 5_000
+
+
 @dataclass(frozen=True)
 class SeriesPage:
     """One page of a query's series in `build_series` order, and how many series there are in all."""

@@ -14,7 +14,7 @@ from assay.analyze.ask import answer_question
 from assay.analyze.impact import CAVEAT, ImpactOptions, event_impacts
 from assay.analyze.money import CURRENCIES, PER_TONNE
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, parse_window
-from assay.analyze.series import SeriesQuery, build_series, series_budget_page
+from assay.analyze.series import SERIES_PAGE_STATEMENTS, SeriesQuery, build_series, series_budget_page
 from assay.store.browse import query_documents
 from assay.store.documents import document_fields, get_document, search
 from assay.store.events import EventFilter, get_event, query_events
@@ -32,9 +32,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 MAX_PER_PAGE = 200
 SERIES_PER_PAGE = 10  # whole series per page of /series when only `page` is given
-# and at most this many statements per page (a series that alone holds more is a page by itself):
-# a page of a broad query is read and built in a bounded time, however long its first series are
-SERIES_PAGE_STATEMENTS = 5_000
 Page = Annotated[int, Query(ge=1, le=filters.MAX_PAGE, description="Page number, from 1.")]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="Items per page.")]
 Id = Annotated[int, Query(ge=1, le=2**53)]
