@@ -24,7 +24,7 @@ from assay.analyze.portal import (
     production_by_country,
     products,
 )
-from assay.analyze.series import SeriesQuery, build_series
+from assay.analyze.series import SERIES_PAGE_STATEMENTS, SeriesQuery, series_budget_page
 from assay.extract.events.lexicon import EVENT_TYPES
 from assay.store.browse import documents_about, fact_counts_by_commodity
 from assay.store.events import EventFilter, get_event, query_events
@@ -232,7 +232,9 @@ def facts_export(
     return exports.facts_response(query_facts(session, flt), fmt)
 
 
-SERIES_PER_PAGE = 6  # charts on the series page; the rest of a broad query is not read
+# charts on a page of the series page (fewer when they hold more than SERIES_PAGE_STATEMENTS
+# statements: every statement is cited in the page's tables); the rest of a query on the next pages
+SERIES_PER_PAGE = 6
 
 
 @router.get("/series")
@@ -245,6 +247,7 @@ def series_page(
     partner: OptText = None,
     form: OptText = None,
     unit: OptText = None,
+    page: int = 1,
 ) -> Response:
     checked_commodity, checked_metric = filters.commodity(commodity), filters.metric(metric)
     if checked_commodity is None or checked_metric is None:
@@ -257,7 +260,8 @@ def series_page(
         form=filters.text(form, 20),
         unit=filters.unit(unit),
     )
-    found = build_series(session, query, limit=SERIES_PER_PAGE)
+    shown = series_budget_page(session, query, max(1, page), SERIES_PER_PAGE, SERIES_PAGE_STATEMENTS)
+    found = shown.series
     loc = get_locale(request)
     charts = [
         line_chart(
@@ -274,7 +278,13 @@ def series_page(
         )
         for s in found
     ]
-    return render(request, "series.html", {"series": list(zip(found, charts, strict=True)), "query": query})
+    context = {
+        "series": list(zip(found, charts, strict=True)),
+        "query": query,
+        "page": max(1, page),
+        "more": shown.more,
+    }
+    return render(request, "series.html", context)
 
 
 @router.get("/events")

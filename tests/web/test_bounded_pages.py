@@ -1,9 +1,13 @@
-"""The commodity page draws a long price history as one point per month; the price page draws every period."""
+"""The commodity page draws a long price history as one point per month, the price page every period; the
+series page pages its series by statements."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from assay.store.db import Store
@@ -47,3 +51,28 @@ def test_a_long_history_is_drawn_by_month_on_the_commodity_page_and_whole_on_its
         whole = client.get("/prices/magnesium", params={"form": "ingot"}).text
         assert price_chart(whole).count('class="dot"') == len(days)
         assert "One point per month" not in whole
+
+
+def test_the_series_page_pages_its_series_by_statements_and_links_to_the_next(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assay.web.routes import markets
+
+    params = {"commodity": "graphite", "metric": "production"}
+    everything = client.get("/api/v1/series", params=params).json()
+    held: dict[tuple[object, ...], int] = {}
+    for row in everything:
+        key = tuple(row[n] for n in ("commodity", "form", "metric", "geo", "partner", "share_of", "unit"))
+        held[key] = held.get(key, 0) + int(row["n_statements"])
+    assert len(held) >= 2
+    whole = client.get("/series", params=params).text
+    assert whole.count("<h2>") == min(len(held), markets.SERIES_PER_PAGE) and 'rel="next"' not in whole
+    monkeypatch.setattr(markets, "SERIES_PAGE_STATEMENTS", 1)  # one series a page
+    url: str | None = "/series?commodity=graphite&metric=production"
+    headings: list[str] = []
+    while url:
+        page = client.get(url).text
+        headings += [part.split("</h2>")[0] for part in page.split("<h2>")[1:]]
+        found = re.search(r'<a href="([^"]+)" rel="next">', page)
+        url = html.unescape(found.group(1)) if found else None
+    assert len(headings) == len(held) and headings == [part.split("</h2>")[0] for part in whole.split("<h2>")[1:]]
