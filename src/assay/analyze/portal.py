@@ -193,9 +193,9 @@ def charted_price_history(session: Session, found: list[Product]) -> tuple[Produ
     ranked = sorted(range(len(found)), key=lambda i: (-forms.get((found[i].commodity, found[i].form), (0,))[0], i))
     for place in ranked:
         product = found[place]
-        latest = [last for (commodity, form), (_, last) in forms.items() if commodity == product.commodity and (
-            product.form is None or form == product.form)]  # fmt: skip
-        named = {form for (commodity, form) in forms if commodity == product.commodity and form is not None}
+        of_product = [(form, last) for (commodity, form), (_, last) in forms.items() if commodity == product.commodity]
+        latest = [last for form, last in of_product if product.form in (None, form)]
+        named = {form for form, _ in of_product if form is not None}
         if not latest or (product.form is None and len(named) > 1):
             continue  # nothing stored, or forms that one history would mix: price_history gives none
         history = _history_to(session, product, max(latest))
@@ -246,7 +246,8 @@ def _points_of_values(
     product: Product, values: Iterable[Sequence[Any]], ends: dict[str, date] | None = None
 ) -> tuple[PricePoint, ...]:
     """The points of quotes given as (period, last day, value, high, unit): each converted as
-    `assess_window` converts it, outliers judged among them all, one point per period."""
+    `assess_window` converts it, outliers judged among them all, one point per period (`ends`:
+    each period's last day, when the caller has them; else the quotes' own)."""
     priced: list[tuple[str, float, float, float]] = []
     currency, mass = product.currency, product.mass
     found_ends: dict[str, date] = {}
