@@ -50,10 +50,12 @@ from assay.analyze.checks import (
 )
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, assess_window
 from assay.analyze.series import (
+    SERIES_PAGE_STATEMENTS,
     SeriesQuery,
     build_series,
     longest_series,
     selection_for,
+    series_budget_page,
     series_from_records,
     series_of_keys,
     series_rank,
@@ -321,16 +323,16 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
             floor=each(statement_rows, query=queries(broad, False)),
         ),
         Case(
-            "series, all partners, API page 1 (10)",
+            "series, all partners, API page 1 (10 series, 5,000 statements)",
             each(api_series_page, query=queries(broad, False)),
-            [functools.partial(record_series_page, query=q, n=10) for q in queries(broad, False)],
-            floor=[functools.partial(statement_rows, query=q, n=10) for q in queries(broad, False)],
+            each(round4_api_series_page, query=queries(broad, False)),
+            floor=each(budget_page_rows, query=queries(broad, False)),
         ),
         Case(
-            "series page, all partners (6)",
+            "series page, all partners (6 series, 5,000 statements)",
             each(series_page, query=page_queries),
-            [functools.partial(record_series_page, query=q, n=SERIES_PER_PAGE) for q in page_queries],
-            floor=[functools.partial(statement_rows, query=q, n=SERIES_PER_PAGE) for q in page_queries],
+            each(round4_series_page, query=page_queries),
+            floor=[functools.partial(budget_page_rows, query=q, n=SERIES_PER_PAGE) for q in page_queries],
         ),
         Case(
             "checks, one commodity, one year",
@@ -374,7 +376,7 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
         Case(
             "commodity page: price chart",
             each(price_chart, commodity=family),
-            each(old_price_chart, commodity=family),
+            each(round4_price_chart, commodity=family),
             scan=False,
         ),
         Case(
@@ -426,14 +428,6 @@ def record_series(session: Session, query: SeriesQuery) -> object:
         return series_from_records(select_facts(session, selection_for(query)))
 
 
-def record_series_page(session: Session, query: SeriesQuery, n: int) -> object:
-    """Before (round 3): the first `n` series ranked in SQL, their statements read as records."""
-    selection = selection_for(query)
-    keys = [s.key for s in longest_series(session, selection, n)]
-    with gc_paused():
-        return series_from_records([r for k in keys for r in select_facts(session, replace(selection, keys=(k,)))])
-
-
 def statement_rows(session: Session, query: SeriesQuery, n: int | None = None) -> object:
     """The floor: only reading the statements the answer holds (with their documents) as plain tuples."""
     selection = selection_for(query)
@@ -442,12 +436,40 @@ def statement_rows(session: Session, query: SeriesQuery, n: int | None = None) -
 
 
 def series_page(session: Session, query: SeriesQuery) -> object:
+    """/series, its first page: whole series, at most six and 5,000 statements (one longer series alone)."""
+    return series_budget_page(session, query, 1, SERIES_PER_PAGE, SERIES_PAGE_STATEMENTS)
+
+
+def round4_series_page(session: Session, query: SeriesQuery) -> object:
+    """Before (round 5): /series showed the six longest series, however many statements they hold."""
     return build_series(session, query, limit=SERIES_PER_PAGE)
 
 
 def api_series_page(session: Session, query: SeriesQuery) -> object:
-    """/api/v1/series?page=1: ten whole series (before: every series built, as the unpaged list)."""
+    """/api/v1/series?page=1: whole series, at most ten and 5,000 statements (one longer series alone)."""
+    return series_budget_page(session, query, 1, 10, SERIES_PAGE_STATEMENTS)
+
+
+def round4_api_series_page(session: Session, query: SeriesQuery) -> object:
+    """Before (round 4): /api/v1/series?page=1 was ten whole series, however many statements they hold."""
     return paged_series(session, query, 0, 10)
+
+
+def budget_page_rows(session: Session, query: SeriesQuery, n: int = 10) -> object:
+    """The floor of a first page (`n` series at most, and the statement budget): only reading its
+    series' statements (with their documents) as tuples."""
+    selection = selection_for(query)
+    ranked = sorted(
+        (s for s in series_sizes(session, selection) if s.periods), key=lambda s: series_rank(s.periods, s.key)
+    )
+    keys: list[tuple[str | None, ...]] = []
+    held = 0
+    for size in ranked[:n]:
+        if keys and held + size.statements > SERIES_PAGE_STATEMENTS:
+            break
+        keys.append(size.key)
+        held += size.statements
+    return select_statements(session, selection, keys)
 
 
 def old_products(session: Session) -> object:
@@ -493,21 +515,36 @@ def board_reads(session: Session) -> object:
 
 
 def price_chart(session: Session, commodity: str) -> object:
-    """The commodity page's price chart: the family's product with the longest history, and that history."""
-    family = set(commodity_and_descendants(commodity))
-    priced = [p for p in portal.products(session) if p.commodity in family]
-    return portal.longest_price_history(session, priced) if priced else None
-
-
-def old_price_chart(session: Session, commodity: str) -> object:
-    """Before: every product's whole history assessed as records to count its periods, then the
-    chosen one's assessed again for the chart."""
+    """The commodity page's price chart: the family's most quoted product, its history and the line drawn."""
     family = set(commodity_and_descendants(commodity))
     priced = [p for p in portal.products(session) if p.commodity in family]
     if not priced:
         return None
-    product = max(priced, key=lambda p: len(assessed_history(session, p)))
-    return product, assessed_history(session, product)
+    product, history = portal.charted_price_history(session, priced)
+    return product, portal.chart_points(history)
+
+
+def round4_price_chart(session: Session, commodity: str) -> object:
+    """Before (round 4): the family's product with the most periods, histories built longest bound
+    first (distinct periods per series key, summed per product) until none left could beat the best;
+    every period of it drawn."""
+    family = set(commodity_and_descendants(commodity))
+    found = [p for p in portal.products(session) if p.commodity in family]
+    if not found:
+        return None
+    sizes = series_sizes(session, FactSelection(commodities=tuple({p.commodity for p in found}), metric="price"))
+    bounds = [
+        sum(s.periods for s in sizes if s.key[0] == p.commodity and (p.form is None or s.key[1] == p.form))
+        for p in found
+    ]
+    best: tuple[int, portal.Product, tuple[portal.PricePoint, ...]] | None = None
+    for bound, place in sorted((-bound, place) for place, bound in enumerate(bounds)):
+        if best is not None and (-bound < len(best[2]) or (-bound == len(best[2]) and place > best[0])):
+            break
+        history = portal.price_history(session, found[place])
+        if best is None or len(history) > len(best[2]) or (len(history) == len(best[2]) and place < best[0]):
+            best = (place, found[place], history)
+    return best
 
 
 def assessed_history(session: Session, product: portal.Product) -> object:

@@ -20,11 +20,13 @@ from assay.analyze.consensus import consensus
 from assay.analyze.series import (
     Observation,
     Series,
+    SeriesPage,
     SeriesQuery,
     SourceRef,
     build_series,
     period_order,
     selection_for,
+    series_budget_page,
     series_from_records,
     series_of_keys,
     series_page,
@@ -233,3 +235,37 @@ def test_statements_carry_the_provenance_of_records(generated: KnowledgeBase) ->
         )
         ref: SourceRef = source_ref(record)
         assert (row[9], row[10], row[11], row[12]) == (ref.value, ref.value_high, ref.basis, ref.quote)
+
+
+@pytest.mark.parametrize(
+    "query", [QUERIES[i] for i in (0, 1, 3, 4)], ids=lambda q: f"{q.commodity}-{q.metric}-{q.geo}-{q.since}"
+)
+def test_pages_bounded_by_statements_hold_whole_series_and_together_the_whole_list(
+    generated: KnowledgeBase, query: SeriesQuery
+) -> None:
+    expected = reference_series(generated, selection_for(query))
+    held: dict[tuple[str | None, ...], int] = {}  # statements per series, counted from the records
+    for r in select_facts(generated.session, selection_for(query)):
+        f = r.fact
+        key = (f.commodity, f.form, f.metric, f.geo, f.partner, f.share_of, f.unit)
+        held[key] = held.get(key, 0) + 1
+    sizes = sorted(held[s.key] for s in expected)
+    assert len(sizes) >= 2 and sizes[0] < sizes[-1]  # series of different lengths: the cuts differ
+    for per_page, budget in ((100, 10**9), (3, 10**9), (100, sizes[-1]), (100, sizes[0] + sizes[1]), (2, 1)):
+        pages, page = [], 1
+        while True:
+            found = series_budget_page(generated.session, query, page, per_page, budget)
+            assert found.total == len(expected) and found.series
+            pages.append(found.series)
+            if not found.more:
+                break
+            page += 1
+        assert [s for p in pages for s in p] == expected
+        for shown, following in zip(pages, [*pages[1:], None], strict=True):
+            assert len(shown) <= per_page
+            assert len(shown) == 1 or sum(held[s.key] for s in shown) <= budget
+            if following and len(shown) < per_page:  # a page ends early only where the next series would overflow
+                assert sum(held[s.key] for s in shown) + held[following[0].key] > budget
+        assert series_budget_page(generated.session, query, page + 1, per_page, budget) == SeriesPage([], len(expected))
+    assert len(pages) == len(expected)  # a budget of one statement: one series a page
+    assert series_page(generated.session, query, 0, 2).more and not series_page(generated.session, query, 0, 99).more

@@ -86,6 +86,30 @@ def test_series_pages_hold_whole_series_and_link_to_the_next(client: TestClient)
     assert client.get("/api/v1/series", params={**params, "per_page": 0}).status_code == 400
 
 
+def test_series_pages_are_bounded_by_statements_too(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assay.web.routes import api
+
+    params = {"commodity": "graphite", "metric": "production"}
+    everything = client.get("/api/v1/series", params=params).json()
+    held: dict[tuple[object, ...], int] = {}  # statements per series
+    for row in everything:
+        held[series_key(row)] = held.get(series_key(row), 0) + int(row["n_statements"])
+    budget = sorted(held.values())[-1]  # the longest series fills a page; others share one up to it
+    monkeypatch.setattr(api, "SERIES_PAGE_STATEMENTS", budget)
+    rows: list[dict[str, object]] = []
+    url: str | None = "/api/v1/series?commodity=graphite&metric=production&page=1"
+    pages = 0
+    while url:
+        body = client.get(url).json()
+        keys = list(dict.fromkeys(series_key(r) for r in body["items"]))
+        assert body["total"] == len(held) and keys and (len(keys) == 1 or sum(held[k] for k in keys) <= budget)
+        rows += body["items"]
+        url, pages = body["next"], pages + 1
+    assert rows == everything and 1 < pages < len(held)
+    monkeypatch.setattr(api, "SERIES_PAGE_STATEMENTS", 10**9)  # no bound: ten whole series a page, as before
+    assert client.get("/api/v1/series", params={**params, "page": 1}).json()["items"] == everything
+
+
 def test_a_document_has_the_shape_of_docs_show_json(client: TestClient, cli: CliRunner) -> None:
     shown = json.loads(cli.invoke(cli_app, ["docs", "show", "1", "--json"]).stdout)
     assert client.get("/api/v1/documents/1").json() == shown

@@ -39,7 +39,7 @@ from assay.analyze.series import (
 )
 from assay.model import Period
 from assay.store.facts import StoredFact, commodity_and_descendants
-from assay.store.price_products import KeyExtent, price_extents
+from assay.store.price_products import KeyExtent, price_extents, price_forms
 from assay.store.records import records_of_ids, select_facts
 from assay.store.series import (
     QUOTE_COLUMNS,
@@ -71,6 +71,7 @@ class PricePoint:
     high: float
     mid: float
     n_quotes: int
+    end: date  # the period's last day (points are in this order)
 
 
 @dataclass(frozen=True)
@@ -173,53 +174,103 @@ def price_history(session: Session, product: Product) -> tuple[PricePoint, ...]:
     latest = latest_end_by_form(session, selection)
     if not latest or (product.form is None and len([form for form in latest if form]) > 1):
         return ()  # nothing stored, or forms that one history would mix (assess_prices refuses)
-    first_day = max(latest.values()) - timedelta(days=HISTORY_DAYS - 1)
-    values = fact_values(session, replace(selection, starts_on_or_after=first_day))
-    return _points_of_values(product, values)
+    return _history_to(session, product, max(latest.values()))
 
 
-def longest_price_history(session: Session, found: list[Product]) -> tuple[Product, tuple[PricePoint, ...]]:
-    """Of `found` (not empty), the product with the most periods in its price history (the first
-    of those tied) and that history. Histories are built longest bound first, where the bound
-    (distinct periods per series key, counted in SQL) is an upper bound of a history's length,
-    until no product left can beat the best: usually one or two are read, not every one."""
-    sizes = series_sizes(session, FactSelection(commodities=tuple({p.commodity for p in found}), metric="price"))
-    bounds = [
-        sum(s.periods for s in sizes if s.key[0] == p.commodity and (p.form is None or s.key[1] == p.form))
-        for p in found
-    ]
-    best: tuple[int, Product, tuple[PricePoint, ...]] | None = None
-    for bound, place in sorted((-bound, place) for place, bound in enumerate(bounds)):
-        if best is not None and (-bound < len(best[2]) or (-bound == len(best[2]) and place > best[0])):
-            break  # neither this product nor any after it can have more periods (or as many, earlier)
-        history = price_history(session, found[place])
-        if best is None or len(history) > len(best[2]) or (len(history) == len(best[2]) and place < best[0]):
-            best = (place, found[place], history)
-    assert best is not None, "no product given"
-    return best[1], best[2]
+def _history_to(session: Session, product: Product, last_day: date) -> tuple[PricePoint, ...]:
+    """`price_history` of a product whose latest quote ends on `last_day`."""
+    selection = FactSelection(commodity=product.commodity, metric="price", form=product.form)
+    first_day = last_day - timedelta(days=HISTORY_DAYS - 1)
+    with gc_paused():  # thousands of tuples and points: a collection midway would scan them all
+        return _points_of_values(product, fact_values(session, replace(selection, starts_on_or_after=first_day)))
+
+
+def charted_price_history(session: Session, found: list[Product]) -> tuple[Product, tuple[PricePoint, ...]]:
+    """Of `found` (not empty), the most quoted product (most price statements stored in any unit,
+    counted by the price products table that every write keeps; the first listed of those tied)
+    with a history, and that history (`price_history`): what a commodity page charts. Only the
+    chosen product's quotes are read; its latest day comes from the table too."""
+    forms = price_forms(session, {p.commodity for p in found})
+    ranked = sorted(range(len(found)), key=lambda i: (-forms.get((found[i].commodity, found[i].form), (0,))[0], i))
+    for place in ranked:
+        product = found[place]
+        of_product = [(form, last) for (commodity, form), (_, last) in forms.items() if commodity == product.commodity]
+        latest = [last for form, last in of_product if product.form in (None, form)]
+        named = {form for form, _ in of_product if form is not None}
+        if not latest or (product.form is None and len(named) > 1):
+            continue  # nothing stored, or forms that one history would mix: price_history gives none
+        history = _history_to(session, product, max(latest))
+        if history:
+            return product, history
+    return found[0], ()
+
+
+CHART_POINTS = 400  # a line across a page: more points than this are more than its pixels
+CHART_GROUPS = ("month", "quarter", "year")
+
+
+def chart_points(history: Sequence[PricePoint], limit: int = CHART_POINTS) -> tuple[PricePoint, ...]:
+    """The line a chart draws of `history`: the history itself when it has at most `limit`
+    points; else one point per calendar month of the periods' last days (per quarter, or per
+    year, when months are still more than `limit`): the group's last period's mid, its lowest
+    low and highest high, its quotes counted, labelled by the group (2024-05, 2024-Q2, 2024)."""
+    if len(history) <= limit:
+        return tuple(history)
+    for grouping in CHART_GROUPS:
+        groups: dict[str, list[PricePoint]] = {}
+        for point in history:
+            groups.setdefault(_group_label(point.end, grouping), []).append(point)
+        if len(groups) <= limit or grouping == CHART_GROUPS[-1]:
+            break
+    return tuple(
+        PricePoint(
+            label,
+            min(p.low for p in points),
+            max(p.high for p in points),
+            points[-1].mid,
+            sum(p.n_quotes for p in points),
+            points[-1].end,
+        )
+        for label, points in groups.items()
+    )
+
+
+def _group_label(day: date, grouping: str) -> str:
+    if grouping == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if grouping == "quarter":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}"
 
 
 def _points_of_values(
     product: Product, values: Iterable[Sequence[Any]], ends: dict[str, date] | None = None
 ) -> tuple[PricePoint, ...]:
     """The points of quotes given as (period, last day, value, high, unit): each converted as
-    `assess_window` converts it, outliers judged among them all, one point per period
-    (`ends`: each period's last day, when known)."""
+    `assess_window` converts it, outliers judged among them all, one point per period (`ends`:
+    each period's last day, when the caller has them; else the quotes' own)."""
     priced: list[tuple[str, float, float, float]] = []
     currency, mass = product.currency, product.mass
+    found_ends: dict[str, date] = {}
+    factors_of: dict[tuple[str, int], tuple[float, float, float, float] | None] = {}
     for period, end, value, value_high, unit in values:
         # converted as price_range converts, with the factors of each unit and year worked out once
-        factors = price_factors(unit, currency, mass, end.year)
+        year = end.year
+        if (unit, year) in factors_of:
+            factors = factors_of[unit, year]
+        else:
+            factors = factors_of[unit, year] = price_factors(unit, currency, mass, year)
         if factors is not None:
             low = convert_with(value, factors)
             high = convert_with(value_high, factors) if value_high else low
             priced.append((period, low, high, (low + high) / 2))
+            found_ends[period] = end
     reasons = outlier_reasons([quote[3] for quote in priced])
     by_period: dict[str, list[tuple[float, float, float]]] = {}
     for (period, low, high, value), why in zip(priced, reasons, strict=True):
         if why is None:
             by_period.setdefault(period, []).append((low, high, value))
-    return _points(by_period, ends)
+    return _points(by_period, found_ends if ends is None else ends)
 
 
 def price_points(assessed: PriceAssessment) -> tuple[PricePoint, ...]:
@@ -233,13 +284,18 @@ def price_points(assessed: PriceAssessment) -> tuple[PricePoint, ...]:
 def _points(
     by_period: dict[str, list[tuple[float, float, float]]], ends: dict[str, date] | None = None
 ) -> tuple[PricePoint, ...]:
-    points = []
-    for period, quotes in by_period.items():
-        lows, highs, values = zip(*quotes, strict=True)  # one pass over a period's quotes, not three
-        points.append(PricePoint(period, min(lows), max(highs), _median_of(values), len(quotes)))
+    """One point per period, in the order of their last days (`ends`: each period's, when known)."""
     if ends is None:
         ends = {period: Period.parse(period).end for period in by_period}
-    return tuple(sorted(points, key=lambda p: (ends[p.period], p.period)))
+    points = []
+    for period, quotes in by_period.items():
+        if len(quotes) == 1:  # most periods of a daily history: one quote, its own low, high and mid
+            ((low, high, mid),) = quotes
+            points.append(PricePoint(period, low, high, mid, 1, ends[period]))
+        else:
+            low, high = min(q[0] for q in quotes), max(q[1] for q in quotes)
+            points.append(PricePoint(period, low, high, _median(quotes), len(quotes), ends[period]))
+    return tuple(sorted(points, key=lambda p: (p.end, p.period)))
 
 
 def _median(quotes: list[tuple[float, float, float]]) -> float:

@@ -441,12 +441,18 @@ def build_series(session: Session, query: SeriesQuery, limit: int | None = None)
         return series_from_statements(select_statements(session, selection))
 
 
+# A page of series (the API's) holds at most this many statements, whole series (one that alone
+# holds more is a page by itself): a page of a broad query is read and built in bounded time.
+SERIES_PAGE_STATEMENTS = 5_000
+
+
 @dataclass(frozen=True)
 class SeriesPage:
     """One page of a query's series in `build_series` order, and how many series there are in all."""
 
     series: list[Series]
     total: int
+    more: bool = False  # series remain after this page
 
 
 def series_page(session: Session, query: SeriesQuery, offset: int, limit: int) -> SeriesPage:
@@ -454,12 +460,43 @@ def series_page(session: Session, query: SeriesQuery, offset: int, limit: int) -
     those series alone: the keys are counted and ranked in SQL (the API's pages of a broad query)."""
     selection = selection_for(query)
     with gc_paused():
-        ranked = sorted(
-            (s for s in series_sizes(session, selection) if s.periods),  # facts without a period make no series
-            key=lambda s: series_rank(s.periods, s.key),
-        )
+        ranked = _ranked(session, selection)
         shown = ranked[max(0, offset) : max(0, offset) + max(0, limit)]
-        return SeriesPage(series_of_keys(session, selection, [s.key for s in shown]), len(ranked))
+        more = max(0, offset) + len(shown) < len(ranked)
+        return SeriesPage(series_of_keys(session, selection, [s.key for s in shown]), len(ranked), more)
+
+
+def series_budget_page(session: Session, query: SeriesQuery, page: int, per_page: int, statements: int) -> SeriesPage:
+    """Page `page` (from 1) of `build_series(session, query)` cut into pages of whole series: each
+    page takes the next series in order while it holds at most `per_page` series and `statements`
+    statements, and at least one series (which alone may hold more). Pages are worked out from the
+    series' sizes counted in SQL; only the page's series are read."""
+    selection = selection_for(query)
+    with gc_paused():
+        ranked = _ranked(session, selection)
+        start, number = 0, 1
+        while True:
+            end = start + 1
+            held = ranked[start].statements if start < len(ranked) else 0
+            while end < len(ranked) and end - start < per_page and held + ranked[end].statements <= statements:
+                held += ranked[end].statements
+                end += 1
+            end = min(end, len(ranked))
+            if number >= page or end >= len(ranked):
+                break
+            start, number = end, number + 1
+        if number < page:  # past the last page: nothing
+            return SeriesPage([], len(ranked), False)
+        shown = ranked[start:end]
+        return SeriesPage(series_of_keys(session, selection, [s.key for s in shown]), len(ranked), end < len(ranked))
+
+
+def _ranked(session: Session, selection: FactSelection) -> list[SeriesSize]:
+    """The series keys of `selection` in `build_series` order, with their sizes counted in SQL."""
+    return sorted(
+        (s for s in series_sizes(session, selection) if s.periods),  # facts without a period make no series
+        key=lambda s: series_rank(s.periods, s.key),
+    )
 
 
 def series_of_keys(session: Session, selection: FactSelection, keys: Sequence[tuple[str | None, ...]]) -> list[Series]:

@@ -281,3 +281,19 @@ def as_day(value: object) -> date:
     if isinstance(value, date):
         return value
     raise TypeError(f"not a day: {value!r}")
+
+
+def price_forms(session: Session, commodities: Iterable[str]) -> dict[tuple[str, str | None], tuple[int, date]]:
+    """Each (commodity, form) of `commodities` with price statements: how many (summed over its
+    series keys) and the last day of its latest period, grouped from the table in SQL (a few rows)."""
+    refresh_pending(session)
+    stmt = (
+        select(
+            *(PriceProductRow.commodity, PriceProductRow.form),
+            *(func.sum(PriceProductRow.statements), func.max(PriceProductRow.latest_end)),
+        )
+        .where(PriceProductRow.commodity.in_(sorted(set(commodities))))
+        .group_by(PriceProductRow.commodity, PriceProductRow.form)
+    )
+    rows = session.connection().execute(stmt)
+    return {(str(commodity), form): (int(n), as_day(last)) for commodity, form, n, last in rows}

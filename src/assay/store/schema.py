@@ -153,6 +153,15 @@ class FactRow(Base):
             postgresql_include=["id", "form", "period", "value", "value_high", "unit", "period_end", "document_id"],
             postgresql_where=text("metric = 'price'"),
         ).ddl_if(dialect="postgresql"),
+        # every price quote's charted values, by product and day: a price history is one index
+        # range, no heap row (PostgreSQL) and no other form's quotes scanned (SQLite) (0012)
+        Index(
+            "ix_facts_price_history",
+            *("metric", "commodity", "form", "period_start", "period", "period_end"),
+            *("value", "value_high", "unit", "document_id"),
+            sqlite_where=text("metric = 'price'"),
+            postgresql_where=text("metric = 'price'"),
+        ),
     )
 
 

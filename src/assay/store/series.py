@@ -357,12 +357,14 @@ def fact_values(session: Session, selection: FactSelection) -> list[tuple[str, d
     """(period, its last day, value, high value, unit) of the facts `selection` reads, unordered:
     what a price history needs of each quote, without a record per quote."""
     columns = (FactRow.period, FactRow.period_end, FactRow.value, FactRow.value_high, FactRow.unit)
-    return [
-        (str(period), _day(end), value, value_high, str(unit))
-        for period, end, value, value_high, unit in session.connection().execute(
-            select(*columns).where(*selection_conditions(selection))
-        )
-    ]
+    days: dict[object, date] = {}  # a day's text (SQLite) parsed once, not once per quote
+    out = []
+    for period, end, value, value_high, unit in plain_rows(
+        session.connection(), select(*columns).where(*selection_conditions(selection))
+    ):
+        day = days.get(end) or days.setdefault(end, _day(end))
+        out.append((str(period), day, value, value_high, str(unit)))
+    return out
 
 
 def stored_commodities(session: Session) -> list[str]:

@@ -14,7 +14,7 @@ from assay.analyze.ask import answer_question
 from assay.analyze.impact import CAVEAT, ImpactOptions, event_impacts
 from assay.analyze.money import CURRENCIES, PER_TONNE
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, parse_window
-from assay.analyze.series import SeriesQuery, build_series, series_page
+from assay.analyze.series import SERIES_PAGE_STATEMENTS, SeriesQuery, build_series, series_budget_page
 from assay.store.browse import query_documents
 from assay.store.documents import document_fields, get_document, search
 from assay.store.events import EventFilter, get_event, query_events
@@ -53,12 +53,20 @@ def json_response(request: Request, payload: Any, headers: dict[str, str] | None
 
 
 def paged(
-    request: Request, items: list[Any], total: int, page: int, per_page: int, *, counted_to: int | None = None
+    request: Request,
+    items: list[Any],
+    total: int,
+    page: int,
+    per_page: int,
+    more: bool | None = None,
+    *,
+    counted_to: int | None = None,
 ) -> Response:
-    """`{"items", "total", "page", "per_page", "next"}`; `next` (and a Link header) when more remain.
-    With `counted_to` (a count that stopped before the end) `total` is that bound and
-    `"total_exact": false` says there are more; a list counted to its end has `"total_exact": true`."""
-    more = page * per_page < total
+    """`{"items", "total", "page", "per_page", "next"}`; `next` (and a Link header) when more remain
+    (`more`: when the pages are not `per_page` items each). With `counted_to` (a count that stopped
+    before the end) `total` is that bound and `"total_exact": false` says there are more; a list
+    counted to its end has `"total_exact": true`."""
+    more = page * per_page < total if more is None else more
     next_url = str(request.url.include_query_params(page=page + 1, per_page=per_page)) if more else None
     payload: dict[str, Any] = {"items": items, "total": total, "page": page, "per_page": per_page, "next": next_url}
     if counted_to is not None:
@@ -150,7 +158,8 @@ def series(
     per_page: Annotated[int | None, Query(ge=1, le=MAX_PER_PAGE, description="Series per page.")] = None,
 ) -> Response:
     """Observations per period with their sources, as `assay series --json`. With `page` or
-    `per_page`, a page of whole series (longest first, as the list) in `items`, `total` series."""
+    `per_page`, a page of whole series (longest first, as the list) in `items`, `total` series:
+    at most `per_page` series and 5,000 statements (one longer series alone), `next` the page after."""
     query = SeriesQuery(
         filters.commodity(commodity) or "",
         filters.metric(metric) or "",
@@ -167,8 +176,9 @@ def series(
     if page is None and per_page is None:
         return json_response(request, [row for s in build_series(session, query) for row in s.rows_json()])
     page, per_page = page or 1, per_page or SERIES_PER_PAGE
-    shown = series_page(session, query, (page - 1) * per_page, per_page)
-    return paged(request, [row for s in shown.series for row in s.rows_json()], shown.total, page, per_page)
+    shown = series_budget_page(session, query, page, per_page, SERIES_PAGE_STATEMENTS)
+    rows = [row for s in shown.series for row in s.rows_json()]
+    return paged(request, rows, shown.total, page, per_page, shown.more)
 
 
 @router.get("/events")

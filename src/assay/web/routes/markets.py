@@ -13,17 +13,18 @@ from assay.analyze.portal import (
     PricePoint,
     Product,
     assess,
+    chart_points,
+    charted_price_history,
     exports_by_destination,
     exports_by_month,
     key_figures,
     latest_assessment,
-    longest_price_history,
     price_board,
     price_history,
     production_by_country,
     products,
 )
-from assay.analyze.series import SeriesQuery, build_series
+from assay.analyze.series import SERIES_PAGE_STATEMENTS, SeriesQuery, series_budget_page
 from assay.extract.events.lexicon import EVENT_TYPES
 from assay.store.browse import documents_about, fact_counts_by_commodity
 from assay.store.events import EventFilter, get_event, query_events
@@ -64,8 +65,9 @@ def _commodity_overview(session: Session, commodity: str, loc: Locale) -> dict[s
         charts["exports_dest"] = bar_chart(bars, title)
     priced = [p for p in products(session) if p.commodity in _family(commodity)]
     if priced:
-        product, history = longest_price_history(session, priced)
-        charts["price"] = (product, _price_chart(product, history, loc))
+        product, history = charted_price_history(session, priced)
+        drawn = chart_points(history)  # a reduced line when the history has more periods than fit
+        charts["price"] = (product, _price_chart(product, drawn, loc), len(drawn) < len(history))
     return {
         "figures": key_figures(session, commodity),
         "charts": charts,
@@ -233,7 +235,9 @@ def facts_export(
     return exports.facts_response(query_facts(session, flt), fmt)
 
 
-SERIES_PER_PAGE = 6  # charts on the series page; the rest of a broad query is not read
+# charts on a page of the series page (fewer when they hold more than SERIES_PAGE_STATEMENTS
+# statements: every statement is cited in the page's tables); the rest of a query on the next pages
+SERIES_PER_PAGE = 6
 
 
 @router.get("/series")
@@ -246,6 +250,7 @@ def series_page(
     partner: OptText = None,
     form: OptText = None,
     unit: OptText = None,
+    page: int = 1,
 ) -> Response:
     checked_commodity, checked_metric = filters.commodity(commodity), filters.metric(metric)
     if checked_commodity is None or checked_metric is None:
@@ -258,7 +263,8 @@ def series_page(
         form=filters.text(form, 20),
         unit=filters.unit(unit),
     )
-    found = build_series(session, query, limit=SERIES_PER_PAGE)
+    shown = series_budget_page(session, query, max(1, page), SERIES_PER_PAGE, SERIES_PAGE_STATEMENTS)
+    found = shown.series
     loc = get_locale(request)
     charts = [
         line_chart(
@@ -275,7 +281,13 @@ def series_page(
         )
         for s in found
     ]
-    return render(request, "series.html", {"series": list(zip(found, charts, strict=True)), "query": query})
+    context = {
+        "series": list(zip(found, charts, strict=True)),
+        "query": query,
+        "page": max(1, page),
+        "more": shown.more,
+    }
+    return render(request, "series.html", context)
 
 
 @router.get("/events")
