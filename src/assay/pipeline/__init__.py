@@ -116,7 +116,6 @@ def ingest_documents(
                 else:
                     run.take(item)
                     progress.document_done()
-                run.batch.done_one()
                 progress.advance()
             run.finish()
     finally:
@@ -149,7 +148,6 @@ def reextract(
             run.progress = progress
             for doc_id, source in targets:
                 run.reextract(doc_id, source)
-                run.batch.done_one()
                 progress.advance()
             run.finish()
     finally:
@@ -363,7 +361,7 @@ class _Run:
         if doc is None:
             self.fail(str(doc_id), "no such document")
             return
-        then = functools.partial(self._reextracted, doc_id, source)
+        then = functools.partial(self._write_with, functools.partial(self._reextracted, doc_id, source))
         self._submit(extract_within, (doc, self.budget.max_seconds), source, then, "re-extraction")
 
     def _reextracted(self, doc_id: int, source: str, extraction: Extraction | OverBudget | str) -> None:
@@ -406,6 +404,10 @@ class _Run:
         done.set_result(None)
         self.pending.append(_Pending(done, "", lambda _: self._write(action), ""))
 
+    def _write_with(self, action: Callable[[Any], None], outcome: Any) -> None:
+        """Queue `action(outcome)` after the writes queued before (a task's outcome, taken in order)."""
+        self._write(functools.partial(action, outcome))
+
     def _write(
         self, action: Callable[..., None], future: Future[Any] | None = None, source: str = "", failing: str = ""
     ) -> None:
@@ -424,6 +426,8 @@ class _Run:
                 head.action()
             else:
                 head.action(_outcome(head.future, head.failing))
+            # the batch counts what is written, not what is taken: inputs run ahead of their results
+            self.batch.done_one()
 
     def _collect_oldest(self) -> None:
         """Take the oldest task's outcome (tasks are taken in order); `then` queues its writes."""
