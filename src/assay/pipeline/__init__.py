@@ -8,8 +8,9 @@ Versioned: an input whose source is stored with other bytes is a new version of 
 it is stored and extracted, and the earlier version is marked superseded (its facts and events
 stay, out of every analysis). Bounded: each document's cleaning and extraction run within the
 budget of SourceOptions.budget (bytes, elements, seconds); one over it is a failure, not stored.
-Staged: each document's costly work (`read_document`, `analyse`) runs on an executor (this process,
-a process pool, or a Dask cluster: assay.distributed); the rest, and every write, in this process.
+Staged: each document's costly work (`read_document`, the rest of its cleaning, `analyse`) runs on
+an executor (this process, a process pool, or a Dask cluster: assay.distributed), a chunk of inputs
+per task; the run-wide cleaning context, the lookups and every write stay in this process.
 Crash-safe: documents are committed in small batches (every COMMIT_EVERY_DOCUMENTS documents or
 COMMIT_EVERY_SECONDS, whichever comes first), so a killed run loses at most the last half second of
 work and a re-run finishes the job. A batch's new documents are written together just before it
@@ -556,15 +557,6 @@ def _finish(read: ReadDocument, with_extraction: bool) -> Finished | str:
     except CleanError as exc:
         return exc.reason
     return Finished(doc, analyse(doc, with_extraction))
-
-
-def analyse_within(doc: Document, with_extraction: bool, seconds: float, of: float) -> Analysis | OverBudget:
-    """`analyse` within `seconds`, what is left of the document's time budget `of`."""
-    try:
-        with time_limit(seconds, "this document", of=of):
-            return analyse(doc, with_extraction)
-    except BudgetExceeded as exc:
-        return OverBudget(exc.reason)
 
 
 def analyse(doc: Document, with_extraction: bool) -> Analysis:
