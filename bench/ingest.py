@@ -57,6 +57,7 @@ import assay.pipeline.writer as writer
 import assay.store.documents as documents_repo
 from assay.clean import clean_document
 from assay.clean.dedupe import DuplicateIndex
+from assay.clean.noise import SourceBoilerplate
 from assay.cli.docs import sample_corpus_dir
 from assay.distributed import ExecutorChoice, stage_executor
 from assay.sources import SourceOptions, iter_sources
@@ -168,10 +169,13 @@ class StageClock:
             (stages, "read_document", "clean (read, format to text)"),
             (pipeline, "extract", "extract facts+events"),
             (DuplicateIndex, "signature", "dedupe signature"),
-            (pipeline, "finish_document", "clean (finish, boilerplate)"),
+            (pipeline, "finish_document", "clean (finish, boilerplate)"),  # in workers too since round 5
+            (SourceBoilerplate, "observe", "clean (source boilerplate)"),
+            (SourceBoilerplate, "filter", "clean (source boilerplate)"),
             (StoredDuplicateIndex, "find_many", "dedupe lookup (store)"),
             (StoredDuplicateIndex, "add_many", "dedupe index (store)"),
             (documents_repo, "find_source", "stored-input lookup"),
+            (documents_repo, "find_sources", "stored-input lookup"),  # per chunk of inputs (round 5)
             (documents_repo, "save_document", "store documents+FTS"),
             (documents_repo, "save_documents", "store documents+FTS"),
             (writer, "replace_facts", "store facts"),
@@ -184,6 +188,8 @@ class StageClock:
         ]
         for owner, attribute, stage in targets:
             if in_workers and attribute in ("read_document", "extract", "signature"):
+                continue
+            if not hasattr(owner, attribute):  # the code of an earlier round, benched beside this one
                 continue
             setattr(owner, attribute, self.wrap(stage, getattr(owner, attribute)))
 
@@ -198,6 +204,41 @@ CHECKPOINT_COSTS = (
 CHECKPOINTS = (10_000, 50_000, 100_000)
 WINDOW = 1000  # documents a checkpoint's per-document costs are averaged over (fewer below 10,000)
 BASELINE_FILES = 5000  # the baselines' rates are measured on at most this many files
+
+
+def descendants() -> list[int]:
+    """This process's live descendants (Linux; none elsewhere)."""
+    found: list[int] = []
+    pending = [os.getpid()]
+    while pending:
+        pid = pending.pop()
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                kids = [int(k) for k in children.read_text().split()]
+            except OSError:
+                continue
+            pending.extend(kids)
+            found.extend(kids)
+    return found
+
+
+def cpu_seconds_of(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) each process has used so far, from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used: dict[int, float] = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
+def children_cpu_seconds() -> float:
+    """CPU seconds of the child processes that have ended (and been waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_mb_of_children() -> float:
@@ -311,6 +352,7 @@ class Run:
     rss_mb: float
     children_rss_mb: float
     checkpoints: list[str]
+    worker_cpu: dict[int, float]  # CPU seconds each helper process (pool or cluster) used during the run
 
 
 @dataclass(frozen=True)
@@ -375,6 +417,8 @@ def run_ingest(work: Path, corpus: Path, extract: bool, setup: Setup, clock: Sta
         options = pipeline.IngestOptions(
             SourceOptions(), extract=extract, show_progress=False, workers=slots, executor=executor
         )
+        helpers_before = cpu_seconds_of(descendants())  # a cluster's processes, already running
+        ended_before = children_cpu_seconds()
         started, cpu_started = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
@@ -382,6 +426,9 @@ def run_ingest(work: Path, corpus: Path, extract: bool, setup: Setup, clock: Sta
         if profiler:
             profiler.disable()
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+        helpers = {pid: used - helpers_before.get(pid, 0.0) for pid, used in cpu_seconds_of(descendants()).items()}
+    # the pipeline's own pool has ended by now: its workers are counted among the ended children
+    helpers[0] = children_cpu_seconds() - ended_before
     store.close()
     if profiler:
         print(f"\n--- profile, ingest {name} ---")
@@ -393,7 +440,9 @@ def run_ingest(work: Path, corpus: Path, extract: bool, setup: Setup, clock: Sta
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     children_mb = max(children_mb, marks.children_peak)
-    return Run(label, seconds, cpu_seconds, report, dict(clock.seconds), db_mb, rss_mb, children_mb, list(marks.lines))
+    return Run(
+        label, seconds, cpu_seconds, report, dict(clock.seconds), db_mb, rss_mb, children_mb, list(marks.lines), helpers
+    )
 
 
 def main() -> None:
@@ -464,6 +513,16 @@ def main() -> None:
                 f"{mb / run.seconds:>8.2f}{run.seconds:>9.1f}{len(files) / run.cpu_seconds:>12.1f}"
             )
         print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall figures shrink when others run)")
+        for run in runs:
+            helpers = sum(run.worker_cpu.values())
+            total = run.cpu_seconds + helpers
+            print(
+                f"{run.label}: CPU ms per document: this process {1000 * run.cpu_seconds / len(files):.2f}, "
+                f"workers {1000 * helpers / len(files):.2f}, in all {1000 * total / len(files):.2f}; "
+                f"the {args.workers} cores busy {100 * total / (run.seconds * max(1, args.workers)):.0f}% "
+                f"of the run's wall time (this process {100 * run.cpu_seconds / run.seconds:.0f}%, "
+                f"the workers {100 * helpers / run.seconds:.0f}%)"
+            )
         for run in runs:
             report = run.report
             print(

@@ -8,8 +8,9 @@ Versioned: an input whose source is stored with other bytes is a new version of 
 it is stored and extracted, and the earlier version is marked superseded (its facts and events
 stay, out of every analysis). Bounded: each document's cleaning and extraction run within the
 budget of SourceOptions.budget (bytes, elements, seconds); one over it is a failure, not stored.
-Staged: each document's costly work (`read_document`, `analyse`) runs on an executor (this process,
-a process pool, or a Dask cluster: assay.distributed); the rest, and every write, in this process.
+Staged: each document's costly work (`read_document`, the rest of its cleaning, `analyse`) runs on
+an executor (this process, a process pool, or a Dask cluster: assay.distributed), a chunk of inputs
+per task; the run-wide cleaning context, the lookups and every write stay in this process.
 Crash-safe: documents are committed in small batches (every COMMIT_EVERY_DOCUMENTS documents or
 COMMIT_EVERY_SECONDS, whichever comes first), so a killed run loses at most the last half second of
 work and a re-run finishes the job. A batch's new documents are written together just before it
@@ -26,7 +27,6 @@ import functools
 import hashlib
 import multiprocessing
 import os
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -78,7 +78,10 @@ _T = TypeVar("_T")
 # A commit (WAL write, FTS segment flush) costs as much as storing a few documents; a batch shares it.
 COMMIT_EVERY_DOCUMENTS = 50
 COMMIT_EVERY_SECONDS = 0.5
-IN_FLIGHT_PER_WORKER = 4  # documents queued per worker process before the parent waits
+IN_FLIGHT_PER_WORKER = 4  # tasks (chunks of inputs) queued per worker before this process waits for the oldest
+# inputs looked up (one query) and sent to a worker together: a task's cost in queues and pickling shared
+CHUNK_DOCUMENTS = 8
+MAX_WRITES_WAITING = 1000  # documents whose writes wait behind one still analysed, before this process waits
 # a later stage of a document gets what the earlier ones left of its time budget, at least this
 MIN_STAGE_SECONDS = 0.05
 
@@ -114,7 +117,6 @@ def ingest_documents(
                 else:
                     run.take(item)
                     progress.document_done()
-                run.batch.done_one()
                 progress.advance()
             run.finish()
     finally:
@@ -147,7 +149,6 @@ def reextract(
             run.progress = progress
             for doc_id, source in targets:
                 run.reextract(doc_id, source)
-                run.batch.done_one()
                 progress.advance()
             run.finish()
     finally:
@@ -161,12 +162,18 @@ def reextract(
 class _Run:
     """One ingest run: the cleaning context, the executor the stage functions run on, and the report.
 
-    Each input goes through `read_document` and `analyse` on the executor (inline, a process pool or
-    a Dask cluster), each within what is left of the document's time budget, while this process
-    keeps what needs the whole run: the cleaning context, the duplicate index in the store and the
-    writes (`writer.Writer`). Results are taken in the order inputs were given, so every executor
-    gives the same store. Lookups of inputs read through their own session (`reader`) outside a
-    batch, so the write lock is taken only to write.
+    Inputs are looked up in the store a chunk at a time (`find_sources`); each chunk's new inputs go
+    to the executor (inline, a process pool or a Dask cluster) as one task, `prepare_within`, which
+    reads, finishes and analyses each of them as if its source repeated no boilerplate. This process
+    keeps what needs the whole run: the cleaning context, which sees every document's lines in input
+    order as its chunk's result is taken (results are taken in input order), the duplicate index in
+    the store and the writes (`writer.Writer`). A document whose source boilerplate the context would
+    drop (rare; most sources repeat none once trafilatura has read them) is finished and analysed
+    again, without those lines, by a task of its own (`finish_within`); inputs of a source that had
+    some lately are sent only to be read. Writes wait in `outbox`, in input order, so a document
+    analysed again never holds back the reading of later chunks: every executor gives the same
+    store. Lookups of inputs read through their own session (`reader`) outside a batch, so the
+    write lock is taken only to write.
     """
 
     def __init__(self, options: IngestOptions, store: Store) -> None:
@@ -197,8 +204,13 @@ class _Run:
             self.executor = self.own_executor
         else:
             self.executor = _InlineExecutor()
-        self.in_flight = IN_FLIGHT_PER_WORKER * options.workers if not isinstance(self.executor, _InlineExecutor) else 0
-        self.pending: deque[_Pending] = deque()
+        inline = isinstance(self.executor, _InlineExecutor)
+        self.in_flight = 0 if inline else IN_FLIGHT_PER_WORKER * max(1, options.workers)
+        self.chunk_size = 1 if inline else CHUNK_DOCUMENTS
+        self.chunk: list[_Input] = []  # inputs taken, not yet looked up
+        self.pending: deque[_Pending] = deque()  # tasks, taken in input order
+        self.outbox: deque[_Write] = deque()  # writes, done in input order
+        self.boilerplate_sources: set[str] = set()  # sources whose last document had boilerplate dropped
 
     @property
     def budget(self) -> InputBudget:
@@ -216,11 +228,15 @@ class _Run:
             self.reader.rollback()
 
     def fail(self, source: str, reason: str) -> None:
-        self.writer.fail(source, reason)
+        """Record a failed input after every input taken before it."""
+        self._flush()
+        self._after_pending(functools.partial(self.writer.fail, source, reason))
 
     def finish(self) -> None:
+        self._flush()
         while self.pending:
             self._collect_oldest()
+        self._drain(wait=True)
         self.batch.commit()  # writes what waits first
 
     def close(self) -> None:
@@ -231,61 +247,113 @@ class _Run:
             self.reader.close()
 
     def take(self, raw: RawDocument) -> None:
-        raw_sha256 = hashlib.sha256(raw.data).hexdigest()
-        source = stored_source(raw.source)
-        versions = repo.find_source(self._lookups(), source, raw_sha256)
-        stored, previous = versions.same_bytes, (versions.current if versions.same_bytes is None else None)
-        self._end_read()
-        if stored is not None:
-            self.revisit(stored)
+        self.chunk.append(_Input(raw, hashlib.sha256(raw.data).hexdigest(), stored_source(raw.source)))
+        if len(raw.data) >= LONG_DOCUMENT_BYTES:
+            self._flush()
+            self._after_pending(self.batch.commit)  # other writers need not wait for this document's work
+        elif len(self.chunk) >= self.chunk_size:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Look the chunk's inputs up in the store (one query) and send the new ones to the executor."""
+        if not self.chunk:
             return
-        given, name, size = raw.source, raw.name, len(raw.data)
-        if size >= LONG_DOCUMENT_BYTES:
-            self.batch.commit()  # other writers need not wait for this document's cleaning and extraction
+        chunk, self.chunk = self.chunk, []
+        found = repo.find_sources(self._lookups(), [(item.source, item.raw_sha256) for item in chunk])
+        self._end_read()
+        new: list[_Input] = []
+        for item, versions in zip(chunk, found, strict=True):
+            if versions.same_bytes is not None:
+                self._send_new(new)
+                self.revisit(versions.same_bytes)
+            else:
+                new.append(replace(item, previous=versions.current))
+        self._send_new(new)
+
+    def _send_new(self, new: list[_Input]) -> None:
+        """One task reads, finishes and analyses the new inputs (in this order)."""
+        if not new:
+            return
+        for item in new:
+            self.progress.document_stage(item.raw.name, len(item.raw.data), "cleaning")
+        speculate = [(item.raw.source_name or "") not in self.boilerplate_sources for item in new]
+        args = ([item.raw for item in new], speculate, self.budget, self.options.extract)
+        then = functools.partial(self._prepared, list(new))
+        self._submit(prepare_within, args, new[0].raw.source, then, "cleaning")
+        new.clear()
+
+    def _prepared(self, inputs: list[_Input], outcomes: list[Prepared | OverBudget | str] | str) -> None:
+        """A chunk's results, in input order: each document's lines go through the run's cleaning
+        context; the document is queued to be written, or analysed again without its source's
+        boilerplate. A string: why the chunk's task failed (each of its inputs fails so)."""
         seconds = self.budget.max_seconds
-
-        def cleaned(timed: Timed[ReadDocument]) -> None:
-            started = time.monotonic()
-            try:
-                with time_limit(self._left(seconds, timed.seconds), "this document", of=seconds):
-                    doc = replace(finish_document(timed.value, self.context), raw_sha256=raw_sha256, source=source)
-            except CleanError as exc:
-                self.fail(given, exc.reason)
-                return
-            except BudgetExceeded as exc:
-                self.fail(given, exc.reason)
-                return
-            if not doc.clean_text.strip():
-                self.fail(given, "no text left after cleaning")
-                return
-            left = self._left(seconds, timed.seconds + time.monotonic() - started)
+        if isinstance(outcomes, str):
+            outcomes = [outcomes] * len(inputs)
+        for item, outcome in zip(inputs, outcomes, strict=True):
+            given, name, size = item.raw.source, item.raw.name, len(item.raw.data)
+            if isinstance(outcome, str | OverBudget):  # CleanError while reading, or over the budget
+                self._write(functools.partial(self.writer.fail, given, _reason(outcome)))
+                continue
+            read = outcome.read
+            lines = list(read.lines)
+            source_name = read.raw.source_name or ""
+            self.context.boilerplate.observe(source_name, lines)
+            boilerplate = self.context.boilerplate.filter(source_name, lines)
+            if boilerplate.dropped:
+                self.boilerplate_sources.add(source_name)
+            else:
+                self.boilerplate_sources.discard(source_name)
+            if outcome.speculated and not boilerplate.dropped:
+                self._write(functools.partial(self._finished, item, outcome.finished))
+                continue
+            if boilerplate.dropped:
+                steps = (*read.steps, f"drop-source-boilerplate:{boilerplate.dropped}")
+                read = replace(read, lines=tuple(boilerplate.lines), steps=steps)
+            left = _left(seconds, outcome.seconds)
             self.progress.document_stage(name, size, "extracting")
-            then = functools.partial(self._analysed, doc, previous, name, size)
-            self._submit(analyse_within, (doc, self.options.extract, left, seconds), given, then, "analysis")
+            future = self.executor.submit(finish_within, read, self.options.extract, left, seconds)
+            self._write(functools.partial(self._finished, item), future, given, "analysis")
 
-        self.progress.document_stage(name, size, "cleaning")
-        self._submit(read_within, (raw, self.budget), given, cleaned, "cleaning")
-
-    @staticmethod
-    def _left(budget_seconds: float, spent: float) -> float:
-        """What the earlier stages left of a document's time budget (0: no limit)."""
-        if budget_seconds <= 0:
-            return 0.0
-        return max(MIN_STAGE_SECONDS, budget_seconds - spent)
+    def _finished(self, item: _Input, finished: Finished | OverBudget | str) -> None:
+        """A document finished and analysed (or why not): queued to be written, or its failure recorded."""
+        given = item.raw.source
+        if isinstance(finished, str | OverBudget):
+            self.writer.fail(given, _reason(finished))
+            return
+        found = finished.found
+        if isinstance(found, OverBudget):
+            self.writer.fail(given, found.reason)
+            return
+        if found.extraction is not None and found.extraction.version != EXTRACTOR_VERSION:
+            self.writer.fail(
+                given, f"a worker runs extractor {found.extraction.version}, this process {EXTRACTOR_VERSION}"
+            )
+            return
+        doc = replace(finished.doc, raw_sha256=item.raw_sha256, source=item.source)
+        if not doc.clean_text.strip():
+            self.writer.fail(given, "no text left after cleaning")
+            return
+        self._analysed(doc, item.previous, item.raw.name, len(item.raw.data), found)
 
     def revisit(self, stored: repo.DocumentSummary, force: bool = False) -> None:
         """An input already stored: re-extract it if the extractor changed (or `force`), else skip it. An
         earlier version whose content came back (the source reverted) becomes the current version again."""
         if stored.superseded_by is not None:
-            self.writer.write_waiting()
-            with self.batch.document() as session:
-                repo.make_current(session, stored.id, stored.source)
-            self.report.new_versions += 1
+            self._after_pending(functools.partial(self._make_current, stored))
         current = stored.extracted_with == EXTRACTOR_VERSION and not force
         if not self.options.extract or stored.duplicate_of is not None or current:
-            self.report.skipped_unchanged += 1
+            self._after_pending(self._skipped)
             return
         self.reextract(stored.id, stored.source)
+
+    def _make_current(self, stored: repo.DocumentSummary) -> None:
+        self.writer.write_waiting()
+        with self.batch.document() as session:
+            repo.make_current(session, stored.id, stored.source)
+        self.report.new_versions += 1
+
+    def _skipped(self) -> None:
+        self.report.skipped_unchanged += 1
 
     def reextract(self, doc_id: int, source: str) -> None:
         """Extract a stored original again with the current extractor; its facts and events are replaced."""
@@ -294,16 +362,23 @@ class _Run:
         if doc is None:
             self.fail(str(doc_id), "no such document")
             return
-        then = functools.partial(self._reextracted, doc_id, source)
+        then = functools.partial(self._write_with, functools.partial(self._reextracted, doc_id, source))
         self._submit(extract_within, (doc, self.budget.max_seconds), source, then, "re-extraction")
 
-    def _reextracted(self, doc_id: int, source: str, extraction: Extraction) -> None:
+    def _reextracted(self, doc_id: int, source: str, extraction: Extraction | OverBudget | str) -> None:
+        if isinstance(extraction, str | OverBudget):
+            reason = extraction.reason if isinstance(extraction, OverBudget) else extraction
+            self.writer.fail(source, f"re-extraction {reason}" if isinstance(extraction, OverBudget) else reason)
+            return
+        if extraction.version != EXTRACTOR_VERSION:
+            self.writer.fail(source, _other_version(extraction.version))
+            return
         self.writer.write_waiting()
         with self.batch.document() as session:
             problems = self.writer.write_extraction(session, doc_id, extraction)
         self.report.reextracted += 1
         for problem in problems:
-            self.fail(source, problem)
+            self.writer.fail(source, problem)
 
     def _analysed(
         self, doc: Document, previous: repo.DocumentSummary | None, name: str, size: int, found: Analysis
@@ -316,32 +391,83 @@ class _Run:
     def _submit(
         self, stage: Callable[..., Any], args: tuple[Any, ...], source: str, then: Callable[[Any], None], failing: str
     ) -> None:
+        """Run `stage` on the executor; `then` takes its result (or why it failed) in input order."""
         self.pending.append(_Pending(self.executor.submit(stage, *args), source, then, failing))
         while len(self.pending) > self.in_flight:
             self._collect_oldest()
 
+    def _after_pending(self, action: Callable[[], None]) -> None:
+        """Do `action` once every task submitted before is taken and its writes done (at once when none waits)."""
+        if not self.pending:
+            self._write(action)
+            return
+        done: Future[None] = Future()
+        done.set_result(None)
+        self.pending.append(_Pending(done, "", lambda _: self._write(action), ""))
+
+    def _write_with(self, action: Callable[[Any], None], outcome: Any) -> None:
+        """Queue `action(outcome)` after the writes queued before (a task's outcome, taken in order)."""
+        self._write(functools.partial(action, outcome))
+
+    def _write(
+        self, action: Callable[..., None], future: Future[Any] | None = None, source: str = "", failing: str = ""
+    ) -> None:
+        """Queue a write after those queued before; with a `future`, `action` takes its outcome."""
+        self.outbox.append(_Write(action, future, source, failing))
+        self._drain(wait=len(self.outbox) > MAX_WRITES_WAITING)
+
+    def _drain(self, wait: bool = False) -> None:
+        """Do the queued writes in order, up to the first whose task is still running (with `wait`, all)."""
+        while self.outbox:
+            head = self.outbox[0]
+            if head.future is not None and not head.future.done() and not wait:
+                return
+            self.outbox.popleft()
+            if head.future is None:
+                head.action()
+            else:
+                head.action(_outcome(head.future, head.failing))
+            # the batch counts what is written, not what is taken: inputs run ahead of their results
+            self.batch.done_one()
+
     def _collect_oldest(self) -> None:
-        """Take the oldest result (results are taken in order); a stage may submit the next."""
+        """Take the oldest task's outcome (tasks are taken in order); `then` queues its writes."""
         pending = self.pending.popleft()
-        try:
-            result = pending.future.result()
-        except CleanError as exc:
-            self.fail(pending.source, exc.reason)
-            return
-        except Exception as exc:  # a rule bug, or a worker that died past its retries: the input is reported
-            self.fail(pending.source, f"{pending.failing} failed: {type(exc).__name__}: {exc}")
-            return
-        if isinstance(result, OverBudget):  # nothing of the document is stored
-            self.fail(
-                pending.source,
-                f"re-extraction {result.reason}" if pending.failing == "re-extraction" else result.reason,
-            )
-            return
-        made = result.extraction if isinstance(result, Analysis) else result
-        if isinstance(made, Extraction) and made.version != EXTRACTOR_VERSION:
-            self.fail(pending.source, f"a worker runs extractor {made.version}, this process {EXTRACTOR_VERSION}")
-            return
-        pending.then(result)
+        pending.then(_outcome(pending.future, pending.failing))
+        self._drain()
+
+
+def _left(budget_seconds: float, spent: float) -> float:
+    """What the earlier stages left of a document's time budget (0: no limit)."""
+    if budget_seconds <= 0:
+        return 0.0
+    return max(MIN_STAGE_SECONDS, budget_seconds - spent)
+
+
+def _outcome(future: Future[Any], failing: str) -> Any:
+    """A task's result, or why it failed (a string: the failure recorded for its input)."""
+    try:
+        return future.result()
+    except CleanError as exc:
+        return exc.reason
+    except Exception as exc:  # a rule bug, or a worker that died past its retries: the input is reported
+        return f"{failing} failed: {type(exc).__name__}: {exc}"
+
+
+def _other_version(version: str) -> str:
+    return f"a worker runs extractor {version}, this process {EXTRACTOR_VERSION}"
+
+
+def _reason(outcome: OverBudget | str) -> str:
+    return outcome.reason if isinstance(outcome, OverBudget) else outcome
+
+
+@dataclass(frozen=True)
+class _Input:
+    raw: RawDocument
+    raw_sha256: str
+    source: str  # as stored (stored_source)
+    previous: repo.DocumentSummary | None = None  # the source's current version, which this one supersedes
 
 
 @dataclass(frozen=True)
@@ -350,6 +476,14 @@ class _Pending:
     source: str  # the input, as failures name it
     then: Callable[[Any], None]
     failing: str  # what a failure of this stage is called
+
+
+@dataclass(frozen=True)
+class _Write:
+    action: Callable[..., None]
+    future: Future[Any] | None
+    source: str
+    failing: str
 
 
 class _InlineExecutor(Executor):
@@ -364,13 +498,65 @@ class _InlineExecutor(Executor):
         return future
 
 
-def analyse_within(doc: Document, with_extraction: bool, seconds: float, of: float) -> Analysis | OverBudget:
-    """`analyse` within `seconds`, what is left of the document's time budget `of`."""
+@dataclass(frozen=True)
+class Finished:
+    """A document finished (title, language, date) and analysed in a worker."""
+
+    doc: Document
+    found: Analysis | OverBudget
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An input read in a worker (`read`, for the run's cleaning context) and, when `speculated`,
+    finished and analysed as if its source repeated no boilerplate (`finished`; a string: why it
+    could not be, e.g. no text left)."""
+
+    read: ReadDocument
+    seconds: float  # what reading took
+    speculated: bool
+    finished: Finished | OverBudget | str
+
+
+def prepare_within(
+    raws: list[RawDocument], speculate: list[bool], budget: InputBudget, with_extraction: bool
+) -> list[Prepared | OverBudget | str]:
+    """Read each input (a string: why it cannot be read) and, where `speculate` says, finish and
+    analyse it too, all within the input's time budget."""
+    made: list[Prepared | OverBudget | str] = []
+    seconds = budget.max_seconds
+    for raw, speculating in zip(raws, speculate, strict=True):
+        try:
+            read = read_within(raw, budget)
+        except CleanError as exc:
+            made.append(exc.reason)
+            continue
+        if isinstance(read, OverBudget):
+            made.append(read)
+            continue
+        finished: Finished | OverBudget | str = ""
+        if speculating:
+            finished = finish_within(read.value, with_extraction, _left(seconds, read.seconds), seconds)
+        made.append(Prepared(read.value, read.seconds, speculating, finished))
+    return made
+
+
+def finish_within(read: ReadDocument, with_extraction: bool, seconds: float, of: float) -> Finished | OverBudget | str:
+    """Finish and analyse a document read earlier, within `seconds`, what is left of its time budget `of`."""
     try:
         with time_limit(seconds, "this document", of=of):
-            return analyse(doc, with_extraction)
+            return _finish(read, with_extraction)
     except BudgetExceeded as exc:
         return OverBudget(exc.reason)
+
+
+def _finish(read: ReadDocument, with_extraction: bool) -> Finished | str:
+    """The rest of cleaning (no run-wide context: the caller applied it to `read.lines`) and the analysis."""
+    try:
+        doc = finish_document(read)
+    except CleanError as exc:
+        return exc.reason
+    return Finished(doc, analyse(doc, with_extraction))
 
 
 def analyse(doc: Document, with_extraction: bool) -> Analysis:

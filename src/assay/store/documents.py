@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +45,9 @@ _BY_SOURCE_AND_HASH = select(*SUMMARY_COLUMNS).where(
     DocumentRow.source == bindparam("source"), DocumentRow.raw_sha256 == bindparam("raw_sha256")
 )
 _VERSIONS_OF_SOURCE = select(*SUMMARY_COLUMNS, DocumentRow.raw_sha256).where(DocumentRow.source == bindparam("source"))
+_VERSIONS_OF_SOURCES = select(*SUMMARY_COLUMNS, DocumentRow.raw_sha256).where(
+    DocumentRow.source.in_(bindparam("sources", expanding=True))
+)
 _MARK_EXTRACTED = (
     update(DocumentRow)
     .where(DocumentRow.id == bindparam("document_id"))
@@ -237,9 +240,25 @@ class SourceVersions:
 def find_source(session: Session, source: str, raw_sha256: str) -> SourceVersions:
     """The stored version of `source` with these exact bytes, if any, and its current version (the
     latest that no other supersedes), in one indexed query: what ingest asks of every input."""
+    return _versions(session.connection().execute(_VERSIONS_OF_SOURCE, {"source": source}), raw_sha256)
+
+
+def find_sources(session: Session, inputs: Sequence[tuple[str, str]]) -> list[SourceVersions]:
+    """`find_source` of each (source, raw_sha256), in one indexed query for them all (a batch of inputs)."""
+    if len(inputs) <= 1:  # one input (an ingest without workers): the plain query, as find_source
+        return [find_source(session, source, raw_sha256) for source, raw_sha256 in inputs]
+    rows_of: dict[str, list[Any]] = {}
+    found = session.connection().execute(_VERSIONS_OF_SOURCES, {"sources": sorted({source for source, _ in inputs})})
+    for row in found:
+        rows_of.setdefault(row.source, []).append(row)
+    return [_versions(rows_of.get(source, ()), raw_sha256) for source, raw_sha256 in inputs]
+
+
+def _versions(rows: Iterable[Any], raw_sha256: str) -> SourceVersions:
+    """The version with these bytes (the first stored) and the current one, among a source's rows."""
     same_bytes: DocumentSummary | None = None
     current: DocumentSummary | None = None
-    for row in session.connection().execute(_VERSIONS_OF_SOURCE, {"source": source}):
+    for row in rows:
         summary = _to_summary(row)
         if row.raw_sha256 == raw_sha256 and (same_bytes is None or summary.id < same_bytes.id):
             same_bytes = summary

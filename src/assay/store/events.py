@@ -437,14 +437,19 @@ def _record(session: Session, events_of: Sequence[tuple[int, Sequence[Event]]]) 
     taken_keys: set[str] | None = None
     reports: list[tuple[_Candidate, int, Event]] = []
     seen: set[tuple[int, int, str]] = set()
+    # a report joins an event of its own type only: each looks among those (oldest first), not all the batch's
+    of_type: dict[str, list[_Candidate]] = {}
+    for candidate in rows:
+        of_type.setdefault(candidate.type, []).append(candidate)
     for document_id, events in events_of:
         for event in events:
-            row = _find_event(rows, event)
+            row = _find_event(of_type.get(event.type, ()), event)
             if row is None:
                 if taken_keys is None:
                     taken_keys = _taken_keys(session, everything) | {stored.key for stored in rows[:stored_count]}
                 row = _new_event(event, taken_keys)
                 rows.append(row)
+                of_type.setdefault(row.type, []).append(row)
             else:
                 _enrich(row, event)
             if (document_id, id(row), event.quote) in seen:
