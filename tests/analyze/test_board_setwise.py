@@ -267,7 +267,7 @@ def test_a_chart_draws_a_long_history_as_one_point_per_month_quarter_or_year(pri
 def test_the_boards_quotes_come_from_index_pages_alone_on_postgresql(
     pg_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # every column the board reads of a quote must be in ix_facts_price_quotes (migration 0011), or
+    # every column the board reads of a quote must be in ix_facts_price_quotes (migration 0010), or
     # each quote costs a heap page; after VACUUM the visibility map lets the scan skip the heap
     with pg_store.session() as session:
         generate(KnowledgeBase(pg_store, session))

@@ -141,7 +141,7 @@ class FactRow(Base):
         Index("ix_facts_commodity_document", "commodity", "document_id"),  # a commodity's documents (browse.py)
         # a commodity's facts in period order: checks with a limit stop reading once it is filled (0008)
         Index("ix_facts_commodity_period", "commodity", "period_start"),
-        # the price board's recent quotes from index pages alone (0011): price facts only, keyed as
+        # the price board's recent quotes from index pages alone (0010): price facts only, keyed as
         # the board seeks them, holding every column its quote rows read. PostgreSQL only: SQLite's
         # covering series index already holds them.
         Index(
@@ -154,7 +154,7 @@ class FactRow(Base):
             postgresql_where=text("metric = 'price'"),
         ).ddl_if(dialect="postgresql"),
         # every price quote's charted values, by product and day: a price history is one index
-        # range, no heap row (PostgreSQL) and no other form's quotes scanned (SQLite) (0012)
+        # range, no heap row (PostgreSQL) and no other form's quotes scanned (SQLite) (0011)
         Index(
             "ix_facts_price_history",
             *("metric", "commodity", "form", "period_start", "period", "period_end"),

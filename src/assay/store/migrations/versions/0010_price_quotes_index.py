@@ -8,7 +8,7 @@ index-only scan instead of one heap page each (scattered by insert order): 148 â
 execution at a million facts. Index-only scans need the visibility map, which VACUUM (or
 autovacuum) keeps. SQLite has no such need: its covering series index already holds these columns.
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0008
 Create Date: 2026-12-07
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
+revision = "0010"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

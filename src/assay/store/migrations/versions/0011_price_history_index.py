@@ -9,8 +9,8 @@ value, so each quote was a heap row (8,000 quotes of one product on 6,800 heap p
 bench store; about 100 index pages now); on SQLite the covering series index holds the value but
 not the form before the day, so every quote of the commodity's other forms was scanned too.
 
-Revision ID: 0012
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0008"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
