@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-import pytest
+import hashlib
+import random
+import zlib
 
-from assay.clean.dedupe import DuplicateIndex, shingles, text_sha256
+import numpy as np
+import pytest
+from datasketch import MinHash
+
+from assay.clean.dedupe import (
+    BANDS,
+    MIN_SHINGLES,
+    NUM_PERM,
+    ROWS,
+    DuplicateIndex,
+    band_hashes,
+    shingles,
+    text_sha256,
+)
 
 EN = (
     "China's magnesium ingot exports stood at 22,966 tonnes in October, up 23.4% from September and down "
@@ -76,3 +91,52 @@ def test_shingles_are_words_for_english_and_characters_for_chinese() -> None:
     assert b"exports stood at" in shingles("Exports stood at 22,966 tonnes")
     assert "镁 锭 出".encode() in shingles("镁锭出口量")
     assert b"22,966 tonnes in" in shingles("at 22,966 tonnes in October")
+
+
+def _datasketch_signature(index: DuplicateIndex, text: str) -> bytes:
+    """The signature as datasketch computes it: its MinHash over the set of shingles."""
+    found = shingles(text)
+    if len(found) < MIN_SHINGLES:
+        return np.full(index.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32).tobytes()
+    minhash = MinHash(
+        num_perm=index.num_perm, seed=1, hashfunc=zlib.crc32, permutations=index._permutations, scheme="affine32"
+    )
+    minhash.update_batch(list(found))
+    values: np.ndarray = minhash.hashvalues
+    return values.tobytes()
+
+
+def _numpy_band_hashes(signature: bytes) -> list[int]:
+    """The band keys read band by band off the signature's values (how they were first computed)."""
+    values = np.frombuffer(signature, dtype=np.uint32)
+    if bool((values == np.iinfo(np.uint32).max).all()):
+        return []
+    keys = []
+    for band in range(BANDS):
+        piece = band.to_bytes(1, "big") + values[band * ROWS : (band + 1) * ROWS].tobytes()
+        keys.append(int.from_bytes(hashlib.blake2b(piece, digest_size=8).digest(), "big", signed=True))
+    return keys
+
+
+def _texts() -> list[str]:
+    rng = random.Random(7)
+    words = ["magnesium", "镁", "9.5", "1,000", "a", "the", "稀土", "Mg", "\u0130", "\u212a", "exports", "\n"]
+    texts = [EN, ZH, OTHER, EN + ZH, "", "x", "word " * 5000]
+    for count in range(40):  # around MIN_SHINGLES: repeats make fewer distinct shingles than places
+        texts += [" ".join(rng.choice(words[: 2 + count % 10]) for _ in range(count)) for _ in range(6)]
+    return texts
+
+
+def test_signature_and_band_keys_equal_datasketch_and_the_first_computation() -> None:
+    # duplicate decisions depend on these bytes being what stored signatures were made with
+    for index in (DuplicateIndex(), DuplicateIndex(num_perm=64)):
+        for text in _texts():
+            signature = index.signature(text)
+            assert signature == _datasketch_signature(index, text), text[:40]
+            if index.num_perm == NUM_PERM:
+                assert band_hashes(signature) == _numpy_band_hashes(signature), text[:40]
+
+
+def test_long_text_signature_is_computed_in_pieces_alike() -> None:
+    text = " ".join(f"w{n % 9001} v{n % 7}" for n in range(30_000))  # more shingles than one matrix holds
+    assert DuplicateIndex().signature(text) == _datasketch_signature(DuplicateIndex(), text)

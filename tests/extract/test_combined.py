@@ -68,3 +68,20 @@ def test_document_commodities_read_from_the_shared_pass_agree_on_the_sample_corp
         assert shared == document_commodities(text, doc.title), doc.name
         named += bool(shared)
     assert named > 10  # most documents are about a commodity, so the comparison checks something
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Magnesium and graphite", "菱镁矿 prices rose; magnesium ingot fell. Graphitisation plants cut runs."),
+        ("菱镁", "镁 exports rose.\n菱镁 output fell; 菱苦土 and thulium and 铥 were named, graphite twice: graphite."),
+        (None, "Rare earths, rare earths and graphite: graphitising capacity rose as magnesia fell."),
+        ("Graphite", "Magnesium fell.\nMagnesium rose.\nGraphite held.\nthulium, thulium"),
+        ("Graphite and magnesium", "Graphite and magnesium, each named once: a tie goes to the first named."),
+        ("", ""),
+    ],
+)
+def test_document_commodities_read_off_the_mentions_in_place_agree(title: str | None, text: str) -> None:
+    # the shared path counts the title's and the text's mentions without moving them past the title;
+    # the plain path reads title and text joined, from scratch: same commodities, same order (ties)
+    assert document_commodities(text, title, AnalysedText(text)) == document_commodities(text, title)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assay.extract.events.actors import _WORLD, compiled_bodies, compiled_countries
+from assay.extract.events.actors import _WORLD, actor_scan, compiled_bodies, compiled_countries
 from assay.extract.events.dates import DATE_PATTERNS
 from assay.extract.events.extractor import STATEMENT_SCAN
 from assay.extract.events.lexicon import TRIGGERS
@@ -28,6 +28,7 @@ SCANS: list[tuple[str, PatternScan]] = [
     ("bodies", compiled_bodies()[1]),
     ("countries", compiled_countries()[1]),
     ("world", _WORLD),
+    ("bodies, countries and world together", actor_scan()[2]),
 ]
 CUES = [(cue(name), Gated(cue(name))) for name in read_data("cues.toml")["pattern"]]
 

@@ -24,7 +24,11 @@ NUM_PERM = 128
 # datasketch's optimal bands x rows for the candidate threshold 0.6 at 128 permutations
 BANDS, ROWS = 18, 7
 _VALUE = np.uint32  # the affine32 scheme's hash values; an empty signature holds only their maximum
+_VALUE_BYTES = np.dtype(_VALUE).itemsize
+_EMPTY_VALUE = np.array([np.iinfo(_VALUE).max], dtype=_VALUE).tobytes()
 _SCHEME = "affine32"  # datasketch 2 default; named so stored signatures keep their meaning
+_SPACE = ord(" ")
+_HASHES_AT_ONCE = 4096  # shingles permuted in one numpy matrix (of NUM_PERM columns)
 _TOKENS = re.compile(r"[0-9a-z]+(?:[.,][0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -35,14 +39,23 @@ def band_hashes(signature: bytes, num_perm: int = NUM_PERM) -> list[int]:
     signature); BANDS x ROWS is what datasketch chooses for the candidate threshold, fixed here so
     that keys stored by one version keep their meaning. An empty signature (too short a text) has none.
     """
-    values = np.frombuffer(signature, dtype=_VALUE)
-    if values.shape[0] != num_perm or bool((values == np.iinfo(_VALUE).max).all()):
+    signature = bytes(signature)
+    if len(signature) != num_perm * _VALUE_BYTES or signature == _EMPTY_VALUE * num_perm:
         return []
-    keys = []
-    for band in range(BANDS):
-        piece = band.to_bytes(1, "big") + values[band * ROWS : (band + 1) * ROWS].tobytes()
-        keys.append(int.from_bytes(hashlib.blake2b(piece, digest_size=8).digest(), "big", signed=True))
-    return keys
+    width = ROWS * _VALUE_BYTES  # a band's values, as the signature's bytes hold them
+    pieces = (band.to_bytes(1, "big") + signature[band * width : (band + 1) * width] for band in range(BANDS))
+    return [int.from_bytes(hashlib.blake2b(piece, digest_size=8).digest(), "big", signed=True) for piece in pieces]
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, which datasketch's affine32 scheme applies to each hash before
+    its permutations (wrapping uint32 arithmetic, as there)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    mixed: np.ndarray = values ^ (values >> np.uint32(16))
+    return mixed
 
 
 def signature_similarity(first: bytes, second: bytes) -> float:
@@ -62,6 +75,26 @@ def shingles(text: str) -> set[bytes]:
     if len(tokens) < SHINGLE:
         return {" ".join(tokens).encode()} if tokens else set()
     return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
+
+
+def _shingle_hashes(text: str) -> list[int]:
+    """The CRC32 of every shingle of `text`, in text order, repeats included (a MinHash takes each
+    value's minimum, so a repeat changes nothing); empty when the text has fewer than MIN_SHINGLES
+    distinct shingles. The tokens are joined and encoded once, and each shingle hashed as a slice of
+    that, rather than joined and encoded one by one."""
+    tokens = _TOKENS.findall(text.lower())
+    count = len(tokens) - SHINGLE + 1
+    if count < MIN_SHINGLES:
+        return []  # fewer places than MIN_SHINGLES: fewer distinct shingles
+    joined = " ".join(tokens).encode()
+    # shingle i runs from the start of token i to the space after token i + SHINGLE - 1 (or the end)
+    spaces = np.flatnonzero(np.frombuffer(joined, dtype=np.uint8) == _SPACE)
+    starts = [0, *(spaces[: count - 1] + 1).tolist()]
+    ends = [*spaces[SHINGLE - 1 :].tolist(), len(joined)]
+    hashes = list(map(zlib.crc32, map(joined.__getitem__, map(slice, starts, ends))))
+    if len(set(hashes)) < MIN_SHINGLES and len(shingles(text)) < MIN_SHINGLES:
+        return []  # (distinct values are distinct shingles; fewer values may still be enough shingles)
+    return hashes
 
 
 class DuplicateIndex:
@@ -87,15 +120,17 @@ class DuplicateIndex:
         return len(self._exact)
 
     def signature(self, text: str) -> bytes:
-        """The MinHash of a text's shingles as bytes (num_perm unsigned integers)."""
-        found = shingles(text)
-        if len(found) < MIN_SHINGLES:
+        """The MinHash of a text's shingles as bytes (num_perm unsigned integers): datasketch's
+        `MinHash(hashfunc=zlib.crc32, scheme="affine32").update_batch(shingles)`, computed in one numpy
+        pass over the shingles' hashes (`_fmix32`, then each permutation's minimum)."""
+        hashes = _shingle_hashes(text)
+        if not hashes:
             return self._empty.tobytes()
-        minhash = MinHash(
-            num_perm=self.num_perm, seed=_SEED, hashfunc=zlib.crc32, permutations=self._permutations, scheme=_SCHEME
-        )
-        minhash.update_batch(list(found))
-        values: np.ndarray = minhash.hashvalues
+        mixed = _fmix32(np.array(hashes, dtype=_VALUE))[:, np.newaxis]
+        multipliers, offsets = self._permutations
+        values: np.ndarray = self._empty.copy()
+        for low in range(0, len(hashes), _HASHES_AT_ONCE):  # a long text's matrix in pieces: memory stays flat
+            np.minimum(values, (mixed[low : low + _HASHES_AT_ONCE] * multipliers + offsets).min(axis=0), out=values)
         return values.tobytes()
 
     def add(self, doc_id: int, text_sha256: str, signature: bytes) -> None:

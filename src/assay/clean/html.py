@@ -8,10 +8,12 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 import lxml.etree  # type: ignore[import-untyped]  # lxml ships no type information
 import lxml.html  # type: ignore[import-untyped]  # same
 import trafilatura
+from trafilatura.settings import Extractor
 
 _DATE_META = (
     "article:published_time",
@@ -69,14 +71,19 @@ def html_to_text(markup: str) -> HtmlText:
     text: str | None = None
     if len(markup) <= ARTICLE_MAX_CHARS:
         with quiet_logger("trafilatura"):
-            text = trafilatura.extract(
-                tree, include_tables=True, include_comments=False, include_images=False, deduplicate=False, fast=True
-            )
+            text = trafilatura.extract(tree, options=_extraction_options())
     used_fallback = False
     if not text or not text.strip():
         text = fallback_text(_parse(markup))  # a fresh tree: trafilatura may have pruned this one
         used_fallback = True
     return HtmlText(text=text, title=title, published=published, used_fallback=used_fallback, page_text=page_text)
+
+
+@cache
+def _extraction_options() -> Extractor:
+    """trafilatura's options for the main text, made once: `extract` would build them from its
+    configuration on every call (trafilatura copies them before changing any, so they can be shared)."""
+    return Extractor(tables=True, comments=False, images=False, dedup=False, fast=True)
 
 
 def _visible_text(tree: lxml.html.HtmlElement) -> str:

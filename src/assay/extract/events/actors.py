@@ -15,6 +15,7 @@ from functools import cache
 from assay.extract.events.prefilter import PatternScan
 from assay.extract.events.words import cue, gated_cue, read_data
 from assay.extract.text.gazetteer import COMPANY, GEO, Mention, find_mentions
+from assay.extract.text.openers import fast_start
 
 # (actor, rank, wordings): rank 1 is the most specific kind of actor.
 _BODIES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
@@ -38,8 +39,11 @@ _COMPANY_SUFFIX = (
     r"Group|Co\.?|Company|Corp\.?|Corporation|Inc\.?|Ltd\.?|Limited|Holdings|Materials?|Magnetics|Mining"
     r"|Resources|Metals?"
 )
-_COMPANY_EN = re.compile(
-    rf"\b(?P<name>(?:[A-Z][\w&'’.-]*\s+){{0,4}}?[A-Z][\w&-]*\s+(?:{_COMPANY_SUFFIX}))(?![\w])(?!\s+(?:Science|Cent|Base|Industr))"
+# skips fast to a capital (`fast_start`): the word boundary it opens with made re try every character
+_COMPANY_EN = fast_start(
+    re.compile(
+        rf"\b(?P<name>(?:[A-Z][\w&'’.-]*\s+){{0,4}}?[A-Z][\w&-]*\s+(?:{_COMPANY_SUFFIX}))(?![\w])(?!\s+(?:Science|Cent|Base|Industr))"
+    )
 )
 _NOT_COMPANY_START = cue("actors.NOT_COMPANY_START")
 # "Ford CEO Jim Farley", "Toyota's chief executive": a firm outside the vocabulary, named by its officer
@@ -73,13 +77,24 @@ def compiled_countries() -> tuple[tuple[str, ...], PatternScan]:
     return tuple(code for code, _ in _COUNTRIES), PatternScan([re.compile(source) for _, source in _COUNTRIES])
 
 
+@cache
+def actor_scan() -> tuple[int, int, PatternScan]:
+    """The bodies', the countries' and the world's patterns in one scan (one pass over a statement
+    and its lower case, not three): how many patterns are bodies', how many countries', and the scan."""
+    bodies, countries = compiled_bodies()[1].patterns, compiled_countries()[1].patterns
+    return len(bodies), len(countries), PatternScan([*bodies, *countries, *_WORLD.patterns])
+
+
 def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[ActorMention]:
     """Actor mentions in the text; a mention inside a longer one is dropped. `mentions` are the
     gazetteer's for this text, when the caller has them already."""
     found: list[ActorMention] = []
-    bodies, body_scan = compiled_bodies()
-    for index, matches in body_scan.finditer(text):  # only the patterns that may match, where they may
-        found += [ActorMention(m.start(), m.end(), bodies[index], 1) for m in matches]
+    bodies, countries = compiled_bodies()[0], compiled_countries()[0]
+    body_count, country_count, scan = actor_scan()
+    scanned = list(scan.finditer(text))  # only the patterns that may match, tried where they may
+    for index, matches in scanned:
+        if index < body_count:
+            found += [ActorMention(m.start(), m.end(), bodies[index], 1) for m in matches]
     located_until = -1  # end of the last place read as a location: a place right after it is one too
     mentions = find_mentions(text) if mentions is None else mentions
     for place in mentions:
@@ -114,10 +129,12 @@ def find_actors(text: str, mentions: Sequence[Mention] | None = None) -> list[Ac
         ActorMention(m.start("name"), m.end("name"), f"company:{slug(m['name'])}", 5)
         for m in _COMPANY_BY_OFFICER.finditer(text)
     ]
-    countries, country_scan = compiled_countries()
-    for index, matches in country_scan.finditer(text):
-        found += [ActorMention(m.start(), m.end(), countries[index], 6) for m in matches]
-    found += [ActorMention(m.start(), m.end(), "WORLD", 7) for _, matches in _WORLD.finditer(text) for m in matches]
+    for index, matches in scanned:
+        if body_count <= index < body_count + country_count:
+            found += [ActorMention(m.start(), m.end(), countries[index - body_count], 6) for m in matches]
+    for index, matches in scanned:
+        if index >= body_count + country_count:
+            found += [ActorMention(m.start(), m.end(), "WORLD", 7) for m in matches]
     found += [ActorMention(m.start(), m.end(), "CN:GACC", 6) for m in _CUSTOMS.finditer(text)]
     found += [ActorMention(m.start(), m.end(), "CN", 6) for m in _AUTHORITIES_ZH.finditer(text)]
     # a mention inside a longer one goes ("美国商务部" is not also "商务部"): one sweep, longest first

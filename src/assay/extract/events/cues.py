@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
+from operator import itemgetter
 
 from assay.extract.events.prefilter import Gated
 from assay.extract.events.statements import Statement
@@ -109,16 +110,45 @@ def document_commodities(text: str, title: str | None, analysed: AnalysedText | 
     """The commodities a document is about: the commonest family, its two commonest ids.
     `analysed` is the text already read (its gazetteer pass is reused), when it is."""
     heading = ((title or "") + "\n") * 3  # the title counts three times
-    gazetteer = analysed.mentions_after(heading) if analysed is not None and analysed.text == text else None
-    counts = Counter(
-        m.value for m in event_mentions(heading + text, gazetteer) if m.kind == COMMODITY and m.value in _known()
-    )
+    shared = analysed is not None and analysed.text == text
+    apart = analysed.mentions_apart(heading) if analysed is not None and shared else None
+    if apart is not None:
+        named = _commodities_named(heading + text, apart, len(heading))
+    else:
+        gazetteer = analysed.mentions_after(heading) if analysed is not None and shared else None
+        named = [m.value for m in event_mentions(heading + text, gazetteer) if m.kind == COMMODITY]
+    counts = Counter(value for value in named if value in _known())
     if not counts:
         return ()
     ranked = counts.most_common(2)
     top = ranked[0][1]
     # a second commodity shares the document when it is named at least a third as often
     return tuple(c for c, n in ranked if n * 3 >= top)
+
+
+def _commodities_named(text: str, apart: tuple[Sequence[Mention], Sequence[Mention]], shift: int) -> list[str]:
+    """The values of the commodity mentions of `event_mentions(text, gazetteer)`, in its order, where
+    `gazetteer` is `apart[0]` followed by `apart[1]` moved `shift` characters on: read off the
+    mentions where they are, rather than moved into new ones (a document's mentions, when the
+    title is repeated above its text). Same steps as `event_mentions`, on (start, end, value)."""
+    spans: list[tuple[int, int, str]] = []
+    for offset, mentions in ((0, apart[0]), (shift, apart[1])):
+        for mention in mentions:
+            if mention.kind != COMMODITY:
+                continue  # other kinds neither count nor change where a commodity is read
+            start, value = mention.start + offset, mention.value
+            if value == "magnesium" and _MAGNESITE_BEFORE.search(text[max(0, start - 1) : start]):
+                start, value = start - 1, "magnesite"
+            spans.append((start, mention.end + offset, value))
+    lowered = text.lower()
+    readings: list[tuple[Gated | re.Pattern[str], str]] = [*_PROCESS_WORDS]
+    readings += [(p, c) for (p, c), word in zip(_GROUP_WORDS, _GROUP_KEYS, strict=True) if word in lowered]
+    for pattern, commodity in readings:
+        for m in pattern.finditer(text):
+            if not any(start <= m.start() < end for start, end, _ in spans):
+                spans.append((m.start(), m.end(), commodity))
+    spans.sort(key=itemgetter(0, 1))  # stable, as `event_mentions`'s sort
+    return [value for _, _, value in spans]
 
 
 @cache

@@ -312,10 +312,10 @@ class _DocumentContext:
     ) -> list[Candidate]:
         """One event per statement, or one per clause when its clauses state events of different types.
         `scanned` holds the trigger patterns' part of the statement's `STATEMENT_SCAN`."""
-        if text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text):
-            return []
         found = [f for f in _triggers(text, scanned) if not _not_stated(text, f)]
-        if not found or _contents(text):  # counted only where a trigger is: most statements have none
+        # a question, a data report or a table of contents states no event: read only where a trigger
+        # is (most statements have none; the triggers' reading has no effect to undo)
+        if not found or text.rstrip().endswith(("?", "？")) or DATA_REPORT.search(text) or _contents(text):
             return []
         actors = find_actors(text, mentions)  # with the companies the gazetteer found
         # "the world's largest base", "全球最大": a superlative, not the world acting

@@ -68,12 +68,21 @@ class AnalysedText:
     def mentions_after(self, prefix: str) -> list[Mention]:
         """`find_mentions(prefix + self.text)`, for a `prefix` that ends a line (a title repeated
         above the text): the prefix read alone, then the whole text's pass, when that is the same."""
-        if not (self.sliceable and _by_character(prefix) and reads_apart(prefix, self.text)):
+        apart = self.mentions_apart(prefix)
+        if apart is None:
             whole = prefix + self.text
             return GazetteerPass(whole, self.simplified(whole)).mentions()  # = find_mentions(whole)
+        before, after = apart
         shift = len(prefix)
-        moved = [Mention(m.start + shift, m.end + shift, m.kind, m.value, m.form) for m in self.mentions(self.text)]
-        return find_mentions(prefix) + moved
+        return before + [Mention(m.start + shift, m.end + shift, m.kind, m.value, m.form) for m in after]
+
+    def mentions_apart(self, prefix: str) -> tuple[list[Mention], list[Mention]] | None:
+        """`find_mentions(prefix)` and `find_mentions(self.text)`, when `find_mentions(prefix + self.text)`
+        is the first followed by the second moved past `prefix` (as `mentions_after` gives it); else None.
+        For a caller that needs only the values and places, not the moved mentions."""
+        if not (self.sliceable and _by_character(prefix) and reads_apart(prefix, self.text)):
+            return None
+        return find_mentions(prefix), self.mentions(self.text)
 
     @property
     def sliceable(self) -> bool:
