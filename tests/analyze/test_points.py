@@ -232,15 +232,27 @@ def test_a_session_reads_its_own_uncommitted_facts(any_store: Store) -> None:
         assert series_values(session, FactSelection()) == [series]
 
 
+def test_a_sqlite_session_reading_in_a_transaction_stores_nothing_and_may_write_after(store: Store) -> None:
+    with store.session() as session:
+        kb = KnowledgeBase(store, session)
+        kb.doc("a", make_fact(10, "ten"))
+        session.execute(select(FactRow.id)).all()  # a read snapshot, as a page's earlier sections leave
+        assert series_values(session, FactSelection())[0].observations[0].value == 10.0
+        kb.doc("b", make_fact(20, "twenty"))  # its snapshot is still the store's latest: it may write
+        assert series_values(session, FactSelection())[0].observations[0].value == 15.0
+    assert_points(store)
+
+
 def test_a_busy_sqlite_store_is_read_from_the_statements(store: Store) -> None:
     with store.session() as session:
         KnowledgeBase(store, session).doc("a", make_fact(10, "ten"))
     writer = sqlite3.connect(str(store.engine.url.database), isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # another process's long write holds the lock
     try:
-        with store.session() as session:
-            assert analyze_points.stored_points(session, FactSelection()) is None
+        with store.session() as session:  # the stale points weighed in memory, none stored
             assert series_values(session, FactSelection())[0].observations[0].value == 10.0
+        with store.engine.connect() as connection:
+            assert connection.execute(select(func.count()).select_from(SeriesStaleRow)).scalar_one() == 1
     finally:
         writer.execute("ROLLBACK")
         writer.close()

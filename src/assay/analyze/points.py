@@ -26,11 +26,11 @@ from assay.store.series import FactSelection, plain_rows, selection_conditions
 from assay.store.series_points import (
     Pair,
     SeriesPoint,
-    has_stale,
     lock_point_readers,
     marked_in_transaction,
     read_points,
     servable,
+    stale_pairs,
     store_points,
     take_stale,
 )
@@ -59,35 +59,69 @@ _PERIODS_PER_QUERY = 500
 def stored_points(
     session: Session, selection: FactSelection, keys: Sequence[Key] | None = None
 ) -> list[SeriesPoint] | None:
-    """The points of `selection` (cut to `keys`), none stale; None when the points cannot answer:
-    a selection by something else than key and period, a session whose open transaction wrote
-    facts (another connection does not see them), an in-memory SQLite store, or a SQLite store
-    whose write lock another writer holds (the caller weighs the statements itself)."""
-    if not servable(selection) or marked_in_transaction(session):
-        return None
-    engine = session.get_bind()
-    if isinstance(engine, Connection):  # a session inside a caller's transaction: nothing of its own
-        return None
-    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+    """The points of `selection` (cut to `keys`) as the statements give them now; None when the
+    points cannot answer: a selection by something else than key and period, a session whose
+    open transaction wrote facts (its points are not marked stale yet for others), or a store
+    of no file of its own (in-memory SQLite). The caller weighs the statements itself.
+
+    The stale points among them are recomputed and stored first (`refresh_points`), except in a
+    SQLite session that already reads in a transaction: storing them from another connection
+    would make its snapshot too old to write from, so it weighs their statements for itself
+    (only the stale pairs: the rest are read)."""
+    if not _answers(session, selection):
         return None
     cut = selection if keys is None else replace(selection, keys=tuple(keys))
+    refresh_points(session, cut)
+    connection = session.connection()
+    found = read_points(connection, selection, keys)
+    stale = stale_pairs(connection, cut)  # left by a busy store, or a SQLite session mid-transaction
+    if not stale:
+        return found
+    wanted = set(stale)
+    fresh = [p for p in compute_points(connection, stale) if _within(p, selection)]
+    return [p for p in found if (*p.key, p.period) not in wanted] + fresh
+
+
+def refresh_points(session: Session, selection: FactSelection) -> None:
+    """Recompute and store the stale points `selection` may read, in a transaction of another
+    connection (nothing when none is stale, when the points cannot answer, or on SQLite while
+    `session` is in a transaction or another writer holds the lock past a brief wait)."""
+    if not _answers(session, selection):
+        return
+    engine = session.get_bind()
+    if engine.dialect.name == "sqlite" and session.in_transaction():
+        return
+    assert not isinstance(engine, Connection)  # `_answers` said so
     with engine.connect() as connection:
         connection.execution_options(sqlite_begin="BEGIN")  # a reader (a write session's engine begins IMMEDIATE)
         with connection.begin():
-            if not has_stale(connection, cut):
-                return read_points(connection, selection, keys)
+            if not stale_pairs(connection, selection, limit=1):
+                return
         try:
             with _brief_sqlite_wait(connection):
                 connection.execution_options(sqlite_begin="BEGIN IMMEDIATE", writer_patience_s=0.0)
                 with connection.begin():
                     lock_point_readers(connection)
-                    pairs = take_stale(connection, cut)
+                    pairs = take_stale(connection, selection)
                     store_points(connection, pairs, compute_points(connection, pairs))
-                    return read_points(connection, selection, keys)
         except OperationalError as exc:
-            if connection.dialect.name == "sqlite" and "locked" in str(exc.orig).lower():
-                return None
-            raise
+            if connection.dialect.name != "sqlite" or "locked" not in str(exc.orig).lower():
+                raise
+
+
+def _answers(session: Session, selection: FactSelection) -> bool:
+    if not servable(selection) or marked_in_transaction(session):
+        return False
+    engine = session.get_bind()
+    if isinstance(engine, Connection):  # a session inside a caller's transaction: nothing of its own
+        return False
+    return not (engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"))
+
+
+def _within(point: SeriesPoint, selection: FactSelection) -> bool:
+    """Whether a point's days are within `selection`'s (stale pairs are found by key and period text)."""
+    after, before = selection.starts_on_or_after, selection.ends_on_or_before
+    return (after is None or point.period_start >= after) and (before is None or point.period_end <= before)
 
 
 def compute_points(connection: Connection, pairs: Sequence[Pair]) -> list[SeriesPoint]:

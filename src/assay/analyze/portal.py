@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from assay.analyze.bands import tolerance
 from assay.analyze.money import convert_with, price_factors
+from assay.analyze.points import refresh_points
 from assay.analyze.prices import (
     PriceAssessment,
     PriceQuery,
@@ -482,6 +483,7 @@ def _board_rows(session: Session, plans: list[_Plan]) -> list[BoardRow]:
 
 def key_figures(session: Session, commodity: str, limit: int = 6) -> list[KeyFigure]:
     """The commodity's longest series of its key metrics (totals, not flows to one partner)."""
+    refresh_points(session, FactSelection(metrics=KEY_METRICS))  # every family's: the dashboard shows each
     selection = FactSelection(
         commodities=tuple(commodity_and_descendants(commodity)), metrics=KEY_METRICS, partner_is_null=True
     )
@@ -512,6 +514,14 @@ def key_figures(session: Session, commodity: str, limit: int = 6) -> list[KeyFig
     return [KeyFigure(values, latest[values.key]) for values in found]
 
 
+def refresh_commodity_points(session: Session, commodity: str) -> None:
+    """Store the stale series points the commodity page's sections read (its family's key metrics),
+    before the section's first read: a SQLite session that reads in a transaction no longer
+    stores them (`analyze.points.refresh_points`), so the page's first section stores them all."""
+    family = tuple(commodity_and_descendants(commodity))
+    refresh_points(session, FactSelection(commodities=family, metrics=KEY_METRICS))
+
+
 def _at_period(selection: FactSelection, period: str) -> FactSelection:
     """`selection` cut to one period, its days bounding the range read of the series index."""
     bounds = Period.parse(period)
@@ -520,6 +530,7 @@ def _at_period(selection: FactSelection, period: str) -> FactSelection:
 
 def production_by_country(session: Session, commodity: str) -> BarChart | None:
     """Production per country in the latest year that at least two countries report (tonnes)."""
+    refresh_commodity_points(session, commodity)
     selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True, period_length=4)
     # the countries' series found in SQL, their years alone read
     countries = [s.key for s in series_sizes(session, selection) if len(str(s.key[3])) == 2]
@@ -547,6 +558,7 @@ def production_by_country(session: Session, commodity: str) -> BarChart | None:
 
 def exports_by_month(session: Session, commodity: str) -> SeriesValues | None:
     """China's monthly exports of the commodity, the longest such series (its months' values)."""
+    refresh_commodity_points(session, commodity)
     selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
     # months per series counted in SQL; only the chosen series' months are read
     months = {s.key: s.periods for s in series_sizes(session, replace(selection, period_length=7))}
@@ -563,6 +575,7 @@ def exports_by_month(session: Session, commodity: str) -> SeriesValues | None:
 
 def exports_by_destination(session: Session, commodity: str) -> BarChart | None:
     """Exports per destination in the latest period that names at least two destinations."""
+    refresh_commodity_points(session, commodity)
     selection = FactSelection(commodity=commodity, metric="exports")
     # which period to show is found on (period, unit, partner) triples from SQL; only its facts are read
     partners: dict[tuple[str, str], set[str]] = {}

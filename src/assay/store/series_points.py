@@ -158,10 +158,10 @@ def servable(selection: FactSelection) -> bool:
     )
 
 
-def has_stale(connection: Connection, selection: FactSelection) -> bool:
-    """Whether a pair `selection` may read is marked stale."""
-    stmt = select(SeriesStaleRow.id).where(*_key_conditions(_STALE_PAIR, selection)).limit(1)
-    return connection.execute(stmt).first() is not None
+def stale_pairs(connection: Connection, selection: FactSelection, limit: int | None = None) -> list[Pair]:
+    """The pairs marked stale that `selection` may read (found by key and period text), without repeats."""
+    stmt = select(*_STALE_PAIR).where(*_key_conditions(_STALE_PAIR, selection)).limit(limit)
+    return _pairs(connection.execute(stmt))
 
 
 def lock_point_readers(connection: Connection) -> None:
@@ -178,7 +178,11 @@ def take_stale(connection: Connection, selection: FactSelection) -> list[Pair]:
     ids = [row[0] for row in found]
     for i in range(0, len(ids), _IN_CHUNK):
         connection.execute(delete(SeriesStaleRow).where(SeriesStaleRow.id.in_(ids[i : i + _IN_CHUNK])))
-    return sorted({tuple(row[1:]) for row in found}, key=lambda pair: [(v is not None, v or "") for v in pair])
+    return _pairs(row[1:] for row in found)
+
+
+def _pairs(rows: Iterable[Sequence[Any]]) -> list[Pair]:
+    return sorted({tuple(row) for row in rows}, key=lambda pair: [(v is not None, v or "") for v in pair])
 
 
 def store_points(connection: Connection, pairs: Sequence[Pair], points: Sequence[SeriesPoint]) -> None:
