@@ -1,4 +1,5 @@
-"""Series points kept in the store equal the consensus weighed from the statements after every
+"""Series points kept in the store equal the consensus weighed from the statements (and the series
+sizes counted on them those counted on the facts) after every
 path that writes facts (ingest batches and new or restored versions, re-extraction, corrections
 and rejections, dataset imports, rollbacks, the migration's backfill), on SQLite and PostgreSQL;
 a reader recomputes only the stale points of the keys it reads, and weighs the statements itself
@@ -28,7 +29,7 @@ from assay.store.documents import make_current, save_document, supersede
 from assay.store.facts import insert_facts_of_documents, replace_facts
 from assay.store.reference import DatasetSpec, import_dataset
 from assay.store.schema import FactRow, SeriesPointRow, SeriesStaleRow
-from assay.store.series import FactSelection
+from assay.store.series import FactSelection, period_unit_partners, series_sizes
 from assay.store.series_points import mark_every_pair, read_points
 from assay.store.statements import select_statements
 from knowledge_base import KnowledgeBase, make_fact
@@ -55,6 +56,11 @@ def assert_points(store: Store) -> None:
         for selection in SELECTIONS:
             assert analyze_points.stored_points(session, selection) is not None
             assert series_values(session, selection) == computed_series_values(session, selection)
+            by_key = sorted(analyze_points.sizes(session, selection), key=lambda s: str(s.key))
+            assert by_key == sorted(series_sizes(session, selection), key=lambda s: str(s.key))
+            assert sorted(analyze_points.period_unit_partners(session, selection), key=str) == sorted(
+                period_unit_partners(session, selection), key=str
+            )
             keys = [s.key for s in computed_series_values(session, selection)][::2]
             assert series_values(session, selection, keys) == computed_series_values(session, selection, keys)
         whole = {

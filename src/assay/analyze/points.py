@@ -22,12 +22,15 @@ from sqlalchemy.orm import Session
 from assay.analyze.consensus import ORIGIN, QUOTE, TIER_OF_TEXT, Weighed, agree, quote_key
 from assay.store.corrections import period_bounds
 from assay.store.schema import FactRow
-from assay.store.series import FactSelection, plain_rows, selection_conditions
+from assay.store.series import FactSelection, SeriesSize, plain_rows, selection_conditions, series_sizes
+from assay.store.series import period_unit_partners as store_period_unit_partners
 from assay.store.series_points import (
     Pair,
     SeriesPoint,
     lock_point_readers,
     marked_in_transaction,
+    point_period_unit_partners,
+    point_sizes,
     read_points,
     servable,
     stale_pairs,
@@ -109,6 +112,29 @@ def refresh_points(session: Session, selection: FactSelection) -> None:
                 raise
 
 
+def sizes(session: Session, selection: FactSelection) -> list[SeriesSize]:
+    """`store.series.series_sizes` of `selection`, counted on its points (a row per key and period
+    instead of one per statement) when they answer and none is stale after `refresh_points`."""
+    if not _fresh(session, selection):
+        return series_sizes(session, selection)
+    return [SeriesSize(row[:7], int(row[7]), int(row[8])) for row in point_sizes(session.connection(), selection)]
+
+
+def period_unit_partners(session: Session, selection: FactSelection) -> list[tuple[str, str, str | None]]:
+    """`store.series.period_unit_partners` of `selection`, read from its points as `sizes` is."""
+    if not _fresh(session, selection):
+        return store_period_unit_partners(session, selection)
+    return point_period_unit_partners(session.connection(), selection)
+
+
+def _fresh(session: Session, selection: FactSelection) -> bool:
+    """Whether `selection`'s points answer it and none of them is stale (after storing the stale ones)."""
+    if not _answers(session, selection):
+        return False
+    refresh_points(session, selection)
+    return not stale_pairs(session.connection(), selection, limit=1)
+
+
 def _answers(session: Session, selection: FactSelection) -> bool:
     if not servable(selection) or marked_in_transaction(session):
         return False
@@ -135,13 +161,10 @@ def compute_points(connection: Connection, pairs: Sequence[Pair]) -> list[Series
     for keyed in periods_of.values():
         periods = sorted(set().union(*keyed.values()))
         base = select(*VALUE_COLUMNS).where(*selection_conditions(FactSelection(keys=tuple(keyed))))
-        for i in range(0, len(periods), _PERIODS_PER_QUERY):
-            chunk = periods[i : i + _PERIODS_PER_QUERY]
-            rows += [
-                row
-                for row in plain_rows(connection, base.where(FactRow.period.in_(chunk)))
-                if (*row[:7], row[S_PERIOD]) in wanted
-            ]
+        # a few periods: those alone; more: the range read once (not once per list of periods)
+        read = [base.where(FactRow.period.in_(periods))] if len(periods) <= _PERIODS_PER_QUERY else [base]
+        for stmt in read:
+            rows += [row for row in plain_rows(connection, stmt) if (*row[:7], row[S_PERIOD]) in wanted]
     with Session(bind=connection) as session:
         grouped = weighed_statements(session, statement_values_of(connection, rows))
     out = []

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from assay.analyze import points
 from assay.analyze.bands import tolerance
 from assay.analyze.money import convert_with, price_factors
 from assay.analyze.points import refresh_points
@@ -51,7 +52,6 @@ from assay.store.series import (
     gc_paused,
     latest_end_by_form,
     latest_periods,
-    period_unit_partners,
     series_sizes,
 )
 
@@ -489,7 +489,7 @@ def key_figures(session: Session, commodity: str, limit: int = 6) -> list[KeyFig
     )
     # chosen on series sizes counted in SQL; only the chosen series are read and built
     ranked = sorted(
-        (s for s in series_sizes(session, selection) if s.key[6] in ("t", "kt", "Mt")),
+        (s for s in points.sizes(session, selection) if s.key[6] in ("t", "kt", "Mt")),
         key=lambda s: (KEY_METRICS.index(str(s.key[2])), -s.periods, [v or "" for v in s.key]),
     )
     chosen: list[SeriesSize] = []
@@ -533,7 +533,7 @@ def production_by_country(session: Session, commodity: str) -> BarChart | None:
     refresh_commodity_points(session, commodity)
     selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True, period_length=4)
     # the countries' series found in SQL, their years alone read
-    countries = [s.key for s in series_sizes(session, selection) if len(str(s.key[3])) == 2]
+    countries = [s.key for s in points.sizes(session, selection) if len(str(s.key[3])) == 2]
     countries = [key for key in countries if not key[1] and not key[5]]
     found: Sequence[Series | SeriesValues]
     if len({key[3] for key in countries}) == len(countries):
@@ -561,9 +561,9 @@ def exports_by_month(session: Session, commodity: str) -> SeriesValues | None:
     refresh_commodity_points(session, commodity)
     selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
     # months per series counted in SQL; only the chosen series' months are read
-    months = {s.key: s.periods for s in series_sizes(session, replace(selection, period_length=7))}
+    months = {s.key: s.periods for s in points.sizes(session, replace(selection, period_length=7))}
     ranked = sorted(
-        (s for s in series_sizes(session, selection) if s.key[6] in ("t", "kt") and months.get(s.key, 0) >= 2),
+        (s for s in points.sizes(session, selection) if s.key[6] in ("t", "kt") and months.get(s.key, 0) >= 2),
         key=lambda s: series_rank(s.periods, s.key),
     )
     if not ranked:
@@ -579,7 +579,7 @@ def exports_by_destination(session: Session, commodity: str) -> BarChart | None:
     selection = FactSelection(commodity=commodity, metric="exports")
     # which period to show is found on (period, unit, partner) triples from SQL; only its facts are read
     partners: dict[tuple[str, str], set[str]] = {}
-    for period, unit, partner in period_unit_partners(session, selection):
+    for period, unit, partner in points.period_unit_partners(session, selection):
         if partner and unit in DESTINATION_UNITS:
             partners.setdefault((period, unit), set()).add(partner)
     candidates = [k for k, named in partners.items() if len(named) >= 2]
@@ -588,7 +588,7 @@ def exports_by_destination(session: Session, commodity: str) -> BarChart | None:
     latest = max(_destination_rank(k, partners) for k in candidates)
     chosen = [k for k in candidates if _destination_rank(k, partners) == latest]
     ranks = {
-        unit: {s.key: series_rank(s.periods, s.key) for s in series_sizes(session, replace(selection, unit=unit))}
+        unit: {s.key: series_rank(s.periods, s.key) for s in points.sizes(session, replace(selection, unit=unit))}
         for unit in {unit for _, unit in chosen}
     }
     if len(chosen) > 1:  # a year and its December: the one met first, going through the series in order
@@ -608,7 +608,7 @@ def _first_met(
     """When `point` (period, unit) comes up going through the partner series in order, their
     periods in time order: the first series that has it, then its place among that series' periods."""
     period, unit = point
-    keys = [s.key for s in series_sizes(session, replace(selection, unit=unit, period=period)) if s.key[4]]
+    keys = [s.key for s in points.sizes(session, replace(selection, unit=unit, period=period)) if s.key[4]]
     return (min(rank[key] for key in keys), period_order(period))
 
 

@@ -309,3 +309,23 @@ def _day_conditions(selection: FactSelection) -> list[ColumnElement[bool]]:
     if selection.ends_on_or_before is not None:
         where.append(SeriesPointRow.period_end <= selection.ends_on_or_before)
     return where
+
+
+def point_sizes(connection: Connection, selection: FactSelection) -> list[tuple[Any, ...]]:
+    """Per full series key of `selection`'s points: (key..., periods, statements), as
+    `store.series.series_sizes` counts them on the facts (a point is one period of a key)."""
+    stmt = (
+        select(*_POINT_KEY, func.count(), func.sum(SeriesPointRow.statements))
+        .where(*_key_conditions((*_POINT_KEY, SeriesPointRow.period), selection), *_day_conditions(selection))
+        .group_by(*_POINT_KEY)
+    )
+    return [tuple(row) for row in connection.execute(stmt)]
+
+
+def point_period_unit_partners(connection: Connection, selection: FactSelection) -> list[tuple[str, str, str | None]]:
+    """The distinct (period, unit, partner) of `selection`'s points (`store.series.period_unit_partners`)."""
+    columns = (SeriesPointRow.period, SeriesPointRow.unit, SeriesPointRow.partner)
+    stmt = select(*columns).where(
+        *_key_conditions((*_POINT_KEY, SeriesPointRow.period), selection), *_day_conditions(selection)
+    )
+    return [(str(period), str(unit), partner) for period, unit, partner in connection.execute(stmt.distinct())]
