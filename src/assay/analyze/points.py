@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from assay.analyze.consensus import ORIGIN, QUOTE, TIER_OF_TEXT, Weighed, agree, quote_key
@@ -57,6 +57,7 @@ Key = tuple[str | None, ...]
 # (an ingest batch) is read the old way rather than the page waiting for the writer's commit.
 SQLITE_REFRESH_WAIT_MS = 200
 _PERIODS_PER_QUERY = 500
+_PAIRS_AT_ONCE = 20_000  # stale pairs weighed and stored at once (in key order: their ranges together)
 
 
 def stored_points(
@@ -87,8 +88,9 @@ def stored_points(
 
 def refresh_points(session: Session, selection: FactSelection) -> None:
     """Recompute and store the stale points `selection` may read, in a transaction of another
-    connection (nothing when none is stale, when the points cannot answer, or on SQLite while
-    `session` is in a transaction or another writer holds the lock past a brief wait)."""
+    connection (nothing when none is stale, when the points cannot answer, on SQLite while
+    `session` is in a transaction or another writer holds the lock past a brief wait, or when the
+    store may not be written by this reader)."""
     if not _answers(session, selection):
         return
     engine = session.get_bind()
@@ -106,10 +108,11 @@ def refresh_points(session: Session, selection: FactSelection) -> None:
                 with connection.begin():
                     lock_point_readers(connection)
                     pairs = take_stale(connection, selection)
-                    store_points(connection, pairs, compute_points(connection, pairs))
-        except OperationalError as exc:
-            if connection.dialect.name != "sqlite" or "locked" not in str(exc.orig).lower():
-                raise
+                    for i in range(0, len(pairs), _PAIRS_AT_ONCE):  # memory bounded: a store's every pair
+                        chunk = pairs[i : i + _PAIRS_AT_ONCE]
+                        store_points(connection, chunk, compute_points(connection, chunk))
+        except DBAPIError:  # busy past the brief wait, or a store this reader may not write (read-only)
+            pass  # its stale points are weighed by whoever reads them, until a reader can store them
 
 
 def sizes(session: Session, selection: FactSelection) -> list[SeriesSize]:
