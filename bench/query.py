@@ -567,7 +567,8 @@ def after_ingest(store: Store, documents: int, families: list[str]) -> None:
             FactRow.document_id > last - documents, FactRow.period_start.is_not(None)
         )
         names = [c.key for c in (*KEY_COLUMNS, FactRow.period)]
-        marked = connection.execute(insert(SeriesStaleRow).from_select(names, pairs)).rowcount
+        connection.execute(insert(SeriesStaleRow).from_select(names, pairs))
+        marked = connection.execute(select(func.count()).select_from(SeriesStaleRow)).scalar_one()
     sections = (portal.production_by_country, portal.exports_by_month, portal.exports_by_destination)
     print(f"commodity page right after an ingest of {documents:,} documents ({marked:,} points marked stale)")
     for family in families:
