@@ -161,9 +161,14 @@ def compute_points(connection: Connection, pairs: Sequence[Pair]) -> list[Series
         key = pair[:7]
         periods_of.setdefault((key[0], key[2], key[3], key[4]), {}).setdefault(key, set()).add(str(pair[7]))
     rows = []
-    for keyed in periods_of.values():
+    for (commodity, metric, geo, partner), keyed in periods_of.items():
         periods = sorted(set().union(*keyed.values()))
-        base = select(*VALUE_COLUMNS).where(*selection_conditions(FactSelection(keys=tuple(keyed))))
+        # the range by its columns, the keys among it kept below: a condition per key cost more to
+        # build in SQLAlchemy than the rows it spared (hundreds of keys in a range)
+        chosen = FactSelection(
+            commodity=commodity, metric=metric, geo=geo, partner=partner, partner_is_null=partner is None
+        )
+        base = select(*VALUE_COLUMNS).where(*selection_conditions(chosen))
         # a few periods: those alone; more: the range read once (not once per list of periods)
         read = [base.where(FactRow.period.in_(periods))] if len(periods) <= _PERIODS_PER_QUERY else [base]
         for stmt in read:
