@@ -29,12 +29,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import distinct, func, select, text
+from sqlalchemy import distinct, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from assay.analyze import portal
@@ -48,11 +49,13 @@ from assay.analyze.checks import (
     run_checks,
     selection_for_checks,
 )
+from assay.analyze.points import refresh_points
 from assay.analyze.prices import PriceQuery, PriceQueryError, assess_prices, assess_window
 from assay.analyze.series import (
     SERIES_PAGE_STATEMENTS,
     SeriesQuery,
     build_series,
+    computed_series_values,
     longest_series,
     selection_for,
     series_budget_page,
@@ -73,9 +76,18 @@ from assay.store.facts import _select as select_with_documents  # the list's one
 from assay.store.facts import _stored as stored_row
 from assay.store.price_products import price_extents, rebuild_price_products
 from assay.store.records import fact_rows, select_facts
-from assay.store.schema import DocumentRow, FactRow
-from assay.store.series import FactSelection, SeriesSize, distinct_values, gc_paused, key_extents, series_sizes
+from assay.store.schema import DocumentRow, FactRow, SeriesStaleRow
+from assay.store.series import (
+    KEY_COLUMNS,
+    FactSelection,
+    SeriesSize,
+    distinct_values,
+    gc_paused,
+    key_extents,
+    series_sizes,
+)
 from assay.store.series import selection_conditions as conditions  # round 3's sizes query, for "before"
+from assay.store.series_points import mark_every_pair
 from assay.store.statements import select_statements
 
 COMMODITIES = [  # (id, weight)
@@ -193,6 +205,7 @@ def generate(path: Path, n_facts: int, seed: int = 7) -> Store:
     use_schema_indexes(store)
     with store.engine.begin() as connection:  # the facts went in around the store's functions
         rebuild_price_products(connection)
+        mark_every_pair(connection)
     return store
 
 
@@ -216,6 +229,7 @@ def generate_postgres(url: str, n_facts: int, seed: int = 7) -> Store:
         raw.close()
     with store.engine.begin() as connection:  # the facts went in around the store's functions
         rebuild_price_products(connection)
+        mark_every_pair(connection)
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM ANALYZE")  # visibility map for index-only scans, and statistics
     return store
@@ -263,6 +277,7 @@ class Case:
     old: list[Job] | None = None
     scan: bool = True  # also time it without the facts indexes (the table-scan baseline)
     floor: list[Job] | None = None  # only reading what the answer holds, as plain tuples
+    round4: list[Job] | None = None  # round 4's path: consensus values weighed from the statements
 
 
 CLOCK = time.perf_counter  # `--cpu`: this process's CPU time instead (less swayed by other jobs' load)
@@ -383,18 +398,25 @@ def cases(args: argparse.Namespace, sample_fact_ids: list[int]) -> list[Case]:
             "commodity page: key figures",
             each(portal.key_figures, commodity=family),
             each(round3_key_figures, commodity=family),
+            round4=each(functools.partial(round4_section, section=portal.key_figures), commodity=family),
         ),
         Case(
             "commodity page: production bars",
             each(portal.production_by_country, commodity=family),
             each(round3_production, commodity=family),
+            round4=each(functools.partial(round4_section, section=portal.production_by_country), commodity=family),
         ),
         Case(
             "commodity page: monthly exports",
             each(portal.exports_by_month, commodity=family),
             each(round3_monthly, commodity=family),
+            round4=each(functools.partial(round4_section, section=portal.exports_by_month), commodity=family),
         ),
-        Case("commodity page: destinations", each(portal.exports_by_destination, commodity=family)),
+        Case(
+            "commodity page: destinations",
+            each(portal.exports_by_destination, commodity=family),
+            round4=each(functools.partial(round4_section, section=portal.exports_by_destination), commodity=family),
+        ),
         Case(
             "commodity page: documents",
             each(documents_about, commodity=family),
@@ -555,6 +577,63 @@ def assessed_history(session: Session, product: portal.Product) -> object:
         return ()
 
 
+@contextmanager
+def round4_path() -> Iterator[None]:
+    """The commodity page's sections as round 4 drew them: consensus values weighed from every
+    statement of their series on each request (no series points read or stored)."""
+    saved = {name: getattr(portal, name) for name in ("series_values", "refresh_points")}
+    setattr(portal, "series_values", computed_series_values)  # noqa: B010  names portal imports
+    setattr(portal, "refresh_points", lambda session, selection: None)  # noqa: B010
+    try:
+        yield
+    finally:
+        for name, found in saved.items():
+            setattr(portal, name, found)
+
+
+def round4_section(session: Session, section: Callable[[Session, str], object], commodity: str) -> object:
+    with round4_path():
+        return section(session, commodity)
+
+
+def fill_points(store: Store) -> float:
+    """Compute and store every stale series point (after the migration or a bulk load); seconds taken."""
+    started = time.perf_counter()
+    with store.session() as session:
+        refresh_points(session, FactSelection())
+    return time.perf_counter() - started
+
+
+def after_ingest(store: Store, documents: int, families: list[str]) -> None:
+    """A commodity page read right after an ingest of `documents` documents: their facts' points
+    marked stale (as the ingest's writes mark them), then each family's page sections timed in a
+    fresh session (the first section stores the family's stale points, the rest read them)."""
+    with store.engine.begin() as connection:
+        last = connection.execute(select(func.max(FactRow.document_id))).scalar_one() or 0
+        pairs = select(*KEY_COLUMNS, FactRow.period).where(
+            FactRow.document_id > last - documents, FactRow.period_start.is_not(None)
+        )
+        names = [c.key for c in (*KEY_COLUMNS, FactRow.period)]
+        connection.execute(insert(SeriesStaleRow).from_select(names, pairs))
+        marked = connection.execute(select(func.count()).select_from(SeriesStaleRow)).scalar_one()
+    sections = (portal.production_by_country, portal.exports_by_month, portal.exports_by_destination)
+    print(f"commodity page right after an ingest of {documents:,} documents ({marked:,} points marked stale)")
+    for family in families:
+        with store.session() as session:
+            started, cpu = CLOCK(), time.process_time()
+            for section in sections:
+                section(session, family)
+            portal.key_figures(session, family)
+            print(f"  {family:<34} first page {(CLOCK() - started) * 1000:8.1f} ms "
+                  f"(client CPU {(time.process_time() - cpu) * 1000:.1f} ms)")  # fmt: skip
+        with store.session() as session:
+            started = CLOCK()
+            for section in sections:
+                section(session, family)
+            portal.key_figures(session, family)
+            print(f"  {'':<34} next page  {(CLOCK() - started) * 1000:8.1f} ms")
+
+
 def round3_key_figures(session: Session, commodity: str, limit: int = 6) -> object:
     """Before (round 3): the six chosen series built whole (every observation with its sources
     and consensus, each statement joined to its document), the sizes counted in one grouped query."""
@@ -710,6 +789,12 @@ def main() -> int:
         help="time with this facts index added (one a migration could add), dropped at the end",
     )
     parser.add_argument(
+        "--after-ingest",
+        type=int,
+        metavar="DOCUMENTS",
+        help="at the end, time commodity pages right after an ingest of this many documents (points marked stale)",
+    )
+    parser.add_argument(
         "--cpu",
         action="store_true",
         help="time this process's CPU (not a PostgreSQL server's) instead of the wall clock",
@@ -735,6 +820,8 @@ def main() -> int:
         for c in cases(args, sample)
         if (not args.only or args.only in c.label) and not (args.skip and args.skip in c.label)
     ]
+    print(f"series points filled in {fill_points(big):.1f} s (every stale one)")
+    fill_points(small)
     clocked = "CPU time of this process" if args.cpu else "latencies include contention"
     print(f"{big.engine.dialect.name}, {n_facts:,} facts; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores ({clocked}); aim: p95 under {BUDGET_MS:.0f} ms")  # fmt: skip
@@ -746,6 +833,8 @@ def main() -> int:
             print(summary("before (old code path)", timed(big, case.old)))
         if case.floor:
             print(summary("floor: its rows read as tuples", timed(big, case.floor)))
+        if case.round4:
+            print(summary("before (round 4: from statements)", timed(big, case.round4)))
         print(summary("baseline: 10,000 facts (SQLite)", timed(small, case.jobs)))
     if not args.no_scan:
         print("baseline: no facts index (a table scan), first 3 queries of each")
@@ -756,6 +845,8 @@ def main() -> int:
                 print(summary(case.label, timed(big, case.jobs[:3], no_index=True)))
         if not postgres:
             use_schema_indexes(big)
+    if args.after_ingest:
+        after_ingest(big, args.after_ingest, [c for c, _ in COMMODITIES[:3]])
     if args.with_index:
         extra_index(big, args.with_index, present=False)
     big.close()

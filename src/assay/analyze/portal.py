@@ -17,8 +17,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from assay.analyze import points
 from assay.analyze.bands import tolerance
 from assay.analyze.money import convert_with, price_factors
+from assay.analyze.points import refresh_points
 from assay.analyze.prices import (
     PriceAssessment,
     PriceQuery,
@@ -51,8 +53,6 @@ from assay.store.series import (
     gc_paused,
     latest_end_by_form,
     latest_periods,
-    period_unit_partners,
-    series_sizes,
 )
 
 # The figures a commodity's overview leads with, in this order of preference.
@@ -545,12 +545,13 @@ def _board_rows(session: Session, plans: list[_Plan]) -> list[BoardRow]:
 
 def key_figures(session: Session, commodity: str, limit: int = 6) -> list[KeyFigure]:
     """The commodity's longest series of its key metrics (totals, not flows to one partner)."""
+    refresh_points(session, FactSelection(metrics=KEY_METRICS))  # every family's: the dashboard shows each
     selection = FactSelection(
         commodities=tuple(commodity_and_descendants(commodity)), metrics=KEY_METRICS, partner_is_null=True
     )
     # chosen on series sizes counted in SQL; only the chosen series are read and built
     ranked = sorted(
-        (s for s in series_sizes(session, selection) if s.key[6] in ("t", "kt", "Mt")),
+        (s for s in points.sizes(session, selection) if s.key[6] in ("t", "kt", "Mt")),
         key=lambda s: (KEY_METRICS.index(str(s.key[2])), -s.periods, [v or "" for v in s.key]),
     )
     chosen: list[SeriesSize] = []
@@ -575,6 +576,14 @@ def key_figures(session: Session, commodity: str, limit: int = 6) -> list[KeyFig
     return [KeyFigure(values, latest[values.key]) for values in found]
 
 
+def refresh_commodity_points(session: Session, commodity: str) -> None:
+    """Store the stale series points the commodity page's sections read (its family's key metrics),
+    before the section's first read: a SQLite session that reads in a transaction no longer
+    stores them (`analyze.points.refresh_points`), so the page's first section stores them all."""
+    family = tuple(commodity_and_descendants(commodity))
+    refresh_points(session, FactSelection(commodities=family, metrics=KEY_METRICS))
+
+
 def _at_period(selection: FactSelection, period: str) -> FactSelection:
     """`selection` cut to one period, its days bounding the range read of the series index."""
     bounds = Period.parse(period)
@@ -583,9 +592,10 @@ def _at_period(selection: FactSelection, period: str) -> FactSelection:
 
 def production_by_country(session: Session, commodity: str) -> BarChart | None:
     """Production per country in the latest year that at least two countries report (tonnes)."""
+    refresh_commodity_points(session, commodity)
     selection = FactSelection(commodity=commodity, metric="production", unit="t", partner_is_null=True, period_length=4)
     # the countries' series found in SQL, their years alone read
-    countries = [s.key for s in series_sizes(session, selection) if len(str(s.key[3])) == 2]
+    countries = [s.key for s in points.sizes(session, selection) if len(str(s.key[3])) == 2]
     countries = [key for key in countries if not key[1] and not key[5]]
     found: Sequence[Series | SeriesValues]
     if len({key[3] for key in countries}) == len(countries):
@@ -610,11 +620,12 @@ def production_by_country(session: Session, commodity: str) -> BarChart | None:
 
 def exports_by_month(session: Session, commodity: str) -> SeriesValues | None:
     """China's monthly exports of the commodity, the longest such series (its months' values)."""
+    refresh_commodity_points(session, commodity)
     selection = FactSelection(commodity=commodity, metric="exports", geo="CN", partner_is_null=True)
     # months per series counted in SQL; only the chosen series' months are read
-    months = {s.key: s.periods for s in series_sizes(session, replace(selection, period_length=7))}
+    months = {s.key: s.periods for s in points.sizes(session, replace(selection, period_length=7))}
     ranked = sorted(
-        (s for s in series_sizes(session, selection) if s.key[6] in ("t", "kt") and months.get(s.key, 0) >= 2),
+        (s for s in points.sizes(session, selection) if s.key[6] in ("t", "kt") and months.get(s.key, 0) >= 2),
         key=lambda s: series_rank(s.periods, s.key),
     )
     if not ranked:
@@ -626,10 +637,11 @@ def exports_by_month(session: Session, commodity: str) -> SeriesValues | None:
 
 def exports_by_destination(session: Session, commodity: str) -> BarChart | None:
     """Exports per destination in the latest period that names at least two destinations."""
+    refresh_commodity_points(session, commodity)
     selection = FactSelection(commodity=commodity, metric="exports")
     # which period to show is found on (period, unit, partner) triples from SQL; only its facts are read
     partners: dict[tuple[str, str], set[str]] = {}
-    for period, unit, partner in period_unit_partners(session, selection):
+    for period, unit, partner in points.period_unit_partners(session, selection):
         if partner and unit in DESTINATION_UNITS:
             partners.setdefault((period, unit), set()).add(partner)
     candidates = [k for k, named in partners.items() if len(named) >= 2]
@@ -638,7 +650,7 @@ def exports_by_destination(session: Session, commodity: str) -> BarChart | None:
     latest = max(_destination_rank(k, partners) for k in candidates)
     chosen = [k for k in candidates if _destination_rank(k, partners) == latest]
     ranks = {
-        unit: {s.key: series_rank(s.periods, s.key) for s in series_sizes(session, replace(selection, unit=unit))}
+        unit: {s.key: series_rank(s.periods, s.key) for s in points.sizes(session, replace(selection, unit=unit))}
         for unit in {unit for _, unit in chosen}
     }
     if len(chosen) > 1:  # a year and its December: the one met first, going through the series in order
@@ -658,7 +670,7 @@ def _first_met(
     """When `point` (period, unit) comes up going through the partner series in order, their
     periods in time order: the first series that has it, then its place among that series' periods."""
     period, unit = point
-    keys = [s.key for s in series_sizes(session, replace(selection, unit=unit, period=period)) if s.key[4]]
+    keys = [s.key for s in points.sizes(session, replace(selection, unit=unit, period=period)) if s.key[4]]
     return (min(rank[key] for key in keys), period_order(period))
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from assay.analyze.consensus import ORIGIN, QUOTE, TIER_OF_TEXT, Weighed, agree, agreed_value, quote_key, weighed
+from assay.analyze.consensus import TIER_OF_TEXT, agree, agreed_value, quote_key, weighed
+from assay.analyze.points import stored_points, weighed_statements
 from assay.model import Basis, Period
 from assay.store.records import StoredFactRecord, frozen_from_dict
 from assay.store.series import FactSelection, SeriesSize, gc_paused, series_sizes
@@ -28,8 +29,6 @@ from assay.store.statements import (
     S_VALUE_HIGH,
     Provenance,
     Statements,
-    StatementValues,
-    published_dates,
     select_statement_values,
     select_statements,
 )
@@ -339,22 +338,34 @@ def series_values(
     session: Session, selection: FactSelection, keys: Sequence[tuple[str | None, ...]] | None = None
 ) -> list[SeriesValues]:
     """The series `series_of_keys` (or, without keys, every series of `selection`) gives, each
-    period's consensus value alone: the statements are read without their documents and
-    weighed on plain values; no `SourceRef` or `Observation` is built. A document's
-    publication date (which of a source's statements is freshest) is read only for the periods
-    where two statements share a source."""
+    period's consensus value alone, read from the stored series points (`analyze.points`:
+    the stale ones of these keys recomputed first); where the points cannot answer (a selection
+    by document or dataset, this session's own uncommitted writes, a busy SQLite store), weighed
+    from the statements as `computed_series_values` does."""
     with gc_paused():
-        found = select_statement_values(session, selection, keys)
-        grouped = _weighed_by_period(found)
-        shared = [
-            statements for by_period in grouped.values() for statements in by_period.values() if _shares(statements)
+        points = stored_points(session, selection, keys)
+        if points is None:
+            return computed_series_values(session, selection, keys)
+        grouped: dict[Any, list[PeriodValue]] = {}
+        for point in points:
+            grouped.setdefault(point.key, []).append(PeriodValue(point.period, point.value, str(point.key[6])))
+        out = [
+            SeriesValues(key, tuple(sorted(values, key=lambda v: period_order(v.period))))
+            for key, values in grouped.items()
         ]
-        if shared:
-            dated = _dated(session, found, shared)
-            for by_period in grouped.values():
-                for period, statements in by_period.items():
-                    if _shares(statements):
-                        by_period[period] = [(dated.get(s[1], ""), *s[1:]) for s in statements]
+    out.sort(key=lambda s: series_rank(len(s.observations), s.key))
+    return out
+
+
+def computed_series_values(
+    session: Session, selection: FactSelection, keys: Sequence[tuple[str | None, ...]] | None = None
+) -> list[SeriesValues]:
+    """`series_values` weighed from the statements (round 4's path): the statements are read
+    without their documents and weighed on plain values; no `SourceRef` or `Observation` is
+    built. A document's publication date (which of a source's statements is freshest) is read
+    only for the periods where two statements share a source."""
+    with gc_paused():
+        grouped = weighed_statements(session, select_statement_values(session, selection, keys))
         out = []
         for key, by_period in grouped.items():
             unit = str(key[6])
@@ -362,56 +373,6 @@ def series_values(
             out.append(SeriesValues(key, tuple(PeriodValue(p, agreed_value(by_period[p]), unit) for p in periods)))
     out.sort(key=lambda s: series_rank(len(s.observations), s.key))
     return out
-
-
-def _weighed_by_period(found: StatementValues) -> dict[Any, dict[str, list[Weighed]]]:
-    """The statements grouped by series key and period, as consensus weighs them; a statement of a
-    document is dated "" for now (its date matters only among statements of one source)."""
-    originals, dataset_origins, dataset_published = found.originals, found.dataset_origins, found.dataset_published
-    grouped: dict[Any, dict[str, list[Weighed]]] = {}
-    for row in found.rows:
-        period = row[S_PERIOD]
-        if not period:
-            continue
-        document_id, dataset_id = row[S_DOCUMENT], row[S_DATASET]
-        statement: Weighed
-        if dataset_id is None:  # a document's statement (or, never stored so, one of neither: origin None)
-            statement = ("", row[S_ID], row[S_VALUE], row[S_VALUE_HIGH], TIER_OF_TEXT[row[S_BASIS]],
-                         originals.get(document_id, document_id), quote_key(row[S_QUOTE]))  # fmt: skip
-        else:  # a dataset's row: dated by its document if it has one, else by the dataset
-            published = "" if document_id is not None else dataset_published[dataset_id] or ""
-            statement = (published, row[S_ID], row[S_VALUE], row[S_VALUE_HIGH], TIER_OF_TEXT[row[S_BASIS]],
-                         dataset_origins[dataset_id], None)  # fmt: skip
-        by_period = grouped.setdefault(row[:7], {})
-        if period in by_period:
-            by_period[period].append(statement)
-        else:
-            by_period[period] = [statement]
-    return grouped
-
-
-def _shares(statements: Sequence[Weighed]) -> bool:
-    """Whether two of the statements share an origin or a quote (so one source's freshest counts)."""
-    if len(statements) < 2:
-        return False
-    quotes = [q for s in statements if (q := s[QUOTE]) is not None]
-    return len({s[ORIGIN] for s in statements}) < len(statements) or len(set(quotes)) < len(quotes)
-
-
-def _dated(session: Session, found: StatementValues, shared: list[list[Weighed]]) -> dict[int, str]:
-    """Each statement's date (by id) among `shared`: its document's publication date, else its dataset's."""
-    ids = {s[1] for statements in shared for s in statements}
-    rows = [row for row in found.rows if row[S_ID] in ids]
-    published = published_dates(session, {row[S_DOCUMENT] for row in rows if row[S_DOCUMENT] is not None})
-    return {
-        row[S_ID]: (
-            published.get(row[S_DOCUMENT])
-            if row[S_DOCUMENT] is not None
-            else found.dataset_published.get(row[S_DATASET])
-        )
-        or ""
-        for row in rows
-    }
 
 
 def selection_for(query: SeriesQuery) -> FactSelection:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from assay.model import Period
 from assay.store.price_products import fact_key, lock_fact_writers, touch_keys
 from assay.store.schema import FactCorrectionRow, FactRow
+from assay.store.series_points import touch_facts as touch_points_of_facts
 
 CORRECTABLE = ("value", "value_high", "unit", "period", "commodity", "metric", "geo", "partner")
 # What a snapshot keeps: enough to restore the fact whole.
@@ -94,8 +95,10 @@ def correct_fact(session: Session, fact_id: int, changes: Mapping[str, Any], rea
     after = {**before, **changes}
     if after == before:
         raise CorrectionError("the correction changes nothing")
+    touch_points_of_facts(session, [row.id])  # its series point before, and after
     _write_fact_values(session, row.id, after)
     touch_keys(session, [fact_key(before), fact_key(after)])
+    touch_points_of_facts(session, [row.id])
     return _record(session, row, "correct", before, after, reason, user)
 
 
@@ -105,6 +108,7 @@ def reject_fact(session: Session, fact_id: int, reason: str, user: str) -> Corre
     row = _correctable_row(session, fact_id)
     before = snapshot(row)
     correction = _record(session, row, "reject", before, None, reason, user)
+    touch_points_of_facts(session, [row.id])
     session.execute(delete(FactRow).where(FactRow.id == row.id))
     touch_keys(session, [fact_key(before)])
     return correction

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from assay.model import Document
 from assay.store.price_products import touch_documents
 from assay.store.schema import DocumentRow, EventMentionRow, FactRow, IngestFailureRow
+from assay.store.series_points import touch_documents as touch_points_of_documents
 
 SUMMARY_COLUMNS = (
     DocumentRow.id,
@@ -282,6 +283,7 @@ def find_current_version(session: Session, source: str) -> DocumentSummary | Non
 def supersede(session: Session, old_id: int, new_id: int) -> None:
     """Mark document `old_id` superseded by `new_id`, and any version `old_id` superseded before."""
     touch_documents(session, [old_id])  # its price statements leave the analyses
+    touch_points_of_documents(session, [old_id])  # and its series points
     session.execute(update(DocumentRow).where(DocumentRow.id == old_id).values(superseded_by=new_id))
     session.execute(
         update(DocumentRow)
@@ -295,6 +297,7 @@ def make_current(session: Session, document_id: int, source: str) -> int | None:
     the id of the version it replaces, if any."""
     current = find_current_version(session, source)
     touch_documents(session, [document_id])  # its price statements come back into the analyses
+    touch_points_of_documents(session, [document_id])  # and its series points
     session.execute(update(DocumentRow).where(DocumentRow.id == document_id).values(superseded_by=None))
     if current is None or current.id == document_id:
         return None

@@ -31,6 +31,8 @@ from assay.store.documents import superseded_document_ids
 from assay.store.price_products import add_price_facts, lock_fact_writers, price_statements_of, touch_changed
 from assay.store.schema import DatasetRow, DocumentRow, FactRow
 from assay.store.series import stored_commodities
+from assay.store.series_points import touch_documents as touch_points_of_documents
+from assay.store.series_points import touch_rows as touch_points_of_rows
 from assay.vocab import commodities
 
 
@@ -106,6 +108,7 @@ def replace_facts(session: Session, document_id: int, facts: Sequence[Fact]) -> 
     rows = [_row_values(document_id, fact) for fact in facts]
     lock_fact_writers(session)
     stated = price_statements_of(session, document_id)  # the price products it states now, and after
+    touch_points_of_documents(session, [document_id])  # its series points now, and (below) after
     # The delete goes through the session, so FactRows it already holds for this document are dropped too.
     session.execute(delete(FactRow).where(FactRow.document_id == document_id))
     if rows:
@@ -113,6 +116,7 @@ def replace_facts(session: Session, document_id: int, facts: Sequence[Fact]) -> 
     apply_corrections(session, document_id)
     # only keys whose statements changed are recomputed: a re-extraction mostly states the same prices
     touch_changed(session, stated, price_statements_of(session, document_id))
+    touch_points_of_documents(session, [document_id])
     return len(rows)
 
 
@@ -129,6 +133,7 @@ def insert_facts_of_documents(session: Session, facts_of: Sequence[tuple[int, Se
     if rows:
         session.connection().execute(_INSERT_FACT, rows)
         add_price_facts(session, rows)
+        touch_points_of_rows(session, rows)
     return len(rows)
 
 

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from assay.model import Fact, Period
 from assay.store.price_products import add_price_facts, lock_fact_writers, touch_dataset
 from assay.store.schema import DatasetRow, FactRow
+from assay.store.series_points import touch_dataset as touch_points_of_dataset
+from assay.store.series_points import touch_rows as touch_points_of_rows
 
 
 class ReferenceError(ValueError):
@@ -80,6 +82,7 @@ def import_dataset(session: Session, spec: DatasetSpec, facts: Sequence[Fact]) -
     else:
         removed = session.scalar(select(func.count()).where(FactRow.dataset_id == existing.id)) or 0
         touch_dataset(session, existing.id)  # its price statements are recomputed without the old rows
+        touch_points_of_dataset(session, existing.id)  # and its series points (a new kind: new sources)
         session.execute(delete(FactRow).where(FactRow.dataset_id == existing.id))
         existing.kind, existing.source, existing.sha256 = spec.kind, spec.source, spec.sha256
         existing.imported_at, existing.official, existing.published = now, spec.official, spec.published
@@ -88,6 +91,7 @@ def import_dataset(session: Session, spec: DatasetSpec, facts: Sequence[Fact]) -
     if rows:
         session.execute(insert(FactRow), rows)
         add_price_facts(session, rows)
+        touch_points_of_rows(session, rows)
     return ImportResult(spec.name, len(rows), removed, False)
 
 

@@ -185,6 +185,54 @@ class PriceProductRow(Base):
     longest_period: Mapped[int] = mapped_column(Integer)  # the longest (over 10: a span)
 
 
+class SeriesPointRow(Base):
+    """One series point: a full series key's consensus for one period, as analysis computes it from
+    the statements (store/series_points.py; recomputed by the first reader after a write marks it
+    stale in `series_stale`). Charts and key figures read these rows, not every statement."""
+
+    __tablename__ = "series_points"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series: Mapped[str] = mapped_column(String(600))  # the full key as JSON text (its NULLs compare equal)
+    commodity: Mapped[str] = mapped_column(String(40))
+    form: Mapped[str | None] = mapped_column(String(20))
+    metric: Mapped[str] = mapped_column(String(40))
+    geo: Mapped[str] = mapped_column(String(120))
+    partner: Mapped[str | None] = mapped_column(String(120))
+    share_of: Mapped[str | None] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(24))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    value_high: Mapped[float | None] = mapped_column(Float)
+    spread: Mapped[float | None] = mapped_column(Float)  # None: values around a median of zero
+    sources: Mapped[int] = mapped_column(Integer)  # independent sources
+    statements: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (
+        UniqueConstraint("series", "period", name="uq_series_points"),
+        Index("ix_series_points_key", "commodity", "metric", "geo", "partner"),
+    )
+
+
+class SeriesStaleRow(Base):
+    """A series point that a write changed (a key and period; repeats allowed): the next reader of
+    its key recomputes it from the statements and deletes these rows."""
+
+    __tablename__ = "series_stale"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commodity: Mapped[str] = mapped_column(String(40))
+    form: Mapped[str | None] = mapped_column(String(20))
+    metric: Mapped[str] = mapped_column(String(40))
+    geo: Mapped[str] = mapped_column(String(120))
+    partner: Mapped[str | None] = mapped_column(String(120))
+    share_of: Mapped[str | None] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(24))
+    __table_args__ = (Index("ix_series_stale_key", "commodity", "metric", "geo", "partner"),)
+
+
 class EventRow(Base):
     """One real-world event; each document that reports it is an EventMentionRow."""
 

@@ -173,6 +173,12 @@ def select_statement_values(
         for chosen in key_ranges(selection, keys)
         for row in plain_rows(connection, stmt.where(*selection_conditions(chosen)))
     ]
+    return statement_values_of(connection, rows)
+
+
+def statement_values_of(connection: Connection, rows: Sequence[Sequence[Any]]) -> StatementValues:
+    """`StatementValues` of statement tuples read (`VALUE_COLUMNS`): their documents' originals and
+    their datasets' publishers and dates looked up."""
     originals = _originals(connection, {row[S_DOCUMENT] for row in rows if row[S_DOCUMENT] is not None})
     dataset_ids = {row[S_DATASET] for row in rows if row[S_DATASET] is not None}
     datasets = dataset_provenance(connection, dataset_ids) if dataset_ids else {}

@@ -9,7 +9,7 @@ execution at a million facts. Index-only scans need the visibility map, which VA
 autovacuum) keeps. SQLite has no such need: its covering series index already holds these columns.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-07
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
