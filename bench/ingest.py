@@ -185,6 +185,7 @@ class StageClock:
             (writer, "record_new_events", "store events"),
             (writer.Batch, "end_transaction", "commits"),
             (pipeline, "refresh_statistics", "statistics"),
+            (pipeline, "weigh_stale_points", "series points (after the run)"),  # round 5
         ]
         for owner, attribute, stage in targets:
             if in_workers and attribute in ("read_document", "extract", "signature"):

@@ -57,7 +57,7 @@ Key = tuple[str | None, ...]
 # (an ingest batch) is read the old way rather than the page waiting for the writer's commit.
 SQLITE_REFRESH_WAIT_MS = 200
 _PERIODS_PER_QUERY = 500
-_PAIRS_AT_ONCE = 20_000  # stale pairs weighed and stored at once (in key order: their ranges together)
+_PAIRS_AT_ONCE = 4_000  # stale pairs weighed and stored at once (in key order: their ranges together)
 
 
 def stored_points(

@@ -39,6 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from assay.analyze.points import refresh_points
 from assay.clean import CleanError, CleaningContext, ReadDocument, finish_document
 from assay.extract import EXTRACTOR_VERSION
 from assay.extract.combined import extract_all
@@ -53,6 +54,7 @@ from assay.sources.budget import time_limit
 from assay.sources.web import redact_userinfo
 from assay.store import documents as repo
 from assay.store.db import Store, refresh_statistics
+from assay.store.series import FactSelection
 from assay.workers import end_with_parent
 
 __all__ = [  # what other modules, tests and benchmarks take from here, some defined in the submodules
@@ -124,6 +126,7 @@ def ingest_documents(
     if run.report.added or run.report.reextracted:
         with suppress(SQLAlchemyError):  # statistics only guide the planner; a busy store gets them on next open
             refresh_statistics(store)
+        weigh_stale_points(store)
     return run.report
 
 
@@ -156,7 +159,16 @@ def reextract(
     if run.report.reextracted:
         with suppress(SQLAlchemyError):  # statistics only guide the planner
             refresh_statistics(store)
+        weigh_stale_points(store)
     return run.report
+
+
+def weigh_stale_points(store: Store) -> None:
+    """Weigh and store the series points the run's writes marked stale (`analyze.points`), once, set-wise,
+    so that the first page read after a large ingest does not pay for them (seconds after 10,000
+    documents). A store busy past a brief wait, or one the points cannot serve, leaves them to readers."""
+    with suppress(SQLAlchemyError), store.session() as session:
+        refresh_points(session, FactSelection())
 
 
 class _Run:
