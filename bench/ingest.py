@@ -245,23 +245,14 @@ def children_cpu_seconds() -> float:
 def peak_mb_of_children() -> float:
     """The largest peak memory (VmHWM) among this process's live descendants (Linux; 0 elsewhere)."""
     peak = 0.0
-    pending = [os.getpid()]
-    while pending:
-        pid = pending.pop()
-        for children in Path(f"/proc/{pid}/task").glob("*/children"):
-            try:
-                kids = [int(k) for k in children.read_text().split()]
-            except OSError:
-                continue
-            pending.extend(kids)
-            for kid in kids:
-                try:
-                    status = Path(f"/proc/{kid}/status").read_text()
-                except OSError:
-                    continue
-                for line in status.splitlines():
-                    if line.startswith("VmHWM:"):
-                        peak = max(peak, int(line.split()[1]) / 1024)
+    for kid in descendants():
+        try:
+            status = Path(f"/proc/{kid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]) / 1024)
     return peak
 
 
